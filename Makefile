@@ -1,0 +1,47 @@
+# `make run`  – generate the example workbook into output/
+# `make test` – run the test suite
+# Both install what they need first: a virtualenv with the Python packages,
+# and LibreOffice (for PDF/A) via apt-get when it is missing.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed
+SUDO    = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test bench systempakker maler eksempel clean
+
+$(STAMP): setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+# LibreOffice converts to PDF/A; pdftotext (poppler) is used by the tests.
+systempakker:
+	@if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then \
+	  echo "Installerer LibreOffice og skrifter (apt-get) ..."; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+	    libreoffice-writer-nogui fonts-liberation2 fonts-dejavu-core poppler-utils >/dev/null; \
+	fi
+
+run: $(STAMP) systempakker
+	$(BIN)/lederavtale generer input/eksempel.xlsx --ut output
+
+test: $(STAMP) systempakker
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP) systempakker
+	$(BIN)/python benchmarks/bench_docx.py
+	$(BIN)/python benchmarks/bench_pdf.py
+
+# Rebuild the default templates and the example workbook from their sources.
+maler: $(STAMP)
+	$(BIN)/python tools/build_templates.py
+
+eksempel: $(STAMP)
+	$(BIN)/python tools/make_example.py
+
+clean:
+	rm -rf $(VENV) output/*/ build *.egg-info
