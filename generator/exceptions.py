@@ -1,0 +1,84 @@
+"""All errors the tool reports to users. `cli.py` turns them into messages and exit codes.
+
+Messages are Norwegian bokmål, since HR reads them; each names its place (`Ledere!G9`).
+"""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+EXIT_PARTIAL = 3
+
+
+class LederavtaleError(Exception):
+    """Base class: anything raised as this is shown without a traceback."""
+
+    exit_code = EXIT_INVALID
+
+    def lines(self) -> list[str]:
+        return [str(self)]
+
+
+class InvalidInput(LederavtaleError):
+    """The workbook or the templates cannot be used; nothing has been written.
+
+    Carries every problem found, not just the first.
+    """
+
+    heading = "Arbeidsboken har feil. Ingenting er skrevet."
+
+    def __init__(self, problems, heading: str | None = None):
+        self.problems = list(problems)
+        if heading:
+            self.heading = heading
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    def lines(self) -> list[str]:
+        return [self.heading] + [f"  {p}" for p in self.problems]
+
+
+class WorkbookError(InvalidInput):
+    pass
+
+
+class TemplateError(InvalidInput):
+    heading = "Malene har feil. Ingenting er skrevet."
+
+
+class LibreOfficeMissing(LederavtaleError):
+    pass
+
+
+class OutputLocked(LederavtaleError):
+    """Another run is writing to the same output folder."""
+
+
+class NothingGenerated(LederavtaleError):
+    """`epost`/`arkiv` was run before `generer`."""
+
+
+class PrivacyViolation(LederavtaleError):
+    """A public document would contain text from a leader's development goals."""
+
+
+class ConversionFailed(LederavtaleError):
+    """LibreOffice could not convert one document (after retries)."""
+
+
+class MailError(LederavtaleError):
+    pass
+
+
+class PartialFailure(LederavtaleError):
+    """The run finished, but some documents failed; the rest are complete."""
+
+    exit_code = EXIT_PARTIAL
+
+    def __init__(self, failures: list[str], heading: str = "Noen dokumenter feilet:"):
+        self.failures = list(failures)
+        self.heading = heading
+        super().__init__("\n".join(self.failures))
+
+    def lines(self) -> list[str]:
+        return [self.heading] + [f"  {f}" for f in self.failures]
