@@ -1,0 +1,369 @@
+"""`lederavtale init`: a new, valid workbook with instructions, plus a copy of the templates.
+
+The sheet and column definitions here are the single source for both the new workbook and
+the example workbook (`tools/make_example.py`), so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from . import DEFAULT_TEMPLATE_DIR
+from .exceptions import LederavtaleError
+from .model import DEFAULT_SKJERMINGSHJEMMEL, DEFAULT_TILGANGSKODE
+
+WORKBOOK_NAME = "lederavtale.xlsx"
+DATE_FORMAT = "dd.mm.yyyy"
+# Rows that get drop-downs and date formats ahead of time, so rows HR adds behave the same.
+PREPARED_ROWS = 500
+
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+HEADER_BORDER = Border(bottom=Side(style="thin", color="000000"))
+SECTION_FONT = Font(bold=True, size=12, color="1F4E79")
+TITLE_FONT = Font(bold=True, size=16, color="1F4E79")
+TOP_WRAP = Alignment(vertical="top", wrap_text=True)
+TOP = Alignment(vertical="top")
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    width: int
+    help: str  # Norwegian: shown in Veiledning and as a note on the header cell
+    required: bool = False
+    date: bool = False
+    wrap: bool = False
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    help: str
+    columns: tuple[Column, ...]
+
+    def headers(self) -> list[str]:
+        return [c.header for c in self.columns]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One row of sheet Kommune."""
+
+    name: str
+    help: str
+    required: bool = False
+    date: bool = False
+    choices: tuple[str, ...] = ()
+
+
+KOMMUNE_FIELDS: tuple[Field, ...] = (
+    Field("Kommunenavn", "Kommunens navn slik det skal stå i avtalen, f.eks. «Eksempel kommune».", required=True),
+    Field("Periode", "Året avtalen gjelder for, f.eks. 2027 (1. januar–31. desember). "
+          "La stå tomt og fyll ut Fra og Til for en annen periode.", required=True),
+    Field("Fra", "Periodens første dag (dd.mm.åååå). Brukes bare når Periode er tom.", date=True),
+    Field("Til", "Periodens siste dag (dd.mm.åååå). Brukes bare når Periode er tom.", date=True),
+    Field("Adresse", "Postadresse i bunnteksten."),
+    Field("Telefon", "Sentralbordets telefonnummer i bunnteksten."),
+    Field("E-post", "Kommunens postmottak i bunnteksten."),
+    Field("Nettside", "Kommunens nettside i bunnteksten."),
+    Field("Logo", "Bildefil (PNG eller JPEG) med kommunevåpen, sti relativ til mappen arbeidsboken "
+          "ligger i, f.eks. logo.png. Tom: ingen logo."),
+    Field("Sted", "Stedet som skrives over underskriftene («Sted og dato»)."),
+    Field("Avsender", "Avsenderadresse (Fra) i e-postutkastene, f.eks. HR-avdelingens adresse."),
+    Field("Arkivsak", "Saksnummer i sak/arkiv-systemet, f.eks. 2027/123."),
+    Field("Skjermingshjemmel", "Lovhjemmel for å unnta vedlegget med utviklingsmål fra offentlighet. "
+          f"Tom: «{DEFAULT_SKJERMINGSHJEMMEL}»."),
+    Field("Målform", "bokmål (standard) eller nynorsk: velger standardmalene.", choices=("bokmål", "nynorsk")),
+    Field("Tilgangskode", f"Tilgangskode for vedlegget i sak/arkiv-systemet. Tom: {DEFAULT_TILGANGSKODE} (personalsaker)."),
+)
+
+KOMMUNE = Sheet("Kommune", "Opplysninger om kommunen og perioden. Én rad per felt: skriv verdien i kolonne Verdi.", (
+    Column("Felt", 20, "Feltets navn. Ikke endre denne kolonnen.", required=True),
+    Column("Verdi", 45, "Verdien for feltet.", required=True),
+    Column("Forklaring", 90, "Forklaring til feltet. Leses ikke av programmet.", wrap=True),
+))
+
+LEDERE = Sheet("Ledere", "Én rad per person: alle ledere som skal ha avtale, og deres overordnede "
+               "(også ordføreren, som er part i kommunedirektørens avtale).", (
+    Column("Ansattnr", 11, "Unikt ansattnummer.", required=True),
+    Column("Navn", 26, "Fullt navn. Alternativt to kolonner Fornavn og Etternavn.", required=True),
+    Column("Stilling", 38, "Stillingstittel.", required=True),
+    Column("Enhet", 32, "Enheten (virksomheten, avdelingen) lederen leder.", required=True),
+    Column("Nivå", 18, "Ledernivå, fritekst: ordfører, kommunedirektør, kommunalsjef, "
+           "virksomhetsleder, avdelingsleder … Brukes i velgeren nivå:."),
+    Column("E-post", 36, "Lederens e-postadresse. Uten adresse får lederen ikke e-postutkast (advarsel)."),
+    Column("Overordnet", 12, "Ansattnummeret til lederens overordnede, som er den andre parten i avtalen. "
+           "Tom bare for den øverste (ordføreren)."),
+    Column("Avtale", 9, "ja (standard) eller nei. nei = bare part i en annen leders avtale, f.eks. ordføreren.",
+           choices=("ja", "nei")),
+    Column("Mal", 22, "Valgfritt: filnavn på en egen avtalemal i malmappen, f.eks. lederavtale_rektor.docx. "
+           "Tom: standardmalen lederavtale.docx."),
+    Column("Signert", 12, "Datoen avtalen ble signert (dd.mm.åååå). Brukes av kommandoen arkiv. "
+           "Tom: ikke signert ennå.", date=True),
+))
+
+OPPDRAG = Sheet("Oppdrag", "Oppdragene fra styringsbrevet. Kolonnen Gjelder bestemmer hvilke ledere "
+                "som får oppdraget i sin avtale.", (
+    Column("Nr", 7, "Oppdragets nummer, unikt.", required=True),
+    Column("Område", 18, "Område, f.eks. Økonomi, Sykefravær, HMS, Digitalisering.", required=True),
+    Column("Oppdrag", 60, "Oppdragsteksten. Linjeskift i cellen (Alt+Enter) blir linjeskift i avtalen.",
+           required=True, wrap=True),
+    Column("Mål", 32, "Mål eller ambisjon, f.eks. «Sykefravær under 6,7 %».", wrap=True),
+    Column("Målemetode", 30, "Hvordan målet måles.", wrap=True),
+    Column("Utgangspunkt", 26, "Resultat før start (utgangspunkt).", wrap=True),
+    Column("Frist", 12, "Frist (dd.mm.åååå).", date=True),
+    Column("Gjelder", 40, "Hvem som får oppdraget: én eller flere velgere skilt med komma eller semikolon "
+           "(se «Velgere» nedenfor).", required=True, wrap=True),
+))
+
+TILTAK = Sheet("Tiltak", "Lederens egne tiltak for å nå et oppdrag. Skrives under oppdraget i lederens "
+               "avtale, som er offentlig.", (
+    Column("Ansattnr", 11, "Lederens ansattnummer.", required=True),
+    Column("Nr", 7, "Nummeret på oppdraget tiltaket hører til. Oppdraget må gjelde lederen.", required=True),
+    Column("Tiltak", 80, "Tiltaket. Én rad per tiltak.", required=True, wrap=True),
+))
+
+UTVIKLINGSMAL = Sheet("Utviklingsmål", "Lederens personlige utviklingsmål. Kommer BARE i vedlegget, som er "
+                      "unntatt offentlighet, aldri i selve avtalen.", (
+    Column("Ansattnr", 11, "Lederens ansattnummer.", required=True),
+    Column("Mål", 50, "Utviklingsmålet.", required=True, wrap=True),
+    Column("Tiltak", 45, "Hva lederen gjør for å nå målet.", wrap=True),
+    Column("Oppfølging", 30, "Hvordan og når målet følges opp.", wrap=True),
+))
+
+SHEETS: tuple[Sheet, ...] = (KOMMUNE, LEDERE, OPPDRAG, TILTAK, UTVIKLINGSMAL)
+VEILEDNING = "Veiledning"
+
+SELECTORS = (
+    ("alle", "Alle ledere med Avtale = ja."),
+    ("nivå:<Nivå>", "Alle med dette nivået i kolonnen Nivå, f.eks. nivå:virksomhetsleder."),
+    ("enhet:<Enhet>", "Alle med denne enheten i kolonnen Enhet, f.eks. enhet:Fjordvik sykehjem."),
+    ("under:<Ansattnr>", "Alle under denne personen i organisasjonen, på alle nivåer, men ikke personen selv. "
+     "F.eks. under:1002 for alle under kommunalsjefen for helse og omsorg."),
+    ("<Ansattnr>", "Én bestemt leder, f.eks. 1001."),
+)
+
+RULES = (
+    "Arknavn og kolonneoverskrifter kan skrives med store eller små bokstaver. Rekkefølgen på kolonnene er fri.",
+    "Kolonner merket med * må fylles ut.",
+    "Ekstra kolonner i arket Ledere tas vare på og kan brukes i malene som leder.ekstra[\"Kolonnenavn\"].",
+    "Ansattnr og Nr må være unike. Overordnet må finnes i arket Ledere, og hierarkiet kan ikke gå i ring.",
+    "Alle med Avtale = ja må ha en overordnet.",
+    "Datoer skrives som Excel-datoer eller som dd.mm.åååå.",
+    "Velgere i Gjelder skilles med komma eller semikolon, f.eks. «nivå:virksomhetsleder; 1001». "
+    "Store og små bokstaver og mellomrom før og etter betyr ingenting.",
+    "En ukjent velger er en feil. En velger som ikke treffer noen, gir en advarsel.",
+    "Et tiltak må høre til et oppdrag som gjelder lederen.",
+    "Feil stopper kjøringen før noe blir skrevet. Advarsler (mangler e-post, ingen oppdrag, "
+    "ingen utviklingsmål) skrives ut, og kjøringen fortsetter.",
+    "Utviklingsmål er unntatt offentlighet og kommer bare i vedlegget.",
+)
+
+COMMANDS = (
+    ("lederavtale init MAPPE", "Lager en ny arbeidsbok (denne) og en kopi av standardmalene i MAPPE/maler."),
+    ("lederavtale sjekk ARBEIDSBOK", "Kontrollerer arbeidsboken og malene og skriver ut alle feil og advarsler."),
+    ("lederavtale generer ARBEIDSBOK", "Lager lederavtale og vedlegg for hver leder som Word og PDF/A i output/<år>/. "
+     "Valg: --maler MAPPE, --ut MAPPE, --leder ANSATTNR, --enhet ENHET, --ingen-pdf, --overskriv, --jobber N."),
+    ("lederavtale epost ARBEIDSBOK", "Lager e-postutkast (.eml) til hver leder med kopi til overordnet. "
+     "Med --send sendes de via SMTP."),
+    ("lederavtale arkiv ARBEIDSBOK", "Lager arkivpakke (PDF/A og Noark 5-metadata) for signerte avtaler. "
+     "Med --alle for alle avtaler."),
+)
+
+
+def write_new_workbook(folder: Path, maler: Path | None = None) -> Path:
+    """Create `folder` with a new, valid `lederavtale.xlsx` and a copy of the templates in `maler/`.
+
+    Refuses to overwrite an existing workbook, since it may hold a year of HR's work.
+    """
+    folder = Path(folder)
+    target = folder / WORKBOOK_NAME
+    if target.exists():
+        raise LederavtaleError(f"{target}: arbeidsboken finnes allerede. Velg en annen mappe, "
+                               "eller flytt eller slett den gamle arbeidsboken først.")
+    source = Path(maler) if maler is not None else DEFAULT_TEMPLATE_DIR
+    if not source.is_dir():
+        raise LederavtaleError(f"{source}: finner ikke standardmalene.")
+    folder.mkdir(parents=True, exist_ok=True)
+    build_workbook(**starter_content()).save(target)
+    _copy_templates(source, folder / "maler")
+    return target
+
+
+def starter_content(today: date | None = None) -> dict:
+    """Placeholder values that make a new workbook valid out of the box."""
+    year = (today or date.today()).year + 1
+    return {
+        "kommune": {
+            "Kommunenavn": "Min kommune",
+            "Periode": year,
+            "Adresse": "Rådhusgata 1, 1234 Min kommune",
+            "Telefon": "12 34 56 78",
+            "E-post": "postmottak@min.kommune.no",
+            "Nettside": "www.min.kommune.no",
+            "Sted": "Min kommune",
+            "Avsender": "hr@min.kommune.no",
+            "Arkivsak": f"{year}/1",
+            "Skjermingshjemmel": DEFAULT_SKJERMINGSHJEMMEL,
+            "Målform": "bokmål",
+            "Tilgangskode": DEFAULT_TILGANGSKODE,
+        },
+        "ledere": [
+            {"Ansattnr": 1, "Navn": "Ola Nordmann", "Stilling": "Ordfører", "Enhet": "Politisk ledelse",
+             "Nivå": "ordfører", "E-post": "ola.nordmann@min.kommune.no", "Avtale": "nei"},
+            {"Ansattnr": 2, "Navn": "Kari Nordmann", "Stilling": "Kommunedirektør",
+             "Enhet": "Kommunedirektørens stab", "Nivå": "kommunedirektør",
+             "E-post": "kari.nordmann@min.kommune.no", "Overordnet": 1, "Avtale": "ja"},
+        ],
+        "oppdrag": [
+            {"Nr": 1, "Område": "Økonomi", "Oppdrag": "Drive virksomheten innenfor vedtatt budsjettramme.",
+             "Mål": "Avvik fra budsjett under 1 %", "Målemetode": "Månedlig økonomirapport",
+             "Frist": date(year, 12, 31), "Gjelder": "alle"},
+        ],
+    }
+
+
+def build_workbook(kommune: dict, ledere: list[dict], oppdrag: list[dict],
+                   tiltak: list[dict] = (), utviklingsmal: list[dict] = ()) -> Workbook:
+    """A formatted workbook: Veiledning first, then the five data sheets.
+
+    Rows are dicts keyed by column header; a missing key leaves the cell empty.
+    """
+    wb = Workbook()
+    wb.remove(wb.active)
+    _write_veiledning(wb.create_sheet(VEILEDNING))
+    _write_kommune(wb.create_sheet(KOMMUNE.name), kommune)
+    for sheet, rows in ((LEDERE, ledere), (OPPDRAG, oppdrag), (TILTAK, tiltak), (UTVIKLINGSMAL, utviklingsmal)):
+        _write_table(wb.create_sheet(sheet.name), sheet, rows)
+    wb.active = 0
+    return wb
+
+
+def _write_kommune(ws: Worksheet, values: dict) -> None:
+    unknown = set(values) - {f.name for f in KOMMUNE_FIELDS}
+    if unknown:
+        raise ValueError(f"unknown Kommune fields: {sorted(unknown)}")
+    _write_header(ws, KOMMUNE)
+    for row, f in enumerate(KOMMUNE_FIELDS, start=2):
+        ws.cell(row, 1, f.name).font = Font(bold=f.required)
+        value_cell = ws.cell(row, 2, values.get(f.name))
+        value_cell.alignment = Alignment(horizontal="left", vertical="top")
+        if f.date:
+            value_cell.number_format = DATE_FORMAT
+        ws.cell(row, 3, f.help + (" (må fylles ut)" if f.required else "")).alignment = TOP_WRAP
+        if f.choices:
+            _add_choices(ws, f.choices, value_cell.coordinate)
+
+
+def _write_table(ws: Worksheet, sheet: Sheet, rows: list[dict]) -> None:
+    headers = sheet.headers()
+    for row in rows:
+        unknown = set(row) - set(headers)
+        if unknown:
+            raise ValueError(f"unknown {sheet.name} columns: {sorted(unknown)}")
+    _write_header(ws, sheet)
+    for r, row in enumerate(rows, start=2):
+        for c, column in enumerate(sheet.columns, start=1):
+            cell = ws.cell(r, c, row.get(column.header))
+            cell.alignment = TOP_WRAP if column.wrap else TOP
+            if column.date:
+                cell.number_format = DATE_FORMAT
+    last = max(len(rows) + 1, PREPARED_ROWS)
+    for c, column in enumerate(sheet.columns, start=1):
+        letter = get_column_letter(c)
+        if column.choices:
+            _add_choices(ws, column.choices, f"{letter}2:{letter}{last}")
+        if column.date:
+            # A column style, not styled empty cells: rows typed in later show dates the
+            # Norwegian way, and the sheet does not grow hundreds of blank rows.
+            ws.column_dimensions[letter].number_format = DATE_FORMAT
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{max(len(rows) + 1, 2)}"
+
+
+def _write_header(ws: Worksheet, sheet: Sheet) -> None:
+    for c, column in enumerate(sheet.columns, start=1):
+        cell = ws.cell(1, c, column.header)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.border = HEADER_BORDER
+        cell.alignment = Alignment(vertical="center")
+        note = column.help + (" Må fylles ut." if column.required else "")
+        cell.comment = Comment(note, "lederavtale", width=320, height=110)
+        ws.column_dimensions[get_column_letter(c)].width = column.width
+    ws.row_dimensions[1].height = 20
+    ws.freeze_panes = "A2"
+
+
+def _add_choices(ws: Worksheet, choices: tuple[str, ...], cells: str) -> None:
+    dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
+                        showErrorMessage=True, errorTitle="Ugyldig verdi",
+                        error="Velg en av verdiene: " + ", ".join(choices) + ".")
+    ws.add_data_validation(dv)
+    dv.add(cells)
+
+
+def _write_veiledning(ws: Worksheet) -> None:
+    ws.column_dimensions["A"].width = 30
+    ws.column_dimensions["B"].width = 110
+    lines: list[tuple[str, str, Font | None]] = [
+        ("Lederavtaler – veiledning", "", TITLE_FONT),
+        ("", "Denne arbeidsboken er grunnlaget for lederavtalene. Fyll ut arkene Kommune, Ledere, Oppdrag, "
+             "Tiltak og Utviklingsmål, kontroller med «lederavtale sjekk» og lag dokumentene med "
+             "«lederavtale generer». Hver leder med Avtale = ja får en lederavtale (offentlig) og et vedlegg "
+             "med personlige utviklingsmål (unntatt offentlighet), som Word og PDF.", None),
+        ("", "Hold musepekeren over en kolonneoverskrift for å se forklaringen. Dette arket leses ikke av "
+             "programmet og kan slettes.", None),
+        ("", "", None),
+    ]
+    for sheet in SHEETS:
+        lines.append((f"Arket {sheet.name}", sheet.help, SECTION_FONT))
+        if sheet is KOMMUNE:
+            lines.extend((f.name + (" *" if f.required else ""), f.help, None) for f in KOMMUNE_FIELDS)
+        else:
+            lines.extend((c.header + (" *" if c.required else ""), c.help, None) for c in sheet.columns)
+        lines.append(("", "", None))
+    lines.append(("Velgere i Gjelder", "Kolonnen Gjelder i arket Oppdrag sier hvem oppdraget gjelder:",
+                  SECTION_FONT))
+    lines.extend((name, text, None) for name, text in SELECTORS)
+    lines.append(("", "", None))
+    lines.append(("Regler", "", SECTION_FONT))
+    lines.extend(("•", text, None) for text in RULES)
+    lines.append(("", "", None))
+    lines.append(("Kommandoer", "Kjøres i et terminalvindu (ledetekst):", SECTION_FONT))
+    lines.extend((name, text, None) for name, text in COMMANDS)
+    for r, (label, text, font) in enumerate(lines, start=1):
+        a = ws.cell(r, 1, label or None)
+        b = ws.cell(r, 2, text or None)
+        a.alignment = TOP_WRAP
+        b.alignment = TOP_WRAP
+        if font is not None:
+            a.font = font
+            b.font = Font(italic=font is SECTION_FONT)
+        elif label:
+            a.font = Font(bold=True)
+    ws.sheet_view.showGridLines = False
+
+
+def _copy_templates(source: Path, target: Path) -> None:
+    """Copy the templates, keeping any the user already has in `target`."""
+    target.mkdir(parents=True, exist_ok=True)
+    for path in sorted(source.rglob("*")):
+        if path.is_dir() or path.name.startswith((".", "~$")) or "__pycache__" in path.parts:
+            continue
+        dest = target / path.relative_to(source)
+        if dest.exists():
+            continue
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, dest)
