@@ -1,0 +1,127 @@
+"""The `lederavtale` command: a thin layer over functions tests call directly.
+
+This is the one place where errors become messages and exit codes.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .exceptions import InvalidInput, LederavtaleError
+from .model import Problem
+
+PathArg = click.Path(path_type=Path)
+DirOption = click.Path(file_okay=False, path_type=Path)
+
+
+class _Commands(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except LederavtaleError as exc:
+            for line in exc.lines():
+                click.echo(line, err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("Avbrutt.", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="lederavtale", message="lederavtale %(version)s")
+def main():
+    """Lederavtaler for kommunen: fra én Excel-arbeidsbok til Word, PDF/A, e-post og arkiv.
+
+    Vanlig rekkefølge: `lederavtale sjekk ARBEIDSBOK`, så `lederavtale generer ARBEIDSBOK`,
+    så `lederavtale epost ARBEIDSBOK`, og etter signering `lederavtale arkiv ARBEIDSBOK`.
+    """
+
+
+def progress_printer(enabled: bool | None = None):
+    """A one-line progress bar on a terminal; silent in pipes and CI."""
+    if enabled is None:
+        enabled = sys.stderr.isatty()
+    if not enabled:
+        return None
+
+    def show(label: str, done: int, total: int) -> None:
+        width = 30
+        filled = int(width * done / total) if total else width
+        end = "\n" if done >= total else ""
+        click.echo(f"\r{label:<24} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", err=True, nl=False)
+        if end:
+            click.echo("", err=True)
+
+    return show
+
+
+def print_warnings(warnings) -> None:
+    if warnings:
+        click.echo(f"Advarsler ({len(warnings)}):", err=True)
+        for warning in warnings:
+            click.echo(f"  {warning}", err=True)
+
+
+@main.command("init")
+@click.argument("mappe", type=DirOption)
+def init_command(mappe: Path):
+    """Lag en ny arbeidsbok med veiledning, og en kopi av standardmalene, i MAPPE."""
+    from .init import write_new_workbook
+
+    path = write_new_workbook(mappe)
+    click.echo(f"Ny arbeidsbok: {path}")
+    click.echo(f"Maler til å tilpasse: {mappe / 'maler'}")
+    click.echo(f"Fyll ut arbeidsboken, og kjør så: lederavtale sjekk \"{path}\"")
+
+
+@main.command("sjekk")
+@click.argument("arbeidsbok", type=PathArg)
+@click.option("--maler", type=DirOption, help="Malmappe (standard: maler/).")
+def sjekk_command(arbeidsbok: Path, maler: Path | None):
+    """Kontroller arbeidsboken og malene, og vis alle feil og advarsler."""
+    from .generate import prepare
+
+    bok, plans = prepare(arbeidsbok, maler, progress=progress_printer())
+    print_warnings(bok.warnings)
+    failures = [f"{p.result.leder.ansattnr} {p.result.leder.navn}: {f}" for p in plans for f in p.result.feil]
+    if failures:
+        raise InvalidInput([Problem("", line) for line in failures], heading="Noen dokumenter kan ikke lages:")
+    click.echo(f"Arbeidsboken er i orden: {len(plans)} ledere får avtale, {len(bok.oppdrag)} oppdrag, "
+               f"{len(bok.warnings)} advarsler.")
+
+
+@main.command("generer")
+@click.argument("arbeidsbok", type=PathArg)
+@click.option("--maler", type=DirOption, help="Malmappe (standard: maler/).")
+@click.option("--ut", type=DirOption, default=Path("output"), show_default=True, help="Mappe for dokumentene.")
+@click.option("--leder", "ledere", multiple=True, metavar="ANSATTNR", help="Bare denne lederen (kan gjentas).")
+@click.option("--enhet", help="Bare ledere i denne enheten.")
+@click.option("--pdf/--ingen-pdf", default=True, show_default=True, help="Lag PDF/A i tillegg til Word.")
+@click.option("--overskriv", is_flag=True, help="Erstatt dokumenter som er endret for hånd (en kopi tas vare på).")
+@click.option("--jobber", type=click.IntRange(1, 64), help="Antall LibreOffice-prosesser (standard: antall kjerner).")
+@click.option("--soffice", help="Sti til LibreOffice (soffice), hvis den ikke finnes automatisk.")
+def generer_command(arbeidsbok, maler, ut, ledere, enhet, pdf, overskriv, jobber, soffice):
+    """Lag lederavtale og vedlegg (Word og PDF/A) for hver leder."""
+    from .generate import STATUS_BACKED_UP, generate, raise_for_failures
+
+    result = generate(arbeidsbok, maler=maler, ut=ut, ledere=ledere, enhet=enhet, pdf=pdf,
+                      overskriv=overskriv, jobber=jobber, soffice=soffice, progress=progress_printer())
+    print_warnings(result.warnings)
+    if result.edited:
+        click.echo(
+            f"Advarsel: {len(result.edited)} ledere har dokumenter som er endret for hånd etter forrige kjøring. "
+            "De er ikke overskrevet (bruk --overskriv for å erstatte dem; en kopi tas vare på):", err=True)
+        for r in result.edited:
+            click.echo(f"  {r.leder.ansattnr} {r.leder.navn}", err=True)
+    for r in result.leaders:
+        if r.status == STATUS_BACKED_UP:
+            click.echo(f"Overskrevet etter kopi: {r.leder.ansattnr} {r.leder.navn} ({', '.join(r.backups)})", err=True)
+    for entry in result.removed:
+        click.echo(f"Merk: {entry.ansattnr} {entry.navn} er ikke lenger i arbeidsboken; filene er beholdt.", err=True)
+    files = sum(len(set(r.filer)) for r in result.leaders)
+    click.echo(f"Ferdig: {len(result.leaders)} ledere, {files} filer i {result.year_dir}. "
+               f"Oversikt: {result.year_dir / 'rapport.xlsx'}")
+    raise_for_failures(result)

@@ -1,0 +1,102 @@
+"""Builds each leader's two template contexts.
+
+The agreement is public; the appendix is not. The development goals are added only by
+`appendix_context`, so no agreement template can print them, whatever it says.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from babel.dates import format_date
+
+from .model import Arbeidsbok, Kommune, Leder, Oppdrag
+
+
+def babel_locale(kommune: Kommune) -> str:
+    return "nn" if kommune.malform == "nynorsk" else "nb"
+
+
+def long_date(value: date, locale: str = "nb") -> str:
+    return format_date(value, "d. MMMM y", locale=locale)
+
+
+def _kommune(kommune: Kommune) -> dict:
+    return {
+        "navn": kommune.navn,
+        "adresse": kommune.adresse,
+        "telefon": kommune.telefon,
+        "epost": kommune.epost,
+        "nettside": kommune.nettside,
+        "sted": kommune.sted,
+        # The renderer replaces this with the image; templates test it with `{% if kommune.logo %}`.
+        "logo": "",
+        "skjermingshjemmel": kommune.skjermingshjemmel,
+        "arkivsak": kommune.arkivsak,
+    }
+
+
+def _periode(kommune: Kommune) -> dict:
+    locale = babel_locale(kommune)
+    periode = kommune.periode
+    return {
+        "tekst": f"{long_date(periode.fra, locale)}–{long_date(periode.til, locale)}",
+        "fra": periode.fra,
+        "til": periode.til,
+        "ar": periode.ar,
+    }
+
+
+def person(leder: Leder | None) -> dict:
+    if leder is None:
+        return {"ansattnr": "", "navn": "", "stilling": "", "enhet": "", "niva": "", "epost": "", "ekstra": {}}
+    return {
+        "ansattnr": leder.ansattnr,
+        "navn": leder.navn,
+        "stilling": leder.stilling,
+        "enhet": leder.enhet,
+        "niva": leder.niva,
+        "epost": leder.epost,
+        "ekstra": dict(leder.ekstra),
+    }
+
+
+def _oppdrag(oppdrag: Oppdrag, tiltak: list[str]) -> dict:
+    return {
+        "nr": oppdrag.nr,
+        "omrade": oppdrag.omrade,
+        "tekst": oppdrag.tekst,
+        "mal": oppdrag.mal,
+        "malemetode": oppdrag.malemetode,
+        "utgangspunkt": oppdrag.utgangspunkt,
+        "frist": oppdrag.frist,
+        "tiltak": tiltak,
+    }
+
+
+def agreement_context(bok: Arbeidsbok, leder: Leder, today: date | None = None) -> dict:
+    """The public agreement's context. It must never receive development goals."""
+    oppdrag = [_oppdrag(o, bok.tiltak_for(leder, o.nr)) for o in bok.oppdrag_for(leder)]
+    # Areas in the order they first appear in the workbook.
+    groups: dict[str, list[dict]] = {}
+    for item in oppdrag:
+        groups.setdefault(item["omrade"], []).append(item)
+    omrader = [{"navn": navn, "oppdrag": items} for navn, items in groups.items()]
+    return {
+        "kommune": _kommune(bok.kommune),
+        "periode": _periode(bok.kommune),
+        "leder": person(leder),
+        "overordnet": person(bok.overordnet(leder)),
+        "omrader": omrader,
+        "oppdrag": oppdrag,
+        "dato": today or date.today(),
+    }
+
+
+def appendix_context(bok: Arbeidsbok, leder: Leder, today: date | None = None) -> dict:
+    """The non-public appendix's context: the agreement's plus the development goals."""
+    context = agreement_context(bok, leder, today)
+    context["utviklingsmal"] = [
+        {"mal": u.mal, "tiltak": u.tiltak, "oppfolging": u.oppfolging} for u in bok.utviklingsmal_for(leder)
+    ]
+    return context
