@@ -1,0 +1,460 @@
+"""PDF/A-2b twins of the generated .docx files, made by LibreOffice running headless.
+
+Starting LibreOffice costs most of a second, converting one more document in an already
+running process costs a few hundredths. So documents are converted in batches (one
+`soffice --convert-to … file1 file2 …` per batch), with several LibreOffice processes side
+by side, while the caller keeps rendering .docx files into the queue.
+
+Each worker has its own LibreOffice user profile inside a private temporary folder: two
+LibreOffice processes sharing a profile block each other, and so would two runs of the tool.
+Every process is started in its own process group, so that it and its children can be
+killed as a whole, whatever happens to the run.
+"""
+
+from __future__ import annotations
+
+import atexit
+import math
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from .exceptions import LibreOfficeMissing
+
+ENV_SOFFICE = "LEDERAVTALE_SOFFICE"
+
+# SelectPdfVersion 2 = PDF/A-2b. The JSON form of the filter options needs LibreOffice 7.4+.
+PDF_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
+
+DEFAULT_TIMEOUT = 180.0
+# Measured on 2 cores (benchmarks/bench_pdf.py): big enough that the start-up of each
+# LibreOffice process is a small share of the batch, small enough that the last batches
+# spread over all workers.
+DEFAULT_BATCH_SIZE = 40
+
+_WINDOWS_PATHS = [
+    r"C:\Program Files\LibreOffice\program\soffice.exe",
+    r"C:\Program Files (x86)\LibreOffice\program\soffice.exe",
+]
+_MACOS_PATHS = ["/Applications/LibreOffice.app/Contents/MacOS/soffice"]
+
+_INSTALL_HINT = (
+    "Installer LibreOffice (Debian/Ubuntu: «sudo apt-get install libreoffice-writer-nogui», "
+    "Windows og macOS: last ned fra https://www.libreoffice.org/), pek på programmet med "
+    f"miljøvariabelen {ENV_SOFFICE}, eller kjør med --ingen-pdf for å lage bare Word-filer."
+)
+
+
+def _usable(path: str) -> str | None:
+    """The absolute path of an executable file, given a path or a bare program name."""
+    if os.sep in path or (os.altsep and os.altsep in path):
+        candidate = Path(path).expanduser()
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return str(candidate.resolve())
+        return None
+    return shutil.which(path)
+
+
+def find_soffice(explicit: str | None = None) -> str:
+    """The LibreOffice program: option > $LEDERAVTALE_SOFFICE > PATH > usual install paths.
+
+    A program named explicitly (option or environment) must work: falling back to another
+    installation would hide the user's mistake.
+    """
+    for given, source in ((explicit, "Oppgitt LibreOffice-program"), (os.environ.get(ENV_SOFFICE), ENV_SOFFICE)):
+        if given:
+            found = _usable(given)
+            if found:
+                return found
+            raise LibreOfficeMissing(f"{source} «{given}» finnes ikke eller kan ikke kjøres. {_INSTALL_HINT}")
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    for path in _WINDOWS_PATHS if sys.platform == "win32" else _MACOS_PATHS if sys.platform == "darwin" else []:
+        if _usable(path):
+            return path
+    raise LibreOfficeMissing(f"Fant ikke LibreOffice, som trengs for å lage PDF. {_INSTALL_HINT}")
+
+
+@dataclass
+class Conversion:
+    docx: Path
+    pdf: Path
+    ok: bool
+    feil: str = ""  # Norwegian reason when not ok
+
+
+@dataclass
+class _Job:
+    index: int  # submission order
+    docx: Path
+    pdf: Path
+
+
+@dataclass
+class _Attempt:
+    """What one LibreOffice run did with its batch."""
+
+    done: dict[int, Path]  # job index -> finished PDF in the batch folder
+    timed_out: bool = False
+    returncode: int | None = None
+    log: str = ""
+    cancelled: bool = False
+
+
+class _Cancelled(Exception):
+    """The converter is closing; no new LibreOffice process may start."""
+
+
+def _looks_complete(pdf: Path) -> bool:
+    """A PDF that LibreOffice finished writing (a killed process can leave half a file)."""
+    try:
+        size = pdf.stat().st_size
+        if size < 64:
+            return False
+        with open(pdf, "rb") as f:
+            head = f.read(5)
+            f.seek(max(0, size - 1024))
+            tail = f.read()
+    except OSError:
+        return False
+    return head == b"%PDF-" and b"%%EOF" in tail
+
+
+def _kill_tree(proc: subprocess.Popen) -> None:
+    """Kill the process and everything it started (soffice is a launcher for soffice.bin)."""
+    if sys.platform == "win32":
+        subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)], capture_output=True)
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+_live_converters: set["PdfConverter"] = set()
+_live_lock = threading.Lock()
+
+
+@atexit.register
+def _close_forgotten_converters() -> None:
+    # A converter used without `with` must still not leave LibreOffice running.
+    with _live_lock:
+        converters = list(_live_converters)
+    for converter in converters:
+        converter.close()
+
+
+class PdfConverter:
+    """Converts .docx files to PDF/A-2b in batches with `jobber` LibreOffice processes.
+
+    Use as a context manager: `submit()` files while rendering, `wait()` for the results.
+    """
+
+    def __init__(
+        self,
+        jobber: int | None = None,
+        soffice: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        on_done: Callable[[Conversion], None] | None = None,
+    ):
+        self.soffice = find_soffice(soffice)
+        self.jobber = max(1, jobber or _cpu_count())
+        self.timeout = timeout
+        self.batch_size = max(1, batch_size)
+        self.on_done = on_done
+        self.tempdir = Path(tempfile.mkdtemp(prefix="lederavtale-pdf-"))
+
+        self._cond = threading.Condition()
+        self._queue: list[_Job] = []
+        self._submitted = 0
+        self._results: dict[int, Conversion] = {}
+        self._flushing = False
+        self._closed = False
+        self._busy = 0
+        self._procs: set[subprocess.Popen] = set()
+        self._workers: list[threading.Thread] = []
+        self._batch_counter = 0
+        self._callback_error: BaseException | None = None
+        self._old_sigterm = None
+        with _live_lock:
+            _live_converters.add(self)
+
+    # -- public API -------------------------------------------------------------------
+
+    def __enter__(self) -> "PdfConverter":
+        self._catch_sigterm()
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.close()
+
+    def submit(self, docx: Path, pdf: Path) -> None:
+        """Queue one conversion; a worker starts as soon as a batch is full."""
+        with self._cond:
+            if self._closed:
+                raise RuntimeError("PdfConverter er lukket")
+            self._queue.append(_Job(self._submitted, Path(docx), Path(pdf)))
+            self._submitted += 1
+            self._start_workers()
+            self._cond.notify_all()
+
+    def wait(self) -> list[Conversion]:
+        """Convert what is still queued and return every result, in submission order."""
+        with self._cond:
+            self._flushing = True
+            self._cond.notify_all()
+            # Short waits keep Ctrl-C responsive on every platform.
+            while len(self._results) < self._submitted and not self._closed:
+                self._cond.wait(0.2)
+            self._flushing = False
+            if self._callback_error is not None:
+                error, self._callback_error = self._callback_error, None
+                raise error
+            return [self._results[i] for i in sorted(self._results)]
+
+    def close(self) -> None:
+        """Stop everything: kill running LibreOffice processes, remove the temporary files."""
+        with self._cond:
+            already = self._closed
+            self._closed = True
+            procs = list(self._procs)
+            self._cond.notify_all()
+        for proc in procs:
+            _kill_tree(proc)
+        for worker in self._workers:
+            if worker is not threading.current_thread():
+                worker.join(timeout=30)
+        if not already:
+            shutil.rmtree(self.tempdir, ignore_errors=True)
+            self._restore_sigterm()
+            with _live_lock:
+                _live_converters.discard(self)
+
+    # -- workers ----------------------------------------------------------------------
+
+    def _start_workers(self) -> None:
+        # Called with the lock held. Workers start lazily: a run without PDFs costs nothing.
+        if self._workers:
+            return
+        for n in range(self.jobber):
+            worker = threading.Thread(target=self._work, args=(n,), name=f"pdf-{n}", daemon=True)
+            self._workers.append(worker)
+            worker.start()
+
+    def _take_batch(self) -> list[_Job] | None:
+        """Block until there is a batch for this worker; None when closing."""
+        with self._cond:
+            while True:
+                if self._closed:
+                    return None
+                waiting = len(self._queue)
+                if waiting >= self.batch_size or (waiting and self._flushing):
+                    # At the end, share what is left between the idle workers.
+                    idle = max(1, self.jobber - self._busy)
+                    size = min(self.batch_size, math.ceil(waiting / idle))
+                    batch, self._queue = self._queue[:size], self._queue[size:]
+                    self._busy += 1
+                    return batch
+                self._cond.wait()
+
+    def _work(self, n: int) -> None:
+        profile = self.tempdir / f"profil-{n}"
+        while True:
+            batch = self._take_batch()
+            if batch is None:
+                return
+            try:
+                self._convert_with_retries(batch, profile)
+            except _Cancelled:
+                return
+            except Exception as error:  # a bug here must not hang wait()
+                for job in batch:
+                    self._finish(job, False, f"uventet feil under konvertering: {error}")
+            finally:
+                with self._cond:
+                    self._busy -= 1
+                    self._cond.notify_all()
+
+    def _convert_with_retries(self, batch: list[_Job], profile: Path) -> None:
+        """Whole batch, then once more what is missing, then every remaining file alone."""
+        remaining = [job for job in batch if self._input_ok(job)]
+        remaining, _ = self._attempt(remaining, profile)
+        if len(remaining) > 1:
+            # LibreOffice works in order, so the first missing file is the likely culprit:
+            # put it last, so that a hang on it does not cost the others their turn.
+            remaining, _ = self._attempt(remaining[1:] + remaining[:1], profile)
+        for job in remaining:
+            missing, attempt = self._attempt([job], profile)
+            if missing:
+                self._finish(job, False, self._reason(attempt))
+
+    def _attempt(self, jobs: list[_Job], profile: Path) -> tuple[list[_Job], _Attempt]:
+        """Run one batch and keep what it made; returns the jobs still without a PDF."""
+        if not jobs:
+            return [], _Attempt(done={})
+        with self._cond:
+            self._batch_counter += 1
+            folder = self.tempdir / f"parti-{self._batch_counter}"
+        try:
+            attempt = self._run_batch(jobs, profile, folder)
+            missing = self._collect(jobs, attempt)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        return missing, attempt
+
+    def _input_ok(self, job: _Job) -> bool:
+        if job.docx.is_file():
+            return True
+        self._finish(job, False, f"Word-filen {job.docx} finnes ikke")
+        return False
+
+    def _collect(self, jobs: list[_Job], attempt: _Attempt) -> list[_Job]:
+        """Move finished PDFs into place; return the jobs still without a PDF."""
+        missing = []
+        for job in jobs:
+            made = attempt.done.get(job.index)
+            if made is None:
+                missing.append(job)
+                continue
+            try:
+                _move_into_place(made, job.pdf)
+            except OSError as error:
+                self._finish(job, False, f"kunne ikke lagre PDF-filen: {error.strerror or error}")
+                continue
+            self._finish(job, True)
+        return missing
+
+    def _run_batch(self, jobs: list[_Job], profile: Path, folder: Path) -> _Attempt:
+        """One LibreOffice process for these jobs; reports which PDFs it completed."""
+        inn, ut = folder / "inn", folder / "ut"
+        inn.mkdir(parents=True)
+        ut.mkdir()
+        # LibreOffice names its output after the input's stem; numbered copies keep two
+        # inputs with the same name apart, and a file edited meanwhile cannot change midway.
+        names = {}
+        for job in jobs:
+            name = f"{job.index:06d}"
+            shutil.copyfile(job.docx, inn / f"{name}.docx")
+            names[job.index] = name
+        args = [
+            self.soffice,
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--nologo",
+            "--nodefault",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--convert-to",
+            PDF_FILTER,
+            "--outdir",
+            str(ut),
+            *[str(inn / f"{names[job.index]}.docx") for job in jobs],
+        ]
+        attempt = _Attempt(done={})
+        log_path = folder / "logg.txt"
+        with open(log_path, "wb") as log:
+            proc = self._spawn(args, log)
+            try:
+                attempt.returncode = proc.wait(timeout=self.timeout)
+            except subprocess.TimeoutExpired:
+                attempt.timed_out = True
+            finally:
+                # Also after a normal end: nothing LibreOffice started may outlive the batch.
+                _kill_tree(proc)
+                proc.wait()
+                with self._cond:
+                    self._procs.discard(proc)
+                    attempt.cancelled = self._closed
+        if attempt.cancelled:
+            raise _Cancelled()
+        attempt.log = log_path.read_text(encoding="utf-8", errors="replace")
+        for job in jobs:
+            made = ut / f"{names[job.index]}.pdf"
+            if _looks_complete(made):
+                attempt.done[job.index] = made
+        return attempt
+
+    def _spawn(self, args: list[str], log) -> subprocess.Popen:
+        kwargs: dict = {"stdin": subprocess.DEVNULL, "stdout": log, "stderr": subprocess.STDOUT}
+        if sys.platform == "win32":
+            kwargs["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP
+        else:
+            kwargs["start_new_session"] = True
+        # Spawning under the lock: close() either sees this process or stops it starting.
+        with self._cond:
+            if self._closed:
+                raise _Cancelled()
+            proc = subprocess.Popen(args, **kwargs)
+            self._procs.add(proc)
+        return proc
+
+    def _reason(self, attempt: _Attempt) -> str:
+        if attempt.timed_out:
+            return f"LibreOffice brukte mer enn {self.timeout:g} sekunder"
+        if "could not be loaded" in attempt.log:
+            return "LibreOffice klarte ikke å lese dokumentet"
+        if attempt.returncode is not None and attempt.returncode < 0:
+            return f"LibreOffice krasjet (signal {-attempt.returncode})"
+        if attempt.returncode:
+            return f"LibreOffice avsluttet med feilkode {attempt.returncode}"
+        return "LibreOffice laget ingen PDF"
+
+    def _finish(self, job: _Job, ok: bool, feil: str = "") -> None:
+        result = Conversion(docx=job.docx, pdf=job.pdf, ok=ok, feil=feil)
+        if self.on_done is not None:
+            try:
+                self.on_done(result)
+            except BaseException as error:  # reported by wait(), not lost in this thread
+                with self._cond:
+                    self._callback_error = self._callback_error or error
+        with self._cond:
+            self._results[job.index] = result
+            self._cond.notify_all()
+
+    # -- signals ----------------------------------------------------------------------
+
+    def _catch_sigterm(self) -> None:
+        # `kill <pid>` would otherwise end Python without running __exit__, leaving
+        # LibreOffice behind; turned into SystemExit, it unwinds like Ctrl-C does.
+        if sys.platform == "win32" or threading.current_thread() is not threading.main_thread():
+            return
+        if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+            self._old_sigterm = signal.signal(signal.SIGTERM, _raise_exit)
+
+    def _restore_sigterm(self) -> None:
+        if self._old_sigterm is not None and threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, self._old_sigterm)
+            self._old_sigterm = None
+
+
+def _raise_exit(signum, frame) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _cpu_count() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
+def _move_into_place(made: Path, target: Path) -> None:
+    """Atomically: readers see the old PDF or the complete new one, never half a file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        shutil.move(str(made), str(tmp))
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
