@@ -125,3 +125,26 @@ def generer_command(arbeidsbok, maler, ut, ledere, enhet, pdf, overskriv, jobber
     click.echo(f"Ferdig: {len(result.leaders)} ledere, {files} filer i {result.year_dir}. "
                f"Oversikt: {result.year_dir / 'rapport.xlsx'}")
     raise_for_failures(result)
+
+
+@main.command("arkiv")
+@click.argument("arbeidsbok", type=PathArg)
+@click.option("--ut", type=DirOption, default=Path("output"), show_default=True,
+              help="Mappen dokumentene ble generert i.")
+@click.option("--alle", is_flag=True, help="Ta med alle avtaler, også de som ikke er signert ennå.")
+@click.option("--jobber", type=click.IntRange(1, 64), help="Antall LibreOffice-prosesser (standard: antall kjerner).")
+@click.option("--soffice", help="Sti til LibreOffice (soffice), hvis den ikke finnes automatisk.")
+def arkiv_command(arbeidsbok, ut, alle, jobber, soffice):
+    """Lag arkivpakke til sak/arkiv: PDF/A og Noark 5-metadata.
+
+    Tar med avtalene som har dato i kolonnen Signert i arket Ledere (--alle tar med alle),
+    laget av Word-dokumentene slik de er nå, også om de er endret etter `generer`.
+    Pakken skrives til <ut>/<år>/arkiv/, med arkivstruktur.xml og import.csv.
+    """
+    from .archive import build_archive
+
+    result = build_archive(arbeidsbok, ut=ut, alle=alle, jobber=jobber, soffice=soffice,
+                           progress=progress_printer())
+    for line in result.summary_lines():
+        click.echo(line)
+    result.raise_for_failures()
