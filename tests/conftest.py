@@ -84,3 +84,27 @@ def basic_sheets() -> dict[str, list[list]]:
 @pytest.fixture
 def basic_workbook(tmp_path) -> Path:
     return write_xlsx(tmp_path / "arbeidsbok.xlsx", basic_sheets())
+
+
+def docx_text(path) -> str:
+    """All visible text of a .docx (body, tables, headers, footers), as python-docx reads it."""
+    from docx import Document
+
+    doc = Document(str(path))
+    parts = []
+
+    def walk(container):
+        for block in container.iter_inner_content():
+            if hasattr(block, "rows"):
+                for row in block.rows:
+                    for cell in row.cells:
+                        walk(cell)
+            else:
+                parts.append(block.text)
+
+    walk(doc)
+    for section in doc.sections:
+        for hf in (section.header, section.footer, section.first_page_header, section.first_page_footer):
+            if not hf.is_linked_to_previous:
+                walk(hf)
+    return "\n".join(parts)
