@@ -90,7 +90,7 @@ def synthetic_sheets(n_leaders: int = 130, seed: int = 1, with_goals: bool = Tru
     rng = random.Random(seed)
     people = _people(n_leaders, rng)
     oppdrag = _oppdrag(people)
-    tildeling = _tildeling(people, oppdrag)
+    tildeling = _tildeling(people, [(row[0], row[7]) for row in oppdrag])
     return {
         "Kommune": [HEADERS["Kommune"]] + _kommune(),
         "Ledere": [HEADERS["Ledere"]] + [_leder_row(p) for p in people],
@@ -108,7 +108,9 @@ def expected_tildeling(sheets: dict[str, list[list]]) -> dict[str, list[str]]:
     """Ansattnr -> Nr of every assignment that applies, in workbook order, for each leader with
     Avtale=ja, evaluated from the sheets alone (the spec's selector rules)."""
     people = [_person_from_row(dict(zip(sheets["Ledere"][0], row))) for row in sheets["Ledere"][1:]]
-    oppdrag = sheets["Oppdrag"][1:]
+    header = sheets["Oppdrag"][0]
+    nr_col, gjelder_col = header.index("Nr"), header.index("Gjelder")
+    oppdrag = [(row[nr_col], row[gjelder_col]) for row in sheets["Oppdrag"][1:]]
     return {k: [str(nr) for nr in v] for k, v in _tildeling(people, oppdrag).items()}
 
 
@@ -253,16 +255,18 @@ def _oppdrag(people: list[dict]) -> list[list]:
     return [[nr, *row] for nr, row in enumerate(rows, start=1)]
 
 
-def _tildeling(people: list[dict], oppdrag: list[list]) -> dict[str, list[int]]:
-    """The spec's selector rules, evaluated independently of the product."""
+def _tildeling(people: list[dict], oppdrag: list[tuple]) -> dict[str, list[int]]:
+    """The spec's selector rules, evaluated independently of the product.
+
+    `oppdrag` holds (Nr, Gjelder) pairs in workbook order.
+    """
     leaders = [p for p in people if p["avtale"] != "nei"]
     children: dict[str, list[str]] = {}
     for p in people:
         if p["overordnet"]:
             children.setdefault(p["overordnet"], []).append(p["ansattnr"])
     result: dict[str, list[int]] = {p["ansattnr"]: [] for p in leaders}
-    for row in oppdrag:
-        nr, gjelder = row[0], row[7]
+    for nr, gjelder in oppdrag:
         chosen: set[str] = set()
         for selector in gjelder.replace(";", ",").split(","):
             chosen |= _select(selector.strip(), leaders, children)
