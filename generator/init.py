@@ -151,13 +151,13 @@ SELECTORS = (
     ("nivå:<Nivå>", "Alle med dette nivået i kolonnen Nivå, f.eks. nivå:virksomhetsleder."),
     ("enhet:<Enhet>", "Alle med denne enheten i kolonnen Enhet, f.eks. enhet:Fjordvik sykehjem."),
     ("under:<Ansattnr>", "Alle under denne personen i organisasjonen, på alle nivåer, men ikke personen selv. "
-     "F.eks. under:1002 for alle under kommunalsjefen for helse og omsorg."),
+     "F.eks. gir under:1002 alle som har 1002 som overordnet, og alle under dem igjen."),
     ("<Ansattnr>", "Én bestemt leder, f.eks. 1001."),
 )
 
 RULES = (
     "Arknavn og kolonneoverskrifter kan skrives med store eller små bokstaver. Rekkefølgen på kolonnene er fri.",
-    "Kolonner merket med * må fylles ut.",
+    "Felt og kolonner merket med * i denne veiledningen må fylles ut.",
     "Ekstra kolonner i arket Ledere tas vare på og kan brukes i malene som leder.ekstra[\"Kolonnenavn\"].",
     "Ansattnr og Nr må være unike. Overordnet må finnes i arket Ledere, og hierarkiet kan ikke gå i ring.",
     "Alle med Avtale = ja må ha en overordnet.",
@@ -169,6 +169,15 @@ RULES = (
     "Feil stopper kjøringen før noe blir skrevet. Advarsler (mangler e-post, ingen oppdrag, "
     "ingen utviklingsmål) skrives ut, og kjøringen fortsetter.",
     "Utviklingsmål er unntatt offentlighet og kommer bare i vedlegget.",
+)
+
+TEMPLATES = (
+    ("lederavtale.docx", "Malen for selve lederavtalen (offentlig). Kolonnen Mal i arket Ledere kan peke på "
+     "en annen mal i samme mappe."),
+    ("vedlegg.docx", "Malen for vedlegget med utviklingsmål (unntatt offentlighet)."),
+    ("epost.txt", "Malen for e-posten. Første linje er «Emne: …»."),
+    ("Felter", "Malene redigeres i Word. Felter skrives med doble klammer, f.eks. {{ leder.navn }}, "
+     "{{ overordnet.navn }}, {{ kommune.navn }}, {{ periode.tekst }} og {{ oppdrag.frist|dato }}."),
 )
 
 COMMANDS = (
@@ -340,6 +349,11 @@ def _write_veiledning(ws: Worksheet) -> None:
     lines.append(("", "", None))
     lines.append(("Regler", "", SECTION_FONT))
     lines.extend(("•", text, None) for text in RULES)
+    lines.append(("", "", None))
+    lines.append(("Malene", "«lederavtale init» legger en kopi av standardmalene i mappen maler ved siden av "
+                  "arbeidsboken. De brukes når kommandoene kjøres fra mappen arbeidsboken ligger i, "
+                  "ellers oppgis mappen med --maler.", SECTION_FONT))
+    lines.extend((name, text, None) for name, text in TEMPLATES)
     lines.append(("", "", None))
     lines.append(("Kommandoer", "Kjøres i et terminalvindu (ledetekst):", SECTION_FONT))
     lines.extend((name, text, None) for name, text in COMMANDS)
