@@ -148,3 +148,64 @@ def arkiv_command(arbeidsbok, ut, alle, jobber, soffice):
     for line in result.summary_lines():
         click.echo(line)
     result.raise_for_failures()
+
+
+@main.command("epost")
+@click.argument("arbeidsbok", type=PathArg)
+@click.option("--maler", type=DirOption, help="Malmappe med epost.txt (standard: maler/).")
+@click.option("--ut", type=DirOption, default=Path("output"), show_default=True, help="Mappen generer skrev til.")
+@click.option("--send", "send_now", is_flag=True, help="Send e-postene over SMTP i stedet for å lage utkast (.eml).")
+@click.option("--leder", "ledere", multiple=True, metavar="ANSATTNR", help="Bare denne lederen (kan gjentas).")
+@click.option("--send-igjen", is_flag=True, help="Send på nytt til lederne valgt med --leder, selv om de har fått e-posten før.")
+@click.option("--ja", is_flag=True, help="Send uten å spørre først (påkrevd når kommandoen ikke kjøres i en terminal).")
+@click.option("--smtp-vert", metavar="VERT", help="SMTP-server (ellers miljøvariabelen LEDERAVTALE_SMTP_VERT).")
+@click.option("--smtp-port", type=click.IntRange(1, 65535), metavar="PORT",
+              help="SMTP-port (ellers LEDERAVTALE_SMTP_PORT; standard 587).")
+@click.option("--ingen-tls", is_flag=True, help="Send uten STARTTLS-kryptering (bare for en relay-server på egen maskin).")
+def epost_command(arbeidsbok, maler, ut, send_now, ledere, send_igjen, ja, smtp_vert, smtp_port, ingen_tls):
+    """Lag e-postutkast (.eml) til hver leder med avtalen og vedlegget, eller send dem med --send.
+
+    Kjøres etter generer. Utkastene havner i UT/<år>/epost/ og åpnes i Outlook som
+    uferdige e-poster. Med --send brukes SMTP-serveren fra --smtp-vert/--smtp-port eller
+    LEDERAVTALE_SMTP_VERT/LEDERAVTALE_SMTP_PORT, og innlogging fra LEDERAVTALE_SMTP_BRUKER og
+    LEDERAVTALE_SMTP_PASSORD (passordet bare som miljøvariabel). Det som er sendt, står i
+    sendt.json og sendes ikke to ganger.
+    """
+    from .mail import send, write_drafts
+
+    def warn(message: str) -> None:
+        click.echo(f"Advarsel: {message}", err=True)
+
+    if not send_now:
+        only_for_send = [name for name, given in (("--send-igjen", send_igjen), ("--ja", ja), ("--smtp-vert", smtp_vert),
+                                                 ("--smtp-port", smtp_port), ("--ingen-tls", ingen_tls)) if given]
+        if only_for_send:
+            raise click.UsageError(f"{', '.join(only_for_send)} brukes bare sammen med --send.")
+        result = write_drafts(arbeidsbok, ut=ut, ledere=ledere, maler=maler, warn=warn)
+        click.echo(f"Ferdig: {len(result.skrevet)} e-postutkast i {result.mappe}. "
+                   "Åpne dem i Outlook, se over og send.")
+        return
+
+    if send_igjen and not ledere:
+        raise click.UsageError("--send-igjen krever at du velger ledere med --leder ANSATTNR.")
+    # Mail to every leader in the municipality must not go out by accident: without a
+    # terminal to ask on, the user has to say --ja.
+    if not ja and not sys.stdin.isatty():
+        raise click.UsageError("Bekreft utsendingen med --ja når kommandoen ikke kjøres i en terminal.")
+
+    def confirm(plan) -> bool:
+        click.echo(f"Klar til å sende {len(plan.utkast)} e-poster:")
+        for line in plan.lines():
+            click.echo(f"  {line}")
+        return click.confirm("Sende nå?", default=False)
+
+    result = send(arbeidsbok, ut=ut, ledere=ledere, send_igjen=send_igjen, host=smtp_vert, port=smtp_port,
+                  tls=not ingen_tls, maler=maler, confirm=None if ja else confirm, progress=progress_printer(),
+                  warn=warn)
+    if result.avbrutt:
+        click.echo("Avbrutt. Ingenting er sendt.", err=True)
+        sys.exit(1)
+    click.echo(f"Ferdig: {len(result.sendt)} e-poster sendt.")
+    if result.tidligere:
+        click.echo(f"{len(result.tidligere)} ledere har fått e-posten før og er hoppet over (se sendt.json; "
+                   "bruk --leder ANSATTNR --send-igjen for å sende på nytt).")
