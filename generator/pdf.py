@@ -23,6 +23,7 @@ import sys
 import tempfile
 import threading
 import uuid
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -58,7 +59,7 @@ def _usable(path: str) -> str | None:
     if os.sep in path or (os.altsep and os.altsep in path):
         candidate = Path(path).expanduser()
         if candidate.is_file() and os.access(candidate, os.X_OK):
-            return str(candidate.resolve())
+            return str(candidate.absolute())
         return None
     return shutil.which(path)
 
@@ -128,6 +129,14 @@ def _looks_complete(pdf: Path) -> bool:
     except OSError:
         return False
     return head == b"%PDF-" and b"%%EOF" in tail
+
+
+def _is_docx(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "word/document.xml" in archive.namelist()
+    except (OSError, zipfile.BadZipFile):
+        return False
 
 
 def _kill_tree(proc: subprocess.Popen) -> None:
@@ -314,10 +323,15 @@ class PdfConverter:
         return missing, attempt
 
     def _input_ok(self, job: _Job) -> bool:
-        if job.docx.is_file():
-            return True
-        self._finish(job, False, f"Word-filen {job.docx} finnes ikke")
-        return False
+        if not job.docx.is_file():
+            self._finish(job, False, f"Word-filen {job.docx} finnes ikke")
+            return False
+        # LibreOffice opens a file that is not a zip as plain text and happily makes a
+        # PDF of the garbage, so a broken .docx has to be caught here.
+        if job.docx.suffix.lower() == ".docx" and not _is_docx(job.docx):
+            self._finish(job, False, "filen er ikke en gyldig Word-fil (.docx)")
+            return False
+        return True
 
     def _collect(self, jobs: list[_Job], attempt: _Attempt) -> list[_Job]:
         """Move finished PDFs into place; return the jobs still without a PDF."""

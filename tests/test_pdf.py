@@ -1,0 +1,373 @@
+"""PDF/A-2b conversion with real LibreOffice: content, conformance, faults, clean-up."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+import docx
+import pikepdf
+import pytest
+
+from generator.exceptions import LibreOfficeMissing
+from generator.pdf import Conversion, PdfConverter, find_soffice
+
+pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice er ikke installert")
+
+PDFAID = "{http://www.aiim.org/pdfa/ns/id/}"
+DC = "{http://purl.org/dc/elements/1.1/}"
+
+
+def make_docx(path: Path, text: str, title: str = "", author: str = "", subject: str = "") -> Path:
+    document = docx.Document()
+    document.add_heading(title or text, level=1)
+    document.add_paragraph(text)
+    document.core_properties.title = title
+    document.core_properties.author = author
+    document.core_properties.subject = subject
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(path)
+    return path
+
+
+def broken_docx(path: Path, source: Path) -> Path:
+    """A real zip with a .docx's parts, but document.xml cut off in the middle of a tag."""
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as broken:
+        for info in original.infolist():
+            data = original.read(info.filename)
+            if info.filename == "word/document.xml":
+                data = data[: len(data) // 2]
+            broken.writestr(info, data)
+    return path
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def fonts_without_embedding(pdf: pikepdf.Pdf) -> list[str]:
+    """Names of fonts (incl. Type0 descendants and fonts inside forms) with no font file."""
+    missing: list[str] = []
+    seen: set = set()
+
+    def check_font(font) -> None:
+        if font.get("/Subtype") == "/Type0":
+            for descendant in font.DescendantFonts:
+                check_font(descendant)
+            return
+        if font.get("/Subtype") == "/Type3":  # glyphs are drawn by the PDF itself
+            return
+        descriptor = font.get("/FontDescriptor")
+        if descriptor is None or not any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+            missing.append(str(font.get("/BaseFont")))
+
+    def walk(resources) -> None:
+        if resources is None:
+            return
+        for font in (resources.get("/Font") or {}).values():
+            check_font(font)
+        for xobject in (resources.get("/XObject") or {}).values():
+            if xobject.get("/Subtype") == "/Form" and xobject.objgen not in seen:
+                seen.add(xobject.objgen)
+                walk(xobject.get("/Resources"))
+
+    for page in pdf.pages:
+        walk(page.obj.get("/Resources"))
+    return missing
+
+
+def soffice_processes(marker: Path) -> list[str]:
+    """Command lines of running processes that mention this converter's private folder."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if str(marker) in cmdline:
+            found.append(cmdline)
+    return found
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory):
+    """One real run of two converters side by side, with good, same-named and broken files."""
+    tmp = tmp_path_factory.mktemp("pdf")
+    good = [
+        make_docx(tmp / "inn" / "kari.docx", "Lederavtale for Kari Nordmann: blåbærsyltetøy ÆØÅ",
+                  title="Lederavtale 2027 – Kari Nordmann", author="Eksempel kommune", subject="Lederavtale"),
+        make_docx(tmp / "inn" / "ola.docx", "Lederavtale for Ola Åsen: økonomi og sykefravær",
+                  title="Lederavtale 2027 – Ola Åsen", author="Eksempel kommune", subject="Lederavtale"),
+        make_docx(tmp / "inn" / "vedlegg.docx", "Utviklingsmål, unntatt offentlighet",
+                  title="Utviklingsmål 2027 (unntatt offentlighet)", author="Eksempel kommune",
+                  subject="Vedlegg til lederavtale"),
+    ]
+    random_bytes = tmp / "inn" / "tilfeldig.docx"
+    random_bytes.write_bytes(os.urandom(4000))
+    broken = broken_docx(tmp / "inn" / "ødelagt.docx", good[0])
+    truncated = tmp / "inn" / "avkuttet.docx"
+    truncated.write_bytes(good[1].read_bytes()[:3000])
+    absent = tmp / "inn" / "finnes-ikke.docx"
+    same_a = make_docx(tmp / "a" / "avtale.docx", "Første avtale fra mappe A")
+    same_b = make_docx(tmp / "b" / "avtale.docx", "Andre avtale fra mappe B")
+
+    out = tmp / "ut"
+    old_pdf = out / "kari.pdf"
+    old_pdf.parent.mkdir(parents=True)
+    old_pdf.write_bytes(b"gammel PDF som skal erstattes")
+
+    inputs_a = [good[0], broken, good[1], random_bytes, truncated, absent, good[2]]
+    finished: list[Conversion] = []
+    runs: dict[str, tuple[PdfConverter, list[Conversion]]] = {}
+
+    def run(name: str, files: list[Path], targets: list[Path], **options) -> None:
+        with PdfConverter(**options) as converter:
+            for source, target in zip(files, targets):
+                converter.submit(source, target)
+            results = converter.wait()
+        runs[name] = (converter, results)
+
+    targets_a = [out / f.with_suffix(".pdf").name for f in inputs_a]
+    targets_b = [out / "a" / "avtale.pdf", out / "b" / "avtale.pdf"]
+    side = threading.Thread(target=run, args=("b", [same_a, same_b], targets_b), kwargs={"jobber": 1})
+    side.start()
+    run("a", inputs_a, targets_a, jobber=2, batch_size=3, on_done=finished.append)
+    side.join()
+    return {
+        "good": good, "broken": broken, "random": random_bytes, "truncated": truncated, "absent": absent,
+        "out": out, "runs": runs, "finished": finished, "targets_a": targets_a, "targets_b": targets_b,
+    }
+
+
+def by_source(results: list[Conversion]) -> dict[str, Conversion]:
+    return {r.docx.name: r for r in results}
+
+
+def test_good_documents_become_pdfa_2b_with_their_text(converted):
+    _, results = converted["runs"]["a"]
+    results = by_source(results)
+    for source, expected in zip(converted["good"], ["blåbærsyltetøy ÆØÅ", "Ola Åsen", "unntatt offentlighet"]):
+        conversion = results[source.name]
+        assert conversion.ok, conversion.feil
+        assert conversion.pdf == converted["out"] / source.with_suffix(".pdf").name
+        assert expected in pdf_text(conversion.pdf)
+        with pikepdf.open(conversion.pdf) as pdf:
+            meta = pdf.open_metadata()
+            assert meta[PDFAID + "part"] == "2"
+            assert meta[PDFAID + "conformance"] == "B"
+            assert fonts_without_embedding(pdf) == []
+
+
+def test_document_properties_become_pdf_metadata(converted):
+    _, results = converted["runs"]["a"]
+    kari = by_source(results)["kari.docx"].pdf
+    vedlegg = by_source(results)["vedlegg.docx"].pdf
+    with pikepdf.open(kari) as pdf:
+        meta = pdf.open_metadata()
+        assert meta[DC + "title"] == "Lederavtale 2027 – Kari Nordmann"
+        assert meta[DC + "creator"] == ["Eksempel kommune"]
+        assert meta[DC + "description"] == "Lederavtale"
+        assert str(pdf.docinfo["/Title"]) == "Lederavtale 2027 – Kari Nordmann"
+        assert str(pdf.docinfo["/Author"]) == "Eksempel kommune"
+        assert str(pdf.docinfo["/Subject"]) == "Lederavtale"
+    # Nothing beyond the document's own properties: LibreOffice adds no user or file name.
+    with pikepdf.open(vedlegg) as pdf:
+        values = " ".join(str(v) for v in pdf.docinfo.values())
+        assert "Utviklingsmål 2027 (unntatt offentlighet)" in values
+        assert "vedlegg.docx" not in values and getpass.getuser() not in values
+
+
+def test_an_old_pdf_is_replaced_atomically(converted):
+    kari = converted["out"] / "kari.pdf"
+    assert kari.read_bytes().startswith(b"%PDF-")
+    leftovers = [p.name for p in converted["out"].rglob("*") if p.name.startswith(".") or p.suffix == ".tmp"]
+    assert leftovers == []
+
+
+def test_broken_files_fail_with_a_reason_and_the_rest_complete(converted):
+    _, results = converted["runs"]["a"]
+    results = by_source(results)
+    assert [r.ok for r in results.values()].count(True) == 3
+    assert results[converted["broken"].name].feil == "LibreOffice klarte ikke å lese dokumentet"
+    assert "ikke en gyldig Word-fil" in results[converted["random"].name].feil
+    assert "ikke en gyldig Word-fil" in results[converted["truncated"].name].feil
+    assert "finnes ikke" in results[converted["absent"].name].feil
+    for name in (converted["broken"].name, converted["random"].name, converted["truncated"].name):
+        assert not results[name].ok
+        assert not results[name].pdf.exists()
+
+
+def test_results_come_in_submission_order_and_on_done_sees_each_once(converted):
+    _, results = converted["runs"]["a"]
+    assert [r.pdf for r in results] == converted["targets_a"]
+    assert sorted(str(r.pdf) for r in converted["finished"]) == sorted(str(p) for p in converted["targets_a"])
+
+
+def test_same_file_name_in_two_folders_and_concurrent_runs(converted):
+    converter_a, _ = converted["runs"]["a"]
+    converter_b, results = converted["runs"]["b"]
+    assert converter_a.tempdir != converter_b.tempdir
+    assert all(r.ok for r in results), [r.feil for r in results]
+    first, second = (pdf_text(r.pdf) for r in results)
+    assert "Første avtale fra mappe A" in first and "mappe B" not in first
+    assert "Andre avtale fra mappe B" in second and "mappe A" not in second
+
+
+def test_nothing_left_behind_after_the_run(converted):
+    for converter, _ in converted["runs"].values():
+        assert not converter.tempdir.exists()
+        assert soffice_processes(converter.tempdir) == []
+
+
+def test_tiny_timeout_is_reported_and_kills_libreoffice(tmp_path):
+    sources = [make_docx(tmp_path / f"d{i}.docx", f"Dokument {i}") for i in range(2)]
+    with PdfConverter(jobber=1, timeout=0.3) as converter:
+        for source in sources:
+            converter.submit(source, source.with_suffix(".pdf"))
+        results = converter.wait()
+        assert soffice_processes(converter.tempdir) == []
+    assert [r.ok for r in results] == [False, False]
+    assert all(r.feil == "LibreOffice brukte mer enn 0.3 sekunder" for r in results)
+    assert not any(s.with_suffix(".pdf").exists() for s in sources)
+    assert soffice_processes(converter.tempdir) == []
+
+
+# A stand-in for LibreOffice that behaves like it, except that it hangs or crashes when it
+# reaches a document holding a marker: it converts the files before that one with the real
+# LibreOffice first, as LibreOffice itself would have done.
+FAULTY_SOFFICE = """#!{python}
+import os, signal, subprocess, sys, time, zipfile
+args = sys.argv[1:]
+options = [a for a in args if not a.endswith(".docx")]
+files = [a for a in args if a.endswith(".docx")]
+with open(os.path.join(os.environ["FAKE_PIDS"], str(os.getpid())), "w"):
+    pass
+def marker(path):
+    with zipfile.ZipFile(path) as z:
+        return next((m for m in ("HENG", "KRASJ") if m in z.read("word/document.xml").decode()), None)
+before = []
+for path in files:
+    fault = marker(path)
+    if fault:
+        break
+    before.append(path)
+if before:
+    subprocess.run([{soffice!r}] + options + before)
+if fault == "HENG":
+    while True:
+        time.sleep(1)
+if fault == "KRASJ":
+    os.kill(os.getpid(), signal.SIGSEGV)
+"""
+
+
+@pytest.fixture
+def faulty_soffice(tmp_path, monkeypatch):
+    script = tmp_path / "faulty-soffice"
+    script.write_text(FAULTY_SOFFICE.format(python=sys.executable, soffice=find_soffice()))
+    script.chmod(0o755)
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    monkeypatch.setenv("FAKE_PIDS", str(pids))
+    return script, pids
+
+
+def assert_all_dead(pids: Path) -> None:
+    started = [int(p.name) for p in pids.iterdir()]
+    assert started
+    for pid in started:
+        stat = Path(f"/proc/{pid}/stat")
+        # Gone, or at most a zombie of some other parent: never still running.
+        assert not stat.exists() or stat.read_text().split(") ")[1].startswith("Z")
+
+
+def test_crash_in_a_batch_only_fails_that_document(tmp_path, faulty_soffice):
+    script, pids = faulty_soffice
+    names = ["en", "to", "krasj", "tre"]
+    sources = [make_docx(tmp_path / f"{n}.docx", "KRASJ" if n == "krasj" else f"Dokument {n}") for n in names]
+    with PdfConverter(jobber=1, soffice=str(script), batch_size=4) as converter:
+        for source in sources:
+            converter.submit(source, tmp_path / "ut" / source.with_suffix(".pdf").name)
+        results = converter.wait()
+    assert [r.ok for r in results] == [True, True, False, True]
+    assert results[2].feil == "LibreOffice krasjet (signal 11)"
+    assert "Dokument tre" in pdf_text(results[3].pdf)
+    assert_all_dead(pids)
+
+
+def test_hang_times_out_and_the_others_complete(tmp_path, faulty_soffice):
+    script, pids = faulty_soffice
+    names = ["en", "heng", "to"]
+    sources = [make_docx(tmp_path / f"{n}.docx", "HENG" if n == "heng" else f"Dokument {n}") for n in names]
+    with PdfConverter(jobber=1, soffice=str(script), batch_size=3, timeout=4) as converter:
+        for source in sources:
+            converter.submit(source, tmp_path / "ut" / source.with_suffix(".pdf").name)
+        results = converter.wait()
+        tempdir = converter.tempdir
+    assert [r.ok for r in results] == [True, False, True]
+    assert results[1].feil == "LibreOffice brukte mer enn 4 sekunder"
+    assert "Dokument to" in pdf_text(results[2].pdf)
+    assert soffice_processes(tempdir) == []
+    assert_all_dead(pids)
+
+
+def test_ctrl_c_while_waiting_kills_libreoffice(tmp_path, faulty_soffice):
+    script, pids = faulty_soffice
+    source = make_docx(tmp_path / "heng.docx", "HENG")
+
+    def press_ctrl_c_once_started() -> None:
+        while not any(pids.iterdir()):
+            time.sleep(0.05)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    presser = threading.Thread(target=press_ctrl_c_once_started)
+    with pytest.raises(KeyboardInterrupt):
+        with PdfConverter(jobber=1, soffice=str(script), timeout=60) as converter:
+            converter.submit(source, tmp_path / "heng.pdf")
+            presser.start()
+            converter.wait()
+    presser.join()
+    assert soffice_processes(converter.tempdir) == []
+    assert not converter.tempdir.exists()
+    assert not (tmp_path / "heng.pdf").exists()
+    assert_all_dead(pids)
+
+
+def test_find_soffice_order(tmp_path, monkeypatch):
+    real = find_soffice()
+    monkeypatch.setenv("LEDERAVTALE_SOFFICE", real)
+    assert find_soffice() == real
+    other = tmp_path / "soffice-kopi"
+    other.write_text("#!/bin/sh\n")
+    other.chmod(0o755)
+    assert find_soffice(str(other)) == str(other)  # the option beats the environment
+
+
+def test_bogus_soffice_gives_a_norwegian_message_before_any_work(tmp_path, monkeypatch):
+    monkeypatch.setenv("LEDERAVTALE_SOFFICE", str(tmp_path / "finnes-ikke" / "soffice"))
+    with pytest.raises(LibreOfficeMissing) as raised:
+        find_soffice()
+    message = str(raised.value)
+    assert "LEDERAVTALE_SOFFICE" in message and "finnes ikke" in message
+    assert "apt-get install libreoffice-writer-nogui" in message and "--ingen-pdf" in message
+    with pytest.raises(LibreOfficeMissing):
+        PdfConverter()
+
+
+def test_no_libreoffice_on_path(tmp_path, monkeypatch):
+    monkeypatch.delenv("LEDERAVTALE_SOFFICE", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(LibreOfficeMissing) as raised:
+        find_soffice()
+    assert "Fant ikke LibreOffice" in str(raised.value)
+    assert "libreoffice.org" in str(raised.value)
