@@ -6,6 +6,7 @@ the example workbook (`tools/make_example.py`), so the two cannot drift apart.
 
 from __future__ import annotations
 
+import io
 import shutil
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from . import DEFAULT_TEMPLATE_DIR
 from .exceptions import LederavtaleError
 from .model import DEFAULT_SKJERMINGSHJEMMEL, DEFAULT_TILGANGSKODE
+from .output import atomic_write_bytes
 
 WORKBOOK_NAME = "lederavtale.xlsx"
 DATE_FORMAT = "dd.mm.yyyy"
@@ -205,9 +207,16 @@ def write_new_workbook(folder: Path, maler: Path | None = None) -> Path:
     source = Path(maler) if maler is not None else DEFAULT_TEMPLATE_DIR
     if not source.is_dir():
         raise LederavtaleError(f"{source}: finner ikke standardmalene.")
-    folder.mkdir(parents=True, exist_ok=True)
-    build_workbook(**starter_content()).save(target)
-    _copy_templates(source, folder / "maler")
+    if folder.exists() and not folder.is_dir():
+        raise LederavtaleError(f"{folder}: finnes allerede og er ikke en mappe.")
+    try:
+        # Templates first and the workbook last: if anything fails, a rerun starts over cleanly.
+        _copy_templates(source, folder / "maler")
+        buffer = io.BytesIO()
+        build_workbook(**starter_content()).save(buffer)
+        atomic_write_bytes(target, buffer.getvalue())
+    except OSError as exc:
+        raise LederavtaleError(f"{folder}: kan ikke skrive ({exc.strerror or exc}).") from exc
     return target
 
 

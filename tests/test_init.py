@@ -339,3 +339,11 @@ def test_new_folder_passes_sjekk_with_its_own_templates(tmp_path):
     result = runner.invoke(main, ["sjekk", str(tmp_path / "lederavtale.xlsx"), "--maler", str(tmp_path / "maler")])
     assert result.exit_code == 0, result.output
     assert "i orden" in result.output
+
+
+def test_refuses_a_file_where_the_folder_should_be(tmp_path, fake_templates):
+    blocker = tmp_path / "ikke-en-mappe"
+    blocker.write_text("x")
+    with pytest.raises(LederavtaleError, match="ikke en mappe"):
+        write_new_workbook(blocker, maler=fake_templates)
+    assert blocker.read_text() == "x"
