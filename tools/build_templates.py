@@ -1,0 +1,1293 @@
+#!/usr/bin/env python3
+"""Build the default Word templates in maler/ (bokmål) and maler/nynorsk/ with python-docx.
+
+The .docx files are docxtpl templates: every Jinja tag sits whole inside one Word run, and
+the loop and condition tags (`{%p …%}`, `{%tr …%}`) have a paragraph or table row of their
+own, as docxtpl requires. HR edits the results in Word afterwards, so the layout relies on
+named styles rather than on direct formatting wherever Word and LibreOffice agree on them.
+
+Running the script twice gives byte-identical files (fixed zip timestamps and document
+properties), so a diff in git always means a real change of text or layout.
+
+Usage: .venv/bin/python tools/build_templates.py [UTMAPPE]   (default: maler/)
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Arial is on every Windows PC; LibreOffice maps it to the metric-compatible Liberation Sans,
+# so Word and the PDF break lines in the same places.
+FONT = "Arial"
+BLUE = "1F4E79"
+GREY = "595959"
+LIGHT_GREY = "BFBFBF"
+HEAD_FILL = "DCE6F1"
+LABEL_FILL = "F2F5FA"
+RED = "C00000"
+# Fixed so that rebuilding gives the same bytes.
+BUILD_TIME = datetime(2026, 1, 1, 8, 0, 0)
+ZIP_TIME = (2026, 1, 1, 8, 0, 0)
+
+PAGE_WIDTH = Cm(21.0)
+PAGE_HEIGHT = Cm(29.7)
+MARGIN_SIDE = Cm(2.0)
+TEXT_WIDTH_CM = 17.0
+
+BULLET_NUM_ID = 90  # numbering instance for body bullets
+CELL_BULLET_NUM_ID = 91  # tighter bullets inside table cells
+
+LOGO_TAG = "{% if kommune.logo %}{{ kommune.logo }}{% endif %}"
+
+
+# --------------------------------------------------------------------------- content model
+
+
+@dataclass
+class Lang:
+    """Words that recur in every document of one målform."""
+
+    code: str  # Word proofing language
+    side: str
+    av: str
+    telefon: str
+    sted_og_dato: str
+    underskrifter: str
+
+
+BOKMAL = Lang("nb-NO", "Side", "av", "Telefon", "Sted og dato", "Underskrifter")
+NYNORSK = Lang("nn-NO", "Side", "av", "Telefon", "Stad og dato", "Underskrifter")
+
+
+@dataclass
+class Title:
+    text: str
+
+
+@dataclass
+class Subtitle:
+    text: str
+
+
+@dataclass
+class Parties:
+    rows: list[tuple[str, str]]
+
+
+@dataclass
+class H1:
+    text: str
+
+
+@dataclass
+class P:
+    text: str
+
+
+@dataclass
+class Bullets:
+    items: list[str]
+
+
+@dataclass
+class Assignments:
+    """The assignments from the styringsbrev, one heading and table per area."""
+
+    intro: str
+    empty: str
+    headers: list[str]  # Nr, Oppdrag, Mål, Målemetode, Utgangspunkt, Frist, tiltak
+    no_measures: str
+
+
+@dataclass
+class Goals:
+    """The development goals table (appendix only)."""
+
+    headers: list[str]  # Mål, Tiltak, Oppfølging
+
+
+@dataclass
+class Stamp:
+    """The boxed "exempt from public access" mark at the top of the appendix."""
+
+    text: str
+
+
+@dataclass
+class Party:
+    role: str
+    navn: str
+    stilling: str
+
+
+@dataclass
+class Signatures:
+    left: Party
+    right: Party
+
+
+@dataclass
+class DocSpec:
+    filename: str
+    lang: Lang
+    title: str  # document property, rendered by docxtpl too
+    footer_left: str
+    blocks: list
+    header_mark: str = ""  # extra red line in the page header (the appendix)
+
+
+# --------------------------------------------------------------------------- XML helpers
+
+
+def set_attrs(element, **attrs):
+    for name, value in attrs.items():
+        element.set(qn(f"w:{name}"), str(value))
+    return element
+
+
+def child(parent, tag: str, **attrs):
+    """The first child `tag` of parent, created if missing."""
+    found = parent.find(qn(tag))
+    if found is None:
+        found = OxmlElement(tag)
+        parent.append(found)
+    return set_attrs(found, **attrs)
+
+
+def border_element(tag: str, sz: int = 4, color: str = LIGHT_GREY, val: str = "single", space: int = 0):
+    el = OxmlElement(tag)
+    return set_attrs(el, val=val, sz=sz, space=space, color=color)
+
+
+def paragraph_border(paragraph, side: str = "bottom", sz: int = 6, color: str = GREY, space: int = 1):
+    pPr = paragraph._p.get_or_add_pPr()
+    pbdr = pPr.find(qn("w:pBdr"))
+    if pbdr is None:
+        pbdr = OxmlElement("w:pBdr")
+        # pBdr must come before spacing/ind/jc in pPr.
+        anchor = None
+        for tag in ("w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc", "w:rPr"):
+            anchor = pPr.find(qn(tag))
+            if anchor is not None:
+                break
+        if anchor is not None:
+            anchor.addprevious(pbdr)
+        else:
+            pPr.append(pbdr)
+    pbdr.append(border_element(f"w:{side}", sz=sz, color=color, space=space))
+
+
+def table_borders(table, sz: int = 4, color: str = LIGHT_GREY, inside: bool = True):
+    tblPr = table._tbl.tblPr
+    old = tblPr.find(qn("w:tblBorders"))
+    if old is not None:
+        tblPr.remove(old)
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        if side.startswith("inside") and not inside:
+            borders.append(border_element(f"w:{side}", val="nil", sz=0, color="auto"))
+        elif sz == 0:
+            borders.append(border_element(f"w:{side}", val="nil", sz=0, color="auto"))
+        else:
+            borders.append(border_element(f"w:{side}", sz=sz, color=color))
+    _insert_tblpr_child(tblPr, borders)
+
+
+def _insert_tblpr_child(tblPr, element):
+    # CT_TblPr has a strict child order; tblBorders/tblLayout/tblCellMar go after tblW/jc.
+    order = ["w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
+             "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd",
+             "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook"]
+    position = order.index(element.tag.replace(qn("w:"), "w:")) if element.tag.startswith(qn("w:")) else 0
+    for later in order[position + 1:]:
+        found = tblPr.find(qn(later))
+        if found is not None:
+            found.addprevious(element)
+            return
+    tblPr.append(element)
+
+
+def table_cell_margins(table, left_cm: float = 0.15, right_cm: float = 0.15, top_cm: float = 0.05, bottom_cm: float = 0.05):
+    tblPr = table._tbl.tblPr
+    mar = OxmlElement("w:tblCellMar")
+    for side, value in (("top", top_cm), ("left", left_cm), ("bottom", bottom_cm), ("right", right_cm)):
+        el = OxmlElement(f"w:{side}")
+        set_attrs(el, w=int(Cm(value).twips), type="dxa")
+        mar.append(el)
+    _insert_tblpr_child(tblPr, mar)
+
+
+def fixed_widths(table, widths_cm: list[float]):
+    """Fixed column widths in grid, cells and table, so Word and LibreOffice agree."""
+    table.autofit = False
+    tblPr = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    set_attrs(layout, type="fixed")
+    _insert_tblpr_child(tblPr, layout)
+    tblW = child(tblPr, "w:tblW")
+    set_attrs(tblW, w=int(Cm(sum(widths_cm)).twips), type="dxa")
+    grid = table._tbl.tblGrid
+    for col, width in zip(grid.findall(qn("w:gridCol")), widths_cm):
+        set_attrs(col, w=int(Cm(width).twips))
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_cm):
+            cell.width = Cm(width)
+
+
+def shade(cell, fill: str):
+    tcPr = cell._tc.get_or_add_tcPr()
+    shd = OxmlElement("w:shd")
+    set_attrs(shd, val="clear", color="auto", fill=fill)
+    tcPr.append(shd)
+
+
+def row_props(row, header: bool = False, cant_split: bool = True, min_height_cm: float | None = None):
+    trPr = row._tr.get_or_add_trPr()
+    if cant_split:
+        trPr.append(OxmlElement("w:cantSplit"))
+    if min_height_cm:
+        height = OxmlElement("w:trHeight")
+        set_attrs(height, val=int(Cm(min_height_cm).twips), hRule="atLeast")
+        trPr.append(height)
+    if header:
+        trPr.append(OxmlElement("w:tblHeader"))
+
+
+def add_field(paragraph, instruction: str, placeholder: str = "1"):
+    """A real Word field (PAGE, NUMPAGES), updated by Word and LibreOffice when laid out."""
+
+    def fld_char(kind):
+        run = paragraph.add_run()
+        el = OxmlElement("w:fldChar")
+        set_attrs(el, fldCharType=kind)
+        run._r.append(el)
+        return run
+
+    fld_char("begin")
+    run = paragraph.add_run()
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run._r.append(instr)
+    fld_char("separate")
+    paragraph.add_run(placeholder)
+    fld_char("end")
+
+
+def add_text(paragraph, text: str, bold: bool | None = None):
+    """Add text; `**…**` marks bold parts. Jinja tags never cross a `**` so each stays in one run."""
+    for i, part in enumerate(text.split("**")):
+        if part:
+            run = paragraph.add_run(part)
+            if i % 2 == 1:
+                run.bold = True
+            elif bold is not None:
+                run.bold = bold
+    return paragraph
+
+
+# --------------------------------------------------------------------------- styles
+
+
+def reset_style(style, *, size: float, bold: bool = False, color: str | None = None, italic: bool = False,
+                before: float = 0, after: float = 6, keep_next: bool = False, line: float | None = None):
+    """Replace a built-in style's look (the default template uses theme fonts and colours)."""
+    el = style.element
+    for tag in ("w:rPr", "w:pPr"):
+        old = el.find(qn(tag))
+        if old is not None:
+            el.remove(old)
+    font = style.font
+    font.name = FONT
+    font.size = Pt(size)
+    font.bold = bold
+    font.italic = italic
+    if color:
+        font.color.rgb = RGBColor.from_string(color)
+    if style.type == WD_STYLE_TYPE.PARAGRAPH:
+        fmt = style.paragraph_format
+        fmt.space_before = Pt(before)
+        fmt.space_after = Pt(after)
+        fmt.keep_with_next = keep_next
+        if line:
+            fmt.line_spacing = line
+
+
+def paragraph_style(doc, name: str, base: str = "Normal"):
+    styles = doc.styles
+    try:
+        return styles[name]
+    except KeyError:
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = styles[base]
+        style.quick_style = True
+        return style
+
+
+def setup_styles(doc, lang: Lang):
+    styles = doc.styles
+    # Document defaults: explicit font instead of theme fonts, and the proofing language.
+    rpr_default = styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    fonts = rpr_default.find(qn("w:rFonts"))
+    for attr in list(fonts.attrib):
+        del fonts.attrib[attr]
+    set_attrs(fonts, ascii=FONT, hAnsi=FONT, eastAsia=FONT, cs=FONT)
+    set_attrs(rpr_default.find(qn("w:lang")), val=lang.code, eastAsia=lang.code, bidi="ar-SA")
+
+    reset_style(styles["Normal"], size=10.5, after=6, line=1.15)
+    reset_style(styles["Title"], size=22, bold=True, color=BLUE, before=6, after=2, keep_next=True)
+    reset_style(styles["Subtitle"], size=11, color=GREY, after=14, keep_next=True)
+    reset_style(styles["Heading 1"], size=13, bold=True, color=BLUE, before=16, after=4, keep_next=True)
+    reset_style(styles["Heading 2"], size=11, bold=True, color=BLUE, before=10, after=4, keep_next=True)
+    reset_style(styles["Header"], size=9, after=0)
+    reset_style(styles["Footer"], size=8, color=GREY, after=0)
+    for name in ("Title", "Heading 1", "Heading 2"):
+        styles[name].paragraph_format.keep_together = True
+
+    bullets = paragraph_style(doc, "Punktliste")
+    reset_style(bullets, size=10.5, after=3, line=1.15)
+    _style_numbering(bullets, BULLET_NUM_ID)
+
+    cell = paragraph_style(doc, "Tabelltekst")
+    reset_style(cell, size=9, after=2, line=1.0)
+    cell_head = paragraph_style(doc, "Tabelloverskrift", "Tabelltekst")
+    reset_style(cell_head, size=9, bold=True, after=0, line=1.0, color="1F1F1F")
+    cell_bullets = paragraph_style(doc, "Tabellpunkt", "Tabelltekst")
+    reset_style(cell_bullets, size=9, after=2, line=1.0)
+    _style_numbering(cell_bullets, CELL_BULLET_NUM_ID)
+    hint = paragraph_style(doc, "Tabellhint", "Tabelltekst")
+    reset_style(hint, size=9, italic=True, color=GREY, after=0, line=1.0)
+
+    small = paragraph_style(doc, "Liten tekst")
+    reset_style(small, size=8, color=GREY, after=0, line=1.0)
+    signature = paragraph_style(doc, "Underskrift")
+    reset_style(signature, size=10.5, after=0, line=1.0)
+
+    # Loop and condition lines: small and grey so HR sees they are not part of the text.
+    code = paragraph_style(doc, "Malkode")
+    reset_style(code, size=8, color="7F7F7F", after=0, line=1.0)
+
+
+def _style_numbering(style, num_id: int):
+    pPr = style.element.get_or_add_pPr()
+    numPr = OxmlElement("w:numPr")
+    ilvl = OxmlElement("w:ilvl")
+    set_attrs(ilvl, val=0)
+    num = OxmlElement("w:numId")
+    set_attrs(num, val=num_id)
+    numPr.append(ilvl)
+    numPr.append(num)
+    pPr.insert(0, numPr)
+
+
+def setup_numbering(doc):
+    """Two bullet lists: one for body text, one with a small indent for narrow table cells."""
+    numbering = doc.part.numbering_part.element
+    first_num = numbering.find(qn("w:num"))
+    for num_id, left_cm, hanging_cm in ((BULLET_NUM_ID, 0.9, 0.45), (CELL_BULLET_NUM_ID, 0.35, 0.3)):
+        abstract = OxmlElement("w:abstractNum")
+        set_attrs(abstract, abstractNumId=num_id)
+        multi = OxmlElement("w:multiLevelType")
+        set_attrs(multi, val="singleLevel")
+        abstract.append(multi)
+        lvl = OxmlElement("w:lvl")
+        set_attrs(lvl, ilvl=0)
+        for tag, value in (("w:start", 1), ("w:numFmt", "bullet"), ("w:lvlText", "•"), ("w:lvlJc", "left")):
+            el = OxmlElement(tag)
+            set_attrs(el, val=value)
+            lvl.append(el)
+        pPr = OxmlElement("w:pPr")
+        ind = OxmlElement("w:ind")
+        set_attrs(ind, left=int(Cm(left_cm).twips), hanging=int(Cm(hanging_cm).twips))
+        pPr.append(ind)
+        lvl.append(pPr)
+        rPr = OxmlElement("w:rPr")
+        fonts = OxmlElement("w:rFonts")
+        set_attrs(fonts, ascii=FONT, hAnsi=FONT, hint="default")
+        rPr.append(fonts)
+        lvl.append(rPr)
+        abstract.append(lvl)
+        first_num.addprevious(abstract)
+        num = OxmlElement("w:num")
+        set_attrs(num, numId=num_id)
+        ref = OxmlElement("w:abstractNumId")
+        set_attrs(ref, val=num_id)
+        num.append(ref)
+        numbering.append(num)
+
+
+# --------------------------------------------------------------------------- page frame
+
+
+def setup_page(doc):
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width = PAGE_WIDTH
+    section.page_height = PAGE_HEIGHT
+    section.left_margin = MARGIN_SIDE
+    section.right_margin = MARGIN_SIDE
+    # Room for a letterhead with a logo about 2 cm high.
+    section.top_margin = Cm(3.6)
+    section.header_distance = Cm(1.0)
+    section.bottom_margin = Cm(2.4)
+    section.footer_distance = Cm(0.9)
+
+
+def build_header(doc, spec: DocSpec):
+    header = doc.sections[0].header
+    header.is_linked_to_previous = False
+    para = header.paragraphs[0]
+    para.style = doc.styles["Header"]
+    # The logo tag stays alone in its run; the renderer puts an inline image there.
+    para.add_run(LOGO_TAG)
+    name = para.add_run("{% if kommune.logo %}   {% endif %}{{ kommune.navn }}")
+    name.bold = True
+    name.font.size = Pt(15)
+    name.font.color.rgb = RGBColor.from_string(BLUE)
+    para.paragraph_format.space_after = Pt(4)
+    last = para
+    if spec.header_mark:
+        mark = header.add_paragraph(style=doc.styles["Header"])
+        mark.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        run = mark.add_run(spec.header_mark)
+        run.bold = True
+        run.font.size = Pt(8.5)
+        run.font.color.rgb = RGBColor.from_string(RED)
+        mark.paragraph_format.space_after = Pt(3)
+        last = mark
+    paragraph_border(last, "bottom", sz=8, color=BLUE, space=4)
+
+
+def build_footer(doc, spec: DocSpec):
+    footer = doc.sections[0].footer
+    footer.is_linked_to_previous = False
+    contact = footer.paragraphs[0]
+    contact.style = doc.styles["Footer"]
+    contact.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph_border(contact, "top", sz=4, color=LIGHT_GREY, space=4)
+    # Each part only when given; the municipality's name first so no separator dangles.
+    contact.add_run(
+        "{{ kommune.navn }}"
+        "{% if kommune.adresse %} · {{ kommune.adresse }}{% endif %}"
+        "{% if kommune.telefon %} · " + spec.lang.telefon + " {{ kommune.telefon }}{% endif %}"
+        "{% if kommune.epost %} · {{ kommune.epost }}{% endif %}"
+        "{% if kommune.nettside %} · {{ kommune.nettside }}{% endif %}"
+    )
+    pages = footer.add_paragraph(style=doc.styles["Footer"])
+    pages.paragraph_format.space_before = Pt(3)
+    pages.paragraph_format.tab_stops.add_tab_stop(Cm(TEXT_WIDTH_CM), WD_TAB_ALIGNMENT.RIGHT)
+    pages.add_run(spec.footer_left)
+    pages.add_run("\t" + spec.lang.side + " ")
+    add_field(pages, "PAGE")
+    pages.add_run(f" {spec.lang.av} ")
+    add_field(pages, "NUMPAGES")
+
+
+# --------------------------------------------------------------------------- blocks
+
+
+def code_line(doc, tag: str):
+    """A paragraph holding only a docxtpl `{%p … %}` tag; docxtpl removes it when rendering."""
+    return doc.add_paragraph(tag, style=doc.styles["Malkode"])
+
+
+def cell_paragraph(cell, text: str, style: str, first: bool = False):
+    para = cell.paragraphs[0] if first else cell.add_paragraph()
+    para.style = style_of(cell, style)
+    add_text(para, text)
+    return para
+
+
+def style_of(cell, name: str):
+    return cell.part.document.styles[name]
+
+
+def new_table(doc, rows: int, widths: list[float]):
+    table = doc.add_table(rows=rows, cols=len(widths))
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    fixed_widths(table, widths)
+    return table
+
+
+def add_parties(doc, block: Parties):
+    widths = [4.2, TEXT_WIDTH_CM - 4.2]
+    table = new_table(doc, len(block.rows), widths)
+    table_borders(table, sz=4, color=LIGHT_GREY)
+    table_cell_margins(table, left_cm=0.2, right_cm=0.2, top_cm=0.08, bottom_cm=0.08)
+    for row, (label, value) in zip(table.rows, block.rows):
+        row_props(row)
+        shade(row.cells[0], LABEL_FILL)
+        cell_paragraph(row.cells[0], label, "Tabelloverskrift", first=True)
+        cell_paragraph(row.cells[1], value, "Tabelltekst", first=True)
+    spacer(doc)
+
+
+def spacer(doc, points: float = 4):
+    para = doc.add_paragraph(style=doc.styles["Liten tekst"])
+    para.paragraph_format.space_after = Pt(points)
+    return para
+
+
+def add_bullets(doc, block: Bullets):
+    for item in block.items:
+        add_text(doc.add_paragraph(style=doc.styles["Punktliste"]), item)
+    last = doc.paragraphs[-1]
+    last.paragraph_format.space_after = Pt(8)
+
+
+def header_row(table, headers: list[str]):
+    row = table.rows[0]
+    row_props(row, header=True)
+    for cell, text in zip(row.cells, headers):
+        shade(cell, HEAD_FILL)
+        cell_paragraph(cell, text, "Tabelloverskrift", first=True)
+
+
+def control_row(table, index: int, tag: str):
+    """A table row holding only a docxtpl `{%tr … %}` tag in its first cell."""
+    row = table.rows[index]
+    cell_paragraph(row.cells[0], tag, "Malkode", first=True)
+    for cell in row.cells[1:]:
+        cell.paragraphs[0].style = style_of(cell, "Malkode")
+
+
+ASSIGNMENT_WIDTHS = [0.9, 3.6, 2.4, 2.3, 2.5, 1.9, 3.4]
+
+
+def add_assignments(doc, block: Assignments):
+    code_line(doc, "{%p if omrader %}")
+    add_text(doc.add_paragraph(), block.intro)
+    code_line(doc, "{%p for omrade in omrader %}")
+    doc.add_paragraph("{{ omrade.navn }}", style=doc.styles["Heading 2"])
+
+    table = new_table(doc, 4, ASSIGNMENT_WIDTHS)
+    table_borders(table, sz=4, color=LIGHT_GREY)
+    table_cell_margins(table, left_cm=0.12, right_cm=0.12, top_cm=0.06, bottom_cm=0.06)
+    header_row(table, block.headers)
+    control_row(table, 1, "{%tr for o in omrade.oppdrag %}")
+    row = table.rows[2]
+    row_props(row)
+    values = ["{{ o.nr }}", "{{ o.tekst }}", "{{ o.mal }}", "{{ o.malemetode }}",
+              "{{ o.utgangspunkt }}", "{{ o.frist|dato }}"]
+    for cell, value in zip(row.cells, values):
+        cell_paragraph(cell, value, "Tabelltekst", first=True)
+    # The leader's measures: one bulleted paragraph each, or a hint when there are none.
+    measures = row.cells[6]
+    cell_paragraph(measures, "{%p for t in o.tiltak %}", "Malkode", first=True)
+    cell_paragraph(measures, "{{ t }}", "Tabellpunkt")
+    cell_paragraph(measures, "{%p endfor %}", "Malkode")
+    cell_paragraph(measures, "{%p if not o.tiltak %}", "Malkode")
+    cell_paragraph(measures, block.no_measures, "Tabellhint")
+    cell_paragraph(measures, "{%p endif %}", "Malkode")
+    control_row(table, 3, "{%tr endfor %}")
+
+    code_line(doc, "{%p endfor %}")
+    code_line(doc, "{%p else %}")
+    add_text(doc.add_paragraph(), block.empty)
+    code_line(doc, "{%p endif %}")
+
+
+GOAL_WIDTHS = [6.2, 6.0, 4.8]
+
+
+def add_goals(doc, block: Goals):
+    blank_rows = 4
+    table = new_table(doc, 5 + blank_rows, GOAL_WIDTHS)
+    table_borders(table, sz=4, color=LIGHT_GREY)
+    table_cell_margins(table, left_cm=0.15, right_cm=0.15, top_cm=0.08, bottom_cm=0.08)
+    header_row(table, block.headers)
+    control_row(table, 1, "{%tr for u in utviklingsmal %}")
+    row = table.rows[2]
+    row_props(row)
+    for cell, value in zip(row.cells, ["{{ u.mal }}", "{{ u.tiltak }}", "{{ u.oppfolging }}"]):
+        cell_paragraph(cell, value, "Tabelltekst", first=True)
+    control_row(table, 3, "{%tr endfor %}")
+    # No goals registered: empty rows to fill in by hand during the conversation.
+    control_row(table, 4, "{%tr if not utviklingsmal %}")
+    for row in table.rows[5:5 + blank_rows - 1]:
+        row_props(row, min_height_cm=1.6)
+        for cell in row.cells:
+            cell.paragraphs[0].style = style_of(cell, "Tabelltekst")
+    control_row(table, 5 + blank_rows - 1, "{%tr endif %}")
+    spacer(doc)
+
+
+def add_stamp(doc, block: Stamp):
+    table = doc.add_table(rows=1, cols=1)
+    table.alignment = WD_TABLE_ALIGNMENT.RIGHT
+    fixed_widths(table, [7.5])
+    table_borders(table, sz=12, color=RED)
+    table_cell_margins(table, left_cm=0.2, right_cm=0.2, top_cm=0.1, bottom_cm=0.1)
+    cell = table.rows[0].cells[0]
+    first = cell.paragraphs[0]
+    first.style = style_of(cell, "Tabelltekst")
+    first.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = first.add_run(block.text)
+    run.bold = True
+    run.font.size = Pt(11)
+    run.font.color.rgb = RGBColor.from_string(RED)
+    basis = cell.add_paragraph(style=style_of(cell, "Tabelltekst"))
+    basis.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = basis.add_run("{{ kommune.skjermingshjemmel }}")
+    run.font.color.rgb = RGBColor.from_string(RED)
+    spacer(doc, 2)
+
+
+def add_signatures(doc, block: Signatures, lang: Lang):
+    heading = doc.add_paragraph(lang.underskrifter, style=doc.styles["Heading 1"])
+    heading.paragraph_format.space_before = Pt(20)
+    gap = 1.4
+    side = (TEXT_WIDTH_CM - gap) / 2
+    table = new_table(doc, 1, [side, gap, side])
+    table_borders(table, sz=0)
+    table_cell_margins(table, left_cm=0, right_cm=0, top_cm=0, bottom_cm=0)
+    row = table.rows[0]
+    # One row that cannot break: the two signatures always stay together on one page.
+    row_props(row)
+    for cell, party in ((row.cells[0], block.left), (row.cells[2], block.right)):
+        role = cell.paragraphs[0]
+        role.style = style_of(cell, "Underskrift")
+        role.add_run(party.role).bold = True
+        place = cell.add_paragraph(style=style_of(cell, "Underskrift"))
+        place.paragraph_format.space_before = Pt(22)
+        place.add_run("{% if kommune.sted %}{{ kommune.sted }}, {% endif %}")
+        paragraph_border(place, "bottom", sz=6, color="404040", space=1)
+        cell.add_paragraph(lang.sted_og_dato, style=style_of(cell, "Liten tekst"))
+        line = cell.add_paragraph(style=style_of(cell, "Underskrift"))
+        line.paragraph_format.space_before = Pt(34)
+        paragraph_border(line, "bottom", sz=6, color="404040", space=1)
+        name = cell.add_paragraph(style=style_of(cell, "Underskrift"))
+        name.paragraph_format.space_before = Pt(3)
+        name.add_run(party.navn).bold = True
+        cell.add_paragraph(party.stilling, style=style_of(cell, "Liten tekst"))
+    row.cells[1].paragraphs[0].style = style_of(row.cells[1], "Liten tekst")
+
+
+def add_block(doc, block, spec: DocSpec):
+    if isinstance(block, Title):
+        doc.add_paragraph(block.text, style=doc.styles["Title"])
+    elif isinstance(block, Subtitle):
+        doc.add_paragraph(block.text, style=doc.styles["Subtitle"])
+    elif isinstance(block, Parties):
+        add_parties(doc, block)
+    elif isinstance(block, H1):
+        doc.add_paragraph(block.text, style=doc.styles["Heading 1"])
+    elif isinstance(block, P):
+        add_text(doc.add_paragraph(), block.text)
+    elif isinstance(block, Bullets):
+        add_bullets(doc, block)
+    elif isinstance(block, Assignments):
+        add_assignments(doc, block)
+    elif isinstance(block, Goals):
+        add_goals(doc, block)
+    elif isinstance(block, Stamp):
+        add_stamp(doc, block)
+    elif isinstance(block, Signatures):
+        add_signatures(doc, block, spec.lang)
+    else:
+        raise TypeError(f"unknown block {block!r}")
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def build_docx(spec: DocSpec) -> bytes:
+    doc = Document()
+    setup_page(doc)
+    setup_styles(doc, spec.lang)
+    setup_numbering(doc)
+    # The default template starts with one empty paragraph; write into a clean body.
+    body = doc.element.body
+    for p in body.findall(qn("w:p")):
+        body.remove(p)
+    build_header(doc, spec)
+    build_footer(doc, spec)
+    for block in spec.blocks:
+        add_block(doc, block, spec)
+    set_properties(doc, spec)
+    drop_thumbnail(doc)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return normalise_zip(buffer.getvalue())
+
+
+def set_properties(doc, spec: DocSpec):
+    props = doc.core_properties
+    props.title = spec.title
+    props.subject = spec.title.split(" {{")[0]
+    props.author = "{{ kommune.navn }}"
+    props.last_modified_by = "lederavtale"
+    props.comments = ""
+    props.keywords = ""
+    props.category = ""
+    props.language = spec.lang.code
+    props.revision = 1
+    props.created = BUILD_TIME
+    props.modified = BUILD_TIME
+    props.last_printed = BUILD_TIME
+
+
+def drop_thumbnail(doc):
+    # python-docx's default template carries a preview picture of an unrelated document.
+    package = doc.part.package
+    for r_id, rel in list(package.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            del package.rels[r_id]
+
+
+def normalise_zip(data: bytes) -> bytes:
+    """Rewrite the zip with fixed timestamps so the output is byte-for-byte reproducible."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(item.filename))
+    return out.getvalue()
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    if path.exists() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+    return True
+
+
+# --------------------------------------------------------------------------- texts: bokmål
+
+NB_SIGN_LEDER = Party("Leder", "{{ leder.navn }}", "{{ leder.stilling }}")
+NB_SIGN_OVERORDNET = Party("Overordnet leder", "{{ overordnet.navn }}", "{{ overordnet.stilling }}")
+
+NB_ASSIGNMENT_HEADERS = ["Nr", "Oppdrag", "Mål", "Målemetode", "Utgangspunkt", "Frist", "Lederens tiltak"]
+
+NB_ARCHIVE = ("Den signerte avtalen arkiveres i kommunens sak- og arkivsystem"
+              "{% if kommune.arkivsak %} (sak {{ kommune.arkivsak }}){% endif %}.")
+
+NB_LEDERAVTALE = DocSpec(
+    filename="lederavtale.docx",
+    lang=BOKMAL,
+    title="Lederavtale {{ periode.ar }} – {{ leder.navn }}",
+    footer_left="Lederavtale {{ periode.ar }} – {{ leder.navn }}",
+    blocks=[
+        Title("Lederavtale {{ periode.ar }}"),
+        Subtitle("Avtaleperiode {{ periode.tekst }}"),
+        Parties([
+            ("Enhet", "{{ leder.enhet }}"),
+            ("Stilling", "{{ leder.stilling }}"),
+            ("Leder", "{{ leder.navn }}"),
+            ("Overordnet leder", "{{ overordnet.navn }}, {{ overordnet.stilling }}"),
+        ]),
+        H1("Formål"),
+        P("Lederavtalen skal gjøre det tydelig hva som forventes av lederen i avtaleperioden, og hvilke "
+          "rammer, fullmakter og hvilken støtte lederen har for å lykkes med oppdraget. Avtalen omsetter "
+          "kommunestyrets vedtak og kommunedirektørens styringsbrev til konkrete oppdrag for enheten, og er "
+          "grunnlaget for dialog, oppfølging og gjensidige forventninger mellom lederen og overordnet leder."),
+        P("Avtalen skal bidra til at innbyggerne får gode tjenester innenfor de rammene kommunestyret har "
+          "vedtatt, og til at {{ kommune.navn }} er en god arbeidsplass med et godt arbeidsmiljø."),
+        H1("Lederavtalen i styringssystemet"),
+        P("Lederavtalen er en del av kommunens helhetlige styringssystem. Kommuneplanens samfunnsdel angir "
+          "de langsiktige målene. Handlingsprogrammet og økonomiplanen, med årsbudsjettet, fastsetter "
+          "prioriteringer og økonomiske rammer for de neste fire årene. Kommunedirektøren gir hvert år et "
+          "styringsbrev som omsetter kommunestyrets vedtak til oppdrag for tjenesteområdene. Lederavtalen "
+          "gjør disse oppdragene konkrete for den enkelte enhet."),
+        P("Lederen utøver myndighet innenfor kommunens delegeringsreglement og den delegeringen som er gitt "
+          "fra overordnet leder. Lederavtalen endrer ikke delegeringen, men beskriver hvordan myndigheten "
+          "skal brukes i avtaleperioden."),
+        H1("Myndighet og ansvar"),
+        P("Innenfor sitt ansvarsområde og i tråd med delegeringsreglementet har lederen ansvar for:"),
+        Bullets([
+            "**Økonomi:** å drive enheten innenfor vedtatt budsjett, følge opp regnskapet hver måned og si "
+            "fra til overordnet leder så tidlig som mulig når det er fare for avvik.",
+            "**Personal:** å rekruttere, lede, utvikle og følge opp medarbeiderne, blant annet arbeidsplaner, "
+            "sykefraværsoppfølging og medarbeidersamtaler, i tråd med lov, avtaleverk og kommunens "
+            "retningslinjer.",
+            "**Helse, miljø og sikkerhet (HMS):** å sørge for et fullt forsvarlig arbeidsmiljø, systematisk "
+            "HMS-arbeid, risikovurderinger og oppfølging av avvik i samarbeid med verneombud og tillitsvalgte.",
+            "**Internkontroll:** å sikre at enheten har internkontroll som er tilpasset virksomhetens "
+            "størrelse, egenart, aktiviteter og risikoforhold, jf. kommuneloven § 25-1, og at avvik blir "
+            "meldt, fulgt opp og brukt til læring.",
+            "**Tjenestekvalitet:** å sørge for at tjenestene holder god kvalitet, er i samsvar med lov og "
+            "forskrift og utvikles i dialog med brukerne.",
+            "**Informasjonssikkerhet og personvern:** å sørge for at personopplysninger og annen informasjon "
+            "behandles forsvarlig og i tråd med kommunens rutiner.",
+        ]),
+        H1("Krav til lederen"),
+        P("{{ kommune.navn }} forventer at lederen"),
+        Bullets([
+            "utøver lederskap i tråd med kommunens verdier og arbeidsgiverpolitikk",
+            "er tydelig, tilgjengelig og til stede for medarbeiderne, og legger til rette for medvirkning og "
+            "godt samarbeid med tillitsvalgte og verneombud",
+            "tar ansvar for helheten i kommunen, også utover egen enhet, og samarbeider på tvers av enheter "
+            "og tjenesteområder",
+            "følger opp vedtak, styringsbrev og fellesføringer lojalt og rapporterer til rett tid",
+            "bidrar til nytenkning, digitalisering og kontinuerlig forbedring av tjenestene",
+            "utvikler seg selv som leder og deltar i kommunens lederutvikling og ledersamlinger",
+            "opptrer i tråd med kommunens etiske retningslinjer",
+        ]),
+        H1("Oppdrag fra styringsbrevet"),
+        Assignments(
+            intro="Oppdragene nedenfor er hentet fra kommunedirektørens styringsbrev for {{ periode.ar }} og "
+                  "gjelder for {{ leder.enhet }}. I kolonnen til høyre står tiltakene lederen selv setter i "
+                  "gang for å nå målene.",
+            empty="Enheten har ikke fått egne oppdrag i styringsbrevet for {{ periode.ar }}. Lederen og "
+                  "overordnet leder kan avtale oppdrag i ledersamtalen og føre dem inn her.",
+            headers=NB_ASSIGNMENT_HEADERS,
+            no_measures="Avtales i ledersamtalen",
+        ),
+        H1("Lederstøtte"),
+        P("Lederen har krav på støtte fra kommunens fellestjenester for å kunne utøve lederrollen:"),
+        Bullets([
+            "**HR:** råd i personalsaker, rekruttering, sykefraværsoppfølging, arbeidsmiljø og omstilling",
+            "**Økonomi:** budsjettarbeid, månedlig regnskapsoppfølging og rapportering",
+            "**IT og digitalisering:** drift av fagsystemer, informasjonssikkerhet og støtte i "
+            "digitaliseringsprosjekter",
+            "**Lederutvikling:** ledersamlinger, lederopplæring og kollegaveiledning",
+        ]),
+        P("Overordnet leder skal være tilgjengelig for lederen, gi tydelige rammer og tilbakemeldinger og ta "
+          "tak i saker lederen ikke kan løse på eget nivå."),
+        H1("Oppfølging"),
+        P("Lederavtalen følges opp i to faste samtaler mellom lederen og overordnet leder i avtaleperioden:"),
+        Bullets([
+            "**Våren:** ledersamtale (medarbeidersamtale for ledere) der partene går gjennom status for "
+            "oppdragene og tiltakene, arbeidsmiljøet og lederens egen utvikling.",
+            "**Høsten:** oppfølgingssamtale der partene vurderer måloppnåelsen, justerer tiltakene ved "
+            "behov og forbereder neste års lederavtale.",
+        ]),
+        P("I tillegg følges oppdragene opp gjennom den ordinære virksomhetsrapporteringen (tertialrapporter "
+          "og årsrapport) og faste oppfølgingsmøter. Lederens personlige utviklingsmål avtales i samtalen og "
+          "føres i et eget vedlegg som er unntatt offentlighet."),
+        H1("Endringer i forutsetninger"),
+        P("Dersom forutsetningene for avtalen endrer seg vesentlig i løpet av perioden, for eksempel ved nye "
+          "politiske vedtak, budsjettendringer, omorganisering eller endret delegering, skal avtalen "
+          "revideres. Begge parter kan be om at avtalen tas opp til ny vurdering. Endringer avtales skriftlig "
+          "og signeres av begge parter."),
+        P(NB_ARCHIVE),
+        Signatures(NB_SIGN_LEDER, NB_SIGN_OVERORDNET),
+    ],
+)
+
+NB_VEDLEGG = DocSpec(
+    filename="vedlegg.docx",
+    lang=BOKMAL,
+    title="Personlige utviklingsmål {{ periode.ar }} (unntatt offentlighet)",
+    footer_left="Personlige utviklingsmål {{ periode.ar }} – {{ leder.navn }} – Unntatt offentlighet",
+    header_mark="Unntatt offentlighet – {{ kommune.skjermingshjemmel }}",
+    blocks=[
+        Stamp("Unntatt offentlighet"),
+        Title("Personlige utviklingsmål {{ periode.ar }}"),
+        Subtitle("Vedlegg til lederavtale {{ periode.ar }} for {{ leder.navn }}"),
+        Parties([
+            ("Leder", "{{ leder.navn }}, {{ leder.stilling }}"),
+            ("Enhet", "{{ leder.enhet }}"),
+            ("Overordnet leder", "{{ overordnet.navn }}, {{ overordnet.stilling }}"),
+            ("Avtaleperiode", "{{ periode.tekst }}"),
+        ]),
+        P("Dette vedlegget inneholder lederens personlige utviklingsmål for avtaleperioden. Målene avtales i "
+          "ledersamtalen og skal styrke lederen i lederrollen."),
+        P("Vedlegget er unntatt offentlighet ({{ kommune.skjermingshjemmel }}) og oppbevares atskilt fra "
+          "lederavtalen, som er offentlig. Bare lederen, overordnet leder og HR skal ha tilgang til det."),
+        H1("Utviklingsmål"),
+        Goals(["Mål", "Tiltak", "Oppfølging"]),
+        H1("Oppfølging"),
+        P("Utviklingsmålene følges opp i ledersamtalene vår og høst. Partene kan justere målene underveis "
+          "når det er behov for det."),
+        Signatures(NB_SIGN_LEDER, NB_SIGN_OVERORDNET),
+    ],
+)
+
+NB_KOMMUNEDIREKTOR = DocSpec(
+    filename="lederavtale_kommunedirektor.docx",
+    lang=BOKMAL,
+    title="Lederavtale {{ periode.ar }} – kommunedirektør {{ leder.navn }}",
+    footer_left="Lederavtale {{ periode.ar }} – kommunedirektør {{ leder.navn }}",
+    blocks=[
+        Title("Lederavtale {{ periode.ar }}"),
+        Subtitle("mellom kommunestyret og kommunedirektøren – {{ periode.tekst }}"),
+        Parties([
+            ("Kommunedirektør", "{{ leder.navn }}"),
+            ("For kommunestyret", "{{ overordnet.navn }}, {{ overordnet.stilling }}"),
+            ("Avtaleperiode", "{{ periode.tekst }}"),
+        ]),
+        H1("Formål"),
+        P("Lederavtalen skal klargjøre kommunestyrets forventninger til kommunedirektøren i avtaleperioden og "
+          "være grunnlaget for dialog, oppfølging og evaluering. Kommunestyret ansetter kommunedirektøren, "
+          "jf. kommuneloven § 13-1, og ordføreren ivaretar den løpende arbeidsgiverdialogen på vegne av "
+          "kommunestyret."),
+        H1("Kommunedirektørens rolle og ansvar"),
+        P("Kommunedirektøren er leder av den samlede kommunale administrasjonen og skal innenfor de rammene "
+          "kommunestyret fastsetter"),
+        Bullets([
+            "påse at saker som legges fram for folkevalgte organer, er forsvarlig utredet, og at vedtak blir "
+            "iverksatt uten ugrunnet opphold",
+            "sørge for at administrasjonen drives i samsvar med lover, forskrifter og overordnede instrukser, "
+            "og at den er gjenstand for betryggende kontroll (internkontroll, jf. kommuneloven kapittel 25)",
+            "lede kommunens økonomiforvaltning innenfor vedtatt budsjett og økonomiplan og gi kommunestyret "
+            "god og rettidig rapportering om økonomi og måloppnåelse",
+            "være kommunens øverste arbeidsgiverrepresentant, med ansvar for arbeidsgiverpolitikk, "
+            "lederutvikling, arbeidsmiljø og godt samarbeid med tillitsvalgte og verneombud",
+            "bidra til god rolleforståelse, samhandling og tillit mellom folkevalgte og administrasjon",
+            "utvikle kommunen som organisasjon og samfunnsutvikler, i samarbeid med innbyggere, næringsliv, "
+            "frivillighet og andre offentlige aktører",
+        ]),
+        H1("Forventninger til lederskapet"),
+        P("Kommunestyret forventer at kommunedirektøren"),
+        Bullets([
+            "utøver lederskap i tråd med kommunens verdier og etiske retningslinjer",
+            "er tydelig og tilgjengelig for de folkevalgte, lederne og medarbeiderne",
+            "sikrer helhet og samordning på tvers av tjenesteområdene",
+            "legger til rette for innovasjon, digitalisering og kontinuerlig forbedring",
+            "holder ordføreren orientert om viktige saker, og i god tid tar opp forhold som kan få "
+            "politiske eller økonomiske følger eller svekke tilliten til kommunen",
+        ]),
+        H1("Kommunestyrets mål for {{ periode.ar }}"),
+        Assignments(
+            intro="Målene nedenfor bygger på kommuneplanen, handlingsprogrammet med økonomiplan og "
+                  "årsbudsjettet for {{ periode.ar }}. Kommunedirektøren følger dem opp i organisasjonen "
+                  "gjennom styringsbrevet og lederavtalene.",
+            empty="Kommunestyret har ikke fastsatt egne mål for kommunedirektøren for {{ periode.ar }}. "
+                  "Ordføreren og kommunedirektøren kan avtale mål i medarbeidersamtalen og føre dem inn her.",
+            headers=NB_ASSIGNMENT_HEADERS[:6] + ["Kommunedirektørens tiltak"],
+            no_measures="Avtales i medarbeidersamtalen",
+        ),
+        H1("Oppfølging og evaluering"),
+        P("Ordføreren og kommunedirektøren har to faste samtaler i avtaleperioden:"),
+        Bullets([
+            "**Våren:** medarbeidersamtale der de går gjennom status for målene, samarbeidet mellom "
+            "folkevalgte og administrasjon og kommunedirektørens arbeidssituasjon og utvikling.",
+            "**Høsten:** evalueringssamtale der de vurderer måloppnåelsen og lederskapet i perioden. "
+            "Ordføreren kan ta med varaordføreren i samtalen.",
+        ]),
+        P("Ordføreren orienterer formannskapet om at evalueringssamtalen er gjennomført."),
+        H1("Lønnsforhandling"),
+        P("Evalueringen er en del av grunnlaget for den årlige lønnsforhandlingen med kommunedirektøren etter "
+          "Hovedtariffavtalen kapittel 3.4.1. Ordføreren forhandler på vegne av kommunestyret, eller den "
+          "kommunestyret har gitt fullmakt, og resultatet behandles etter kommunens delegeringsreglement."),
+        H1("Endringer i forutsetninger"),
+        P("Dersom forutsetningene for avtalen endrer seg vesentlig, for eksempel ved nye politiske vedtak, "
+          "budsjettendringer eller endret organisering, skal avtalen revideres. Både ordføreren og "
+          "kommunedirektøren kan be om at avtalen tas opp til ny vurdering. Endringer avtales skriftlig og "
+          "signeres av begge parter."),
+        P(NB_ARCHIVE),
+        Signatures(Party("Kommunedirektør", "{{ leder.navn }}", "{{ leder.stilling }}"),
+                   Party("For kommunestyret", "{{ overordnet.navn }}", "{{ overordnet.stilling }}")),
+    ],
+)
+
+NB_EPOST = """\
+Emne: Utkast til lederavtale {{ periode.ar }} – {{ leder.navn }}
+Hei {{ leder.navn }},
+
+Vedlagt er utkastet til lederavtalen din for {{ periode.ar }} ({{ periode.tekst }}). Avtalen inngås mellom deg og {{ overordnet.navn }} ({{ overordnet.stilling }}), som får kopi av denne e-posten.
+
+Vedleggene er:
+- Lederavtale {{ periode.ar }}: selve avtalen, med oppdragene fra styringsbrevet. Avtalen er et offentlig dokument.
+- Personlige utviklingsmål {{ periode.ar }}: vedlegg til avtalen. Dette dokumentet er unntatt offentlighet. Ikke videresend det til andre, og ikke legg det i delte mapper.
+
+Gå gjerne gjennom utkastet før ledersamtalen med {{ overordnet.navn }}, og tenk gjennom hvilke tiltak du vil sette i gang for å nå målene. Endringer dere blir enige om i samtalen, fører dere inn i Word-filene før avtalen signeres. Send den signerte avtalen og vedlegget tilbake til HR, så sørger vi for arkiveringen.
+
+Ta kontakt hvis du har spørsmål.
+
+Vennlig hilsen
+HR
+{{ kommune.navn }}
+"""
+
+# --------------------------------------------------------------------------- texts: nynorsk
+
+NN_SIGN_LEDER = Party("Leiar", "{{ leder.navn }}", "{{ leder.stilling }}")
+NN_SIGN_OVERORDNET = Party("Overordna leiar", "{{ overordnet.navn }}", "{{ overordnet.stilling }}")
+
+NN_ASSIGNMENT_HEADERS = ["Nr.", "Oppdrag", "Mål", "Målemetode", "Utgangspunkt", "Frist", "Tiltak frå leiaren"]
+
+NN_ARCHIVE = ("Den underskrivne avtalen blir arkivert i sak- og arkivsystemet til kommunen"
+              "{% if kommune.arkivsak %} (sak {{ kommune.arkivsak }}){% endif %}.")
+
+NN_LEDERAVTALE = DocSpec(
+    filename="lederavtale.docx",
+    lang=NYNORSK,
+    title="Leiaravtale {{ periode.ar }} – {{ leder.navn }}",
+    footer_left="Leiaravtale {{ periode.ar }} – {{ leder.navn }}",
+    blocks=[
+        Title("Leiaravtale {{ periode.ar }}"),
+        Subtitle("Avtaleperiode {{ periode.tekst }}"),
+        Parties([
+            ("Eining", "{{ leder.enhet }}"),
+            ("Stilling", "{{ leder.stilling }}"),
+            ("Leiar", "{{ leder.navn }}"),
+            ("Overordna leiar", "{{ overordnet.navn }}, {{ overordnet.stilling }}"),
+        ]),
+        H1("Føremål"),
+        P("Leiaravtalen skal gjere det tydeleg kva som er venta av leiaren i avtaleperioden, og kva rammer, "
+          "fullmakter og støtte leiaren har for å lukkast med oppdraget. Avtalen gjer vedtaka i kommunestyret "
+          "og styringsbrevet frå kommunedirektøren om til konkrete oppdrag for eininga, og er grunnlaget for "
+          "dialog, oppfølging og felles forventingar mellom leiaren og overordna leiar."),
+        P("Avtalen skal medverke til at innbyggjarane får gode tenester innanfor dei rammene kommunestyret "
+          "har vedteke, og til at {{ kommune.navn }} er ein god arbeidsplass med eit godt arbeidsmiljø."),
+        H1("Leiaravtalen i styringssystemet"),
+        P("Leiaravtalen er ein del av det heilskaplege styringssystemet i kommunen. Samfunnsdelen av "
+          "kommuneplanen set dei langsiktige måla. Handlingsprogrammet og økonomiplanen, med årsbudsjettet, "
+          "fastset prioriteringar og økonomiske rammer for dei neste fire åra. Kvart år gir "
+          "kommunedirektøren eit styringsbrev som gjer vedtaka i kommunestyret om til oppdrag for "
+          "tenesteområda. Leiaravtalen gjer desse oppdraga konkrete for kvar eining."),
+        P("Leiaren utøver mynde innanfor delegeringsreglementet til kommunen og den delegeringa overordna "
+          "leiar har gitt. Leiaravtalen endrar ikkje delegeringa, men skildrar korleis myndet skal brukast i "
+          "avtaleperioden."),
+        H1("Mynde og ansvar"),
+        P("Innanfor sitt eige ansvarsområde og i samsvar med delegeringsreglementet har leiaren ansvar for:"),
+        Bullets([
+            "**Økonomi:** å drive eininga innanfor vedteke budsjett, følgje opp rekneskapen kvar månad og "
+            "seie frå til overordna leiar så tidleg som mogleg når det er fare for avvik.",
+            "**Personal:** å rekruttere, leie, utvikle og følgje opp medarbeidarane, mellom anna "
+            "arbeidsplanar, oppfølging av sjukefråvær og medarbeidarsamtalar, i samsvar med lov, avtaleverk "
+            "og retningslinjene i kommunen.",
+            "**Helse, miljø og tryggleik (HMT):** å sørgje for eit fullt forsvarleg arbeidsmiljø, systematisk "
+            "HMT-arbeid, risikovurderingar og oppfølging av avvik i samarbeid med verneombod og tillitsvalde.",
+            "**Internkontroll:** å sikre at eininga har internkontroll som er tilpassa storleiken, eigenarten, "
+            "aktivitetane og risikotilhøva i verksemda, jf. kommunelova § 25-1, og at avvik blir melde, "
+            "følgde opp og brukte til læring.",
+            "**Tenestekvalitet:** å sørgje for at tenestene held god kvalitet, er i samsvar med lov og "
+            "forskrift og blir utvikla i dialog med brukarane.",
+            "**Informasjonstryggleik og personvern:** å sørgje for at personopplysningar og annan informasjon "
+            "blir handsama forsvarleg og etter rutinane i kommunen.",
+        ]),
+        H1("Krav til leiaren"),
+        P("{{ kommune.navn }} ventar at leiaren"),
+        Bullets([
+            "utøver leiarskap i tråd med verdiane og arbeidsgivarpolitikken i kommunen",
+            "er tydeleg, tilgjengeleg og til stades for medarbeidarane, og legg til rette for medverknad og "
+            "godt samarbeid med tillitsvalde og verneombod",
+            "tek ansvar for heilskapen i kommunen, også utover eiga eining, og samarbeider på tvers av "
+            "einingar og tenesteområde",
+            "følgjer opp vedtak, styringsbrev og fellesføringar lojalt og rapporterer til rett tid",
+            "bidreg til nytenking, digitalisering og kontinuerleg forbetring av tenestene",
+            "utviklar seg sjølv som leiar og deltek i leiarutviklinga og leiarsamlingane i kommunen",
+            "opptrer i samsvar med dei etiske retningslinjene i kommunen",
+        ]),
+        H1("Oppdrag frå styringsbrevet"),
+        Assignments(
+            intro="Oppdraga nedanfor er henta frå styringsbrevet frå kommunedirektøren for {{ periode.ar }} og "
+                  "gjeld for {{ leder.enhet }}. I kolonnen til høgre står dei tiltaka leiaren sjølv set i "
+                  "verk for å nå måla.",
+            empty="Eininga har ikkje fått eigne oppdrag i styringsbrevet for {{ periode.ar }}. Leiaren og "
+                  "overordna leiar kan avtale oppdrag i leiarsamtalen og føre dei inn her.",
+            headers=NN_ASSIGNMENT_HEADERS,
+            no_measures="Blir avtalt i leiarsamtalen",
+        ),
+        H1("Leiarstøtte"),
+        P("Leiaren har krav på støtte frå fellestenestene i kommunen for å kunne utøve leiarrolla:"),
+        Bullets([
+            "**HR:** råd i personalsaker, rekruttering, oppfølging av sjukefråvær, arbeidsmiljø og omstilling",
+            "**Økonomi:** budsjettarbeid, månadleg oppfølging av rekneskapen og rapportering",
+            "**IT og digitalisering:** drift av fagsystem, informasjonstryggleik og støtte i "
+            "digitaliseringsprosjekt",
+            "**Leiarutvikling:** leiarsamlingar, leiaropplæring og kollegarettleiing",
+        ]),
+        P("Overordna leiar skal vere tilgjengeleg for leiaren, gi tydelege rammer og tilbakemeldingar og ta "
+          "tak i saker leiaren ikkje kan løyse på eige nivå."),
+        H1("Oppfølging"),
+        P("Leiaravtalen blir følgd opp i to faste samtalar mellom leiaren og overordna leiar i "
+          "avtaleperioden:"),
+        Bullets([
+            "**Våren:** leiarsamtale (medarbeidarsamtale for leiarar) der partane går gjennom status for "
+            "oppdraga og tiltaka, arbeidsmiljøet og den personlege utviklinga til leiaren.",
+            "**Hausten:** oppfølgingssamtale der partane vurderer måloppnåinga, justerer tiltaka ved behov "
+            "og førebur leiaravtalen for neste år.",
+        ]),
+        P("I tillegg blir oppdraga følgde opp gjennom den ordinære verksemdsrapporteringa (tertialrapportar "
+          "og årsrapport) og faste oppfølgingsmøte. Dei personlege utviklingsmåla til leiaren blir avtalte i "
+          "samtalen og førte i eit eige vedlegg som er unnateke frå innsyn."),
+        H1("Endringar i føresetnadene"),
+        P("Dersom føresetnadene for avtalen endrar seg vesentleg i løpet av perioden, til dømes ved nye "
+          "politiske vedtak, endringar i budsjettet, omorganisering eller endra delegering, skal avtalen "
+          "reviderast. Begge partar kan be om at avtalen blir teken opp til ny vurdering. Endringar blir "
+          "avtalte skriftleg og underskrivne av begge partar."),
+        P(NN_ARCHIVE),
+        Signatures(NN_SIGN_LEDER, NN_SIGN_OVERORDNET),
+    ],
+)
+
+NN_VEDLEGG = DocSpec(
+    filename="vedlegg.docx",
+    lang=NYNORSK,
+    title="Personlege utviklingsmål {{ periode.ar }} (unnateke frå innsyn)",
+    footer_left="Personlege utviklingsmål {{ periode.ar }} – {{ leder.navn }} – Unnateke frå innsyn",
+    header_mark="Unnateke frå innsyn – {{ kommune.skjermingshjemmel }}",
+    blocks=[
+        Stamp("Unnateke frå innsyn"),
+        Title("Personlege utviklingsmål {{ periode.ar }}"),
+        Subtitle("Vedlegg til leiaravtale {{ periode.ar }} for {{ leder.navn }}"),
+        Parties([
+            ("Leiar", "{{ leder.navn }}, {{ leder.stilling }}"),
+            ("Eining", "{{ leder.enhet }}"),
+            ("Overordna leiar", "{{ overordnet.navn }}, {{ overordnet.stilling }}"),
+            ("Avtaleperiode", "{{ periode.tekst }}"),
+        ]),
+        P("Dette vedlegget inneheld dei personlege utviklingsmåla til leiaren for avtaleperioden. Måla blir "
+          "avtalte i leiarsamtalen og skal styrkje leiaren i leiarrolla."),
+        P("Vedlegget er unnateke frå innsyn ({{ kommune.skjermingshjemmel }}) og blir oppbevart åtskilt frå "
+          "leiaravtalen, som er offentleg. Berre leiaren, overordna leiar og HR skal ha tilgang til det."),
+        H1("Utviklingsmål"),
+        Goals(["Mål", "Tiltak", "Oppfølging"]),
+        H1("Oppfølging"),
+        P("Utviklingsmåla blir følgde opp i leiarsamtalane om våren og hausten. Partane kan justere måla "
+          "undervegs når det er behov for det."),
+        Signatures(NN_SIGN_LEDER, NN_SIGN_OVERORDNET),
+    ],
+)
+
+NN_KOMMUNEDIREKTOR = DocSpec(
+    filename="lederavtale_kommunedirektor.docx",
+    lang=NYNORSK,
+    title="Leiaravtale {{ periode.ar }} – kommunedirektør {{ leder.navn }}",
+    footer_left="Leiaravtale {{ periode.ar }} – kommunedirektør {{ leder.navn }}",
+    blocks=[
+        Title("Leiaravtale {{ periode.ar }}"),
+        Subtitle("mellom kommunestyret og kommunedirektøren – {{ periode.tekst }}"),
+        Parties([
+            ("Kommunedirektør", "{{ leder.navn }}"),
+            ("For kommunestyret", "{{ overordnet.navn }}, {{ overordnet.stilling }}"),
+            ("Avtaleperiode", "{{ periode.tekst }}"),
+        ]),
+        H1("Føremål"),
+        P("Leiaravtalen skal gjere klart kva kommunestyret ventar av kommunedirektøren i avtaleperioden, og "
+          "vere grunnlaget for dialog, oppfølging og evaluering. Kommunestyret tilset kommunedirektøren, jf. "
+          "kommunelova § 13-1, og ordføraren tek hand om den løpande arbeidsgivardialogen på vegner av "
+          "kommunestyret."),
+        H1("Rolla og ansvaret til kommunedirektøren"),
+        P("Kommunedirektøren er leiar for den samla kommunale administrasjonen og skal innanfor dei rammene "
+          "kommunestyret fastset"),
+        Bullets([
+            "sjå til at saker som blir lagde fram for folkevalde organ, er forsvarleg utgreidde, og at vedtak "
+            "blir sette i verk utan ugrunna opphald",
+            "sørgje for at administrasjonen blir driven i samsvar med lover, forskrifter og overordna "
+            "instruksar, og at det er betryggjande kontroll med verksemda (internkontroll, jf. kommunelova "
+            "kapittel 25)",
+            "leie økonomiforvaltninga i kommunen innanfor vedteke budsjett og økonomiplan og gi kommunestyret "
+            "god rapportering til rett tid om økonomi og måloppnåing",
+            "vere den øvste arbeidsgivarrepresentanten i kommunen, med ansvar for arbeidsgivarpolitikk, "
+            "leiarutvikling, arbeidsmiljø og godt samarbeid med tillitsvalde og verneombod",
+            "medverke til god rolleforståing, samhandling og tillit mellom folkevalde og administrasjonen",
+            "utvikle kommunen som organisasjon og samfunnsutviklar, i samarbeid med innbyggjarar, næringsliv, "
+            "frivillige lag og andre offentlege aktørar",
+        ]),
+        H1("Forventingar til leiarskapet"),
+        P("Kommunestyret ventar at kommunedirektøren"),
+        Bullets([
+            "utøver leiarskap i tråd med verdiane og dei etiske retningslinjene i kommunen",
+            "er tydeleg og tilgjengeleg for dei folkevalde, leiarane og medarbeidarane",
+            "sikrar heilskap og samordning på tvers av tenesteområda",
+            "legg til rette for innovasjon, digitalisering og kontinuerleg forbetring",
+            "held ordføraren orientert om viktige saker, og tek opp i god tid forhold som kan få politiske "
+            "eller økonomiske følgjer eller svekkje tilliten til kommunen",
+        ]),
+        H1("Måla til kommunestyret for {{ periode.ar }}"),
+        Assignments(
+            intro="Måla nedanfor byggjer på kommuneplanen, handlingsprogrammet med økonomiplanen og "
+                  "årsbudsjettet for {{ periode.ar }}. Kommunedirektøren følgjer dei opp i organisasjonen "
+                  "gjennom styringsbrevet og leiaravtalane.",
+            empty="Kommunestyret har ikkje fastsett eigne mål for kommunedirektøren for {{ periode.ar }}. "
+                  "Ordføraren og kommunedirektøren kan avtale mål i medarbeidarsamtalen og føre dei inn her.",
+            headers=NN_ASSIGNMENT_HEADERS[:6] + ["Tiltak frå kommune­direktøren"],
+            no_measures="Blir avtalt i medarbeidarsamtalen",
+        ),
+        H1("Oppfølging og evaluering"),
+        P("Ordføraren og kommunedirektøren har to faste samtalar i avtaleperioden:"),
+        Bullets([
+            "**Våren:** medarbeidarsamtale der dei går gjennom status for måla, samarbeidet mellom folkevalde "
+            "og administrasjonen og arbeidssituasjonen og utviklinga til kommunedirektøren.",
+            "**Hausten:** evalueringssamtale der dei vurderer måloppnåinga og leiarskapet i perioden. "
+            "Ordføraren kan ta med varaordføraren i samtalen.",
+        ]),
+        P("Ordføraren orienterer formannskapet om at evalueringssamtalen er gjennomført."),
+        H1("Lønsforhandling"),
+        P("Evalueringa er ein del av grunnlaget for den årlege lønsforhandlinga med kommunedirektøren etter "
+          "hovudtariffavtalen kapittel 3.4.1. Ordføraren forhandlar på vegner av kommunestyret, eller den "
+          "kommunestyret har gitt fullmakt, og resultatet blir handsama etter delegeringsreglementet til "
+          "kommunen."),
+        H1("Endringar i føresetnadene"),
+        P("Dersom føresetnadene for avtalen endrar seg vesentleg, til dømes ved nye politiske vedtak, "
+          "endringar i budsjettet eller endra organisering, skal avtalen reviderast. Både ordføraren og "
+          "kommunedirektøren kan be om at avtalen blir teken opp til ny vurdering. Endringar blir avtalte "
+          "skriftleg og underskrivne av begge partar."),
+        P(NN_ARCHIVE),
+        Signatures(Party("Kommunedirektør", "{{ leder.navn }}", "{{ leder.stilling }}"),
+                   Party("For kommunestyret", "{{ overordnet.navn }}", "{{ overordnet.stilling }}")),
+    ],
+)
+
+NN_EPOST = """\
+Emne: Utkast til leiaravtale {{ periode.ar }} – {{ leder.navn }}
+Hei {{ leder.navn }},
+
+Vedlagt er utkastet til leiaravtalen din for {{ periode.ar }} ({{ periode.tekst }}). Avtalen blir inngått mellom deg og {{ overordnet.navn }} ({{ overordnet.stilling }}), som får kopi av denne e-posten.
+
+Vedlegga er:
+- Leiaravtale {{ periode.ar }}: sjølve avtalen, med oppdraga frå styringsbrevet. Avtalen er eit offentleg dokument.
+- Personlege utviklingsmål {{ periode.ar }}: vedlegg til avtalen. Dette dokumentet er unnateke frå innsyn. Ikkje send det vidare til andre, og ikkje legg det i delte mapper.
+
+Gå gjerne gjennom utkastet før leiarsamtalen med {{ overordnet.navn }}, og tenk gjennom kva tiltak du vil setje i verk for å nå måla. Endringar de blir samde om i samtalen, fører de inn i Word-filene før avtalen blir underskriven. Send den underskrivne avtalen og vedlegget tilbake til HR, så syter vi for arkiveringa.
+
+Ta kontakt om du har spørsmål.
+
+Venleg helsing
+HR
+{{ kommune.navn }}
+"""
+
+# (sub-folder of the template folder, document)
+DOCUMENTS = [
+    ("", NB_LEDERAVTALE),
+    ("", NB_VEDLEGG),
+    ("", NB_KOMMUNEDIREKTOR),
+    ("nynorsk", NN_LEDERAVTALE),
+    ("nynorsk", NN_VEDLEGG),
+    ("nynorsk", NN_KOMMUNEDIREKTOR),
+]
+EMAILS = [("", NB_EPOST), ("nynorsk", NN_EPOST)]
+
+
+def build_all(target: Path) -> list[Path]:
+    """Write every template into `target` (bokmål) and `target/nynorsk`. Returns the paths."""
+    written = []
+    for folder, spec in DOCUMENTS:
+        path = target / folder / spec.filename
+        write_if_changed(path, build_docx(spec))
+        written.append(path)
+    for folder, text in EMAILS:
+        path = target / folder / "epost.txt"
+        write_if_changed(path, text.encode("utf-8"))
+        written.append(path)
+    return written
+
+
+def main(argv: list[str]) -> int:
+    target = Path(argv[1]) if len(argv) > 1 else ROOT / "maler"
+    for path in build_all(target):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
