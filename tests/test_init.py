@@ -347,3 +347,12 @@ def test_refuses_a_file_where_the_folder_should_be(tmp_path, fake_templates):
     with pytest.raises(LederavtaleError, match="ikke en mappe"):
         write_new_workbook(blocker, maler=fake_templates)
     assert blocker.read_text() == "x"
+
+
+def test_example_passes_sjekk_with_the_default_templates():
+    from generator.cli import main
+
+    result = CliRunner().invoke(main, ["sjekk", str(EXAMPLE), "--maler", str(DEFAULT_TEMPLATE_DIR)])
+    assert result.exit_code == 0, result.output
+    assert "16 ledere får avtale" in result.output
+    assert read_workbook(EXAMPLE).leder("1001").mal == "lederavtale_kommunedirektor.docx"

@@ -170,12 +170,16 @@ UTVIKLINGSMAL = [
 ]
 
 
+# The kommunedirektør's agreement is with the kommunestyre, so it has its own template.
+MAL = {1001: "lederavtale_kommunedirektor.docx"}
+
+
 def ledere_rows() -> list[dict]:
     rows = []
     for nr, navn, stilling, enhet, niva, local, over, avtale, signert in LEDERE:
         rows.append({"Ansattnr": nr, "Navn": navn, "Stilling": stilling, "Enhet": enhet, "Nivå": niva,
                      "E-post": f"{local}@{DOMAIN}" if local else None, "Overordnet": over,
-                     "Avtale": avtale, "Signert": signert})
+                     "Avtale": avtale, "Mal": MAL.get(nr), "Signert": signert})
     return rows
 
 
