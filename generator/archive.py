@@ -145,9 +145,9 @@ class ArkivResultat:
         ]
         if self.ikke_signert:
             if self.alle:
-                lines.append(f"Ikke signert ennå, men tatt med fordi --alle er brukt ({len(self.ikke_signert)}):")
+                lines.append(f"Ikke signert ennå ({len(self.ikke_signert)}), men tatt med fordi --alle er brukt:")
             else:
-                lines.append(f"Ikke signert ennå, og derfor ikke med (bruk --alle for å ta dem med) ({len(self.ikke_signert)}):")
+                lines.append(f"Ikke signert ennå ({len(self.ikke_signert)}), og derfor ikke med (--alle tar dem med):")
             lines += [f"  {leder.ansattnr} {leder.navn}" for leder in self.ikke_signert]
         return lines
 

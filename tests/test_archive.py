@@ -47,7 +47,8 @@ NOT_SIGNED = {"300", "210", "310", "320", "211"}
 NAMES = {str(row[0]): row[1] for row in BASIC["Ledere"][1:]}
 EDIT_MARK = "Tillegg avtalt i ledersamtalen 3. februar"
 FORMULA_UNIT = "@Helse og omsorg"  # Per Helse (200), signed: must stay text in import.csv
-BROKEN = "320"  # its appendix is deleted before the --alle run
+MISSING = "320"  # its appendix is deleted before the --alle run
+CORRUPT = "310"  # its agreement is overwritten with garbage before the --alle run
 
 
 def _soffice_available() -> bool:
@@ -163,7 +164,9 @@ def all_run(generated, signed_run) -> Snapshot:
 
     tmp, workbook, ut = generated
     year_dir = ut / "2027"
-    (year_dir / Manifest.load(year_dir).ledere[BROKEN].file("vedlegg", "docx").sti).unlink()
+    manifest = Manifest.load(year_dir)
+    (year_dir / manifest.ledere[MISSING].file("vedlegg", "docx").sti).unlink()
+    (year_dir / manifest.ledere[CORRUPT].file("avtale", "docx").sti).write_bytes(b"PK\x03\x04 ikke en Word-fil")
     outcome = CliRunner().invoke(main, ["arkiv", str(workbook), "--ut", str(ut), "--alle"])
     return _snapshot(year_dir / "arkiv", tmp / "run-all", None, outcome.exit_code, outcome.output)
 
@@ -310,9 +313,11 @@ def test_only_signed_leaders_by_default(signed_run):
 def test_alle_takes_everyone_and_lists_failures_with_exit_3(all_run):
     assert all_run.exit_code == 3, all_run.output
     included = {_ansattnr(jp) for jp in all_run.journalposter()}
-    assert included == (SIGNED | NOT_SIGNED) - {BROKEN}
-    assert BROKEN not in {Path(p).parts[0].split()[0] for p in all_run.pdfs()}
-    assert f"{BROKEN} {NAMES[BROKEN]}" in all_run.output  # the failure
+    assert included == (SIGNED | NOT_SIGNED) - {MISSING, CORRUPT}
+    assert {Path(p).parts[0].split()[0] for p in all_run.pdfs()} == included
+    failures = [line for line in all_run.output.splitlines() if line.strip().startswith((MISSING, CORRUPT))]
+    assert any(line.strip().startswith(f"{MISSING} {NAMES[MISSING]}: finner ikke") for line in failures), all_run.output
+    assert any(line.strip().startswith(f"{CORRUPT} {NAMES[CORRUPT]}: lederavtalen") for line in failures), all_run.output
     for nr in NOT_SIGNED:  # and who has not signed yet
         assert f"{nr} {NAMES[nr]}" in all_run.output
     assert "Ola Ordfører" not in {NAMES[nr] for nr in included}
