@@ -154,13 +154,16 @@ def privacy_guard(bok: Arbeidsbok, leder: Leder, public_text: str) -> None:
                 )
 
 
-def _basis(bok: Arbeidsbok, leder: Leder, agreement: dict, appendix: dict, templates: list[Path]) -> str:
-    """A fingerprint of everything a leader's documents are made from (not the date of the run)."""
+def _basis(appendix: dict, file_hashes: list[str]) -> str:
+    """A fingerprint of everything a leader's documents are made from (not the date of the run).
+
+    The appendix context holds all of the agreement's, plus the goals.
+    """
     data = {k: v for k, v in appendix.items() if k != "dato"}
     digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str, ensure_ascii=False).encode())
     digest.update(__version__.encode())
-    for path in templates + ([bok.kommune.logo] if bok.kommune.logo else []):
-        digest.update(sha256_file(path).encode())
+    for file_hash in file_hashes:
+        digest.update(file_hash.encode())
     return digest.hexdigest()
 
 
@@ -174,6 +177,12 @@ class _Plan:
 def _render_all(bok, selected, templates: TemplateSet, today, progress: Progress | None) -> list[_Plan]:
     env = make_jinja_env(autoescape=True, locale=babel_locale(bok.kommune))
     renderers: dict[Path, DocxRenderer] = {}
+    hashes: dict[Path, str] = {}
+
+    def file_hash(path: Path) -> str:
+        if path not in hashes:
+            hashes[path] = sha256_file(path)
+        return hashes[path]
 
     def renderer(path: Path) -> DocxRenderer:
         if path not in renderers:
@@ -197,7 +206,8 @@ def _render_all(bok, selected, templates: TemplateSet, today, progress: Progress
             result.status = STATUS_FAILED
         data = renderer(appendix_tpl).render(appendix_ctx, document_properties("vedlegg", bok, leder))
         documents.append(Document("vedlegg", False, file_stem("vedlegg", bok, leder), data))
-        plans.append(_Plan(result, _basis(bok, leder, agreement_ctx, appendix_ctx, [agreement_tpl, appendix_tpl]), documents))
+        inputs = [agreement_tpl, appendix_tpl] + ([bok.kommune.logo] if bok.kommune.logo else [])
+        plans.append(_Plan(result, _basis(appendix_ctx, [file_hash(p) for p in inputs]), documents))
         if progress:
             progress("Lager Word-dokumenter", index, len(selected))
     return plans
@@ -258,7 +268,7 @@ def _write_leader(plan: _Plan, year_dir: Path, manifest: Manifest, overskriv: bo
     if wrote_any and result.status == STATUS_UNCHANGED:
         result.status = STATUS_UPDATED if previous else STATUS_NEW
     entry.grunnlag = plan.basis if result.status != STATUS_EDITED else (previous.grunnlag if previous else "")
-    manifest.save()
+    manifest.save_leader(leder.ansattnr)
 
 
 def _record_pdf(manifest: Manifest, year_dir: Path, by_docx: dict, conversion) -> None:
@@ -327,7 +337,6 @@ def generate(
                 if converter is not None:
                     converter.wait()
         except KeyboardInterrupt:
-            manifest.save()
             raise Interrupted(
                 f"Avbrutt. {done} av {len(plans)} ledere var ferdige med Word-dokumentene. "
                 "Kjør samme kommando igjen for å fullføre; ferdige dokumenter lages ikke på nytt."

@@ -129,4 +129,7 @@ class Arbeidsbok:
         return [u for u in self.utviklingsmal if u.ansattnr == leder.ansattnr]
 
     def _ledere_by_nr(self) -> dict[str, Leder]:
-        return {leder.ansattnr: leder for leder in self.ledere}
+        # Built once: the model is not changed after validation.
+        if not hasattr(self, "_by_nr"):
+            self._by_nr = {leder.ansattnr: leder for leder in self.ledere}
+        return self._by_nr

@@ -20,6 +20,7 @@ from .exceptions import LederavtaleError, OutputLocked
 TEMP_PREFIX = ".~lederavtale-"
 LOCK_NAME = ".lederavtale.lock"
 MANIFEST_NAME = "manifest.json"
+JOURNAL_NAME = ".manifest-journal.jsonl"
 REPORT_NAME = "rapport.xlsx"
 
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{i}" for p in ("COM", "LPT") for i in range(1, 10)}
@@ -52,10 +53,11 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
+def atomic_write_bytes(path: Path, data: bytes, durable: bool = False) -> None:
     """Write to a temporary file in the same folder, then rename into place.
 
-    A reader (or a crash) sees either the old file or the new one, never half of one.
+    A reader, an interrupted run or a full disk leaves either the old file or the new one,
+    never half of one. `durable` also survives a power cut (fsync), at ~8 ms a file.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -63,8 +65,9 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -107,8 +110,17 @@ class LeaderEntry:
         self.filer.sort(key=lambda f: (f.format, f.rolle))
 
 
+def _leader_entry(data: dict) -> LeaderEntry:
+    files = [FileEntry(**f) for f in data.get("filer", [])]
+    return LeaderEntry(data["ansattnr"], data["navn"], data["mappe"], data.get("grunnlag", ""), files)
+
+
 class Manifest:
-    """`manifest.json`: what `generer` wrote, so later runs and commands know what is whose."""
+    """`manifest.json`: what `generer` wrote, so later runs and commands know what is whose.
+
+    During a run each finished leader is appended to a journal beside it (cheap, and a
+    killed run loses nothing); `save` folds the journal into `manifest.json`.
+    """
 
     def __init__(self, year_dir: Path, data: dict | None = None):
         self.year_dir = Path(year_dir)
@@ -116,28 +128,39 @@ class Manifest:
         self.ar = data.get("ar")
         self.kommune = data.get("kommune", "")
         self.arbeidsbok = data.get("arbeidsbok", "")
-        self.ledere: dict[str, LeaderEntry] = {}
-        for nr, entry in data.get("ledere", {}).items():
-            files = [FileEntry(**f) for f in entry.get("filer", [])]
-            self.ledere[nr] = LeaderEntry(entry["ansattnr"], entry["navn"], entry["mappe"], entry.get("grunnlag", ""), files)
+        self.ledere: dict[str, LeaderEntry] = {nr: _leader_entry(e) for nr, e in data.get("ledere", {}).items()}
         self._lock = threading.Lock()
 
     @property
     def path(self) -> Path:
         return self.year_dir / MANIFEST_NAME
 
+    @property
+    def journal_path(self) -> Path:
+        return self.year_dir / JOURNAL_NAME
+
     @classmethod
     def load(cls, year_dir: Path) -> "Manifest":
         path = Path(year_dir) / MANIFEST_NAME
-        if not path.exists():
-            return cls(year_dir)
         try:
-            return cls(year_dir, json.loads(path.read_text(encoding="utf-8")))
+            manifest = cls(year_dir, json.loads(path.read_text(encoding="utf-8")) if path.exists() else None)
         except (ValueError, KeyError, TypeError) as exc:
             raise LederavtaleError(
                 f"{path}: manifestet kan ikke leses ({exc}). Flytt filen bort og kjør på nytt; "
                 "da regnes alle eksisterende dokumenter som endret og blir ikke overskrevet."
             ) from exc
+        manifest._replay_journal()
+        return manifest
+
+    def _replay_journal(self) -> None:
+        if not self.journal_path.exists():
+            return
+        for line in self.journal_path.read_text(encoding="utf-8").splitlines():
+            try:
+                entry = _leader_entry(json.loads(line))
+            except (ValueError, KeyError, TypeError):
+                continue  # the last line of a run killed while writing it
+            self.ledere[entry.ansattnr] = entry
 
     def exists(self) -> bool:
         return self.path.exists()
@@ -155,13 +178,21 @@ class Manifest:
     def save(self) -> None:
         with self._lock:
             data = json.dumps(self.to_dict(), ensure_ascii=False, indent=2).encode("utf-8")
-            atomic_write_bytes(self.path, data)
+            atomic_write_bytes(self.path, data, durable=True)
+            self.journal_path.unlink(missing_ok=True)
+
+    def save_leader(self, ansattnr: str) -> None:
+        """Record one leader's current entry in the journal."""
+        with self._lock:
+            line = json.dumps(asdict(self.ledere[ansattnr]), ensure_ascii=False)
+            with open(self.journal_path, "a", encoding="utf-8") as fh:
+                fh.write(line + "\n")
 
     def update(self, ansattnr: str, entry: FileEntry) -> None:
-        """Record one finished file and save at once (called from conversion threads too)."""
+        """Record one finished file (called from conversion threads too)."""
         with self._lock:
             self.ledere[ansattnr].set_file(entry)
-        self.save()
+        self.save_leader(ansattnr)
 
 
 class RunLock:
