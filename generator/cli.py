@@ -171,7 +171,7 @@ def epost_command(arbeidsbok, maler, ut, send_now, ledere, send_igjen, ja, smtp_
     LEDERAVTALE_SMTP_PASSORD (passordet bare som miljøvariabel). Det som er sendt, står i
     sendt.json og sendes ikke to ganger.
     """
-    from .mail import send, write_drafts
+    from .mail import antall, send, write_drafts
 
     def warn(message: str) -> None:
         click.echo(f"Advarsel: {message}", err=True)
@@ -194,7 +194,7 @@ def epost_command(arbeidsbok, maler, ut, send_now, ledere, send_igjen, ja, smtp_
         raise click.UsageError("Bekreft utsendingen med --ja når kommandoen ikke kjøres i en terminal.")
 
     def confirm(plan) -> bool:
-        click.echo(f"Klar til å sende {len(plan.utkast)} e-poster:")
+        click.echo(f"Klar til å sende {antall(len(plan.utkast))}:")
         for line in plan.lines():
             click.echo(f"  {line}")
         return click.confirm("Sende nå?", default=False)
@@ -205,7 +205,7 @@ def epost_command(arbeidsbok, maler, ut, send_now, ledere, send_igjen, ja, smtp_
     if result.avbrutt:
         click.echo("Avbrutt. Ingenting er sendt.", err=True)
         sys.exit(1)
-    click.echo(f"Ferdig: {len(result.sendt)} e-poster sendt.")
+    click.echo(f"Ferdig: {antall(len(result.sendt))} sendt.")
     if result.tidligere:
         click.echo(f"{len(result.tidligere)} ledere har fått e-posten før og er hoppet over (se sendt.json; "
                    "bruk --leder ANSATTNR --send-igjen for å sende på nytt).")

@@ -119,6 +119,10 @@ def label(leder: Leder) -> str:
     return f"{leder.ansattnr} {leder.navn}"
 
 
+def antall(n: int) -> str:
+    return f"{n} e-post" if n == 1 else f"{n} e-poster"
+
+
 # --- Reading what `generer` wrote -------------------------------------------------------
 
 
@@ -505,15 +509,16 @@ def _reply(code: int, text: bytes | str) -> str:
 
 
 def _describe(exc: BaseException) -> str:
-    if isinstance(exc, TimeoutError):
-        return "serveren sluttet å svare (tidsavbrudd)"
+    # smtplib reports a timeout while waiting for a reply as SMTPServerDisconnected.
+    if isinstance(exc, TimeoutError) or isinstance(exc.__context__, TimeoutError):
+        return "serveren sluttet å svare"
     if isinstance(exc, smtplib.SMTPResponseException):
         return f"serveren avsluttet forbindelsen: {_reply(exc.smtp_code, exc.smtp_error)}"
     return f"forbindelsen brøt: {exc or type(exc).__name__}"
 
 
 def transmit(smtp: smtplib.SMTP, epost: Epost) -> dict[str, str]:
-    """Send one message. Returns the recipients the server refused of an accepted message.
+    """Send one message. Returns the copy recipients (Cc) the server refused, if any.
 
     Raises SMTPSenderRefused, SMTPRecipientsRefused or SMTPDataError when the server
     refuses the message, and _ConnectionLost when the connection breaks. The steps are
@@ -530,7 +535,8 @@ def transmit(smtp: smtplib.SMTP, epost: Epost) -> dict[str, str]:
             code, reply = _checked(smtp.rcpt(address))
             if code not in (250, 251):
                 refused[address] = (code, reply)
-        if len(refused) == len(epost.recipients):
+        # Without the leader the message has missed its point: send it later, whole.
+        if epost.recipients[0] in refused:
             smtp.rset()
             raise smtplib.SMTPRecipientsRefused(refused)
     except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused):
@@ -662,7 +668,8 @@ def send(
         if plan.utkast:
             failures += _deliver(plan.utkast, settings, folder / EPOST_DIR, result, progress)
     if failures:
-        done = f"{len(result.sendt)} e-poster er sendt i denne kjøringen og registrert i «{folder / EPOST_DIR / SENT_FILE}»."
+        done = (f"{antall(len(result.sendt))} er sendt i denne kjøringen og registrert i "
+                f"«{folder / EPOST_DIR / SENT_FILE}».")
         raise PartialFailure(
             failures + [done, "Kjør samme kommando på nytt for å sende resten; det som er sendt, hoppes over."],
             heading="Noen e-poster ble ikke sendt:",

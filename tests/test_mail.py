@@ -1,0 +1,554 @@
+"""`lederavtale epost`: .eml drafts and resumable SMTP sending, against a real SMTP server.
+
+The documents come from the real pipeline (`generate` with small Word templates written
+here), the server is aiosmtpd on 127.0.0.1 in this process, and every check opens what
+the code wrote: the .eml files, the messages the server received, sendt.json.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import email.policy
+import io
+import json
+import socket
+import ssl
+import subprocess
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
+from click.testing import CliRunner
+from conftest import GOAL_TEXT, basic_sheets, write_xlsx
+from docx import Document
+
+from generator import DEFAULT_TEMPLATE_DIR
+from generator.cli import main
+from generator.exceptions import MailError, NothingGenerated, PartialFailure, TemplateError
+from generator.generate import generate
+from generator.mail import SENT_FILE, UNCERTAIN_FILE, send, write_drafts
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+SENDER = "hr@testvik.kommune.no"
+EMAIL_TEMPLATE = (
+    "Emne: Utkast til lederavtale {{ periode.ar }} – {{ leder.navn }}\n"
+    "\n"
+    "Hei {{ leder.navn }},\n"
+    "\n"
+    "vedlagt er utkast til lederavtale for {{ periode.tekst }} og vedlegget, som du går gjennom\n"
+    "med {{ overordnet.navn }} i ledersamtalen.\n"
+    "{% for o in oppdrag %}- {{ o.tekst }}\n{% endfor %}"
+    "\n"
+    "Vennlig hilsen\nHR, {{ kommune.navn }}\n"
+)
+# The leaders of conftest.BASIC with Avtale=ja and an address: Ansattnr -> (To, Cc).
+EXPECTED = {
+    "100": ("kari@testvik.kommune.no", "ordforer@testvik.kommune.no"),
+    "200": ("per@testvik.kommune.no", "kari@testvik.kommune.no"),
+    "300": ("ase@testvik.kommune.no", "kari@testvik.kommune.no"),
+    "210": ("oystein@testvik.kommune.no", "per@testvik.kommune.no"),
+    "310": ("liv@testvik.kommune.no", "ase@testvik.kommune.no"),
+    "211": ("berit@testvik.kommune.no", "oystein@testvik.kommune.no"),
+}
+NAMES = {"100": "Kari Direktør", "200": "Per Helse", "300": "Åse Oppvekst", "210": "Øystein Sykehjem",
+         "310": "Liv Skole", "211": "Berit Avdeling"}
+
+
+# --- Fixtures: templates, generated documents, SMTP servers -----------------------------
+
+
+def write_templates(folder: Path, email_template: str = EMAIL_TEMPLATE) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    doc = Document()
+    doc.add_paragraph("Lederavtale {{ periode.ar }} for {{ leder.navn }}")
+    doc.add_paragraph("{% for o in oppdrag %}{{ o.nr }}: {{ o.tekst }}. {% endfor %}")
+    doc.save(folder / "lederavtale.docx")
+    doc = Document()
+    doc.add_paragraph("Personlige utviklingsmål for {{ leder.navn }}")
+    doc.add_paragraph("{% for u in utviklingsmal %}{{ u.mal }}. {% endfor %}")
+    doc.save(folder / "vedlegg.docx")
+    (folder / "epost.txt").write_text(email_template, encoding="utf-8")
+    return folder
+
+
+class Setup:
+    def __init__(self, root: Path, sheets=None):
+        self.maler = write_templates(root / "maler")
+        self.workbook = write_xlsx(root / "arbeidsbok.xlsx", sheets or basic_sheets())
+        self.ut = root / "ut"
+        self.year = self.ut / "2027"
+        self.epost = self.year / "epost"
+
+    def generate(self):
+        generate(self.workbook, maler=self.maler, ut=self.ut, pdf=False)
+        return self
+
+    def manifest(self) -> dict:
+        return json.loads((self.year / "manifest.json").read_text(encoding="utf-8"))
+
+    def docx_on_disk(self, nr: str) -> dict[str, bytes]:
+        """File name -> bytes of the leader's .docx files, as listed in the manifest."""
+        files = self.manifest()["ledere"][nr]["filer"]
+        return {Path(f["sti"]).name: (self.year / f["sti"]).read_bytes() for f in files if f["format"] == "docx"}
+
+    def sent_records(self) -> dict:
+        return json.loads((self.epost / SENT_FILE).read_text(encoding="utf-8"))
+
+    def cli(self, *args, env=None):
+        base = ["epost", str(self.workbook), "--ut", str(self.ut), "--maler", str(self.maler)]
+        return CliRunner().invoke(main, base + list(args), env=env)
+
+
+@pytest.fixture
+def setup(tmp_path, monkeypatch) -> Setup:
+    for name in ("VERT", "PORT", "BRUKER", "PASSORD"):
+        monkeypatch.delenv(f"LEDERAVTALE_SMTP_{name}", raising=False)
+    return Setup(tmp_path).generate()
+
+
+class Mailbox:
+    """An aiosmtpd handler that keeps what it accepts.
+
+    After `ok` accepted messages it refuses every further one (`mode="refuse"`), or stops
+    answering after receiving it (`mode="stall"`), as a hung server would.
+    """
+
+    def __init__(self, ok: int | None = None, mode: str = "refuse", refuse_rcpt: str = ""):
+        self.ok, self.mode, self.refuse_rcpt = ok, mode, refuse_rcpt
+        self.received: list[tuple[str, list[str], email.message.EmailMessage, bool]] = []
+        self.refused = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address == self.refuse_rcpt:
+            return "550 5.1.1 Ukjent mottaker"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.ok is not None and len(self.received) >= self.ok:
+            if self.mode == "stall":
+                await asyncio.sleep(4)
+                return "451 4.3.0 For sent"
+            self.refused += 1
+            return "554 5.7.1 Meldingen avvises av testserveren"
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.received.append((envelope.mail_from, list(envelope.rcpt_tos), message, bool(session.ssl)))
+        return "250 2.0.0 OK"
+
+    def to_addresses(self) -> list[str]:
+        return [str(m["To"].addresses[0].addr_spec) for _f, _r, m, _t in self.received]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    """Start aiosmtpd servers on 127.0.0.1: `smtp_server(handler, **smtp_options) -> port`."""
+    controllers = []
+
+    def start(handler, **options) -> int:
+        controller = Controller(handler, hostname="127.0.0.1", port=free_port(), **options)
+        controller.start()
+        controllers.append(controller)
+        return controller.port
+
+    yield start
+    for controller in controllers:
+        controller.stop()
+
+
+@pytest.fixture(scope="session")
+def certificate(tmp_path_factory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )
+    return cert, key
+
+
+def parse(path: Path) -> email.message.EmailMessage:
+    return email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+
+
+def docx_text(data: bytes) -> str:
+    return "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
+
+
+def visible_text(message: email.message.EmailMessage) -> str:
+    """Everything a reader sees besides the attachments' content: headers and body."""
+    headers = "\n".join(f"{k}: {v}" for k, v in message.items())
+    return headers + "\n" + message.get_body(("plain",)).get_content()
+
+
+# --- Drafts -------------------------------------------------------------------------------
+
+
+def test_drafts_one_per_leader_with_headers_body_and_attachments(setup):
+    warnings = []
+    result = write_drafts(setup.workbook, ut=setup.ut, maler=setup.maler, warn=warnings.append)
+
+    names = sorted(p.name for p in setup.epost.glob("*.eml"))
+    assert names == sorted(f"{nr} {navn}.eml" for nr, navn in NAMES.items())
+    assert sorted(result.skrevet) == sorted(setup.epost.glob("*.eml"))
+    # Nils Barnehage (320) has no address: a warning, not an error, and no draft.
+    assert any(w.startswith("320 Nils Barnehage") and "e-postadresse" in w for w in warnings)
+
+    for nr, (to, cc) in EXPECTED.items():
+        path = setup.epost / f"{nr} {NAMES[nr]}.eml"
+        raw = path.read_bytes()
+        raw.decode("ascii")  # 7-bit clean: any client or relay can carry it
+        message = parse(path)
+        assert message["X-Unsent"] == "1"
+        assert message["From"].addresses[0].addr_spec == SENDER
+        assert message["From"].addresses[0].display_name == "Testvik kommune"
+        assert [(a.display_name, a.addr_spec) for a in message["To"].addresses] == [(NAMES[nr], to)]
+        assert [a.addr_spec for a in message["Cc"].addresses] == [cc]
+        assert message["Bcc"] is None
+        assert message["Subject"] == f"Utkast til lederavtale 2027 – {NAMES[nr]}"
+        body = message.get_body(("plain",)).get_content()
+        assert f"Hei {NAMES[nr]}," in body
+        assert "1. januar 2027–31. desember 2027" in body
+        assert "Drive innenfor vedtatt budsjett" in body
+
+        attachments = list(message.iter_attachments())
+        on_disk = setup.docx_on_disk(nr)
+        assert [a.get_filename() for a in attachments] == [
+            f"Lederavtale 2027 - {NAMES[nr]}.docx",
+            f"Utviklingsmål 2027 - {NAMES[nr]} (unntatt offentlighet).docx",
+        ]
+        for part in attachments:
+            assert part.get_content_type() == DOCX_TYPE
+            assert part.get_content_disposition() == "attachment"
+            assert part.get_content() == on_disk[part.get_filename()]
+            # Outlook reads the Content-Type name when it cannot read filename*.
+            assert part.get_param("name") == part.get_filename()
+
+
+def test_attachment_names_are_rfc2231_with_an_rfc2047_name_for_outlook(setup):
+    write_drafts(setup.workbook, ut=setup.ut, ledere=["210"], maler=setup.maler)
+    raw = (setup.epost / "210 Øystein Sykehjem.eml").read_bytes().decode("ascii")
+    unfolded = raw.replace("\r\n ", " ")
+    assert ("filename*=utf-8''Utviklingsm%C3%A5l%202027%20-%20%C3%98ystein%20Sykehjem%20"
+            "%28unntatt%20offentlighet%29.docx") in unfolded
+    assert "filename*=utf-8''Lederavtale%202027%20-%20%C3%98ystein%20Sykehjem.docx" in unfolded
+    assert 'name="=?utf-8?' in unfolded
+    # Python's default policy would fold this header into `application/=?utf-8?q?vnd…`.
+    assert unfolded.count(f"Content-Type: {DOCX_TYPE}; name=") + unfolded.count(
+        f"Content-Type:  {DOCX_TYPE}; name=") == 2
+    assert "\r\n" in raw and "\n" not in raw.replace("\r\n", "")
+    assert max(len(line) for line in raw.split("\r\n")) <= 998
+
+
+def test_drafts_attach_the_files_on_disk_after_hr_edits_them(setup):
+    agreement = setup.year / "210 Øystein Sykehjem" / "Lederavtale 2027 - Øystein Sykehjem.docx"
+    doc = Document(agreement)
+    doc.add_paragraph("Endret av HR etter ledersamtalen")
+    doc.save(agreement)
+
+    write_drafts(setup.workbook, ut=setup.ut, ledere=["210"], maler=setup.maler)
+
+    assert [p.name for p in setup.epost.glob("*.eml")] == ["210 Øystein Sykehjem.eml"]
+    attachment = next(parse(setup.epost / "210 Øystein Sykehjem.eml").iter_attachments())
+    assert attachment.get_content() == agreement.read_bytes()
+    assert "Endret av HR etter ledersamtalen" in docx_text(attachment.get_content())
+
+
+def test_development_goals_only_in_the_appendix_of_the_leader(setup):
+    result = setup.cli()
+    assert result.exit_code == 0, result.output
+    assert GOAL_TEXT not in result.output
+
+    for path in setup.epost.glob("*.eml"):
+        message = parse(path)
+        assert GOAL_TEXT not in visible_text(message)
+        appendices = [a for a in message.iter_attachments() if a.get_filename().startswith("Utviklingsmål")]
+        assert len(appendices) == 1
+        # Each message carries its own leader's appendix, never anyone else's.
+        to_name = message["To"].addresses[0].display_name
+        assert appendices[0].get_filename() == f"Utviklingsmål 2027 - {to_name} (unntatt offentlighet).docx"
+        has_goal = GOAL_TEXT in docx_text(appendices[0].get_content())
+        assert has_goal == (to_name == "Øystein Sykehjem")
+
+
+def test_template_leaking_a_goal_into_the_mail_is_stopped(setup, tmp_path):
+    sheets = basic_sheets()
+    sheets["Tiltak"].append([210, "1", GOAL_TEXT])  # the goal pasted into a public measure
+    leaky = Setup(tmp_path / "lekk", sheets)
+    (leaky.maler / "epost.txt").write_text(
+        "Emne: Lederavtale\n{% for o in oppdrag %}{{ o.tiltak|join(', ') }}\n{% endfor %}", encoding="utf-8")
+    with pytest.raises(Exception) as caught:
+        write_drafts(leaky.workbook, ut=setup.ut, maler=leaky.maler)
+    assert "Personvernsperre" in str(caught.value)
+    assert GOAL_TEXT not in str(caught.value)
+    assert not setup.epost.exists()
+
+
+def test_missing_document_is_reported_for_that_leader_and_the_rest_are_written(setup):
+    (setup.year / "211 Berit Avdeling" / "Utviklingsmål 2027 - Berit Avdeling (unntatt offentlighet).docx").unlink()
+
+    result = setup.cli()
+
+    assert result.exit_code == 3, result.output
+    assert "211 Berit Avdeling: filen mangler" in result.output
+    names = {p.name for p in setup.epost.glob("*.eml")}
+    assert "211 Berit Avdeling.eml" not in names
+    assert len(names) == 5
+
+
+def test_nothing_generated_says_so(tmp_path):
+    fresh = Setup(tmp_path)
+    with pytest.raises(NothingGenerated, match="generer"):
+        write_drafts(fresh.workbook, ut=fresh.ut, maler=fresh.maler)
+    result = fresh.cli()
+    assert result.exit_code == 1
+    assert "Kjør «lederavtale generer" in result.output
+    assert not fresh.ut.exists()
+
+
+@pytest.mark.parametrize(
+    "template, place, message",
+    [
+        ("Emne: Avtale for {{ leder.fornavn }}\n\nHei\n", "epost.txt", "fornavn"),
+        ("Hei {{ leder.navn }}\n\nVedlagt\n", "epost.txt linje 1", "Emne:"),
+        ("Emne: {% for %}\n", "epost.txt linje 1", "feil i malkoden"),
+    ],
+)
+def test_template_mistakes_stop_before_anything_is_written(setup, template, place, message):
+    (setup.maler / "epost.txt").write_text(template, encoding="utf-8")
+    with pytest.raises(TemplateError) as caught:
+        write_drafts(setup.workbook, ut=setup.ut, maler=setup.maler)
+    (problem,) = caught.value.problems
+    assert problem.place == place
+    assert message in problem.message
+    assert not setup.epost.exists()
+
+
+def test_default_email_template_renders(tmp_path, monkeypatch):
+    """The shipped maler/epost.txt works with the real context (no goals, no unknown names)."""
+    for name in ("VERT", "PORT", "BRUKER", "PASSORD"):
+        monkeypatch.delenv(f"LEDERAVTALE_SMTP_{name}", raising=False)
+    project = Setup(tmp_path)
+    generate(project.workbook, maler=DEFAULT_TEMPLATE_DIR, ut=project.ut, pdf=False)
+    write_drafts(project.workbook, ut=project.ut, ledere=["210"], maler=DEFAULT_TEMPLATE_DIR)
+    message = parse(project.epost / "210 Øystein Sykehjem.eml")
+    assert "Øystein Sykehjem" in message["Subject"] + message.get_body(("plain",)).get_content()
+    assert GOAL_TEXT not in visible_text(message)
+
+
+# --- Sending ------------------------------------------------------------------------------
+
+
+def test_send_delivers_every_message_to_leader_and_superior_only(setup, smtp_server):
+    box = Mailbox()
+    port = smtp_server(box)
+
+    result = send(setup.workbook, ut=setup.ut, host="127.0.0.1", port=port, tls=False, maler=setup.maler)
+
+    assert sorted(result.sendt) == sorted(EXPECTED)
+    records = setup.sent_records()
+    assert sorted(records) == sorted(EXPECTED)
+    assert len(box.received) == len(EXPECTED)
+    for mail_from, rcpt_tos, message, _tls in box.received:
+        nr = next(nr for nr, (to, _cc) in EXPECTED.items() if message["To"].addresses[0].addr_spec == to)
+        assert mail_from == SENDER
+        assert sorted(rcpt_tos) == sorted(EXPECTED[nr])
+        assert message["X-Unsent"] is None
+        assert message["Message-ID"].endswith("@testvik.kommune.no>")
+        assert records[nr]["message_id"] == message["Message-ID"]
+        assert sorted(records[nr]["mottakere"]) == sorted(EXPECTED[nr])
+        assert records[nr]["tid"][:4] == time.strftime("%Y")
+        on_disk = setup.docx_on_disk(nr)
+        assert {a.get_filename(): a.get_content() for a in message.iter_attachments()} == on_disk
+        assert GOAL_TEXT not in visible_text(message)
+    assert GOAL_TEXT not in (setup.epost / SENT_FILE).read_text(encoding="utf-8")
+
+
+def test_refusing_server_then_resume_sends_everyone_exactly_once(setup, smtp_server, monkeypatch):
+    monkeypatch.setenv("LEDERAVTALE_SMTP_VERT", "127.0.0.1")
+    refusing = Mailbox(ok=2, mode="refuse")
+    monkeypatch.setenv("LEDERAVTALE_SMTP_PORT", str(smtp_server(refusing)))
+
+    first = setup.cli("--send", "--ja", "--ingen-tls")
+
+    assert first.exit_code == 3, first.output
+    assert len(refusing.received) == 2 and refusing.refused == 4
+    assert "554 5.7.1 Meldingen avvises av testserveren" in first.output
+    accepted = {nr for nr, (to, _cc) in EXPECTED.items() if to in refusing.to_addresses()}
+    assert set(setup.sent_records()) == accepted
+    assert "2 e-poster er sendt" in first.output
+
+    healthy = Mailbox()
+    monkeypatch.setenv("LEDERAVTALE_SMTP_PORT", str(smtp_server(healthy)))
+    second = setup.cli("--send", "--ja", "--ingen-tls")
+
+    assert second.exit_code == 0, second.output
+    assert len(healthy.received) == 4
+    assert "Ferdig: 4 e-poster sendt." in second.output
+    assert set(setup.sent_records()) == set(EXPECTED)
+    per_recipient = Counter(refusing.to_addresses() + healthy.to_addresses())
+    assert per_recipient == Counter(to for to, _cc in EXPECTED.values())
+
+    idle = Mailbox()
+    monkeypatch.setenv("LEDERAVTALE_SMTP_PORT", str(smtp_server(idle)))
+    third = setup.cli("--send", "--ja", "--ingen-tls")
+
+    assert third.exit_code == 0, third.output
+    assert idle.received == []
+    assert "Ferdig: 0 e-poster sendt." in third.output
+    assert "6 ledere har fått e-posten før" in third.output
+    assert GOAL_TEXT not in first.output + second.output + third.output
+
+
+def test_server_that_stops_answering_gives_up_quickly_and_never_sends_twice(setup, smtp_server):
+    stalling = Mailbox(ok=1, mode="stall")
+    port = smtp_server(stalling)
+    started = time.monotonic()
+
+    with pytest.raises(PartialFailure) as caught:
+        send(setup.workbook, ut=setup.ut, host="127.0.0.1", port=port, tls=False, maler=setup.maler, timeout=1)
+
+    assert time.monotonic() - started < 10
+    assert caught.value.exit_code == 3
+    assert len(setup.sent_records()) == 1
+    uncertain = json.loads((setup.epost / UNCERTAIN_FILE).read_text(encoding="utf-8"))
+    # The second message stalled; the connection was reopened once; the third stalled too.
+    assert len(uncertain) == 2
+    text = "\n".join(caught.value.lines())
+    assert text.count("usikkert om e-posten kom fram") == 2
+    assert text.count("ikke sendt (serveren sluttet å svare") == 3
+
+    healthy = Mailbox()
+    warnings = []
+    result = send(setup.workbook, ut=setup.ut, host="127.0.0.1", port=smtp_server(healthy), tls=False,
+                  maler=setup.maler, warn=warnings.append)
+    # Maybe delivered already: not sent again without --send-igjen.
+    assert len(result.sendt) == 3 and len(healthy.received) == 3
+    assert not set(result.sendt) & set(uncertain)
+    assert sum("usikkert om forrige e-post kom fram" in w for w in warnings) == 2
+
+    again = sorted(uncertain)[0]
+    resend = Mailbox()
+    result = send(setup.workbook, ut=setup.ut, ledere=[again], send_igjen=True, host="127.0.0.1",
+                  port=smtp_server(resend), tls=False, maler=setup.maler)
+    assert result.sendt == [again] and len(resend.received) == 1
+    assert again in setup.sent_records()
+    assert again not in json.loads((setup.epost / UNCERTAIN_FILE).read_text(encoding="utf-8"))
+
+
+def test_send_igjen_resends_only_the_chosen_leader(setup, smtp_server):
+    first = Mailbox()
+    send(setup.workbook, ut=setup.ut, host="127.0.0.1", port=smtp_server(first), tls=False, maler=setup.maler)
+    old_id = setup.sent_records()["210"]["message_id"]
+
+    second = Mailbox()
+    result = setup.cli("--send", "--ja", "--ingen-tls", "--leder", "210", "--send-igjen", "--smtp-vert", "127.0.0.1",
+                       "--smtp-port", str(smtp_server(second)))
+
+    assert result.exit_code == 0, result.output
+    assert second.to_addresses() == ["oystein@testvik.kommune.no"]
+    assert sorted(second.received[0][1]) == ["oystein@testvik.kommune.no", "per@testvik.kommune.no"]
+    assert setup.sent_records()["210"]["message_id"] == second.received[0][2]["Message-ID"] != old_id
+
+
+def test_refused_copy_recipient_is_reported_but_the_message_counts_as_sent(setup, smtp_server):
+    box = Mailbox(refuse_rcpt="per@testvik.kommune.no")  # Per is Cc for 210 and To for 200
+    port = smtp_server(box)
+    with pytest.raises(PartialFailure) as caught:
+        send(setup.workbook, ut=setup.ut, host="127.0.0.1", port=port, tls=False, maler=setup.maler)
+    text = "\n".join(caught.value.lines())
+    assert "210 Øystein Sykehjem: sendt, men serveren avviste mottakeren per@testvik.kommune.no" in text
+    assert "200 Per Helse: serveren avviste e-posten" in text
+    records = setup.sent_records()
+    assert records["210"]["mottakere"] == ["oystein@testvik.kommune.no"]
+    assert "200" not in records
+    assert len(box.received) == 5
+
+
+def test_starttls_is_required_unless_ingen_tls(setup, smtp_server):
+    box = Mailbox()
+    port = smtp_server(box)
+    with pytest.raises(MailError, match="tilbyr ikke STARTTLS") as caught:
+        send(setup.workbook, ut=setup.ut, host="127.0.0.1", port=port, maler=setup.maler)
+    assert "--ingen-tls" in str(caught.value)
+    assert box.received == []
+    assert not (setup.epost / SENT_FILE).exists()
+
+
+def test_starttls_and_login_from_the_environment(setup, smtp_server, certificate, monkeypatch):
+    cert, key = certificate
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_context.load_cert_chain(cert, key)
+    logins = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        logins.append((auth_data.login, auth_data.password))
+        return AuthResult(success=auth_data.login == b"hr" and auth_data.password == b"hemmelig", handled=False)
+
+    box = Mailbox()
+    port = smtp_server(box, tls_context=server_context, require_starttls=True, authenticator=authenticator,
+                       auth_required=True)
+    monkeypatch.setenv("LEDERAVTALE_SMTP_BRUKER", "hr")
+    monkeypatch.setenv("LEDERAVTALE_SMTP_PASSORD", "hemmelig")
+
+    result = send(setup.workbook, ut=setup.ut, ledere=["210"], host="127.0.0.1", port=port, maler=setup.maler,
+                  ssl_context=ssl.create_default_context(cafile=str(cert)))
+
+    assert result.sendt == ["210"]
+    assert logins == [(b"hr", b"hemmelig")]
+    assert [tls for _f, _r, _m, tls in box.received] == [True]
+
+    monkeypatch.setenv("LEDERAVTALE_SMTP_PASSORD", "feil")
+    with pytest.raises(MailError, match="Innlogging"):
+        send(setup.workbook, ut=setup.ut, ledere=["310"], host="127.0.0.1", port=port, maler=setup.maler,
+             ssl_context=ssl.create_default_context(cafile=str(cert)))
+    assert len(box.received) == 1
+
+
+def test_cli_send_needs_a_server_and_confirmation(setup, smtp_server, monkeypatch):
+    no_server = setup.cli("--send", "--ja")
+    assert no_server.exit_code == 1
+    assert "--smtp-vert" in no_server.output and "LEDERAVTALE_SMTP_VERT" in no_server.output
+
+    box = Mailbox()
+    monkeypatch.setenv("LEDERAVTALE_SMTP_VERT", "127.0.0.1")
+    monkeypatch.setenv("LEDERAVTALE_SMTP_PORT", str(smtp_server(box)))
+    unconfirmed = setup.cli("--send", "--ingen-tls")  # CliRunner's stdin is no terminal
+    assert unconfirmed.exit_code == 2
+    assert "--ja" in unconfirmed.output
+
+    no_leader = setup.cli("--send", "--ja", "--ingen-tls", "--send-igjen")
+    assert no_leader.exit_code == 2
+    assert "--leder" in no_leader.output
+
+    draft_with_send_option = setup.cli("--ingen-tls")
+    assert draft_with_send_option.exit_code == 2
+
+    assert box.received == []
+    assert not (setup.epost / SENT_FILE).exists()
+
+
+def test_confirmation_can_say_no(setup, smtp_server):
+    box = Mailbox()
+    seen = []
+
+    def decline(plan):
+        seen.extend(plan.lines())
+        return False
+
+    result = send(setup.workbook, ut=setup.ut, host="127.0.0.1", port=smtp_server(box), tls=False,
+                  maler=setup.maler, confirm=decline)
+
+    assert result.avbrutt and result.sendt == []
+    assert "210 Øystein Sykehjem: oystein@testvik.kommune.no, per@testvik.kommune.no" in seen
+    assert box.received == []
