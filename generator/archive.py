@@ -22,7 +22,7 @@ from typing import Callable
 import pikepdf
 
 from .exceptions import NothingGenerated, PartialFailure, WorkbookError
-from .model import Arbeidsbok, Kommune, Leder, Problem
+from .model import DEFAULT_SKJERMINGSHJEMMEL, DEFAULT_TILGANGSKODE, Arbeidsbok, Kommune, Leder, Problem
 from .output import (
     Manifest,
     RunLock,
@@ -182,6 +182,15 @@ def parse_arkivsak(arkivsak: str, ar: int) -> tuple[int, int]:
     return saksaar, int(match.group(2))
 
 
+def tilgangskode(kommune: Kommune) -> str:
+    # An empty cell must not produce an appendix without an access code.
+    return kommune.tilgangskode.strip() or DEFAULT_TILGANGSKODE
+
+
+def skjermingshjemmel(kommune: Kommune) -> str:
+    return kommune.skjermingshjemmel.strip() or DEFAULT_SKJERMINGSHJEMMEL
+
+
 def mask_words(text: str) -> str:
     """Noark screening of selected words: each word becomes the same run of asterisks,
     so not even the length of a name is disclosed."""
@@ -281,8 +290,8 @@ def _saksmappe(arkivdel: ET.Element, pakke: Arkivpakke, now: str) -> None:
 
 def _skjerming(parent: ET.Element, kommune: Kommune, metadata: list[str], dokument: str | None) -> None:
     skjerming = _el(parent, "skjerming")
-    _el(skjerming, "tilgangsrestriksjon", kommune.tilgangskode)
-    _el(skjerming, "skjermingshjemmel", kommune.skjermingshjemmel)
+    _el(skjerming, "tilgangsrestriksjon", tilgangskode(kommune))
+    _el(skjerming, "skjermingshjemmel", skjermingshjemmel(kommune))
     for value in metadata:
         _el(skjerming, "skjermingMetadata", value)
     if dokument:
@@ -392,8 +401,8 @@ def csv_rows(pakke: Arkivpakke) -> list[dict[str, str]]:
                     "Variantformat": "Arkivformat",
                     "Sjekksum SHA256": fil.sha256,
                     "Størrelse": str(fil.storrelse),
-                    "Tilgangskode": "" if hoved else kommune.tilgangskode,
-                    "Skjermingshjemmel": "" if hoved else kommune.skjermingshjemmel,
+                    "Tilgangskode": "" if hoved else tilgangskode(kommune),
+                    "Skjermingshjemmel": "" if hoved else skjermingshjemmel(kommune),
                     "Skjerming": "" if hoved else SKJERMING_HELE_DOKUMENTET,
                     "Ansattnr": leder.ansattnr,
                     "Leder": leder.navn,

@@ -48,6 +48,8 @@ NAMES = {str(row[0]): row[1] for row in BASIC["Ledere"][1:]}
 EDIT_MARK = "Tillegg avtalt i ledersamtalen 3. februar"
 FORMULA_UNIT = "@Helse og omsorg"  # Per Helse (200), signed: must stay text in import.csv
 MISSING = "320"  # its appendix is deleted before the --alle run
+TILGANGSKODE = "PS"  # the municipality's own code for personnel matters
+HJEMMEL = "Offl. § 13 jf. fvl. § 13 første ledd nr. 1, jf. offl. § 25"
 CORRUPT = "310"  # its agreement is overwritten with garbage before the --alle run
 
 
@@ -138,6 +140,7 @@ def generated(tmp_path_factory):
     sheets = basic_sheets()
     per_helse = next(row for row in sheets["Ledere"] if row[0] == 200)
     per_helse[3] = FORMULA_UNIT
+    sheets["Kommune"] += [["Tilgangskode", TILGANGSKODE], ["Skjermingshjemmel", HJEMMEL]]
     workbook = write_xlsx(tmp / "arbeidsbok.xlsx", sheets)
     ut = tmp / "ut"
     generate(workbook, ut=ut, pdf=False)
@@ -263,8 +266,8 @@ def test_appendix_is_screened_and_agreement_is_not(any_run):
         assert avtale.find("n:skjerming", N) is None
         skjerming = vedlegg.find("n:skjerming", N)
         assert skjerming is not None
-        assert skjerming.findtext("n:tilgangsrestriksjon", namespaces=N) == "P"
-        assert skjerming.findtext("n:skjermingshjemmel", namespaces=N) == "Offl. § 13 jf. fvl. § 13 første ledd nr. 1"
+        assert skjerming.findtext("n:tilgangsrestriksjon", namespaces=N) == TILGANGSKODE
+        assert skjerming.findtext("n:skjermingshjemmel", namespaces=N) == HJEMMEL
         metadata = [m.text for m in skjerming.findall("n:skjermingMetadata", N)]
         assert "Skjerming tittel dokumentbeskrivelse" in metadata
         assert skjerming.findtext("n:skjermingDokument", namespaces=N) == "Skjerming av hele dokumentet"
@@ -358,8 +361,8 @@ def test_import_csv_matches_the_xml(any_run):
         assert row["Dokument systemID"] == db.findtext("n:systemID", namespaces=N)
         assert row["Journalpost systemID"] == jp.findtext("n:systemID", namespaces=N)
         screened = db.find("n:skjerming", N) is not None
-        assert row["Tilgangskode"] == ("P" if screened else "")
-        assert bool(row["Skjermingshjemmel"]) == screened
+        assert row["Tilgangskode"] == (TILGANGSKODE if screened else "")
+        assert row["Skjermingshjemmel"] == (HJEMMEL if screened else "")
         assert row["Ansattnr"] == _ansattnr(jp)
 
 
@@ -410,6 +413,18 @@ def test_empty_package_without_case_number_is_valid(schema, tmp_path):
     root = ET.parse(path).getroot()
     assert root.find(".//n:mappe/n:sakssekvensnummer", N).text == "0"
     assert build_csv(_pakke()).decode("utf-8-sig").count("\r\n") == 1
+
+
+def test_empty_access_code_and_legal_basis_fall_back_to_the_defaults(schema, tmp_path):
+    fil = Dokumentfil("vedlegg", "1/v.pdf", "0" * 64, 1)
+    pakke = _pakke("2027/5", [Journalpost(Leder("1", "A B", "C", "D"), None, 1, fil, fil)])
+    pakke.kommune.tilgangskode, pakke.kommune.skjermingshjemmel = " ", ""
+    path = tmp_path / "arkivstruktur.xml"
+    path.write_bytes(build_xml(pakke))
+    schema.validate(str(path))
+    skjerming = ET.parse(path).getroot().findall(".//n:dokumentbeskrivelse/n:skjerming", N)[-1]
+    assert skjerming.findtext("n:tilgangsrestriksjon", namespaces=N) == "P"
+    assert skjerming.findtext("n:skjermingshjemmel", namespaces=N).startswith("Offl. § 13")
 
 
 def test_csv_neutralises_every_formula_start():
