@@ -561,7 +561,9 @@ class _Validator:
                 continue
             place = f"{name}!{get_column_letter(number)}{header_row}"
             column = known.get(norm(written))
-            if column is None:
+            if column is None and written in extra:
+                self.error(place, f"kolonnen {quoted(written)} finnes to ganger")
+            elif column is None:
                 self.check_typo(place, written, name)
                 extra[written] = number
             elif column.key in columns:

@@ -14,7 +14,7 @@ from PIL import Image
 from conftest import GOAL_TEXT, basic_sheets, write_xlsx
 from generator.exceptions import WorkbookError
 from generator.model import DEFAULT_SKJERMINGSHJEMMEL
-from generator.workbook import clean_text, read_workbook
+from generator.workbook import clean_text, id_text, read_workbook
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -125,20 +125,51 @@ def test_path_is_kept(basic_workbook):
 # --------------------------------------------------------------------------- values
 
 
+def _rewrite_part(path: Path, part: str, old: str, new: str) -> None:
+    """Change the XML of one part, to write what other programs than openpyxl write."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    xml = parts[part].decode()
+    assert xml.count(old) == 1
+    parts[part] = xml.replace(old, new).encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
 def test_numeric_ids_are_text_without_decimals(tmp_path):
     s = basic_sheets()
-    put(s, "Ledere", 6, "Ansattnr", 210.0)
-    put(s, "Ledere", 9, "Overordnet", 210.0)
-    s["Tiltak"][1][0] = 210.0
     put(s, "Oppdrag", 2, "Nr", 1)
     put(s, "Oppdrag", 6, "Gjelder", 100)  # a single Ansattnr typed as a number
-    bok = read(tmp_path, s)
-    assert bok.leder("210").ansattnr == "210"
+    path = write_xlsx(tmp_path / "arbeidsbok.xlsx", s)
+    # Some exporters store whole numbers as 210.0, which is read as a float.
+    _rewrite_part(path, "xl/worksheets/sheet2.xml", '<c r="A6" t="n"><v>210</v>', '<c r="A6" t="n"><v>210.0</v>')
+    _rewrite_part(path, "xl/worksheets/sheet2.xml", '<c r="G9" t="n"><v>210</v>', '<c r="G9" t="n"><v>210.0</v>')
+    _rewrite_part(path, "xl/worksheets/sheet4.xml", '<c r="A2" t="n"><v>210</v>', '<c r="A2" t="n"><v>210.0</v>')
+    bok = read_workbook(path)
+    assert [leder.ansattnr for leder in bok.ledere][4] == "210"
     assert bok.leder("211").overordnet == "210"
     assert bok.tiltak[0].ansattnr == "210"
     assert bok.oppdrag[0].nr == "1"
     assert bok.tildeling["100"] == ["1", "5"]
     assert bok.tildeling["300"] == ["1"]
+    assert bok.tildeling["210"] == ["1", "2", "4"]
+
+
+def test_decimal_nr_matches_between_sheets(tmp_path):
+    s = basic_sheets()
+    put(s, "Oppdrag", 3, "Nr", 2.5)
+    s["Tiltak"][1][1] = 2.5
+    s["Tiltak"][2][1] = "2.5"
+    bok = read(tmp_path, s)
+    assert bok.oppdrag[1].nr == "2.5"
+    assert bok.tildeling["210"] == ["1", "2.5", "4"]
+    assert [t.nr for t in bok.tiltak] == ["2.5", "2.5", "3"]
+
+
+@pytest.mark.parametrize("value, expected", [(1001.0, "1001"), (1001, "1001"), (2.5, "2.5"), (" 17 ", "17"), (None, "")])
+def test_id_text(value, expected):
+    assert id_text(value) == expected
 
 
 @pytest.mark.parametrize(
@@ -197,6 +228,7 @@ def test_line_breaks_and_control_characters(tmp_path):
         ("  \u00a0tekst\t ", "tekst"),
         (2.5, "2,5"),
         (3.0, "3"),
+        (12345678901234567.0, "12345678901234568"),  # long numbers, not 1.23e+16
         (True, "ja"),
         (None, ""),
         (datetime(2027, 5, 17), "17.05.2027"),
@@ -341,6 +373,12 @@ def test_duplicate_column(tmp_path):
     assert errors_of(tmp_path, s) == ["Tiltak!D1: kolonnen «Tiltak» finnes to ganger"]
 
 
+def test_duplicate_extra_column(tmp_path):
+    s = basic_sheets()
+    s["Ledere"][0] += ["Telefon", "Telefon"]
+    assert errors_of(tmp_path, s) == ["Ledere!L1: kolonnen «Telefon» finnes to ganger"]
+
+
 def test_misspelt_column_is_a_warning(tmp_path):
     s = basic_sheets()
     s["Oppdrag"][0][6] = "Frsit"
@@ -366,6 +404,14 @@ def test_period_as_text_year(tmp_path):
     s["Kommune"][2] = [" periode ", " 2028 "]
     bok = read(tmp_path, s)
     assert (bok.kommune.periode.fra, bok.kommune.periode.til) == (date(2028, 1, 1), date(2028, 12, 31))
+
+
+def test_periode_wins_over_fra_and_til(tmp_path):
+    s = basic_sheets()
+    s["Kommune"] += [["Fra", "01.08.2027"], ["Til", "31.07.2028"]]
+    bok = read(tmp_path, s)
+    assert (bok.kommune.periode.fra, bok.kommune.periode.til) == (date(2027, 1, 1), date(2027, 12, 31))
+    assert "Kommune!B3: Fra og Til blir ikke brukt fordi Periode er fylt ut" in warnings_of(bok)
 
 
 def test_til_before_fra(tmp_path):
