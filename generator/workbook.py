@@ -20,6 +20,7 @@ from pathlib import Path
 import openpyxl
 from email_validator import EmailNotValidError, validate_email
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from PIL import Image, UnidentifiedImageError
 
 from .exceptions import WorkbookError
@@ -325,6 +326,8 @@ def _check_zip(name: str, data: bytes) -> None:
 
 def _looks_like_text(data: bytes) -> bool:
     head = data[:4096]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's «Unicode-tekst» export is UTF-16
+        return True
     if b"\x00" in head:
         return False
     for encoding in ("utf-8", "cp1252"):
@@ -440,10 +443,8 @@ def _uncached_formulas(data: bytes, raw: RawSheets) -> set[tuple[str, int, int]]
 
 
 def _is_formula(value) -> bool:
-    if isinstance(value, str):
-        return value.startswith("=")
     # Array and data-table formulas come as objects rather than text.
-    return value is not None and type(value).__name__ in ("ArrayFormula", "DataTableFormula")
+    return isinstance(value, (ArrayFormula, DataTableFormula)) or (isinstance(value, str) and value.startswith("="))
 
 
 @dataclass

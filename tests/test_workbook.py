@@ -857,6 +857,12 @@ def test_csv_renamed_to_xlsx(tmp_path):
     )
 
 
+def test_utf16_text_export(tmp_path):
+    path = tmp_path / "ledere.xlsx"
+    path.write_text("Ansattnr\tNavn\n100\tKari Direktør\n", encoding="utf-16")
+    assert _only_problem(path).startswith("«ledere.xlsx» er en tekstfil (for eksempel CSV)")
+
+
 def _ole_file(path: Path, stream_names: list[str]) -> Path:
     # The start of a compound file: header sector, then a directory sector of UTF-16 names.
     directory = b"".join(name.encode("utf-16-le").ljust(128, b"\x00") for name in ["Root Entry", *stream_names])
