@@ -394,3 +394,38 @@ def test_email_template(folder, subject):
     assert "utviklingsmal" not in source  # never the goals themselves
     # Renders with the empty context too (no assignments).
     jinja_env(autoescape=False).from_string(source).render(agreement_context(rich=False))
+
+
+# ---------------------------------------------------------------- Word's schema order
+
+# Word rejects a file whose property elements are out of schema order (LibreOffice does not
+# care, so the PDF check alone would not notice).
+ORDER = {
+    "pPr": ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+            "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+            "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd",
+            "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc",
+            "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr",
+            "sectPr", "pPrChange"],
+    "tblPr": ["tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize",
+              "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar",
+              "tblLook"],
+    "tcPr": ["cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar",
+             "textDirection", "tcFitText", "vAlign", "hideMark"],
+}
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=["bokmal", "nynorsk"])
+@pytest.mark.parametrize("name", ALL_DOCX)
+def test_property_elements_in_schema_order(folder, name):
+    from lxml import etree
+
+    with zipfile.ZipFile(folder / name) as archive:
+        parts = [n for n in archive.namelist() if n.startswith("word/") and n.endswith(".xml")]
+        for part in parts:
+            root = etree.fromstring(archive.read(part))
+            for kind, order in ORDER.items():
+                for props in root.iter(qn(f"w:{kind}")):
+                    tags = [etree.QName(c).localname for c in props if isinstance(c.tag, str)]
+                    positions = [order.index(t) for t in tags]
+                    assert positions == sorted(positions), f"{part}: {kind} {tags}"

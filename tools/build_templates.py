@@ -180,17 +180,7 @@ def paragraph_border(paragraph, side: str = "bottom", sz: int = 6, color: str = 
     pPr = paragraph._p.get_or_add_pPr()
     pbdr = pPr.find(qn("w:pBdr"))
     if pbdr is None:
-        pbdr = OxmlElement("w:pBdr")
-        # pBdr must come before spacing/ind/jc in pPr.
-        anchor = None
-        for tag in ("w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc", "w:rPr"):
-            anchor = pPr.find(qn(tag))
-            if anchor is not None:
-                break
-        if anchor is not None:
-            anchor.addprevious(pbdr)
-        else:
-            pPr.append(pbdr)
+        pbdr = insert_ppr_child(pPr, OxmlElement("w:pBdr"))
     pbdr.append(border_element(f"w:{side}", sz=sz, color=color, space=space))
 
 
@@ -375,6 +365,11 @@ def setup_styles(doc, lang: Lang):
     hint = paragraph_style(doc, "Tabellhint", "Tabelltekst")
     reset_style(hint, size=9, italic=True, color=GREY, after=0, line=1.0)
 
+    # Hyphenate only in the narrow table columns, where long compounds ("medarbeiderundersøkelsen")
+    # otherwise break at an arbitrary letter; running text stays unhyphenated.
+    hyphenation(styles["Normal"], False)
+    hyphenation(cell, True)
+
     small = paragraph_style(doc, "Liten tekst")
     reset_style(small, size=8, color=GREY, after=0, line=1.0)
     signature = paragraph_style(doc, "Underskrift")
@@ -383,6 +378,55 @@ def setup_styles(doc, lang: Lang):
     # Loop and condition lines: small and grey so HR sees they are not part of the text.
     code = paragraph_style(doc, "Malkode")
     reset_style(code, size=8, color="7F7F7F", after=0, line=1.0)
+
+
+def hyphenation(style, on: bool):
+    suppress = OxmlElement("w:suppressAutoHyphens")
+    if on:
+        set_attrs(suppress, val=0)
+    insert_ppr_child(style.element.get_or_add_pPr(), suppress)
+
+
+# Child order of w:pPr (CT_PPr); Word refuses files where it is wrong.
+PPR_ORDER = ["w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl",
+             "w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens",
+             "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE",
+             "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
+             "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection",
+             "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr",
+             "w:sectPr", "w:pPrChange"]
+
+
+def insert_ppr_child(pPr, element):
+    """Insert element into pPr at the place the schema prescribes."""
+    name = element.tag.replace(qn("w:"), "w:")
+    for later in PPR_ORDER[PPR_ORDER.index(name) + 1:]:
+        found = pPr.find(qn(later))
+        if found is not None:
+            found.addprevious(element)
+            return element
+    pPr.append(element)
+    return element
+
+
+def setup_settings(doc, lang: Lang):
+    settings = doc.settings.element
+    # A wide hyphenation zone: only break a word when it would leave a large gap otherwise.
+    previous = settings.find(qn("w:defaultTabStop"))
+    for tag, value in (("w:autoHyphenation", None), ("w:consecutiveHyphenLimit", 2),
+                       ("w:hyphenationZone", int(Cm(1.0).twips))):
+        el = OxmlElement(tag)
+        if value is not None:
+            set_attrs(el, val=value)
+        previous.addnext(el)
+        previous = el
+    theme_lang = settings.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        set_attrs(theme_lang, val=lang.code)
+    # The default template asks Word to save a preview of the page; not wanted in a template.
+    preview = settings.find(qn("w:savePreviewPicture"))
+    if preview is not None:
+        settings.remove(preview)
 
 
 def _style_numbering(style, num_id: int):
@@ -394,13 +438,14 @@ def _style_numbering(style, num_id: int):
     set_attrs(num, val=num_id)
     numPr.append(ilvl)
     numPr.append(num)
-    pPr.insert(0, numPr)
+    insert_ppr_child(pPr, numPr)
 
 
 def setup_numbering(doc):
     """Two bullet lists: one for body text, one with a small indent for narrow table cells."""
     numbering = doc.part.numbering_part.element
     first_num = numbering.find(qn("w:num"))
+    last_num = numbering.findall(qn("w:num"))[-1]
     for num_id, left_cm, hanging_cm in ((BULLET_NUM_ID, 0.9, 0.45), (CELL_BULLET_NUM_ID, 0.35, 0.3)):
         abstract = OxmlElement("w:abstractNum")
         set_attrs(abstract, abstractNumId=num_id)
@@ -430,7 +475,8 @@ def setup_numbering(doc):
         ref = OxmlElement("w:abstractNumId")
         set_attrs(ref, val=num_id)
         num.append(ref)
-        numbering.append(num)
+        last_num.addnext(num)
+        last_num = num
 
 
 # --------------------------------------------------------------------------- page frame
@@ -568,7 +614,7 @@ def control_row(table, index: int, tag: str):
         cell.paragraphs[0].style = style_of(cell, "Malkode")
 
 
-ASSIGNMENT_WIDTHS = [0.9, 3.6, 2.4, 2.3, 2.5, 1.9, 3.4]
+ASSIGNMENT_WIDTHS = [0.8, 3.3, 2.5, 2.6, 2.5, 1.9, 3.4]
 
 
 def add_assignments(doc, block: Assignments):
@@ -608,8 +654,8 @@ GOAL_WIDTHS = [6.2, 6.0, 4.8]
 
 
 def add_goals(doc, block: Goals):
-    blank_rows = 4
-    table = new_table(doc, 5 + blank_rows, GOAL_WIDTHS)
+    blank_rows = 3
+    table = new_table(doc, 6 + blank_rows, GOAL_WIDTHS)
     table_borders(table, sz=4, color=LIGHT_GREY)
     table_cell_margins(table, left_cm=0.15, right_cm=0.15, top_cm=0.08, bottom_cm=0.08)
     header_row(table, block.headers)
@@ -621,11 +667,11 @@ def add_goals(doc, block: Goals):
     control_row(table, 3, "{%tr endfor %}")
     # No goals registered: empty rows to fill in by hand during the conversation.
     control_row(table, 4, "{%tr if not utviklingsmal %}")
-    for row in table.rows[5:5 + blank_rows - 1]:
-        row_props(row, min_height_cm=1.6)
+    for row in table.rows[5:5 + blank_rows]:
+        row_props(row, min_height_cm=1.2)
         for cell in row.cells:
             cell.paragraphs[0].style = style_of(cell, "Tabelltekst")
-    control_row(table, 5 + blank_rows - 1, "{%tr endif %}")
+    control_row(table, 5 + blank_rows, "{%tr endif %}")
     spacer(doc)
 
 
@@ -713,6 +759,7 @@ def build_docx(spec: DocSpec) -> bytes:
     setup_page(doc)
     setup_styles(doc, spec.lang)
     setup_numbering(doc)
+    setup_settings(doc, spec.lang)
     # The default template starts with one empty paragraph; write into a clean body.
     body = doc.element.body
     for p in body.findall(qn("w:p")):
@@ -968,7 +1015,7 @@ NB_KOMMUNEDIREKTOR = DocSpec(
                   "gjennom styringsbrevet og lederavtalene.",
             empty="Kommunestyret har ikke fastsatt egne mål for kommunedirektøren for {{ periode.ar }}. "
                   "Ordføreren og kommunedirektøren kan avtale mål i medarbeidersamtalen og føre dem inn her.",
-            headers=NB_ASSIGNMENT_HEADERS[:6] + ["Kommunedirektørens tiltak"],
+            headers=NB_ASSIGNMENT_HEADERS[:6] + ["Egne tiltak"],
             no_measures="Avtales i medarbeidersamtalen",
         ),
         H1("Oppfølging og evaluering"),
@@ -1209,7 +1256,7 @@ NN_KOMMUNEDIREKTOR = DocSpec(
                   "gjennom styringsbrevet og leiaravtalane.",
             empty="Kommunestyret har ikkje fastsett eigne mål for kommunedirektøren for {{ periode.ar }}. "
                   "Ordføraren og kommunedirektøren kan avtale mål i medarbeidarsamtalen og føre dei inn her.",
-            headers=NN_ASSIGNMENT_HEADERS[:6] + ["Tiltak frå kommune­direktøren"],
+            headers=NN_ASSIGNMENT_HEADERS[:6] + ["Eigne tiltak"],
             no_measures="Blir avtalt i medarbeidarsamtalen",
         ),
         H1("Oppfølging og evaluering"),
