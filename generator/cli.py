@@ -197,7 +197,8 @@ def epost_command(arbeidsbok, maler, ut, send_now, ledere, send_igjen, ja, smtp_
         click.echo(f"Klar til å sende {antall(len(plan.utkast))}:")
         for line in plan.lines():
             click.echo(f"  {line}")
-        return click.confirm("Sende nå?", default=False)
+        answer = click.prompt("Sende nå? Skriv «ja» for å sende", default="nei", show_default=False)
+        return answer.strip().casefold() in ("ja", "j")
 
     result = send(arbeidsbok, ut=ut, ledere=ledere, send_igjen=send_igjen, host=smtp_vert, port=smtp_port,
                   tls=not ingen_tls, maler=maler, confirm=None if ja else confirm, progress=progress_printer(),
@@ -207,5 +208,6 @@ def epost_command(arbeidsbok, maler, ut, send_now, ledere, send_igjen, ja, smtp_
         sys.exit(1)
     click.echo(f"Ferdig: {antall(len(result.sendt))} sendt.")
     if result.tidligere:
-        click.echo(f"{len(result.tidligere)} ledere har fått e-posten før og er hoppet over (se sendt.json; "
+        ledere_tekst = "1 leder" if len(result.tidligere) == 1 else f"{len(result.tidligere)} ledere"
+        click.echo(f"{ledere_tekst} har fått e-posten før og er hoppet over (se sendt.json; "
                    "bruk --leder ANSATTNR --send-igjen for å sende på nytt).")

@@ -1,7 +1,7 @@
 """E-mail for each leader's documents: .eml drafts, or resumable sending over SMTP.
 
 The message is built with the email package's compat32 classes on purpose: with
-`email.policy.default`, Python (3.10-3.12) folds a Content-Type that carries a non-ASCII
+`email.policy.default`, Python (seen with 3.11) folds a Content-Type that carries a non-ASCII
 `name=` by encoding the MIME type itself as an encoded word (`application/=?utf-8?q?…`),
 which breaks the attachment in every client. compat32 gives what Thunderbird sends:
 `filename*=utf-8''…` (RFC 2231) in Content-Disposition and an RFC 2047 `name="=?utf-8?…"`
@@ -83,7 +83,7 @@ class DraftResult:
 @dataclass
 class SendResult:
     sendt: list[str] = field(default_factory=list)  # Ansattnr accepted in this run
-    tidligere: list[str] = field(default_factory=list)  # Ansattnr skipped: sent before
+    tidligere: list[str] = field(default_factory=list)  # "<Ansattnr> <Navn>" skipped: sent before
     advarsler: list[str] = field(default_factory=list)
     avbrutt: bool = False  # the user said no at the confirmation
 
@@ -93,7 +93,7 @@ class SmtpSettings:
     host: str
     port: int = DEFAULT_PORT
     user: str = ""
-    password: str = ""
+    password: str = field(default="", repr=False)  # never in a traceback or log line
     tls: bool = True
     timeout: float = DEFAULT_TIMEOUT
     ssl_context: ssl.SSLContext | None = None  # None: the system's trusted CAs
@@ -445,7 +445,7 @@ def plan_send(
         else:
             pending.append(leder)
     messages, failures = _prepare(bok, pending, folder, entries, template, False, warn)
-    return SendPlan(messages, [label(l) for l in earlier], [label(l) for l in unknown]), failures
+    return SendPlan(messages, [label(leder) for leder in earlier], [label(leder) for leder in unknown]), failures
 
 
 class _ConnectionLost(Exception):

@@ -12,6 +12,7 @@ import email
 import email.policy
 import io
 import json
+import shutil
 import socket
 import ssl
 import subprocess
@@ -76,9 +77,15 @@ def write_templates(folder: Path, email_template: str = EMAIL_TEMPLATE) -> Path:
 
 
 class Setup:
-    def __init__(self, root: Path, sheets=None):
-        self.maler = write_templates(root / "maler")
-        self.workbook = write_xlsx(root / "arbeidsbok.xlsx", sheets or basic_sheets())
+    """A workbook, its templates and its output folder under `root`."""
+
+    def __init__(self, root: Path, sheets=None, write: bool = True):
+        self.root = root
+        self.maler = root / "maler"
+        self.workbook = root / "arbeidsbok.xlsx"
+        if write:
+            write_templates(self.maler)
+            write_xlsx(self.workbook, sheets or basic_sheets())
         self.ut = root / "ut"
         self.year = self.ut / "2027"
         self.epost = self.year / "epost"
@@ -86,6 +93,10 @@ class Setup:
     def generate(self):
         generate(self.workbook, maler=self.maler, ut=self.ut, pdf=False)
         return self
+
+    def copy(self, root: Path) -> "Setup":
+        shutil.copytree(self.root, root)
+        return Setup(root, write=False)
 
     def manifest(self) -> dict:
         return json.loads((self.year / "manifest.json").read_text(encoding="utf-8"))
@@ -103,11 +114,17 @@ class Setup:
         return CliRunner().invoke(main, base + list(args), env=env)
 
 
+@pytest.fixture(scope="session")
+def generated_once(tmp_path_factory) -> Setup:
+    return Setup(tmp_path_factory.mktemp("generert") / "prosjekt").generate()
+
+
 @pytest.fixture
-def setup(tmp_path, monkeypatch) -> Setup:
+def setup(generated_once, tmp_path, monkeypatch) -> Setup:
+    """A fresh copy of the generated documents (generating once per session is faster)."""
     for name in ("VERT", "PORT", "BRUKER", "PASSORD"):
         monkeypatch.delenv(f"LEDERAVTALE_SMTP_{name}", raising=False)
-    return Setup(tmp_path).generate()
+    return generated_once.copy(tmp_path / "prosjekt")
 
 
 class Mailbox:
