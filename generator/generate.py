@@ -336,6 +336,13 @@ def generate(
                         progress("Skriver dokumenter", done, len(plans))
                 if converter is not None:
                     converter.wait()
+        except OSError as exc:
+            # A full disk or a folder without write access: what was finished is recorded.
+            raise LederavtaleError(
+                f"Kunne ikke skrive «{exc.filename or year_dir}»: {exc.strerror or exc}. "
+                f"{done} av {len(plans)} ledere var ferdige; ingen halvskrevne filer er lagt igjen. "
+                "Rett feilen og kjør samme kommando igjen."
+            ) from exc
         except KeyboardInterrupt:
             raise Interrupted(
                 f"Avbrutt. {done} av {len(plans)} ledere var ferdige med Word-dokumentene. "
