@@ -350,3 +350,18 @@ def test_interrupted_run_leaves_complete_files_and_rerun_completes(tmp_path):
             ("avtale", "docx"), ("vedlegg", "docx"), ("avtale", "pdf"), ("vedlegg", "pdf")}
         for f in entry["filer"]:
             assert sha256_file(year_dir / f["sti"]) == f["sha256"]
+
+
+def test_write_error_is_a_message_not_a_traceback(tmp_path):
+    workbook = write_xlsx(tmp_path / "a.xlsx", basic_sheets())
+    year_dir = tmp_path / "ut" / "2027"
+    year_dir.mkdir(parents=True)
+    (year_dir / "210 Øystein Sykehjem").write_text("en fil der mappen skulle vært")
+    result = run("generer", workbook, "--ut", tmp_path / "ut", "--ingen-pdf")
+    assert result.exit_code == 1
+    assert "Kunne ikke skrive" in result.output and "Traceback" not in result.output
+    assert not [p for p in year_dir.rglob(".~lederavtale-*")]
+    # what was finished before the failure is recorded, so a rerun after the fix completes it
+    (year_dir / "210 Øystein Sykehjem").unlink()
+    assert run("generer", workbook, "--ut", tmp_path / "ut", "--ingen-pdf").exit_code == 0
+    assert len(manifest(year_dir)["ledere"]) == len(EXPECTED)
