@@ -429,3 +429,51 @@ def test_property_elements_in_schema_order(folder, name):
                     tags = [etree.QName(c).localname for c in props if isinstance(c.tag, str)]
                     positions = [order.index(t) for t in tags]
                     assert positions == sorted(positions), f"{part}: {kind} {tags}"
+
+
+# ---------------------------------------------------------------- through LibreOffice
+
+
+def test_rendered_templates_lay_out_in_libreoffice(tmp_path, logo):
+    """One soffice run over a rich agreement and an empty nynorsk appendix: page fields, marks."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) er ikke installert")
+    docs = {
+        "avtale": render(MALER / "lederavtale.docx", agreement_context(), logo=logo),
+        "vedlegg": render(NYNORSK / "vedlegg.docx", appendix_context(rich=False), logo=logo),
+    }
+    for name, document in docs.items():
+        document.save(tmp_path / f"{name}.docx")
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={(tmp_path / 'profil').as_uri()}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "avtale.docx"),
+         str(tmp_path / "vedlegg.docx")],
+        check=True, capture_output=True, timeout=180,
+    )
+
+    def pages(name):
+        text = subprocess.run(["pdftotext", "-layout", str(tmp_path / f"{name}.pdf"), "-"],
+                              check=True, capture_output=True, text=True).stdout
+        return text.split("\f")[:-1]
+
+    avtale = pages("avtale")
+    assert len(avtale) >= 2
+    for number, page in enumerate(avtale, start=1):
+        assert re.search(rf"Side {number} av {len(avtale)}\b", page), page[-300:]
+        assert "Fjordvik kommune" in page
+    joined = "\n".join(avtale)
+    for value in ["Økonomi & drift", "Sykefravær", "31.12.2027", "Ukentlige samtaler", "Avvik < 1 %"]:
+        assert value in joined, value
+    assert INJECTION in joined and "{%" not in joined
+    # The signatures stay together on the last page.
+    last = avtale[-1]
+    assert last.count("Øystein Æsøy-Ås") >= 1 and "Per <Helse>" in last and "Sted og dato" in last
+
+    vedlegg = pages("vedlegg")
+    assert len(vedlegg) == 1, "det tomme vedlegget skal få plass på én side"
+    assert vedlegg[0].count("Unnateke frå innsyn") >= 3  # header, stamp, footer
+    assert "Stad og dato" in vedlegg[0]
