@@ -130,14 +130,25 @@ def setup(generated_once, tmp_path, monkeypatch) -> Setup:
 class Mailbox:
     """An aiosmtpd handler that keeps what it accepts.
 
-    After `ok` accepted messages it refuses every further one (`mode="refuse"`), or stops
-    answering after receiving it (`mode="stall"`), as a hung server would.
+    After `ok` accepted messages it refuses every further one (`mode="refuse"`), stops
+    answering after receiving it (`mode="stall"`), as a hung server would, or drops the
+    connection at the next MAIL FROM (`mode="drop"` once, `mode="drop-always"` every time).
     """
 
     def __init__(self, ok: int | None = None, mode: str = "refuse", refuse_rcpt: str = ""):
         self.ok, self.mode, self.refuse_rcpt = ok, mode, refuse_rcpt
         self.received: list[tuple[str, list[str], email.message.EmailMessage, bool]] = []
         self.refused = 0
+        self.dropped = 0
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        dropping = self.mode == "drop-always" or (self.mode == "drop" and not self.dropped)
+        if self.ok is not None and len(self.received) >= self.ok and dropping:
+            self.dropped += 1
+            server.transport.close()
+            return "421 4.3.2 Forbindelsen lukkes"
+        envelope.mail_from = address
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address == self.refuse_rcpt:
@@ -146,7 +157,7 @@ class Mailbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        if self.ok is not None and len(self.received) >= self.ok:
+        if self.ok is not None and len(self.received) >= self.ok and self.mode in ("refuse", "stall"):
             if self.mode == "stall":
                 await asyncio.sleep(4)
                 return "451 4.3.0 For sent"
@@ -461,6 +472,33 @@ def test_server_that_stops_answering_gives_up_quickly_and_never_sends_twice(setu
     assert result.sendt == [again] and len(resend.received) == 1
     assert again in setup.sent_records()
     assert again not in json.loads((setup.epost / UNCERTAIN_FILE).read_text(encoding="utf-8"))
+
+
+def test_dropped_connection_is_reopened_once(setup, smtp_server):
+    box = Mailbox(ok=2, mode="drop")
+    result = send(setup.workbook, ut=setup.ut, host="127.0.0.1", port=smtp_server(box), tls=False,
+                  maler=setup.maler)
+    assert box.dropped == 1
+    assert sorted(result.sendt) == sorted(EXPECTED)
+    assert Counter(box.to_addresses()) == Counter(to for to, _cc in EXPECTED.values())
+
+
+def test_connection_dropped_twice_stops_and_a_rerun_completes(setup, smtp_server):
+    dropping = Mailbox(ok=2, mode="drop-always")
+    with pytest.raises(PartialFailure) as caught:
+        send(setup.workbook, ut=setup.ut, host="127.0.0.1", port=smtp_server(dropping), tls=False,
+             maler=setup.maler)
+    assert dropping.dropped == 2  # the first drop is retried over a new connection, once
+    text = "\n".join(caught.value.lines())
+    assert text.count(": ikke sendt (") == 4
+    assert "usikkert" not in text  # dropped before the message was handed over
+    assert len(setup.sent_records()) == 2
+    assert not (setup.epost / UNCERTAIN_FILE).exists()
+
+    healthy = Mailbox()
+    send(setup.workbook, ut=setup.ut, host="127.0.0.1", port=smtp_server(healthy), tls=False, maler=setup.maler)
+    assert len(healthy.received) == 4
+    assert Counter(dropping.to_addresses() + healthy.to_addresses()) == Counter(to for to, _cc in EXPECTED.values())
 
 
 def test_send_igjen_resends_only_the_chosen_leader(setup, smtp_server):
