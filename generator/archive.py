@@ -496,9 +496,31 @@ def _build(
             result.feil.append(f"{leder.ansattnr} {leder.navn}: {plan}")
         else:
             plans.append(plan)
-
     if arkiv_dir.exists():
         remove_stale_temp_files(arkiv_dir)
+    done = _convert_into_place(plans, arkiv_dir, staging_dir, converting, result)
+    _remove_other_pdfs(arkiv_dir, {pdf for plan in done for pdf in plan.pdfer.values()})
+
+    result.journalposter = [
+        Journalpost(
+            leder=plan.leder,
+            overordnet=bok.overordnet(plan.leder),
+            nummer=nummer[plan.leder.ansattnr],
+            avtale=_dokumentfil(arkiv_dir, "avtale", plan.pdfer["avtale"]),
+            vedlegg=_dokumentfil(arkiv_dir, "vedlegg", plan.pdfer["vedlegg"]),
+        )
+        for plan in done
+    ]
+    pakke = Arkivpakke(bok.kommune, result.journalposter, now)
+    atomic_write_bytes(arkiv_dir / XML_NAME, build_xml(pakke))
+    atomic_write_bytes(arkiv_dir / CSV_NAME, build_csv(pakke))
+    return result
+
+
+def _convert_into_place(
+    plans: list[_Plan], arkiv_dir: Path, staging_dir: Path, converting: _Converting, result: ArkivResultat
+) -> list[_Plan]:
+    """Convert everything first, then move the leaders whose documents all succeeded into place."""
     shutil.rmtree(staging_dir, ignore_errors=True)
     staging_dir.mkdir(parents=True)
     try:
@@ -516,22 +538,7 @@ def _build(
                 os.replace(plan.staging[rolle], pdf)
     finally:
         shutil.rmtree(staging_dir, ignore_errors=True)
-    _remove_other_pdfs(arkiv_dir, {pdf for plan in done for pdf in plan.pdfer.values()})
-
-    result.journalposter = [
-        Journalpost(
-            leder=plan.leder,
-            overordnet=bok.overordnet(plan.leder),
-            nummer=nummer[plan.leder.ansattnr],
-            avtale=_dokumentfil(arkiv_dir, "avtale", plan.pdfer["avtale"]),
-            vedlegg=_dokumentfil(arkiv_dir, "vedlegg", plan.pdfer["vedlegg"]),
-        )
-        for plan in done
-    ]
-    pakke = Arkivpakke(bok.kommune, result.journalposter, now)
-    atomic_write_bytes(arkiv_dir / XML_NAME, build_xml(pakke))
-    atomic_write_bytes(arkiv_dir / CSV_NAME, build_csv(pakke))
-    return result
+    return done
 
 
 def _rolle_navn(rolle: str) -> str:

@@ -35,7 +35,7 @@ from generator.archive import (
     offentlig_tittel,
     parse_arkivsak,
 )
-from generator.exceptions import NothingGenerated, PartialFailure, WorkbookError
+from generator.exceptions import NothingGenerated, WorkbookError
 from generator.model import Kommune, Leder, Periode
 
 NOARK_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "noark5"
