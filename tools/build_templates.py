@@ -359,16 +359,18 @@ def setup_styles(doc, lang: Lang):
     reset_style(cell, size=9, after=2, line=1.0)
     cell_head = paragraph_style(doc, "Tabelloverskrift", "Tabelltekst")
     reset_style(cell_head, size=9, bold=True, after=0, line=1.0, color="1F1F1F")
-    cell_bullets = paragraph_style(doc, "Tabellpunkt", "Tabelltekst")
+    narrow = paragraph_style(doc, "Oppdragstekst", "Tabelltekst")
+    reset_style(narrow, size=9, after=2, line=1.0)
+    cell_bullets = paragraph_style(doc, "Tabellpunkt", "Oppdragstekst")
     reset_style(cell_bullets, size=9, after=2, line=1.0)
     _style_numbering(cell_bullets, CELL_BULLET_NUM_ID)
-    hint = paragraph_style(doc, "Tabellhint", "Tabelltekst")
+    hint = paragraph_style(doc, "Tabellhint", "Oppdragstekst")
     reset_style(hint, size=9, italic=True, color=GREY, after=0, line=1.0)
 
-    # Hyphenate only in the narrow table columns, where long compounds ("medarbeiderundersøkelsen")
-    # otherwise break at an arbitrary letter; running text stays unhyphenated.
+    # Hyphenate only in the narrow columns of the assignment table, where long compounds
+    # ("medarbeiderundersøkelsen") otherwise break at an arbitrary letter.
     hyphenation(styles["Normal"], False)
-    hyphenation(cell, True)
+    hyphenation(narrow, True)
 
     small = paragraph_style(doc, "Liten tekst")
     reset_style(small, size=8, color=GREY, after=0, line=1.0)
@@ -633,7 +635,7 @@ def add_assignments(doc, block: Assignments):
     values = ["{{ o.nr }}", "{{ o.tekst }}", "{{ o.mal }}", "{{ o.malemetode }}",
               "{{ o.utgangspunkt }}", "{{ o.frist|dato }}"]
     for cell, value in zip(row.cells, values):
-        cell_paragraph(cell, value, "Tabelltekst", first=True)
+        cell_paragraph(cell, value, "Oppdragstekst", first=True)
     # The leader's measures: one bulleted paragraph each, or a hint when there are none.
     measures = row.cells[6]
     cell_paragraph(measures, "{%p for t in o.tiltak %}", "Malkode", first=True)
