@@ -71,9 +71,6 @@ def write_xlsx(path: Path, sheets: dict[str, list[list]]) -> Path:
         ws = wb.create_sheet(name)
         for row in rows:
             ws.append(list(row))
-            for cell in ws[ws.max_row]:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = "s"  # text typed by a person, not a formula
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path

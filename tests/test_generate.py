@@ -312,8 +312,12 @@ def test_second_run_on_same_folder_is_refused(tmp_path):
 
 def test_formula_in_cell_stays_text_in_report(tmp_path):
     sheets = basic_sheets()
-    sheets["Ledere"][5][1] = "=HYPERLINK(\"http://x\";\"klikk\")"
     workbook = write_xlsx(tmp_path / "a.xlsx", sheets)
+    wb = openpyxl.load_workbook(workbook)
+    cell = wb["Ledere"]["B6"]  # leader 210's name, typed as text that looks like a formula
+    cell.value = '=HYPERLINK("http://x";"klikk")'
+    cell.data_type = "s"
+    wb.save(workbook)
     assert run("generer", workbook, "--ut", tmp_path / "ut", "--ingen-pdf").exit_code == 0
     ws = openpyxl.load_workbook(tmp_path / "ut" / "2027" / "rapport.xlsx").active
     (cell,) = [row[1] for row in ws.iter_rows() if row[0].value == "210"]
