@@ -84,7 +84,7 @@ def sjekk_command(arbeidsbok: Path, maler: Path | None):
     """Kontroller arbeidsboken og malene, og vis alle feil og advarsler."""
     from .generate import prepare
 
-    bok, plans = prepare(arbeidsbok, maler, progress=progress_printer())
+    bok, plans = prepare(arbeidsbok, maler, progress=progress_printer(), alle_maler=True)
     print_warnings(bok.warnings)
     failures = [f"{p.result.leder.ansattnr} {p.result.leder.navn}: {f}" for p in plans for f in p.result.feil]
     if failures:
@@ -211,3 +211,12 @@ def epost_command(arbeidsbok, maler, ut, send_now, ledere, send_igjen, ja, smtp_
         ledere_tekst = "1 leder" if len(result.tidligere) == 1 else f"{len(result.tidligere)} ledere"
         click.echo(f"{ledere_tekst} har fått e-posten før og er hoppet over (se sendt.json; "
                    "bruk --leder ANSATTNR --send-igjen for å sende på nytt).")
+
+
+@main.command("maler")
+def maler_command():
+    """Vis alle feltene malene kan bruke, med en kort forklaring, klare til å kopiere inn i Word."""
+    from .template_check import field_lines
+
+    for line in field_lines():
+        click.echo(line)

@@ -283,15 +283,23 @@ def _record_pdf(manifest: Manifest, year_dir: Path, by_docx: dict, conversion) -
 
 
 def prepare(workbook: Path, maler: Path | None = None, ledere=(), enhet: str | None = None,
-            today: date | None = None, progress: Progress | None = None) -> tuple[Arbeidsbok, list[_Plan]]:
+            today: date | None = None, progress: Progress | None = None,
+            alle_maler: bool = False) -> tuple[Arbeidsbok, list[_Plan]]:
     """Read and validate everything and render every document in memory; nothing is written.
 
-    This is all of `sjekk`, and the first half of `generer`.
+    This is all of `sjekk`, and the first half of `generer`. `alle_maler` (for `sjekk`) also
+    checks the templates no leader uses and `epost.txt`.
     """
     bok = read_workbook(Path(workbook))
     selected = select_leaders(bok, tuple(ledere), enhet)
     templates = TemplateSet(bok, maler)
     problems = templates.problems(selected)
+    if problems:
+        raise TemplateError(problems)
+    # Points at the paragraph or table cell of a broken tag; the renderer's own errors stay the backstop.
+    from .template_check import check_templates
+
+    problems = check_templates(bok, templates, selected, today or date.today(), every=alle_maler)
     if problems:
         raise TemplateError(problems)
     return bok, _render_all(bok, selected, templates, today or date.today(), progress)

@@ -534,10 +534,15 @@ def _nesting(tag: Tag, para: Paragraph, stack: list, report: _Report) -> None:
             report.add(para, f"«{{% {kw} %}}» uten «{{% if … %}}» foran", tag.start)
     elif kw in _ENDS:
         start = _ENDS[kw]
-        if not any(entry[0] == start for entry in stack):
+        # `{%p endfor %}` closes the nearest `{%p for %}`: with docxtpl's prefixes the author's
+        # intent is clearer than Jinja's innermost-first rule when a `{%tr endfor %}` is missing.
+        same = [i for i, entry in enumerate(stack) if entry[0] == start and entry[2].prefix == tag.prefix]
+        any_prefix = [i for i, entry in enumerate(stack) if entry[0] == start]
+        if not any_prefix:
             report.add(para, f"«{{% {kw} %}}» uten «{{% {start} … %}}» foran", tag.start)
             return
-        while stack[-1][0] != start:
+        match = (same or any_prefix)[-1]
+        while len(stack) - 1 > match:
             inner_kw, inner_para, inner_tag = stack.pop()
             end = _BLOCKS.get(inner_kw, "end" + inner_kw)
             report.add(inner_para, f"{{% {inner_kw} %}} er ikke avsluttet med {{% {end} %}} "
