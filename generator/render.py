@@ -37,6 +37,8 @@ CORE_XML = "docProps/core.xml"
 LOGO_HEIGHT = Mm(20)
 _ZIP_TIME = (2020, 1, 1, 0, 0, 0)  # fixed, so that equal content gives equal bytes
 _BODY_MARK = "LEDERAVTALE-BODY-PLACEHOLDER"
+_LISTING_CHARS = re.compile(r"[\t\n\a\f]")
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
 
 
 def dato_filter(value, form: str = "kort", locale: str = "nb") -> str:
@@ -182,7 +184,11 @@ class DocxRenderer:
     def _finish_xml(self, xml: str) -> str:
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-        xml = self._tpl.resolve_listing(xml)
+        # docxtpl's resolve_listing (tabs, line breaks, page breaks in values) is the costliest
+        # step; only paragraphs that hold such a character need it.
+        if _LISTING_CHARS.search(xml):
+            xml = _PARAGRAPH.sub(
+                lambda m: self._tpl.resolve_listing(m.group(0)) if _LISTING_CHARS.search(m.group(0)) else m.group(0), xml)
         if self._needs_table_fix:
             xml = self._tpl.xml_to_string(self._tpl.fix_tables(xml))
         return xml
