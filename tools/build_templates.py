@@ -1136,7 +1136,7 @@ NN_LEDERAVTALE = DocSpec(
         ]),
         H1("Oppdrag frå styringsbrevet"),
         Assignments(
-            intro="Oppdraga nedanfor er henta frå styringsbrevet frå kommunedirektøren for {{ periode.ar }} og "
+            intro="Oppdraga nedanfor er henta frå styringsbrevet til kommunedirektøren for {{ periode.ar }} og "
                   "gjeld for {{ leder.enhet }}. I kolonnen til høgre står dei tiltaka leiaren sjølv set i "
                   "verk for å nå måla.",
             empty="Eininga har ikkje fått eigne oppdrag i styringsbrevet for {{ periode.ar }}. Leiaren og "
