@@ -11,6 +11,7 @@ The same field table (`FIELDS`) drives the suggestions and the `lederavtale male
 from __future__ import annotations
 
 import difflib
+import html
 import re
 import traceback
 from dataclasses import dataclass, field
@@ -421,6 +422,12 @@ class _NameChecker:
         return ANY
 
     def _member(self, node, attr: str, scope) -> str:
+        dotted = _dotted(node)
+        root = dotted.split(".")[0] if dotted else None
+        if root and root not in scope and root not in self.roots and root not in self.globals:
+            # Report `komune.navn` as a whole, so the suggestion can be `kommune.navn`.
+            self._unknown(dotted, node.lineno, scope)
+            return ANY
         base = self.visit(node.node, scope)
         if base.startswith("rec:"):
             kind = _field_type(f"{base[4:]}.{attr}")
@@ -519,9 +526,17 @@ def _tag_checks(paras: list[Paragraph], report: _Report, env: jinja2.Environment
             if tag.delim == "{%":
                 _nesting(tag, para, stack, report)
     for keyword, para, tag in stack:
-        end = _BLOCKS.get(keyword, "end" + keyword)
-        hint = f"; sett inn «{{%{tag.prefix} {end} %}}» der den skal slutte" if tag.prefix else ""
-        report.add(para, f"{{% {keyword} %}} er ikke avsluttet med {{% {end} %}}{hint}", tag.start)
+        report.add(para, _unclosed(keyword, tag), tag.start)
+
+
+def _unclosed(keyword: str, tag: Tag, before: Tag | None = None) -> str:
+    end = _BLOCKS.get(keyword, "end" + keyword)
+    message = f"{{% {keyword} %}} er ikke avsluttet med {{% {end} %}}"
+    if tag.prefix:
+        message += f"; sett inn «{{%{tag.prefix} {end} %}}» der den skal slutte"
+    if before is not None:
+        message += f" (før «{before.raw}»)"
+    return message
 
 
 def _nesting(tag: Tag, para: Paragraph, stack: list, report: _Report) -> None:
@@ -544,9 +559,7 @@ def _nesting(tag: Tag, para: Paragraph, stack: list, report: _Report) -> None:
         match = (same or any_prefix)[-1]
         while len(stack) - 1 > match:
             inner_kw, inner_para, inner_tag = stack.pop()
-            end = _BLOCKS.get(inner_kw, "end" + inner_kw)
-            report.add(inner_para, f"{{% {inner_kw} %}} er ikke avsluttet med {{% {end} %}} "
-                       f"før «{tag.raw}»", inner_tag.start)
+            report.add(inner_para, _unclosed(inner_kw, inner_tag, tag), inner_tag.start)
         stack.pop()
 
 
@@ -598,12 +611,18 @@ def _locate_name(paras: list[Paragraph], dotted: str) -> list[tuple[Paragraph, T
     return [(para, tag) for para in paras for tag in para.tags if pattern.search(tag.inner)]
 
 
-def _line_paragraph(source: str, lineno: int | None, paras: list[Paragraph], hint: str = "") -> Paragraph | None:
-    """The paragraph that Jinja's line number points into (one `<w:p` per line, as rendered)."""
+def _line_text(source: str, lineno: int | None) -> str:
     lines = source.split("\n")
     if not lineno or lineno > len(lines):
+        return ""
+    return _straighten(html.unescape(re.sub(r"<[^>]+>", "", lines[lineno - 1])))
+
+
+def _line_paragraph(source: str, lineno: int | None, paras: list[Paragraph], hint: str = "") -> Paragraph | None:
+    """The paragraph that Jinja's line number points into (one `<w:p` per line, as rendered)."""
+    text = _line_text(source, lineno)
+    if not text:
         return None
-    text = _straighten(re.sub(r"<[^>]+>", "", lines[lineno - 1]))
     candidates = [p for p in paras if p.tags and _straighten(p.text) and _straighten(p.text) in text]
     preferred = [p for p in candidates if hint and hint in _straighten(p.text)]
     return (preferred or candidates or [None])[0]
@@ -692,6 +711,10 @@ def _check_source(source: str, paras: list[Paragraph] | None, contexts: list[dic
     unknown = _NameChecker(kind, set(env.globals)).run(tree)
     for item in unknown:
         found = _locate_name(paras, item.dotted) if paras is not None else []
+        line = _line_text(source, item.lineno)
+        exact = [(para, tag) for para, tag in found if _straighten(para.text) == line]
+        on_line = [(para, tag) for para, tag in found if _straighten(para.text) in line]
+        found = exact or on_line or found
         for para, tag in found:
             report.add(para, item.message, tag.start)
         if not found:
