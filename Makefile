@@ -17,14 +17,15 @@ $(STAMP): setup.cfg pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
-# LibreOffice converts to PDF/A; the tests also use pdftotext (poppler) and openssl.
+# LibreOffice converts to PDF/A (hyphen-no: Norwegian hyphenation in narrow table columns);
+# the tests also use pdftotext (poppler) and openssl.
 systempakker:
 	@if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1 \
-	    || ! command -v openssl >/dev/null 2>&1; then \
+	    || ! command -v openssl >/dev/null 2>&1 || [ ! -e /usr/share/hyphen/hyph_nb_NO.dic ]; then \
 	  echo "Installerer LibreOffice og skrifter (apt-get) ..."; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
-	    libreoffice-writer-nogui fonts-liberation2 fonts-dejavu-core poppler-utils openssl >/dev/null; \
+	    libreoffice-writer-nogui fonts-liberation2 fonts-dejavu-core poppler-utils openssl hyphen-no >/dev/null; \
 	fi
 
 run: $(STAMP) systempakker

@@ -122,10 +122,11 @@ def file_stem(rolle: str, bok: Arbeidsbok, leder: Leder) -> str:
 def document_properties(rolle: str, bok: Arbeidsbok, leder: Leder) -> dict:
     """Title, subject and author of the .docx, which LibreOffice carries into the PDF."""
     ar = bok.kommune.periode.ar
+    language = "nn-NO" if bok.kommune.malform == "nynorsk" else "nb-NO"
     if rolle == "avtale":
-        return {"title": f"Lederavtale {ar} – {leder.navn}", "subject": f"Lederavtale {ar}, {leder.enhet}",
+        return {"language": language, "title": f"Lederavtale {ar} – {leder.navn}", "subject": f"Lederavtale {ar}, {leder.enhet}",
                 "author": bok.kommune.navn, "keywords": "lederavtale"}
-    return {"title": f"Personlige utviklingsmål {ar} – {leder.navn}",
+    return {"language": language, "title": f"Personlige utviklingsmål {ar} – {leder.navn}",
             "subject": f"Unntatt offentlighet, {bok.kommune.skjermingshjemmel}",
             "author": bok.kommune.navn, "keywords": "unntatt offentlighet"}
 
