@@ -207,12 +207,13 @@ def paragraphs_of(root, area: str = "") -> list[Paragraph]:
             place = f"avsnitt {count}"
             para = Paragraph(f"{area}, {place}" if area else place, text, False)
         else:
-            row = cell.getparent()
-            table = row.getparent()
+            # Content controls may wrap rows and cells, so count through them.
+            row = next(cell.iterancestors(f"{W}tr"))
+            table = next(row.iterancestors(f"{W}tbl"))
             if table not in tables:
                 tables[table] = len(tables) + 1
-            row_no = [r for r in table if r.tag == f"{W}tr"].index(row) + 1
-            col_no = [c for c in row if c.tag == f"{W}tc"].index(cell) + 1
+            row_no = [r for r in table.iter(f"{W}tr") if next(r.iterancestors(f"{W}tbl")) is table].index(row) + 1
+            col_no = [c for c in row.iter(f"{W}tc") if next(c.iterancestors(f"{W}tr")) is row].index(cell) + 1
             cell_paras = [q for q in cell if q.tag == f"{W}p"]
             place = f"tabell {tables[table]}, rad {row_no}, kolonne {col_no}"
             if len(cell_paras) > 1 and p in cell_paras:
@@ -586,7 +587,7 @@ def _one_tag(tag: Tag, para: Paragraph, report: _Report, env: jinja2.Environment
         return
     source = _probe(tag)
     try:
-        env.parse(source)
+        env.compile(source, raw=True)  # generating the code also finds unknown filters
     except jinja2.TemplateSyntaxError as exc:
         report.add(para, f"{jinja_message(exc)} i «{tag.raw}»", tag.start)
 

@@ -233,6 +233,11 @@ def test_jinja_syntax_error_in_an_expression(tmp_path, avtale_contexts):
     assert "(«Navn: {{ leder.navn leder.stilling }}»): uventet «leder» i koden" in message
 
 
+def test_unknown_filter(tmp_path, avtale_contexts):
+    template = damaged(tmp_path, add("Frist {{ periode.til|datum }}"))
+    assert "(«Frist {{ periode.til|datum }}»): ukjent filter «datum»" in only(check_template(template, avtale_contexts))
+
+
 def test_development_goals_in_the_agreement_are_refused(tmp_path, avtale_contexts, vedlegg_contexts):
     def change(doc):
         for text in ("{%p for u in utviklingsmal %}", "Mål: {{ u.mal }}", "{%p endfor %}"):
