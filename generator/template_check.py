@@ -786,7 +786,7 @@ def check_templates(bok, templates, selected: list, today: date | None = None, e
     """Problems of the templates the selected leaders use; with `every`, also of every other
     template in the folder and of `epost.txt` (what `sjekk` does)."""
     from .context import agreement_context, appendix_context, babel_locale
-    from .render import APPENDIX, EMAIL, make_jinja_env
+    from .render import APPENDIX, make_jinja_env
 
     locale = babel_locale(bok.kommune)
     env = make_jinja_env(autoescape=True, locale=locale)

@@ -7,6 +7,7 @@ attributes and spell-check marks between, so that no tag is in one piece.
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import zipfile
@@ -126,7 +127,7 @@ def test_word_split_default_templates_pass(tmp_path, avtale_contexts, vedlegg_co
 def test_curly_quotes_word_makes_pass_because_docxtpl_straightens_them(tmp_path, avtale_contexts):
     template = damaged(tmp_path, add("Frist: {{ periode.til|dato(“lang”) }} og {{ leder.ekstra.get(‘Tlf’, ‘-’) }}"))
     assert check_template(template, avtale_contexts, "avtale") == []
-    text = Document(__import__("io").BytesIO(DocxRenderer(template).render(avtale_contexts[0]))).paragraphs[-1].text
+    text = Document(io.BytesIO(DocxRenderer(template).render(avtale_contexts[0]))).paragraphs[-1].text
     assert text == "Frist: 31. desember 2027 og -"
 
 
