@@ -16,14 +16,17 @@ from pathlib import Path
 import docx
 import pikepdf
 import pytest
+from docx.enum.style import WD_STYLE_TYPE
+from lxml import etree
 
 from generator.exceptions import LibreOfficeMissing
-from generator.pdf import Conversion, PdfConverter, find_soffice
+from generator.pdf import Conversion, PdfConverter, _prepare_copy, find_soffice
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice er ikke installert")
 
 PDFAID = "{http://www.aiim.org/pdfa/ns/id/}"
 DC = "{http://purl.org/dc/elements/1.1/}"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def make_docx(path: Path, text: str, title: str = "", author: str = "", subject: str = "") -> Path:
@@ -371,3 +374,64 @@ def test_no_libreoffice_on_path(tmp_path, monkeypatch):
         find_soffice()
     assert "Fant ikke LibreOffice" in str(raised.value)
     assert "libreoffice.org" in str(raised.value)
+
+
+def styled_docx(path: Path) -> Path:
+    """Uses a few styles, one of them custom and based on a style used nowhere else."""
+    document = docx.Document()
+    document.add_paragraph("Lederavtale 2027", style="Heading 1")
+    custom = document.styles.add_style("Oppdragstittel", WD_STYLE_TYPE.PARAGRAPH)
+    custom.base_style = document.styles["Heading 2"]
+    document.add_paragraph("Økonomi", style="Oppdragstittel")
+    for text in ("Drive innenfor budsjett", "Redusere sykefraværet"):
+        document.add_paragraph(text, style="List Bullet")
+    paragraph = document.add_paragraph("Frist: ")
+    paragraph.add_run("31.12.2027", style="Strong")
+    table = document.add_table(rows=2, cols=2, style="Light Grid Accent 1")
+    for r, row in enumerate(table.rows):
+        for c, cell in enumerate(row.cells):
+            cell.text = f"Celle {r}{c} æøå"
+    document.save(path)
+    return path
+
+
+def style_ids(path: Path) -> set[str]:
+    with zipfile.ZipFile(path) as archive:
+        root = etree.fromstring(archive.read("word/styles.xml"))
+    return {s.get(f"{W}styleId") for s in root.iter(f"{W}style")}
+
+
+def test_private_copy_drops_only_unused_styles(tmp_path):
+    original = styled_docx(tmp_path / "stiler.docx")
+    before = original.read_bytes()
+    copy = tmp_path / "kopi.docx"
+    _prepare_copy(original, copy)
+    kept = style_ids(copy)
+    assert {"Heading1", "Oppdragstittel", "Heading2", "ListBullet", "Strong", "LightGrid-Accent1", "Normal"} <= kept
+    assert "Heading2Char" in kept or "Heading2Char" not in style_ids(original)  # linked styles follow
+    assert "Title" not in kept and "Quote" not in kept
+    assert len(kept) < len(style_ids(original)) / 2
+    assert original.read_bytes() == before
+    assert docx.Document(copy).paragraphs[1].style.name == "Oppdragstittel"
+
+
+def test_pdf_looks_the_same_as_from_the_untouched_document(tmp_path):
+    original = styled_docx(tmp_path / "stiler.docx")
+    with PdfConverter(jobber=1) as converter:
+        converter.submit(original, tmp_path / "ut" / "stiler.pdf")
+        [result] = converter.wait()
+    assert result.ok, result.feil
+    reference_dir = tmp_path / "referanse"
+    subprocess.run(
+        [find_soffice(), "--headless", f"-env:UserInstallation={(tmp_path / 'profil').as_uri()}",
+         "--convert-to", "pdf", "--outdir", str(reference_dir), str(original)],
+        capture_output=True, check=True, timeout=120,
+    )
+
+    def pixels(pdf: Path) -> list[bytes]:
+        prefix = tmp_path / f"side-{pdf.parent.name}"
+        subprocess.run(["pdftoppm", "-r", "40", "-gray", str(pdf), str(prefix)], check=True)
+        return [p.read_bytes() for p in sorted(tmp_path.glob(f"{prefix.name}*"))]
+
+    ours, reference = pixels(result.pdf), pixels(reference_dir / "stiler.pdf")
+    assert ours and ours == reference

@@ -1,0 +1,98 @@
+"""How fast is `generer` with PDF, compared with converting one file per LibreOffice process?
+
+Usage: .venv/bin/python benchmarks/bench_pdf.py [--ledere 500] [--jobber N] [--utvalg 8]
+
+1. Writes a synthetic municipality (tests/synth.py) with that many leaders.
+2. Times the full run, `generate(..., pdf=True)`: .docx and PDF/A for every leader.
+3. Times the naive way on a sample of the generated .docx files: one
+   `soffice --headless --convert-to pdf` per file, each with a fresh profile, as a
+   simple script would do it. Also with one reused profile, for comparison.
+4. Prints documents per second for each and the speed-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from synth import synthetic_workbook  # noqa: E402
+
+from generator.generate import generate  # noqa: E402
+from generator.pdf import find_soffice  # noqa: E402
+
+
+def full_run(workbook: Path, ut: Path, jobber: int | None) -> tuple[float, list[Path], list[Path]]:
+    start = time.perf_counter()
+    result = generate(workbook, ut=ut, pdf=True, jobber=jobber)
+    elapsed = time.perf_counter() - start
+    failures = result.failures
+    if failures:
+        print(f"ADVARSEL: {len(failures)} feil i full kjøring, f.eks. {failures[0]}")
+    docx = sorted(result.year_dir.rglob("*.docx"))
+    pdfs = sorted(result.year_dir.rglob("*.pdf"))
+    return elapsed, docx, pdfs
+
+
+def naive_run(soffice: str, sample: list[Path], work: Path, fresh_profile: bool) -> float:
+    """One LibreOffice process per file, run one after the other."""
+    shared_profile = work / "profil-felles"
+    start = time.perf_counter()
+    for n, docx in enumerate(sample):
+        profile = work / f"profil-{n}" if fresh_profile else shared_profile
+        out = work / f"ut-{n}"
+        subprocess.run(
+            [soffice, "--headless", f"-env:UserInstallation={profile.as_uri()}", "--convert-to", "pdf",
+             "--outdir", str(out), str(docx)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True,
+        )
+        if not (out / f"{docx.stem}.pdf").stat().st_size:
+            raise SystemExit(f"Naiv konvertering av {docx} ga ingen PDF")
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Måler hastigheten på PDF-konverteringen.")
+    parser.add_argument("--ledere", type=int, default=500, help="antall ledere i den syntetiske kommunen")
+    parser.add_argument("--jobber", type=int, default=None, help="LibreOffice-prosesser side om side")
+    parser.add_argument("--utvalg", type=int, default=8, help="antall filer i den naive målingen (minst 8)")
+    args = parser.parse_args()
+    if args.utvalg < 8:
+        parser.error("--utvalg må være minst 8")
+
+    soffice = find_soffice()
+    with tempfile.TemporaryDirectory(prefix="bench-pdf-") as tmp:
+        tmp = Path(tmp)
+        workbook = synthetic_workbook(tmp / "arbeidsbok.xlsx", args.ledere)
+
+        elapsed, docx, pdfs = full_run(workbook, tmp / "ut", args.jobber)
+        documents = len(pdfs)
+        full_rate = documents / elapsed
+        print(f"Full kjøring (docx + PDF/A), {args.ledere} ledere, jobber={args.jobber or os.cpu_count()}:")
+        print(f"  {len(docx)} .docx og {documents} PDF på {elapsed:.1f} s = {full_rate:.1f} dokumenter/s")
+
+        sample = random.Random(1).sample(docx, min(args.utvalg, len(docx)))
+        naive_fresh = naive_run(soffice, sample, tmp / "naiv-ny", fresh_profile=True)
+        naive_rate = len(sample) / naive_fresh
+        print(f"Naiv (én soffice per fil, ny profil hver gang), {len(sample)} filer:")
+        print(f"  {naive_fresh:.1f} s = {naive_rate:.2f} dokumenter/s ({naive_fresh / len(sample):.2f} s per dokument)")
+        naive_shared = naive_run(soffice, sample, tmp / "naiv-felles", fresh_profile=False)
+        shared_rate = len(sample) / naive_shared
+        print(f"Naiv med gjenbrukt profil, {len(sample)} filer:")
+        print(f"  {naive_shared:.1f} s = {shared_rate:.2f} dokumenter/s")
+
+        print(f"Hastighetsøkning mot naiv: {full_rate / naive_rate:.1f}x "
+              f"(mot naiv med gjenbrukt profil: {full_rate / shared_rate:.1f}x)")
+
+
+if __name__ == "__main__":
+    main()
