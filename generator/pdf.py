@@ -25,7 +25,7 @@ import tempfile
 import threading
 import uuid
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -40,7 +40,7 @@ DEFAULT_TIMEOUT = 180.0
 # Measured on 2 cores (benchmarks/bench_pdf.py): big enough that the start-up of each
 # LibreOffice process is a small share of the batch, small enough that the last batches
 # spread over all workers.
-DEFAULT_BATCH_SIZE = 40
+DEFAULT_BATCH_SIZE = 100
 
 _WINDOWS_PATHS = [
     r"C:\Program Files\LibreOffice\program\soffice.exe",
@@ -107,6 +107,7 @@ class _Attempt:
     """What one LibreOffice run did with its batch."""
 
     done: dict[int, Path]  # job index -> finished PDF in the batch folder
+    unreadable: dict[int, str] = field(default_factory=dict)  # job index -> reason
     timed_out: bool = False
     returncode: int | None = None
     log: str = ""
@@ -356,7 +357,9 @@ class PdfConverter:
             except _Cancelled:
                 return
             except Exception as error:  # a bug here must not hang wait()
-                for job in batch:
+                with self._cond:
+                    unfinished = [job for job in batch if job.index not in self._results]
+                for job in unfinished:
                     self._finish(job, False, f"uventet feil under konvertering: {error}")
 
     def _convert_with_retries(self, batch: list[_Job], profile: Path) -> None:
@@ -401,6 +404,9 @@ class PdfConverter:
         """Move finished PDFs into place; return the jobs still without a PDF."""
         missing = []
         for job in jobs:
+            if job.index in attempt.unreadable:
+                self._finish(job, False, attempt.unreadable[job.index])
+                continue
             made = attempt.done.get(job.index)
             if made is None:
                 missing.append(job)
@@ -420,11 +426,18 @@ class PdfConverter:
         ut.mkdir()
         # LibreOffice names its output after the input's stem; numbered copies keep two
         # inputs with the same name apart, and a file edited meanwhile cannot change midway.
+        attempt = _Attempt(done={})
         names = {}
         for job in jobs:
             name = f"{job.index:06d}"
-            _prepare_copy(job.docx, inn / f"{name}.docx")
+            try:
+                _prepare_copy(job.docx, inn / f"{name}.docx")
+            except OSError as error:  # removed or unreadable since it was submitted
+                attempt.unreadable[job.index] = f"kunne ikke lese Word-filen: {error.strerror or error}"
+                continue
             names[job.index] = name
+        if not names:
+            return attempt
         args = [
             self.soffice,
             "--headless",
@@ -437,9 +450,8 @@ class PdfConverter:
             PDF_FILTER,
             "--outdir",
             str(ut),
-            *[str(inn / f"{names[job.index]}.docx") for job in jobs],
+            *[str(inn / f"{name}.docx") for name in names.values()],
         ]
-        attempt = _Attempt(done={})
         log_path = folder / "logg.txt"
         with open(log_path, "wb") as log:
             proc = self._spawn(args, log)
@@ -457,10 +469,10 @@ class PdfConverter:
         if attempt.cancelled:
             raise _Cancelled()
         attempt.log = log_path.read_text(encoding="utf-8", errors="replace")
-        for job in jobs:
-            made = ut / f"{names[job.index]}.pdf"
+        for index, name in names.items():
+            made = ut / f"{name}.pdf"
             if _looks_complete(made):
-                attempt.done[job.index] = made
+                attempt.done[index] = made
         return attempt
 
     def _spawn(self, args: list[str], log) -> subprocess.Popen:
@@ -479,7 +491,7 @@ class PdfConverter:
 
     def _reason(self, attempt: _Attempt) -> str:
         if attempt.timed_out:
-            return f"LibreOffice brukte mer enn {self.timeout:g} sekunder"
+            return f"LibreOffice brukte mer enn {_seconds(self.timeout)} sekunder"
         if "could not be loaded" in attempt.log:
             return "LibreOffice klarte ikke å lese dokumentet"
         if attempt.returncode is not None and attempt.returncode < 0:
@@ -518,6 +530,11 @@ class PdfConverter:
 
 def _raise_exit(signum, frame) -> None:
     raise SystemExit(128 + signum)
+
+
+def _seconds(value: float) -> str:
+    """Norwegian number format: 0,5 and 180, not 0.5 and 180.0."""
+    return f"{value:g}".replace(".", ",")
 
 
 def _cpu_count() -> int:

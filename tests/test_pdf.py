@@ -240,7 +240,7 @@ def test_tiny_timeout_is_reported_and_kills_libreoffice(tmp_path):
         results = converter.wait()
         assert soffice_processes(converter.tempdir) == []
     assert [r.ok for r in results] == [False, False]
-    assert all(r.feil == "LibreOffice brukte mer enn 0.3 sekunder" for r in results)
+    assert all(r.feil == "LibreOffice brukte mer enn 0,3 sekunder" for r in results)
     assert not any(s.with_suffix(".pdf").exists() for s in sources)
     assert soffice_processes(converter.tempdir) == []
 
