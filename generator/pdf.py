@@ -36,6 +36,8 @@ ENV_SOFFICE = "LEDERAVTALE_SOFFICE"
 # SelectPdfVersion 2 = PDF/A-2b. The JSON form of the filter options needs LibreOffice 7.4+.
 PDF_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
 
+NOT_PDFA = "LibreOffice laget en PDF som ikke er PDF/A-2b (LibreOffice 7.4 eller nyere trengs)"
+
 DEFAULT_TIMEOUT = 180.0
 # Measured on 2 cores (benchmarks/bench_pdf.py): big enough that the start-up of each
 # LibreOffice process is a small share of the batch, small enough that the last batches
@@ -107,7 +109,7 @@ class _Attempt:
     """What one LibreOffice run did with its batch."""
 
     done: dict[int, Path]  # job index -> finished PDF in the batch folder
-    unreadable: dict[int, str] = field(default_factory=dict)  # job index -> reason
+    unreadable: dict[int, str] = field(default_factory=dict)  # job index -> final reason
     timed_out: bool = False
     returncode: int | None = None
     log: str = ""
@@ -131,6 +133,12 @@ def _looks_complete(pdf: Path) -> bool:
     except OSError:
         return False
     return head == b"%PDF-" and b"%%EOF" in tail
+
+
+def _is_pdfa2(pdf: Path) -> bool:
+    # LibreOffice writes its XMP metadata uncompressed; a PDF without the PDF/A
+    # identification comes from a LibreOffice too old for the filter options (before 7.4).
+    return re.search(rb"pdfaid:part(?:>|=[\"'])2", pdf.read_bytes()) is not None
 
 
 def _is_docx(path: Path) -> bool:
@@ -471,8 +479,12 @@ class PdfConverter:
         attempt.log = log_path.read_text(encoding="utf-8", errors="replace")
         for index, name in names.items():
             made = ut / f"{name}.pdf"
-            if _looks_complete(made):
+            if not _looks_complete(made):
+                continue
+            if _is_pdfa2(made):
                 attempt.done[index] = made
+            else:  # retrying cannot help: this LibreOffice ignores the filter options
+                attempt.unreadable[index] = NOT_PDFA
         return attempt
 
     def _spawn(self, args: list[str], log) -> subprocess.Popen:

@@ -20,7 +20,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from lxml import etree
 
 from generator.exceptions import LibreOfficeMissing
-from generator.pdf import Conversion, PdfConverter, _prepare_copy, find_soffice
+from generator.pdf import NOT_PDFA, Conversion, PdfConverter, _prepare_copy, find_soffice
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice er ikke installert")
 
@@ -264,6 +264,8 @@ for path in files:
     if fault:
         break
     before.append(path)
+if os.environ.get("FAKE_OLD_LIBREOFFICE"):  # ignores the PDF/A filter options, like 7.3
+    options = [o if not o.startswith("pdf:") else "pdf" for o in options]
 if before:
     subprocess.run([{soffice!r}] + options + before)
 if fault == "HENG":
@@ -322,6 +324,18 @@ def test_hang_times_out_and_the_others_complete(tmp_path, faulty_soffice):
     assert "Dokument to" in pdf_text(results[2].pdf)
     assert soffice_processes(tempdir) == []
     assert_all_dead(pids)
+
+
+def test_plain_pdf_from_an_old_libreoffice_is_not_accepted(tmp_path, faulty_soffice, monkeypatch):
+    script, _ = faulty_soffice
+    monkeypatch.setenv("FAKE_OLD_LIBREOFFICE", "1")
+    source = make_docx(tmp_path / "en.docx", "Dokument en")
+    with PdfConverter(jobber=1, soffice=str(script)) as converter:
+        converter.submit(source, tmp_path / "en.pdf")
+        [result] = converter.wait()
+    assert not result.ok
+    assert result.feil == NOT_PDFA and "7.4" in result.feil
+    assert not (tmp_path / "en.pdf").exists()
 
 
 def test_ctrl_c_while_waiting_kills_libreoffice(tmp_path, faulty_soffice):
