@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
+from conftest import word_split
 from generator.exceptions import TemplateError
 from generator.render import DocxRenderer, make_jinja_env, naive_render
 
@@ -17,35 +18,12 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 def word_like_template(path: Path, paragraphs: list[str]) -> Path:
-    """A template as Word saves it: each tag split over several runs, with rsid attributes
-    and spell-check marks between the pieces."""
+    """A template with these paragraphs, saved the way Word saves it (see conftest.word_split)."""
     doc = Document()
     for text in paragraphs:
         doc.add_paragraph(text)
     doc.save(path)
-    with zipfile.ZipFile(path) as zf:
-        entries = {name: zf.read(name) for name in zf.namelist()}
-    xml = entries["word/document.xml"].decode()
-
-    def split_run(match):
-        text = match.group(1)
-        pieces = [text[i:i + 3] for i in range(0, len(text), 3)]
-        runs = []
-        for n, piece in enumerate(pieces):
-            runs.append(f'<w:r w:rsidR="00A1{n:04d}"><w:rPr><w:lang w:val="nb-NO"/></w:rPr>'
-                        f'<w:t xml:space="preserve">{piece}</w:t></w:r>')
-            if n % 2:
-                runs.append('<w:proofErr w:type="spellStart"/>')
-        return "".join(runs)
-
-    import re
-
-    xml = re.sub(r"<w:r><w:t(?: [^>]*)?>([^<]*)</w:t></w:r>", split_run, xml)
-    entries["word/document.xml"] = xml.encode()
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in entries.items():
-            zf.writestr(name, data)
-    return path
+    return word_split(path)
 
 
 CONTEXT = {

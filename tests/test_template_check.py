@@ -8,7 +8,6 @@ attributes and spell-check marks between, so that no tag is in one piece.
 from __future__ import annotations
 
 import io
-import re
 import shutil
 import zipfile
 from datetime import date
@@ -18,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 
-from conftest import ROOT, basic_sheets, write_xlsx
+from conftest import ROOT, basic_sheets, word_split, write_xlsx
 from generator.cli import main
 from generator.context import agreement_context, appendix_context
 from generator.exceptions import TemplateError
@@ -29,34 +28,6 @@ from generator.workbook import read_workbook
 
 MALER = ROOT / "maler"
 TODAY = date(2027, 1, 10)
-
-_RUN = re.compile(r"<w:r(?: [^>]*)?>(<w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)?<w:t(?: [^>]*)?>([^<]*)</w:t></w:r>", re.S)
-
-
-def word_split(path: Path) -> Path:
-    """Save `path` as Word does after editing: runs in 3-character pieces, rsid, proofErr."""
-    with zipfile.ZipFile(path) as zf:
-        entries = {name: zf.read(name) for name in zf.namelist()}
-
-    def split_run(match):
-        props, text = match.group(1) or "", match.group(2)
-        pieces = [text[i:i + 3] for i in range(0, len(text), 3)] or [""]
-        runs = []
-        for n, piece in enumerate(pieces):
-            runs.append(f'<w:r w:rsidR="00B2{n:04d}" w:rsidRPr="00C3{n:04d}">{props}'
-                        f'<w:t xml:space="preserve">{piece}</w:t></w:r>')
-            if n % 2:
-                runs.append('<w:proofErr w:type="spellStart"/>')
-        return "".join(runs)
-
-    for name in entries:
-        if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", name):
-            entries[name] = _RUN.sub(split_run, entries[name].decode()).encode()
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in entries.items():
-            zf.writestr(name, data)
-    return path
-
 
 def damaged(tmp_path: Path, change, source: str = "lederavtale.docx", name: str = "lederavtale.docx") -> Path:
     """A copy of a default template, changed by `change(document)`, saved as Word would."""
