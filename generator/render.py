@@ -268,19 +268,15 @@ class TemplateSet:
 
     def problems(self, ledere: list[Leder]) -> list[Problem]:
         """Template files that are named or needed but missing."""
-        found = []
         if not self.dir.is_dir():
             return [Problem("", f"malmappen «{self.dir}» finnes ikke")]
-        for path in (self.appendix,):
-            if not path.is_file():
-                found.append(Problem(str(self.base), f"malen «{path.name}» mangler i malmappen"))
+        found = []
+        if not self.appendix.is_file():
+            found.append(Problem(str(self.base), f"malen «{self.appendix.name}» mangler i malmappen"))
         for leder in ledere:
             path = self.agreement_for(leder)
-            if not path.is_file():
-                place = f"Ledere rad {leder.rad}" if leder.mal else str(self.base)
-                found.append(Problem(place, f"malen «{path.name}» finnes ikke i malmappen «{self.dir}»"))
-        unique = []
-        for p in found:
-            if p not in unique:
-                unique.append(p)
-        return unique
+            place = f"Ledere rad {leder.rad}" if leder.mal else str(self.base)
+            problem = Problem(place, f"malen «{path.name}» finnes ikke i malmappen «{self.dir}»")
+            if not path.is_file() and problem not in found:  # one line per missing default, not per leader
+                found.append(problem)
+        return found
