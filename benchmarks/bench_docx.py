@@ -1,14 +1,20 @@
-"""Documents per second for the Word stage: the one-parse renderer against plain docxtpl.
+"""Documents per second and peak memory of the Word stage, for a small and a large municipality.
 
-Run: .venv/bin/python benchmarks/bench_docx.py [--ledere 500] [--naive 100] [--maler DIR]
+Run: .venv/bin/python benchmarks/bench_docx.py [--ledere 500 5000] [--naive 50]
 
-Both ways render the same leaders' agreement and appendix in this one process. The naive
-way is what a straightforward script does: `DocxTemplate(path)`, `render`, `save`, per document.
+Each size runs in a fresh process, so that its peak memory is its own: the whole
+`generer --ingen-pdf` (read, validate, check every document, write, manifest, report) on a
+synthetic municipality where every leader has three own measures and two development goals.
+In the same process a sample of leaders is then rendered the plain docxtpl way
+(`DocxTemplate(path)`, `render`, `save` per document), as the baseline. The cost per document
+should not grow with the municipality: the last line compares the largest with the smallest.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import subprocess
 import sys
 import tempfile
 import time
@@ -18,68 +24,73 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+from naive import naive_render  # noqa: E402
 from synth import synthetic_workbook  # noqa: E402
 
-from generator.context import agreement_context, appendix_context  # noqa: E402
-from generator.generate import generate  # noqa: E402
-from generator.render import DocxRenderer, TemplateSet, make_jinja_env, naive_render  # noqa: E402
+from generator.commands.generate import generate  # noqa: E402
+from generator.documents.context import agreement_context, appendix_context  # noqa: E402
+from generator.documents.jinja import make_jinja_env  # noqa: E402
+from generator.documents.templates import TemplateSet  # noqa: E402
 from generator.workbook import read_workbook  # noqa: E402
+
+MEASURES, GOALS = 3, 2
+
+
+def peak_mb() -> float:
+    import resource  # not on Windows; the benchmark runs on the Linux build machine
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure(workbook: Path, out: Path, naive_leaders: int) -> dict:
+    """One size, in this process: the full run, then the naive sample."""
+    start = time.perf_counter()
+    result = generate(workbook, ut=out, pdf=False)
+    seconds = time.perf_counter() - start
+    docs = sum(1 for r in result.leaders for f in r.filer if f.endswith(".docx"))
+    peak = peak_mb()
+
+    bok = read_workbook(workbook)
+    templates = TemplateSet(bok)
+    env = make_jinja_env()
+    sample = bok.avtaleledere()[:naive_leaders]
+    start = time.perf_counter()
+    for leder in sample:
+        naive_render(templates.agreement_for(leder), agreement_context(bok, leder, date.today()), env, bok.kommune.logo)
+        naive_render(templates.appendix, appendix_context(bok, leder, date.today()), env, bok.kommune.logo)
+    naive_seconds = time.perf_counter() - start
+    return {"ledere": len(result.leaders), "docs": docs, "seconds": seconds, "peak_mb": peak,
+            "naive_docs": 2 * len(sample), "naive_seconds": naive_seconds}
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--ledere", type=int, default=500)
-    parser.add_argument("--naive", type=int, default=100, help="leaders in the naive sample")
-    parser.add_argument("--maler", type=Path, default=None)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--ledere", type=int, nargs="+", default=[500, 5000])
+    parser.add_argument("--naive", type=int, default=50, help="leaders in the naive sample")
+    parser.add_argument("--one", nargs=2, metavar=("ARBEIDSBOK", "UT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.one:
+        print(json.dumps(measure(Path(args.one[0]), Path(args.one[1]), args.naive)))
+        return
 
+    rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        workbook = synthetic_workbook(tmp / "syntetisk.xlsx", args.ledere)
+        for n in args.ledere:
+            workbook = synthetic_workbook(Path(tmp) / f"syntetisk-{n}.xlsx", n, measures=MEASURES, goals=GOALS)
+            child = subprocess.run([sys.executable, __file__, "--naive", str(args.naive), "--one", str(workbook),
+                                    str(Path(tmp) / f"ut-{n}")], capture_output=True, text=True, check=True)
+            rows.append(json.loads(child.stdout.strip().splitlines()[-1]))
 
-        start = time.perf_counter()
-        bok = read_workbook(workbook)
-        read_s = time.perf_counter() - start
-
-        templates = TemplateSet(bok, args.maler)
-        leaders = bok.avtaleledere()
-        env = make_jinja_env()
-        today = date.today()
-        contexts = [(templates.agreement_for(l), agreement_context(bok, l, today),
-                     templates.appendix, appendix_context(bok, l, today)) for l in leaders]
-
-        start = time.perf_counter()
-        renderers: dict[Path, DocxRenderer] = {}
-        for agreement_tpl, agreement_ctx, appendix_tpl, appendix_ctx in contexts:
-            for tpl, ctx in ((agreement_tpl, agreement_ctx), (appendix_tpl, appendix_ctx)):
-                if tpl not in renderers:
-                    renderers[tpl] = DocxRenderer(tpl, env, bok.kommune.logo)
-                renderers[tpl].render(ctx)
-        fast_s = time.perf_counter() - start
-        fast_docs = 2 * len(contexts)
-
-        sample = contexts[: args.naive]
-        start = time.perf_counter()
-        for agreement_tpl, agreement_ctx, appendix_tpl, appendix_ctx in sample:
-            naive_render(agreement_tpl, agreement_ctx, env, bok.kommune.logo)
-            naive_render(appendix_tpl, appendix_ctx, env, bok.kommune.logo)
-        naive_s = time.perf_counter() - start
-        naive_docs = 2 * len(sample)
-
-        start = time.perf_counter()
-        result = generate(workbook, maler=args.maler, ut=tmp / "ut", pdf=False)
-        full_s = time.perf_counter() - start
-        full_docs = 2 * len(result.leaders)
-
-    fast_rate, naive_rate = fast_docs / fast_s, naive_docs / naive_s
-    print(f"Arbeidsbok med {len(leaders)} ledere lest på {read_s:.2f} s")
-    print(f"Rendering, malen lest én gang:   {fast_docs:5d} dokumenter på {fast_s:6.2f} s = "
-          f"{fast_rate:7.1f} dok/s ({1000 * fast_s / fast_docs:.1f} ms/dok)")
-    print(f"Rendering, docxtpl per dokument: {naive_docs:5d} dokumenter på {naive_s:6.2f} s = "
-          f"{naive_rate:7.1f} dok/s ({1000 * naive_s / naive_docs:.1f} ms/dok)")
-    print(f"Hastighetsøkning: {fast_rate / naive_rate:.1f}x")
-    print(f"Hele `generer --ingen-pdf` (lese, validere, rendre, skrive, manifest, rapport): "
-          f"{full_docs} dokumenter på {full_s:.2f} s = {full_docs / full_s:.1f} dok/s")
+    print(f"{'Ledere':>7} {'Dokumenter':>10} {'Tid':>8} {'dok/s':>7} {'ms/dok':>7} {'Topp minne':>11} "
+          f"{'docxtpl dok/s':>14} {'Hastighetsøkning':>17}")
+    for r in rows:
+        rate, naive_rate = r["docs"] / r["seconds"], r["naive_docs"] / r["naive_seconds"]
+        print(f"{r['ledere']:>7} {r['docs']:>10} {r['seconds']:>7.1f}s {rate:>7.0f} {1000 / rate:>7.2f} "
+              f"{r['peak_mb']:>8.0f} MB {naive_rate:>14.1f} {rate / naive_rate:>16.1f}x")
+    if len(rows) > 1:
+        small, large = rows[0], rows[-1]
+        ratio = (large["seconds"] / large["docs"]) / (small["seconds"] / small["docs"])
+        print(f"Kostnad per dokument, {large['ledere']} mot {small['ledere']} ledere: {ratio:.2f}x (mål: høyst 1,3x)")
 
 
 if __name__ == "__main__":

@@ -27,8 +27,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from synth import synthetic_workbook  # noqa: E402
 
-from generator.generate import generate  # noqa: E402
-from generator.pdf import find_soffice  # noqa: E402
+from generator.commands.generate import generate  # noqa: E402
+from generator.documents.pdf import PdfSettings, find_soffice  # noqa: E402
 
 
 TARGET = 15  # times faster per document than the naive way, on 2 cores
@@ -42,7 +42,7 @@ def cpu_seconds() -> float:
 
 def full_run(workbook: Path, ut: Path, jobber: int | None) -> tuple[float, float, list[Path], list[Path]]:
     start, cpu = time.perf_counter(), cpu_seconds()
-    result = generate(workbook, ut=ut, pdf=True, jobber=jobber)
+    result = generate(workbook, ut=ut, pdf=True, libreoffice=PdfSettings(jobber))
     elapsed, cpu = time.perf_counter() - start, cpu_seconds() - cpu
     failures = result.failures
     if failures:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 
-from .exceptions import InvalidInput, LederavtaleError
-from .model import Problem
+from .documents.pdf import PdfSettings
+from .exceptions import LederavtaleError
 
 PathArg = click.Path(path_type=Path)
 DirOption = click.Path(file_okay=False, path_type=Path)
@@ -40,20 +40,30 @@ def main():
     """
 
 
-def progress_printer(enabled: bool | None = None):
-    """A one-line progress bar on a terminal; silent in pipes and CI."""
+def libreoffice_options(command):
+    """--jobber and --soffice, for the commands that make PDF/A."""
+    command = click.option("--soffice", help="Sti til LibreOffice (soffice), hvis den ikke finnes automatisk.")(command)
+    return click.option("--jobber", type=click.IntRange(1, 64),
+                        help="Antall LibreOffice-prosesser (standard: antall kjerner).")(command)
+
+
+def progress_bar(enabled: bool | None = None):
+    """click's progress bar on a terminal, one bar per stage; silent in pipes and CI."""
     if enabled is None:
         enabled = sys.stderr.isatty()
     if not enabled:
         return None
+    bars: dict[str, click.progressbar] = {}
 
     def show(label: str, done: int, total: int) -> None:
-        width = 30
-        filled = int(width * done / total) if total else width
-        end = "\n" if done >= total else ""
-        click.echo(f"\r{label:<24} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", err=True, nl=False)
-        if end:
-            click.echo("", err=True)
+        bar = bars.get(label)
+        if bar is None:
+            bar = bars[label] = click.progressbar(length=total, label=f"{label:<26}", file=sys.stderr,
+                                                  show_eta=False, show_pos=True)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+        if done >= total:
+            bar.__exit__(None, None, None)
 
     return show
 
@@ -69,7 +79,7 @@ def print_warnings(warnings) -> None:
 @click.argument("mappe", type=DirOption)
 def init_command(mappe: Path):
     """Lag en ny arbeidsbok med veiledning, og en kopi av standardmalene, i MAPPE."""
-    from .init import write_new_workbook
+    from .commands.init import write_new_workbook
 
     path = write_new_workbook(mappe)
     click.echo(f"Ny arbeidsbok: {path}")
@@ -82,15 +92,12 @@ def init_command(mappe: Path):
 @click.option("--maler", type=DirOption, help="Malmappe (standard: maler/).")
 def sjekk_command(arbeidsbok: Path, maler: Path | None):
     """Kontroller arbeidsboken og malene, og vis alle feil og advarsler."""
-    from .generate import prepare
+    from .commands.check import check
 
-    bok, plans = prepare(arbeidsbok, maler, progress=progress_printer(), alle_maler=True)
-    print_warnings(bok.warnings)
-    failures = [f"{p.result.leder.ansattnr} {p.result.leder.navn}: {f}" for p in plans for f in p.result.feil]
-    if failures:
-        raise InvalidInput([Problem("", line) for line in failures], heading="Noen dokumenter kan ikke lages:")
-    click.echo(f"Arbeidsboken er i orden: {len(plans)} ledere får avtale, {len(bok.oppdrag)} oppdrag, "
-               f"{len(bok.warnings)} advarsler.")
+    result = check(arbeidsbok, maler, progress=progress_bar())
+    print_warnings(result.bok.warnings)
+    click.echo(f"Arbeidsboken er i orden: {result.antall_ledere} ledere får avtale, {len(result.bok.oppdrag)} oppdrag, "
+               f"{len(result.bok.warnings)} advarsler.")
 
 
 @main.command("generer")
@@ -101,14 +108,13 @@ def sjekk_command(arbeidsbok: Path, maler: Path | None):
 @click.option("--enhet", help="Bare ledere i denne enheten.")
 @click.option("--pdf/--ingen-pdf", default=True, show_default=True, help="Lag PDF/A i tillegg til Word.")
 @click.option("--overskriv", is_flag=True, help="Erstatt dokumenter som er endret for hånd (en kopi tas vare på).")
-@click.option("--jobber", type=click.IntRange(1, 64), help="Antall LibreOffice-prosesser (standard: antall kjerner).")
-@click.option("--soffice", help="Sti til LibreOffice (soffice), hvis den ikke finnes automatisk.")
+@libreoffice_options
 def generer_command(arbeidsbok, maler, ut, ledere, enhet, pdf, overskriv, jobber, soffice):
     """Lag lederavtale og vedlegg (Word og PDF/A) for hver leder."""
-    from .generate import STATUS_BACKED_UP, generate, raise_for_failures
+    from .commands.generate import STATUS_BACKED_UP, generate, raise_for_failures
 
     result = generate(arbeidsbok, maler=maler, ut=ut, ledere=ledere, enhet=enhet, pdf=pdf,
-                      overskriv=overskriv, jobber=jobber, soffice=soffice, progress=progress_printer())
+                      overskriv=overskriv, libreoffice=PdfSettings(jobber, soffice), progress=progress_bar())
     print_warnings(result.warnings)
     if result.edited:
         click.echo(
@@ -132,8 +138,7 @@ def generer_command(arbeidsbok, maler, ut, ledere, enhet, pdf, overskriv, jobber
 @click.option("--ut", type=DirOption, default=Path("output"), show_default=True,
               help="Mappen dokumentene ble generert i.")
 @click.option("--alle", is_flag=True, help="Ta med alle avtaler, også de som ikke er signert ennå.")
-@click.option("--jobber", type=click.IntRange(1, 64), help="Antall LibreOffice-prosesser (standard: antall kjerner).")
-@click.option("--soffice", help="Sti til LibreOffice (soffice), hvis den ikke finnes automatisk.")
+@libreoffice_options
 def arkiv_command(arbeidsbok, ut, alle, jobber, soffice):
     """Lag arkivpakke til sak/arkiv: PDF/A og Noark 5-metadata.
 
@@ -141,10 +146,10 @@ def arkiv_command(arbeidsbok, ut, alle, jobber, soffice):
     laget av Word-dokumentene slik de er nå, også om de er endret etter `generer`.
     Pakken skrives til <ut>/<år>/arkiv/, med arkivstruktur.xml og import.csv.
     """
-    from .archive import build_archive
+    from .commands.archive import build_archive
 
-    result = build_archive(arbeidsbok, ut=ut, alle=alle, jobber=jobber, soffice=soffice,
-                           progress=progress_printer())
+    result = build_archive(arbeidsbok, ut=ut, alle=alle, libreoffice=PdfSettings(jobber, soffice),
+                           progress=progress_bar())
     for line in result.summary_lines():
         click.echo(line)
     result.raise_for_failures()
@@ -171,7 +176,7 @@ def epost_command(arbeidsbok, maler, ut, send_now, ledere, send_igjen, ja, smtp_
     LEDERAVTALE_SMTP_PASSORD (passordet bare som miljøvariabel). Det som er sendt, står i
     sendt.json og sendes ikke to ganger.
     """
-    from .mail import antall, send, write_drafts
+    from .commands.email import antall, send, write_drafts
 
     def warn(message: str) -> None:
         click.echo(f"Advarsel: {message}", err=True)
@@ -201,7 +206,7 @@ def epost_command(arbeidsbok, maler, ut, send_now, ledere, send_igjen, ja, smtp_
         return answer.strip().casefold() in ("ja", "j")
 
     result = send(arbeidsbok, ut=ut, ledere=ledere, send_igjen=send_igjen, host=smtp_vert, port=smtp_port,
-                  tls=not ingen_tls, maler=maler, confirm=None if ja else confirm, progress=progress_printer(),
+                  tls=not ingen_tls, maler=maler, confirm=None if ja else confirm, progress=progress_bar(),
                   warn=warn)
     if result.avbrutt:
         click.echo("Avbrutt. Ingenting er sendt.", err=True)
@@ -216,7 +221,7 @@ def epost_command(arbeidsbok, maler, ut, send_now, ledere, send_igjen, ja, smtp_
 @main.command("maler")
 def maler_command():
     """Vis alle feltene malene kan bruke, med en kort forklaring, klare til å kopiere inn i Word."""
-    from .template_check import field_lines
+    from .documents.fields import field_lines
 
     for line in field_lines():
         click.echo(line)

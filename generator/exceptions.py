@@ -82,3 +82,9 @@ class PartialFailure(LederavtaleError):
 
     def lines(self) -> list[str]:
         return [self.heading] + [f"  {f}" for f in self.failures]
+
+
+class Interrupted(LederavtaleError):
+    """Ctrl-C: what was finished is kept, and a rerun completes the rest."""
+
+    exit_code = 130

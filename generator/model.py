@@ -108,28 +108,34 @@ class Arbeidsbok:
     tildeling: dict[str, list[str]] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        # Indexed once: the model is not changed after validation, and looking a leader's
+        # rows up by scanning would make a run cost leaders × rows.
+        self._by_nr = {leder.ansattnr: leder for leder in self.ledere}
+        self._oppdrag_by_nr = {o.nr: o for o in self.oppdrag}
+        self._tiltak: dict[tuple[str, str], list[Tiltak]] = {}
+        for item in self.tiltak:
+            self._tiltak.setdefault((item.ansattnr, item.nr), []).append(item)
+        self._goals: dict[str, list[Utviklingsmal]] = {}
+        for goal in self.utviklingsmal:
+            self._goals.setdefault(goal.ansattnr, []).append(goal)
+
     def leder(self, ansattnr: str) -> Leder:
-        return self._ledere_by_nr()[ansattnr]
+        return self._by_nr[ansattnr]
 
     def overordnet(self, leder: Leder) -> Leder | None:
-        return self._ledere_by_nr().get(leder.overordnet) if leder.overordnet else None
+        return self._by_nr.get(leder.overordnet) if leder.overordnet else None
 
     def avtaleledere(self) -> list[Leder]:
         """The leaders who get an agreement (Avtale=ja)."""
         return [leder for leder in self.ledere if leder.avtale]
 
     def oppdrag_for(self, leder: Leder) -> list[Oppdrag]:
-        by_nr = {o.nr: o for o in self.oppdrag}
-        return [by_nr[nr] for nr in self.tildeling.get(leder.ansattnr, [])]
+        return [self._oppdrag_by_nr[nr] for nr in self.tildeling.get(leder.ansattnr, [])]
 
     def tiltak_for(self, leder: Leder, nr: str) -> list[str]:
-        return [t.tekst for t in self.tiltak if t.ansattnr == leder.ansattnr and t.nr == nr]
+        """The texts of the leader's own measures for one assignment, in workbook order."""
+        return [item.tekst for item in self._tiltak.get((leder.ansattnr, nr), [])]
 
     def utviklingsmal_for(self, leder: Leder) -> list[Utviklingsmal]:
-        return [u for u in self.utviklingsmal if u.ansattnr == leder.ansattnr]
-
-    def _ledere_by_nr(self) -> dict[str, Leder]:
-        # Built once: the model is not changed after validation.
-        if not hasattr(self, "_by_nr"):
-            self._by_nr = {leder.ansattnr: leder for leder in self.ledere}
-        return self._by_nr
+        return self._goals.get(leder.ansattnr, [])

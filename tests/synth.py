@@ -80,10 +80,12 @@ HEADERS = {
 }
 
 
-def synthetic_sheets(n_leaders: int = 130, seed: int = 1, with_goals: bool = True) -> dict[str, list[list]]:
+def synthetic_sheets(n_leaders: int = 130, seed: int = 1, with_goals: bool = True,
+                     measures: int | None = None, goals: int | None = None) -> dict[str, list[list]]:
     """A valid workbook with `n_leaders` leaders with Avtale=ja, plus the ordfører (Avtale=nei).
 
-    The same arguments always give the same sheets.
+    Each leader has 1–3 own measures and 1–3 development goals, or exactly `measures` and
+    `goals` when given. The same arguments always give the same sheets.
     """
     if n_leaders < 1:
         raise ValueError("n_leaders must be at least 1")
@@ -95,8 +97,8 @@ def synthetic_sheets(n_leaders: int = 130, seed: int = 1, with_goals: bool = Tru
         "Kommune": [HEADERS["Kommune"]] + _kommune(),
         "Ledere": [HEADERS["Ledere"]] + [_leder_row(p) for p in people],
         "Oppdrag": [HEADERS["Oppdrag"]] + oppdrag,
-        "Tiltak": [HEADERS["Tiltak"]] + _tiltak(people, tildeling, rng),
-        "Utviklingsmål": [HEADERS["Utviklingsmål"]] + (_goals(people, rng) if with_goals else []),
+        "Tiltak": [HEADERS["Tiltak"]] + _tiltak(people, tildeling, rng, measures),
+        "Utviklingsmål": [HEADERS["Utviklingsmål"]] + (_goals(people, rng, goals) if with_goals else []),
     }
 
 
@@ -297,24 +299,24 @@ def _select(selector: str, leaders: list[dict], children: dict[str, list[str]]) 
 
 # --- measures and goals ---------------------------------------------------------------------
 
-def _tiltak(people: list[dict], tildeling: dict[str, list[int]], rng: random.Random) -> list[list]:
+def _tiltak(people: list[dict], tildeling: dict[str, list[int]], rng: random.Random, count: int | None) -> list[list]:
     rows = []
     for p in people:
         assigned = tildeling.get(p["ansattnr"])
         if not assigned:
             continue
-        for nr in sorted(rng.sample(assigned, min(len(assigned), rng.randint(1, 3)))):
+        for nr in sorted(rng.sample(assigned, min(len(assigned), count or rng.randint(1, 3)))):
             rows.append([int(p["ansattnr"]), nr, f"{rng.choice(MEASURES)} ({p['enhet']})."])
     return rows
 
 
-def _goals(people: list[dict], rng: random.Random) -> list[list]:
+def _goals(people: list[dict], rng: random.Random, count: int | None) -> list[list]:
     rows = []
     for p in people:
         if p["avtale"] == "nei":
             continue
         token = f"{GOAL_MARKER}{p['ansattnr']}"
-        for k in range(1, rng.randint(1, 3) + 1):
+        for k in range(1, (count or rng.randint(1, 3)) + 1):
             rows.append([int(p["ansattnr"]), f"{token}M{k} {rng.choice(GOALS)}",
                          f"{token}T{k} {rng.choice(GOAL_MEASURES)}", f"{token}O{k} Samtale i {rng.choice(MONTHS)}"])
     return rows

@@ -23,22 +23,21 @@ from click.testing import CliRunner
 from docx import Document
 
 from conftest import BASIC, GOAL_TEXT, basic_sheets, write_xlsx
-from generator import archive
-from generator.archive import (
+from generator.archive import noark5 as archive
+from generator.archive.noark5 import (
     Arkivpakke,
     Dokumentfil,
     Journalpost,
-    build_archive,
     build_csv,
     build_xml,
     mask_words,
     offentlig_tittel,
     parse_arkivsak,
 )
+from generator.commands.archive import STAGING_DIRNAME, build_archive
 from generator.exceptions import NothingGenerated, WorkbookError
 from generator.model import Kommune, Leder, Periode
 
-NOARK_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "noark5"
 N = {"n": archive.NS}
 XSI_TYPE = f"{{{archive.XSI}}}type"
 
@@ -55,7 +54,7 @@ CORRUPT = "310"  # its agreement is overwritten with garbage before the --alle r
 
 def _soffice_available() -> bool:
     try:
-        from generator.pdf import find_soffice
+        from generator.documents.pdf import find_soffice
 
         find_soffice()
     except Exception:
@@ -124,17 +123,15 @@ def _sha256(path: Path) -> str:
 
 @pytest.fixture(scope="module")
 def schema():
-    if not (NOARK_DIR / "arkivstruktur.xsd").is_file():
-        pytest.skip(f"Noark 5-skjemaet finnes ikke i {NOARK_DIR} (se ../shared/noark5/README.md)")
     import xmlschema
 
-    return xmlschema.XMLSchema(str(NOARK_DIR / "arkivstruktur.xsd"))
+    return xmlschema.XMLSchema(str(archive.SCHEMA))
 
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
-    from generator.generate import generate
-    from generator.output import Manifest
+    from generator.commands.generate import generate
+    from generator.store.manifest import Manifest
 
     tmp = tmp_path_factory.mktemp("arkiv")
     sheets = basic_sheets()
@@ -163,7 +160,7 @@ def signed_run(generated) -> Snapshot:
 @pytest.fixture(scope="module")
 def all_run(generated, signed_run) -> Snapshot:
     from generator.cli import main
-    from generator.output import Manifest
+    from generator.store.manifest import Manifest
 
     tmp, workbook, ut = generated
     year_dir = ut / "2027"
@@ -222,7 +219,7 @@ def test_checksums_and_sizes_match_the_files(any_run):
         referenced.add(ref)
     # The folder holds exactly what the XML describes: no leftovers from earlier runs.
     assert any_run.pdfs() == referenced
-    assert not (any_run.dir / archive.STAGING_DIRNAME).exists()
+    assert not (any_run.dir / STAGING_DIRNAME).exists()
 
 
 @needs_soffice

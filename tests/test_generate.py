@@ -16,8 +16,9 @@ from click.testing import CliRunner
 
 from conftest import GOAL_TEXT, ROOT, basic_sheets, docx_text, write_xlsx
 from generator.cli import main
-from generator.generate import generate
-from generator.output import RunLock, sha256_file
+from generator.commands.generate import generate
+from generator.store.files import sha256_file
+from generator.store.lock import RunLock
 
 # From conftest.BASIC's Gjelder column: who gets which assignment.
 EXPECTED = {

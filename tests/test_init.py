@@ -12,9 +12,11 @@ from click.testing import CliRunner
 from PIL import Image
 
 from conftest import ROOT
-from generator import DEFAULT_TEMPLATE_DIR
+from generator.documents.templates import default_template_dir
+
+DEFAULT_TEMPLATE_DIR = default_template_dir()
 from generator.exceptions import LederavtaleError
-from generator.init import write_new_workbook
+from generator.commands.init import write_new_workbook
 from synth import GOAL_MARKER, expected_tildeling, goal_texts, synthetic_sheets, synthetic_workbook
 
 EXAMPLE = ROOT / "input" / "eksempel.xlsx"

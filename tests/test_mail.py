@@ -27,11 +27,14 @@ from click.testing import CliRunner
 from conftest import GOAL_TEXT, basic_sheets, write_xlsx
 from docx import Document
 
-from generator import DEFAULT_TEMPLATE_DIR
+from generator.documents.templates import default_template_dir
+
+DEFAULT_TEMPLATE_DIR = default_template_dir()
 from generator.cli import main
 from generator.exceptions import MailError, NothingGenerated, PartialFailure, TemplateError
-from generator.generate import generate
-from generator.mail import SENT_FILE, UNCERTAIN_FILE, send, write_drafts
+from generator.commands.generate import generate
+from generator.commands.email import send, write_drafts
+from generator.mail.records import SENT_FILE, UNCERTAIN_FILE
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 SENDER = "hr@testvik.kommune.no"

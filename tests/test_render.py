@@ -12,7 +12,10 @@ from docx import Document
 
 from conftest import word_split
 from generator.exceptions import TemplateError
-from generator.render import DocxRenderer, make_jinja_env, naive_render
+from generator.documents.jinja import make_jinja_env
+from generator.documents.render import DocxRenderer
+from generator.documents.template import PreparedTemplate
+from naive import naive_render
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -55,7 +58,7 @@ def paragraphs(data: bytes) -> list[str]:
 def test_word_split_tags_render(tmp_path):
     template = word_like_template(tmp_path / "mal.docx", PARAGRAPHS)
     assert "proofErr" in zipfile.ZipFile(template).read("word/document.xml").decode()
-    texts = paragraphs(DocxRenderer(template).render(CONTEXT))
+    texts = paragraphs(DocxRenderer(PreparedTemplate(template)).render(CONTEXT))
     assert texts == [
         'Avtale for Åse «Æ» "Ø" Å, Rektor\nTestvik skole',
         "Kommune: Testvik & Omegn <kommune>. Frist 31.12.2027 / 31. desember 2027",
@@ -68,7 +71,7 @@ def test_word_split_tags_render(tmp_path):
 
 def test_line_break_in_value_is_a_word_line_break(tmp_path):
     template = word_like_template(tmp_path / "mal.docx", ["{{ leder.stilling }}"])
-    data = DocxRenderer(template).render(CONTEXT)
+    data = DocxRenderer(PreparedTemplate(template)).render(CONTEXT)
     xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
     assert "Rektor</w:t><w:br/>" in xml
 
@@ -76,14 +79,14 @@ def test_line_break_in_value_is_a_word_line_break(tmp_path):
 def test_same_text_as_plain_docxtpl(tmp_path):
     template = word_like_template(tmp_path / "mal.docx", PARAGRAPHS)
     env = make_jinja_env()
-    fast = DocxRenderer(template, env).render(CONTEXT)
+    fast = DocxRenderer(PreparedTemplate(template), env).render(CONTEXT)
     naive = naive_render(template, CONTEXT, env)
     assert paragraphs(fast) == paragraphs(naive)
 
 
 def test_renderer_is_reusable_and_deterministic(tmp_path):
     template = word_like_template(tmp_path / "mal.docx", PARAGRAPHS)
-    renderer = DocxRenderer(template)
+    renderer = DocxRenderer(PreparedTemplate(template))
     first = renderer.render(CONTEXT)
     other = renderer.render(dict(CONTEXT, leder={"navn": "Per", "stilling": "Sjef"}))
     assert renderer.render(CONTEXT) == first
@@ -92,7 +95,7 @@ def test_renderer_is_reusable_and_deterministic(tmp_path):
 
 def test_document_properties_are_set(tmp_path):
     template = word_like_template(tmp_path / "mal.docx", ["x"])
-    data = DocxRenderer(template).render(CONTEXT, {"title": "Lederavtale 2027 – Åse & co", "author": "Testvik"})
+    data = DocxRenderer(PreparedTemplate(template)).render(CONTEXT, {"title": "Lederavtale 2027 – Åse & co", "author": "Testvik"})
     props = Document(io.BytesIO(data)).core_properties
     assert props.title == "Lederavtale 2027 – Åse & co"
     assert props.author == "Testvik"
@@ -101,7 +104,7 @@ def test_document_properties_are_set(tmp_path):
 def test_undefined_name_names_template_and_name(tmp_path):
     template = word_like_template(tmp_path / "avtale.docx", ["Hei {{ leder.fornavn }}"])
     with pytest.raises(TemplateError) as info:
-        DocxRenderer(template).render(CONTEXT)
+        DocxRenderer(PreparedTemplate(template)).render(CONTEXT)
     message = str(info.value)
     assert "avtale.docx" in message and "fornavn" in message
 
@@ -109,16 +112,16 @@ def test_undefined_name_names_template_and_name(tmp_path):
 def test_syntax_error_names_template(tmp_path):
     template = word_like_template(tmp_path / "avtale.docx", ["{% for o in oppdrag %}", "{{ o.nr }}"])
     with pytest.raises(TemplateError) as info:
-        DocxRenderer(template)
+        DocxRenderer(PreparedTemplate(template))
     assert "avtale.docx" in str(info.value)
-    assert "feil i malkoden" in str(info.value)
+    assert "koden slutter før den er ferdig" in str(info.value)  # the unclosed {% for %}
 
 
 def test_not_a_docx_is_a_template_error(tmp_path):
     bad = tmp_path / "lederavtale.docx"
     bad.write_text("dette er ikke Word")
     with pytest.raises(TemplateError) as info:
-        DocxRenderer(bad)
+        DocxRenderer(PreparedTemplate(bad))
     assert "lederavtale.docx" in str(info.value)
 
 
@@ -131,11 +134,11 @@ def test_logo_in_header_becomes_an_image(tmp_path):
     doc.sections[0].header.paragraphs[0].text = "{% if kommune.logo %}{{ kommune.logo }}{% endif %}{{ kommune.navn }}"
     doc.add_paragraph("Brødtekst")
     doc.save(tmp_path / "mal.docx")
-    data = DocxRenderer(tmp_path / "mal.docx", logo=logo).render(CONTEXT)
+    data = DocxRenderer(PreparedTemplate(tmp_path / "mal.docx"), logo=logo).render(CONTEXT)
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         header = zf.read("word/header1.xml").decode()
         assert "<pic:pic" in header
         assert any(name.startswith("word/media/") for name in zf.namelist())
     # without a logo the same template renders no image
-    data = DocxRenderer(tmp_path / "mal.docx").render(CONTEXT)
+    data = DocxRenderer(PreparedTemplate(tmp_path / "mal.docx")).render(CONTEXT)
     assert "<pic:pic" not in zipfile.ZipFile(io.BytesIO(data)).read("word/header1.xml").decode()

@@ -19,11 +19,14 @@ from docx import Document
 
 from conftest import ROOT, basic_sheets, word_split, write_xlsx
 from generator.cli import main
-from generator.context import agreement_context, appendix_context
+from generator.documents.context import agreement_context, appendix_context
 from generator.exceptions import TemplateError
-from generator.generate import prepare
-from generator.render import DocxRenderer, TemplateSet
-from generator.template_check import FIELDS, check_email_template, check_template, check_templates, field_lines
+from generator.documents.batch import prepare
+from generator.documents.render import DocxRenderer
+from generator.documents.template import PreparedTemplate
+from generator.documents.templates import TemplateSet
+from generator.documents.check import check_email_template, check_template, check_templates
+from generator.documents.fields import FIELDS, field_lines
 from generator.workbook import read_workbook
 
 MALER = ROOT / "maler"
@@ -98,7 +101,7 @@ def test_word_split_default_templates_pass(tmp_path, avtale_contexts, vedlegg_co
 def test_curly_quotes_word_makes_pass_because_docxtpl_straightens_them(tmp_path, avtale_contexts):
     template = damaged(tmp_path, add("Frist: {{ periode.til|dato(“lang”) }} og {{ leder.ekstra.get(‘Tlf’, ‘-’) }}"))
     assert check_template(template, avtale_contexts, "avtale") == []
-    text = Document(io.BytesIO(DocxRenderer(template).render(avtale_contexts[0]))).paragraphs[-1].text
+    text = Document(io.BytesIO(DocxRenderer(PreparedTemplate(template)).render(avtale_contexts[0]))).paragraphs[-1].text
     assert text == "Frist: 31. desember 2027 og -"
 
 
@@ -177,7 +180,7 @@ def test_angle_quotes_inside_a_tag(tmp_path, avtale_contexts):
     message = only(check_template(template, avtale_contexts))
     assert "(«Telefon: {{ leder.ekstra[«Telefon»] }}»): typografiske anførselstegn (« ») i koden" in message
     with pytest.raises(TemplateError):  # really broken, not just a style complaint
-        DocxRenderer(template)
+        DocxRenderer(PreparedTemplate(template))
 
 
 def test_table_row_tag_outside_a_table(tmp_path, avtale_contexts):

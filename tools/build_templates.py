@@ -60,20 +60,20 @@ LOGO_TAG = "{% if kommune.logo %}{{ kommune.logo }}{% endif %}"
 # --------------------------------------------------------------------------- content model
 
 
-@dataclass
-class Lang:
-    """Words that recur in every document of one målform."""
+@dataclass(frozen=True)
+class Malform:
+    """One written standard: its template folder, proofing language and column in PHRASES."""
 
+    folder: str  # sub-folder of the template folder
     code: str  # Word proofing language
-    side: str
-    av: str
-    telefon: str
-    sted_og_dato: str
-    underskrifter: str
+    column: int  # 0 = bokmål, 1 = nynorsk
+
+    def phrase(self, key: str):
+        return PHRASES[key][self.column]
 
 
-BOKMAL = Lang("nb-NO", "Side", "av", "Telefon", "Sted og dato", "Underskrifter")
-NYNORSK = Lang("nn-NO", "Side", "av", "Telefon", "Stad og dato", "Underskrifter")
+BOKMAL = Malform("", "nb-NO", 0)
+NYNORSK = Malform("nynorsk", "nn-NO", 1)
 
 
 @dataclass
@@ -146,7 +146,7 @@ class Signatures:
 @dataclass
 class DocSpec:
     filename: str
-    lang: Lang
+    malform: Malform
     title: str  # document property, rendered by docxtpl too
     footer_left: str
     blocks: list
@@ -154,6 +154,30 @@ class DocSpec:
 
 
 # --------------------------------------------------------------------------- XML helpers
+
+# Child order of w:pPr (CT_PPr) and w:tblPr (CT_TblPr); Word refuses files where it is wrong.
+PPR_ORDER = ["w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl",
+             "w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens",
+             "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE",
+             "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
+             "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection",
+             "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr",
+             "w:sectPr", "w:pPrChange"]
+TBLPR_ORDER = ["w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
+               "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd",
+               "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook"]
+
+
+def insert_in_order(parent, element, order: list[str]):
+    """Insert element into parent at the place the schema's child order prescribes."""
+    name = element.tag.replace(qn("w:"), "w:")
+    for later in order[order.index(name) + 1:]:
+        found = parent.find(qn(later))
+        if found is not None:
+            found.addprevious(element)
+            return element
+    parent.append(element)
+    return element
 
 
 def set_attrs(element, **attrs):
@@ -180,38 +204,22 @@ def paragraph_border(paragraph, side: str = "bottom", sz: int = 6, color: str = 
     pPr = paragraph._p.get_or_add_pPr()
     pbdr = pPr.find(qn("w:pBdr"))
     if pbdr is None:
-        pbdr = insert_ppr_child(pPr, OxmlElement("w:pBdr"))
+        pbdr = insert_in_order(pPr, OxmlElement("w:pBdr"), PPR_ORDER)
     pbdr.append(border_element(f"w:{side}", sz=sz, color=color, space=space))
 
 
-def table_borders(table, sz: int = 4, color: str = LIGHT_GREY, inside: bool = True):
+def table_borders(table, sz: int = 4, color: str = LIGHT_GREY):
     tblPr = table._tbl.tblPr
     old = tblPr.find(qn("w:tblBorders"))
     if old is not None:
         tblPr.remove(old)
     borders = OxmlElement("w:tblBorders")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        if side.startswith("inside") and not inside:
-            borders.append(border_element(f"w:{side}", val="nil", sz=0, color="auto"))
-        elif sz == 0:
+        if sz == 0:
             borders.append(border_element(f"w:{side}", val="nil", sz=0, color="auto"))
         else:
             borders.append(border_element(f"w:{side}", sz=sz, color=color))
-    _insert_tblpr_child(tblPr, borders)
-
-
-def _insert_tblpr_child(tblPr, element):
-    # CT_TblPr has a strict child order; tblBorders/tblLayout/tblCellMar go after tblW/jc.
-    order = ["w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
-             "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd",
-             "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook"]
-    position = order.index(element.tag.replace(qn("w:"), "w:")) if element.tag.startswith(qn("w:")) else 0
-    for later in order[position + 1:]:
-        found = tblPr.find(qn(later))
-        if found is not None:
-            found.addprevious(element)
-            return
-    tblPr.append(element)
+    insert_in_order(tblPr, borders, TBLPR_ORDER)
 
 
 def table_cell_margins(table, left_cm: float = 0.15, right_cm: float = 0.15, top_cm: float = 0.05, bottom_cm: float = 0.05):
@@ -221,7 +229,7 @@ def table_cell_margins(table, left_cm: float = 0.15, right_cm: float = 0.15, top
         el = OxmlElement(f"w:{side}")
         set_attrs(el, w=int(Cm(value).twips), type="dxa")
         mar.append(el)
-    _insert_tblpr_child(tblPr, mar)
+    insert_in_order(tblPr, mar, TBLPR_ORDER)
 
 
 def fixed_widths(table, widths_cm: list[float]):
@@ -230,7 +238,7 @@ def fixed_widths(table, widths_cm: list[float]):
     tblPr = table._tbl.tblPr
     layout = OxmlElement("w:tblLayout")
     set_attrs(layout, type="fixed")
-    _insert_tblpr_child(tblPr, layout)
+    insert_in_order(tblPr, layout, TBLPR_ORDER)
     tblW = child(tblPr, "w:tblW")
     set_attrs(tblW, w=int(Cm(sum(widths_cm)).twips), type="dxa")
     grid = table._tbl.tblGrid
@@ -331,7 +339,7 @@ def paragraph_style(doc, name: str, base: str = "Normal"):
         return style
 
 
-def setup_styles(doc, lang: Lang):
+def setup_styles(doc, malform: Malform):
     styles = doc.styles
     # Document defaults: explicit font instead of theme fonts, and the proofing language.
     rpr_default = styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
@@ -339,7 +347,7 @@ def setup_styles(doc, lang: Lang):
     for attr in list(fonts.attrib):
         del fonts.attrib[attr]
     set_attrs(fonts, ascii=FONT, hAnsi=FONT, eastAsia=FONT, cs=FONT)
-    set_attrs(rpr_default.find(qn("w:lang")), val=lang.code, eastAsia=lang.code, bidi="ar-SA")
+    set_attrs(rpr_default.find(qn("w:lang")), val=malform.code, eastAsia=malform.code, bidi="ar-SA")
 
     reset_style(styles["Normal"], size=10.5, after=6, line=1.15)
     reset_style(styles["Title"], size=22, bold=True, color=BLUE, before=6, after=2, keep_next=True)
@@ -386,32 +394,10 @@ def hyphenation(style, on: bool):
     suppress = OxmlElement("w:suppressAutoHyphens")
     if on:
         set_attrs(suppress, val=0)
-    insert_ppr_child(style.element.get_or_add_pPr(), suppress)
+    insert_in_order(style.element.get_or_add_pPr(), suppress, PPR_ORDER)
 
 
-# Child order of w:pPr (CT_PPr); Word refuses files where it is wrong.
-PPR_ORDER = ["w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl",
-             "w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens",
-             "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE",
-             "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
-             "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection",
-             "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr",
-             "w:sectPr", "w:pPrChange"]
-
-
-def insert_ppr_child(pPr, element):
-    """Insert element into pPr at the place the schema prescribes."""
-    name = element.tag.replace(qn("w:"), "w:")
-    for later in PPR_ORDER[PPR_ORDER.index(name) + 1:]:
-        found = pPr.find(qn(later))
-        if found is not None:
-            found.addprevious(element)
-            return element
-    pPr.append(element)
-    return element
-
-
-def setup_settings(doc, lang: Lang):
+def setup_settings(doc, malform: Malform):
     settings = doc.settings.element
     # A wide hyphenation zone: only break a word when it would leave a large gap otherwise.
     previous = settings.find(qn("w:defaultTabStop"))
@@ -424,7 +410,7 @@ def setup_settings(doc, lang: Lang):
         previous = el
     theme_lang = settings.find(qn("w:themeFontLang"))
     if theme_lang is not None:
-        set_attrs(theme_lang, val=lang.code)
+        set_attrs(theme_lang, val=malform.code)
     # The default template asks Word to save a preview of the page; not wanted in a template.
     preview = settings.find(qn("w:savePreviewPicture"))
     if preview is not None:
@@ -440,7 +426,7 @@ def _style_numbering(style, num_id: int):
     set_attrs(num, val=num_id)
     numPr.append(ilvl)
     numPr.append(num)
-    insert_ppr_child(pPr, numPr)
+    insert_in_order(pPr, numPr, PPR_ORDER)
 
 
 def setup_numbering(doc):
@@ -534,7 +520,7 @@ def build_footer(doc, spec: DocSpec):
     contact.add_run(
         "{{ kommune.navn }}"
         "{% if kommune.adresse %} · {{ kommune.adresse }}{% endif %}"
-        "{% if kommune.telefon %} · " + spec.lang.telefon + " {{ kommune.telefon }}{% endif %}"
+        "{% if kommune.telefon %} · Telefon {{ kommune.telefon }}{% endif %}"
         "{% if kommune.epost %} · {{ kommune.epost }}{% endif %}"
         "{% if kommune.nettside %} · {{ kommune.nettside }}{% endif %}"
     )
@@ -542,9 +528,9 @@ def build_footer(doc, spec: DocSpec):
     pages.paragraph_format.space_before = Pt(3)
     pages.paragraph_format.tab_stops.add_tab_stop(Cm(TEXT_WIDTH_CM), WD_TAB_ALIGNMENT.RIGHT)
     pages.add_run(spec.footer_left)
-    pages.add_run("\t" + spec.lang.side + " ")
+    pages.add_run("\tSide ")
     add_field(pages, "PAGE")
-    pages.add_run(f" {spec.lang.av} ")
+    pages.add_run(" av ")
     add_field(pages, "NUMPAGES")
 
 
@@ -698,8 +684,8 @@ def add_stamp(doc, block: Stamp):
     spacer(doc, 2)
 
 
-def add_signatures(doc, block: Signatures, lang: Lang):
-    heading = doc.add_paragraph(lang.underskrifter, style=doc.styles["Heading 1"])
+def add_signatures(doc, block: Signatures, malform: Malform):
+    heading = doc.add_paragraph("Underskrifter", style=doc.styles["Heading 1"])
     heading.paragraph_format.space_before = Pt(20)
     gap = 1.4
     side = (TEXT_WIDTH_CM - gap) / 2
@@ -717,7 +703,7 @@ def add_signatures(doc, block: Signatures, lang: Lang):
         place.paragraph_format.space_before = Pt(22)
         place.add_run("{% if kommune.sted %}{{ kommune.sted }}, {% endif %}")
         paragraph_border(place, "bottom", sz=6, color="404040", space=1)
-        cell.add_paragraph(lang.sted_og_dato, style=style_of(cell, "Liten tekst"))
+        cell.add_paragraph(malform.phrase("place_and_date"), style=style_of(cell, "Liten tekst"))
         line = cell.add_paragraph(style=style_of(cell, "Underskrift"))
         line.paragraph_format.space_before = Pt(34)
         paragraph_border(line, "bottom", sz=6, color="404040", space=1)
@@ -748,7 +734,7 @@ def add_block(doc, block, spec: DocSpec):
     elif isinstance(block, Stamp):
         add_stamp(doc, block)
     elif isinstance(block, Signatures):
-        add_signatures(doc, block, spec.lang)
+        add_signatures(doc, block, spec.malform)
     else:
         raise TypeError(f"unknown block {block!r}")
 
@@ -759,9 +745,9 @@ def add_block(doc, block, spec: DocSpec):
 def build_docx(spec: DocSpec) -> bytes:
     doc = Document()
     setup_page(doc)
-    setup_styles(doc, spec.lang)
+    setup_styles(doc, spec.malform)
     setup_numbering(doc)
-    setup_settings(doc, spec.lang)
+    setup_settings(doc, spec.malform)
     # The default template starts with one empty paragraph; write into a clean body.
     body = doc.element.body
     for p in body.findall(qn("w:p")):
@@ -786,7 +772,7 @@ def set_properties(doc, spec: DocSpec):
     props.comments = ""
     props.keywords = ""
     props.category = ""
-    props.language = spec.lang.code
+    props.language = spec.malform.code
     props.revision = 1
     props.created = BUILD_TIME
     props.modified = BUILD_TIME
@@ -824,227 +810,460 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
-# --------------------------------------------------------------------------- texts: bokmål
+# --------------------------------------------------------------------------- document structure
+# Each document is laid out once; the words that differ between bokmål and nynorsk come
+# from PHRASES, words that are the same in both stand here as they are.
 
-NB_SIGN_LEDER = Party("Leder", "{{ leder.navn }}", "{{ leder.stilling }}")
-NB_SIGN_OVERORDNET = Party("Overordnet leder", "{{ overordnet.navn }}", "{{ overordnet.stilling }}")
 
-NB_ASSIGNMENT_HEADERS = ["Nr", "Oppdrag", "Mål", "Målemetode", "Utgangspunkt", "Frist", "Lederens tiltak"]
+def agreement(malform: Malform) -> DocSpec:
+    t = malform.phrase
+    return DocSpec(
+        filename="lederavtale.docx",
+        malform=malform,
+        title=t("agreement.title"),
+        footer_left=t("agreement.title"),
+        blocks=[
+            Title(t("heading")),
+            Subtitle("Avtaleperiode {{ periode.tekst }}"),
+            Parties([
+                (t("unit"), "{{ leder.enhet }}"),
+                ("Stilling", "{{ leder.stilling }}"),
+                (t("leader"), "{{ leder.navn }}"),
+                (t("superior"), "{{ overordnet.navn }}, {{ overordnet.stilling }}"),
+            ]),
+            H1(t("purpose")),
+            P(t("agreement.purpose.1")),
+            P(t("agreement.purpose.2")),
+            H1(t("agreement.system")),
+            P(t("agreement.system.1")),
+            P(t("agreement.system.2")),
+            H1(t("agreement.authority")),
+            P(t("agreement.authority.1")),
+            Bullets(t("agreement.authority.bullets")),
+            H1(t("agreement.demands")),
+            P(t("agreement.demands.1")),
+            Bullets(t("agreement.demands.bullets")),
+            H1(t("agreement.assignments")),
+            Assignments(
+                intro=t("agreement.assignments.intro"),
+                empty=t("agreement.assignments.empty"),
+                headers=t("columns") + [t("agreement.measures_column")],
+                no_measures=t("agreement.assignments.no_measures"),
+            ),
+            H1(t("agreement.support")),
+            P(t("agreement.support.1")),
+            Bullets(t("agreement.support.bullets")),
+            P(t("agreement.support.2")),
+            H1("Oppfølging"),
+            P(t("agreement.follow_up.1")),
+            Bullets(t("agreement.follow_up.bullets")),
+            P(t("agreement.follow_up.2")),
+            H1(t("changes")),
+            P(t("agreement.changes.1")),
+            P(t("archive")),
+            Signatures(Party(t("leader"), "{{ leder.navn }}", "{{ leder.stilling }}"),
+                       Party(t("superior"), "{{ overordnet.navn }}", "{{ overordnet.stilling }}")),
+        ],
+    )
 
-NB_ARCHIVE = ("Den signerte avtalen arkiveres i kommunens sak- og arkivsystem"
-              "{% if kommune.arkivsak %} (sak {{ kommune.arkivsak }}){% endif %}.")
 
-NB_LEDERAVTALE = DocSpec(
-    filename="lederavtale.docx",
-    lang=BOKMAL,
-    title="Lederavtale {{ periode.ar }} – {{ leder.navn }}",
-    footer_left="Lederavtale {{ periode.ar }} – {{ leder.navn }}",
-    blocks=[
-        Title("Lederavtale {{ periode.ar }}"),
-        Subtitle("Avtaleperiode {{ periode.tekst }}"),
-        Parties([
-            ("Enhet", "{{ leder.enhet }}"),
-            ("Stilling", "{{ leder.stilling }}"),
-            ("Leder", "{{ leder.navn }}"),
-            ("Overordnet leder", "{{ overordnet.navn }}, {{ overordnet.stilling }}"),
-        ]),
-        H1("Formål"),
-        P("Lederavtalen skal gjøre det tydelig hva som forventes av lederen i avtaleperioden, og hvilke "
-          "rammer, fullmakter og hvilken støtte lederen har for å lykkes med oppdraget. Avtalen omsetter "
-          "kommunestyrets vedtak og kommunedirektørens styringsbrev til konkrete oppdrag for enheten, og er "
-          "grunnlaget for dialog, oppfølging og gjensidige forventninger mellom lederen og overordnet leder."),
-        P("Avtalen skal bidra til at innbyggerne får gode tjenester innenfor de rammene kommunestyret har "
-          "vedtatt, og til at {{ kommune.navn }} er en god arbeidsplass med et godt arbeidsmiljø."),
-        H1("Lederavtalen i styringssystemet"),
-        P("Lederavtalen er en del av kommunens helhetlige styringssystem. Kommuneplanens samfunnsdel angir "
-          "de langsiktige målene. Handlingsprogrammet og økonomiplanen, med årsbudsjettet, fastsetter "
-          "prioriteringer og økonomiske rammer for de neste fire årene. Kommunedirektøren gir hvert år et "
-          "styringsbrev som omsetter kommunestyrets vedtak til oppdrag for tjenesteområdene. Lederavtalen "
-          "gjør disse oppdragene konkrete for den enkelte enhet."),
-        P("Lederen utøver myndighet innenfor kommunens delegeringsreglement og den delegeringen som er gitt "
-          "fra overordnet leder. Lederavtalen endrer ikke delegeringen, men beskriver hvordan myndigheten "
-          "skal brukes i avtaleperioden."),
-        H1("Myndighet og ansvar"),
-        P("Innenfor sitt ansvarsområde og i tråd med delegeringsreglementet har lederen ansvar for:"),
-        Bullets([
-            "**Økonomi:** å drive enheten innenfor vedtatt budsjett, følge opp regnskapet hver måned og si "
-            "fra til overordnet leder så tidlig som mulig når det er fare for avvik.",
-            "**Personal:** å rekruttere, lede, utvikle og følge opp medarbeiderne, blant annet arbeidsplaner, "
-            "sykefraværsoppfølging og medarbeidersamtaler, i tråd med lov, avtaleverk og kommunens "
-            "retningslinjer.",
-            "**Helse, miljø og sikkerhet (HMS):** å sørge for et fullt forsvarlig arbeidsmiljø, systematisk "
-            "HMS-arbeid, risikovurderinger og oppfølging av avvik i samarbeid med verneombud og tillitsvalgte.",
-            "**Internkontroll:** å sikre at enheten har internkontroll som er tilpasset virksomhetens "
-            "størrelse, egenart, aktiviteter og risikoforhold, jf. kommuneloven § 25-1, og at avvik blir "
-            "meldt, fulgt opp og brukt til læring.",
-            "**Tjenestekvalitet:** å sørge for at tjenestene holder god kvalitet, er i samsvar med lov og "
-            "forskrift og utvikles i dialog med brukerne.",
-            "**Informasjonssikkerhet og personvern:** å sørge for at personopplysninger og annen informasjon "
-            "behandles forsvarlig og i tråd med kommunens rutiner.",
-        ]),
-        H1("Krav til lederen"),
-        P("{{ kommune.navn }} forventer at lederen"),
-        Bullets([
-            "utøver lederskap i tråd med kommunens verdier og arbeidsgiverpolitikk",
-            "er tydelig, tilgjengelig og til stede for medarbeiderne, og legger til rette for medvirkning og "
-            "godt samarbeid med tillitsvalgte og verneombud",
-            "tar ansvar for helheten i kommunen, også utover egen enhet, og samarbeider på tvers av enheter "
-            "og tjenesteområder",
-            "følger opp vedtak, styringsbrev og fellesføringer lojalt og rapporterer til rett tid",
-            "bidrar til nytenkning, digitalisering og kontinuerlig forbedring av tjenestene",
-            "utvikler seg selv som leder og deltar i kommunens lederutvikling og ledersamlinger",
-            "opptrer i tråd med kommunens etiske retningslinjer",
-        ]),
-        H1("Oppdrag fra styringsbrevet"),
-        Assignments(
-            intro="Oppdragene nedenfor er hentet fra kommunedirektørens styringsbrev for {{ periode.ar }} og "
-                  "gjelder for {{ leder.enhet }}. I kolonnen til høyre står tiltakene lederen selv setter i "
-                  "gang for å nå målene.",
-            empty="Enheten har ikke fått egne oppdrag i styringsbrevet for {{ periode.ar }}. Lederen og "
-                  "overordnet leder kan avtale oppdrag i ledersamtalen og føre dem inn her.",
-            headers=NB_ASSIGNMENT_HEADERS,
-            no_measures="Avtales i ledersamtalen",
-        ),
-        H1("Lederstøtte"),
-        P("Lederen har krav på støtte fra kommunens fellestjenester for å kunne utøve lederrollen:"),
-        Bullets([
-            "**HR:** råd i personalsaker, rekruttering, sykefraværsoppfølging, arbeidsmiljø og omstilling",
-            "**Økonomi:** budsjettarbeid, månedlig regnskapsoppfølging og rapportering",
-            "**IT og digitalisering:** drift av fagsystemer, informasjonssikkerhet og støtte i "
-            "digitaliseringsprosjekter",
-            "**Lederutvikling:** ledersamlinger, lederopplæring og kollegaveiledning",
-        ]),
-        P("Overordnet leder skal være tilgjengelig for lederen, gi tydelige rammer og tilbakemeldinger og ta "
-          "tak i saker lederen ikke kan løse på eget nivå."),
-        H1("Oppfølging"),
-        P("Lederavtalen følges opp i to faste samtaler mellom lederen og overordnet leder i avtaleperioden:"),
-        Bullets([
-            "**Våren:** ledersamtale (medarbeidersamtale for ledere) der partene går gjennom status for "
-            "oppdragene og tiltakene, arbeidsmiljøet og lederens egen utvikling.",
-            "**Høsten:** oppfølgingssamtale der partene vurderer måloppnåelsen, justerer tiltakene ved "
-            "behov og forbereder neste års lederavtale.",
-        ]),
-        P("I tillegg følges oppdragene opp gjennom den ordinære virksomhetsrapporteringen (tertialrapporter "
-          "og årsrapport) og faste oppfølgingsmøter. Lederens personlige utviklingsmål avtales i samtalen og "
-          "føres i et eget vedlegg som er unntatt offentlighet."),
-        H1("Endringer i forutsetninger"),
-        P("Dersom forutsetningene for avtalen endrer seg vesentlig i løpet av perioden, for eksempel ved nye "
-          "politiske vedtak, budsjettendringer, omorganisering eller endret delegering, skal avtalen "
-          "revideres. Begge parter kan be om at avtalen tas opp til ny vurdering. Endringer avtales skriftlig "
-          "og signeres av begge parter."),
-        P(NB_ARCHIVE),
-        Signatures(NB_SIGN_LEDER, NB_SIGN_OVERORDNET),
-    ],
-)
+def appendix(malform: Malform) -> DocSpec:
+    t = malform.phrase
+    return DocSpec(
+        filename="vedlegg.docx",
+        malform=malform,
+        title=t("appendix.title"),
+        footer_left=t("appendix.footer"),
+        header_mark=t("appendix.header_mark"),
+        blocks=[
+            Stamp(t("appendix.stamp")),
+            Title(t("appendix.heading")),
+            Subtitle(t("appendix.subtitle")),
+            Parties([
+                (t("leader"), "{{ leder.navn }}, {{ leder.stilling }}"),
+                (t("unit"), "{{ leder.enhet }}"),
+                (t("superior"), "{{ overordnet.navn }}, {{ overordnet.stilling }}"),
+                ("Avtaleperiode", "{{ periode.tekst }}"),
+            ]),
+            P(t("appendix.intro.1")),
+            P(t("appendix.intro.2")),
+            H1("Utviklingsmål"),
+            Goals(["Mål", "Tiltak", "Oppfølging"]),
+            H1("Oppfølging"),
+            P(t("appendix.follow_up.1")),
+            Signatures(Party(t("leader"), "{{ leder.navn }}", "{{ leder.stilling }}"),
+                       Party(t("superior"), "{{ overordnet.navn }}", "{{ overordnet.stilling }}")),
+        ],
+    )
 
-NB_VEDLEGG = DocSpec(
-    filename="vedlegg.docx",
-    lang=BOKMAL,
-    title="Personlige utviklingsmål {{ periode.ar }} (unntatt offentlighet)",
-    footer_left="Personlige utviklingsmål {{ periode.ar }} – {{ leder.navn }} – Unntatt offentlighet",
-    header_mark="Unntatt offentlighet – {{ kommune.skjermingshjemmel }}",
-    blocks=[
-        Stamp("Unntatt offentlighet"),
-        Title("Personlige utviklingsmål {{ periode.ar }}"),
-        Subtitle("Vedlegg til lederavtale {{ periode.ar }} for {{ leder.navn }}"),
-        Parties([
-            ("Leder", "{{ leder.navn }}, {{ leder.stilling }}"),
-            ("Enhet", "{{ leder.enhet }}"),
-            ("Overordnet leder", "{{ overordnet.navn }}, {{ overordnet.stilling }}"),
-            ("Avtaleperiode", "{{ periode.tekst }}"),
-        ]),
-        P("Dette vedlegget inneholder lederens personlige utviklingsmål for avtaleperioden. Målene avtales i "
-          "ledersamtalen og skal styrke lederen i lederrollen."),
-        P("Vedlegget er unntatt offentlighet ({{ kommune.skjermingshjemmel }}) og oppbevares atskilt fra "
-          "lederavtalen, som er offentlig. Bare lederen, overordnet leder og HR skal ha tilgang til det."),
-        H1("Utviklingsmål"),
-        Goals(["Mål", "Tiltak", "Oppfølging"]),
-        H1("Oppfølging"),
-        P("Utviklingsmålene følges opp i ledersamtalene vår og høst. Partene kan justere målene underveis "
-          "når det er behov for det."),
-        Signatures(NB_SIGN_LEDER, NB_SIGN_OVERORDNET),
-    ],
-)
 
-NB_KOMMUNEDIREKTOR = DocSpec(
-    filename="lederavtale_kommunedirektor.docx",
-    lang=BOKMAL,
-    title="Lederavtale {{ periode.ar }} – kommunedirektør {{ leder.navn }}",
-    footer_left="Lederavtale {{ periode.ar }} – kommunedirektør {{ leder.navn }}",
-    blocks=[
-        Title("Lederavtale {{ periode.ar }}"),
-        Subtitle("mellom kommunestyret og kommunedirektøren – {{ periode.tekst }}"),
-        Parties([
-            ("Kommunedirektør", "{{ leder.navn }}"),
-            ("For kommunestyret", "{{ overordnet.navn }}, {{ overordnet.stilling }}"),
-            ("Avtaleperiode", "{{ periode.tekst }}"),
-        ]),
-        H1("Formål"),
-        P("Lederavtalen skal klargjøre kommunestyrets forventninger til kommunedirektøren i avtaleperioden og "
-          "være grunnlaget for dialog, oppfølging og evaluering. Kommunestyret ansetter kommunedirektøren, "
-          "jf. kommuneloven § 13-1, og ordføreren ivaretar den løpende arbeidsgiverdialogen på vegne av "
-          "kommunestyret."),
-        H1("Kommunedirektørens rolle og ansvar"),
-        P("Kommunedirektøren er leder av den samlede kommunale administrasjonen og skal innenfor de rammene "
-          "kommunestyret fastsetter"),
-        Bullets([
-            "påse at saker som legges fram for folkevalgte organer, er forsvarlig utredet, og at vedtak blir "
-            "iverksatt uten ugrunnet opphold",
-            "sørge for at administrasjonen drives i samsvar med lover, forskrifter og overordnede instrukser, "
-            "og at den er gjenstand for betryggende kontroll (internkontroll, jf. kommuneloven kapittel 25)",
-            "lede kommunens økonomiforvaltning innenfor vedtatt budsjett og økonomiplan og gi kommunestyret "
-            "god og rettidig rapportering om økonomi og måloppnåelse",
-            "være kommunens øverste arbeidsgiverrepresentant, med ansvar for arbeidsgiverpolitikk, "
-            "lederutvikling, arbeidsmiljø og godt samarbeid med tillitsvalgte og verneombud",
-            "bidra til god rolleforståelse, samhandling og tillit mellom folkevalgte og administrasjon",
-            "utvikle kommunen som organisasjon og samfunnsutvikler, i samarbeid med innbyggere, næringsliv, "
-            "frivillighet og andre offentlige aktører",
-        ]),
-        H1("Forventninger til lederskapet"),
-        P("Kommunestyret forventer at kommunedirektøren"),
-        Bullets([
-            "utøver lederskap i tråd med kommunens verdier og etiske retningslinjer",
-            "er tydelig og tilgjengelig for de folkevalgte, lederne og medarbeiderne",
-            "sikrer helhet og samordning på tvers av tjenesteområdene",
-            "legger til rette for innovasjon, digitalisering og kontinuerlig forbedring",
-            "holder ordføreren orientert om viktige saker, og i god tid tar opp forhold som kan få "
-            "politiske eller økonomiske følger eller svekke tilliten til kommunen",
-        ]),
-        H1("Kommunestyrets mål for {{ periode.ar }}"),
-        Assignments(
-            intro="Målene nedenfor bygger på kommuneplanen, handlingsprogrammet med økonomiplan og "
-                  "årsbudsjettet for {{ periode.ar }}. Kommunedirektøren følger dem opp i organisasjonen "
-                  "gjennom styringsbrevet og lederavtalene.",
-            empty="Kommunestyret har ikke fastsatt egne mål for kommunedirektøren for {{ periode.ar }}. "
-                  "Ordføreren og kommunedirektøren kan avtale mål i medarbeidersamtalen og føre dem inn her.",
-            headers=NB_ASSIGNMENT_HEADERS[:6] + ["Egne tiltak"],
-            no_measures="Avtales i medarbeidersamtalen",
-        ),
-        H1("Oppfølging og evaluering"),
-        P("Ordføreren og kommunedirektøren har to faste samtaler i avtaleperioden:"),
-        Bullets([
-            "**Våren:** medarbeidersamtale der de går gjennom status for målene, samarbeidet mellom "
-            "folkevalgte og administrasjon og kommunedirektørens arbeidssituasjon og utvikling.",
-            "**Høsten:** evalueringssamtale der de vurderer måloppnåelsen og lederskapet i perioden. "
-            "Ordføreren kan ta med varaordføreren i samtalen.",
-        ]),
-        P("Ordføreren orienterer formannskapet om at evalueringssamtalen er gjennomført."),
-        H1("Lønnsforhandling"),
-        P("Evalueringen er en del av grunnlaget for den årlige lønnsforhandlingen med kommunedirektøren etter "
-          "Hovedtariffavtalen kapittel 3.4.1. Ordføreren forhandler på vegne av kommunestyret, eller den "
-          "kommunestyret har gitt fullmakt, og resultatet behandles etter kommunens delegeringsreglement."),
-        H1("Endringer i forutsetninger"),
-        P("Dersom forutsetningene for avtalen endrer seg vesentlig, for eksempel ved nye politiske vedtak, "
-          "budsjettendringer eller endret organisering, skal avtalen revideres. Både ordføreren og "
-          "kommunedirektøren kan be om at avtalen tas opp til ny vurdering. Endringer avtales skriftlig og "
-          "signeres av begge parter."),
-        P(NB_ARCHIVE),
-        Signatures(Party("Kommunedirektør", "{{ leder.navn }}", "{{ leder.stilling }}"),
-                   Party("For kommunestyret", "{{ overordnet.navn }}", "{{ overordnet.stilling }}")),
-    ],
-)
+def director_agreement(malform: Malform) -> DocSpec:
+    t = malform.phrase
+    return DocSpec(
+        filename="lederavtale_kommunedirektor.docx",
+        malform=malform,
+        title=t("director.title"),
+        footer_left=t("director.title"),
+        blocks=[
+            Title(t("heading")),
+            Subtitle("mellom kommunestyret og kommunedirektøren – {{ periode.tekst }}"),
+            Parties([
+                ("Kommunedirektør", "{{ leder.navn }}"),
+                ("For kommunestyret", "{{ overordnet.navn }}, {{ overordnet.stilling }}"),
+                ("Avtaleperiode", "{{ periode.tekst }}"),
+            ]),
+            H1(t("purpose")),
+            P(t("director.purpose.1")),
+            H1(t("director.role")),
+            P(t("director.role.1")),
+            Bullets(t("director.role.bullets")),
+            H1(t("director.expectations")),
+            P(t("director.expectations.1")),
+            Bullets(t("director.expectations.bullets")),
+            H1(t("director.goals")),
+            Assignments(
+                intro=t("director.goals.intro"),
+                empty=t("director.goals.empty"),
+                headers=t("columns") + [t("director.measures_column")],
+                no_measures=t("director.goals.no_measures"),
+            ),
+            H1("Oppfølging og evaluering"),
+            P(t("director.follow_up.1")),
+            Bullets(t("director.follow_up.bullets")),
+            P(t("director.follow_up.2")),
+            H1(t("director.salary")),
+            P(t("director.salary.1")),
+            H1(t("changes")),
+            P(t("director.changes.1")),
+            P(t("archive")),
+            Signatures(Party("Kommunedirektør", "{{ leder.navn }}", "{{ leder.stilling }}"),
+                       Party("For kommunestyret", "{{ overordnet.navn }}", "{{ overordnet.stilling }}")),
+        ],
+    )
 
-NB_EPOST = """\
+
+# --------------------------------------------------------------------------- phrases
+# key -> (bokmål, nynorsk). Kept side by side so a change in one målform is not forgotten
+# in the other.
+
+PHRASES = {
+    # Shared by several documents and by the engine
+    "heading": ("Lederavtale {{ periode.ar }}", "Leiaravtale {{ periode.ar }}"),
+    "unit": ("Enhet", "Eining"),
+    "leader": ("Leder", "Leiar"),
+    "superior": ("Overordnet leder", "Overordna leiar"),
+    "purpose": ("Formål", "Føremål"),
+    "columns": (
+        ["Nr", "Oppdrag", "Mål", "Målemetode", "Utgangspunkt", "Frist"],
+        ["Nr.", "Oppdrag", "Mål", "Målemetode", "Utgangspunkt", "Frist"]),
+    "changes": ("Endringer i forutsetninger", "Endringar i føresetnadene"),
+    "archive": (
+        "Den signerte avtalen arkiveres i kommunens sak- og arkivsystem"
+        "{% if kommune.arkivsak %} (sak {{ kommune.arkivsak }}){% endif %}.",
+        "Den underskrivne avtalen blir arkivert i sak- og arkivsystemet til kommunen"
+        "{% if kommune.arkivsak %} (sak {{ kommune.arkivsak }}){% endif %}."),
+    "place_and_date": ("Sted og dato", "Stad og dato"),
+    # lederavtale.docx
+    "agreement.title": (
+        "Lederavtale {{ periode.ar }} – {{ leder.navn }}",
+        "Leiaravtale {{ periode.ar }} – {{ leder.navn }}"),
+    "agreement.purpose.1": (
+        "Lederavtalen skal gjøre det tydelig hva som forventes av lederen i avtaleperioden, og hvilke rammer, "
+        "fullmakter og hvilken støtte lederen har for å lykkes med oppdraget. Avtalen omsetter kommunestyrets "
+        "vedtak og kommunedirektørens styringsbrev til konkrete oppdrag for enheten, og er grunnlaget for "
+        "dialog, oppfølging og gjensidige forventninger mellom lederen og overordnet leder.",
+        "Leiaravtalen skal gjere det tydeleg kva som er venta av leiaren i avtaleperioden, og kva rammer, "
+        "fullmakter og støtte leiaren har for å lukkast med oppdraget. Avtalen gjer vedtaka i kommunestyret og "
+        "styringsbrevet frå kommunedirektøren om til konkrete oppdrag for eininga, og er grunnlaget for dialog, "
+        "oppfølging og felles forventingar mellom leiaren og overordna leiar."),
+    "agreement.purpose.2": (
+        "Avtalen skal bidra til at innbyggerne får gode tjenester innenfor de rammene kommunestyret har vedtatt, "
+        "og til at {{ kommune.navn }} er en god arbeidsplass med et godt arbeidsmiljø.",
+        "Avtalen skal medverke til at innbyggjarane får gode tenester innanfor dei rammene kommunestyret har "
+        "vedteke, og til at {{ kommune.navn }} er ein god arbeidsplass med eit godt arbeidsmiljø."),
+    "agreement.system": ("Lederavtalen i styringssystemet", "Leiaravtalen i styringssystemet"),
+    "agreement.system.1": (
+        "Lederavtalen er en del av kommunens helhetlige styringssystem. Kommuneplanens samfunnsdel angir de "
+        "langsiktige målene. Handlingsprogrammet og økonomiplanen, med årsbudsjettet, fastsetter prioriteringer "
+        "og økonomiske rammer for de neste fire årene. Kommunedirektøren gir hvert år et styringsbrev som "
+        "omsetter kommunestyrets vedtak til oppdrag for tjenesteområdene. Lederavtalen gjør disse oppdragene "
+        "konkrete for den enkelte enhet.",
+        "Leiaravtalen er ein del av det heilskaplege styringssystemet i kommunen. Samfunnsdelen av "
+        "kommuneplanen set dei langsiktige måla. Handlingsprogrammet og økonomiplanen, med årsbudsjettet, "
+        "fastset prioriteringar og økonomiske rammer for dei neste fire åra. Kvart år gir kommunedirektøren eit "
+        "styringsbrev som gjer vedtaka i kommunestyret om til oppdrag for tenesteområda. Leiaravtalen gjer "
+        "desse oppdraga konkrete for kvar eining."),
+    "agreement.system.2": (
+        "Lederen utøver myndighet innenfor kommunens delegeringsreglement og den delegeringen som er gitt fra "
+        "overordnet leder. Lederavtalen endrer ikke delegeringen, men beskriver hvordan myndigheten skal brukes "
+        "i avtaleperioden.",
+        "Leiaren utøver mynde innanfor delegeringsreglementet til kommunen og den delegeringa overordna leiar "
+        "har gitt. Leiaravtalen endrar ikkje delegeringa, men skildrar korleis myndet skal brukast i "
+        "avtaleperioden."),
+    "agreement.authority": ("Myndighet og ansvar", "Mynde og ansvar"),
+    "agreement.authority.1": (
+        "Innenfor sitt ansvarsområde og i tråd med delegeringsreglementet har lederen ansvar for:",
+        "Innanfor sitt eige ansvarsområde og i samsvar med delegeringsreglementet har leiaren ansvar for:"),
+    "agreement.authority.bullets": ([
+        "**Økonomi:** å drive enheten innenfor vedtatt budsjett, følge opp regnskapet hver måned og si fra til "
+        "overordnet leder så tidlig som mulig når det er fare for avvik.",
+        "**Personal:** å rekruttere, lede, utvikle og følge opp medarbeiderne, blant annet arbeidsplaner, "
+        "sykefraværsoppfølging og medarbeidersamtaler, i tråd med lov, avtaleverk og kommunens retningslinjer.",
+        "**Helse, miljø og sikkerhet (HMS):** å sørge for et fullt forsvarlig arbeidsmiljø, systematisk "
+        "HMS-arbeid, risikovurderinger og oppfølging av avvik i samarbeid med verneombud og tillitsvalgte.",
+        "**Internkontroll:** å sikre at enheten har internkontroll som er tilpasset virksomhetens størrelse, "
+        "egenart, aktiviteter og risikoforhold, jf. kommuneloven § 25-1, og at avvik blir meldt, fulgt opp og "
+        "brukt til læring.",
+        "**Tjenestekvalitet:** å sørge for at tjenestene holder god kvalitet, er i samsvar med lov og forskrift "
+        "og utvikles i dialog med brukerne.",
+        "**Informasjonssikkerhet og personvern:** å sørge for at personopplysninger og annen informasjon "
+        "behandles forsvarlig og i tråd med kommunens rutiner.",
+    ], [
+        "**Økonomi:** å drive eininga innanfor vedteke budsjett, følgje opp rekneskapen kvar månad og seie frå "
+        "til overordna leiar så tidleg som mogleg når det er fare for avvik.",
+        "**Personal:** å rekruttere, leie, utvikle og følgje opp medarbeidarane, mellom anna arbeidsplanar, "
+        "oppfølging av sjukefråvær og medarbeidarsamtalar, i samsvar med lov, avtaleverk og retningslinjene i "
+        "kommunen.",
+        "**Helse, miljø og tryggleik (HMT):** å sørgje for eit fullt forsvarleg arbeidsmiljø, systematisk "
+        "HMT-arbeid, risikovurderingar og oppfølging av avvik i samarbeid med verneombod og tillitsvalde.",
+        "**Internkontroll:** å sikre at eininga har internkontroll som er tilpassa storleiken, eigenarten, "
+        "aktivitetane og risikotilhøva i verksemda, jf. kommunelova § 25-1, og at avvik blir melde, følgde opp "
+        "og brukte til læring.",
+        "**Tenestekvalitet:** å sørgje for at tenestene held god kvalitet, er i samsvar med lov og forskrift og "
+        "blir utvikla i dialog med brukarane.",
+        "**Informasjonstryggleik og personvern:** å sørgje for at personopplysningar og annan informasjon blir "
+        "handsama forsvarleg og etter rutinane i kommunen.",
+    ]),
+    "agreement.demands": ("Krav til lederen", "Krav til leiaren"),
+    "agreement.demands.1": ("{{ kommune.navn }} forventer at lederen", "{{ kommune.navn }} ventar at leiaren"),
+    "agreement.demands.bullets": ([
+        "utøver lederskap i tråd med kommunens verdier og arbeidsgiverpolitikk",
+        "er tydelig, tilgjengelig og til stede for medarbeiderne, og legger til rette for medvirkning og godt "
+        "samarbeid med tillitsvalgte og verneombud",
+        "tar ansvar for helheten i kommunen, også utover egen enhet, og samarbeider på tvers av enheter og "
+        "tjenesteområder",
+        "følger opp vedtak, styringsbrev og fellesføringer lojalt og rapporterer til rett tid",
+        "bidrar til nytenkning, digitalisering og kontinuerlig forbedring av tjenestene",
+        "utvikler seg selv som leder og deltar i kommunens lederutvikling og ledersamlinger",
+        "opptrer i tråd med kommunens etiske retningslinjer",
+    ], [
+        "utøver leiarskap i tråd med verdiane og arbeidsgivarpolitikken i kommunen",
+        "er tydeleg, tilgjengeleg og til stades for medarbeidarane, og legg til rette for medverknad og godt "
+        "samarbeid med tillitsvalde og verneombod",
+        "tek ansvar for heilskapen i kommunen, også utover eiga eining, og samarbeider på tvers av einingar og "
+        "tenesteområde",
+        "følgjer opp vedtak, styringsbrev og fellesføringar lojalt og rapporterer til rett tid",
+        "bidreg til nytenking, digitalisering og kontinuerleg forbetring av tenestene",
+        "utviklar seg sjølv som leiar og deltek i leiarutviklinga og leiarsamlingane i kommunen",
+        "opptrer i samsvar med dei etiske retningslinjene i kommunen",
+    ]),
+    "agreement.assignments": ("Oppdrag fra styringsbrevet", "Oppdrag frå styringsbrevet"),
+    "agreement.assignments.intro": (
+        "Oppdragene nedenfor er hentet fra kommunedirektørens styringsbrev for {{ periode.ar }} og gjelder for "
+        "{{ leder.enhet }}. I kolonnen til høyre står tiltakene lederen selv setter i gang for å nå målene.",
+        "Oppdraga nedanfor er henta frå styringsbrevet til kommunedirektøren for {{ periode.ar }} og gjeld for "
+        "{{ leder.enhet }}. I kolonnen til høgre står dei tiltaka leiaren sjølv set i verk for å nå måla."),
+    "agreement.assignments.empty": (
+        "Enheten har ikke fått egne oppdrag i styringsbrevet for {{ periode.ar }}. Lederen og overordnet leder "
+        "kan avtale oppdrag i ledersamtalen og føre dem inn her.",
+        "Eininga har ikkje fått eigne oppdrag i styringsbrevet for {{ periode.ar }}. Leiaren og overordna leiar "
+        "kan avtale oppdrag i leiarsamtalen og føre dei inn her."),
+    "agreement.measures_column": ("Lederens tiltak", "Tiltak frå leiaren"),
+    "agreement.assignments.no_measures": ("Avtales i ledersamtalen", "Blir avtalt i leiarsamtalen"),
+    "agreement.support": ("Lederstøtte", "Leiarstøtte"),
+    "agreement.support.1": (
+        "Lederen har krav på støtte fra kommunens fellestjenester for å kunne utøve lederrollen:",
+        "Leiaren har krav på støtte frå fellestenestene i kommunen for å kunne utøve leiarrolla:"),
+    "agreement.support.bullets": ([
+        "**HR:** råd i personalsaker, rekruttering, sykefraværsoppfølging, arbeidsmiljø og omstilling",
+        "**Økonomi:** budsjettarbeid, månedlig regnskapsoppfølging og rapportering",
+        "**IT og digitalisering:** drift av fagsystemer, informasjonssikkerhet og støtte i "
+        "digitaliseringsprosjekter",
+        "**Lederutvikling:** ledersamlinger, lederopplæring og kollegaveiledning",
+    ], [
+        "**HR:** råd i personalsaker, rekruttering, oppfølging av sjukefråvær, arbeidsmiljø og omstilling",
+        "**Økonomi:** budsjettarbeid, månadleg oppfølging av rekneskapen og rapportering",
+        "**IT og digitalisering:** drift av fagsystem, informasjonstryggleik og støtte i digitaliseringsprosjekt",
+        "**Leiarutvikling:** leiarsamlingar, leiaropplæring og kollegarettleiing",
+    ]),
+    "agreement.support.2": (
+        "Overordnet leder skal være tilgjengelig for lederen, gi tydelige rammer og tilbakemeldinger og ta tak i "
+        "saker lederen ikke kan løse på eget nivå.",
+        "Overordna leiar skal vere tilgjengeleg for leiaren, gi tydelege rammer og tilbakemeldingar og ta tak i "
+        "saker leiaren ikkje kan løyse på eige nivå."),
+    "agreement.follow_up.1": (
+        "Lederavtalen følges opp i to faste samtaler mellom lederen og overordnet leder i avtaleperioden:",
+        "Leiaravtalen blir følgd opp i to faste samtalar mellom leiaren og overordna leiar i avtaleperioden:"),
+    "agreement.follow_up.bullets": ([
+        "**Våren:** ledersamtale (medarbeidersamtale for ledere) der partene går gjennom status for oppdragene "
+        "og tiltakene, arbeidsmiljøet og lederens egen utvikling.",
+        "**Høsten:** oppfølgingssamtale der partene vurderer måloppnåelsen, justerer tiltakene ved behov og "
+        "forbereder neste års lederavtale.",
+    ], [
+        "**Våren:** leiarsamtale (medarbeidarsamtale for leiarar) der partane går gjennom status for oppdraga og "
+        "tiltaka, arbeidsmiljøet og den personlege utviklinga til leiaren.",
+        "**Hausten:** oppfølgingssamtale der partane vurderer måloppnåinga, justerer tiltaka ved behov og "
+        "førebur leiaravtalen for neste år.",
+    ]),
+    "agreement.follow_up.2": (
+        "I tillegg følges oppdragene opp gjennom den ordinære virksomhetsrapporteringen (tertialrapporter og "
+        "årsrapport) og faste oppfølgingsmøter. Lederens personlige utviklingsmål avtales i samtalen og føres i "
+        "et eget vedlegg som er unntatt offentlighet.",
+        "I tillegg blir oppdraga følgde opp gjennom den ordinære verksemdsrapporteringa (tertialrapportar og "
+        "årsrapport) og faste oppfølgingsmøte. Dei personlege utviklingsmåla til leiaren blir avtalte i "
+        "samtalen og førte i eit eige vedlegg som er unnateke frå innsyn."),
+    "agreement.changes.1": (
+        "Dersom forutsetningene for avtalen endrer seg vesentlig i løpet av perioden, for eksempel ved nye "
+        "politiske vedtak, budsjettendringer, omorganisering eller endret delegering, skal avtalen revideres. "
+        "Begge parter kan be om at avtalen tas opp til ny vurdering. Endringer avtales skriftlig og signeres av "
+        "begge parter.",
+        "Dersom føresetnadene for avtalen endrar seg vesentleg i løpet av perioden, til dømes ved nye politiske "
+        "vedtak, endringar i budsjettet, omorganisering eller endra delegering, skal avtalen reviderast. Begge "
+        "partar kan be om at avtalen blir teken opp til ny vurdering. Endringar blir avtalte skriftleg og "
+        "underskrivne av begge partar."),
+    # vedlegg.docx
+    "appendix.title": (
+        "Personlige utviklingsmål {{ periode.ar }} (unntatt offentlighet)",
+        "Personlege utviklingsmål {{ periode.ar }} (unnateke frå innsyn)"),
+    "appendix.footer": (
+        "Personlige utviklingsmål {{ periode.ar }} – {{ leder.navn }} – Unntatt offentlighet",
+        "Personlege utviklingsmål {{ periode.ar }} – {{ leder.navn }} – Unnateke frå innsyn"),
+    "appendix.header_mark": (
+        "Unntatt offentlighet – {{ kommune.skjermingshjemmel }}",
+        "Unnateke frå innsyn – {{ kommune.skjermingshjemmel }}"),
+    "appendix.stamp": ("Unntatt offentlighet", "Unnateke frå innsyn"),
+    "appendix.heading": ("Personlige utviklingsmål {{ periode.ar }}", "Personlege utviklingsmål {{ periode.ar }}"),
+    "appendix.subtitle": (
+        "Vedlegg til lederavtale {{ periode.ar }} for {{ leder.navn }}",
+        "Vedlegg til leiaravtale {{ periode.ar }} for {{ leder.navn }}"),
+    "appendix.intro.1": (
+        "Dette vedlegget inneholder lederens personlige utviklingsmål for avtaleperioden. Målene avtales i "
+        "ledersamtalen og skal styrke lederen i lederrollen.",
+        "Dette vedlegget inneheld dei personlege utviklingsmåla til leiaren for avtaleperioden. Måla blir "
+        "avtalte i leiarsamtalen og skal styrkje leiaren i leiarrolla."),
+    "appendix.intro.2": (
+        "Vedlegget er unntatt offentlighet ({{ kommune.skjermingshjemmel }}) og oppbevares atskilt fra "
+        "lederavtalen, som er offentlig. Bare lederen, overordnet leder og HR skal ha tilgang til det.",
+        "Vedlegget er unnateke frå innsyn ({{ kommune.skjermingshjemmel }}) og blir oppbevart åtskilt frå "
+        "leiaravtalen, som er offentleg. Berre leiaren, overordna leiar og HR skal ha tilgang til det."),
+    "appendix.follow_up.1": (
+        "Utviklingsmålene følges opp i ledersamtalene vår og høst. Partene kan justere målene underveis når det "
+        "er behov for det.",
+        "Utviklingsmåla blir følgde opp i leiarsamtalane om våren og hausten. Partane kan justere måla "
+        "undervegs når det er behov for det."),
+    # lederavtale_kommunedirektor.docx
+    "director.title": (
+        "Lederavtale {{ periode.ar }} – kommunedirektør {{ leder.navn }}",
+        "Leiaravtale {{ periode.ar }} – kommunedirektør {{ leder.navn }}"),
+    "director.purpose.1": (
+        "Lederavtalen skal klargjøre kommunestyrets forventninger til kommunedirektøren i avtaleperioden og være "
+        "grunnlaget for dialog, oppfølging og evaluering. Kommunestyret ansetter kommunedirektøren, jf. "
+        "kommuneloven § 13-1, og ordføreren ivaretar den løpende arbeidsgiverdialogen på vegne av kommunestyret.",
+        "Leiaravtalen skal gjere klart kva kommunestyret ventar av kommunedirektøren i avtaleperioden, og vere "
+        "grunnlaget for dialog, oppfølging og evaluering. Kommunestyret tilset kommunedirektøren, jf. "
+        "kommunelova § 13-1, og ordføraren tek hand om den løpande arbeidsgivardialogen på vegner av "
+        "kommunestyret."),
+    "director.role": ("Kommunedirektørens rolle og ansvar", "Rolla og ansvaret til kommunedirektøren"),
+    "director.role.1": (
+        "Kommunedirektøren er leder av den samlede kommunale administrasjonen og skal innenfor de rammene "
+        "kommunestyret fastsetter",
+        "Kommunedirektøren er leiar for den samla kommunale administrasjonen og skal innanfor dei rammene "
+        "kommunestyret fastset"),
+    "director.role.bullets": ([
+        "påse at saker som legges fram for folkevalgte organer, er forsvarlig utredet, og at vedtak blir "
+        "iverksatt uten ugrunnet opphold",
+        "sørge for at administrasjonen drives i samsvar med lover, forskrifter og overordnede instrukser, og at "
+        "den er gjenstand for betryggende kontroll (internkontroll, jf. kommuneloven kapittel 25)",
+        "lede kommunens økonomiforvaltning innenfor vedtatt budsjett og økonomiplan og gi kommunestyret god og "
+        "rettidig rapportering om økonomi og måloppnåelse",
+        "være kommunens øverste arbeidsgiverrepresentant, med ansvar for arbeidsgiverpolitikk, lederutvikling, "
+        "arbeidsmiljø og godt samarbeid med tillitsvalgte og verneombud",
+        "bidra til god rolleforståelse, samhandling og tillit mellom folkevalgte og administrasjon",
+        "utvikle kommunen som organisasjon og samfunnsutvikler, i samarbeid med innbyggere, næringsliv, "
+        "frivillighet og andre offentlige aktører",
+    ], [
+        "sjå til at saker som blir lagde fram for folkevalde organ, er forsvarleg utgreidde, og at vedtak blir "
+        "sette i verk utan ugrunna opphald",
+        "sørgje for at administrasjonen blir driven i samsvar med lover, forskrifter og overordna instruksar, og "
+        "at det er betryggjande kontroll med verksemda (internkontroll, jf. kommunelova kapittel 25)",
+        "leie økonomiforvaltninga i kommunen innanfor vedteke budsjett og økonomiplan og gi kommunestyret god "
+        "rapportering til rett tid om økonomi og måloppnåing",
+        "vere den øvste arbeidsgivarrepresentanten i kommunen, med ansvar for arbeidsgivarpolitikk, "
+        "leiarutvikling, arbeidsmiljø og godt samarbeid med tillitsvalde og verneombod",
+        "medverke til god rolleforståing, samhandling og tillit mellom folkevalde og administrasjonen",
+        "utvikle kommunen som organisasjon og samfunnsutviklar, i samarbeid med innbyggjarar, næringsliv, "
+        "frivillige lag og andre offentlege aktørar",
+    ]),
+    "director.expectations": ("Forventninger til lederskapet", "Forventingar til leiarskapet"),
+    "director.expectations.1": (
+        "Kommunestyret forventer at kommunedirektøren",
+        "Kommunestyret ventar at kommunedirektøren"),
+    "director.expectations.bullets": ([
+        "utøver lederskap i tråd med kommunens verdier og etiske retningslinjer",
+        "er tydelig og tilgjengelig for de folkevalgte, lederne og medarbeiderne",
+        "sikrer helhet og samordning på tvers av tjenesteområdene",
+        "legger til rette for innovasjon, digitalisering og kontinuerlig forbedring",
+        "holder ordføreren orientert om viktige saker, og i god tid tar opp forhold som kan få politiske eller "
+        "økonomiske følger eller svekke tilliten til kommunen",
+    ], [
+        "utøver leiarskap i tråd med verdiane og dei etiske retningslinjene i kommunen",
+        "er tydeleg og tilgjengeleg for dei folkevalde, leiarane og medarbeidarane",
+        "sikrar heilskap og samordning på tvers av tenesteområda",
+        "legg til rette for innovasjon, digitalisering og kontinuerleg forbetring",
+        "held ordføraren orientert om viktige saker, og tek opp i god tid forhold som kan få politiske eller "
+        "økonomiske følgjer eller svekkje tilliten til kommunen",
+    ]),
+    "director.goals": ("Kommunestyrets mål for {{ periode.ar }}", "Måla til kommunestyret for {{ periode.ar }}"),
+    "director.goals.intro": (
+        "Målene nedenfor bygger på kommuneplanen, handlingsprogrammet med økonomiplan og årsbudsjettet for "
+        "{{ periode.ar }}. Kommunedirektøren følger dem opp i organisasjonen gjennom styringsbrevet og "
+        "lederavtalene.",
+        "Måla nedanfor byggjer på kommuneplanen, handlingsprogrammet med økonomiplanen og årsbudsjettet for "
+        "{{ periode.ar }}. Kommunedirektøren følgjer dei opp i organisasjonen gjennom styringsbrevet og "
+        "leiaravtalane."),
+    "director.goals.empty": (
+        "Kommunestyret har ikke fastsatt egne mål for kommunedirektøren for {{ periode.ar }}. Ordføreren og "
+        "kommunedirektøren kan avtale mål i medarbeidersamtalen og føre dem inn her.",
+        "Kommunestyret har ikkje fastsett eigne mål for kommunedirektøren for {{ periode.ar }}. Ordføraren og "
+        "kommunedirektøren kan avtale mål i medarbeidarsamtalen og føre dei inn her."),
+    "director.measures_column": ("Egne tiltak", "Eigne tiltak"),
+    "director.goals.no_measures": ("Avtales i medarbeidersamtalen", "Blir avtalt i medarbeidarsamtalen"),
+    "director.follow_up.1": (
+        "Ordføreren og kommunedirektøren har to faste samtaler i avtaleperioden:",
+        "Ordføraren og kommunedirektøren har to faste samtalar i avtaleperioden:"),
+    "director.follow_up.bullets": ([
+        "**Våren:** medarbeidersamtale der de går gjennom status for målene, samarbeidet mellom folkevalgte og "
+        "administrasjon og kommunedirektørens arbeidssituasjon og utvikling.",
+        "**Høsten:** evalueringssamtale der de vurderer måloppnåelsen og lederskapet i perioden. Ordføreren kan "
+        "ta med varaordføreren i samtalen.",
+    ], [
+        "**Våren:** medarbeidarsamtale der dei går gjennom status for måla, samarbeidet mellom folkevalde og "
+        "administrasjonen og arbeidssituasjonen og utviklinga til kommunedirektøren.",
+        "**Hausten:** evalueringssamtale der dei vurderer måloppnåinga og leiarskapet i perioden. Ordføraren kan "
+        "ta med varaordføraren i samtalen.",
+    ]),
+    "director.follow_up.2": (
+        "Ordføreren orienterer formannskapet om at evalueringssamtalen er gjennomført.",
+        "Ordføraren orienterer formannskapet om at evalueringssamtalen er gjennomført."),
+    "director.salary": ("Lønnsforhandling", "Lønsforhandling"),
+    "director.salary.1": (
+        "Evalueringen er en del av grunnlaget for den årlige lønnsforhandlingen med kommunedirektøren etter "
+        "Hovedtariffavtalen kapittel 3.4.1. Ordføreren forhandler på vegne av kommunestyret, eller den "
+        "kommunestyret har gitt fullmakt, og resultatet behandles etter kommunens delegeringsreglement.",
+        "Evalueringa er ein del av grunnlaget for den årlege lønsforhandlinga med kommunedirektøren etter "
+        "hovudtariffavtalen kapittel 3.4.1. Ordføraren forhandlar på vegner av kommunestyret, eller den "
+        "kommunestyret har gitt fullmakt, og resultatet blir handsama etter delegeringsreglementet til kommunen."),
+    "director.changes.1": (
+        "Dersom forutsetningene for avtalen endrer seg vesentlig, for eksempel ved nye politiske vedtak, "
+        "budsjettendringer eller endret organisering, skal avtalen revideres. Både ordføreren og "
+        "kommunedirektøren kan be om at avtalen tas opp til ny vurdering. Endringer avtales skriftlig og "
+        "signeres av begge parter.",
+        "Dersom føresetnadene for avtalen endrar seg vesentleg, til dømes ved nye politiske vedtak, endringar i "
+        "budsjettet eller endra organisering, skal avtalen reviderast. Både ordføraren og kommunedirektøren kan "
+        "be om at avtalen blir teken opp til ny vurdering. Endringar blir avtalte skriftleg og underskrivne av "
+        "begge partar."),
+    # epost.txt
+    "email": ("""\
 Emne: Utkast til lederavtale {{ periode.ar }} – {{ leder.navn }}
 Hei {{ leder.navn }},
 
@@ -1061,232 +1280,7 @@ Ta kontakt hvis du har spørsmål.
 Vennlig hilsen
 HR
 {{ kommune.navn }}
-"""
-
-# --------------------------------------------------------------------------- texts: nynorsk
-
-NN_SIGN_LEDER = Party("Leiar", "{{ leder.navn }}", "{{ leder.stilling }}")
-NN_SIGN_OVERORDNET = Party("Overordna leiar", "{{ overordnet.navn }}", "{{ overordnet.stilling }}")
-
-NN_ASSIGNMENT_HEADERS = ["Nr.", "Oppdrag", "Mål", "Målemetode", "Utgangspunkt", "Frist", "Tiltak frå leiaren"]
-
-NN_ARCHIVE = ("Den underskrivne avtalen blir arkivert i sak- og arkivsystemet til kommunen"
-              "{% if kommune.arkivsak %} (sak {{ kommune.arkivsak }}){% endif %}.")
-
-NN_LEDERAVTALE = DocSpec(
-    filename="lederavtale.docx",
-    lang=NYNORSK,
-    title="Leiaravtale {{ periode.ar }} – {{ leder.navn }}",
-    footer_left="Leiaravtale {{ periode.ar }} – {{ leder.navn }}",
-    blocks=[
-        Title("Leiaravtale {{ periode.ar }}"),
-        Subtitle("Avtaleperiode {{ periode.tekst }}"),
-        Parties([
-            ("Eining", "{{ leder.enhet }}"),
-            ("Stilling", "{{ leder.stilling }}"),
-            ("Leiar", "{{ leder.navn }}"),
-            ("Overordna leiar", "{{ overordnet.navn }}, {{ overordnet.stilling }}"),
-        ]),
-        H1("Føremål"),
-        P("Leiaravtalen skal gjere det tydeleg kva som er venta av leiaren i avtaleperioden, og kva rammer, "
-          "fullmakter og støtte leiaren har for å lukkast med oppdraget. Avtalen gjer vedtaka i kommunestyret "
-          "og styringsbrevet frå kommunedirektøren om til konkrete oppdrag for eininga, og er grunnlaget for "
-          "dialog, oppfølging og felles forventingar mellom leiaren og overordna leiar."),
-        P("Avtalen skal medverke til at innbyggjarane får gode tenester innanfor dei rammene kommunestyret "
-          "har vedteke, og til at {{ kommune.navn }} er ein god arbeidsplass med eit godt arbeidsmiljø."),
-        H1("Leiaravtalen i styringssystemet"),
-        P("Leiaravtalen er ein del av det heilskaplege styringssystemet i kommunen. Samfunnsdelen av "
-          "kommuneplanen set dei langsiktige måla. Handlingsprogrammet og økonomiplanen, med årsbudsjettet, "
-          "fastset prioriteringar og økonomiske rammer for dei neste fire åra. Kvart år gir "
-          "kommunedirektøren eit styringsbrev som gjer vedtaka i kommunestyret om til oppdrag for "
-          "tenesteområda. Leiaravtalen gjer desse oppdraga konkrete for kvar eining."),
-        P("Leiaren utøver mynde innanfor delegeringsreglementet til kommunen og den delegeringa overordna "
-          "leiar har gitt. Leiaravtalen endrar ikkje delegeringa, men skildrar korleis myndet skal brukast i "
-          "avtaleperioden."),
-        H1("Mynde og ansvar"),
-        P("Innanfor sitt eige ansvarsområde og i samsvar med delegeringsreglementet har leiaren ansvar for:"),
-        Bullets([
-            "**Økonomi:** å drive eininga innanfor vedteke budsjett, følgje opp rekneskapen kvar månad og "
-            "seie frå til overordna leiar så tidleg som mogleg når det er fare for avvik.",
-            "**Personal:** å rekruttere, leie, utvikle og følgje opp medarbeidarane, mellom anna "
-            "arbeidsplanar, oppfølging av sjukefråvær og medarbeidarsamtalar, i samsvar med lov, avtaleverk "
-            "og retningslinjene i kommunen.",
-            "**Helse, miljø og tryggleik (HMT):** å sørgje for eit fullt forsvarleg arbeidsmiljø, systematisk "
-            "HMT-arbeid, risikovurderingar og oppfølging av avvik i samarbeid med verneombod og tillitsvalde.",
-            "**Internkontroll:** å sikre at eininga har internkontroll som er tilpassa storleiken, eigenarten, "
-            "aktivitetane og risikotilhøva i verksemda, jf. kommunelova § 25-1, og at avvik blir melde, "
-            "følgde opp og brukte til læring.",
-            "**Tenestekvalitet:** å sørgje for at tenestene held god kvalitet, er i samsvar med lov og "
-            "forskrift og blir utvikla i dialog med brukarane.",
-            "**Informasjonstryggleik og personvern:** å sørgje for at personopplysningar og annan informasjon "
-            "blir handsama forsvarleg og etter rutinane i kommunen.",
-        ]),
-        H1("Krav til leiaren"),
-        P("{{ kommune.navn }} ventar at leiaren"),
-        Bullets([
-            "utøver leiarskap i tråd med verdiane og arbeidsgivarpolitikken i kommunen",
-            "er tydeleg, tilgjengeleg og til stades for medarbeidarane, og legg til rette for medverknad og "
-            "godt samarbeid med tillitsvalde og verneombod",
-            "tek ansvar for heilskapen i kommunen, også utover eiga eining, og samarbeider på tvers av "
-            "einingar og tenesteområde",
-            "følgjer opp vedtak, styringsbrev og fellesføringar lojalt og rapporterer til rett tid",
-            "bidreg til nytenking, digitalisering og kontinuerleg forbetring av tenestene",
-            "utviklar seg sjølv som leiar og deltek i leiarutviklinga og leiarsamlingane i kommunen",
-            "opptrer i samsvar med dei etiske retningslinjene i kommunen",
-        ]),
-        H1("Oppdrag frå styringsbrevet"),
-        Assignments(
-            intro="Oppdraga nedanfor er henta frå styringsbrevet til kommunedirektøren for {{ periode.ar }} og "
-                  "gjeld for {{ leder.enhet }}. I kolonnen til høgre står dei tiltaka leiaren sjølv set i "
-                  "verk for å nå måla.",
-            empty="Eininga har ikkje fått eigne oppdrag i styringsbrevet for {{ periode.ar }}. Leiaren og "
-                  "overordna leiar kan avtale oppdrag i leiarsamtalen og føre dei inn her.",
-            headers=NN_ASSIGNMENT_HEADERS,
-            no_measures="Blir avtalt i leiarsamtalen",
-        ),
-        H1("Leiarstøtte"),
-        P("Leiaren har krav på støtte frå fellestenestene i kommunen for å kunne utøve leiarrolla:"),
-        Bullets([
-            "**HR:** råd i personalsaker, rekruttering, oppfølging av sjukefråvær, arbeidsmiljø og omstilling",
-            "**Økonomi:** budsjettarbeid, månadleg oppfølging av rekneskapen og rapportering",
-            "**IT og digitalisering:** drift av fagsystem, informasjonstryggleik og støtte i "
-            "digitaliseringsprosjekt",
-            "**Leiarutvikling:** leiarsamlingar, leiaropplæring og kollegarettleiing",
-        ]),
-        P("Overordna leiar skal vere tilgjengeleg for leiaren, gi tydelege rammer og tilbakemeldingar og ta "
-          "tak i saker leiaren ikkje kan løyse på eige nivå."),
-        H1("Oppfølging"),
-        P("Leiaravtalen blir følgd opp i to faste samtalar mellom leiaren og overordna leiar i "
-          "avtaleperioden:"),
-        Bullets([
-            "**Våren:** leiarsamtale (medarbeidarsamtale for leiarar) der partane går gjennom status for "
-            "oppdraga og tiltaka, arbeidsmiljøet og den personlege utviklinga til leiaren.",
-            "**Hausten:** oppfølgingssamtale der partane vurderer måloppnåinga, justerer tiltaka ved behov "
-            "og førebur leiaravtalen for neste år.",
-        ]),
-        P("I tillegg blir oppdraga følgde opp gjennom den ordinære verksemdsrapporteringa (tertialrapportar "
-          "og årsrapport) og faste oppfølgingsmøte. Dei personlege utviklingsmåla til leiaren blir avtalte i "
-          "samtalen og førte i eit eige vedlegg som er unnateke frå innsyn."),
-        H1("Endringar i føresetnadene"),
-        P("Dersom føresetnadene for avtalen endrar seg vesentleg i løpet av perioden, til dømes ved nye "
-          "politiske vedtak, endringar i budsjettet, omorganisering eller endra delegering, skal avtalen "
-          "reviderast. Begge partar kan be om at avtalen blir teken opp til ny vurdering. Endringar blir "
-          "avtalte skriftleg og underskrivne av begge partar."),
-        P(NN_ARCHIVE),
-        Signatures(NN_SIGN_LEDER, NN_SIGN_OVERORDNET),
-    ],
-)
-
-NN_VEDLEGG = DocSpec(
-    filename="vedlegg.docx",
-    lang=NYNORSK,
-    title="Personlege utviklingsmål {{ periode.ar }} (unnateke frå innsyn)",
-    footer_left="Personlege utviklingsmål {{ periode.ar }} – {{ leder.navn }} – Unnateke frå innsyn",
-    header_mark="Unnateke frå innsyn – {{ kommune.skjermingshjemmel }}",
-    blocks=[
-        Stamp("Unnateke frå innsyn"),
-        Title("Personlege utviklingsmål {{ periode.ar }}"),
-        Subtitle("Vedlegg til leiaravtale {{ periode.ar }} for {{ leder.navn }}"),
-        Parties([
-            ("Leiar", "{{ leder.navn }}, {{ leder.stilling }}"),
-            ("Eining", "{{ leder.enhet }}"),
-            ("Overordna leiar", "{{ overordnet.navn }}, {{ overordnet.stilling }}"),
-            ("Avtaleperiode", "{{ periode.tekst }}"),
-        ]),
-        P("Dette vedlegget inneheld dei personlege utviklingsmåla til leiaren for avtaleperioden. Måla blir "
-          "avtalte i leiarsamtalen og skal styrkje leiaren i leiarrolla."),
-        P("Vedlegget er unnateke frå innsyn ({{ kommune.skjermingshjemmel }}) og blir oppbevart åtskilt frå "
-          "leiaravtalen, som er offentleg. Berre leiaren, overordna leiar og HR skal ha tilgang til det."),
-        H1("Utviklingsmål"),
-        Goals(["Mål", "Tiltak", "Oppfølging"]),
-        H1("Oppfølging"),
-        P("Utviklingsmåla blir følgde opp i leiarsamtalane om våren og hausten. Partane kan justere måla "
-          "undervegs når det er behov for det."),
-        Signatures(NN_SIGN_LEDER, NN_SIGN_OVERORDNET),
-    ],
-)
-
-NN_KOMMUNEDIREKTOR = DocSpec(
-    filename="lederavtale_kommunedirektor.docx",
-    lang=NYNORSK,
-    title="Leiaravtale {{ periode.ar }} – kommunedirektør {{ leder.navn }}",
-    footer_left="Leiaravtale {{ periode.ar }} – kommunedirektør {{ leder.navn }}",
-    blocks=[
-        Title("Leiaravtale {{ periode.ar }}"),
-        Subtitle("mellom kommunestyret og kommunedirektøren – {{ periode.tekst }}"),
-        Parties([
-            ("Kommunedirektør", "{{ leder.navn }}"),
-            ("For kommunestyret", "{{ overordnet.navn }}, {{ overordnet.stilling }}"),
-            ("Avtaleperiode", "{{ periode.tekst }}"),
-        ]),
-        H1("Føremål"),
-        P("Leiaravtalen skal gjere klart kva kommunestyret ventar av kommunedirektøren i avtaleperioden, og "
-          "vere grunnlaget for dialog, oppfølging og evaluering. Kommunestyret tilset kommunedirektøren, jf. "
-          "kommunelova § 13-1, og ordføraren tek hand om den løpande arbeidsgivardialogen på vegner av "
-          "kommunestyret."),
-        H1("Rolla og ansvaret til kommunedirektøren"),
-        P("Kommunedirektøren er leiar for den samla kommunale administrasjonen og skal innanfor dei rammene "
-          "kommunestyret fastset"),
-        Bullets([
-            "sjå til at saker som blir lagde fram for folkevalde organ, er forsvarleg utgreidde, og at vedtak "
-            "blir sette i verk utan ugrunna opphald",
-            "sørgje for at administrasjonen blir driven i samsvar med lover, forskrifter og overordna "
-            "instruksar, og at det er betryggjande kontroll med verksemda (internkontroll, jf. kommunelova "
-            "kapittel 25)",
-            "leie økonomiforvaltninga i kommunen innanfor vedteke budsjett og økonomiplan og gi kommunestyret "
-            "god rapportering til rett tid om økonomi og måloppnåing",
-            "vere den øvste arbeidsgivarrepresentanten i kommunen, med ansvar for arbeidsgivarpolitikk, "
-            "leiarutvikling, arbeidsmiljø og godt samarbeid med tillitsvalde og verneombod",
-            "medverke til god rolleforståing, samhandling og tillit mellom folkevalde og administrasjonen",
-            "utvikle kommunen som organisasjon og samfunnsutviklar, i samarbeid med innbyggjarar, næringsliv, "
-            "frivillige lag og andre offentlege aktørar",
-        ]),
-        H1("Forventingar til leiarskapet"),
-        P("Kommunestyret ventar at kommunedirektøren"),
-        Bullets([
-            "utøver leiarskap i tråd med verdiane og dei etiske retningslinjene i kommunen",
-            "er tydeleg og tilgjengeleg for dei folkevalde, leiarane og medarbeidarane",
-            "sikrar heilskap og samordning på tvers av tenesteområda",
-            "legg til rette for innovasjon, digitalisering og kontinuerleg forbetring",
-            "held ordføraren orientert om viktige saker, og tek opp i god tid forhold som kan få politiske "
-            "eller økonomiske følgjer eller svekkje tilliten til kommunen",
-        ]),
-        H1("Måla til kommunestyret for {{ periode.ar }}"),
-        Assignments(
-            intro="Måla nedanfor byggjer på kommuneplanen, handlingsprogrammet med økonomiplanen og "
-                  "årsbudsjettet for {{ periode.ar }}. Kommunedirektøren følgjer dei opp i organisasjonen "
-                  "gjennom styringsbrevet og leiaravtalane.",
-            empty="Kommunestyret har ikkje fastsett eigne mål for kommunedirektøren for {{ periode.ar }}. "
-                  "Ordføraren og kommunedirektøren kan avtale mål i medarbeidarsamtalen og føre dei inn her.",
-            headers=NN_ASSIGNMENT_HEADERS[:6] + ["Eigne tiltak"],
-            no_measures="Blir avtalt i medarbeidarsamtalen",
-        ),
-        H1("Oppfølging og evaluering"),
-        P("Ordføraren og kommunedirektøren har to faste samtalar i avtaleperioden:"),
-        Bullets([
-            "**Våren:** medarbeidarsamtale der dei går gjennom status for måla, samarbeidet mellom folkevalde "
-            "og administrasjonen og arbeidssituasjonen og utviklinga til kommunedirektøren.",
-            "**Hausten:** evalueringssamtale der dei vurderer måloppnåinga og leiarskapet i perioden. "
-            "Ordføraren kan ta med varaordføraren i samtalen.",
-        ]),
-        P("Ordføraren orienterer formannskapet om at evalueringssamtalen er gjennomført."),
-        H1("Lønsforhandling"),
-        P("Evalueringa er ein del av grunnlaget for den årlege lønsforhandlinga med kommunedirektøren etter "
-          "hovudtariffavtalen kapittel 3.4.1. Ordføraren forhandlar på vegner av kommunestyret, eller den "
-          "kommunestyret har gitt fullmakt, og resultatet blir handsama etter delegeringsreglementet til "
-          "kommunen."),
-        H1("Endringar i føresetnadene"),
-        P("Dersom føresetnadene for avtalen endrar seg vesentleg, til dømes ved nye politiske vedtak, "
-          "endringar i budsjettet eller endra organisering, skal avtalen reviderast. Både ordføraren og "
-          "kommunedirektøren kan be om at avtalen blir teken opp til ny vurdering. Endringar blir avtalte "
-          "skriftleg og underskrivne av begge partar."),
-        P(NN_ARCHIVE),
-        Signatures(Party("Kommunedirektør", "{{ leder.navn }}", "{{ leder.stilling }}"),
-                   Party("For kommunestyret", "{{ overordnet.navn }}", "{{ overordnet.stilling }}")),
-    ],
-)
-
-NN_EPOST = """\
+""", """\
 Emne: Utkast til leiaravtale {{ periode.ar }} – {{ leder.navn }}
 Hei {{ leder.navn }},
 
@@ -1303,30 +1297,28 @@ Ta kontakt om du har spørsmål.
 Venleg helsing
 HR
 {{ kommune.navn }}
-"""
+"""),
+}
 
-# (sub-folder of the template folder, document)
-DOCUMENTS = [
-    ("", NB_LEDERAVTALE),
-    ("", NB_VEDLEGG),
-    ("", NB_KOMMUNEDIREKTOR),
-    ("nynorsk", NN_LEDERAVTALE),
-    ("nynorsk", NN_VEDLEGG),
-    ("nynorsk", NN_KOMMUNEDIREKTOR),
-]
-EMAILS = [("", NB_EPOST), ("nynorsk", NN_EPOST)]
+
+# --------------------------------------------------------------------------- build
+
+MALFORMER = [BOKMAL, NYNORSK]
+DOCUMENTS = [agreement, appendix, director_agreement]
 
 
 def build_all(target: Path) -> list[Path]:
     """Write every template into `target` (bokmål) and `target/nynorsk`. Returns the paths."""
     written = []
-    for folder, spec in DOCUMENTS:
-        path = target / folder / spec.filename
-        write_if_changed(path, build_docx(spec))
-        written.append(path)
-    for folder, text in EMAILS:
-        path = target / folder / "epost.txt"
-        write_if_changed(path, text.encode("utf-8"))
+    for malform in MALFORMER:
+        for document in DOCUMENTS:
+            spec = document(malform)
+            path = target / malform.folder / spec.filename
+            write_if_changed(path, build_docx(spec))
+            written.append(path)
+    for malform in MALFORMER:
+        path = target / malform.folder / "epost.txt"
+        write_if_changed(path, malform.phrase("email").encode("utf-8"))
         written.append(path)
     return written
 

@@ -20,7 +20,7 @@ from PIL import Image, ImageDraw
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.init import build_workbook  # noqa: E402
+from generator.workbook.write import build_workbook  # noqa: E402
 
 INPUT_DIR = ROOT / "input"
 YEAR = 2027

@@ -1,16 +1,11 @@
-"""`lederavtale init`: a new, valid workbook with instructions, plus a copy of the templates.
+"""Writing a new workbook: formatted sheets from the column table, with the Veiledning sheet first.
 
-The sheet and column definitions here are the single source for both the new workbook and
-the example workbook (`tools/make_example.py`), so the two cannot drift apart.
+Used by `init` and by the example (`tools/make_example.py`), so the two cannot drift apart.
 """
 
 from __future__ import annotations
 
-import io
-import shutil
-from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
@@ -19,12 +14,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import DEFAULT_TEMPLATE_DIR
-from .exceptions import LederavtaleError
-from .model import DEFAULT_SKJERMINGSHJEMMEL, DEFAULT_TILGANGSKODE
-from .output import atomic_write_bytes
+from ..model import DEFAULT_SKJERMINGSHJEMMEL, DEFAULT_TILGANGSKODE
+from .columns import KOMMUNE, KOMMUNE_FIELDS, LEDERE, OPPDRAG, SHEETS, TILTAK, UTVIKLINGSMAL, Sheet
 
-WORKBOOK_NAME = "lederavtale.xlsx"
 DATE_FORMAT = "dd.mm.yyyy"
 # Rows that get drop-downs and date formats ahead of time, so rows HR adds behave the same.
 PREPARED_ROWS = 500
@@ -38,114 +30,6 @@ TOP_WRAP = Alignment(vertical="top", wrap_text=True)
 TOP = Alignment(vertical="top")
 
 
-@dataclass(frozen=True)
-class Column:
-    header: str
-    width: int
-    help: str  # Norwegian: shown in Veiledning and as a note on the header cell
-    required: bool = False
-    date: bool = False
-    wrap: bool = False
-    choices: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Sheet:
-    name: str
-    help: str
-    columns: tuple[Column, ...]
-
-    def headers(self) -> list[str]:
-        return [c.header for c in self.columns]
-
-
-@dataclass(frozen=True)
-class Field:
-    """One row of sheet Kommune."""
-
-    name: str
-    help: str
-    required: bool = False
-    date: bool = False
-    choices: tuple[str, ...] = ()
-
-
-KOMMUNE_FIELDS: tuple[Field, ...] = (
-    Field("Kommunenavn", "Kommunens navn slik det skal stå i avtalen, f.eks. «Eksempel kommune».", required=True),
-    Field("Periode", "Året avtalen gjelder for, f.eks. 2027 (1. januar–31. desember). "
-          "La stå tomt og fyll ut Fra og Til for en annen periode.", required=True),
-    Field("Fra", "Periodens første dag (dd.mm.åååå). Brukes bare når Periode er tom.", date=True),
-    Field("Til", "Periodens siste dag (dd.mm.åååå). Brukes bare når Periode er tom.", date=True),
-    Field("Adresse", "Postadresse i bunnteksten."),
-    Field("Telefon", "Sentralbordets telefonnummer i bunnteksten."),
-    Field("E-post", "Kommunens postmottak i bunnteksten."),
-    Field("Nettside", "Kommunens nettside i bunnteksten."),
-    Field("Logo", "Bildefil (PNG eller JPEG) med kommunevåpen, sti relativ til mappen arbeidsboken "
-          "ligger i, f.eks. logo.png. Tom: ingen logo."),
-    Field("Sted", "Stedet som skrives over underskriftene («Sted og dato»)."),
-    Field("Avsender", "Avsenderadresse (Fra) i e-postutkastene, f.eks. HR-avdelingens adresse."),
-    Field("Arkivsak", "Saksnummer i sak/arkiv-systemet, f.eks. 2027/123."),
-    Field("Skjermingshjemmel", "Lovhjemmel for å unnta vedlegget med utviklingsmål fra offentlighet. "
-          f"Tom: «{DEFAULT_SKJERMINGSHJEMMEL}»."),
-    Field("Målform", "bokmål (standard) eller nynorsk: velger standardmalene.", choices=("bokmål", "nynorsk")),
-    Field("Tilgangskode", f"Tilgangskode for vedlegget i sak/arkiv-systemet. Tom: {DEFAULT_TILGANGSKODE} (personalsaker)."),
-)
-
-KOMMUNE = Sheet("Kommune", "Opplysninger om kommunen og perioden. Én rad per felt: skriv verdien i kolonne Verdi.", (
-    Column("Felt", 20, "Feltets navn. Ikke endre denne kolonnen.", required=True),
-    Column("Verdi", 45, "Verdien for feltet.", required=True),
-    Column("Forklaring", 90, "Forklaring til feltet. Leses ikke av programmet.", wrap=True),
-))
-
-LEDERE = Sheet("Ledere", "Én rad per person: alle ledere som skal ha avtale, og deres overordnede "
-               "(også ordføreren, som er part i kommunedirektørens avtale).", (
-    Column("Ansattnr", 11, "Unikt ansattnummer.", required=True),
-    Column("Navn", 26, "Fullt navn. Alternativt to kolonner Fornavn og Etternavn.", required=True),
-    Column("Stilling", 38, "Stillingstittel.", required=True),
-    Column("Enhet", 32, "Enheten (virksomheten, avdelingen) lederen leder.", required=True),
-    Column("Nivå", 18, "Ledernivå, fritekst: ordfører, kommunedirektør, kommunalsjef, "
-           "virksomhetsleder, avdelingsleder … Brukes i velgeren nivå:."),
-    Column("E-post", 36, "Lederens e-postadresse. Uten adresse får lederen ikke e-postutkast (advarsel)."),
-    Column("Overordnet", 12, "Ansattnummeret til lederens overordnede, som er den andre parten i avtalen. "
-           "Tom bare for den øverste (ordføreren)."),
-    Column("Avtale", 9, "ja (standard) eller nei. nei = bare part i en annen leders avtale, f.eks. ordføreren.",
-           choices=("ja", "nei")),
-    Column("Mal", 22, "Valgfritt: filnavn på en egen avtalemal i malmappen, f.eks. lederavtale_rektor.docx. "
-           "Tom: standardmalen lederavtale.docx."),
-    Column("Signert", 12, "Datoen avtalen ble signert (dd.mm.åååå). Brukes av kommandoen arkiv. "
-           "Tom: ikke signert ennå.", date=True),
-))
-
-OPPDRAG = Sheet("Oppdrag", "Oppdragene fra styringsbrevet. Kolonnen Gjelder bestemmer hvilke ledere "
-                "som får oppdraget i sin avtale.", (
-    Column("Nr", 7, "Oppdragets nummer, unikt.", required=True),
-    Column("Område", 18, "Område, f.eks. Økonomi, Sykefravær, HMS, Digitalisering.", required=True),
-    Column("Oppdrag", 60, "Oppdragsteksten. Linjeskift i cellen (Alt+Enter) blir linjeskift i avtalen.",
-           required=True, wrap=True),
-    Column("Mål", 32, "Mål eller ambisjon, f.eks. «Sykefravær under 6,7 %».", wrap=True),
-    Column("Målemetode", 30, "Hvordan målet måles.", wrap=True),
-    Column("Utgangspunkt", 26, "Resultat før start (utgangspunkt).", wrap=True),
-    Column("Frist", 12, "Frist (dd.mm.åååå).", date=True),
-    Column("Gjelder", 40, "Hvem som får oppdraget: én eller flere velgere skilt med komma eller semikolon "
-           "(se «Velgere» nedenfor).", required=True, wrap=True),
-))
-
-TILTAK = Sheet("Tiltak", "Lederens egne tiltak for å nå et oppdrag. Skrives under oppdraget i lederens "
-               "avtale, som er offentlig.", (
-    Column("Ansattnr", 11, "Lederens ansattnummer.", required=True),
-    Column("Nr", 7, "Nummeret på oppdraget tiltaket hører til. Oppdraget må gjelde lederen.", required=True),
-    Column("Tiltak", 80, "Tiltaket. Én rad per tiltak.", required=True, wrap=True),
-))
-
-UTVIKLINGSMAL = Sheet("Utviklingsmål", "Lederens personlige utviklingsmål. Kommer BARE i vedlegget, som er "
-                      "unntatt offentlighet, aldri i selve avtalen.", (
-    Column("Ansattnr", 11, "Lederens ansattnummer.", required=True),
-    Column("Mål", 50, "Utviklingsmålet.", required=True, wrap=True),
-    Column("Tiltak", 45, "Hva lederen gjør for å nå målet.", wrap=True),
-    Column("Oppfølging", 30, "Hvordan og når målet følges opp.", wrap=True),
-))
-
-SHEETS: tuple[Sheet, ...] = (KOMMUNE, LEDERE, OPPDRAG, TILTAK, UTVIKLINGSMAL)
 VEILEDNING = "Veiledning"
 
 SELECTORS = (
@@ -192,32 +76,6 @@ COMMANDS = (
     ("lederavtale arkiv ARBEIDSBOK", "Lager arkivpakke (PDF/A og Noark 5-metadata) for signerte avtaler. "
      "Med --alle for alle avtaler."),
 )
-
-
-def write_new_workbook(folder: Path, maler: Path | None = None) -> Path:
-    """Create `folder` with a new, valid `lederavtale.xlsx` and a copy of the templates in `maler/`.
-
-    Refuses to overwrite an existing workbook, since it may hold a year of HR's work.
-    """
-    folder = Path(folder)
-    target = folder / WORKBOOK_NAME
-    if target.exists():
-        raise LederavtaleError(f"{target}: arbeidsboken finnes allerede. Velg en annen mappe, "
-                               "eller flytt eller slett den gamle arbeidsboken først.")
-    source = Path(maler) if maler is not None else DEFAULT_TEMPLATE_DIR
-    if not source.is_dir():
-        raise LederavtaleError(f"{source}: finner ikke standardmalene.")
-    if folder.exists() and not folder.is_dir():
-        raise LederavtaleError(f"{folder}: finnes allerede og er ikke en mappe.")
-    try:
-        # Templates first and the workbook last: if anything fails, a rerun starts over cleanly.
-        _copy_templates(source, folder / "maler")
-        buffer = io.BytesIO()
-        build_workbook(**starter_content()).save(buffer)
-        atomic_write_bytes(target, buffer.getvalue())
-    except OSError as exc:
-        raise LederavtaleError(f"{folder}: kan ikke skrive ({exc.strerror or exc}).") from exc
-    return target
 
 
 def starter_content(today: date | None = None) -> dict:
@@ -286,20 +144,20 @@ def _write_kommune(ws: Worksheet, values: dict) -> None:
 
 
 def _write_table(ws: Worksheet, sheet: Sheet, rows: list[dict]) -> None:
-    headers = sheet.headers()
+    headers = [c.header for c in sheet.written_columns()]
     for row in rows:
         unknown = set(row) - set(headers)
         if unknown:
             raise ValueError(f"unknown {sheet.name} columns: {sorted(unknown)}")
     _write_header(ws, sheet)
     for r, row in enumerate(rows, start=2):
-        for c, column in enumerate(sheet.columns, start=1):
+        for c, column in enumerate(sheet.written_columns(), start=1):
             cell = ws.cell(r, c, row.get(column.header))
             cell.alignment = TOP_WRAP if column.wrap else TOP
             if column.date:
                 cell.number_format = DATE_FORMAT
     last = max(len(rows) + 1, PREPARED_ROWS)
-    for c, column in enumerate(sheet.columns, start=1):
+    for c, column in enumerate(sheet.written_columns(), start=1):
         letter = get_column_letter(c)
         if column.choices:
             _add_choices(ws, column.choices, f"{letter}2:{letter}{last}")
@@ -307,11 +165,11 @@ def _write_table(ws: Worksheet, sheet: Sheet, rows: list[dict]) -> None:
             # A column style, not styled empty cells: rows typed in later show dates the
             # Norwegian way, and the sheet does not grow hundreds of blank rows.
             ws.column_dimensions[letter].number_format = DATE_FORMAT
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{max(len(rows) + 1, 2)}"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.written_columns()))}{max(len(rows) + 1, 2)}"
 
 
 def _write_header(ws: Worksheet, sheet: Sheet) -> None:
-    for c, column in enumerate(sheet.columns, start=1):
+    for c, column in enumerate(sheet.written_columns(), start=1):
         cell = ws.cell(1, c, column.header)
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
@@ -350,7 +208,7 @@ def _write_veiledning(ws: Worksheet) -> None:
         if sheet is KOMMUNE:
             lines.extend((f.name + (" *" if f.required else ""), f.help, None) for f in KOMMUNE_FIELDS)
         else:
-            lines.extend((c.header + (" *" if c.required else ""), c.help, None) for c in sheet.columns)
+            lines.extend((c.header + (" *" if c.required else ""), c.help, None) for c in sheet.written_columns())
         lines.append(("", "", None))
     lines.append(("Velgere i Gjelder", "Kolonnen Gjelder i arket Oppdrag sier hvem oppdraget gjelder:",
                   SECTION_FONT))
@@ -377,16 +235,3 @@ def _write_veiledning(ws: Worksheet) -> None:
         elif label:
             a.font = Font(bold=True)
     ws.sheet_view.showGridLines = False
-
-
-def _copy_templates(source: Path, target: Path) -> None:
-    """Copy the templates, keeping any the user already has in `target`."""
-    target.mkdir(parents=True, exist_ok=True)
-    for path in sorted(source.rglob("*")):
-        if path.is_dir() or path.name.startswith((".", "~$")) or "__pycache__" in path.parts:
-            continue
-        dest = target / path.relative_to(source)
-        if dest.exists():
-            continue
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, dest)

@@ -1,4 +1,4 @@
-"""Reads the workbook HR fills in and validates all of it before anything is written.
+"""Validation: each sheet read into model objects, every problem collected with its cell.
 
 Every problem is collected, not just the first, so HR can fix the whole workbook in one
 round. Errors are raised together as `WorkbookError`; warnings are returned with the
@@ -8,23 +8,18 @@ what HR sees on the tabs whatever the case of the name.
 
 from __future__ import annotations
 
-import difflib
-import io
 import re
-import warnings
-import zipfile
-from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
-import openpyxl
 from email_validator import EmailNotValidError, validate_email
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from PIL import Image, UnidentifiedImageError
 
-from .exceptions import WorkbookError
-from .model import (
+from ..exceptions import WorkbookError
+from ..typos import closest
+from ..model import (
     DEFAULT_SKJERMINGSHJEMMEL,
     DEFAULT_TILGANGSKODE,
     Arbeidsbok,
@@ -36,415 +31,19 @@ from .model import (
     Tiltak,
     Utviklingsmal,
 )
+from . import columns
+from .columns import MALFORMER, kommune_field
+from .file import RawSheets
+from .selectors import Selector, SelectorError
+from .values import EXCEL_ERRORS, clean_text, id_text, norm, parse_date, parse_yes_no, quoted
 
-# --------------------------------------------------------------------------- layout
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str  # the canonical header, used in messages
-    aliases: tuple[str, ...]
-    required: bool = False
-
-
-KOMMUNE = "Kommune"
-LEDERE = "Ledere"
-OPPDRAG = "Oppdrag"
-TILTAK = "Tiltak"
-UTVIKLINGSMAL = "Utviklingsmål"
-
-# Normalised sheet name -> canonical name. Names without å are accepted because a
-# keyboard or a system export may have lost it.
-SHEET_NAMES = {
-    "kommune": KOMMUNE,
-    "ledere": LEDERE,
-    "oppdrag": OPPDRAG,
-    "tiltak": TILTAK,
-    "utviklingsmål": UTVIKLINGSMAL,
-    "utviklingsmal": UTVIKLINGSMAL,
-    "utviklingsmaal": UTVIKLINGSMAL,
-}
-
-COLUMNS: dict[str, tuple[Column, ...]] = {
-    KOMMUNE: (
-        Column("felt", "Felt", ("felt",), True),
-        Column("verdi", "Verdi", ("verdi",), True),
-    ),
-    LEDERE: (
-        Column("ansattnr", "Ansattnr", ("ansattnr", "ansattnummer", "ansatt nr", "ansattnr."), True),
-        # Navn is required unless Fornavn and Etternavn are given; checked separately.
-        Column("navn", "Navn", ("navn", "fullt navn")),
-        Column("fornavn", "Fornavn", ("fornavn",)),
-        Column("etternavn", "Etternavn", ("etternavn",)),
-        Column("stilling", "Stilling", ("stilling", "stillingstittel", "tittel"), True),
-        Column("enhet", "Enhet", ("enhet",), True),
-        Column("niva", "Nivå", ("nivå", "niva", "nivaa")),
-        Column("epost", "E-post", ("e-post", "epost", "e-postadresse", "epostadresse", "e-mail", "email")),
-        Column("overordnet", "Overordnet", ("overordnet", "leder", "overordnet leder", "overordnede")),
-        Column("avtale", "Avtale", ("avtale",)),
-        Column("mal", "Mal", ("mal", "malfil")),
-        Column("signert", "Signert", ("signert", "signert dato", "signeringsdato")),
-    ),
-    OPPDRAG: (
-        Column("nr", "Nr", ("nr", "nr.", "nummer"), True),
-        Column("omrade", "Område", ("område", "omrade", "omraade"), True),
-        Column("oppdrag", "Oppdrag", ("oppdrag",), True),
-        Column("mal", "Mål", ("mål", "mal", "maal")),
-        Column("malemetode", "Målemetode", ("målemetode", "malemetode", "maalemetode")),
-        Column("utgangspunkt", "Utgangspunkt", ("utgangspunkt", "resultat før start")),
-        Column("frist", "Frist", ("frist",)),
-        Column("gjelder", "Gjelder", ("gjelder",), True),
-    ),
-    TILTAK: (
-        Column("ansattnr", "Ansattnr", ("ansattnr", "ansattnummer", "ansatt nr", "ansattnr."), True),
-        Column("nr", "Nr", ("nr", "nr.", "oppdrag", "oppdragsnr"), True),
-        Column("tiltak", "Tiltak", ("tiltak",), True),
-    ),
-    UTVIKLINGSMAL: (
-        Column("ansattnr", "Ansattnr", ("ansattnr", "ansattnummer", "ansatt nr", "ansattnr."), True),
-        Column("mal", "Mål", ("mål", "mal", "maal", "utviklingsmål"), True),
-        Column("tiltak", "Tiltak", ("tiltak",)),
-        Column("oppfolging", "Oppfølging", ("oppfølging", "oppfolging", "oppfølgning")),
-    ),
-}
-
-# Felt in sheet Kommune: normalised name -> key.
-KOMMUNE_FIELDS = {
-    "kommunenavn": "navn",
-    "kommune": "navn",
-    "periode": "periode",
-    "år": "periode",
-    "fra": "fra",
-    "til": "til",
-    "adresse": "adresse",
-    "telefon": "telefon",
-    "e-post": "epost",
-    "epost": "epost",
-    "nettside": "nettside",
-    "logo": "logo",
-    "sted": "sted",
-    "avsender": "avsender",
-    "arkivsak": "arkivsak",
-    "skjermingshjemmel": "skjermingshjemmel",
-    "målform": "malform",
-    "malform": "malform",
-    "tilgangskode": "tilgangskode",
-}
-
-MALFORMER = {
-    "bokmål": "bokmål",
-    "bokmal": "bokmål",
-    "bokmaal": "bokmål",
-    "nb": "bokmål",
-    "bm": "bokmål",
-    "nynorsk": "nynorsk",
-    "nn": "nynorsk",
-}
-
-YES = {"ja", "j", "yes", "y", "x", "sann", "true", "1"}
-NO = {"nei", "n", "no", "usann", "false", "0", "-"}
-
-EXCEL_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"}
-
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_MAGIC = b"PK\x03\x04"
-
-# --------------------------------------------------------------------------- values
-
-# Excel stores characters XML cannot hold as `_xHHHH_`; openpyxl leaves them escaped.
-_EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
-# Control characters that would corrupt the XML of a .docx (tab and newline are fine).
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-_DATE_TEXT = re.compile(r"(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4})")
-_ISO_DATE_TEXT = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+KOMMUNE = columns.KOMMUNE.name
+LEDERE = columns.LEDERE.name
+OPPDRAG = columns.OPPDRAG.name
+TILTAK = columns.TILTAK.name
+UTVIKLINGSMAL = columns.UTVIKLINGSMAL.name
 _YEAR = re.compile(r"\d{4}")
-
-
-def norm(text) -> str:
-    """A header, sheet name or selector as compared: trimmed, case-folded, single spaces."""
-    return " ".join(str(text).split()).casefold().rstrip("*:").strip()
-
-
-def clean_text(value) -> str:
-    """A cell as text: line breaks kept as \\n, XML-breaking characters removed."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "ja" if value else "nei"
-    if isinstance(value, datetime):
-        if value.time() == time(0, 0):
-            return f"{value:%d.%m.%Y}"
-        return f"{value:%d.%m.%Y %H:%M}"
-    if isinstance(value, date):
-        return f"{value:%d.%m.%Y}"
-    if isinstance(value, float):
-        if value.is_integer():
-            return str(int(value))
-        # Norwegian readers expect a decimal comma.
-        return f"{value:.15g}".replace(".", ",")
-    text = _EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), str(value))
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n")
-    return _CONTROL.sub("", text).strip()
-
-
-def id_text(value) -> str:
-    """An identifier (Ansattnr, Nr): a number typed in Excel must match the same text."""
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    return clean_text(value)
-
-
-def parse_date(value) -> date | None:
-    """An Excel date or `dd.mm.yyyy` text; None when empty. ValueError when unreadable."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        text = clean_text(value)
-        if not text:
-            return None
-        match = _DATE_TEXT.fullmatch(text)
-        if match:
-            day, month, year = (int(g) for g in match.groups())
-            return date(year, month, day)
-        match = _ISO_DATE_TEXT.fullmatch(text)
-        if match:
-            year, month, day = (int(g) for g in match.groups())
-            return date(year, month, day)
-    raise ValueError(value)
-
-
-def parse_yes_no(value) -> bool | None:
-    """Avtale: True/False, or None when the value means neither. Empty means yes."""
-    if value is None:
-        return True
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)) and value in (0, 1):
-        return bool(value)
-    text = norm(clean_text(value))
-    if not text:
-        return True
-    if text in YES:
-        return True
-    if text in NO:
-        return False
-    return None
-
-
-def quoted(value) -> str:
-    return f"«{value}»"
-
-
-# --------------------------------------------------------------------------- the file
-
-
-def read_workbook(path: Path) -> Arbeidsbok:
-    """Read and validate the workbook; raise WorkbookError with every error found."""
-    path = Path(path)
-    data = _read_bytes(path)
-    _check_format(path, data)
-    raw = _load_sheets(path, data)
-    return _Validator(path, raw).run()
-
-
-def _fail(message: str, place: str = ""):
-    raise WorkbookError([Problem(place, message)])
-
-
-def _read_bytes(path: Path) -> bytes:
-    if path.is_dir():
-        _fail(f"«{path}» er en mappe, ikke en arbeidsbok.")
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        _fail(f"Finner ikke arbeidsboken «{path}».")
-    except PermissionError:
-        _fail(f"Har ikke tilgang til å lese «{path.name}». Er filen åpen i et annet program?")
-    except OSError as exc:
-        _fail(f"Kan ikke lese «{path.name}»: {exc.strerror or exc}.")
-
-
-def _check_format(path: Path, data: bytes) -> None:
-    """Turn every kind of file that is not an .xlsx into one message HR can act on."""
-    name = path.name
-    if not data:
-        _fail(f"«{name}» er tom (0 byte). Velg riktig arbeidsbok, eller lag en ny med «lederavtale init».")
-    if data.startswith(OLE_MAGIC):
-        _fail(_ole_message(path, data))
-    if data.startswith(ZIP_MAGIC):
-        _check_zip(name, data)
-        return
-    if _looks_like_text(data):
-        _fail(
-            f"«{name}» er en tekstfil (for eksempel CSV), ikke en Excel-arbeidsbok. "
-            "Åpne den i Excel og lagre den som Excel-arbeidsbok (.xlsx)."
-        )
-    _fail(f"«{name}» er ikke en Excel-arbeidsbok (.xlsx).")
-
-
-def _ole_message(path: Path, data: bytes) -> str:
-    """Excel writes both the old .xls and password-protected workbooks as OLE files."""
-    name = path.name
-    if "EncryptedPackage".encode("utf-16-le") in data or "EncryptionInfo".encode("utf-16-le") in data:
-        kind = "encrypted"
-    elif "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
-        kind = "xls"
-    elif path.suffix.lower() in (".xlsx", ".xlsm"):
-        kind = "encrypted"
-    else:
-        kind = "xls"
-    if kind == "encrypted":
-        return (
-            f"«{name}» er passordbeskyttet. Fjern passordet i Excel (Fil → Informasjon → "
-            "Beskytt arbeidsbok → Krypter med passord, tøm feltet), lagre og prøv igjen."
-        )
-    return f"«{name}» er en gammel Excel-fil (.xls). Lagre den som .xlsx i Excel (Fil → Lagre som) og prøv igjen."
-
-
-def _check_zip(name: str, data: bytes) -> None:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            mimetype = archive.read("mimetype") if "mimetype" in names else b""
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError):
-        _fail(
-            f"«{name}» er skadet og kan ikke åpnes (ufullstendig eller ødelagt fil). "
-            "Åpne den i Excel og lagre den på nytt, eller hent en ny kopi."
-        )
-    if b"opendocument.spreadsheet" in mimetype:
-        _fail(f"«{name}» er et OpenDocument-regneark (.ods). Lagre det som Excel-arbeidsbok (.xlsx) og prøv igjen.")
-    if "xl/workbook.bin" in names:
-        _fail(f"«{name}» er en binær Excel-arbeidsbok (.xlsb). Lagre den som Excel-arbeidsbok (.xlsx) og prøv igjen.")
-    if "xl/workbook.xml" not in names:
-        _fail(f"«{name}» er ikke en Excel-arbeidsbok (.xlsx).")
-
-
-def _looks_like_text(data: bytes) -> bool:
-    head = data[:4096]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's «Unicode-tekst» export is UTF-16
-        return True
-    if b"\x00" in head:
-        return False
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            head.decode(encoding)
-            return True
-        except UnicodeDecodeError:
-            continue
-    return False
-
-
-# --------------------------------------------------------------------------- the sheets
-
-
-@dataclass
-class RawSheets:
-    """The cell values of the sheets this tool reads, before any validation."""
-
-    rows: dict[str, list[tuple]]  # canonical sheet name -> rows from row 1
-    missing: list[str]
-    duplicates: list[str]
-    uncached: set[tuple[str, int, int]] = field(default_factory=set)  # formulas without a value
-
-
-def _load_sheets(path: Path, data: bytes) -> RawSheets:
-    try:
-        raw = _read_values(data)
-        if raw.rows and _has_formulas(data):
-            raw.uncached = _uncached_formulas(data, raw)
-    except Exception as exc:  # noqa: BLE001 - whatever openpyxl trips on, the file is unreadable
-        raise WorkbookError(
-            [
-                Problem(
-                    "",
-                    f"«{path.name}» kunne ikke leses som Excel-arbeidsbok. "
-                    "Åpne den i Excel, lagre den på nytt og prøv igjen.",
-                )
-            ]
-        ) from exc
-    return raw
-
-
-def _open(data: bytes, data_only: bool):
-    # A file object skips openpyxl's check of the file name's extension.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
-
-
-def _our_sheets(wb) -> tuple[dict[str, object], list[str]]:
-    found: dict[str, object] = {}
-    duplicates = []
-    for ws in wb.worksheets:
-        canonical = SHEET_NAMES.get(norm(ws.title))
-        if canonical is None:
-            continue
-        if canonical in found:
-            duplicates.append(canonical)
-            continue
-        found[canonical] = ws
-    return found, duplicates
-
-
-def _sheet_rows(ws) -> list[tuple]:
-    # Some programs write wrong dimensions; without them openpyxl reads every row there is.
-    ws.reset_dimensions()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return [tuple(row) for row in ws.iter_rows(values_only=True)]
-
-
-def _read_values(data: bytes) -> RawSheets:
-    wb = _open(data, data_only=True)
-    try:
-        found, duplicates = _our_sheets(wb)
-        rows = {name: _sheet_rows(ws) for name, ws in found.items()}
-    finally:
-        wb.close()
-    missing = [name for name in COLUMNS if name not in rows]
-    return RawSheets(rows=rows, missing=missing, duplicates=duplicates)
-
-
-def _has_formulas(data: bytes) -> bool:
-    """Cheap pre-check so that the usual workbook without formulas is read only once."""
-    pattern = re.compile(rb"<(?:\w+:)?f[\s>/]")
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for name in archive.namelist():
-            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                if pattern.search(archive.read(name)):
-                    return True
-    return False
-
-
-def _uncached_formulas(data: bytes, raw: RawSheets) -> set[tuple[str, int, int]]:
-    """Cells holding a formula whose value was never calculated (files not saved by Excel)."""
-    uncached = set()
-    wb = _open(data, data_only=False)
-    try:
-        found, _ = _our_sheets(wb)
-        for name, ws in found.items():
-            values = raw.rows.get(name, [])
-            for r, row in enumerate(_sheet_rows(ws), start=1):
-                for c, formula in enumerate(row, start=1):
-                    if not _is_formula(formula):
-                        continue
-                    value_row = values[r - 1] if r <= len(values) else ()
-                    value = value_row[c - 1] if c <= len(value_row) else None
-                    if value is None:
-                        uncached.add((name, r, c))
-    finally:
-        wb.close()
-    return uncached
-
-
-def _is_formula(value) -> bool:
-    # Array and data-table formulas come as objects rather than text.
-    return isinstance(value, (ArrayFormula, DataTableFormula)) or (isinstance(value, str) and value.startswith("="))
+_LAYOUT = {sheet.name: sheet for sheet in columns.SHEETS}
 
 
 @dataclass
@@ -459,7 +58,7 @@ class Row:
 
 
 @dataclass
-class Sheet:
+class Table:
     name: str
     header_row: int
     columns: dict[str, int]  # key -> column number
@@ -480,7 +79,7 @@ def _is_empty(values: tuple) -> bool:
 # --------------------------------------------------------------------------- validation
 
 
-class _Validator:
+class Validator:
     """Reads each sheet into model objects, collecting every problem on the way."""
 
     def __init__(self, path: Path, raw: RawSheets):
@@ -546,14 +145,14 @@ class _Validator:
 
     # -- sheet structure
 
-    def sheet(self, name: str, rows: list[tuple]) -> Sheet | None:
+    def sheet(self, name: str, rows: list[tuple]) -> Table | None:
         """Find the header row and columns; None when the sheet cannot be used."""
         header_index = next((i for i, row in enumerate(rows) if not _is_empty(row)), None)
         if header_index is None:
             self.error(name, f"arket {quoted(name)} er tomt; første rad skal ha kolonneoverskriftene")
             return None
         header_row = header_index + 1
-        known = {alias: col for col in COLUMNS[name] for alias in col.aliases}
+        known = {alias: col for col in _LAYOUT[name].columns for alias in col.aliases}
         columns: dict[str, int] = {}
         extra: dict[str, int] = {}
         for number, header in enumerate(rows[header_index], start=1):
@@ -568,17 +167,19 @@ class _Validator:
                 self.check_typo(place, written, name)
                 extra[written] = number
             elif column.key in columns:
-                self.error(place, f"kolonnen {quoted(column.label)} finnes to ganger")
+                self.error(place, f"kolonnen {quoted(column.header)} finnes to ganger")
             else:
                 columns[column.key] = number
 
         usable = True
-        for column in COLUMNS[name]:
-            if column.required and column.key not in columns:
-                self.error(f"{name} rad {header_row}", f"mangler kolonnen {quoted(column.label)}")
-                usable = False
-        if name == LEDERE and "navn" not in columns and not {"fornavn", "etternavn"} <= columns.keys():
-            self.error(f"{name} rad {header_row}", "mangler kolonnen «Navn» (eller «Fornavn» og «Etternavn»)")
+        for column in _LAYOUT[name].columns:
+            if not column.required or column.key in columns:
+                continue
+            if column.instead and set(column.instead) <= columns.keys():
+                continue
+            alternative = " og ".join(quoted(_LAYOUT[name].column(key).header) for key in column.instead)
+            self.error(f"{name} rad {header_row}", f"mangler kolonnen {quoted(column.header)}"
+                       + (f" (eller {alternative})" if alternative else ""))
             usable = False
         if not usable:
             return None
@@ -588,18 +189,18 @@ class _Validator:
             for number, row in enumerate(rows[header_index + 1 :], start=header_row + 1)
             if not _is_empty(row)
         ]
-        return Sheet(name, header_row, columns, extra, data_rows)
+        return Table(name, header_row, columns, extra, data_rows)
 
     def check_typo(self, place: str, written: str, sheet: str) -> None:
         """Unknown columns are allowed (HR's own notes, `ekstra`); a near miss is likely a typo."""
-        labels = {norm(c.label): c.label for c in COLUMNS[sheet]}
-        close = difflib.get_close_matches(norm(written), list(labels), n=1, cutoff=0.8)
+        labels = {norm(c.header): c.header for c in _LAYOUT[sheet].columns}
+        close = closest(norm(written), labels, cutoff=0.75)
         if close:
-            self.warn(place, f"ukjent kolonne {quoted(written)} blir ikke brukt; mente du {quoted(labels[close[0]])}?")
+            self.warn(place, f"ukjent kolonne {quoted(written)} blir ikke brukt; mente du {quoted(labels[close])}?")
 
     # -- cell access
 
-    def value(self, sheet: Sheet, row: Row, key: str):
+    def value(self, sheet: Table, row: Row, key: str):
         """The raw value, or None after reporting a cell Excel could not give a value."""
         col = sheet.columns.get(key)
         value = row.get(col)
@@ -614,7 +215,7 @@ class _Validator:
             return _REPORTED
         return value
 
-    def text(self, sheet: Sheet, row: Row, key: str, required: bool = False, as_id: bool = False) -> str:
+    def text(self, sheet: Table, row: Row, key: str, required: bool = False, as_id: bool = False) -> str:
         value = self.value(sheet, row, key)
         if value is _REPORTED:
             return ""
@@ -623,7 +224,7 @@ class _Validator:
             self.error(sheet.place(row, key), f"{self.label(sheet, key)} mangler")
         return text
 
-    def date(self, sheet: Sheet, row: Row, key: str) -> date | None:
+    def date(self, sheet: Table, row: Row, key: str) -> date | None:
         value = self.value(sheet, row, key)
         if value is _REPORTED:
             return None
@@ -645,12 +246,12 @@ class _Validator:
         return True
 
     @staticmethod
-    def label(sheet: Sheet, key: str) -> str:
-        return next(c.label for c in COLUMNS[sheet.name] if c.key == key)
+    def label(sheet: Table, key: str) -> str:
+        return _LAYOUT[sheet.name].column(key).header
 
     # -- Kommune
 
-    def read_kommune(self, sheet: Sheet | None) -> Kommune | None:
+    def read_kommune(self, sheet: Table | None) -> Kommune | None:
         if sheet is None:
             return None
         fields: dict[str, tuple[object, str]] = {}  # key -> (raw value, place of Verdi)
@@ -659,7 +260,8 @@ class _Validator:
             felt = self.text(sheet, row, "felt", required=True)
             if not felt:
                 continue
-            key = KOMMUNE_FIELDS.get(norm(felt))
+            known = kommune_field(felt)
+            key = known.key if known else None
             if key is None:
                 self.warn(sheet.place(row, "felt"), f"ukjent felt {quoted(felt)} blir ikke brukt")
                 continue
@@ -778,7 +380,7 @@ class _Validator:
 
     # -- Ledere
 
-    def read_ledere(self, sheet: Sheet | None) -> list[Leder]:
+    def read_ledere(self, sheet: Table | None) -> list[Leder]:
         if sheet is None:
             return []
         ledere: list[Leder] = []
@@ -802,7 +404,7 @@ class _Validator:
             self.check_superior(sheet, rows[leder.rad], leder, by_nr)
         return ledere
 
-    def read_leder(self, sheet: Sheet, row: Row) -> Leder:
+    def read_leder(self, sheet: Table, row: Row) -> Leder:
         ansattnr = self.text(sheet, row, "ansattnr", required=True, as_id=True)
         navn = self.leder_navn(sheet, row)
         stilling = self.text(sheet, row, "stilling", required=True)
@@ -828,7 +430,7 @@ class _Validator:
             rad=row.number,
         )
 
-    def leder_navn(self, sheet: Sheet, row: Row) -> str:
+    def leder_navn(self, sheet: Table, row: Row) -> str:
         navn = self.text(sheet, row, "navn") if "navn" in sheet.columns else ""
         if not navn:
             parts = [self.text(sheet, row, key) for key in ("fornavn", "etternavn") if key in sheet.columns]
@@ -838,7 +440,7 @@ class _Validator:
             self.error(sheet.place(row, key), "Navn mangler")
         return navn
 
-    def leder_avtale(self, sheet: Sheet, row: Row) -> bool:
+    def leder_avtale(self, sheet: Table, row: Row) -> bool:
         value = self.value(sheet, row, "avtale")
         if value is _REPORTED:
             return True
@@ -848,7 +450,7 @@ class _Validator:
             return True
         return avtale
 
-    def check_superior(self, sheet: Sheet, row: Row, leder: Leder, by_nr: dict[str, Leder]) -> None:
+    def check_superior(self, sheet: Table, row: Row, leder: Leder, by_nr: dict[str, Leder]) -> None:
         place = sheet.place(row, "overordnet")
         if not leder.overordnet:
             if leder.avtale:
@@ -883,12 +485,12 @@ class _Validator:
     # -- Oppdrag
 
     def read_oppdrag(
-        self, sheet: Sheet | None, ledere: list[Leder], ledere_ok: bool
+        self, sheet: Table | None, ledere: list[Leder], ledere_ok: bool
     ) -> tuple[list[Oppdrag], dict[str, list[str]], set[str]]:
         tildeling = {leder.ansattnr: [] for leder in ledere if leder.avtale}
         if sheet is None:
             return [], tildeling, set()
-        selector = _Selector(ledere)
+        selector = Selector(ledere)
         oppdrag: list[Oppdrag] = []
         seen: dict[str, int] = {}
         bad_gjelder: set[str] = set()
@@ -922,7 +524,7 @@ class _Validator:
                 tildeling[ansattnr].append(item.nr)
         return oppdrag, tildeling, bad_gjelder
 
-    def resolve(self, place: str, gjelder: str, selector: "_Selector") -> set[str] | None:
+    def resolve(self, place: str, gjelder: str, selector: "Selector") -> set[str] | None:
         """The Ansattnr of every Avtale=ja leader the cell selects; None after an error."""
         matched: set[str] = set()
         ok = True
@@ -931,7 +533,7 @@ class _Validator:
                 continue
             try:
                 hits = selector.select(token)
-            except _SelectorError as exc:
+            except SelectorError as exc:
                 self.error(place, str(exc))
                 ok = False
                 continue
@@ -944,7 +546,7 @@ class _Validator:
 
     def read_tiltak(
         self,
-        sheet: Sheet | None,
+        sheet: Table | None,
         ledere: list[Leder],
         oppdrag: list[Oppdrag],
         tildeling: dict[str, list[str]],
@@ -979,7 +581,7 @@ class _Validator:
 
     # -- Utviklingsmål
 
-    def read_utviklingsmal(self, sheet: Sheet | None, ledere: list[Leder], ledere_ok: bool) -> list[Utviklingsmal]:
+    def read_utviklingsmal(self, sheet: Table | None, ledere: list[Leder], ledere_ok: bool) -> list[Utviklingsmal]:
         # These texts are exempt from public access: messages name cells, never the content.
         if sheet is None:
             return []
@@ -1006,70 +608,3 @@ class _Validator:
 
 _REPORTED = object()  # a cell whose problem has already been reported
 
-
-# --------------------------------------------------------------------------- Gjelder
-
-
-class _SelectorError(Exception):
-    pass
-
-
-class _Selector:
-    """Resolves one selector of a Gjelder cell to the Avtale=ja leaders it means."""
-
-    def __init__(self, ledere: list[Leder]):
-        self.ledere = ledere
-        self.by_nr = {leder.ansattnr: leder for leder in ledere}
-        self.by_folded = {leder.ansattnr.casefold(): leder for leder in ledere}
-        self.children: dict[str, list[Leder]] = {}
-        for leder in ledere:
-            if leder.overordnet and leder.overordnet != leder.ansattnr:
-                self.children.setdefault(leder.overordnet, []).append(leder)
-
-    def select(self, token: str) -> set[str]:
-        if ":" not in token:
-            if norm(token) == "alle":
-                return self.with_agreement(self.ledere)
-            return self.with_agreement([self.person(token, token)])
-        kind, _, argument = token.partition(":")
-        kind, argument = norm(kind), argument.strip()
-        if kind not in ("nivå", "niva", "nivaa", "enhet", "under"):
-            raise _SelectorError(
-                f"ukjent utvalg {quoted(token)}; bruk alle, nivå:…, enhet:…, under:<Ansattnr> eller et Ansattnr"
-            )
-        if not argument:
-            raise _SelectorError(f"utvalget {quoted(token)} mangler en verdi etter kolon")
-        if kind == "enhet":
-            return self.with_agreement([x for x in self.ledere if norm(x.enhet) == norm(argument)])
-        if kind == "under":
-            return self.with_agreement(self.below(self.person(argument, token)))
-        return self.with_agreement([x for x in self.ledere if norm(x.niva) == norm(argument)])
-
-    def person(self, ansattnr: str, token: str) -> Leder:
-        leder = self.by_nr.get(ansattnr) or self.by_folded.get(ansattnr.casefold())
-        if leder is not None:
-            return leder
-        if ansattnr.isdigit():
-            if ansattnr == token:
-                raise _SelectorError(f"Ansattnr {quoted(ansattnr)} finnes ikke i arket Ledere")
-            raise _SelectorError(f"Ansattnr {quoted(ansattnr)} i {quoted(token)} finnes ikke i arket Ledere")
-        raise _SelectorError(
-            f"ukjent utvalg {quoted(token)}; bruk alle, nivå:…, enhet:…, under:<Ansattnr> eller et Ansattnr"
-        )
-
-    def below(self, top: Leder) -> list[Leder]:
-        found: list[Leder] = []
-        seen = {top.ansattnr}
-        stack = list(self.children.get(top.ansattnr, []))
-        while stack:
-            leder = stack.pop()
-            if leder.ansattnr in seen:
-                continue
-            seen.add(leder.ansattnr)
-            found.append(leder)
-            stack.extend(self.children.get(leder.ansattnr, []))
-        return found
-
-    @staticmethod
-    def with_agreement(ledere: list[Leder]) -> set[str]:
-        return {leder.ansattnr for leder in ledere if leder.avtale}

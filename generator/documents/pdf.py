@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .exceptions import LibreOfficeMissing
+from ..exceptions import LibreOfficeMissing
 
 ENV_SOFFICE = "LEDERAVTALE_SOFFICE"
 
@@ -240,6 +240,21 @@ def _close_forgotten_converters() -> None:
         converters = list(_live_converters)
     for converter in converters:
         converter.close()
+
+
+@dataclass(frozen=True)
+class PdfSettings:
+    """How a command runs LibreOffice (--jobber, --soffice)."""
+
+    jobber: int | None = None  # LibreOffice processes side by side; None: one per core
+    soffice: str | None = None  # the program; None: found as `find_soffice` says
+
+    def checked(self) -> "PdfSettings":
+        """The same settings with the program found: LibreOfficeMissing now, before any work."""
+        return PdfSettings(self.jobber, find_soffice(self.soffice))
+
+    def converter(self, on_done: Callable[[Conversion], None] | None = None) -> "PdfConverter":
+        return PdfConverter(jobber=self.jobber, soffice=self.soffice, on_done=on_done)
 
 
 class PdfConverter:

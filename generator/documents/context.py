@@ -8,17 +8,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from babel.dates import format_date
-
-from .model import Arbeidsbok, Kommune, Leder, Oppdrag
+from ..model import Arbeidsbok, Kommune, Leder, Oppdrag
+from .jinja import long_date
 
 
 def babel_locale(kommune: Kommune) -> str:
     return "nn" if kommune.malform == "nynorsk" else "nb"
-
-
-def long_date(value: date, locale: str = "nb") -> str:
-    return format_date(value, "d. MMMM y", locale=locale)
 
 
 def _kommune(kommune: Kommune) -> dict:

@@ -1,0 +1,234 @@
+"""`generer`: workbook → validated model → contexts → .docx (→ PDF/A) → manifest and report.
+
+Every document is rendered once before anything is written (`Batch.check`), so a template
+that fails for any leader stops the run with nothing written. Writing then goes leader by
+leader, with each finished leader journalled in the manifest, so an interrupted run is
+completed by running it again.
+"""
+
+from __future__ import annotations
+
+import shutil
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from ..documents.batch import Batch, Verdict, prepare
+from ..documents.naming import AVTALE, VEDLEGG, file_stem
+from ..documents.pdf import PdfSettings
+from ..exceptions import Interrupted, LederavtaleError, PartialFailure
+from ..model import Arbeidsbok, Leder, Problem
+from ..progress import Progress
+from ..store.files import atomic_write_bytes, remove_stale_temp_files, sha256_bytes, sha256_file
+from ..store.lock import RunLock
+from ..store.manifest import FileEntry, LeaderEntry, Manifest
+from ..store.report import REPORT_NAME, write_report
+from ..store.year import year_dir as year_folder
+
+STATUS_NEW = "ny"
+STATUS_UPDATED = "oppdatert"
+STATUS_UNCHANGED = "uendret"
+STATUS_EDITED = "endret av en person – ikke overskrevet"
+STATUS_BACKED_UP = "endret av en person – overskrevet, kopi tatt"
+STATUS_FAILED = "feilet"
+STATUS_NOT_SELECTED = "ikke med i denne kjøringen"
+STATUS_REMOVED = "ikke lenger i arbeidsboken – filene er beholdt"
+
+
+@dataclass
+class LeaderResult:
+    leder: Leder
+    mappe: str
+    antall_oppdrag: int
+    status: str = STATUS_UNCHANGED
+    filer: list[str] = field(default_factory=list)
+    feil: list[str] = field(default_factory=list)
+    advarsler: list[str] = field(default_factory=list)
+    backups: list[str] = field(default_factory=list)
+
+
+@dataclass
+class GenerateResult:
+    year_dir: Path
+    leaders: list[LeaderResult]
+    warnings: list[Problem]
+    removed: list[LeaderEntry]  # in the manifest, no longer in the workbook
+
+    @property
+    def failures(self) -> list[str]:
+        return [f"{r.leder.ansattnr} {r.leder.navn}: {f}" for r in self.leaders for f in r.feil]
+
+    @property
+    def edited(self) -> list[LeaderResult]:
+        return [r for r in self.leaders if r.status == STATUS_EDITED]
+
+
+def _backup_name(path: Path, today: date) -> Path:
+    candidate = path.with_name(f"{path.stem} (endret {today.isoformat()}){path.suffix}")
+    counter = 2
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem} (endret {today.isoformat()} {counter}){path.suffix}")
+        counter += 1
+    return candidate
+
+
+@dataclass
+class _Written:
+    """A .docx handed to the converter: whose it is, for recording its PDF."""
+
+    result: LeaderResult
+    rolle: str
+    offentlig: bool
+
+
+def _write_leader(verdict: Verdict, result: LeaderResult, batch: Batch, year_dir: Path, manifest: Manifest,
+                  overskriv: bool, today: date, converter, written: dict[Path, _Written]) -> None:
+    leder = verdict.leder
+    previous = manifest.ledere.get(leder.ansattnr)
+    entry = manifest.ledere.setdefault(leder.ansattnr, LeaderEntry(leder.ansattnr, leder.navn, result.mappe))
+    entry.navn, entry.mappe = leder.navn, result.mappe
+    unchanged_basis = previous is not None and previous.grunnlag == verdict.basis
+    rendered: dict[str, bytes] = {}
+
+    def docx(rolle: str) -> bytes:
+        # Rendered again only now that it is known to be written; the check pass kept no bytes.
+        if not rendered:
+            rendered.update({doc.rolle: doc.docx for doc in batch.render(leder)[1]})
+        return rendered[rolle]
+
+    wrote_any = False
+    roles = [(VEDLEGG, False)] if verdict.feil else [(AVTALE, True), (VEDLEGG, False)]
+    for rolle, offentlig in roles:
+        filename = file_stem(rolle, batch.bok, leder)
+        rel = f"{result.mappe}/{filename}.docx"
+        path = year_dir / rel
+        recorded = entry.file(rolle, "docx")
+        on_disk = sha256_file(path) if path.exists() else None
+        edited = on_disk is not None and (recorded is None or recorded.sti != rel or on_disk != recorded.sha256)
+        if edited and not overskriv:
+            result.status = STATUS_EDITED
+            result.filer.append(rel)
+            continue
+        if edited:
+            backup = _backup_name(path, today)
+            shutil.copy2(path, backup)
+            result.backups.append(backup.name)
+            result.status = STATUS_BACKED_UP
+        pdf_rel = f"{result.mappe}/{filename}.pdf"
+        pdf_recorded = entry.file(rolle, "pdf")
+        pdf_current = (pdf_recorded is not None and pdf_recorded.sti == pdf_rel and (year_dir / pdf_rel).exists()
+                       and sha256_file(year_dir / pdf_rel) == pdf_recorded.sha256)
+        if on_disk is not None and not edited and unchanged_basis:
+            result.filer.append(rel)  # same data, same template: nothing to do
+        else:
+            data = docx(rolle)
+            atomic_write_bytes(path, data)
+            entry.set_file(FileEntry(rel, rolle, "docx", offentlig, sha256_bytes(data)))
+            wrote_any, pdf_current = True, False
+            result.filer.append(rel)
+        if converter is not None and not pdf_current:
+            written[path] = _Written(result, rolle, offentlig)
+            converter.submit(path, year_dir / pdf_rel)
+        elif converter is not None:
+            result.filer.append(pdf_rel)
+    if wrote_any and result.status == STATUS_UNCHANGED:
+        result.status = STATUS_UPDATED if previous else STATUS_NEW
+    entry.grunnlag = verdict.basis if result.status != STATUS_EDITED else (previous.grunnlag if previous else "")
+    manifest.save_leader(leder.ansattnr)
+
+
+def _record_pdf(manifest: Manifest, year_dir: Path, written: dict[Path, _Written], conversion) -> None:
+    doc = written.pop(conversion.docx)
+    result = doc.result
+    if conversion.ok:
+        rel = conversion.pdf.relative_to(year_dir).as_posix()
+        manifest.update(result.leder.ansattnr, FileEntry(rel, doc.rolle, "pdf", doc.offentlig, sha256_file(conversion.pdf)))
+        result.filer.append(rel)
+    else:
+        result.feil.append(f"PDF av «{conversion.docx.name}» feilet: {conversion.feil}")
+        result.status = STATUS_FAILED
+
+
+def generate(
+    workbook: Path,
+    maler: Path | None = None,
+    ut: Path = Path("output"),
+    ledere=(),
+    enhet: str | None = None,
+    pdf: bool = True,
+    overskriv: bool = False,
+    libreoffice: PdfSettings = PdfSettings(),
+    progress: Progress | None = None,
+    today: date | None = None,
+) -> GenerateResult:
+    today = today or date.today()
+    if pdf:
+        libreoffice = libreoffice.checked()
+    bok, selected, templates = prepare(workbook, maler, ledere, enhet, today)
+    batch = Batch(bok, templates, today)
+    verdicts = batch.check(selected, progress)
+    results = []
+    for verdict in verdicts:
+        result = LeaderResult(verdict.leder, verdict.mappe, verdict.antall_oppdrag,
+                              feil=list(verdict.feil), advarsler=list(verdict.advarsler))
+        if verdict.feil:
+            result.status = STATUS_FAILED
+        results.append(result)
+
+    year_dir = year_folder(bok, ut)
+    with RunLock(year_dir):
+        remove_stale_temp_files(year_dir)
+        manifest = Manifest.load(year_dir)
+        manifest.ar, manifest.kommune, manifest.arbeidsbok = bok.kommune.periode.ar, bok.kommune.navn, Path(workbook).name
+        written: dict[Path, _Written] = {}
+        done = 0
+        try:
+            converter = libreoffice.converter(lambda c: _record_pdf(manifest, year_dir, written, c)) if pdf else None
+            with converter or nullcontext():
+                for verdict, result in zip(verdicts, results):
+                    _write_leader(verdict, result, batch, year_dir, manifest, overskriv, today, converter, written)
+                    done += 1
+                    if progress:
+                        progress("Skriver dokumenter", done, len(verdicts))
+                if converter is not None:
+                    converter.wait()
+        except OSError as exc:
+            # A full disk or a folder without write access: what was finished is recorded.
+            raise LederavtaleError(
+                f"Kunne ikke skrive «{exc.filename or year_dir}»: {exc.strerror or exc}. "
+                f"{done} av {len(verdicts)} ledere var ferdige; ingen halvskrevne filer er lagt igjen. "
+                "Rett feilen og kjør samme kommando igjen."
+            ) from exc
+        except KeyboardInterrupt:
+            raise Interrupted(
+                f"Avbrutt. {done} av {len(verdicts)} ledere var ferdige med Word-dokumentene. "
+                "Kjør samme kommando igjen for å fullføre; ferdige dokumenter lages ikke på nytt."
+            ) from None
+        manifest.save()
+        current = {leder.ansattnr for leder in bok.ledere}
+        removed = [entry for nr, entry in manifest.ledere.items() if nr not in current]
+        _write_run_report(year_dir, bok, results, removed)
+    return GenerateResult(year_dir, results, bok.warnings, removed)
+
+
+def _write_run_report(year_dir: Path, bok: Arbeidsbok, results: list[LeaderResult], removed: list[LeaderEntry]) -> None:
+    headers = ["Ansattnr", "Navn", "Enhet", "Antall oppdrag", "Status", "Filer", "Advarsler og feil"]
+    by_nr = {r.leder.ansattnr: r for r in results}
+    rows = []
+    for leder in bok.avtaleledere():
+        r = by_nr.get(leder.ansattnr)
+        if r is None:
+            rows.append([leder.ansattnr, leder.navn, leder.enhet, len(bok.tildeling.get(leder.ansattnr, [])), STATUS_NOT_SELECTED, "", ""])
+            continue
+        notes = r.advarsler + r.feil + [f"Kopi av endret fil: {b}" for b in r.backups]
+        rows.append([leder.ansattnr, leder.navn, leder.enhet, r.antall_oppdrag, r.status, "\n".join(sorted(set(r.filer))), "\n".join(notes)])
+    for entry in removed:
+        rows.append([entry.ansattnr, entry.navn, "", "", STATUS_REMOVED, "\n".join(f.sti for f in entry.filer), ""])
+    write_report(year_dir / REPORT_NAME, headers, rows)
+
+
+
+def raise_for_failures(result: GenerateResult) -> None:
+    if result.failures:
+        raise PartialFailure(result.failures, heading="Ferdig, men noen dokumenter feilet (de andre er komplette):")

@@ -1,0 +1,212 @@
+"""Checks the Word and e-mail templates before anything is rendered, and says where they are wrong.
+
+A Jinja error on its own names a line of WordprocessingML that HR never sees. The check reads
+each paragraph's visible text, finds the tags in it, and reports each problem with the
+template file, the paragraph or table cell, a short quote, and in Norwegian what is wrong,
+with a suggestion for a misspelt field.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import traceback
+from datetime import date
+from pathlib import Path
+
+import jinja2
+from lxml import etree
+
+from ...exceptions import TemplateError
+from ...model import Problem
+from ..context import agreement_context, appendix_context, babel_locale
+from ..fields import AVTALE, EPOST, VEDLEGG
+from ..jinja import jinja_message, make_jinja_env, render_message
+from ..template import PreparedTemplate
+from ..templates import APPENDIX
+from .names import NameChecker
+from .paragraphs import Paragraph, Report, Tag, find_tags, paragraphs_of, straighten
+from .tags import tag_checks
+
+
+def _locate_name(paras: list[Paragraph], dotted: str) -> list[tuple[Paragraph, Tag]]:
+    pieces = [re.escape(p) for p in dotted.split(".")]
+    pattern = re.compile(r"(?<![\w.])" + r"\s*(?:\.\s*|\[\s*[\"'])".join(pieces) + r"(?!\w)")
+    return [(para, tag) for para in paras for tag in para.tags if pattern.search(tag.inner)]
+
+
+def _line_text(source: str, lineno: int | None) -> str:
+    lines = source.split("\n")
+    if not lineno or lineno > len(lines):
+        return ""
+    return straighten(html.unescape(re.sub(r"<[^>]+>", "", lines[lineno - 1])))
+
+
+def _line_paragraph(source: str, lineno: int | None, paras: list[Paragraph], hint: str = "") -> Paragraph | None:
+    """The paragraph that Jinja's line number points into (one `<w:p` per line, as rendered)."""
+    text = _line_text(source, lineno)
+    if not text:
+        return None
+    candidates = [p for p in paras if p.tags and straighten(p.text) and straighten(p.text) in text]
+    preferred = [p for p in candidates if hint and hint in straighten(p.text)]
+    return (preferred or candidates or [None])[0]
+
+
+def _template_lineno(exc: BaseException) -> int | None:
+    lines = [frame.lineno for frame in traceback.extract_tb(exc.__traceback__) if frame.filename == "<template>"]
+    return lines[-1] if lines else getattr(exc, "lineno", None)
+
+
+def check_template(template: Path | PreparedTemplate, contexts: list[dict], kind: str = AVTALE,
+                   name: str | None = None, env: jinja2.Environment | None = None) -> list[Problem]:
+    """Every problem of one Word template (`kind` "avtale" or "vedlegg"), in Norwegian, with places.
+
+    `contexts` are real template contexts (agreement or appendix, to match `kind`) to render with.
+    """
+    env = env or make_jinja_env()
+    path = template.path if isinstance(template, PreparedTemplate) else Path(template)
+    report = Report(name or path.name)
+    try:
+        prepared = template if isinstance(template, PreparedTemplate) else PreparedTemplate(path)
+    except TemplateError as exc:
+        report.problems += [Problem(report.name, p.message) for p in exc.problems]
+        return report.problems
+    for part in prepared.parts:
+        paras = paragraphs_of(etree.fromstring(part.xml.encode("utf-8")), part.area)
+        before = len(report.problems)
+        tag_checks(paras, report, env)
+        if len(report.problems) > before:
+            continue  # the whole part would not compile; the tag messages say why
+        _check_source(part.source, paras, contexts, kind, env, report, area=part.area)
+    return report.problems
+
+
+def _check_source(source: str, paras: list[Paragraph] | None, contexts: list[dict], kind: str,
+                  env: jinja2.Environment, report: Report, area: str = "") -> None:
+    """Compile, check names, and render with each context; `paras` None means a text template."""
+
+    def place_of(lineno, hint=""):
+        if paras is None:
+            return None, f"linje {lineno}" if lineno else None
+        para = _line_paragraph(source, lineno, paras, hint)
+        return para, (area or None)
+
+    try:
+        tree = env.parse(source)
+        template = env.from_string(tree)
+    except jinja2.TemplateSyntaxError as exc:
+        para, place = place_of(exc.lineno)
+        report.add(para, jinja_message(exc), place=place)
+        return
+    unknown = NameChecker(kind, set(env.globals)).run(tree)
+    for item in unknown:
+        found = _locate_name(paras, item.dotted) if paras is not None else []
+        line = _line_text(source, item.lineno)
+        exact = [(para, tag) for para, tag in found if straighten(para.text) == line]
+        on_line = [(para, tag) for para, tag in found if straighten(para.text) in line]
+        found = exact or on_line or found
+        for para, tag in found:
+            report.add(para, item.message, tag.start)
+        if not found:
+            para, place = place_of(item.lineno, item.dotted.split(".")[-1])
+            report.add(para, item.message, place=place)
+    if unknown:
+        return
+    for context in contexts:
+        try:
+            template.render(context)
+        except jinja2.TemplateError as exc:
+            message, hint = render_message(exc)
+            para, place = place_of(_template_lineno(exc), hint)
+            report.add(para, message, place=place)
+            return
+        except Exception as exc:  # e.g. a filter given text where it wants a number
+            para, place = place_of(_template_lineno(exc))
+            report.add(para, f"malen kan ikke fylles ut: {exc}", place=place)
+            return
+
+
+def check_email_template(path: Path, contexts: list[dict], name: str | None = None, locale: str = "nb") -> list[Problem]:
+    """Problems of `epost.txt`: Jinja text without autoescape, first line `Emne: …`."""
+    path = Path(path)
+    report = Report(name or path.name)
+    try:
+        source = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        report.add(None, f"kan ikke leses som UTF-8-tekst: {exc}")
+        return report.problems
+    first = source.lstrip().split("\n", 1)[0]
+    key, colon, _ = first.partition(":")
+    if not colon or key.strip().lower() != "emne":
+        report.add(None, "første linje må være «Emne: …» (e-postens emne)", place="linje 1")
+    for lineno, line in enumerate(source.split("\n"), 1):
+        para = Paragraph(f"linje {lineno}", line, False)
+        find_tags(para)
+        for message, at in para.delimiter_problems:
+            report.add(para, message, at)
+    env = make_jinja_env(autoescape=False, locale=locale)
+    _check_source(source, None, contexts, EPOST, env, report)
+    return report.problems
+
+
+# --- Which templates, with which contexts -------------------------------------------------------
+
+
+def _samples(leaders: list, has_data) -> list:
+    """A few leaders that exercise both branches of a template: first, with and without data."""
+    chosen = leaders[:1]
+    for want in (False, True):
+        extra = next((leder for leder in leaders if bool(has_data(leder)) == want), None)
+        if extra is not None and extra not in chosen:
+            chosen.append(extra)
+    return chosen
+
+
+def _read(templates, path: Path) -> Path | PreparedTemplate:
+    """The template as the renderer will use it; its path when unreadable, which the check reports."""
+    try:
+        return templates.prepared(path)
+    except TemplateError:
+        return path
+
+
+def _label(path: Path, templates) -> str:
+    try:
+        return path.relative_to(templates.dir).as_posix()
+    except ValueError:
+        return path.name
+
+
+def check_templates(bok, templates, selected: list, today: date | None = None, every: bool = False) -> list[Problem]:
+    """Problems of the templates the selected leaders use; with `every`, also of every other
+    template in the folder and of `epost.txt` (what `sjekk` does)."""
+    locale = babel_locale(bok.kommune)
+    env = make_jinja_env(autoescape=True, locale=locale)
+    by_template: dict[Path, list] = {}
+    for leder in selected:
+        by_template.setdefault(templates.agreement_for(leder), []).append(leder)
+    everyone = selected or bok.avtaleledere()
+    problems: list[Problem] = []
+    for path, leaders in by_template.items():
+        contexts = [agreement_context(bok, leder, today) for leder in _samples(leaders, bok.oppdrag_for)]
+        problems += check_template(_read(templates, path), contexts, AVTALE, _label(path, templates), env)
+    appendix_contexts = [appendix_context(bok, leder, today) for leder in _samples(everyone, bok.utviklingsmal_for)]
+    if templates.appendix.is_file():
+        problems += check_template(_read(templates, templates.appendix), appendix_contexts, VEDLEGG,
+                                   _label(templates.appendix, templates), env)
+    if not every:
+        return problems
+    done = set(by_template) | {templates.appendix}
+    agreement_contexts = [agreement_context(bok, leder, today) for leder in _samples(everyone, bok.oppdrag_for)]
+    for folder in dict.fromkeys((templates.dir, templates.base)):
+        for path in sorted(folder.glob("*.docx")):
+            if path in done or path.name.startswith(("~$", ".")):
+                continue  # Word's lock file of an open document is not a template
+            done.add(path)
+            if path.name == APPENDIX:
+                problems += check_template(path, appendix_contexts, VEDLEGG, _label(path, templates), env)
+            else:
+                problems += check_template(path, agreement_contexts, AVTALE, _label(path, templates), env)
+    if templates.epost.is_file():
+        problems += check_email_template(templates.epost, agreement_contexts, _label(templates.epost, templates), locale)
+    return problems

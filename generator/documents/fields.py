@@ -1,0 +1,140 @@
+"""The template field catalogue: every name a template may use, with its meaning for HR.
+
+One table drives the template check (known names, suggestions for typos) and the
+`lederavtale maler` listing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    forklaring: str
+    bare_vedlegg: bool = False
+
+
+def _person_fields(who: str, label: str) -> list[Field]:
+    return [
+        Field(f"{who}.navn", f"{label}s fulle navn"),
+        Field(f"{who}.stilling", f"{label}s stilling"),
+        Field(f"{who}.enhet", f"{label}s enhet"),
+        Field(f"{who}.niva", f"{label}s nivå (kommunedirektør, kommunalsjef, virksomhetsleder …)"),
+        Field(f"{who}.epost", f"{label}s e-postadresse"),
+        Field(f"{who}.ansattnr", f"{label}s ansattnummer"),
+        Field(f"{who}.ekstra", f"egne kolonner i arket Ledere for {label.lower()}, f.eks. {who}.ekstra[\"Telefon\"]"),
+    ]
+
+
+# Every name a template may use, in the order HR reads them. Loop variables (`omrade`, `o`,
+# `t`, `u`) are the names the default templates give them; a template may choose others.
+FIELDS: list[Field] = [
+    Field("kommune.navn", "kommunens navn (arket Kommune, Kommunenavn)"),
+    Field("kommune.adresse", "postadresse til brevhodet/bunnteksten"),
+    Field("kommune.telefon", "sentralbordets telefonnummer"),
+    Field("kommune.epost", "kommunens e-postadresse (postmottak)"),
+    Field("kommune.nettside", "kommunens nettside"),
+    Field("kommune.sted", "stedet som skrives over underskriftene («Sted og dato»)"),
+    Field("kommune.logo", "logoen som bilde (tom hvis ingen logo): {% if kommune.logo %}{{ kommune.logo }}{% endif %}"),
+    Field("kommune.skjermingshjemmel", "hjemmel for unntak fra offentlighet, f.eks. «Offl. § 13 …»"),
+    Field("kommune.arkivsak", "saksnummeret i sak/arkiv, f.eks. 2027/123"),
+    Field("periode.tekst", "avtaleperioden som tekst: «1. januar 2027–31. desember 2027»"),
+    Field("periode.fra", "periodens første dag (dato; skriv {{ periode.fra|dato }})"),
+    Field("periode.til", "periodens siste dag (dato; skriv {{ periode.til|dato(\"lang\") }} for «31. desember 2027»)"),
+    Field("periode.ar", "året, f.eks. 2027"),
+    *_person_fields("leder", "lederen"),
+    *_person_fields("overordnet", "overordnet leder"),
+    Field("dato", "datoen dokumentet lages (skriv {{ dato|dato }})"),
+    Field("omrader", "lederens oppdrag gruppert på område: {%p for omrade in omrader %} … {%p endfor %}"),
+    Field("oppdrag", "alle lederens oppdrag i én liste: {%p for o in oppdrag %} … {%p endfor %}"),
+    Field("omrade.navn", "områdets navn, f.eks. Økonomi (inne i løkken over omrader)"),
+    Field("omrade.oppdrag", "områdets oppdrag: {%tr for o in omrade.oppdrag %} … {%tr endfor %}"),
+    Field("o.nr", "oppdragets nummer (arket Oppdrag, Nr)"),
+    Field("o.omrade", "oppdragets område"),
+    Field("o.tekst", "selve oppdraget"),
+    Field("o.mal", "målet for oppdraget"),
+    Field("o.malemetode", "hvordan målet måles"),
+    Field("o.utgangspunkt", "utgangspunktet (resultat før start)"),
+    Field("o.frist", "fristen (dato; skriv {{ o.frist|dato }}, tom hvis ingen frist)"),
+    Field("o.tiltak", "lederens egne tiltak for oppdraget: {%p for t in o.tiltak %}{{ t }}{%p endfor %}"),
+    Field("t", "ett tiltak (tekst), inne i løkken over o.tiltak"),
+    Field("utviklingsmal", "personlige utviklingsmål: {%tr for u in utviklingsmal %} … {%tr endfor %}", True),
+    Field("u.mal", "utviklingsmålet", True),
+    Field("u.tiltak", "tiltak for å nå utviklingsmålet", True),
+    Field("u.oppfolging", "hvordan og når målet følges opp", True),
+]
+
+# A list field and the loop-variable prefix that describes one of its elements.
+LISTS = {"omrader": "omrade", "oppdrag": "o", "omrade.oppdrag": "o", "o.tiltak": "t", "utviklingsmal": "u"}
+LOOP_PREFIXES = {"omrade", "o", "t", "u"}
+# Dictionaries whose keys come from the workbook; checked only when rendering.
+FREE = {"leder.ekstra", "overordnet.ekstra"}
+KNOWN = {f.name for f in FIELDS}
+
+FILTERS = [
+    ("dato", "dato som 31.12.2027: {{ o.frist|dato }}"),
+    ("dato(\"lang\")", "dato som 31. desember 2027: {{ periode.til|dato(\"lang\") }}"),
+]
+
+ANY = "any"
+LEAF = "leaf"
+
+AVTALE = "avtale"
+VEDLEGG = "vedlegg"
+EPOST = "epost"
+
+
+def field_type(path: str) -> str | None:
+    """"list:<prefix>", "rec:<prefix>", LEAF or ANY for a canonical dotted name; None if unknown."""
+    if path in LISTS:
+        return "list:" + LISTS[path]
+    if path in FREE:
+        return ANY
+    if any(name.startswith(path + ".") for name in KNOWN):
+        return "rec:" + path
+    if path in KNOWN:
+        return LEAF
+    return None
+
+
+def root_names(kind: str) -> dict[str, str]:
+    roots = {}
+    for f in FIELDS:
+        head = f.name.split(".")[0]
+        if head in LOOP_PREFIXES or (f.bare_vedlegg and kind != VEDLEGG):
+            continue
+        roots[head] = field_type(head)
+    return roots
+
+
+def record_fields(prefix: str) -> list[str]:
+    return [f.name[len(prefix) + 1:] for f in FIELDS if f.name.startswith(prefix + ".") and "." not in f.name[len(prefix) + 1:]]
+
+
+def field_lines() -> list[str]:
+    """The `lederavtale maler` listing: every field, ready to copy into Word, with what it is."""
+    def row(code: str, text: str) -> str:
+        return f"  {code:<34} {text}"
+
+    lines = ["Felt i lederavtale.docx og vedlegg.docx (kopier koden som står til venstre):", ""]
+    loops = {"omrade": "Inne i {%p for omrade in omrader %} … {%p endfor %}:",
+             "o": "Inne i {%tr for o in omrade.oppdrag %} … {%tr endfor %} (eller {%p for o in oppdrag %}):",
+             "t": "Inne i {%p for t in o.tiltak %} … {%p endfor %}:",
+             "u": "Bare i vedlegg.docx (unntatt offentlighet), inne i {%tr for u in utviklingsmal %} … {%tr endfor %}:"}
+    shown_heading = set()
+    for f in FIELDS:
+        head = f.name.split(".")[0]
+        if head in loops and head not in shown_heading:
+            shown_heading.add(head)
+            lines += ["", loops[head]]
+        elif f.name == "utviklingsmal":
+            lines += ["", "Bare i vedlegg.docx (personlige utviklingsmål, unntatt offentlighet):"]
+        is_list = f.name in LISTS
+        code = f.name if is_list else f"{{{{ {f.name} }}}}"
+        lines.append(row(code, f.forklaring))
+    lines += ["", "Filter for datoer:"]
+    lines += [row(f"|{name}", text) for name, text in FILTERS]
+    lines += ["", "Styrekoder: {%p … %} styrer et helt avsnitt, {%tr … %} en hel tabellrad; de må stå alene der.",
+              "epost.txt har de samme feltene som lederavtalen, men ikke utviklingsmålene."]
+    return lines

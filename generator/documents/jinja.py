@@ -1,0 +1,87 @@
+"""The one Jinja environment for documents and e-mail, and Jinja's errors in Norwegian.
+
+The template check and the renderer both report through `explain`, so HR reads the same
+message for the same mistake whichever finds it first.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+import jinja2
+from babel.dates import format_date
+
+from ..model import Problem
+
+# Jinja's block tags and the tags that end them.
+BLOCKS = {"for": "endfor", "if": "endif", "with": "endwith", "macro": "endmacro", "call": "endcall",
+          "filter": "endfilter", "block": "endblock", "autoescape": "endautoescape", "raw": "endraw"}
+ENDS = {end: start for start, end in BLOCKS.items()} | {"endset": "set"}
+
+
+def long_date(value: date, locale: str = "nb") -> str:
+    return format_date(value, "d. MMMM y", locale=locale)
+
+
+def dato_filter(value, form: str = "kort", locale: str = "nb") -> str:
+    if value in (None, ""):
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    if not isinstance(value, date):
+        return str(value)
+    if form == "lang":
+        return long_date(value, locale)
+    return value.strftime("%d.%m.%Y")
+
+
+def make_jinja_env(autoescape: bool = True, locale: str = "nb") -> jinja2.Environment:
+    """The one Jinja environment for documents (autoescape) and e-mail text (no autoescape).
+
+    StrictUndefined turns a misspelt name into an error instead of a silent blank.
+    """
+    env = jinja2.Environment(autoescape=autoescape, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    env.filters["dato"] = lambda value, form="kort": dato_filter(value, form, locale)
+    return env
+
+
+def jinja_message(exc: jinja2.TemplateSyntaxError) -> str:
+    text = exc.message or str(exc)
+    if m := re.search(r"unknown tag '([^']+)'", text):
+        tag = m.group(1)
+        if tag in ("p", "tr", "tc", "r"):
+            return f"ukjent kode «{tag}»: skriv «{{%{tag}» uten mellomrom mellom «{{%» og «{tag}»"
+        if tag in ENDS or tag in ("else", "elif"):
+            return f"«{tag}» uten tilhørende start foran"
+        return f"ukjent kode «{tag}»"
+    if m := re.search(r"unexpected char '(.)'", text):
+        return f"tegnet «{m.group(1)}» kan ikke stå i koden"
+    if m := re.search(r"expected token '([^']+)', got '([^']+)'", text):
+        return f"uventet «{m.group(2)}» i koden"
+    if m := re.search(r"unexpected '([^']+)'", text):
+        return f"uventet «{m.group(1)}» i koden"
+    if m := re.search(r"No filter named '([^']+)'", text):
+        return f"ukjent filter «{m.group(1)}» (kjente filter: dato, dato(\"lang\"), upper, lower …)"
+    if "unexpected end of template" in text.lower():
+        return "koden slutter før den er ferdig"
+    return f"feil i malkoden: {text}"
+
+
+def render_message(exc: Exception) -> tuple[str, str]:
+    """(message, name to look for) for an error while filling in the template."""
+    text = str(exc)
+    if m := re.search(r"'([^']+)' is undefined", text):
+        return f"ukjent navn «{m.group(1)}»", m.group(1)
+    if m := re.search(r"has no attribute '([^']+)'", text):
+        return f"ukjent felt «{m.group(1)}» (finnes ikke for alle ledere i arbeidsboken)", m.group(1)
+    if m := re.search(r"^'([^']+)'$", text):  # a missing dict key, e.g. leder.ekstra["Telefon"]
+        return f"ukjent felt «{m.group(1)}» (finnes ikke i arbeidsboken)", m.group(1)
+    return f"malen kan ikke fylles ut: {text}", ""
+
+
+def explain(template_name: str, exc: Exception) -> Problem:
+    """A Norwegian problem for any error Jinja raised while compiling or filling in a template."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return Problem(template_name, jinja_message(exc))
+    return Problem(template_name, render_message(exc)[0])

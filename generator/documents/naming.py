@@ -1,0 +1,34 @@
+"""What each document is called: its file name and the title and subject inside it."""
+
+from __future__ import annotations
+
+from ..model import Arbeidsbok, Leder
+from ..store.files import safe_filename
+
+AVTALE = "avtale"
+VEDLEGG = "vedlegg"
+
+
+def leader_folder(leder: Leder) -> str:
+    return safe_filename(f"{leder.ansattnr} {leder.navn}")
+
+
+def file_stem(rolle: str, bok: Arbeidsbok, leder: Leder) -> str:
+    ar = bok.kommune.periode.ar
+    nynorsk = bok.kommune.malform == "nynorsk"
+    if rolle == "avtale":
+        return safe_filename(f"{'Leiaravtale' if nynorsk else 'Lederavtale'} {ar} - {leder.navn}", 120)
+    exempt = "unnateke offentlegheit" if nynorsk else "unntatt offentlighet"
+    return safe_filename(f"Utviklingsmål {ar} - {leder.navn} ({exempt})", 120)
+
+
+def document_properties(rolle: str, bok: Arbeidsbok, leder: Leder) -> dict:
+    """Title, subject and author of the .docx, which LibreOffice carries into the PDF."""
+    ar = bok.kommune.periode.ar
+    language = "nn-NO" if bok.kommune.malform == "nynorsk" else "nb-NO"
+    if rolle == "avtale":
+        return {"language": language, "title": f"Lederavtale {ar} – {leder.navn}", "subject": f"Lederavtale {ar}, {leder.enhet}",
+                "author": bok.kommune.navn, "keywords": "lederavtale"}
+    return {"language": language, "title": f"Personlige utviklingsmål {ar} – {leder.navn}",
+            "subject": f"Unntatt offentlighet, {bok.kommune.skjermingshjemmel}",
+            "author": bok.kommune.navn, "keywords": "unntatt offentlighet"}

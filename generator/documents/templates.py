@@ -1,0 +1,68 @@
+"""Which template file each document comes from, each read once per run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..model import Arbeidsbok, Leder, Problem
+from .template import PreparedTemplate
+
+AGREEMENT = "lederavtale.docx"
+TOP_LEADER_AGREEMENT = "lederavtale_kommunedirektor.docx"
+APPENDIX = "vedlegg.docx"
+EMAIL = "epost.txt"
+NYNORSK_DIR = "nynorsk"
+
+
+def default_template_dir() -> Path:
+    """The default templates: inside the installed package, or the repository's top-level `maler/`."""
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "maler"
+    return installed if installed.is_dir() else package.parent / "maler"
+
+
+class TemplateSet:
+    """Which template file each document comes from, per the spec's rules."""
+
+    def __init__(self, bok: Arbeidsbok, maler_dir: Path | None = None):
+        self.bok = bok
+        if maler_dir is None:
+            maler_dir = Path("maler") if Path("maler").is_dir() else default_template_dir()
+        self.dir = Path(maler_dir)
+        nynorsk = self.dir / NYNORSK_DIR
+        self.base = nynorsk if bok.kommune.malform == "nynorsk" and nynorsk.is_dir() else self.dir
+        self.appendix = self.base / APPENDIX
+        self.epost = self.base / EMAIL
+        self._prepared: dict[Path, PreparedTemplate] = {}
+
+    def agreement_for(self, leder: Leder) -> Path:
+        if leder.mal:
+            # The workbook's målform first: a nynorsk municipality's own template sits in nynorsk/.
+            own = self.base / leder.mal
+            return own if own.is_file() else self.dir / leder.mal
+        superior = self.bok.overordnet(leder)
+        top = self.base / TOP_LEADER_AGREEMENT
+        if superior is not None and not superior.avtale and superior.niva.strip().casefold() == "ordfører" and top.is_file():
+            return top
+        return self.base / AGREEMENT
+
+    def problems(self, ledere: list[Leder]) -> list[Problem]:
+        """Template files that are named or needed but missing."""
+        if not self.dir.is_dir():
+            return [Problem("", f"malmappen «{self.dir}» finnes ikke")]
+        found = []
+        if not self.appendix.is_file():
+            found.append(Problem(str(self.base), f"malen «{self.appendix.name}» mangler i malmappen"))
+        for leder in ledere:
+            path = self.agreement_for(leder)
+            place = f"Ledere rad {leder.rad}" if leder.mal else str(self.base)
+            problem = Problem(place, f"malen «{path.name}» finnes ikke i malmappen «{self.dir}»")
+            if not path.is_file() and problem not in found:  # one line per missing default, not per leader
+                found.append(problem)
+        return found
+
+    def prepared(self, path: Path) -> PreparedTemplate:
+        """The template read once, for the check and the renderer alike (TemplateError if unreadable)."""
+        if path not in self._prepared:
+            self._prepared[path] = PreparedTemplate(path)
+        return self._prepared[path]

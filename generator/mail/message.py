@@ -1,0 +1,225 @@
+"""One leader's e-mail: the text from `epost.txt`, the leader in To, the superior in Cc, the documents attached.
+
+The message is built with the email package's compat32 classes on purpose: with
+`email.policy.default`, Python (seen with 3.11) folds a Content-Type that carries a non-ASCII
+`name=` by encoding the MIME type itself as an encoded word (`application/=?utf-8?q?…`),
+which breaks the attachment in every client. compat32 gives what Thunderbird sends:
+`filename*=utf-8''…` (RFC 2231) in Content-Disposition and an RFC 2047 `name="=?utf-8?…"`
+in Content-Type for Outlook.
+
+Privacy: the body comes from the agreement's context, which never holds development
+goals, and passes the same guard as the agreement. A leader's appendix goes to the leader
+and the superior only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from email.charset import QP, Charset
+from email.header import Header
+from email.message import Message
+from email.mime.application import MIMEApplication
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import compat32
+from email.utils import formataddr, formatdate, make_msgid
+from pathlib import Path
+from typing import Callable
+
+import jinja2
+
+from ..documents.context import agreement_context, babel_locale
+from ..documents.jinja import explain, make_jinja_env
+from ..documents.privacy import privacy_guard
+from ..documents.templates import TemplateSet
+from ..exceptions import MailError, TemplateError
+from ..model import Arbeidsbok, Leder, Problem
+from ..store.manifest import LeaderEntry
+
+DOCX_SUBTYPE = "vnd.openxmlformats-officedocument.wordprocessingml.document"
+ATTACHED_ROLES = ("avtale", "vedlegg")  # the agreement first, then the appendix
+
+# .eml files and SMTP both want CRLF line ends.
+_WIRE = compat32.clone(linesep="\r\n")
+
+Warn = Callable[[str], None]
+
+
+@dataclass
+class Epost:
+    """One leader's message, ready to write or send."""
+
+    leder: Leder
+    message: Message
+    sender: str  # envelope sender ("" in a draft without Avsender)
+    recipients: list[str]  # envelope recipients: the leader, then the superior
+
+    def as_bytes(self) -> bytes:
+        return self.message.as_bytes(policy=_WIRE)
+
+
+def label(leder: Leder) -> str:
+    return f"{leder.ansattnr} {leder.navn}"
+
+
+def attachment_paths(folder: Path, leder: Leder, entry: LeaderEntry) -> list[Path]:
+    """The leader's agreement and appendix (.docx) as listed in the manifest.
+
+    Raises MailError when a file is missing, so that this leader is reported and skipped.
+    """
+    if entry.ansattnr != leder.ansattnr:
+        raise MailError(f"{label(leder)}: manifest.json hører til en annen leder")
+    own_folder = (folder / entry.mappe).resolve()
+    paths = []
+    for role in ATTACHED_ROLES:
+        file = entry.file(role, "docx")
+        if file is None:
+            raise MailError(f"{label(leder)}: manifest.json har ingen Word-fil med rolle «{role}»; kjør generer på nytt")
+        path = (folder / file.sti).resolve()
+        # The manifest is a file people can edit; never attach anything outside the
+        # leader's own folder, which could be another leader's appendix.
+        if own_folder not in path.parents:
+            raise MailError(f"{label(leder)}: {file.sti} ligger ikke i lederens mappe «{entry.mappe}»")
+        if not path.is_file():
+            raise MailError(f"{label(leder)}: filen mangler: {file.sti}")
+        paths.append(path)
+    return paths
+
+
+def load_template(bok: Arbeidsbok, maler: Path | None = None) -> jinja2.Template:
+    """The e-mail template (`epost.txt`) of the template folder, compiled without autoescape."""
+    path = TemplateSet(bok, maler).epost
+    if not path.is_file():
+        raise TemplateError([Problem(str(path.parent), f"e-postmalen «{path.name}» mangler i malmappen")])
+    env = make_jinja_env(autoescape=False, locale=babel_locale(bok.kommune))
+    try:
+        template = env.from_string(path.read_text(encoding="utf-8-sig"))
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError([explain(f"{path.name} linje {exc.lineno}", exc)])
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TemplateError([Problem(str(path), f"kan ikke lese e-postmalen: {exc}")])
+    template.name = path.name
+    return template
+
+
+def render_text(template: jinja2.Template, context: dict) -> tuple[str, str]:
+    """(subject, body) from the e-mail template, whose first line is `Emne: …`."""
+    name = template.name or "epost.txt"
+    try:
+        text = template.render(context)
+    except jinja2.TemplateError as exc:
+        raise TemplateError([explain(name, exc)])
+    first, _, body = text.lstrip().partition("\n")
+    key, colon, subject = first.partition(":")
+    if not colon or key.strip().lower() != "emne":
+        raise TemplateError([Problem(f"{name} linje 1", "første linje må være «Emne: …» (e-postens emne)")])
+    # A line break in workbook data must not become a broken (or injected) header.
+    subject = " ".join(subject.split())
+    if not subject:
+        raise TemplateError([Problem(f"{name} linje 1", "emnet er tomt")])
+    return subject, body.lstrip("\r\n")
+
+
+def _address(navn: str, epost: str) -> str:
+    return formataddr((navn, epost), charset="utf-8") if navn else epost
+
+
+def recipients(bok: Arbeidsbok, leder: Leder) -> tuple[str, str]:
+    """(to, cc) addresses: the leader and the superior; cc is "" without an address."""
+    overordnet = bok.overordnet(leder)
+    cc = overordnet.epost.strip() if overordnet else ""
+    to = leder.epost.strip()
+    return to, "" if cc.lower() == to.lower() else cc
+
+
+def _attachment(path: Path) -> MIMEApplication:
+    part = MIMEApplication(path.read_bytes(), DOCX_SUBTYPE)
+    name = path.name
+    if name.isascii():
+        part.add_header("Content-Disposition", "attachment", filename=name)
+        part.set_param("name", name)
+    else:
+        part.add_header("Content-Disposition", "attachment", filename=("utf-8", "", name))
+        part.set_param("name", Header(name, "utf-8").encode())
+    return part
+
+
+def build_message(
+    bok: Arbeidsbok,
+    leder: Leder,
+    folder: Path,
+    entry: LeaderEntry,
+    template: jinja2.Template,
+    draft: bool,
+    today: date | None = None,
+) -> Epost:
+    """One leader's message with the agreement and appendix from disk attached.
+
+    `folder` is `<ut>/<år>`; `entry` is the leader's manifest entry. A draft carries
+    `X-Unsent: 1` (Outlook opens it for editing); a message to send carries a Message-ID.
+    """
+    to, cc = recipients(bok, leder)
+    if not to:
+        raise MailError(f"{label(leder)}: har ingen e-postadresse i arket Ledere")
+    subject, body = render_text(template, agreement_context(bok, leder, today))
+    # The e-mail text is as public as the agreement: same guard against leaked goals.
+    privacy_guard(bok, leder, f"{subject}\n{body}")
+    paths = attachment_paths(folder, leder, entry)
+    sender = bok.kommune.avsender.strip()
+    overordnet = bok.overordnet(leder)
+
+    message = MIMEMultipart()
+    if sender:
+        message["From"] = _address(bok.kommune.navn, sender)
+    message["To"] = _address(leder.navn, to)
+    if cc:
+        message["Cc"] = _address(overordnet.navn, cc)
+    message["Subject"] = Header(subject, "utf-8")
+    message["Date"] = formatdate(localtime=True)
+    if draft:
+        message["X-Unsent"] = "1"
+    else:
+        domain = sender.rpartition("@")[2] or None
+        message["Message-ID"] = make_msgid(domain=domain)
+    charset = Charset("utf-8")
+    charset.body_encoding = QP
+    message.attach(MIMEText(body, "plain", charset))
+    for path in paths:
+        message.attach(_attachment(path))
+    return Epost(leder, message, sender, [a for a in (to, cc) if a])
+
+
+def prepare_messages(
+    bok: Arbeidsbok,
+    chosen: list[Leder],
+    folder: Path,
+    entries: dict[str, LeaderEntry],
+    template: jinja2.Template,
+    draft: bool,
+    warn: Warn,
+) -> tuple[list[Epost], list[str]]:
+    """Messages for the chosen leaders, and the failure lines for those that got none."""
+    # Render every text first: a template mistake stops the run before anything is
+    # written or sent.
+    with_address = []
+    for leder in chosen:
+        if not leder.epost.strip():
+            warn(f"{label(leder)} har ingen e-postadresse (arket Ledere rad {leder.rad}); ingen e-post")
+            continue
+        subject, body = render_text(template, agreement_context(bok, leder))
+        privacy_guard(bok, leder, f"{subject}\n{body}")
+        with_address.append(leder)
+    messages, failures = [], []
+    for leder in with_address:
+        if not recipients(bok, leder)[1]:
+            warn(f"{label(leder)}: overordnet har ingen e-postadresse; e-posten får ingen kopimottaker")
+        entry = entries.get(leder.ansattnr)
+        if entry is None:
+            failures.append(f"{label(leder)}: dokumentene er ikke generert; kjør generer for denne lederen")
+            continue
+        try:
+            messages.append(build_message(bok, leder, folder, entry, template, draft))
+        except MailError as exc:
+            failures.append(str(exc))
+    return messages, failures

@@ -1,0 +1,121 @@
+"""`manifest.json`: what `generer` wrote, so later runs and commands know what is whose."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from ..exceptions import LederavtaleError
+from .files import atomic_write_bytes
+
+MANIFEST_NAME = "manifest.json"
+JOURNAL_NAME = ".manifest-journal.jsonl"
+
+
+@dataclass
+class FileEntry:
+    sti: str  # relative to the year folder, with forward slashes
+    rolle: str  # "avtale" or "vedlegg"
+    format: str  # "docx" or "pdf"
+    offentlig: bool
+    sha256: str
+
+
+@dataclass
+class LeaderEntry:
+    ansattnr: str
+    navn: str
+    mappe: str
+    grunnlag: str = ""  # hash of everything the documents were made from
+    filer: list[FileEntry] = field(default_factory=list)
+
+    def file(self, rolle: str, fmt: str) -> FileEntry | None:
+        return next((f for f in self.filer if f.rolle == rolle and f.format == fmt), None)
+
+    def set_file(self, entry: FileEntry) -> None:
+        self.filer = [f for f in self.filer if not (f.rolle == entry.rolle and f.format == entry.format)]
+        self.filer.append(entry)
+        self.filer.sort(key=lambda f: (f.format, f.rolle))
+
+
+def _leader_entry(data: dict) -> LeaderEntry:
+    files = [FileEntry(**f) for f in data.get("filer", [])]
+    return LeaderEntry(data["ansattnr"], data["navn"], data["mappe"], data.get("grunnlag", ""), files)
+
+
+class Manifest:
+    """The manifest of one year folder.
+
+    During a run each finished leader is appended to a journal beside it (cheap, and a
+    killed run loses nothing); `save` folds the journal into `manifest.json`.
+    """
+
+    def __init__(self, year_dir: Path, data: dict | None = None):
+        self.year_dir = Path(year_dir)
+        self.path = self.year_dir / MANIFEST_NAME
+        self.journal_path = self.year_dir / JOURNAL_NAME
+        data = data or {}
+        self.ar = data.get("ar")
+        self.kommune = data.get("kommune", "")
+        self.arbeidsbok = data.get("arbeidsbok", "")
+        self.ledere: dict[str, LeaderEntry] = {nr: _leader_entry(e) for nr, e in data.get("ledere", {}).items()}
+        self._lock = threading.Lock()
+
+
+    @classmethod
+    def load(cls, year_dir: Path) -> "Manifest":
+        path = Path(year_dir) / MANIFEST_NAME
+        try:
+            manifest = cls(year_dir, json.loads(path.read_text(encoding="utf-8")) if path.exists() else None)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise LederavtaleError(
+                f"{path}: manifestet kan ikke leses ({exc}). Flytt filen bort og kjør på nytt; "
+                "da regnes alle eksisterende dokumenter som endret og blir ikke overskrevet."
+            ) from exc
+        manifest._replay_journal()
+        return manifest
+
+    def _replay_journal(self) -> None:
+        if not self.journal_path.exists():
+            return
+        for line in self.journal_path.read_text(encoding="utf-8").splitlines():
+            try:
+                entry = _leader_entry(json.loads(line))
+            except (ValueError, KeyError, TypeError):
+                continue  # the last line of a run killed while writing it
+            self.ledere[entry.ansattnr] = entry
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def to_dict(self) -> dict:
+        return {
+            "versjon": 1,
+            "ar": self.ar,
+            "kommune": self.kommune,
+            "arbeidsbok": self.arbeidsbok,
+            "oppdatert": datetime.now().isoformat(timespec="seconds"),
+            "ledere": {nr: asdict(entry) for nr, entry in sorted(self.ledere.items())},
+        }
+
+    def save(self) -> None:
+        with self._lock:
+            data = json.dumps(self.to_dict(), ensure_ascii=False, indent=2).encode("utf-8")
+            atomic_write_bytes(self.path, data, durable=True)
+            self.journal_path.unlink(missing_ok=True)
+
+    def save_leader(self, ansattnr: str) -> None:
+        """Record one leader's current entry in the journal."""
+        with self._lock:
+            line = json.dumps(asdict(self.ledere[ansattnr]), ensure_ascii=False)
+            with open(self.journal_path, "a", encoding="utf-8") as fh:
+                fh.write(line + "\n")
+
+    def update(self, ansattnr: str, entry: FileEntry) -> None:
+        """Record one finished file (called from conversion threads too)."""
+        with self._lock:
+            self.ledere[ansattnr].set_file(entry)
+        self.save_leader(ansattnr)

@@ -1,0 +1,19 @@
+"""The workbook HR fills in: its layout, reading, validation, the `Gjelder` selectors, and new workbooks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..model import Arbeidsbok
+from .file import read_sheets
+from .validate import Validator
+from .values import clean_text, id_text
+
+
+def read_workbook(path: Path) -> Arbeidsbok:
+    """Read and validate the workbook; raise WorkbookError with every error found."""
+    path = Path(path)
+    return Validator(path, read_sheets(path)).run()
+
+
+__all__ = ["read_workbook", "clean_text", "id_text"]

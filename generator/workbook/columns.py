@@ -1,0 +1,179 @@
+"""The workbook's layout, defined once: sheets, columns and Kommune fields.
+
+The reader, the validator and the writer of new workbooks (`init`, the example) all use this
+table, so a new column is one line here. Headers are matched by their aliases after `norm`;
+`header` is what a new workbook shows and what messages name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..model import DEFAULT_SKJERMINGSHJEMMEL, DEFAULT_TILGANGSKODE
+from .values import norm
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str  # the canonical header: written into new workbooks, named in messages
+    aliases: tuple[str, ...]  # normalised headers the reader accepts (the header's own included)
+    help: str  # Norwegian: shown in Veiledning and as a note on the header cell
+    required: bool = False
+    width: int = 12
+    date: bool = False
+    wrap: bool = False
+    choices: tuple[str, ...] = ()
+    # Columns that may stand in for this one when it is absent (Fornavn + Etternavn for Navn).
+    instead: tuple[str, ...] = ()
+    # False: accepted when reading, but not written into a new workbook.
+    written: bool = True
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    help: str
+    columns: tuple[Column, ...]
+    # Normalised names the sheet is also found under (a keyboard or an export may lose å).
+    aliases: tuple[str, ...] = ()
+
+    def written_columns(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.written)
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One row of sheet Kommune."""
+
+    key: str
+    name: str  # as written in column Felt of a new workbook
+    help: str
+    aliases: tuple[str, ...] = ()  # normalised names the reader also accepts
+    required: bool = False
+    date: bool = False
+    choices: tuple[str, ...] = ()
+
+
+ANSATTNR_ALIASES = ("ansattnr", "ansattnummer", "ansatt nr", "ansattnr.")
+
+KOMMUNE_FIELDS: tuple[Field, ...] = (
+    Field("navn", "Kommunenavn", "Kommunens navn slik det skal stå i avtalen, f.eks. «Eksempel kommune».",
+          ("kommunenavn", "kommune"), required=True),
+    Field("periode", "Periode", "Året avtalen gjelder for, f.eks. 2027 (1. januar–31. desember). "
+          "La stå tomt og fyll ut Fra og Til for en annen periode.", ("periode", "år"), required=True),
+    Field("fra", "Fra", "Periodens første dag (dd.mm.åååå). Brukes bare når Periode er tom.", ("fra",), date=True),
+    Field("til", "Til", "Periodens siste dag (dd.mm.åååå). Brukes bare når Periode er tom.", ("til",), date=True),
+    Field("adresse", "Adresse", "Postadresse i bunnteksten.", ("adresse",)),
+    Field("telefon", "Telefon", "Sentralbordets telefonnummer i bunnteksten.", ("telefon",)),
+    Field("epost", "E-post", "Kommunens postmottak i bunnteksten.", ("e-post", "epost")),
+    Field("nettside", "Nettside", "Kommunens nettside i bunnteksten.", ("nettside",)),
+    Field("logo", "Logo", "Bildefil (PNG eller JPEG) med kommunevåpen, sti relativ til mappen arbeidsboken "
+          "ligger i, f.eks. logo.png. Tom: ingen logo.", ("logo",)),
+    Field("sted", "Sted", "Stedet som skrives over underskriftene («Sted og dato»).", ("sted",)),
+    Field("avsender", "Avsender", "Avsenderadresse (Fra) i e-postutkastene, f.eks. HR-avdelingens adresse.",
+          ("avsender",)),
+    Field("arkivsak", "Arkivsak", "Saksnummer i sak/arkiv-systemet, f.eks. 2027/123.", ("arkivsak",)),
+    Field("skjermingshjemmel", "Skjermingshjemmel", "Lovhjemmel for å unnta vedlegget med utviklingsmål fra "
+          f"offentlighet. Tom: «{DEFAULT_SKJERMINGSHJEMMEL}».", ("skjermingshjemmel",)),
+    Field("malform", "Målform", "bokmål (standard) eller nynorsk: velger standardmalene.", ("målform", "malform"),
+          choices=("bokmål", "nynorsk")),
+    Field("tilgangskode", "Tilgangskode", "Tilgangskode for vedlegget i sak/arkiv-systemet. "
+          f"Tom: {DEFAULT_TILGANGSKODE} (personalsaker).", ("tilgangskode",)),
+)
+
+KOMMUNE = Sheet("Kommune", "Opplysninger om kommunen og perioden. Én rad per felt: skriv verdien i kolonne Verdi.", (
+    Column("felt", "Felt", ("felt",), "Feltets navn. Ikke endre denne kolonnen.", required=True, width=20),
+    Column("verdi", "Verdi", ("verdi",), "Verdien for feltet.", required=True, width=45),
+    Column("forklaring", "Forklaring", ("forklaring",), "Forklaring til feltet. Leses ikke av programmet.",
+           width=90, wrap=True),
+))
+
+LEDERE = Sheet("Ledere", "Én rad per person: alle ledere som skal ha avtale, og deres overordnede "
+               "(også ordføreren, som er part i kommunedirektørens avtale).", (
+    Column("ansattnr", "Ansattnr", ANSATTNR_ALIASES, "Unikt ansattnummer.", required=True, width=11),
+    Column("navn", "Navn", ("navn", "fullt navn"), "Fullt navn. Alternativt to kolonner Fornavn og Etternavn.",
+           required=True, width=26, instead=("fornavn", "etternavn")),
+    Column("fornavn", "Fornavn", ("fornavn",), "Fornavn, når Navn ikke er brukt.", written=False),
+    Column("etternavn", "Etternavn", ("etternavn",), "Etternavn, når Navn ikke er brukt.", written=False),
+    Column("stilling", "Stilling", ("stilling", "stillingstittel", "tittel"), "Stillingstittel.", required=True,
+           width=38),
+    Column("enhet", "Enhet", ("enhet",), "Enheten (virksomheten, avdelingen) lederen leder.", required=True, width=32),
+    Column("niva", "Nivå", ("nivå", "niva", "nivaa"), "Ledernivå, fritekst: ordfører, kommunedirektør, kommunalsjef, "
+           "virksomhetsleder, avdelingsleder … Brukes i velgeren nivå:.", width=18),
+    Column("epost", "E-post", ("e-post", "epost", "e-postadresse", "epostadresse", "e-mail", "email"),
+           "Lederens e-postadresse. Uten adresse får lederen ikke e-postutkast (advarsel).", width=36),
+    Column("overordnet", "Overordnet", ("overordnet", "leder", "overordnet leder", "overordnede"),
+           "Ansattnummeret til lederens overordnede, som er den andre parten i avtalen. "
+           "Tom bare for den øverste (ordføreren).", width=12),
+    Column("avtale", "Avtale", ("avtale",), "ja (standard) eller nei. nei = bare part i en annen leders avtale, "
+           "f.eks. ordføreren.", width=9, choices=("ja", "nei")),
+    Column("mal", "Mal", ("mal", "malfil"), "Valgfritt: filnavn på en egen avtalemal i malmappen, f.eks. "
+           "lederavtale_rektor.docx. Tom: standardmalen lederavtale.docx.", width=22),
+    Column("signert", "Signert", ("signert", "signert dato", "signeringsdato"), "Datoen avtalen ble signert "
+           "(dd.mm.åååå). Brukes av kommandoen arkiv. Tom: ikke signert ennå.", width=12, date=True),
+))
+
+OPPDRAG = Sheet("Oppdrag", "Oppdragene fra styringsbrevet. Kolonnen Gjelder bestemmer hvilke ledere "
+                "som får oppdraget i sin avtale.", (
+    Column("nr", "Nr", ("nr", "nr.", "nummer"), "Oppdragets nummer, unikt.", required=True, width=7),
+    Column("omrade", "Område", ("område", "omrade", "omraade"), "Område, f.eks. Økonomi, Sykefravær, HMS, "
+           "Digitalisering.", required=True, width=18),
+    Column("oppdrag", "Oppdrag", ("oppdrag",), "Oppdragsteksten. Linjeskift i cellen (Alt+Enter) blir linjeskift "
+           "i avtalen.", required=True, width=60, wrap=True),
+    Column("mal", "Mål", ("mål", "mal", "maal"), "Mål eller ambisjon, f.eks. «Sykefravær under 6,7 %».",
+           width=32, wrap=True),
+    Column("malemetode", "Målemetode", ("målemetode", "malemetode", "maalemetode"), "Hvordan målet måles.",
+           width=30, wrap=True),
+    Column("utgangspunkt", "Utgangspunkt", ("utgangspunkt", "resultat før start"), "Resultat før start "
+           "(utgangspunkt).", width=26, wrap=True),
+    Column("frist", "Frist", ("frist",), "Frist (dd.mm.åååå).", width=12, date=True),
+    Column("gjelder", "Gjelder", ("gjelder",), "Hvem som får oppdraget: én eller flere velgere skilt med komma "
+           "eller semikolon (se «Velgere» nedenfor).", required=True, width=40, wrap=True),
+))
+
+TILTAK = Sheet("Tiltak", "Lederens egne tiltak for å nå et oppdrag. Skrives under oppdraget i lederens "
+               "avtale, som er offentlig.", (
+    Column("ansattnr", "Ansattnr", ANSATTNR_ALIASES, "Lederens ansattnummer.", required=True, width=11),
+    Column("nr", "Nr", ("nr", "nr.", "oppdrag", "oppdragsnr"), "Nummeret på oppdraget tiltaket hører til. "
+           "Oppdraget må gjelde lederen.", required=True, width=7),
+    Column("tiltak", "Tiltak", ("tiltak",), "Tiltaket. Én rad per tiltak.", required=True, width=80, wrap=True),
+))
+
+UTVIKLINGSMAL = Sheet("Utviklingsmål", "Lederens personlige utviklingsmål. Kommer BARE i vedlegget, som er "
+                      "unntatt offentlighet, aldri i selve avtalen.", (
+    Column("ansattnr", "Ansattnr", ANSATTNR_ALIASES, "Lederens ansattnummer.", required=True, width=11),
+    Column("mal", "Mål", ("mål", "mal", "maal", "utviklingsmål"), "Utviklingsmålet.", required=True, width=50,
+           wrap=True),
+    Column("tiltak", "Tiltak", ("tiltak",), "Hva lederen gjør for å nå målet.", width=45, wrap=True),
+    Column("oppfolging", "Oppfølging", ("oppfølging", "oppfolging", "oppfølgning"), "Hvordan og når målet "
+           "følges opp.", width=30, wrap=True),
+), aliases=("utviklingsmal", "utviklingsmaal"))
+
+SHEETS: tuple[Sheet, ...] = (KOMMUNE, LEDERE, OPPDRAG, TILTAK, UTVIKLINGSMAL)
+
+MALFORMER = {
+    "bokmål": "bokmål",
+    "bokmal": "bokmål",
+    "bokmaal": "bokmål",
+    "nb": "bokmål",
+    "bm": "bokmål",
+    "nynorsk": "nynorsk",
+    "nn": "nynorsk",
+}
+
+_SHEET_BY_NAME = {alias: sheet for sheet in SHEETS for alias in (norm(sheet.name), *sheet.aliases)}
+_FIELD_BY_NAME = {alias: f for f in KOMMUNE_FIELDS for alias in f.aliases}
+
+
+def sheet_named(title: str) -> Sheet | None:
+    """The sheet a tab's title means, whatever its case and spacing."""
+    return _SHEET_BY_NAME.get(norm(title))
+
+
+def kommune_field(felt: str) -> Field | None:
+    """The Kommune field a Felt cell names."""
+    return _FIELD_BY_NAME.get(norm(felt))

@@ -1,0 +1,70 @@
+"""The `Gjelder` selectors: which leaders with an agreement an assignment applies to."""
+
+from __future__ import annotations
+
+from ..model import Leder
+from .values import norm, quoted
+
+class SelectorError(Exception):
+    pass
+
+
+class Selector:
+    """Resolves one selector of a Gjelder cell to the Avtale=ja leaders it means."""
+
+    def __init__(self, ledere: list[Leder]):
+        self.ledere = ledere
+        self.by_nr = {leder.ansattnr: leder for leder in ledere}
+        self.by_folded = {leder.ansattnr.casefold(): leder for leder in ledere}
+        self.children: dict[str, list[Leder]] = {}
+        for leder in ledere:
+            if leder.overordnet and leder.overordnet != leder.ansattnr:
+                self.children.setdefault(leder.overordnet, []).append(leder)
+
+    def select(self, token: str) -> set[str]:
+        if ":" not in token:
+            if norm(token) == "alle":
+                return self.with_agreement(self.ledere)
+            return self.with_agreement([self.person(token, token)])
+        kind, _, argument = token.partition(":")
+        kind, argument = norm(kind), argument.strip()
+        if kind not in ("nivå", "niva", "nivaa", "enhet", "under"):
+            raise SelectorError(
+                f"ukjent utvalg {quoted(token)}; bruk alle, nivå:…, enhet:…, under:<Ansattnr> eller et Ansattnr"
+            )
+        if not argument:
+            raise SelectorError(f"utvalget {quoted(token)} mangler en verdi etter kolon")
+        if kind == "enhet":
+            return self.with_agreement([x for x in self.ledere if norm(x.enhet) == norm(argument)])
+        if kind == "under":
+            return self.with_agreement(self.below(self.person(argument, token)))
+        return self.with_agreement([x for x in self.ledere if norm(x.niva) == norm(argument)])
+
+    def person(self, ansattnr: str, token: str) -> Leder:
+        leder = self.by_nr.get(ansattnr) or self.by_folded.get(ansattnr.casefold())
+        if leder is not None:
+            return leder
+        if ansattnr.isdigit():
+            if ansattnr == token:
+                raise SelectorError(f"Ansattnr {quoted(ansattnr)} finnes ikke i arket Ledere")
+            raise SelectorError(f"Ansattnr {quoted(ansattnr)} i {quoted(token)} finnes ikke i arket Ledere")
+        raise SelectorError(
+            f"ukjent utvalg {quoted(token)}; bruk alle, nivå:…, enhet:…, under:<Ansattnr> eller et Ansattnr"
+        )
+
+    def below(self, top: Leder) -> list[Leder]:
+        found: list[Leder] = []
+        seen = {top.ansattnr}
+        stack = list(self.children.get(top.ansattnr, []))
+        while stack:
+            leder = stack.pop()
+            if leder.ansattnr in seen:
+                continue
+            seen.add(leder.ansattnr)
+            found.append(leder)
+            stack.extend(self.children.get(leder.ansattnr, []))
+        return found
+
+    @staticmethod
+    def with_agreement(ledere: list[Leder]) -> set[str]:
+        return {leder.ansattnr for leder in ledere if leder.avtale}
