@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from .documents.pdf import PdfSettings
-from .exceptions import LederavtaleError
+from .exceptions import EXIT_INTERRUPTED, LederavtaleError
 
 PathArg = click.Path(path_type=Path)
 DirOption = click.Path(file_okay=False, path_type=Path)
@@ -27,7 +27,7 @@ class _Commands(click.Group):
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("Avbrutt.", err=True)
-            ctx.exit(130)
+            ctx.exit(EXIT_INTERRUPTED)
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})

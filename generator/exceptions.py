@@ -1,14 +1,13 @@
-"""All errors the tool reports to users. `cli.py` turns them into messages and exit codes.
+"""All errors the tool reports to users, and their exit codes. `cli.py` turns them into messages.
 
 Messages are Norwegian bokmål, since HR reads them; each names its place (`Ledere!G9`).
 """
 
 from __future__ import annotations
 
-EXIT_OK = 0
-EXIT_INVALID = 1
-EXIT_USAGE = 2
-EXIT_PARTIAL = 3
+EXIT_INVALID = 1  # invalid input or templates: nothing written
+EXIT_PARTIAL = 3  # finished, but some documents failed; the others are complete
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
 
 
 class LederavtaleError(Exception):
@@ -62,10 +61,6 @@ class PrivacyViolation(LederavtaleError):
     """A public document would contain text from a leader's development goals."""
 
 
-class ConversionFailed(LederavtaleError):
-    """LibreOffice could not convert one document (after retries)."""
-
-
 class MailError(LederavtaleError):
     pass
 
@@ -87,4 +82,4 @@ class PartialFailure(LederavtaleError):
 class Interrupted(LederavtaleError):
     """Ctrl-C: what was finished is kept, and a rerun completes the rest."""
 
-    exit_code = 130
+    exit_code = EXIT_INTERRUPTED

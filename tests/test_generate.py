@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import shutil
 import time
 from pathlib import Path
 
@@ -301,14 +302,61 @@ def test_hostile_names_make_safe_folders(tmp_path):
     assert any(f.startswith("210 A-B- C-D") for f in folders)
 
 
-def test_second_run_on_same_folder_is_refused(tmp_path):
+HOLD_LOCK = """
+import sys, time
+from generator.store.lock import RunLock
+with RunLock(sys.argv[1]):
+    print("held", flush=True)
+    time.sleep(600)
+"""
+
+
+def test_second_run_on_same_folder_is_refused_until_the_holder_dies(tmp_path):
     workbook = write_xlsx(tmp_path / "a.xlsx", basic_sheets())
     with RunLock(tmp_path / "ut" / "2027"):
         result = run("generer", workbook, "--ut", tmp_path / "ut", "--ingen-pdf")
     assert result.exit_code == 1 and "En annen kjøring" in result.output
-    # a lock left by a dead process does not block for ever
-    (tmp_path / "ut" / "2027" / ".lederavtale.lock").write_text(json.dumps({"pid": 2**22 + 7, "vert": os.uname().nodename}))
+    # Another process holds the lock, then is killed: the operating system releases it.
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(tmp_path / "ut" / "2027")],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        refused = run("generer", workbook, "--ut", tmp_path / "ut", "--ingen-pdf")
+        assert refused.exit_code == 1 and f"prosess {holder.pid}" in refused.output
+    finally:
+        holder.kill()
+        holder.wait()
     assert run("generer", workbook, "--ut", tmp_path / "ut", "--ingen-pdf").exit_code == 0
+
+
+LOCK_ROUNDS = """
+import os, sys, time
+from generator.store.lock import RunLock
+from generator.exceptions import OutputLocked
+folder, inside = sys.argv[1], os.path.join(sys.argv[1], "inne")
+overlaps = held = 0
+while held < 40:
+    try:
+        with RunLock(folder):
+            held += 1
+            try:
+                os.close(os.open(inside, os.O_CREAT | os.O_EXCL))
+            except FileExistsError:
+                overlaps += 1
+                continue
+            time.sleep(0.001)
+            os.unlink(inside)
+    except OutputLocked:
+        time.sleep(0.0005)
+print(overlaps)
+"""
+
+
+def test_lock_lets_one_process_in_at_a_time(tmp_path):
+    procs = [subprocess.Popen([sys.executable, "-c", LOCK_ROUNDS, str(tmp_path)], stdout=subprocess.PIPE, text=True)
+             for _ in range(4)]
+    overlaps = [int(p.communicate(timeout=120)[0]) for p in procs]
+    assert overlaps == [0, 0, 0, 0]
 
 
 def test_formula_in_cell_stays_text_in_report(tmp_path):
@@ -370,3 +418,32 @@ def test_write_error_is_a_message_not_a_traceback(tmp_path):
     (year_dir / "210 Øystein Sykehjem").unlink()
     assert run("generer", workbook, "--ut", tmp_path / "ut", "--ingen-pdf").exit_code == 0
     assert len(manifest(year_dir)["ledere"]) == len(EXPECTED)
+
+
+def test_nynorsk_example_is_nynorsk_throughout_the_kommunedirektor_included(tmp_path):
+    shutil.copy(ROOT / "input" / "logo.png", tmp_path / "logo.png")
+    wb = openpyxl.load_workbook(ROOT / "input" / "eksempel.xlsx")
+    kommune = wb["Kommune"]
+    (row,) = [r for r in range(1, kommune.max_row + 1) if kommune.cell(r, 1).value == "Målform"]
+    kommune.cell(row, 2).value = "nynorsk"
+    wb.save(tmp_path / "eksempel.xlsx")
+    bok_ledere = {leder["Ansattnr"]: leder for leder in _rows(wb["Ledere"])}
+    named = [nr for nr, leder in bok_ledere.items() if leder.get("Mal")]
+    assert named, "the example names a template in the Mal column"
+
+    result = generate(tmp_path / "eksempel.xlsx", maler=ROOT / "maler", ut=tmp_path / "ut", pdf=False)
+    entries = manifest(result.year_dir)["ledere"]
+    assert set(named) <= set(entries)
+    for nr, entry in entries.items():
+        for f in entry["filer"]:
+            text = docx_text(result.year_dir / f["sti"])
+            assert "Lederavtale" not in text and "Lederavtale" not in f["sti"], (nr, f["sti"])
+        agreement = files_of(result.year_dir, nr, "avtale")
+        assert agreement.name.startswith("Leiaravtale")
+    for nr in named:
+        assert "Føremål" in docx_text(files_of(result.year_dir, nr, "avtale"))  # the nynorsk kommunedirektør text
+
+
+def _rows(ws) -> list[dict]:
+    rows = list(ws.iter_rows(values_only=True))
+    return [{h: str(v) for h, v in zip(rows[0], row) if v is not None} for row in rows[1:] if any(row)]

@@ -116,6 +116,13 @@ def test_unknown_field_names_paragraph_quotes_it_and_suggests(tmp_path, avtale_c
                        "ukjent felt «leder.fornavn». Mente du «leder.navn»?")
 
 
+def test_two_swapped_letters_count_as_one_typo(tmp_path, avtale_contexts):
+    # «leder.niva» is as close by plain edits; a swap of two letters is the commoner typo.
+    template = damaged(tmp_path, add("Hilsen {{ leder.nvan }}"))
+    assert only(check_template(template, avtale_contexts, "avtale")).endswith(
+        "ukjent felt «leder.nvan». Mente du «leder.navn»?")
+
+
 def test_unknown_field_of_a_loop_variable_in_a_table_cell(tmp_path, avtale_contexts):
     where = {}
 

@@ -82,11 +82,6 @@ class DocxRenderer:
         """The finished .docx."""
         return self.pack(self.fill(context), context, properties)
 
-    def render_with_text(self, context: dict, properties: dict | None = None) -> tuple[bytes, str]:
-        """The finished .docx and its visible text (for the privacy guard)."""
-        filled = self.fill(context)
-        return self.pack(filled, context, properties), text_of(filled)
-
     def fill(self, context: dict) -> dict[str, str]:
         """Every part's XML filled in for one context, without packing a document: what a check needs."""
         filled: dict[str, str] = {}
