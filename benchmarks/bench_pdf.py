@@ -30,7 +30,6 @@ from synth import synthetic_workbook  # noqa: E402
 from generator.commands.generate import generate  # noqa: E402
 from generator.documents.pdf import PdfSettings, find_soffice  # noqa: E402
 
-
 TARGET = 15  # times faster per document than the naive way, on 2 cores
 
 

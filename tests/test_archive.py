@@ -20,9 +20,9 @@ from xml.etree import ElementTree as ET
 import pikepdf
 import pytest
 from click.testing import CliRunner
+from conftest import BASIC, GOAL_TEXT, basic_sheets, write_xlsx
 from docx import Document
 
-from conftest import BASIC, GOAL_TEXT, basic_sheets, write_xlsx
 from generator.archive import noark5 as archive
 from generator.archive.noark5 import (
     Arkivpakke,

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
-import shutil
 import time
 from pathlib import Path
 
 import openpyxl
 import pytest
 from click.testing import CliRunner
-
 from conftest import GOAL_TEXT, ROOT, basic_sheets, docx_text, write_xlsx
+
 from generator.cli import main
 from generator.commands.generate import generate
 from generator.store.files import sha256_file
@@ -166,8 +166,9 @@ def test_not_an_xlsx_exits_1(tmp_path):
 
 
 def test_template_with_unknown_name_exits_1_naming_template_and_name(tmp_path):
-    from docx import Document
     import shutil
+
+    from docx import Document
 
     maler = tmp_path / "maler"
     shutil.copytree(ROOT / "maler", maler)

@@ -9,15 +9,16 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT
 from PIL import Image
 
-from conftest import ROOT
 from generator.documents.templates import default_template_dir
 
 DEFAULT_TEMPLATE_DIR = default_template_dir()
-from generator.exceptions import LederavtaleError
-from generator.commands.init import write_new_workbook
 from synth import GOAL_MARKER, expected_tildeling, goal_texts, synthetic_sheets, synthetic_workbook
+
+from generator.commands.init import write_new_workbook
+from generator.exceptions import LederavtaleError
 
 EXAMPLE = ROOT / "input" / "eksempel.xlsx"
 

@@ -31,9 +31,9 @@ from generator.documents.templates import default_template_dir
 
 DEFAULT_TEMPLATE_DIR = default_template_dir()
 from generator.cli import main
-from generator.exceptions import MailError, NothingGenerated, PartialFailure, TemplateError
-from generator.commands.generate import generate
 from generator.commands.email import send, write_drafts
+from generator.commands.generate import generate
+from generator.exceptions import MailError, NothingGenerated, PartialFailure, TemplateError
 from generator.mail.records import SENT_FILE, UNCERTAIN_FILE
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -19,8 +19,8 @@ import pytest
 from docx.enum.style import WD_STYLE_TYPE
 from lxml import etree
 
-from generator.exceptions import LibreOfficeMissing
 from generator.documents.pdf import NOT_PDFA, Conversion, PdfConverter, _prepare_copy, find_soffice
+from generator.exceptions import LibreOfficeMissing
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice er ikke installert")
 

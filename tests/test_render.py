@@ -8,14 +8,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from docx import Document
-
 from conftest import word_split
-from generator.exceptions import TemplateError
+from docx import Document
+from naive import naive_render
+
 from generator.documents.jinja import make_jinja_env
 from generator.documents.render import DocxRenderer
 from generator.documents.template import PreparedTemplate
-from naive import naive_render
+from generator.exceptions import TemplateError
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 

@@ -15,18 +15,18 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT, basic_sheets, word_split, write_xlsx
 from docx import Document
 
-from conftest import ROOT, basic_sheets, word_split, write_xlsx
 from generator.cli import main
-from generator.documents.context import agreement_context, appendix_context
-from generator.exceptions import TemplateError
 from generator.documents.batch import prepare
+from generator.documents.check import check_email_template, check_template, check_templates
+from generator.documents.context import agreement_context, appendix_context
+from generator.documents.fields import FIELDS, field_lines
 from generator.documents.render import DocxRenderer
 from generator.documents.template import PreparedTemplate
 from generator.documents.templates import TemplateSet
-from generator.documents.check import check_email_template, check_template, check_templates
-from generator.documents.fields import FIELDS, field_lines
+from generator.exceptions import TemplateError
 from generator.workbook import read_workbook
 
 MALER = ROOT / "maler"

@@ -9,9 +9,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from conftest import GOAL_TEXT, basic_sheets, write_xlsx
 from PIL import Image
 
-from conftest import GOAL_TEXT, basic_sheets, write_xlsx
 from generator.exceptions import WorkbookError
 from generator.model import DEFAULT_SKJERMINGSHJEMMEL
 from generator.workbook import clean_text, id_text, read_workbook

@@ -15,7 +15,16 @@ from pathlib import Path
 
 import pikepdf
 
-from ..archive.noark5 import CSV_NAME, XML_NAME, Arkivpakke, Dokumentfil, Journalpost, build_csv, build_xml, parse_arkivsak
+from ..archive.noark5 import (
+    CSV_NAME,
+    XML_NAME,
+    Arkivpakke,
+    Dokumentfil,
+    Journalpost,
+    build_csv,
+    build_xml,
+    parse_arkivsak,
+)
 from ..documents.pdf import PdfSettings
 from ..exceptions import PartialFailure
 from ..model import Arbeidsbok, Leder
@@ -23,7 +32,8 @@ from ..progress import Progress
 from ..store.files import atomic_write_bytes, remove_stale_temp_files, safe_filename, sha256_file
 from ..store.lock import RunLock
 from ..store.manifest import Manifest
-from ..store.year import require_generated, year_dir as year_folder
+from ..store.year import require_generated
+from ..store.year import year_dir as year_folder
 from ..workbook import read_workbook
 
 ARKIV_DIRNAME = "arkiv"

@@ -11,6 +11,9 @@ from typing import Callable, Iterable
 import jinja2
 
 from ..exceptions import MailError, PartialFailure
+from ..mail.message import Epost, Warn, label, load_template, prepare_messages
+from ..mail.records import EPOST_DIR, SENT_FILE, UNCERTAIN_FILE, Records, read_records, record
+from ..mail.smtp import DEFAULT_TIMEOUT, Connection, ConnectionLost, SmtpSettings, refusal, smtp_settings
 from ..model import Arbeidsbok, Leder
 from ..progress import Progress
 from ..store.files import atomic_write_bytes, safe_filename
@@ -19,9 +22,6 @@ from ..store.manifest import LeaderEntry
 from ..store.year import load_generated, require_generated, year_dir
 from ..workbook import read_workbook
 from ..workbook.selection import select_leaders
-from ..mail.message import Epost, Warn, label, load_template, prepare_messages
-from ..mail.records import EPOST_DIR, SENT_FILE, UNCERTAIN_FILE, Records, read_records, record
-from ..mail.smtp import DEFAULT_TIMEOUT, Connection, ConnectionLost, SmtpSettings, refusal, smtp_settings
 
 
 @dataclass

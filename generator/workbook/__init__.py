@@ -6,14 +6,14 @@ from pathlib import Path
 
 from ..model import Arbeidsbok
 from .file import read_sheets
-from .validate import Validator
+from .validate import validate
 from .values import clean_text, id_text
 
 
 def read_workbook(path: Path) -> Arbeidsbok:
     """Read and validate the workbook; raise WorkbookError with every error found."""
     path = Path(path)
-    return Validator(path, read_sheets(path)).run()
+    return validate(path, read_sheets(path))
 
 
 __all__ = ["read_workbook", "clean_text", "id_text"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..model import Leder
 from .values import norm, quoted
 
+
 class SelectorError(Exception):
     pass
 

@@ -10,8 +10,21 @@ from dataclasses import dataclass
 
 from jinja2 import nodes
 
-from ..fields import ANY, EPOST, FIELDS, KNOWN, LEAF, LISTS, LOOP_PREFIXES, VEDLEGG, field_type, record_fields, root_names
 from ...typos import closest
+from ..fields import (
+    ANY,
+    EPOST,
+    FIELDS,
+    KNOWN,
+    LEAF,
+    LISTS,
+    LOOP_PREFIXES,
+    VEDLEGG,
+    field_type,
+    record_fields,
+    root_names,
+)
+
 
 def _dotted(node) -> str | None:
     if isinstance(node, nodes.Name):

@@ -1,0 +1,145 @@
+"""Sheet Kommune: the municipality, the period and the settings, one Felt per row."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+
+from ..model import DEFAULT_SKJERMINGSHJEMMEL, DEFAULT_TILGANGSKODE, Kommune, Periode
+from .cells import REPORTED, Cells, Table
+from .columns import KOMMUNE, MALFORMER, kommune_field
+from .values import clean_text, norm, parse_date, quoted
+
+SHEET = KOMMUNE.name
+_YEAR = re.compile(r"\d{4}")
+
+
+def read_kommune(c: Cells, sheet: Table | None, folder: Path) -> Kommune | None:
+    """The Kommune sheet; `folder` is the workbook's, which a Logo path is relative to."""
+    if sheet is None:
+        return None
+    fields: dict[str, tuple[object, str]] = {}  # key -> (raw value, place of Verdi)
+    first_row: dict[str, int] = {}
+    for row in sheet.rows:
+        felt = c.text(sheet, row, "felt", required=True)
+        if not felt:
+            continue
+        known = kommune_field(felt)
+        key = known.key if known else None
+        if key is None:
+            c.warn(sheet.place(row, "felt"), f"ukjent felt {quoted(felt)} blir ikke brukt")
+            continue
+        if key in fields:
+            c.error(sheet.place(row, "felt"), f"feltet {quoted(felt)} står også på rad {first_row[key]}")
+            continue
+        value = c.value(sheet, row, "verdi")
+        fields[key] = (None if value is REPORTED else value, sheet.place(row, "verdi"))
+        first_row[key] = row.number
+
+    def text(key: str) -> str:
+        return clean_text(fields[key][0]) if key in fields else ""
+
+    navn = text("navn")
+    if not navn:
+        c.error(fields["navn"][1] if "navn" in fields else SHEET, "Kommunenavn mangler")
+    periode = _periode(c, fields)
+    avsender = text("avsender")
+    if avsender:
+        c.email(fields["avsender"][1], avsender)
+    logo = _logo(c, fields["logo"][1], text("logo"), folder) if text("logo") else None
+    malform = _malform(c, fields)
+    if not navn or periode is None:
+        return None
+    return Kommune(
+        navn=navn,
+        periode=periode,
+        adresse=text("adresse"),
+        telefon=text("telefon"),
+        epost=text("epost"),
+        nettside=text("nettside"),
+        logo=logo,
+        sted=text("sted"),
+        avsender=avsender,
+        arkivsak=text("arkivsak"),
+        skjermingshjemmel=text("skjermingshjemmel") or DEFAULT_SKJERMINGSHJEMMEL,
+        malform=malform,
+        tilgangskode=text("tilgangskode") or DEFAULT_TILGANGSKODE,
+    )
+
+def _periode(c: Cells, fields: dict) -> Periode | None:
+    value, place = fields.get("periode", (None, SHEET))
+    has_range = bool(clean_text(fields.get("fra", (None,))[0]) or clean_text(fields.get("til", (None,))[0]))
+    if value is not None and clean_text(value):
+        year = _year(value)
+        if year is None:
+            c.error(place, f"Periode må være et årstall, for eksempel 2027, ikke {quoted(clean_text(value))}")
+            return None
+        if has_range:
+            c.warn(place, "Fra og Til blir ikke brukt fordi Periode er fylt ut")
+        return Periode(date(year, 1, 1), date(year, 12, 31))
+
+    if not has_range:
+        c.error(place, "Periode mangler; skriv et årstall, eller fyll ut Fra og Til")
+        return None
+    fra = _date(c, fields, "fra", "Fra")
+    til = _date(c, fields, "til", "Til")
+    if fra is None or til is None:
+        return None
+    if til < fra:
+        c.error(fields["til"][1], f"Til ({til:%d.%m.%Y}) er før Fra ({fra:%d.%m.%Y})")
+        return None
+    return Periode(fra, til)
+
+def _year(value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)) and float(value).is_integer():
+        year = int(value)
+    elif isinstance(value, str) and _YEAR.fullmatch(clean_text(value)):
+        year = int(clean_text(value))
+    else:
+        return None
+    return year if 2000 <= year <= 2100 else None
+
+def _date(c: Cells, fields: dict, key: str, label: str) -> date | None:
+    if key not in fields or not clean_text(fields[key][0]):
+        c.error(fields[key][1] if key in fields else SHEET, f"{label} mangler (når Periode er tom)")
+        return None
+    value, place = fields[key]
+    try:
+        return parse_date(value)
+    except ValueError:
+        c.error(place, f"ugyldig dato {quoted(clean_text(value))}; skriv datoen som dd.mm.åååå")
+        return None
+
+def _logo(c: Cells, place: str, written: str, folder: Path) -> Path | None:
+    # Workbooks are often made on Windows; a backslash path must work here too.
+    relative = Path(written.replace("\\", "/"))
+    logo = relative if relative.is_absolute() else (folder / relative)
+    logo = logo.resolve()
+    if not logo.is_file():
+        c.error(place, f"finner ikke logofilen {quoted(written)} (stien er regnet fra arbeidsbokens mappe)")
+        return None
+    try:
+        with Image.open(logo) as image:
+            kind = image.format
+    except (UnidentifiedImageError, OSError):
+        kind = None
+    if kind not in ("PNG", "JPEG"):
+        c.error(place, f"logoen {quoted(written)} må være et PNG- eller JPEG-bilde")
+        return None
+    return logo
+
+def _malform(c: Cells, fields: dict) -> str:
+    value, place = fields.get("malform", (None, SHEET))
+    written = clean_text(value)
+    if not written:
+        return "bokmål"
+    malform = MALFORMER.get(norm(written))
+    if malform is None:
+        c.error(place, f"Målform må være «bokmål» eller «nynorsk», ikke {quoted(written)}")
+        return "bokmål"
+    return malform

@@ -1,0 +1,113 @@
+"""Sheet Ledere: one row per person, and the hierarchy of superiors."""
+
+from __future__ import annotations
+
+from ..model import Leder
+from .cells import REPORTED, Cells, Row, Table
+from .columns import LEDERE
+from .values import clean_text, parse_yes_no, quoted
+
+SHEET = LEDERE.name
+
+
+def read_ledere(c: Cells, sheet: Table | None) -> list[Leder]:
+    if sheet is None:
+        return []
+    ledere: list[Leder] = []
+    seen: dict[str, int] = {}
+    for row in sheet.rows:
+        leder = _leder(c, sheet, row)
+        if not leder.ansattnr:
+            continue
+        if leder.ansattnr in seen:
+            c.error(
+                sheet.place(row, "ansattnr"),
+                f"Ansattnr {quoted(leder.ansattnr)} finnes allerede på rad {seen[leder.ansattnr]}",
+            )
+            continue
+        seen[leder.ansattnr] = row.number
+        ledere.append(leder)
+
+    by_nr = {leder.ansattnr: leder for leder in ledere}
+    rows = {row.number: row for row in sheet.rows}
+    for leder in ledere:
+        _check_superior(c, sheet, rows[leder.rad], leder, by_nr)
+    return ledere
+
+def _leder(c: Cells, sheet: Table, row: Row) -> Leder:
+    ansattnr = c.text(sheet, row, "ansattnr", required=True, as_id=True)
+    navn = _navn(c, sheet, row)
+    stilling = c.text(sheet, row, "stilling", required=True)
+    enhet = c.text(sheet, row, "enhet", required=True)
+    epost = c.text(sheet, row, "epost")
+    avtale = _avtale(c, sheet, row)
+    if epost:
+        c.email(sheet.place(row, "epost"), epost)
+    elif avtale:
+        c.warn(sheet.place(row, "epost"), "mangler e-postadresse; e-postutkast kan ikke lages")
+    return Leder(
+        ansattnr=ansattnr,
+        navn=navn,
+        stilling=stilling,
+        enhet=enhet,
+        niva=c.text(sheet, row, "niva"),
+        epost=epost,
+        overordnet=c.text(sheet, row, "overordnet", as_id=True),
+        avtale=avtale,
+        mal=c.text(sheet, row, "mal"),
+        signert=c.date(sheet, row, "signert"),
+        ekstra={header: clean_text(row.get(col)) for header, col in sheet.extra.items()},
+        rad=row.number,
+    )
+
+def _navn(c: Cells, sheet: Table, row: Row) -> str:
+    navn = c.text(sheet, row, "navn") if "navn" in sheet.columns else ""
+    if not navn:
+        parts = [c.text(sheet, row, key) for key in ("fornavn", "etternavn") if key in sheet.columns]
+        navn = " ".join(p for p in parts if p)
+    if not navn:
+        key = "navn" if "navn" in sheet.columns else "fornavn"
+        c.error(sheet.place(row, key), "Navn mangler")
+    return navn
+
+def _avtale(c: Cells, sheet: Table, row: Row) -> bool:
+    value = c.value(sheet, row, "avtale")
+    if value is REPORTED:
+        return True
+    avtale = parse_yes_no(value)
+    if avtale is None:
+        c.error(sheet.place(row, "avtale"), f"Avtale må være «ja» eller «nei», ikke {quoted(clean_text(value))}")
+        return True
+    return avtale
+
+def _check_superior(c: Cells, sheet: Table, row: Row, leder: Leder, by_nr: dict[str, Leder]) -> None:
+    place = sheet.place(row, "overordnet")
+    if not leder.overordnet:
+        if leder.avtale:
+            c.error(place, f"{c.who(leder)} har avtale, men mangler overordnet (Ansattnr)")
+    elif leder.overordnet == leder.ansattnr:
+        c.error(place, f"{c.who(leder)} kan ikke være sin egen overordnede")
+    elif leder.overordnet not in by_nr:
+        c.error(place, f"overordnet {quoted(leder.overordnet)} finnes ikke i arket Ledere")
+
+def check_hierarchy(c: Cells, ledere: list[Leder]) -> None:
+    """Report each cycle of superiors once, naming everyone in it."""
+    by_nr = {leder.ansattnr: leder for leder in ledere}
+    done: set[str] = set()
+    for start in ledere:
+        path: list[str] = []
+        current = start.ansattnr
+        while current in by_nr and current not in done and current not in path:
+            path.append(current)
+            superior = by_nr[current].overordnet
+            current = superior if superior != by_nr[current].ansattnr else ""
+        if current in path:
+            _report_cycle(c, [by_nr[nr] for nr in path[path.index(current) :]])
+        done.update(path)
+
+def _report_cycle(c: Cells, cycle: list[Leder]) -> None:
+    first = min(range(len(cycle)), key=lambda i: cycle[i].rad)
+    ordered = cycle[first:] + cycle[:first]
+    chain = " → ".join(c.who(leder) for leder in ordered + ordered[:1])
+    place = f"{SHEET} rad {ordered[0].rad}"
+    c.error(place, f"overordnet-kjeden går i ring: {chain}")
