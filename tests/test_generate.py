@@ -287,7 +287,6 @@ def test_hostile_names_make_safe_folders(tmp_path):
     sheets = basic_sheets()
     sheets["Ledere"][4][1] = "../../etc/passwd"
     sheets["Ledere"][5][1] = "A/B: C\\D\t " + "x" * 300
-    sheets["Ledere"][6][1] = "..."
     sheets["Ledere"][4][3] = "Enhet/med:skråstrek"
     workbook = write_xlsx(tmp_path / "a.xlsx", sheets)
     result = run("generer", workbook, "--ut", tmp_path / "ut", "--ingen-pdf")
@@ -301,6 +300,53 @@ def test_hostile_names_make_safe_folders(tmp_path):
     folders = {p.name for p in year_dir.iterdir() if p.is_dir()}
     assert "300 ..-..-etc-passwd" in folders
     assert any(f.startswith("210 A-B- C-D") for f in folders)
+
+
+@pytest.mark.parametrize("navn", [".", "..", "...", " - ", "🙂🙂🙂"])
+def test_a_name_without_letters_is_refused_with_its_cell(tmp_path, navn):
+    sheets = basic_sheets()
+    sheets["Ledere"][6][1] = navn  # row 7
+    workbook = write_xlsx(tmp_path / "a.xlsx", sheets)
+    result = run("generer", workbook, "--ut", tmp_path / "ut", "--ingen-pdf")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"Ledere!B7: Navn «{navn.strip()}» må inneholde bokstaver" in result.output
+    assert not (tmp_path / "ut").exists()
+
+
+@pytest.mark.parametrize("first, second", [("2001/1", "2001-1"), ("a100", "A100"), ("2001:1", "2001*1")])
+def test_ids_that_would_share_a_folder_are_refused_naming_both_cells(tmp_path, first, second):
+    sheets = basic_sheets()
+    # Two leaders with the same name, under the same superior, whose Ansattnr differ only in
+    # characters a folder name cannot hold, or in case (one folder on Windows).
+    for row, nr in ((6, first), (7, second)):  # 310 and 320, rows 7 and 8
+        sheets["Ledere"][row][0] = nr
+        sheets["Ledere"][row][1] = "Kari Hansen"
+    for table in ("Tiltak", "Utviklingsmål"):
+        sheets[table] = [r for r in sheets[table] if str(r[0]) != "310"]
+    workbook = write_xlsx(tmp_path / "a.xlsx", sheets)
+    for command in ("sjekk", "generer"):
+        result = run(command, workbook, "--ut", tmp_path / "ut", "--ingen-pdf") if command == "generer" \
+            else run(command, workbook)
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert "Ledere!A8" in result.output and "(Ledere!A7)" in result.output and "samme mappe" in result.output
+    assert not (tmp_path / "ut").exists()
+
+
+@pytest.mark.parametrize("navn", ["王" * 120, "Kari " + "🙂" * 300, "Å" * 200])
+def test_over_long_names_are_shortened_keeping_the_ansattnr(tmp_path, navn):
+    sheets = basic_sheets()
+    sheets["Ledere"][5][1] = navn  # Ansattnr 210
+    workbook = write_xlsx(tmp_path / "a.xlsx", sheets)
+    result = run("generer", workbook, "--ut", tmp_path / "ut", "--ingen-pdf")
+    assert result.exit_code == 0, result.output
+    year_dir = tmp_path / "ut" / "2027"
+    (folder,) = [p for p in year_dir.iterdir() if p.name.startswith("210 ")]
+    files = list(folder.iterdir())
+    assert len(files) == 2
+    for path in [folder, *files]:
+        assert len(path.name.encode("utf-8")) <= 150
+    assert navn[:10] in docx_text(files_of(year_dir, "210", "avtale"))  # the document keeps the whole name
+    assert navn in docx_text(files_of(year_dir, "210", "avtale"))
 
 
 HOLD_LOCK = """
@@ -448,3 +494,218 @@ def test_nynorsk_example_is_nynorsk_throughout_the_kommunedirektor_included(tmp_
 def _rows(ws) -> list[dict]:
     rows = list(ws.iter_rows(values_only=True))
     return [{h: str(v) for h, v in zip(rows[0], row) if v is not None} for row in rows[1:] if any(row)]
+
+
+# --- interrupts, full disks, edited PDFs, renamed leaders (issue 11) ----------------------------
+
+
+def _no_false_edits_and_all_recorded(workbook: Path, out: Path) -> None:
+    rerun = run("generer", workbook, "--ut", out, "--ingen-pdf")
+    assert rerun.exit_code == 0, rerun.output
+    assert "endret for hånd" not in rerun.output and "Overskrevet" not in rerun.output
+    year_dir = out / "2027"
+    recorded = {f["sti"] for e in manifest(year_dir)["ledere"].values() for f in e["filer"]}
+    on_disk = {p.relative_to(year_dir).as_posix() for p in year_dir.rglob("*.docx")}
+    assert on_disk == recorded
+    assert len(manifest(year_dir)["ledere"]) == 300
+
+
+KILL_AFTER_WRITES = """
+import os, signal, sys
+from generator.cli import main
+from generator.commands import generate
+
+real, count, sig = generate.atomic_write_bytes, 0, int(sys.argv[1])
+
+def write(path, data, durable=False):
+    # The signal lands right after a Word file is in place and before its leader is finished.
+    global count
+    real(path, data, durable)
+    count += 1
+    if count == 41:
+        os.kill(os.getpid(), sig)
+
+generate.atomic_write_bytes = write
+sys.argv = ["lederavtale", "generer", sys.argv[2], "--ut", sys.argv[3], "--ingen-pdf"]
+main()
+"""
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["SIGKILL", "SIGINT"])
+def test_killed_while_word_files_are_written_rerun_completes_without_false_edits(tmp_path, sig):
+    from synth import synthetic_workbook
+
+    workbook = synthetic_workbook(tmp_path / "s.xlsx", 300)
+    out = tmp_path / "ut"
+    proc = subprocess.run([sys.executable, "-c", KILL_AFTER_WRITES, str(int(sig)), str(workbook), str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == (-signal.SIGKILL if sig == signal.SIGKILL else 130), proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert len(list((out / "2027").rglob("*.docx"))) == 41
+    _no_false_edits_and_all_recorded(workbook, out)
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1500k", "tmpfs", str(mount)], capture_output=True)
+    if made.returncode != 0:
+        pytest.skip("kan ikke montere en liten tmpfs her (krever root): " + made.stderr.decode().strip())
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_no_room_for_the_batch_is_refused_before_anything_is_written(tmp_path, small_disk):
+    from synth import synthetic_workbook
+
+    workbook = synthetic_workbook(tmp_path / "s.xlsx", 300)
+    result = run("generer", workbook, "--ut", small_disk / "ut", "--ingen-pdf")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "For lite ledig plass" in result.output and "300 ledere" in result.output
+    assert not list(small_disk.rglob("*.docx"))
+
+
+FILL_DISK_AFTER_WRITES = """
+import os, sys
+from generator.cli import main
+from generator.commands import generate
+
+real, count, filler = generate.atomic_write_bytes, 0, sys.argv[1]
+
+def write(path, data, durable=False):
+    # Something else fills the disk while the Word files are written.
+    global count
+    real(path, data, durable)
+    count += 1
+    if count == 41:
+        with open(filler, "wb") as fh:
+            try:
+                while True:
+                    fh.write(b"0" * 65536)
+            except OSError:
+                pass
+
+generate.atomic_write_bytes = write
+sys.argv = ["lederavtale", "generer", sys.argv[2], "--ut", sys.argv[3], "--ingen-pdf"]
+main()
+"""
+
+
+def test_disk_filling_up_while_word_files_are_written_then_rerun(tmp_path, small_disk):
+    from synth import synthetic_workbook
+
+    workbook = synthetic_workbook(tmp_path / "s.xlsx", 300)
+    subprocess.run(["mount", "-o", "remount,size=80m", str(small_disk)], check=True)
+    filler, out = small_disk / "annet.bin", small_disk / "ut"
+    proc = subprocess.run([sys.executable, "-c", FILL_DISK_AFTER_WRITES, str(filler), str(workbook), str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert "No space left on device" in proc.stderr and "ingen halvskrevne filer" in proc.stderr
+    assert not list(small_disk.rglob(".~lederavtale-*"))
+    filler.unlink()
+    _no_false_edits_and_all_recorded(workbook, out)
+
+
+def _edit_docx(path: Path, text: str = "Endret av lederen") -> None:
+    from docx import Document
+
+    doc = Document(str(path))
+    doc.add_paragraph(text)
+    doc.save(str(path))
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) er ikke installert")
+def test_a_signed_pdf_is_never_replaced_silently(tmp_path):
+    sheets = basic_sheets()
+    workbook = write_xlsx(tmp_path / "a.xlsx", sheets)
+    out = tmp_path / "ut"
+    assert run("generer", workbook, "--ut", out, "--leder", "210").exit_code == 0
+    year_dir = out / "2027"
+    pdf = files_of(year_dir, "210", "avtale", "pdf")
+    signed = pdf.read_bytes() + b"\n% signert\n"
+    pdf.write_bytes(signed)
+
+    again = run("generer", workbook, "--ut", out, "--leder", "210")
+    assert again.exit_code == 0 and "210" in again.output and "endret for hånd" in again.output
+    assert pdf.read_bytes() == signed
+    sheets["Oppdrag"][1][2] = "Drive innenfor vedtatt budsjett, også i 2027"  # the data changes too
+    write_xlsx(workbook, sheets)
+    changed = run("generer", workbook, "--ut", out, "--leder", "210")
+    assert changed.exit_code == 0 and pdf.read_bytes() == signed
+    report = openpyxl.load_workbook(year_dir / "rapport.xlsx").active
+    (row,) = [r for r in report.iter_rows(values_only=True) if r[0] == "210"]
+    assert pdf.name in row[6]
+
+    replaced = run("generer", workbook, "--ut", out, "--leder", "210", "--overskriv")
+    assert replaced.exit_code == 0, replaced.output
+    (backup,) = pdf.parent.glob(f"{pdf.stem} (endret *).pdf")
+    assert backup.read_bytes() == signed and pdf.read_bytes() != signed
+
+
+def _rename(workbook: Path, sheets: dict, navn: str) -> None:
+    sheets["Ledere"][5][1] = navn  # Ansattnr 210
+    write_xlsx(workbook, sheets)
+
+
+def test_renamed_leader_moves_with_its_folder(tmp_path):
+    sheets = basic_sheets()
+    workbook = write_xlsx(tmp_path / "a.xlsx", sheets)
+    out = tmp_path / "ut"
+    assert run("generer", workbook, "--ut", out, "--ingen-pdf").exit_code == 0
+    year_dir = out / "2027"
+    _rename(workbook, sheets, "Øystein Sykehjem-Berg")
+    assert run("generer", workbook, "--ut", out, "--ingen-pdf").exit_code == 0
+    folders = sorted(p.name for p in year_dir.iterdir() if p.name.startswith("210 "))
+    assert folders == ["210 Øystein Sykehjem-Berg"]
+    assert manifest(year_dir)["ledere"]["210"]["mappe"] == "210 Øystein Sykehjem-Berg"
+    assert all(f["sti"].startswith("210 Øystein Sykehjem-Berg/") for f in manifest(year_dir)["ledere"]["210"]["filer"])
+
+
+def test_renamed_leader_with_an_edited_agreement_is_never_orphaned(tmp_path):
+    sheets = basic_sheets()
+    workbook = write_xlsx(tmp_path / "a.xlsx", sheets)
+    out = tmp_path / "ut"
+    assert run("generer", workbook, "--ut", out, "--ingen-pdf").exit_code == 0
+    year_dir = out / "2027"
+    edited = files_of(year_dir, "210", "avtale")
+    _edit_docx(edited)
+    _rename(workbook, sheets, "Øystein Berg")
+
+    kept = run("generer", workbook, "--ut", out, "--ingen-pdf")
+    assert kept.exit_code == 0 and "210 Øystein Sykehjem" in kept.output and "navnet er endret" in kept.output
+    assert not (year_dir / "210 Øystein Berg").exists()
+    assert files_of(year_dir, "210", "avtale") == edited  # epost and arkiv keep using the edited file
+    assert "Endret av lederen" in docx_text(edited)
+
+    moved = run("generer", workbook, "--ut", out, "--ingen-pdf", "--overskriv")
+    assert moved.exit_code == 0, moved.output
+    new_folder = year_dir / "210 Øystein Berg"
+    (copy,) = new_folder.glob("* (endret *).docx")
+    assert "Endret av lederen" in docx_text(copy)
+    assert files_of(year_dir, "210", "avtale").parent == new_folder
+    assert not edited.parent.exists()
+
+
+@pytest.mark.parametrize("command", ["generer", "epost", "arkiv"])
+def test_read_only_output_folder_is_a_message_not_a_traceback(tmp_path, small_disk, command):
+    workbook = write_xlsx(tmp_path / "a.xlsx", basic_sheets())
+    out = small_disk / "ut"
+    assert run("generer", workbook, "--ut", out, "--ingen-pdf").exit_code == 0
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    result = run(command, workbook, "--ut", out)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and "Kan ikke skrive i" in result.output
+    assert str(out / "2027") in result.output
+
+
+@pytest.mark.skipif(os.name != "posix" or shutil.which("soffice") is None, reason="POSIX file modes, LibreOffice")
+def test_every_written_file_gets_the_same_mode_from_the_umask(tmp_path):
+    workbook = write_xlsx(tmp_path / "a.xlsx", basic_sheets())
+    # The umask is read once, when the program starts, as in any run from a shell.
+    subprocess.run([sys.executable, "-m", "generator", "generer", str(workbook), "--ut", str(tmp_path / "ut"),
+                    "--leder", "210"], cwd=ROOT, check=True, capture_output=True, preexec_fn=lambda: os.umask(0o027))
+    year_dir = tmp_path / "ut" / "2027"
+    files = [p for p in year_dir.rglob("*") if p.is_file() and not p.name.startswith(".")]
+    assert {p.suffix for p in files} >= {".docx", ".pdf", ".json", ".xlsx"}
+    assert {p.name: oct(p.stat().st_mode & 0o777) for p in files} == {p.name: oct(0o640) for p in files}

@@ -29,10 +29,14 @@ from ..documents.pdf import PdfSettings
 from ..exceptions import PartialFailure
 from ..model import Arbeidsbok, Leder
 from ..progress import Progress
-from ..store.files import atomic_write_bytes, remove_stale_temp_files, safe_filename, sha256_file
+from ..store.files import (
+    atomic_write_bytes,
+    remove_stale_temp_files,
+    sha256_file,
+)
 from ..store.lock import RunLock
 from ..store.manifest import Manifest
-from ..store.year import require_generated
+from ..store.year import leader_folder, require_generated
 from ..store.year import year_dir as year_folder
 from ..workbook import read_workbook
 
@@ -191,13 +195,13 @@ def _plan(
         if not docx.is_file():
             return f"finner ikke «{docx}»"
         kilder[rolle] = docx
-    folder = arkiv_dir / safe_filename(f"{leder.ansattnr} {leder.navn}")
+    folder = arkiv_dir / leader_folder(leder)
     pdfer = {
         "avtale": folder / f"{kilder['avtale'].stem}.pdf",
         # The archive folder is internal, but the appendix's name need not tell whose it is.
         "vedlegg": folder / f"{leder.ansattnr} Vedlegg {'unnateke offentlegheit' if nynorsk else 'unntatt offentlighet'}.pdf",
     }
-    staging = {rolle: staging_dir / f"{safe_filename(leder.ansattnr)}-{rolle}.pdf" for rolle in kilder}
+    staging = {rolle: staging_dir / f"{leader_folder(leder)}-{rolle}.pdf" for rolle in kilder}
     return _Plan(leder, kilder, pdfer, staging)
 
 

@@ -22,12 +22,13 @@ from ..exceptions import PrivacyViolation, TemplateError
 from ..model import Arbeidsbok, Leder
 from ..progress import Progress
 from ..store.files import sha256_file
+from ..store.year import leader_folder
 from ..workbook import read_workbook
 from ..workbook.selection import select_leaders
 from .check import check_templates
 from .context import agreement_context, appendix_context, babel_locale
 from .jinja import make_jinja_env
-from .naming import AVTALE, VEDLEGG, document_properties, file_stem, leader_folder
+from .naming import AVTALE, VEDLEGG, document_properties, file_stem
 from .privacy import privacy_guard
 from .render import DocxRenderer, text_of
 from .templates import TemplateSet

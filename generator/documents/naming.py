@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 from ..model import Arbeidsbok, Leder
-from ..store.files import safe_filename
+from ..store.files import NAME_BYTES, safe_filename, shortened
 
 AVTALE = "avtale"
 VEDLEGG = "vedlegg"
 
 
-def leader_folder(leder: Leder) -> str:
-    return safe_filename(f"{leder.ansattnr} {leder.navn}")
-
-
 def file_stem(rolle: str, bok: Arbeidsbok, leder: Leder) -> str:
     ar = bok.kommune.periode.ar
     nynorsk = bok.kommune.malform == "nynorsk"
+    navn = shortened(leder.navn, NAME_BYTES)
     if rolle == "avtale":
-        return safe_filename(f"{'Leiaravtale' if nynorsk else 'Lederavtale'} {ar} - {leder.navn}", 120)
+        return safe_filename(f"{'Leiaravtale' if nynorsk else 'Lederavtale'} {ar} - {navn}")
     exempt = "unnateke offentlegheit" if nynorsk else "unntatt offentlighet"
-    return safe_filename(f"Utviklingsmål {ar} - {leder.navn} ({exempt})", 120)
+    return safe_filename(f"Utviklingsmål {ar} - {navn} ({exempt})")
 
 
 def document_properties(rolle: str, bok: Arbeidsbok, leder: Leder) -> dict:

@@ -11,17 +11,38 @@ from pathlib import Path
 
 TEMP_PREFIX = ".~lederavtale-"
 
+
+def _file_mode() -> int:
+    # New files get the modes any program's files get under the user's umask, whether this
+    # tool or LibreOffice writes them; mkstemp alone would make them private (0600). Read
+    # once at start: reading the umask means setting it, which threads must not race.
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+FILE_MODE = _file_mode()
+
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{i}" for p in ("COM", "LPT") for i in range(1, 10)}
 
 
-def safe_filename(text: str, max_length: int = 80) -> str:
-    """A name that is one valid file or folder name on Windows, macOS and Linux."""
+# Names are cut to a number of UTF-8 bytes, not characters: 120 × «王» is 360 bytes, and a file
+# system allows 255 in one name. What is left leaves room for the rest of a path on Windows.
+NAME_BYTES = 60
+
+
+def shortened(text: str, max_bytes: int) -> str:
+    """`text` with what no file name may hold replaced, cut to at most `max_bytes` of UTF-8."""
     text = unicodedata.normalize("NFC", str(text))
     text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
     text = re.sub(r'[\\/:*?"<>|]', "-", text)
     text = re.sub(r"\s+", " ", text).strip()
-    text = text.lstrip(". ")
-    text = text[:max_length].rstrip(". ")
+    return text.encode("utf-8")[:max_bytes].decode("utf-8", "ignore").rstrip()
+
+
+def safe_filename(text: str, max_bytes: int = 120) -> str:
+    """A name that is one valid file or folder name on Windows, macOS and Linux, at most `max_bytes` long."""
+    text = shortened(text, max_bytes).strip(". ")
     if not text:
         return "uten navn"
     if text.split(".")[0].upper() in _WINDOWS_RESERVED:
@@ -51,6 +72,8 @@ def atomic_write_bytes(path: Path, data: bytes, durable: bool = False) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=".tmp")
     try:
+        if os.name == "posix":
+            os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             if durable:

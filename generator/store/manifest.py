@@ -50,7 +50,9 @@ class Manifest:
     """The manifest of one year folder.
 
     During a run each finished leader is appended to a journal beside it (cheap, and a
-    killed run loses nothing); `save` folds the journal into `manifest.json`.
+    killed run loses nothing); `save` folds the journal into `manifest.json`. Before a file
+    is written, the journal also records the intent (`intend`), so that a file an
+    interrupted run wrote is known as the tool's own, never taken for a person's edit.
     """
 
     def __init__(self, year_dir: Path, data: dict | None = None):
@@ -62,8 +64,10 @@ class Manifest:
         self.kommune = data.get("kommune", "")
         self.arbeidsbok = data.get("arbeidsbok", "")
         self.ledere: dict[str, LeaderEntry] = {nr: _leader_entry(e) for nr, e in data.get("ledere", {}).items()}
+        # Path -> sha256 of files an unfinished run set out to write (None: a PDF, whose
+        # bytes LibreOffice decides).
+        self.intended: dict[str, str | None] = {}
         self._lock = threading.Lock()
-
 
     @classmethod
     def load(cls, year_dir: Path) -> "Manifest":
@@ -83,7 +87,11 @@ class Manifest:
             return
         for line in self.journal_path.read_text(encoding="utf-8").splitlines():
             try:
-                entry = _leader_entry(json.loads(line))
+                data = json.loads(line)
+                if "skriver" in data:
+                    self.intended[data["skriver"]["sti"]] = data["skriver"]["sha256"]
+                    continue
+                entry = _leader_entry(data)
             except (ValueError, KeyError, TypeError):
                 continue  # the last line of a run killed while writing it
             self.ledere[entry.ansattnr] = entry
@@ -102,17 +110,38 @@ class Manifest:
         }
 
     def save(self) -> None:
+        """Fold the journal into `manifest.json`, at the end of a run that finished."""
         with self._lock:
             data = json.dumps(self.to_dict(), ensure_ascii=False, indent=2).encode("utf-8")
             atomic_write_bytes(self.path, data, durable=True)
             self.journal_path.unlink(missing_ok=True)
+            self.intended.clear()
 
     def save_leader(self, ansattnr: str) -> None:
         """Record one leader's current entry in the journal."""
         with self._lock:
-            line = json.dumps(asdict(self.ledere[ansattnr]), ensure_ascii=False)
-            with open(self.journal_path, "a", encoding="utf-8") as fh:
-                fh.write(line + "\n")
+            self._journal(asdict(self.ledere[ansattnr]))
+
+    def intend(self, sti: str, sha256: str | None) -> None:
+        """Record that this run is about to write `sti` (with these bytes), before it does."""
+        with self._lock:
+            self.intended[sti] = sha256
+            self._journal({"skriver": {"sti": sti, "sha256": sha256}})
+
+    def wrote(self, sti: str, sha256: str) -> bool:
+        """Whether the file at `sti` is one this tool set out to write in a run that did not finish."""
+        if sti not in self.intended:
+            return False
+        return self.intended[sti] in (None, sha256)
+
+    def owns(self, entry: FileEntry | None, sti: str, sha256: str) -> bool:
+        """Whether the file at `sti` is as the tool left it: as recorded, or from an unfinished run."""
+        recorded = entry is not None and entry.sti == sti and entry.sha256 == sha256
+        return recorded or self.wrote(sti, sha256)
+
+    def _journal(self, record: dict) -> None:
+        with open(self.journal_path, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
 
     def update(self, ansattnr: str, entry: FileEntry) -> None:
         """Record one finished file (called from conversion threads too)."""

@@ -4,14 +4,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import unicodedata
+
 from ..exceptions import NothingGenerated
-from ..model import Arbeidsbok
+from ..model import Arbeidsbok, Leder
+from .files import NAME_BYTES, safe_filename, shortened
 from .manifest import MANIFEST_NAME, LeaderEntry, Manifest
+
+ANSATTNR_BYTES = 40
 
 
 def year_dir(bok: Arbeidsbok, ut: Path) -> Path:
     """Named after the year the period starts in."""
     return Path(ut) / str(bok.kommune.periode.ar)
+
+
+def leader_folder(leder: Leder) -> str:
+    """The leader's folder: `<Ansattnr> <Navn>`, the name shortened, the Ansattnr always whole."""
+    return safe_filename(f"{shortened(leder.ansattnr, ANSATTNR_BYTES)} {shortened(leder.navn, NAME_BYTES)}")
+
+
+def folder_key(name: str) -> str:
+    """Two names that are one folder on a case-insensitive disk (Windows, macOS) have the same key."""
+    return unicodedata.normalize("NFC", name).casefold()
 
 
 def require_generated(folder: Path, workbook: Path, then: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..model import Leder
+from ..store.year import ANSATTNR_BYTES, folder_key, leader_folder
 from .cells import REPORTED, Cells, Row, Table
 from .columns import LEDERE
 from .values import clean_text, parse_yes_no, quoted
@@ -32,10 +33,35 @@ def read_ledere(c: Cells, sheet: Table | None) -> list[Leder]:
     rows = {row.number: row for row in sheet.rows}
     for leder in ledere:
         _check_superior(c, sheet, rows[leder.rad], leder, by_nr)
+    _check_folders(c, sheet, rows, ledere)
     return ledere
+
+
+def _check_folders(c: Cells, sheet: Table, rows: dict, ledere: list[Leder]) -> None:
+    """Two leaders must never share a folder: the second would get the first one's documents.
+
+    «2001/1» and «2001-1» become the same folder name, and «A100» and «a100» the same folder
+    on Windows, so folder names are compared as a case-insensitive disk compares them.
+    """
+    first: dict[str, Leder] = {}
+    for leder in ledere:
+        if not leder.avtale:
+            continue  # no folder
+        key = folder_key(leader_folder(leder))
+        other = first.setdefault(key, leder)
+        if other is not leder:
+            c.error(sheet.place(rows[leder.rad], "ansattnr"),
+                    f"{c.who(leder)} og {c.who(other)} ({sheet.place(rows[other.rad], 'ansattnr')}) får samme mappe "
+                    f"{quoted(leader_folder(leder))}; gi dem Ansattnr som ikke bare skiller seg i tegn som "
+                    "/ \\ : * ? \" < > | eller i store og små bokstaver")
 
 def _leder(c: Cells, sheet: Table, row: Row) -> Leder:
     ansattnr = c.text(sheet, row, "ansattnr", required=True, as_id=True)
+    if ansattnr and not any(ch.isalnum() for ch in ansattnr):
+        c.error(sheet.place(row, "ansattnr"), f"Ansattnr {quoted(ansattnr)} må inneholde tall eller bokstaver")
+    elif len(ansattnr.encode("utf-8")) > ANSATTNR_BYTES:
+        c.error(sheet.place(row, "ansattnr"), f"Ansattnr {quoted(ansattnr[:20] + '…')} er for langt "
+                f"(høyst {ANSATTNR_BYTES} tegn)")
     navn = _navn(c, sheet, row)
     stilling = c.text(sheet, row, "stilling", required=True)
     enhet = c.text(sheet, row, "enhet", required=True)
@@ -65,9 +91,11 @@ def _navn(c: Cells, sheet: Table, row: Row) -> str:
     if not navn:
         parts = [c.text(sheet, row, key) for key in ("fornavn", "etternavn") if key in sheet.columns]
         navn = " ".join(p for p in parts if p)
+    key = "navn" if "navn" in sheet.columns else "fornavn"
     if not navn:
-        key = "navn" if "navn" in sheet.columns else "fornavn"
         c.error(sheet.place(row, key), "Navn mangler")
+    elif not any(ch.isalnum() for ch in navn):
+        c.error(sheet.place(row, key), f"Navn {quoted(navn[:40])} må inneholde bokstaver")
     return navn
 
 def _avtale(c: Cells, sheet: Table, row: Row) -> bool:
