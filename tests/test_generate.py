@@ -643,18 +643,23 @@ def test_a_signed_pdf_is_never_replaced_silently(tmp_path):
     assert backup.read_bytes() == signed and pdf.read_bytes() != signed
 
 
-def _rename(workbook: Path, sheets: dict, navn: str) -> None:
-    sheets["Ledere"][5][1] = navn  # Ansattnr 210
-    write_xlsx(workbook, sheets)
-
-
-def test_renamed_leader_moves_with_its_folder(tmp_path):
+def _generated_then_renamed(tmp_path: Path, navn: str, edit: bool = False) -> tuple[Path, Path, Path]:
+    """Generate, optionally edit leader 210's agreement, then change 210's Navn in the workbook."""
     sheets = basic_sheets()
     workbook = write_xlsx(tmp_path / "a.xlsx", sheets)
     out = tmp_path / "ut"
     assert run("generer", workbook, "--ut", out, "--ingen-pdf").exit_code == 0
+    agreement = files_of(out / "2027", "210", "avtale")
+    if edit:
+        _edit_docx(agreement)
+    sheets["Ledere"][5][1] = navn  # Ansattnr 210
+    write_xlsx(workbook, sheets)
+    return workbook, out, agreement
+
+
+def test_renamed_leader_moves_with_its_folder(tmp_path):
+    workbook, out, _ = _generated_then_renamed(tmp_path, "Øystein Sykehjem-Berg")
     year_dir = out / "2027"
-    _rename(workbook, sheets, "Øystein Sykehjem-Berg")
     assert run("generer", workbook, "--ut", out, "--ingen-pdf").exit_code == 0
     folders = sorted(p.name for p in year_dir.iterdir() if p.name.startswith("210 "))
     assert folders == ["210 Øystein Sykehjem-Berg"]
@@ -663,14 +668,8 @@ def test_renamed_leader_moves_with_its_folder(tmp_path):
 
 
 def test_renamed_leader_with_an_edited_agreement_is_never_orphaned(tmp_path):
-    sheets = basic_sheets()
-    workbook = write_xlsx(tmp_path / "a.xlsx", sheets)
-    out = tmp_path / "ut"
-    assert run("generer", workbook, "--ut", out, "--ingen-pdf").exit_code == 0
+    workbook, out, edited = _generated_then_renamed(tmp_path, "Øystein Berg", edit=True)
     year_dir = out / "2027"
-    edited = files_of(year_dir, "210", "avtale")
-    _edit_docx(edited)
-    _rename(workbook, sheets, "Øystein Berg")
 
     kept = run("generer", workbook, "--ut", out, "--ingen-pdf")
     assert kept.exit_code == 0 and "210 Øystein Sykehjem" in kept.output and "navnet er endret" in kept.output
