@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+import tracemalloc
 import zipfile
+from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from conftest import GOAL_TEXT, basic_sheets, write_xlsx
 from PIL import Image
 
+from generator.cli import main
 from generator.exceptions import WorkbookError
 from generator.model import DEFAULT_SKJERMINGSHJEMMEL
 from generator.workbook import clean_text, id_text, read_workbook
+from generator.workbook import file as workbook_file
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -938,3 +944,179 @@ def test_workbook_without_xlsx_extension_is_read(tmp_path, basic_workbook):
     path = tmp_path / "arbeidsbok"
     shutil.copy(basic_workbook, path)
     assert read_workbook(path).kommune.navn == "Testvik kommune"
+
+
+# --------------------------------------------------------------------------- absurd sizes and characters (issue 11)
+
+
+def _pad_sheet(path: Path, part: str, spaces: int) -> Path:
+    """Put `spaces` spaces at the start of a sheet's rows, written in pieces so the test stays small."""
+    with zipfile.ZipFile(path) as source:
+        entries = {name: source.read(name) for name in source.namelist()}
+    head, mark, rest = entries[part].partition(b"<sheetData>")
+    assert mark
+    block = b" " * 2**20
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in entries.items():
+            if name != part:
+                target.writestr(name, data)
+                continue
+            with target.open(name, "w", force_zip64=True) as entry:
+                entry.write(head + mark)
+                for _ in range(spaces // len(block)):
+                    entry.write(block)
+                entry.write(block[: spaces % len(block)] + rest)
+    return path
+
+
+def _peak_memory(action) -> int:
+    """The most memory Python held while `action` ran, in bytes."""
+    tracemalloc.start()
+    try:
+        action()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def _with_notes(tmp_path: Path) -> Path:
+    """The basic workbook with a sixth sheet this tool does not read (xl/worksheets/sheet6.xml)."""
+    s = basic_sheets()
+    s["Notater"] = [["Notat"], ["Husk å sende ut innen februar"]]
+    return write_xlsx(tmp_path / "arbeidsbok.xlsx", s)
+
+
+def test_zip_bomb_is_refused_before_it_is_unpacked(tmp_path):
+    path = _pad_sheet(_with_notes(tmp_path), "xl/worksheets/sheet6.xml", 300 * 2**20)
+    assert path.stat().st_size < 2**20
+
+    def refused():
+        assert _only_problem(path) == (
+            "«arbeidsbok.xlsx» er for stor pakket ut (300,0 MB); en arbeidsbok for lederavtaler er vanligvis "
+            "under 10 MB. Velg riktig fil, eller fjern ark og bilder som ikke trengs."
+        )
+
+    assert _peak_memory(refused) < 10 * 2**20
+
+
+def test_large_sheet_that_is_not_read_is_never_held(tmp_path):
+    path = _pad_sheet(_with_notes(tmp_path), "xl/worksheets/sheet6.xml", 100 * 2**20)
+    assert _peak_memory(lambda: read_workbook(path)) < 30 * 2**20
+
+
+@pytest.mark.parametrize("before_end", [0, 1, 2, 3])
+def test_formula_scan_reads_the_whole_sheet_in_pieces(tmp_path, before_end):
+    # The formula tag is put across the end of the scan's first piece (and just past it).
+    s = basic_sheets()
+    put(s, "Ledere", 4, "Stilling", '="Kommunal"&"sjef"')
+    path = write_xlsx(tmp_path / "arbeidsbok.xlsx", s)
+    with zipfile.ZipFile(path) as archive:
+        at = archive.read("xl/worksheets/sheet2.xml").index(b"<f>")
+    _pad_sheet(path, "xl/worksheets/sheet2.xml", workbook_file.CHUNK - before_end - at)
+    assert _only_problem(path) == (
+        "Ledere!C4: formelen har ingen lagret verdi; åpne arbeidsboken i Excel, lagre den og prøv igjen"
+    )
+
+
+def test_file_too_large_on_disk(tmp_path):
+    path = tmp_path / "stor.xlsx"
+    with path.open("wb") as f:
+        f.truncate(workbook_file.MAX_UNPACKED + 1)  # sparse: takes no room and no time
+    assert _only_problem(path).startswith("«stor.xlsx» er for stor (200,0 MB); en arbeidsbok for lederavtaler")
+
+
+def _tiltak_xml(path: Path, rows: str) -> Path:
+    """Replace the rows of the Tiltak sheet (xl/worksheets/sheet4.xml) by hand-written ones."""
+    with zipfile.ZipFile(path) as archive:
+        entries = {name: archive.read(name) for name in archive.namelist()}
+    xml = entries["xl/worksheets/sheet4.xml"].decode()
+    xml = re.sub(r"<sheetData>.*</sheetData>", f"<sheetData>{rows}</sheetData>", xml)
+    entries["xl/worksheets/sheet4.xml"] = xml.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return path
+
+
+TILTAK_HEADER = (
+    '<row r="1"><c r="A1" t="inlineStr"><is><t>Ansattnr</t></is></c><c r="B1" t="inlineStr"><is><t>Nr</t></is></c>'
+    '<c r="C1" t="inlineStr"><is><t>Tiltak</t></is></c></row>'
+)
+TOO_BIG = (
+    "«arbeidsbok.xlsx»: arket «Tiltak» er for stort (over {} rader eller 5 000 000 celler); "
+    "en arbeidsbok for lederavtaler har vanligvis noen hundre rader. "
+    "Slett radene og kolonnene som ikke hører hjemme der, og prøv igjen."
+)
+
+
+@pytest.mark.parametrize("rows, refused", [(10, False), (11, True)])
+def test_too_many_rows_in_a_sheet(tmp_path, monkeypatch, rows, refused):
+    monkeypatch.setattr(workbook_file, "MAX_ROWS", 10)  # the limit is 100 000; a small one keeps the test quick
+    s = basic_sheets()
+    s["Tiltak"] += [[210, "2", f"Tiltak {n}"] for n in range(rows - len(s["Tiltak"]))]
+    path = write_xlsx(tmp_path / "arbeidsbok.xlsx", s)
+    if refused:
+        assert _only_problem(path) == TOO_BIG.format("10")
+    else:
+        assert len(read_workbook(path).tiltak) == rows - 1
+
+
+def test_too_many_cells_in_a_sheet(tmp_path, basic_workbook):
+    # One value in Excel's last column makes a row of 16 384 cells: 306 such rows are 5 million.
+    far = "".join(f'<row r="{r}"><c r="XFD{r}"><v>1</v></c></row>' for r in range(2, 400))
+    path = _tiltak_xml(basic_workbook, TILTAK_HEADER + far)
+    assert _only_problem(path) == TOO_BIG.format("100 000")
+
+
+def test_formatted_empty_rows_to_excels_last_row_are_read(tmp_path, basic_workbook):
+    # Formatting reaches the last row; a row beyond it is not Excel's and is not read.
+    rows = (
+        TILTAK_HEADER
+        + '<row r="2"><c r="A2"><v>210</v></c><c r="B2" t="inlineStr"><is><t>2</t></is></c>'
+        '<c r="C2" t="inlineStr"><is><t>Ukentlige samtaler</t></is></c></row>'
+        '<row r="1048576"><c r="A1048576" s="0"/></row>'
+        '<row r="2000000000"><c r="A2000000000"><v>1</v></c></row>'
+    )
+    bok = read_workbook(_tiltak_xml(basic_workbook, rows))
+    assert [(t.ansattnr, t.nr, t.tekst) for t in bok.tiltak] == [("210", "2", "Ukentlige samtaler")]
+
+
+def test_escaped_surrogates(tmp_path):
+    # `_xD800_` is half of a UTF-16 pair, which no file can hold; a whole pair is one character.
+    assert clean_text("Per_xD800_ Helse_xDFFF_") == "Per Helse"
+    assert clean_text("Bra _xD83D__xDE00_") == "Bra \U0001F600"
+    assert id_text("2_xDC00_00") == "200"
+    s = basic_sheets()
+    put(s, "Ledere", 4, "Navn", "Per _xD800_Helse")
+    put(s, "Oppdrag", 2, "Oppdrag", "Drive innenfor_xDBFF_ vedtatt budsjett")
+    s["Ledere"][0].append("Merknad_xD800_")
+    s["Ledere"][3].append("Ny i stillingen_xDC00_")
+    bok = read(tmp_path, s)
+    assert bok.leder("200").navn == "Per Helse"
+    assert bok.leder("200").ekstra == {"Merknad": "Ny i stillingen"}
+    assert bok.oppdrag[0].tekst == "Drive innenfor vedtatt budsjett"
+    json.dumps(asdict(bok), default=str, ensure_ascii=False).encode("utf-8")  # what generer hashes; raised before
+
+
+def test_generer_with_escaped_surrogates(tmp_path):
+    s = basic_sheets()
+    put(s, "Ledere", 4, "Navn", "Per _xD800_Helse")
+    put(s, "Oppdrag", 2, "Oppdrag", "Drive innenfor_xDBFF_ vedtatt budsjett")
+    path = write_xlsx(tmp_path / "arbeidsbok.xlsx", s)
+    result = CliRunner().invoke(main, ["generer", str(path), "--ut", str(tmp_path / "ut"), "--ingen-pdf"])
+    assert result.exit_code == 0, result.output
+    assert result.exception is None and "Traceback" not in result.output
+    assert (tmp_path / "ut" / "2027" / "200 Per Helse").is_dir()
+
+
+def test_an_oversized_shared_strings_table_is_refused_before_it_is_parsed(tmp_path):
+    # openpyxl holds shared strings whole at about ten times their XML: 60 MB of them is refused.
+    path = write_xlsx(tmp_path / "arbeidsbok.xlsx", basic_sheets())
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("xl/sharedStrings.xml", "w", force_zip64=True) as entry:
+            entry.write(b'<?xml version="1.0"?>')
+            for _ in range(60):
+                entry.write(b" " * 2**20)
+            entry.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>')
+    assert path.stat().st_size < 2**20
+    assert _only_problem(path).startswith("«arbeidsbok.xlsx» er for stor pakket ut (60,")

@@ -20,6 +20,22 @@ from .columns import SHEETS, sheet_named
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 
+# A workbook for 5,000 leaders unpacks to about 3.5 MB; one with a pasted HR export of 50,000
+# employees in 20 columns to about 50 MB. Memory follows the unpacked size (openpyxl holds shared strings at
+# about ten times their XML), and zipfile never inflates more than an entry's declared size,
+# so the declared sizes are checked before openpyxl parses anything. A compression-ratio
+# check would add nothing: a file just big enough to pass it costs the same memory.
+MAX_UNPACKED = 200 * 1024**2
+# openpyxl holds the shared-strings table whole, at about eleven times its XML (20 MB of short
+# strings took 236 MB), so that part gets its own, lower limit.
+MAX_SHARED_STRINGS = 50 * 1024**2
+# Rows and cells with content in one sheet this tool reads; counted while reading, so that
+# an absurd sheet is refused before its rows are held. Far beyond any municipality.
+MAX_ROWS = 100_000
+MAX_CELLS = 5_000_000  # 100,000 rows of 50 columns; one far-off cell makes a row that wide
+EXCEL_ROWS = 1_048_576  # Excel's last row: nothing beyond it is read
+CHUNK = 1024**2  # the formula scan reads a sheet's XML in pieces of this size
+
 
 def read_sheets(path: Path) -> "RawSheets":
     """The values of the sheets this tool reads; WorkbookError when the file is not a usable .xlsx."""
@@ -36,6 +52,9 @@ def _read_bytes(path: Path) -> bytes:
     if path.is_dir():
         fail(f"«{path}» er en mappe, ikke en arbeidsbok.")
     try:
+        size = path.stat().st_size
+        if size > MAX_UNPACKED:
+            fail(f"«{path.name}» er for stor ({_size(size)}); {_USUAL}")
         return path.read_bytes()
     except FileNotFoundError:
         fail(f"Finner ikke arbeidsboken «{path}».")
@@ -82,11 +101,28 @@ def _ole_message(path: Path, data: bytes) -> str:
     return f"«{name}» er en gammel Excel-fil (.xls). Lagre den som .xlsx i Excel (Fil → Lagre som) og prøv igjen."
 
 
+_USUAL = (
+    "en arbeidsbok for lederavtaler er vanligvis under 10 MB. "
+    "Velg riktig fil, eller fjern ark og bilder som ikke trengs."
+)
+
+
+def _size(n: int) -> str:
+    text = f"{n / 1024**3:.1f} GB" if n >= 1024**3 else f"{n / 1024**2:.1f} MB"
+    return text.replace(".", ",")  # a Norwegian decimal comma
+
+
 def _check_zip(name: str, data: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
-            mimetype = archive.read("mimetype") if "mimetype" in names else b""
+            unpacked = sum(info.file_size for info in archive.infolist())
+            shared = sum(info.file_size for info in archive.infolist()
+                         if info.filename.lower().endswith("sharedstrings.xml"))
+            mimetype = b""
+            if "mimetype" in names:
+                with archive.open("mimetype") as entry:
+                    mimetype = entry.read(100)  # only its start is needed, and the entry may be huge
     except (zipfile.BadZipFile, EOFError, OSError, ValueError):
         fail(
             f"«{name}» er skadet og kan ikke åpnes (ufullstendig eller ødelagt fil). "
@@ -98,6 +134,8 @@ def _check_zip(name: str, data: bytes) -> None:
         fail(f"«{name}» er en binær Excel-arbeidsbok (.xlsb). Lagre den som Excel-arbeidsbok (.xlsx) og prøv igjen.")
     if "xl/workbook.xml" not in names:
         fail(f"«{name}» er ikke en Excel-arbeidsbok (.xlsx).")
+    if unpacked > MAX_UNPACKED or shared > MAX_SHARED_STRINGS:
+        fail(f"«{name}» er for stor pakket ut ({_size(unpacked)}); {_USUAL}")
 
 
 def _looks_like_text(data: bytes) -> bool:
@@ -130,9 +168,11 @@ class RawSheets:
 
 def _load_sheets(path: Path, data: bytes) -> RawSheets:
     try:
-        raw = _read_values(data)
-        if raw.rows and _has_formulas(data):
-            raw.uncached = _uncached_formulas(data, raw)
+        raw, parts = _read_values(path.name, data)
+        if _has_formulas(data, parts):
+            raw.uncached = _uncached_formulas(path.name, data, raw)
+    except WorkbookError:
+        raise
     except Exception as exc:  # noqa: BLE001 - whatever openpyxl trips on, the file is unreadable
         raise WorkbookError(
             [
@@ -168,37 +208,71 @@ def _our_sheets(wb) -> tuple[dict[str, object], list[str]]:
     return found, duplicates
 
 
-def _sheet_rows(ws) -> list[tuple]:
+def _sheet_rows(file_name: str, ws) -> list[tuple]:
+    """The rows from row 1; empty rows only where a row with content follows."""
     # Some programs write wrong dimensions; without them openpyxl reads every row there is.
     ws.reset_dimensions()
+    rows: list[tuple] = []
+    empty = filled = cells = 0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return [tuple(row) for row in ws.iter_rows(values_only=True)]
+        for row in ws.iter_rows(max_row=EXCEL_ROWS, values_only=True):
+            # Formatting alone can reach Excel's last row, so empty rows are only counted
+            # (count() keeps a very wide empty row cheap).
+            if row.count(None) == len(row):
+                empty += 1
+                continue
+            filled += 1
+            cells += len(row)
+            if filled > MAX_ROWS or cells > MAX_CELLS:
+                fail(
+                    f"«{file_name}»: arket «{ws.title}» er for stort (over {_number(MAX_ROWS)} rader eller "
+                    f"{_number(MAX_CELLS)} celler); en arbeidsbok for lederavtaler har vanligvis noen hundre "
+                    "rader. Slett radene og kolonnene som ikke hører hjemme der, og prøv igjen."
+                )
+            rows.extend([()] * empty)
+            empty = 0
+            rows.append(tuple(row))
+    return rows
 
 
-def _read_values(data: bytes) -> RawSheets:
+def _number(n: int) -> str:
+    return f"{n:,}".replace(",", " ")  # 100 000, as Norwegian writes it
+
+
+def _read_values(file_name: str, data: bytes) -> tuple[RawSheets, list[str]]:
+    """The values, and the zip entries of the sheets they came from (for the formula scan)."""
     wb = _open(data, data_only=True)
     try:
         found, duplicates = _our_sheets(wb)
-        rows = {name: _sheet_rows(ws) for name, ws in found.items()}
+        rows = {name: _sheet_rows(file_name, ws) for name, ws in found.items()}
+        # openpyxl has no public name for a sheet's entry; this is the one its read-only sheets read.
+        parts = [ws._worksheet_path for ws in found.values()]
     finally:
         wb.close()
     missing = [sheet.name for sheet in SHEETS if sheet.name not in rows]
-    return RawSheets(rows=rows, missing=missing, duplicates=duplicates)
+    return RawSheets(rows=rows, missing=missing, duplicates=duplicates), parts
 
 
-def _has_formulas(data: bytes) -> bool:
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(data: bytes, parts: list[str]) -> bool:
     """Cheap pre-check so that the usual workbook without formulas is read only once."""
-    pattern = re.compile(rb"<(?:\w+:)?f[\s>/]")
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for name in archive.namelist():
-            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                if pattern.search(archive.read(name)):
-                    return True
+        for part in parts:
+            # In pieces, since a sheet's XML can be far larger than the file; the tail of the
+            # previous piece is searched again so that a tag split between two is found.
+            tail = b""
+            with archive.open(part) as xml:
+                while chunk := xml.read(CHUNK):
+                    if _FORMULA.search(tail + chunk):
+                        return True
+                    tail = chunk[-64:]
     return False
 
 
-def _uncached_formulas(data: bytes, raw: RawSheets) -> set[tuple[str, int, int]]:
+def _uncached_formulas(file_name: str, data: bytes, raw: RawSheets) -> set[tuple[str, int, int]]:
     """Cells holding a formula whose value was never calculated (files not saved by Excel)."""
     uncached = set()
     wb = _open(data, data_only=False)
@@ -206,7 +280,7 @@ def _uncached_formulas(data: bytes, raw: RawSheets) -> set[tuple[str, int, int]]
         found, _ = _our_sheets(wb)
         for name, ws in found.items():
             values = raw.rows.get(name, [])
-            for r, row in enumerate(_sheet_rows(ws), start=1):
+            for r, row in enumerate(_sheet_rows(file_name, ws), start=1):
                 for c, formula in enumerate(row, start=1):
                     if not _is_formula(formula):
                         continue

@@ -40,9 +40,16 @@ def clean_text(value) -> str:
             return str(int(value))
         # Norwegian readers expect a decimal comma.
         return f"{value:.15g}".replace(".", ",")
-    text = _EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), str(value))
+    text = _unescape(str(value))
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n")
     return _CONTROL.sub("", text).strip()
+
+
+def _unescape(text: str) -> str:
+    text = _EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    # An escape can name half of a UTF-16 surrogate pair (`_xD800_`), which no file can hold:
+    # a pair becomes its one character, and a lone half is dropped, as control characters are.
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "ignore")
 
 
 def id_text(value) -> str:
