@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from .documents.pdf import PdfSettings
-from .exceptions import EXIT_INTERRUPTED, LederavtaleError
+from .exceptions import EXIT_INTERRUPTED, EXIT_INVALID, LederavtaleError
 
 PathArg = click.Path(path_type=Path)
 DirOption = click.Path(file_okay=False, path_type=Path)
@@ -28,6 +28,13 @@ class _Commands(click.Group):
         except KeyboardInterrupt:
             click.echo("Avbrutt.", err=True)
             ctx.exit(EXIT_INTERRUPTED)
+        except OSError as exc:
+            # The last net: a file the tool could not read or write (full disk, no access,
+            # a name the file system refuses) is a message, never a traceback.
+            where = f"«{exc.filename}»" if exc.filename else "en fil"
+            click.echo(f"Kunne ikke lese eller skrive {where}: {exc.strerror or exc}. "
+                       "Rett feilen (ledig plass, skrivetilgang) og kjør samme kommando igjen.", err=True)
+            ctx.exit(EXIT_INVALID)
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -122,6 +129,8 @@ def generer_command(arbeidsbok, maler, ut, ledere, enhet, pdf, overskriv, jobber
             "De er ikke overskrevet (bruk --overskriv for å erstatte dem; en kopi tas vare på):", err=True)
         for r in result.edited:
             click.echo(f"  {r.leder.ansattnr} {r.leder.navn}", err=True)
+            for note in r.endret:
+                click.echo(f"    {note}", err=True)
     for r in result.leaders:
         if r.status == STATUS_BACKED_UP:
             click.echo(f"Overskrevet etter kopi: {r.leder.ansattnr} {r.leder.navn} ({', '.join(r.backups)})", err=True)
@@ -167,14 +176,18 @@ def arkiv_command(arbeidsbok, ut, alle, jobber, soffice):
 @click.option("--smtp-port", type=click.IntRange(1, 65535), metavar="PORT",
               help="SMTP-port (ellers LEDERAVTALE_SMTP_PORT; standard 587).")
 @click.option("--ingen-tls", is_flag=True, help="Send uten STARTTLS-kryptering (bare for en relay-server på egen maskin).")
-def epost_command(arbeidsbok, maler, ut, send_now, ledere, send_igjen, ja, smtp_vert, smtp_port, ingen_tls):
+@click.option("--uten-vedlegg", is_flag=True,
+              help="Legg bare ved selve avtalen; vedlegget (unntatt offentlighet) leverer HR på annen måte.")
+def epost_command(arbeidsbok, maler, ut, send_now, ledere, send_igjen, ja, smtp_vert, smtp_port, ingen_tls,
+                  uten_vedlegg):
     """Lag e-postutkast (.eml) til hver leder med avtalen og vedlegget, eller send dem med --send.
 
     Kjøres etter generer. Utkastene havner i UT/<år>/epost/ og åpnes i Outlook som
     uferdige e-poster. Med --send brukes SMTP-serveren fra --smtp-vert/--smtp-port eller
     LEDERAVTALE_SMTP_VERT/LEDERAVTALE_SMTP_PORT, og innlogging fra LEDERAVTALE_SMTP_BRUKER og
     LEDERAVTALE_SMTP_PASSORD (passordet bare som miljøvariabel). Det som er sendt, står i
-    sendt.json og sendes ikke to ganger.
+    sendt.json og sendes ikke to ganger. E-post med vedlegget merkes som privat; med
+    --uten-vedlegg får lederen bare avtalen, og HR leverer vedlegget på annen måte.
     """
     from .commands.email import antall, send, write_drafts
 
@@ -186,7 +199,7 @@ def epost_command(arbeidsbok, maler, ut, send_now, ledere, send_igjen, ja, smtp_
                                                  ("--smtp-port", smtp_port), ("--ingen-tls", ingen_tls)) if given]
         if only_for_send:
             raise click.UsageError(f"{', '.join(only_for_send)} brukes bare sammen med --send.")
-        result = write_drafts(arbeidsbok, ut=ut, ledere=ledere, maler=maler, warn=warn)
+        result = write_drafts(arbeidsbok, ut=ut, ledere=ledere, maler=maler, warn=warn, uten_vedlegg=uten_vedlegg)
         click.echo(f"Ferdig: {len(result.skrevet)} e-postutkast i {result.mappe}. "
                    "Åpne dem i Outlook, se over og send.")
         return
@@ -205,9 +218,9 @@ def epost_command(arbeidsbok, maler, ut, send_now, ledere, send_igjen, ja, smtp_
         answer = click.prompt("Sende nå? Skriv «ja» for å sende", default="nei", show_default=False)
         return answer.strip().casefold() in ("ja", "j")
 
-    result = send(arbeidsbok, ut=ut, ledere=ledere, send_igjen=send_igjen, host=smtp_vert, port=smtp_port,
-                  tls=not ingen_tls, maler=maler, confirm=None if ja else confirm, progress=progress_bar(),
-                  warn=warn)
+    result = send(arbeidsbok, ut=ut, ledere=ledere, send_igjen=send_igjen, uten_vedlegg=uten_vedlegg, host=smtp_vert,
+                  port=smtp_port, tls=not ingen_tls, maler=maler, confirm=None if ja else confirm,
+                  progress=progress_bar(), warn=warn)
     if result.avbrutt:
         click.echo("Avbrutt. Ingenting er sendt.", err=True)
         sys.exit(1)

@@ -10,12 +10,17 @@ from __future__ import annotations
 import asyncio
 import email
 import email.policy
+import errno
 import io
 import json
+import os
+import re
 import shutil
+import signal
 import socket
 import ssl
 import subprocess
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -33,7 +38,8 @@ DEFAULT_TEMPLATE_DIR = default_template_dir()
 from generator.cli import main
 from generator.commands.email import send, write_drafts
 from generator.commands.generate import generate
-from generator.exceptions import MailError, NothingGenerated, PartialFailure, TemplateError
+from generator.exceptions import Interrupted, MailError, NothingGenerated, PartialFailure, TemplateError
+from generator.mail import records as records_module
 from generator.mail.records import SENT_FILE, UNCERTAIN_FILE
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -58,6 +64,7 @@ EXPECTED = {
     "310": ("liv@testvik.kommune.no", "ase@testvik.kommune.no"),
     "211": ("berit@testvik.kommune.no", "oystein@testvik.kommune.no"),
 }
+NR_BY_ADDRESS = {to: nr for nr, (to, _cc) in EXPECTED.items()}
 NAMES = {"100": "Kari Direktør", "200": "Per Helse", "300": "Åse Oppvekst", "210": "Øystein Sykehjem",
          "310": "Liv Skole", "211": "Berit Avdeling"}
 
@@ -112,6 +119,9 @@ class Setup:
     def sent_records(self) -> dict:
         return json.loads((self.epost / SENT_FILE).read_text(encoding="utf-8"))
 
+    def uncertain_records(self) -> dict:
+        return json.loads((self.epost / UNCERTAIN_FILE).read_text(encoding="utf-8"))
+
     def cli(self, *args, env=None):
         base = ["epost", str(self.workbook), "--ut", str(self.ut), "--maler", str(self.maler)]
         return CliRunner().invoke(main, base + list(args), env=env)
@@ -136,6 +146,8 @@ class Mailbox:
     After `ok` accepted messages it refuses every further one (`mode="refuse"`), stops
     answering after receiving it (`mode="stall"`), as a hung server would, or drops the
     connection at the next MAIL FROM (`mode="drop"` once, `mode="drop-always"` every time).
+    `mode="interrupt"` takes the next message, then sends SIGINT (Ctrl-C) to the sending
+    thread before it answers 250, as if the user gave up waiting for a slow server.
     """
 
     def __init__(self, ok: int | None = None, mode: str = "refuse", refuse_rcpt: str = ""):
@@ -160,6 +172,14 @@ class Mailbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.ok is not None and len(self.received) == self.ok and self.mode == "interrupt":
+            message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+            self.received.append((envelope.mail_from, list(envelope.rcpt_tos), message, bool(session.ssl)))
+            # To the main thread itself: a process-wide signal could land in this thread,
+            # and the client would only see it after reading the reply.
+            signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+            await asyncio.sleep(5)
+            return "250 2.0.0 OK"
         if self.ok is not None and len(self.received) >= self.ok and self.mode in ("refuse", "stall"):
             if self.mode == "stall":
                 await asyncio.sleep(4)
@@ -375,6 +395,91 @@ def test_default_email_template_renders(tmp_path, monkeypatch):
     message = parse(project.epost / "210 Øystein Sykehjem.eml")
     assert "Øystein Sykehjem" in message["Subject"] + message.get_body(("plain",)).get_content()
     assert GOAL_TEXT not in visible_text(message)
+
+
+def test_line_breaks_in_names_cannot_inject_headers(tmp_path):
+    sheets = basic_sheets()
+    names = {310: "Liv\r\nBcc: x@y.no", 210: "Øystein\r\n\tBcc: x@y.no"}  # quoted, and encoded as UTF-8
+    for row in sheets["Ledere"]:
+        row[1] = names.get(row[0], row[1])
+    next(row for row in sheets["Kommune"] if row[0] == "Kommunenavn")[1] = "Testvik\r\nBcc: x@y.no kommune"
+    project = Setup(tmp_path, sheets).generate()
+
+    result = write_drafts(project.workbook, ut=project.ut, maler=project.maler)
+
+    assert len(result.skrevet) == len(EXPECTED)
+    messages = {NR_BY_ADDRESS[parse(path)["To"].addresses[0].addr_spec]: parse(path) for path in result.skrevet}
+    assert sorted(messages) == sorted(EXPECTED)
+    for nr, message in messages.items():
+        assert message["Bcc"] is None
+        assert message.defects == []
+        to, cc = EXPECTED[nr]
+        assert [a.addr_spec for a in message["To"].addresses] == [to]
+        assert [a.addr_spec for a in message["Cc"].addresses] == [cc]
+        assert message["From"].addresses[0].display_name == "Testvik Bcc: x@y.no kommune"
+    for nr, flat in (("310", "Liv Bcc: x@y.no"), ("210", "Øystein Bcc: x@y.no")):
+        message = messages[nr]
+        assert [(a.display_name, a.addr_spec) for a in message["To"].addresses] == [(flat, EXPECTED[nr][0])]
+        assert message["Subject"] == f"Utkast til lederavtale 2027 – {flat}"
+        assert message.get_body(("plain",)).get_content().startswith("Hei ")  # nothing of the subject
+    assert messages["211"]["Cc"].addresses[0].display_name == "Øystein Bcc: x@y.no"
+
+
+def test_appendix_makes_the_message_private_and_uten_vedlegg_leaves_it_out(setup, smtp_server):
+    with_appendix = setup.cli("--leder", "310")
+    assert with_appendix.exit_code == 0, with_appendix.output
+    draft = parse(setup.epost / "310 Liv Skole.eml")
+    assert draft["Sensitivity"] == "Private"
+    assert len(list(draft.iter_attachments())) == 2
+
+    without = setup.cli("--leder", "210", "--uten-vedlegg")
+    assert without.exit_code == 0, without.output
+    draft = parse(setup.epost / "210 Øystein Sykehjem.eml")
+    assert draft["Sensitivity"] is None
+    (attachment,) = draft.iter_attachments()
+    assert attachment.get_filename() == "Lederavtale 2027 - Øystein Sykehjem.docx"
+    assert attachment.get_content() == setup.docx_on_disk("210")[attachment.get_filename()]
+
+    box = Mailbox()
+    port = str(smtp_server(box))
+    for extra in ([], ["--uten-vedlegg"]):
+        result = setup.cli("--send", "--ja", "--ingen-tls", "--smtp-vert", "127.0.0.1", "--smtp-port", port,
+                           "--leder", "210", "--send-igjen", *extra)
+        assert result.exit_code == 0, result.output
+    (_f, _r, sent_with, _t), (_f, _r, sent_without, _t) = box.received
+    assert sent_with["Sensitivity"] == "Private"
+    assert len(list(sent_with.iter_attachments())) == 2
+    assert sent_without["Sensitivity"] is None
+    assert [a.get_filename() for a in sent_without.iter_attachments()] == ["Lederavtale 2027 - Øystein Sykehjem.docx"]
+    assert GOAL_TEXT not in "".join(docx_text(a.get_content()) for a in sent_without.iter_attachments())
+
+
+@pytest.mark.parametrize("malform, protected, delivered", [
+    ("bokmål", "unntatt offentlighet", "leverer dere til HR"),
+    ("nynorsk", "unnateke frå innsyn", "leverer de til HR"),
+])
+def test_default_email_body_asks_for_nothing_back_by_email(tmp_path, monkeypatch, malform, protected, delivered):
+    """The appendix must not travel by e-mail more than it has to: no reply with the signed files."""
+    for name in ("VERT", "PORT", "BRUKER", "PASSORD"):
+        monkeypatch.delenv(f"LEDERAVTALE_SMTP_{name}", raising=False)
+    sheets = basic_sheets()
+    sheets["Kommune"].append(["Målform", malform])
+    project = Setup(tmp_path, sheets)
+    generate(project.workbook, maler=DEFAULT_TEMPLATE_DIR, ut=project.ut, pdf=False)
+    write_drafts(project.workbook, ut=project.ut, ledere=["210"], maler=DEFAULT_TEMPLATE_DIR)
+
+    body = parse(project.epost / "210 Øystein Sykehjem.eml").get_body(("plain",)).get_content()
+    sentences = re.split(r"[.!?:]\s+|\n+", body)
+    # Any sentence about sending or returning something must say not to.
+    asks = [s for s in sentences if re.search(r"\b(send|returner)|tilbake", s, re.IGNORECASE)
+            and not re.search(r"\bikkj?e\b", s, re.IGNORECASE)]
+    assert asks == []
+    assert protected in body
+    assert delivered in body
+    assert re.search(r"\bikkj?e på e-post\b", body)
+    assert "Per Helse" in body and "Testvik kommune" in body
+    if malform == "nynorsk":
+        assert not re.search(r"\b(ikke|hvis|hvilke|fra|et|vennlig|enige)\b", body, re.IGNORECASE)
 
 
 # --- Sending ------------------------------------------------------------------------------
@@ -610,3 +715,102 @@ def test_confirmation_can_say_no(setup, smtp_server):
     assert result.avbrutt and result.sendt == []
     assert "210 Øystein Sykehjem: oystein@testvik.kommune.no, per@testvik.kommune.no" in seen
     assert box.received == []
+
+
+def test_full_disk_after_the_server_accepted_never_sends_twice(setup, smtp_server, monkeypatch):
+    real_write = records_module.atomic_write_bytes
+    sent_writes = []
+
+    def disk_full_at_the_second_sent_record(path, data, durable=False):
+        if path.name == SENT_FILE:
+            sent_writes.append(path)
+            if len(sent_writes) == 2:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        real_write(path, data, durable)
+
+    monkeypatch.setattr(records_module, "atomic_write_bytes", disk_full_at_the_second_sent_record)
+    box = Mailbox()
+    port = str(smtp_server(box))
+    first = setup.cli("--send", "--ja", "--ingen-tls", "--smtp-vert", "127.0.0.1", "--smtp-port", port)
+
+    assert first.exit_code == 3, first.output
+    assert isinstance(first.exception, SystemExit) and "Traceback" not in first.output
+    # The server really took the second message; nothing went out once the disk was full.
+    assert len(box.received) == 2
+    recorded, unrecorded = (NR_BY_ADDRESS[address] for address in box.to_addresses())
+    assert set(setup.sent_records()) == {recorded}
+    assert set(setup.uncertain_records()) == {unrecorded}
+    assert f"«{setup.epost / SENT_FILE}» kan ikke skrives ({os.strerror(errno.ENOSPC)})" in first.output
+    assert first.output.count("ikke sendt (sendingen ble stoppet fordi") == 4
+
+    monkeypatch.setattr(records_module, "atomic_write_bytes", real_write)  # space freed
+    healthy = Mailbox()
+    second = setup.cli("--send", "--ja", "--ingen-tls", "--smtp-vert", "127.0.0.1", "--smtp-port",
+                       str(smtp_server(healthy)))
+
+    assert second.exit_code == 0, second.output
+    assert f"{unrecorded} {NAMES[unrecorded]}: usikkert om forrige e-post kom fram" in second.output
+    assert len(healthy.received) == 4
+    assert Counter(box.to_addresses() + healthy.to_addresses()) == Counter(to for to, _cc in EXPECTED.values())
+
+
+def test_nothing_is_sent_when_the_in_flight_mark_cannot_be_written(setup, smtp_server):
+    (setup.epost / UNCERTAIN_FILE).mkdir(parents=True)  # a real write failure, also for root
+    box = Mailbox()
+
+    with pytest.raises(PartialFailure) as caught:
+        send(setup.workbook, ut=setup.ut, host="127.0.0.1", port=smtp_server(box), tls=False, maler=setup.maler)
+
+    assert box.received == []
+    assert not (setup.epost / SENT_FILE).exists()
+    text = "\n".join(caught.value.lines())
+    assert f"«{setup.epost / UNCERTAIN_FILE}» kan ikke skrives" in text
+    assert text.count("e-posten er ikke sendt") == 1
+    assert text.count("ikke sendt (sendingen ble stoppet fordi") == len(EXPECTED) - 1
+
+
+def test_ctrl_c_while_waiting_for_the_server_never_sends_twice(setup, smtp_server):
+    box = Mailbox(ok=1, mode="interrupt")
+    port = str(smtp_server(box))
+    started = time.monotonic()
+
+    first = setup.cli("--send", "--ja", "--ingen-tls", "--smtp-vert", "127.0.0.1", "--smtp-port", port)
+
+    assert first.exit_code == 130, first.output
+    assert time.monotonic() - started < 4  # no waiting for the busy server's reply to QUIT
+    assert isinstance(first.exception, SystemExit) and "Traceback" not in first.output
+    # The server has the second message, though the client never heard so.
+    assert len(box.received) == 2
+    done, interrupted = (NR_BY_ADDRESS[address] for address in box.to_addresses())
+    assert set(setup.sent_records()) == {done}
+    assert set(setup.uncertain_records()) == {interrupted}
+    assert f"{interrupted} {NAMES[interrupted]}: usikkert om e-posten kom fram" in first.output
+    assert f"--leder {interrupted} --send-igjen" in first.output
+
+    healthy = Mailbox()
+    second = setup.cli("--send", "--ja", "--ingen-tls", "--smtp-vert", "127.0.0.1", "--smtp-port",
+                       str(smtp_server(healthy)))
+
+    assert second.exit_code == 0, second.output
+    assert len(healthy.received) == 4
+    assert Counter(box.to_addresses() + healthy.to_addresses()) == Counter(to for to, _cc in EXPECTED.values())
+    assert set(setup.uncertain_records()) == {interrupted}
+
+
+def test_refused_resend_keeps_the_earlier_doubt(setup, smtp_server):
+    interrupting = Mailbox(ok=0, mode="interrupt")
+    with pytest.raises(Interrupted):
+        send(setup.workbook, ut=setup.ut, ledere=["210"], host="127.0.0.1", port=smtp_server(interrupting),
+             tls=False, maler=setup.maler)
+    earlier = setup.uncertain_records()["210"]
+    assert earlier["message_id"] == interrupting.received[0][2]["Message-ID"]
+
+    refusing = Mailbox(ok=0, mode="refuse")
+    with pytest.raises(PartialFailure, match="serveren avviste e-posten"):
+        send(setup.workbook, ut=setup.ut, ledere=["210"], send_igjen=True, host="127.0.0.1",
+             port=smtp_server(refusing), tls=False, maler=setup.maler)
+
+    # The first message may still have arrived: a plain rerun must not send it again.
+    assert refusing.refused == 1
+    assert setup.uncertain_records() == {"210": earlier}
+    assert not (setup.epost / SENT_FILE).exists()

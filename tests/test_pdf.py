@@ -6,8 +6,10 @@ import getpass
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import zipfile
@@ -20,6 +22,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from lxml import etree
 
 from generator.documents.pdf import NOT_PDFA, Conversion, PdfConverter, _prepare_copy, find_soffice
+from generator.documents.scratch import user_tag as _user_tag
 from generator.exceptions import LibreOfficeMissing
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice er ikke installert")
@@ -449,3 +452,234 @@ def test_pdf_looks_the_same_as_from_the_untouched_document(tmp_path):
 
     ours, reference = pixels(result.pdf), pixels(reference_dir / "stiler.pdf")
     assert ours and ours == reference
+
+
+# -- private temporary files and a killed run ---------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="trenger /proc og prctl (Linux)")
+
+# A run of the tool in a process of its own, to be killed. Converts every .docx in argv[1]
+# in one batch, so that one LibreOffice process works on all of them for several seconds.
+CONVERTING_RUN = """
+import sys
+from pathlib import Path
+from generator.documents.pdf import PdfConverter
+sources = sorted(Path(sys.argv[1]).glob("*.docx"))
+converter = PdfConverter(jobber=1, batch_size=len(sources))
+print(converter.tempdir, flush=True)
+for source in sources:
+    converter.submit(source, Path(sys.argv[2]) / (source.stem + ".pdf"))
+converter.wait()
+print("ferdig", flush=True)
+"""
+
+# A run that stays open and converts one document per line read, while it holds a file in
+# its private folder that stands for a private copy of an appendix.
+LIVE_RUN = """
+import sys
+from pathlib import Path
+from generator.documents.pdf import PdfConverter
+with PdfConverter(jobber=1) as converter:
+    (converter.tempdir / "privat-kopi.docx").write_bytes(b"utviklingsmaal")
+    print(converter.tempdir, flush=True)
+    for line in sys.stdin:
+        source, target = line.rstrip("\\n").split("\\t")
+        converter.submit(Path(source), Path(target))
+        [result] = converter.wait()
+        print("ok" if result.ok else result.feil, flush=True)
+"""
+
+
+@pytest.fixture
+def private_tmp(tmp_path, monkeypatch):
+    """A temporary-files folder of the test's own, for this process and the runs it starts."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    monkeypatch.setenv("TMPDIR", str(folder))
+    return folder
+
+
+def start_run(code: str, *args, stdin=None) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-c", code, *map(str, args)],
+        cwd=ROOT, stdin=stdin, stdout=subprocess.PIPE, text=True,
+    )
+
+
+def wait_for(condition, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def processes_naming(text: str) -> dict[int, list[str]]:
+    """Running processes whose command line contains the text (zombies have none): pid -> argv."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if text.encode() in cmdline:
+            found[int(entry.name)] = [os.fsdecode(a) for a in cmdline.split(b"\0")[:-1]]
+    return found
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
+
+
+def program(argv: list[str]) -> str:
+    return Path(argv[0]).name
+
+
+def killed_mid_conversion(tmp_path: Path, kill_watchdog: bool) -> tuple[Path, dict[int, list[str]]]:
+    """Start a converting run, SIGKILL it once LibreOffice has written its first PDF.
+
+    Returns the run's folder and its LibreOffice processes just before the kill.
+    """
+    source = make_docx(tmp_path / "inn" / "d00.docx", "Utviklingsmål, unntatt offentlighet")
+    for n in range(1, 40):  # some five seconds of work for LibreOffice
+        shutil.copyfile(source, tmp_path / "inn" / f"d{n:02d}.docx")
+    with start_run(CONVERTING_RUN, tmp_path / "inn", tmp_path / "ut") as run:
+        try:
+            folder = Path(run.stdout.readline().strip())
+            assert folder.name.startswith("pdf-")
+            assert wait_for(lambda: any(folder.glob("parti-*/ut/*.pdf")), 60), "LibreOffice kom aldri i gang"
+            libreoffice = processes_naming(folder.name)
+            assert "soffice.bin" in map(program, libreoffice.values())
+            if kill_watchdog:
+                [watchdog] = [pid for pid in children_of(run.pid) if pid not in libreoffice]
+                os.kill(watchdog, signal.SIGKILL)
+            os.kill(run.pid, signal.SIGKILL)
+            assert run.wait(timeout=10) == -signal.SIGKILL
+        finally:
+            run.kill()
+    return folder, libreoffice
+
+
+@linux_only
+def test_sigkill_mid_conversion_takes_libreoffice_and_the_private_files_along(tmp_path, private_tmp):
+    folder, libreoffice = killed_mid_conversion(tmp_path, kill_watchdog=False)
+    assert {"oosplash", "soffice.bin"} <= set(map(program, libreoffice.values()))
+    # Most of the 40 documents were left, seconds of work: gone this soon, LibreOffice was killed.
+    assert wait_for(lambda: not processes_naming(folder.name), 2.5), processes_naming(folder.name)
+    # The watchdog removed the private copies at once, without waiting for the next run.
+    lock = folder.with_name(folder.name + ".lock")
+    assert wait_for(lambda: not folder.exists() and not lock.exists(), 5)
+    with PdfConverter(jobber=1) as converter:
+        ours = [converter.tempdir.name, converter.tempdir.name + ".lock"]
+        assert sorted(p.name for p in folder.parent.iterdir()) == ours
+    assert list(folder.parent.iterdir()) == []
+
+
+@linux_only
+def test_a_run_killed_with_its_watchdog_is_cleaned_up_by_the_next_start(tmp_path, private_tmp):
+    """What the parent-death signal does alone, and what the next converter's start removes."""
+    folder, _ = killed_mid_conversion(tmp_path, kill_watchdog=True)
+    # The launcher (the soffice script exec'ed into oosplash) died with the run, but
+    # soffice.bin is oosplash's child, which the signal does not reach: it converts on.
+    assert wait_for(lambda: "oosplash" not in map(program, processes_naming(folder.name).values()), 5)
+    assert list(map(program, processes_naming(folder.name).values())) == ["soffice.bin"]
+    assert list(folder.glob("parti-*/inn/*.docx")), "de private kopiene skulle ennå ligge der"
+    with PdfConverter(jobber=1) as converter:
+        assert not folder.exists()
+        assert not folder.with_name(folder.name + ".lock").exists()
+        assert wait_for(lambda: not processes_naming(folder.name), 2), processes_naming(folder.name)
+        assert converter.tempdir.is_dir()
+
+
+def test_two_live_runs_keep_each_others_files(tmp_path, private_tmp):
+    sources = [make_docx(tmp_path / f"avtale-{n}.docx", f"Avtale nummer {n}") for n in range(3)]
+    with start_run(LIVE_RUN, stdin=subprocess.PIPE) as other:
+        other_folder = Path(other.stdout.readline().strip())
+        private_copy = other_folder / "privat-kopi.docx"
+        assert private_copy.is_file()
+        with PdfConverter(jobber=1) as first:
+            with PdfConverter(jobber=1) as second:
+                # Each start cleans up, and none of them takes a folder that is in use.
+                assert private_copy.is_file() and first.tempdir.is_dir()
+                assert len({other_folder, first.tempdir, second.tempdir}) == 3
+                first.submit(sources[0], tmp_path / "ut" / "0.pdf")
+                second.submit(sources[1], tmp_path / "ut" / "1.pdf")
+                assert [r.ok for r in first.wait() + second.wait()] == [True, True]
+            other.stdin.write(f"{sources[2]}\t{tmp_path / 'ut' / '2.pdf'}\n")
+            other.stdin.flush()
+            assert other.stdout.readline().strip() == "ok"
+            assert not second.tempdir.exists()
+            assert first.tempdir.is_dir() and private_copy.is_file()
+        assert "Avtale nummer 2" in pdf_text(tmp_path / "ut" / "2.pdf")
+        assert private_copy.is_file()
+        other.stdin.close()
+        assert other.wait(timeout=30) == 0
+    assert list(other_folder.parent.iterdir()) == []
+
+
+@pytest.mark.skipif(os.name != "posix", reason="Windows har ikke filmoduser; %TEMP% er privat der")
+def test_the_private_folder_is_0700(private_tmp):
+    with PdfConverter(jobber=1) as converter:
+        base = converter.tempdir.parent
+        assert base == private_tmp / f"lederavtale-{_user_tag()}"
+        assert stat.S_IMODE(base.stat().st_mode) == 0o700
+        assert stat.S_IMODE(converter.tempdir.stat().st_mode) == 0o700
+    base.chmod(0o755)  # opened up by hand
+    with PdfConverter(jobber=1) as converter:
+        assert converter.tempdir.parent == base
+        assert stat.S_IMODE(base.stat().st_mode) == 0o700
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symbolske lenker i en delt /tmp er et POSIX-problem")
+def test_a_planted_symlink_is_not_used(tmp_path, private_tmp):
+    elsewhere = tmp_path / "noen-andres"
+    elsewhere.mkdir()
+    planted = private_tmp / f"lederavtale-{_user_tag()}"
+    planted.symlink_to(elsewhere)
+    with PdfConverter(jobber=1) as converter:
+        assert elsewhere not in converter.tempdir.parents and planted not in converter.tempdir.parents
+        assert converter.tempdir.parent.parent == private_tmp
+        assert stat.S_IMODE(converter.tempdir.parent.stat().st_mode) == 0o700
+    assert list(elsewhere.iterdir()) == []
+    assert list(private_tmp.iterdir()) == [planted]
+
+
+def test_leftovers_of_dead_runs_and_older_versions_are_removed(private_tmp):
+    long_ago = time.time() - 2 * 24 * 3600
+    old_version = private_tmp / "lederavtale-pdf-abcd1234"
+    (old_version / "parti-1" / "inn").mkdir(parents=True)
+    (old_version / "parti-1" / "inn" / "000000.docx").write_bytes(b"utviklingsmaal")
+    os.utime(old_version, (long_ago, long_ago))
+    recent_old_version = private_tmp / "lederavtale-pdf-wxyz9876"  # may belong to a live run
+    recent_old_version.mkdir()
+    base = private_tmp / f"lederavtale-{_user_tag()}"
+    base.mkdir(mode=0o700)
+    dead = base / ("pdf-" + "a" * 32)  # a dead run: its lock file is there, but nobody holds it
+    (dead / "profil-0").mkdir(parents=True)
+    dead.with_name(dead.name + ".lock").touch()
+    no_lock = base / ("pdf-" + "b" * 32)  # its lock file is gone: nobody can hold it
+    no_lock.mkdir()
+    old_orphan_lock = base / ("pdf-" + "c" * 32 + ".lock")
+    old_orphan_lock.touch()
+    os.utime(old_orphan_lock, (long_ago, long_ago))
+    young_orphan_lock = base / ("pdf-" + "d" * 32 + ".lock")  # may be a run that is starting
+    young_orphan_lock.touch()
+    foreign = base / "noe-annet"
+    foreign.mkdir()
+    with PdfConverter(jobber=1) as converter:
+        left = sorted(p.name for p in base.iterdir())
+        assert left == sorted([converter.tempdir.name, converter.tempdir.name + ".lock",
+                               young_orphan_lock.name, foreign.name])
+    assert not old_version.exists() and recent_old_version.is_dir()

@@ -1267,13 +1267,13 @@ PHRASES = {
 Emne: Utkast til lederavtale {{ periode.ar }} – {{ leder.navn }}
 Hei {{ leder.navn }},
 
-Vedlagt er utkastet til lederavtalen din for {{ periode.ar }} ({{ periode.tekst }}). Avtalen inngås mellom deg og {{ overordnet.navn }} ({{ overordnet.stilling }}), som får kopi av denne e-posten.
+Vedlagt er utkastet til lederavtalen din for {{ periode.ar }} ({{ periode.tekst }}). Avtalen inngås mellom deg og {{ overordnet.navn }} ({{ overordnet.stilling }}), som får kopi av denne e-posten. Lederavtalen er et offentlig dokument.
 
-Vedleggene er:
-- Lederavtale {{ periode.ar }}: selve avtalen, med oppdragene fra styringsbrevet. Avtalen er et offentlig dokument.
-- Personlige utviklingsmål {{ periode.ar }}: vedlegg til avtalen. Dette dokumentet er unntatt offentlighet. Ikke videresend det til andre, og ikke legg det i delte mapper.
+Til avtalen hører vedlegget «Personlige utviklingsmål {{ periode.ar }}». Det er unntatt offentlighet: ikke videresend det, og ikke legg det i delte mapper.
 
-Gå gjerne gjennom utkastet før ledersamtalen med {{ overordnet.navn }}, og tenk gjennom hvilke tiltak du vil sette i gang for å nå målene. Endringer dere blir enige om i samtalen, fører dere inn i Word-filene før avtalen signeres. Send den signerte avtalen og vedlegget tilbake til HR, så sørger vi for arkiveringen.
+Gå gjerne gjennom utkastet før ledersamtalen med {{ overordnet.navn }}, og tenk gjennom hvilke tiltak du vil sette i gang for å nå målene. Endringer dere blir enige om i samtalen, fører dere inn i Word-filene før avtalen signeres.
+
+Den signerte avtalen og vedlegget leverer dere til HR slik det er avtalt, for eksempel på papir etter ledersamtalen eller i arkivsystemet – ikke på e-post. Vi sørger for arkiveringen.
 
 Ta kontakt hvis du har spørsmål.
 
@@ -1284,13 +1284,13 @@ HR
 Emne: Utkast til leiaravtale {{ periode.ar }} – {{ leder.navn }}
 Hei {{ leder.navn }},
 
-Vedlagt er utkastet til leiaravtalen din for {{ periode.ar }} ({{ periode.tekst }}). Avtalen blir inngått mellom deg og {{ overordnet.navn }} ({{ overordnet.stilling }}), som får kopi av denne e-posten.
+Vedlagt er utkastet til leiaravtalen din for {{ periode.ar }} ({{ periode.tekst }}). Avtalen blir inngått mellom deg og {{ overordnet.navn }} ({{ overordnet.stilling }}), som får kopi av denne e-posten. Leiaravtalen er eit offentleg dokument.
 
-Vedlegga er:
-- Leiaravtale {{ periode.ar }}: sjølve avtalen, med oppdraga frå styringsbrevet. Avtalen er eit offentleg dokument.
-- Personlege utviklingsmål {{ periode.ar }}: vedlegg til avtalen. Dette dokumentet er unnateke frå innsyn. Ikkje send det vidare til andre, og ikkje legg det i delte mapper.
+Til avtalen høyrer vedlegget «Personlege utviklingsmål {{ periode.ar }}». Det er unnateke frå innsyn: ikkje send det vidare, og ikkje legg det i delte mapper.
 
-Gå gjerne gjennom utkastet før leiarsamtalen med {{ overordnet.navn }}, og tenk gjennom kva tiltak du vil setje i verk for å nå måla. Endringar de blir samde om i samtalen, fører de inn i Word-filene før avtalen blir underskriven. Send den underskrivne avtalen og vedlegget tilbake til HR, så syter vi for arkiveringa.
+Gå gjerne gjennom utkastet før leiarsamtalen med {{ overordnet.navn }}, og tenk gjennom kva tiltak du vil setje i verk for å nå måla. Endringar de blir samde om i samtalen, fører de inn i Word-filene før avtalen blir underskriven.
+
+Den underskrivne avtalen og vedlegget leverer de til HR slik det er avtalt, til dømes på papir etter leiarsamtalen eller i arkivsystemet – ikkje på e-post. Vi syter for arkiveringa.
 
 Ta kontakt om du har spørsmål.
 

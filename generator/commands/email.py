@@ -8,18 +8,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-import jinja2
-
-from ..exceptions import MailError, PartialFailure
-from ..mail.message import Epost, Warn, label, load_template, prepare_messages
-from ..mail.records import EPOST_DIR, SENT_FILE, UNCERTAIN_FILE, Records, read_records, record
+from ..exceptions import Interrupted, MailError, PartialFailure
+from ..mail.message import Epost, MailTemplate, Warn, label, load_template, prepare_messages
+from ..mail.records import EPOST_DIR, SENT_FILE, UNCERTAIN_FILE, Records, RecordsUnwritable, read_records, record
 from ..mail.smtp import DEFAULT_TIMEOUT, Connection, ConnectionLost, SmtpSettings, refusal, smtp_settings
 from ..model import Arbeidsbok, Leder
 from ..progress import Progress
-from ..store.files import atomic_write_bytes, safe_filename
+from ..store.files import atomic_write_bytes
 from ..store.lock import RunLock
 from ..store.manifest import LeaderEntry
-from ..store.year import load_generated, require_generated, year_dir
+from ..store.year import leader_folder, load_generated, require_generated, year_dir
 from ..workbook import read_workbook
 from ..workbook.selection import select_leaders
 
@@ -64,11 +62,12 @@ def write_drafts(
     ledere: Iterable[str] = (),
     maler: Path | None = None,
     warn: Warn | None = None,
+    uten_vedlegg: bool = False,
 ) -> DraftResult:
     """Write `<ut>/<år>/epost/<Ansattnr> <Navn>.eml` for each chosen leader with an address.
 
-    Raises PartialFailure (exit 3) after writing the others when a leader's documents
-    are missing.
+    `uten_vedlegg` attaches only the public agreement. Raises PartialFailure (exit 3) after
+    writing the others when a leader's documents are missing.
     """
     bok = read_workbook(Path(workbook))
     folder = year_dir(bok, ut)
@@ -82,9 +81,10 @@ def write_drafts(
     # generer must not rewrite the documents while they are read.
     with RunLock(folder):
         entries = load_generated(folder, workbook, "epost")
-        messages, failures = prepare_messages(bok, chosen, folder, entries, template, True, warn)
+        messages, failures = prepare_messages(bok, chosen, folder, entries, template, True, warn,
+                                              with_appendix=not uten_vedlegg)
         for epost in messages:
-            path = result.mappe / f"{safe_filename(label(epost.leder))}.eml"
+            path = result.mappe / f"{leader_folder(epost.leder)}.eml"
             atomic_write_bytes(path, epost.as_bytes())
             result.skrevet.append(path)
     if failures:
@@ -108,10 +108,11 @@ def plan_send(
     bok: Arbeidsbok,
     folder: Path,
     entries: dict[str, LeaderEntry],
-    template: jinja2.Template,
+    template: MailTemplate,
     chosen: list[Leder],
     send_igjen: bool,
     warn: Warn,
+    with_appendix: bool = True,
 ) -> tuple[SendPlan, list[str]]:
     """The messages still to send, and failure lines for leaders whose documents are missing."""
     mappe = folder / EPOST_DIR
@@ -129,7 +130,7 @@ def plan_send(
             )
         else:
             pending.append(leder)
-    messages, failures = prepare_messages(bok, pending, folder, entries, template, False, warn)
+    messages, failures = prepare_messages(bok, pending, folder, entries, template, False, warn, with_appendix)
     return SendPlan(messages, [label(leder) for leder in earlier], [label(leder) for leder in unknown]), failures
 
 
@@ -139,6 +140,7 @@ def send(
     ledere: Iterable[str] = (),
     send_igjen: bool = False,
     *,
+    uten_vedlegg: bool = False,
     host: str | None = None,
     port: int | str | None = None,
     user: str | None = None,
@@ -156,8 +158,9 @@ def send(
     Settings left as None come from the LEDERAVTALE_SMTP_* variables. Each accepted
     message is recorded in `<ut>/<år>/epost/sendt.json` at once, so a rerun sends only
     what is missing; `send_igjen` sends the chosen leaders (`ledere` is then required)
-    again. `confirm` sees the plan before anything is sent and may say no. Raises
-    PartialFailure (exit 3) when anything was not sent.
+    again; `uten_vedlegg` attaches only the public agreement. `confirm` sees the plan before
+    anything is sent and may say no. Raises PartialFailure (exit 3) when anything was not
+    sent, and Interrupted (exit 130) at Ctrl-C, naming a message that may have gone out.
     """
     ledere = tuple(str(nr) for nr in ledere)
     if send_igjen and not ledere:
@@ -175,7 +178,7 @@ def send(
     # One run at a time: two senders reading the same sendt.json would both send.
     with RunLock(folder):
         entries = load_generated(folder, workbook, "epost")
-        plan, failures = plan_send(bok, folder, entries, template, chosen, send_igjen, warn)
+        plan, failures = plan_send(bok, folder, entries, template, chosen, send_igjen, warn, not uten_vedlegg)
         result.tidligere = plan.tidligere
         if plan.utkast and confirm is not None and not confirm(plan):
             result.avbrutt = True
@@ -195,19 +198,34 @@ def send(
 def _deliver(
     messages: list[Epost], settings: SmtpSettings, mappe: Path, result: SendResult, progress: Progress | None
 ) -> list[str]:
-    """Send the messages, recording each one as soon as it is accepted; returns failure lines."""
+    """Send the messages, recording each one's every step; returns failure lines."""
     records = Records(mappe)
     failures: list[str] = []
+    stopped = ""  # why the remaining messages are not sent
     connection = Connection(settings)
+    epost = None
     try:
         for done, epost in enumerate(messages, 1):
             who = label(epost.leder)
-            if connection.broken:
-                failures.append(f"{who}: ikke sendt ({connection.broken})")
+            stopped = stopped or connection.broken
+            if stopped:
+                failures.append(f"{who}: ikke sendt ({stopped})")
             else:
-                failures += _deliver_one(connection, epost, records, result)
+                try:
+                    failures += _deliver_one(connection, epost, records, result)
+                except RecordsUnwritable as exc:
+                    # Without records, a rerun could not know what went out.
+                    failures.append(f"{who}: {exc}")
+                    stopped = f"sendingen ble stoppet fordi «{exc.path}» ikke kan skrives"
             if progress:
                 progress("Sender e-post", done, len(messages))
+    except KeyboardInterrupt:
+        connection.close(wait=False)
+        lines = [f"Avbrutt. {antall(len(result.sendt))} er sendt i denne kjøringen og registrert i «{records.sent_path}»."]
+        if epost is not None and epost.leder.ansattnr in records.uncertain_records:
+            lines.append(_uncertain(epost, f"avbrutt mens den ble sendt; se «{records.uncertain_path}»"))
+        lines.append("Kjør samme kommando igjen for å sende resten.")
+        raise Interrupted("\n".join(lines)) from None
     finally:
         connection.close()
     return failures
@@ -215,21 +233,26 @@ def _deliver(
 
 def _deliver_one(connection: Connection, epost: Epost, records: Records, result: SendResult) -> list[str]:
     who, nr = label(epost.leder), epost.leder.ansattnr
+    # Marked as maybe delivered before the server sees it: if the run dies before the
+    # server's answer is recorded, a rerun does not send it again.
+    records.in_flight(nr, record(epost, epost.recipients))
     try:
         refused = connection.transmit(epost)
     except smtplib.SMTPException as exc:
+        records.not_sent(nr)
         return [f"{who}: serveren avviste e-posten ({refusal(exc)})"]
     except ConnectionLost as lost:
         connection.reopen(str(lost))
-        if not lost.uncertain:
-            return [f"{who}: ikke sendt ({lost})"]
-        records.uncertain(nr, record(epost, epost.recipients))
-        return [
-            f"{who}: usikkert om e-posten kom fram ({lost}). Den sendes ikke på nytt automatisk; "
-            f"kontroller, og bruk --leder {nr} --send-igjen om den mangler."
-        ]
+        if lost.uncertain:
+            return [_uncertain(epost, str(lost))]
+        records.not_sent(nr)
+        return [f"{who}: ikke sendt ({lost})"]
     records.sent(nr, record(epost, [a for a in epost.recipients if a not in refused]))
     result.sendt.append(nr)
     return [f"{who}: sendt, men serveren avviste mottakeren {a} ({reason})" for a, reason in refused.items()]
 
 
+def _uncertain(epost: Epost, why: str) -> str:
+    nr = epost.leder.ansattnr
+    return (f"{label(epost.leder)}: usikkert om e-posten kom fram ({why}). Den sendes ikke på nytt automatisk; "
+            f"kontroller, og bruk --leder {nr} --send-igjen om den mangler.")

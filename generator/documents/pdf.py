@@ -9,6 +9,19 @@ Each worker has its own LibreOffice user profile inside a private temporary fold
 LibreOffice processes sharing a profile block each other, and so would two runs of the tool.
 Every process is started in its own process group, so that it and its children can be
 killed as a whole, whatever happens to the run.
+
+The private copies include appendices with personal development goals, so nothing may
+outlive the run, not even when it is killed with SIGKILL (which runs no clean-up code):
+
+* All runs of one user keep their files in one folder, `<temp>/lederavtale-<user>/`
+  (mode 0700), one sub-folder per run. A run holds an operating-system lock on a file beside
+  its folder for as long as it lives; the system drops the lock when the process ends,
+  however it ends. Every converter, as it starts, removes the folders whose lock is free
+  (their run is gone) and never one whose lock is held.
+* On POSIX a small watchdog process notices the tool's death (its pipe from the tool reaches
+  end-of-file), kills the LibreOffice process groups still running and removes the run's
+  folder at once. On Linux, every LibreOffice process also gets the kernel's parent-death
+  signal. See `scratch.Watchdog` for why that signal alone is not enough.
 """
 
 from __future__ import annotations
@@ -30,6 +43,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..exceptions import LibreOfficeMissing
+from . import scratch
 
 ENV_SOFFICE = "LEDERAVTALE_SOFFICE"
 
@@ -276,7 +290,14 @@ class PdfConverter:
         self.timeout = timeout
         self.batch_size = max(1, batch_size)
         self.on_done = on_done
-        self.tempdir = Path(tempfile.mkdtemp(prefix="lederavtale-pdf-"))
+        self._base, shared = scratch.private_base()
+        if shared:
+            scratch.remove_dead_runs(self._base)
+        scratch.remove_legacy_folders(Path(tempfile.gettempdir()))
+        self.tempdir, self._run_lock = scratch.new_run(self._base)
+        self._run_lock_path = self.tempdir.with_name(self.tempdir.name + scratch.LOCK_SUFFIX)
+        self._own_base = not shared
+        self._watchdog: scratch.Watchdog | None = None
 
         self._cond = threading.Condition()
         self._queue: list[_Job] = []
@@ -338,10 +359,17 @@ class PdfConverter:
             if worker is not threading.current_thread():
                 worker.join(timeout=30)
         if not already:
-            shutil.rmtree(self.tempdir, ignore_errors=True)
-            self._restore_sigterm()
-            with _live_lock:
-                _live_converters.discard(self)
+            try:
+                shutil.rmtree(self.tempdir, ignore_errors=True)
+                if self._watchdog is not None:
+                    self._watchdog.stop()
+                scratch.release_run_lock(self._run_lock, self._run_lock_path)
+                if self._own_base:
+                    shutil.rmtree(self._base, ignore_errors=True)
+            finally:
+                self._restore_sigterm()
+                with _live_lock:
+                    _live_converters.discard(self)
 
     # -- workers ----------------------------------------------------------------------
 
@@ -349,6 +377,9 @@ class PdfConverter:
         # Called with the lock held. Workers start lazily: a run without PDFs costs nothing.
         if self._workers:
             return
+        # Before the first private copy is made: from now on a death of the tool is noticed.
+        remove = [self._base] if self._own_base else [self.tempdir, self._run_lock_path]
+        self._watchdog = scratch.Watchdog.start(remove)
         for n in range(self.jobber):
             worker = threading.Thread(target=self._work, args=(n,), name=f"pdf-{n}", daemon=True)
             self._workers.append(worker)
@@ -485,6 +516,8 @@ class PdfConverter:
             finally:
                 # Also after a normal end: nothing LibreOffice started may outlive the batch.
                 _kill_tree(proc)
+                # Before the wait: until then the group's number cannot go to a new process.
+                self._tell_watchdog(b"-%d" % proc.pid)
                 proc.wait()
                 with self._cond:
                     self._procs.discard(proc)
@@ -508,13 +541,22 @@ class PdfConverter:
             kwargs["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP
         else:
             kwargs["start_new_session"] = True
+            kwargs["preexec_fn"] = scratch.die_with_parent()  # None except on Linux
         # Spawning under the lock: close() either sees this process or stops it starting.
         with self._cond:
             if self._closed:
                 raise _Cancelled()
             proc = subprocess.Popen(args, **kwargs)
             self._procs.add(proc)
+            # The launcher takes tens of milliseconds before it forks soffice.bin, and it
+            # carries the parent-death signal: should the tool die before this line, the
+            # launcher dies with it before soffice.bin exists.
+            self._tell_watchdog(b"+%d" % proc.pid)
         return proc
+
+    def _tell_watchdog(self, line: bytes) -> None:
+        if self._watchdog is not None:
+            self._watchdog.tell(line)
 
     def _reason(self, attempt: _Attempt) -> str:
         if attempt.timed_out:

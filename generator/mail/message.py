@@ -9,11 +9,13 @@ in Content-Type for Outlook.
 
 Privacy: the body comes from the agreement's context, which never holds development
 goals, and passes the same guard as the agreement. A leader's appendix goes to the leader
-and the superior only.
+and the superior only, in a message marked `Sensitivity: Private`, or not at all
+(`--uten-vedlegg`).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from email.charset import QP, Charset
@@ -39,6 +41,9 @@ from ..store.manifest import LeaderEntry
 
 DOCX_SUBTYPE = "vnd.openxmlformats-officedocument.wordprocessingml.document"
 ATTACHED_ROLES = ("avtale", "vedlegg")  # the agreement first, then the appendix
+# Whitespace and control characters: in a header, a line break from a workbook cell would
+# start a new header (`Bcc: …`), and the email package refuses to write it.
+_BREAKS = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
 
 # .eml files and SMTP both want CRLF line ends.
 _WIRE = compat32.clone(linesep="\r\n")
@@ -63,8 +68,13 @@ def label(leder: Leder) -> str:
     return f"{leder.ansattnr} {leder.navn}"
 
 
-def attachment_paths(folder: Path, leder: Leder, entry: LeaderEntry) -> list[Path]:
-    """The leader's agreement and appendix (.docx) as listed in the manifest.
+def flatten(text: str) -> str:
+    """`text` on one line, fit for a header: every run of whitespace or control characters is one space."""
+    return _BREAKS.sub(" ", text).strip()
+
+
+def attachment_paths(folder: Path, leder: Leder, entry: LeaderEntry, with_appendix: bool = True) -> list[Path]:
+    """The leader's agreement and, unless left out, appendix (.docx) as listed in the manifest.
 
     Raises MailError when a file is missing, so that this leader is reported and skipped.
     """
@@ -72,7 +82,7 @@ def attachment_paths(folder: Path, leder: Leder, entry: LeaderEntry) -> list[Pat
         raise MailError(f"{label(leder)}: manifest.json hører til en annen leder")
     own_folder = (folder / entry.mappe).resolve()
     paths = []
-    for role in ATTACHED_ROLES:
+    for role in ATTACHED_ROLES if with_appendix else ATTACHED_ROLES[:1]:
         file = entry.file(role, "docx")
         if file is None:
             raise MailError(f"{label(leder)}: manifest.json har ingen Word-fil med rolle «{role}»; kjør generer på nytt")
@@ -87,41 +97,54 @@ def attachment_paths(folder: Path, leder: Leder, entry: LeaderEntry) -> list[Pat
     return paths
 
 
-def load_template(bok: Arbeidsbok, maler: Path | None = None) -> jinja2.Template:
+@dataclass
+class MailTemplate:
+    """`epost.txt` with its subject line and its body compiled apart, so that a line break in
+    a workbook value cannot end the subject early and push the rest of it into the body."""
+
+    name: str
+    subject: jinja2.Template
+    body: jinja2.Template
+
+
+def load_template(bok: Arbeidsbok, maler: Path | None = None) -> MailTemplate:
     """The e-mail template (`epost.txt`) of the template folder, compiled without autoescape."""
     path = TemplateSet(bok, maler).epost
     if not path.is_file():
         raise TemplateError([Problem(str(path.parent), f"e-postmalen «{path.name}» mangler i malmappen")])
-    env = make_jinja_env(autoescape=False, locale=babel_locale(bok.kommune))
     try:
-        template = env.from_string(path.read_text(encoding="utf-8-sig"))
-    except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError([explain(f"{path.name} linje {exc.lineno}", exc)])
+        source = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise TemplateError([Problem(str(path), f"kan ikke lese e-postmalen: {exc}")])
-    template.name = path.name
-    return template
-
-
-def render_text(template: jinja2.Template, context: dict) -> tuple[str, str]:
-    """(subject, body) from the e-mail template, whose first line is `Emne: …`."""
-    name = template.name or "epost.txt"
-    try:
-        text = template.render(context)
-    except jinja2.TemplateError as exc:
-        raise TemplateError([explain(name, exc)])
-    first, _, body = text.lstrip().partition("\n")
+    text = source.lstrip()
+    above = source[: len(source) - len(text)].count("\n")  # blank lines before the subject
+    first, _, rest = text.partition("\n")
     key, colon, subject = first.partition(":")
     if not colon or key.strip().lower() != "emne":
-        raise TemplateError([Problem(f"{name} linje 1", "første linje må være «Emne: …» (e-postens emne)")])
-    # A line break in workbook data must not become a broken (or injected) header.
-    subject = " ".join(subject.split())
+        raise TemplateError([Problem(f"{path.name} linje {above + 1}", "første linje må være «Emne: …» (e-postens emne)")])
+    env = make_jinja_env(autoescape=False, locale=babel_locale(bok.kommune))
+    try:
+        # Padded with line breaks, so that an error names its line in epost.txt.
+        return MailTemplate(path.name, env.from_string("\n" * above + subject),
+                            env.from_string("\n" * (above + 1) + rest))
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError([explain(f"{path.name} linje {exc.lineno}", exc)])
+
+
+def render_text(template: MailTemplate, context: dict) -> tuple[str, str]:
+    """(subject, body) from the e-mail template; the subject on one line."""
+    try:
+        subject = flatten(template.subject.render(context))
+        body = template.body.render(context)
+    except jinja2.TemplateError as exc:
+        raise TemplateError([explain(template.name, exc)])
     if not subject:
-        raise TemplateError([Problem(f"{name} linje 1", "emnet er tomt")])
+        raise TemplateError([Problem(f"{template.name} linje 1", "emnet er tomt")])
     return subject, body.lstrip("\r\n")
 
 
 def _address(navn: str, epost: str) -> str:
+    navn = flatten(navn)
     return formataddr((navn, epost), charset="utf-8") if navn else epost
 
 
@@ -150,11 +173,12 @@ def build_message(
     leder: Leder,
     folder: Path,
     entry: LeaderEntry,
-    template: jinja2.Template,
+    template: MailTemplate,
     draft: bool,
     today: date | None = None,
+    with_appendix: bool = True,
 ) -> Epost:
-    """One leader's message with the agreement and appendix from disk attached.
+    """One leader's message with the agreement and (unless left out) the appendix from disk attached.
 
     `folder` is `<ut>/<år>`; `entry` is the leader's manifest entry. A draft carries
     `X-Unsent: 1` (Outlook opens it for editing); a message to send carries a Message-ID.
@@ -165,7 +189,7 @@ def build_message(
     subject, body = render_text(template, agreement_context(bok, leder, today))
     # The e-mail text is as public as the agreement: same guard against leaked goals.
     privacy_guard(bok, leder, f"{subject}\n{body}")
-    paths = attachment_paths(folder, leder, entry)
+    paths = attachment_paths(folder, leder, entry, with_appendix)
     sender = bok.kommune.avsender.strip()
     overordnet = bok.overordnet(leder)
 
@@ -177,6 +201,10 @@ def build_message(
         message["Cc"] = _address(overordnet.navn, cc)
     message["Subject"] = Header(subject, "utf-8")
     message["Date"] = formatdate(localtime=True)
+    if with_appendix:
+        # The appendix is exempt from public access: Outlook shows the message as private,
+        # a reminder to the leader and the superior not to pass it on.
+        message["Sensitivity"] = "Private"
     if draft:
         message["X-Unsent"] = "1"
     else:
@@ -195,9 +223,10 @@ def prepare_messages(
     chosen: list[Leder],
     folder: Path,
     entries: dict[str, LeaderEntry],
-    template: jinja2.Template,
+    template: MailTemplate,
     draft: bool,
     warn: Warn,
+    with_appendix: bool = True,
 ) -> tuple[list[Epost], list[str]]:
     """Messages for the chosen leaders, and the failure lines for those that got none."""
     # Render every text first: a template mistake stops the run before anything is
@@ -219,7 +248,7 @@ def prepare_messages(
             failures.append(f"{label(leder)}: dokumentene er ikke generert; kjør generer for denne lederen")
             continue
         try:
-            messages.append(build_message(bok, leder, folder, entry, template, draft))
+            messages.append(build_message(bok, leder, folder, entry, template, draft, with_appendix=with_appendix))
         except MailError as exc:
             failures.append(str(exc))
     return messages, failures

@@ -1,6 +1,9 @@
 """`sendt.json` and `usikker.json`: which leaders' messages went out, and which may have.
 
-Written atomically after every message, so a rerun sends only what is missing. Nothing of a
+A message is marked in usikker.json before the server sees it, and moved to sendt.json once
+the server has accepted it. Whatever stops the run in between (a crash, Ctrl-C, a full disk)
+leaves it in usikker.json, which a rerun never sends again by itself: every message goes out
+at most once. Each write is atomic and synced to disk before the next step. Nothing of a
 message's text is kept, since it could quote the agreement.
 """
 
@@ -16,8 +19,8 @@ from .message import Epost
 
 EPOST_DIR = "epost"
 SENT_FILE = "sendt.json"
-# Messages whose server reply was lost after the whole message had been sent: they may
-# have been delivered, so they are not sent again without --send-igjen.
+# Messages that may have been delivered (handed over, or about to be, when the run stopped
+# or the reply was lost): they are not sent again without --send-igjen.
 UNCERTAIN_FILE = "usikker.json"
 
 
@@ -34,28 +37,67 @@ def read_records(path: Path) -> dict[str, dict]:
     return data
 
 
-def _write_records(path: Path, records: dict[str, dict]) -> None:
-    text = json.dumps(records, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    atomic_write_bytes(path, text.encode("utf-8"))
+class RecordsUnwritable(MailError):
+    """sendt.json or usikker.json cannot be written: sending has to stop."""
+
+    def __init__(self, message: str, path: Path):
+        super().__init__(message)
+        self.path = path
 
 
 class Records:
-    """sendt.json and usikker.json, rewritten atomically after every message."""
+    """sendt.json and usikker.json, rewritten atomically and durably at every step of a message."""
 
     def __init__(self, mappe: Path):
         self.sent_path, self.uncertain_path = mappe / SENT_FILE, mappe / UNCERTAIN_FILE
         self.sent_records = read_records(self.sent_path)
         self.uncertain_records = read_records(self.uncertain_path)
+        # A mark's earlier value: an older run's doubt about a resent message is kept if
+        # the resend is refused.
+        self._before_mark: dict[str, dict | None] = {}
+
+    def in_flight(self, nr: str, record: dict) -> None:
+        """Mark a message as maybe delivered; called before it goes to the server."""
+        self._before_mark[nr] = self.uncertain_records.get(nr)
+        self.uncertain_records = _save(self.uncertain_path, {**self.uncertain_records, nr: record},
+                                       "e-posten er ikke sendt")
+
+    def not_sent(self, nr: str) -> None:
+        """The server refused the message, or the connection broke before it was handed over."""
+        earlier = self._before_mark.pop(nr, None)
+        records = _without(self.uncertain_records, nr)
+        if earlier is not None:
+            records[nr] = earlier
+        self.uncertain_records = _save(self.uncertain_path, records,
+                                       "e-posten ble ikke sendt, men står fortsatt som usikker")
 
     def sent(self, nr: str, record: dict) -> None:
-        self.sent_records[nr] = record
-        _write_records(self.sent_path, self.sent_records)
-        if self.uncertain_records.pop(nr, None) is not None:
-            _write_records(self.uncertain_path, self.uncertain_records)
+        """The server accepted the message: into sendt.json, then out of usikker.json."""
+        self._before_mark.pop(nr, None)
+        self.sent_records = _save(self.sent_path, {**self.sent_records, nr: record},
+                                  f"serveren tok imot e-posten, men den står som usikker i «{self.uncertain_path}» "
+                                  "og sendes ikke på nytt automatisk")
+        if nr in self.uncertain_records:
+            self.uncertain_records = _save(self.uncertain_path, _without(self.uncertain_records, nr),
+                                           "e-posten er sendt og registrert")
 
-    def uncertain(self, nr: str, record: dict) -> None:
-        self.uncertain_records[nr] = record
-        _write_records(self.uncertain_path, self.uncertain_records)
+
+def _without(records: dict[str, dict], nr: str) -> dict[str, dict]:
+    return {k: v for k, v in records.items() if k != nr}
+
+
+def _save(path: Path, records: dict[str, dict], outcome: str) -> dict[str, dict]:
+    """Write `records` to `path` and return them; RecordsUnwritable says `outcome` for the message."""
+    text = json.dumps(records, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    try:
+        if records:
+            # Synced: after a power cut the records must still show what reached the server.
+            atomic_write_bytes(path, text.encode("utf-8"), durable=True)
+        else:
+            path.unlink(missing_ok=True)  # nothing in doubt: no usikker.json to worry anyone
+    except OSError as exc:
+        raise RecordsUnwritable(f"«{path}» kan ikke skrives ({exc.strerror or exc}); {outcome}", path) from None
+    return records
 
 
 def record(epost: Epost, accepted: list[str]) -> dict:

@@ -234,6 +234,10 @@ class Connection:
             return False
         return True
 
-    def close(self) -> None:
-        _close(self.smtp)
+    def close(self, wait: bool = True) -> None:
+        """Say QUIT and close; `wait=False` closes at once, for Ctrl-C, which must not wait for a busy server."""
+        if wait:
+            _close(self.smtp)
+        elif self.smtp is not None:
+            self.smtp.close()
         self.smtp = None

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import unicodedata
+from pathlib import Path
 
 from ..exceptions import NothingGenerated
 from ..model import Arbeidsbok, Leder
