@@ -432,3 +432,39 @@ def test_csv_neutralises_every_formula_start():
     assert row["Leder"] == "'=HYPERLINK(\"x\")"
     assert row["Stilling"] == "'+Sjef"
     assert row["Enhet"] == "'-Enhet"
+
+
+@needs_soffice
+def test_drafts_are_marked_utkast_and_the_archive_is_clean_with_language(tmp_path):
+    from generator.commands.generate import generate
+
+    workbook = write_xlsx(tmp_path / "a.xlsx", basic_sheets())
+    out = tmp_path / "ut"
+    result = generate(workbook, ut=out, ledere=["210"])
+    year_dir = result.year_dir
+    drafts = sorted(year_dir.glob("210 */*.pdf"))
+    assert len(drafts) == 2
+    for pdf in drafts:
+        assert "UTKAST" in _pdf_text(pdf)
+        with pikepdf.open(pdf) as document:
+            meta = document.open_metadata()
+            assert meta.get("dc:language") == {"nb-NO"}
+            assert (str(meta.get("pdfaid:part")), str(meta.get("pdfaid:conformance"))) == ("2", "B")
+
+    # A placeholder left in the agreement is reported when it is archived, and only then.
+    agreement = next(year_dir.glob("210 */Lederavtale*.docx"))
+    doc = Document(str(agreement))
+    doc.add_paragraph("Oppfølgingssamtaler: [Fylles ut i ledersamtalen]")
+    doc.save(str(agreement))
+    archived = build_archive(workbook, ut=out, alle=True)
+    assert [line for line in archived.advarsler if line.startswith("210 ")] == [
+        f"210 {NAMES['210']}: {agreement.name} har 1 «[Fylles ut …]» igjen"]
+    assert any("fylles ut" in line for line in archived.summary_lines())
+    for pdf in (archived.arkiv_dir).rglob("*.pdf"):
+        assert "UTKAST" not in _pdf_text(pdf), pdf
+
+
+def _pdf_text(pdf: Path) -> str:
+    import subprocess
+
+    return subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout

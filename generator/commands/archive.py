@@ -26,6 +26,7 @@ from ..archive.noark5 import (
     parse_arkivsak,
 )
 from ..documents.pdf import PdfSettings
+from ..documents.placeholders import placeholders_left
 from ..exceptions import PartialFailure
 from ..model import Arbeidsbok, Leder
 from ..progress import Progress
@@ -52,6 +53,7 @@ class ArkivResultat:
     journalposter: list[Journalpost] = field(default_factory=list)
     ikke_signert: list[Leder] = field(default_factory=list)
     feil: list[str] = field(default_factory=list)
+    advarsler: list[str] = field(default_factory=list)
 
     def summary_lines(self) -> list[str]:
         lines = [
@@ -64,6 +66,9 @@ class ArkivResultat:
             else:
                 lines.append(f"Ikke signert ennå ({len(self.ikke_signert)}), og derfor ikke med (--alle tar dem med):")
             lines += [f"  {leder.ansattnr} {leder.navn}" for leder in self.ikke_signert]
+        if self.advarsler:
+            lines.append("Advarsel – avtaler som fortsatt har felt som skal fylles ut i ledersamtalen:")
+            lines += [f"  {line}" for line in self.advarsler]
         return lines
 
     def raise_for_failures(self) -> None:
@@ -128,8 +133,12 @@ def _build(
         plan = _plan(manifest, year_dir, arkiv_dir, staging_dir, leder, bok.kommune.malform == "nynorsk")
         if isinstance(plan, str):
             result.feil.append(f"{leder.ansattnr} {leder.navn}: {plan}")
-        else:
-            plans.append(plan)
+            continue
+        plans.append(plan)
+        left = placeholders_left(plan.kilder["avtale"])
+        if left:
+            result.advarsler.append(f"{leder.ansattnr} {leder.navn}: {plan.kilder['avtale'].name} har "
+                                    f"{left} «[Fylles ut …]» igjen")
     if arkiv_dir.exists():
         remove_stale_temp_files(arkiv_dir)
     done = _convert_into_place(plans, arkiv_dir, staging_dir, converting, result)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..documents.batch import Batch, Verdict, prepare
 from ..documents.naming import AVTALE, VEDLEGG, file_stem
-from ..documents.pdf import PdfSettings
+from ..documents.pdf import DRAFT_MARK, PdfSettings
 from ..exceptions import Interrupted, LederavtaleError, PartialFailure
 from ..model import Arbeidsbok, Leder, Problem
 from ..progress import Progress
@@ -261,7 +261,8 @@ def generate(
         written: dict[Path, _Written] = {}
         done = 0
         try:
-            converter = libreoffice.converter(lambda c: _record_pdf(manifest, year_dir, written, c)) if pdf else None
+            converter = libreoffice.converter(lambda c: _record_pdf(manifest, year_dir, written, c),
+                                              watermark=DRAFT_MARK) if pdf else None
             with converter or nullcontext():
                 for verdict, result in zip(verdicts, results):
                     _write_leader(verdict, result, batch, year_dir, manifest, overskriv, today, converter, written)

@@ -27,6 +27,7 @@ outlive the run, not even when it is killed with SIGKILL (which runs no clean-up
 from __future__ import annotations
 
 import atexit
+import json
 import math
 import os
 import re
@@ -42,13 +43,32 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import pikepdf
+
 from ..exceptions import LibreOfficeMissing
 from . import scratch
 
 ENV_SOFFICE = "LEDERAVTALE_SOFFICE"
 
 # SelectPdfVersion 2 = PDF/A-2b. The JSON form of the filter options needs LibreOffice 7.4+.
-PDF_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
+PDF_EXPORT = {"SelectPdfVersion": {"type": "long", "value": "2"}}
+
+# The mark `generer` puts on every page of its PDFs: they are drafts until signed, and `arkiv`
+# makes its own PDFs without it. Light grey, running down the page, readable by pdftotext.
+DRAFT_MARK = "UTKAST"
+_MARK_OPTIONS = {
+    "WatermarkColor": {"type": "long", "value": "14540253"},  # #DDDDDD
+    "WatermarkRotateAngle": {"type": "long", "value": "900"},  # tenths of a degree
+    "WatermarkFontName": {"type": "string", "value": "Liberation Sans"},
+}
+
+
+def pdf_filter(watermark: str | None = None) -> str:
+    """LibreOffice's --convert-to argument (the JSON form of the options needs LibreOffice 7.4+)."""
+    options = dict(PDF_EXPORT)
+    if watermark:
+        options |= {"Watermark": {"type": "string", "value": watermark}} | _MARK_OPTIONS
+    return "pdf:writer_pdf_Export:" + json.dumps(options, separators=(",", ":"))
 
 NOT_PDFA = "LibreOffice laget en PDF som ikke er PDF/A-2b (LibreOffice 7.4 eller nyere trengs)"
 
@@ -267,8 +287,9 @@ class PdfSettings:
         """The same settings with the program found: LibreOfficeMissing now, before any work."""
         return PdfSettings(self.jobber, find_soffice(self.soffice))
 
-    def converter(self, on_done: Callable[[Conversion], None] | None = None) -> "PdfConverter":
-        return PdfConverter(jobber=self.jobber, soffice=self.soffice, on_done=on_done)
+    def converter(self, on_done: Callable[[Conversion], None] | None = None,
+                  watermark: str | None = None) -> "PdfConverter":
+        return PdfConverter(jobber=self.jobber, soffice=self.soffice, on_done=on_done, watermark=watermark)
 
 
 class PdfConverter:
@@ -284,12 +305,14 @@ class PdfConverter:
         timeout: float = DEFAULT_TIMEOUT,
         batch_size: int = DEFAULT_BATCH_SIZE,
         on_done: Callable[[Conversion], None] | None = None,
+        watermark: str | None = None,
     ):
         self.soffice = find_soffice(soffice)
         self.jobber = max(1, jobber or _cpu_count())
         self.timeout = timeout
         self.batch_size = max(1, batch_size)
         self.on_done = on_done
+        self.filter = pdf_filter(watermark)
         self._base, shared = scratch.private_base()
         if shared:
             scratch.remove_dead_runs(self._base)
@@ -466,6 +489,7 @@ class PdfConverter:
                 missing.append(job)
                 continue
             try:
+                _add_language(made, job.docx)
                 _move_into_place(made, job.pdf)
             except OSError as error:
                 self._finish(job, False, f"kunne ikke lagre PDF-filen: {error.strerror or error}")
@@ -501,7 +525,7 @@ class PdfConverter:
             "--nodefault",
             f"-env:UserInstallation={profile.as_uri()}",
             "--convert-to",
-            PDF_FILTER,
+            self.filter,
             "--outdir",
             str(ut),
             *[str(inn / f"{name}.docx") for name in names.values()],
@@ -610,6 +634,27 @@ def _cpu_count() -> int:
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0)) or 1
     return os.cpu_count() or 1
+
+
+_LANGUAGE = re.compile(rb"<dc:language>([^<]+)</dc:language>")
+
+
+def _add_language(pdf: Path, docx: Path) -> None:
+    """The document's language (from the .docx) in the PDF's XMP as dc:language, which LibreOffice leaves out.
+
+    Archive validators look for it there; the PDF's /Lang alone is not enough for them.
+    """
+    try:
+        with zipfile.ZipFile(docx) as archive:
+            found = _LANGUAGE.search(archive.read("docProps/core.xml"))
+        if not found:
+            return
+        with pikepdf.open(pdf, allow_overwriting_input=True) as document:
+            with document.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+                meta["dc:language"] = {found.group(1).decode("utf-8").strip()}
+            document.save(pdf)
+    except (OSError, KeyError, zipfile.BadZipFile, pikepdf.PdfError):
+        pass  # the PDF stays as LibreOffice made it: valid, only without the XMP language
 
 
 def _move_into_place(made: Path, target: Path) -> None:
