@@ -12,6 +12,7 @@ import click
 
 from .documents.pdf import PdfSettings
 from .exceptions import EXIT_INTERRUPTED, EXIT_INVALID, LederavtaleError
+from .plural import antall
 
 PathArg = click.Path(path_type=Path)
 DirOption = click.Path(file_okay=False, path_type=Path)
@@ -77,7 +78,7 @@ def progress_bar(enabled: bool | None = None):
 
 def print_warnings(warnings) -> None:
     if warnings:
-        click.echo(f"Advarsler ({len(warnings)}):", err=True)
+        click.echo(f"{antall(len(warnings), 'advarsel', 'advarsler')}:", err=True)
         for warning in warnings:
             click.echo(f"  {warning}", err=True)
 
@@ -103,8 +104,9 @@ def sjekk_command(arbeidsbok: Path, maler: Path | None):
 
     result = check(arbeidsbok, maler, progress=progress_bar())
     print_warnings(result.bok.warnings)
-    click.echo(f"Arbeidsboken er i orden: {result.antall_ledere} ledere får avtale, {len(result.bok.oppdrag)} oppdrag, "
-               f"{len(result.bok.warnings)} advarsler.")
+    click.echo(f"Arbeidsboken er i orden: {antall(result.antall_ledere, 'leder', 'ledere')} får avtale, "
+               f"{antall(len(result.bok.oppdrag), 'oppdrag', 'oppdrag')}, "
+               f"{antall(len(result.bok.warnings), 'advarsel', 'advarsler')}.")
 
 
 @main.command("generer")
@@ -125,7 +127,8 @@ def generer_command(arbeidsbok, maler, ut, ledere, enhet, pdf, overskriv, jobber
     print_warnings(result.warnings)
     if result.edited:
         click.echo(
-            f"Advarsel: {len(result.edited)} ledere har dokumenter som er endret for hånd etter forrige kjøring. "
+            f"Advarsel: {antall(len(result.edited), 'leder', 'ledere')} har dokumenter som er endret for hånd "
+            "etter forrige kjøring. "
             "De er ikke overskrevet (bruk --overskriv for å erstatte dem; en kopi tas vare på):", err=True)
         for r in result.edited:
             click.echo(f"  {r.leder.ansattnr} {r.leder.navn}", err=True)
@@ -137,7 +140,8 @@ def generer_command(arbeidsbok, maler, ut, ledere, enhet, pdf, overskriv, jobber
     for entry in result.removed:
         click.echo(f"Merk: {entry.ansattnr} {entry.navn} er ikke lenger i arbeidsboken; filene er beholdt.", err=True)
     files = sum(len(set(r.filer)) for r in result.leaders)
-    click.echo(f"Ferdig: {len(result.leaders)} ledere, {files} filer i {result.year_dir}. "
+    click.echo(f"Ferdig: {antall(len(result.leaders), 'leder', 'ledere')}, {antall(files, 'fil', 'filer')} "
+               f"i {result.year_dir}. "
                f"Oversikt: {result.year_dir / 'rapport.xlsx'}")
     raise_for_failures(result)
 
@@ -147,21 +151,51 @@ def generer_command(arbeidsbok, maler, ut, ledere, enhet, pdf, overskriv, jobber
 @click.option("--ut", type=DirOption, default=Path("output"), show_default=True,
               help="Mappen dokumentene ble generert i.")
 @click.option("--alle", is_flag=True, help="Ta med alle avtaler, også de som ikke er signert ennå.")
+@click.option("--kvitteringer", type=DirOption, metavar="MAPPE",
+              help="Les kvitteringene fra arkivet (arkivmeldingKvittering) i MAPPE inn i arkivert.json.")
+@click.option("--arkiver-igjen", is_flag=True,
+              help="Pakk lederne valgt med --leder på nytt, selv om arkivet har kvittert for dem.")
+@click.option("--leder", "ledere", multiple=True, metavar="ANSATTNR",
+              help="Lederen som skal arkiveres på nytt (sammen med --arkiver-igjen; kan gjentas).")
 @libreoffice_options
-def arkiv_command(arbeidsbok, ut, alle, jobber, soffice):
-    """Lag arkivpakke til sak/arkiv: PDF/A og Noark 5-metadata.
+def arkiv_command(arbeidsbok, ut, alle, kvitteringer, arkiver_igjen, ledere, jobber, soffice):
+    """Lag arkivpakke til sak/arkiv: PDF/A, Noark 5-metadata og én Fiks Arkiv-melding per leder.
 
     Tar med avtalene som har dato i kolonnen Signert i arket Ledere (--alle tar med alle),
     laget av Word-dokumentene slik de er nå, også om de er endret etter `generer`.
-    Pakken skrives til <ut>/<år>/arkiv/, med arkivstruktur.xml og import.csv.
-    """
-    from .commands.archive import build_archive
+    Pakken skrives til <ut>/<år>/arkiv/: arkivstruktur.xml og import.csv (Noark 5), og
+    fiks/<Ansattnr>/ med arkivmelding.xml og PDF-ene, som kommunens Fiks IO-integrasjon sender.
 
+    Med --kvitteringer MAPPE leses arkivets svar inn i arkivert.json og rapport.xlsx; ledere
+    arkivet har kvittert for, pakkes aldri på nytt (unntatt med --arkiver-igjen --leder ANSATTNR).
+    --kvitteringer alene lager ingen ny pakke; sammen med --alle eller --arkiver-igjen lages
+    pakken etter at kvitteringene er lest.
+    """
+    from .commands.archive import build_archive, read_receipts
+    from .exceptions import PartialFailure
+
+    if arkiver_igjen and not ledere:
+        raise click.UsageError("--arkiver-igjen krever at du velger ledere med --leder ANSATTNR.")
+    if ledere and not arkiver_igjen:
+        raise click.UsageError("--leder brukes bare sammen med --arkiver-igjen.")
+    failures = []
+    if kvitteringer is not None:
+        receipts = read_receipts(arbeidsbok, kvitteringer, ut=ut)
+        for line in receipts.summary_lines():
+            click.echo(line)
+        if not (alle or arkiver_igjen):
+            receipts.raise_for_failures()
+            return
+        failures.append(receipts.failure())
     result = build_archive(arbeidsbok, ut=ut, alle=alle, libreoffice=PdfSettings(jobber, soffice),
-                           progress=progress_bar())
+                           progress=progress_bar(), arkiver_igjen=ledere)
     for line in result.summary_lines():
         click.echo(line)
-    result.raise_for_failures()
+    failures = [f for f in failures + [result.failure()] if f is not None]
+    if len(failures) > 1:
+        raise PartialFailure([line for f in failures for line in f.lines()], heading="Ferdig, men med feil:")
+    if failures:
+        raise failures[0]
 
 
 @main.command("epost")
@@ -189,7 +223,7 @@ def epost_command(arbeidsbok, maler, ut, send_now, ledere, send_igjen, ja, smtp_
     sendt.json og sendes ikke to ganger. E-post med vedlegget merkes som privat; med
     --uten-vedlegg får lederen bare avtalen, og HR leverer vedlegget på annen måte.
     """
-    from .commands.email import antall, send, write_drafts
+    from .commands.email import send, write_drafts
 
     def warn(message: str) -> None:
         click.echo(f"Advarsel: {message}", err=True)
@@ -200,7 +234,7 @@ def epost_command(arbeidsbok, maler, ut, send_now, ledere, send_igjen, ja, smtp_
         if only_for_send:
             raise click.UsageError(f"{', '.join(only_for_send)} brukes bare sammen med --send.")
         result = write_drafts(arbeidsbok, ut=ut, ledere=ledere, maler=maler, warn=warn, uten_vedlegg=uten_vedlegg)
-        click.echo(f"Ferdig: {len(result.skrevet)} e-postutkast i {result.mappe}. "
+        click.echo(f"Ferdig: {antall(len(result.skrevet), 'e-postutkast', 'e-postutkast')} i {result.mappe}. "
                    "Åpne dem i Outlook, se over og send.")
         return
 
@@ -212,7 +246,7 @@ def epost_command(arbeidsbok, maler, ut, send_now, ledere, send_igjen, ja, smtp_
         raise click.UsageError("Bekreft utsendingen med --ja når kommandoen ikke kjøres i en terminal.")
 
     def confirm(plan) -> bool:
-        click.echo(f"Klar til å sende {antall(len(plan.utkast))}:")
+        click.echo(f"Klar til å sende {antall(len(plan.utkast), 'e-post', 'e-poster')}:")
         for line in plan.lines():
             click.echo(f"  {line}")
         answer = click.prompt("Sende nå? Skriv «ja» for å sende", default="nei", show_default=False)
@@ -224,11 +258,10 @@ def epost_command(arbeidsbok, maler, ut, send_now, ledere, send_igjen, ja, smtp_
     if result.avbrutt:
         click.echo("Avbrutt. Ingenting er sendt.", err=True)
         sys.exit(1)
-    click.echo(f"Ferdig: {antall(len(result.sendt))} sendt.")
+    click.echo(f"Ferdig: {antall(len(result.sendt), 'e-post', 'e-poster')} sendt.")
     if result.tidligere:
-        ledere_tekst = "1 leder" if len(result.tidligere) == 1 else f"{len(result.tidligere)} ledere"
-        click.echo(f"{ledere_tekst} har fått e-posten før og er hoppet over (se sendt.json; "
-                   "bruk --leder ANSATTNR --send-igjen for å sende på nytt).")
+        click.echo(f"{antall(len(result.tidligere), 'leder', 'ledere')} har fått e-posten før og er hoppet over "
+                   "(se sendt.json; bruk --leder ANSATTNR --send-igjen for å sende på nytt).")
 
 
 @main.command("maler")

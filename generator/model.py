@@ -10,6 +10,35 @@ DEFAULT_SKJERMINGSHJEMMEL = "Offl. § 13 jf. fvl. § 13 første ledd nr. 1"
 DEFAULT_TILGANGSKODE = "P"
 
 
+def fold_key(key) -> str:
+    """A column header as an `ekstra` key is compared: trimmed, single spaces, any case."""
+    return " ".join(str(key).split()).casefold()
+
+
+class Ekstra(dict):
+    """A row's extra columns, by header as written; looked up as headers are matched.
+
+    HR writes `leder.ekstra["telefon"]` for a column headed «Telefon »: the sheet's headers
+    are case- and space-insensitive, so its keys are too. A key that is not there is still
+    missing (KeyError), so that a template naming a column the workbook lacks is an error.
+    """
+
+    def _key(self, key):
+        if dict.__contains__(self, key):
+            return key
+        folded = fold_key(key)
+        return next((k for k in self if fold_key(k) == folded), key)
+
+    def __getitem__(self, key):
+        return dict.__getitem__(self, self._key(key))
+
+    def __contains__(self, key) -> bool:
+        return dict.__contains__(self, self._key(key))
+
+    def get(self, key, default=None):
+        return dict.get(self, self._key(key), default)
+
+
 @dataclass
 class Problem:
     """One error or warning, with its place in the workbook (`Ledere!G9`, `Tiltak rad 4`)."""
@@ -46,6 +75,11 @@ class Kommune:
     skjermingshjemmel: str = DEFAULT_SKJERMINGSHJEMMEL
     malform: str = "bokmål"  # "bokmål" or "nynorsk"
     tilgangskode: str = DEFAULT_TILGANGSKODE
+    # True: public titles in the archive mask the leader and the parties are screened, for
+    # municipalities that file agreements in screened personnel folders.
+    skjerm_navn: bool = False
+    arkivdel: str = ""  # where a registrering goes in the archive when Arkivsak is empty (Fiks Arkiv)
+    organisasjonsnummer: str = ""  # nine digits, no spaces: the arkivskaper in archive metadata
 
 
 @dataclass
@@ -54,13 +88,15 @@ class Leder:
     navn: str
     stilling: str
     enhet: str
+    fornavn: str = ""  # column Fornavn, else the first word of Navn: for greetings
     niva: str = ""
     epost: str = ""
     overordnet: str = ""  # the superior's Ansattnr; empty only at the top
     avtale: bool = True  # False: party only (e.g. the ordfører)
     mal: str = ""  # agreement template file name overriding the default
     signert: date | None = None
-    ekstra: dict[str, str] = field(default_factory=dict)  # unknown columns, by header as written
+    oppfolging: str = ""  # the follow-up conversations agreed (dates or text)
+    ekstra: Ekstra = field(default_factory=Ekstra)  # unknown columns, by header as written
     rad: int = 0  # row in sheet Ledere, for messages
 
 
@@ -74,6 +110,7 @@ class Oppdrag:
     utgangspunkt: str = ""
     frist: date | None = None
     gjelder: str = ""
+    ekstra: Ekstra = field(default_factory=Ekstra)  # unknown columns, by header as written
     rad: int = 0
 
 
@@ -82,6 +119,16 @@ class Tiltak:
     ansattnr: str
     nr: str
     tekst: str
+    ekstra: Ekstra = field(default_factory=Ekstra)  # unknown columns, by header as written
+    rad: int = 0
+
+
+@dataclass
+class Lederprinsipp:
+    """One of the municipality's leadership principles (optional sheet Lederprinsipper)."""
+
+    prinsipp: str
+    beskrivelse: str = ""
     rad: int = 0
 
 
@@ -107,6 +154,7 @@ class Arbeidsbok:
     # Ansattnr -> Nr of every assignment that applies to that leader, in workbook order.
     tildeling: dict[str, list[str]] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+    lederprinsipper: list[Lederprinsipp] = field(default_factory=list)  # workbook order; [] without the sheet
 
     def __post_init__(self) -> None:
         # Indexed once: the model is not changed after validation, and looking a leader's
@@ -133,9 +181,9 @@ class Arbeidsbok:
     def oppdrag_for(self, leder: Leder) -> list[Oppdrag]:
         return [self._oppdrag_by_nr[nr] for nr in self.tildeling.get(leder.ansattnr, [])]
 
-    def tiltak_for(self, leder: Leder, nr: str) -> list[str]:
-        """The texts of the leader's own measures for one assignment, in workbook order."""
-        return [item.tekst for item in self._tiltak.get((leder.ansattnr, nr), [])]
+    def tiltak_for(self, leder: Leder, nr: str) -> list[Tiltak]:
+        """The leader's own measures for one assignment, in workbook order."""
+        return self._tiltak.get((leder.ansattnr, nr), [])
 
     def utviklingsmal_for(self, leder: Leder) -> list[Utviklingsmal]:
         return self._goals.get(leder.ansattnr, [])

@@ -263,26 +263,32 @@ def _tildeling(people: list[dict], oppdrag: list[tuple]) -> dict[str, list[int]]
     `oppdrag` holds (Nr, Gjelder) pairs in workbook order.
     """
     leaders = [p for p in people if p["avtale"] != "nei"]
+    by_nr = {p["ansattnr"]: p for p in people}
     children: dict[str, list[str]] = {}
     for p in people:
         if p["overordnet"]:
             children.setdefault(p["overordnet"], []).append(p["ansattnr"])
+    # `alle` leaves out the kommunedirektør, who issues the styringsbrev: the leader whose
+    # superior is the top of the hierarchy and only a party (the ordfører, Avtale=nei).
+    kommunedirektor = {p["ansattnr"] for p in leaders if p["overordnet"] in by_nr
+                       and by_nr[p["overordnet"]]["avtale"] == "nei" and not by_nr[p["overordnet"]]["overordnet"]}
+    everyone = [p for p in leaders if p["ansattnr"] not in kommunedirektor]
     result: dict[str, list[int]] = {p["ansattnr"]: [] for p in leaders}
     for nr, gjelder in oppdrag:
         chosen: set[str] = set()
         for selector in gjelder.replace(";", ",").split(","):
-            chosen |= _select(selector.strip(), leaders, children)
+            chosen |= _select(selector.strip(), leaders, everyone, children)
         for p in leaders:
             if p["ansattnr"] in chosen:
                 result[p["ansattnr"]].append(nr)
     return result
 
 
-def _select(selector: str, leaders: list[dict], children: dict[str, list[str]]) -> set[str]:
+def _select(selector: str, leaders: list[dict], everyone: list[dict], children: dict[str, list[str]]) -> set[str]:
     kind, _, value = selector.partition(":")
     kind, value = kind.strip().lower(), value.strip().casefold()
     if kind == "alle":
-        return {p["ansattnr"] for p in leaders}
+        return {p["ansattnr"] for p in everyone}
     if kind == "nivå":
         return {p["ansattnr"] for p in leaders if p["niva"].casefold() == value}
     if kind == "enhet":

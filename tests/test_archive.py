@@ -1,7 +1,9 @@
-"""`arkiv`: PDF/A-2b files plus Noark 5 metadata, checked against Arkivverket's own schema.
+"""`arkiv`: PDF/A-2b files, Noark 5 metadata and one Fiks Arkiv message per leader, checked
+against Arkivverket's and KS' own schemas; the archive's receipts read back.
 
-LibreOffice runs three times in this module (signed leaders, `--alle` through the CLI, a
-rerun); every test reads a snapshot of the package as one of those runs left it.
+LibreOffice runs five times in this module (signed leaders, `--alle` through the CLI, a rerun,
+`--alle` after receipts, `--arkiver-igjen`); every test reads a snapshot of the package as one
+of those runs left it.
 """
 
 from __future__ import annotations
@@ -9,9 +11,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import re
 import shutil
 import subprocess
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -23,13 +27,13 @@ from click.testing import CliRunner
 from conftest import BASIC, GOAL_TEXT, basic_sheets, write_xlsx
 from docx import Document
 
+from generator.archive import fiks
 from generator.archive import noark5 as archive
-from generator.archive.noark5 import (
+from generator.archive.noark5 import build_csv, build_xml
+from generator.archive.record import (
     Arkivpakke,
     Dokumentfil,
     Journalpost,
-    build_csv,
-    build_xml,
     mask_words,
     offentlig_tittel,
     parse_arkivsak,
@@ -39,11 +43,17 @@ from generator.exceptions import NothingGenerated, WorkbookError
 from generator.model import Kommune, Leder, Periode
 
 N = {"n": archive.NS}
+F = {"f": fiks.NS, "m": fiks.MDK}
 XSI_TYPE = f"{{{archive.XSI}}}type"
 
+# A leader whose name is everything a file name must not be: æøå, a slash, quotes, 300 characters.
+HOSTILE = "400"
+HOSTILE_NAME = ('Æsa «Øy» "Sjefen" Ålund/Berg ' + "Ærlighetsvarenlengstefjordsgård " * 9)[:300].strip()
 SIGNED = {"100", "200"}
-NOT_SIGNED = {"300", "210", "310", "320", "211"}
-NAMES = {str(row[0]): row[1] for row in BASIC["Ledere"][1:]}
+NOT_SIGNED = {"300", "210", "310", "320", "211", HOSTILE}
+NAMES = {str(row[0]): row[1] for row in BASIC["Ledere"][1:]} | {HOSTILE: HOSTILE_NAME}
+SUPERIORS = {str(row[0]): str(row[6]) for row in BASIC["Ledere"][1:]} | {HOSTILE: "100"}
+ORGNR = "974 760 673"
 EDIT_MARK = "Tillegg avtalt i ledersamtalen 3. februar"
 FORMULA_UNIT = "@Helse og omsorg"  # Per Helse (200), signed: must stay text in import.csv
 MISSING = "320"  # its appendix is deleted before the --alle run
@@ -90,7 +100,20 @@ class Snapshot:
         return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
 
     def pdfs(self) -> set[str]:
-        return {p.relative_to(self.dir).as_posix() for p in self.dir.rglob("*.pdf")}
+        """The Noark 5 export's PDFs (the Fiks messages hold copies of their own)."""
+        return {p.relative_to(self.dir).as_posix() for p in self.dir.rglob("*.pdf") if p.parts[len(self.dir.parts)] != "fiks"}
+
+    def meldinger(self) -> dict[str, ET.Element]:
+        """Folder name under fiks/ -> the root of its arkivmelding.xml."""
+        fiks_dir = self.dir / "fiks"
+        if not fiks_dir.is_dir():
+            return {}
+        return {d.name: ET.parse(d / "arkivmelding.xml").getroot() for d in fiks_dir.iterdir()}
+
+    def noekler(self) -> dict[str, str]:
+        """Folder name under fiks/ -> the message's referanseEksternNoekkel/noekkel."""
+        return {name: root.findtext("f:registrering/f:referanseEksternNoekkel/m:noekkel", namespaces=F)
+                for name, root in self.meldinger().items()}
 
 
 def _snapshot(arkiv_dir: Path, target: Path, result, exit_code=0, output="") -> Snapshot:
@@ -137,7 +160,9 @@ def generated(tmp_path_factory):
     sheets = basic_sheets()
     per_helse = next(row for row in sheets["Ledere"] if row[0] == 200)
     per_helse[3] = FORMULA_UNIT
-    sheets["Kommune"] += [["Tilgangskode", TILGANGSKODE], ["Skjermingshjemmel", HJEMMEL]]
+    sheets["Kommune"] += [["Tilgangskode", TILGANGSKODE], ["Skjermingshjemmel", HJEMMEL], ["Organisasjonsnummer", ORGNR]]
+    sheets["Ledere"].append([int(HOSTILE), HOSTILE_NAME, "Rådgiver", "Kommunedirektørens stab", "rådgiver", None, 100,
+                             "ja", None, None])
     workbook = write_xlsx(tmp / "arbeidsbok.xlsx", sheets)
     ut = tmp / "ut"
     generate(workbook, ut=ut, pdf=False)
@@ -198,10 +223,21 @@ def test_xml_is_valid_noark5(any_run, schema):
     assert mappe.findtext("n:mappeID", namespaces=N) == "2027/123"
     assert mappe.findtext("n:saksaar", namespaces=N) == "2027"
     assert mappe.findtext("n:sakssekvensnummer", namespaces=N) == "123"
+    # The sak is the archive's: its date is the period's first day, not the day of the export,
+    # and an extract's closed mappe is not «Under behandling».
+    assert mappe.findtext("n:saksdato", namespaces=N) == "2027-01-01"
+    assert mappe.findtext("n:saksstatus", namespaces=N) == "Avsluttet"
+    assert mappe.find("n:avsluttetDato", N) is not None
+    assert root.findtext("n:arkivskaper/n:arkivskaperID", namespaces=N) == ORGNR.replace(" ", "")
     for jp in any_run.journalposter():
-        assert jp.get(XSI_TYPE) == "journalpost"
+        # Journal numbers are the archive's to give: a registrering without any.
+        assert jp.get(XSI_TYPE) == "arkivnotat"
+        for owned in ("journalaar", "journalsekvensnummer", "journalpostnummer", "journalstatus", "journaldato"):
+            assert jp.find(f"n:{owned}", N) is None, owned
         roles = [d.findtext("n:tilknyttetRegistreringSom", namespaces=N) for d in jp.findall("n:dokumentbeskrivelse", N)]
         assert roles == ["Hoveddokument", "Vedlegg"]
+        status = "Dokumentet er ferdigstilt" if _ansattnr(jp) in SIGNED else "Dokumentet er under redigering"
+        assert {d.findtext("n:dokumentstatus", namespaces=N) for d in jp.findall("n:dokumentbeskrivelse", N)} == {status}
 
 
 @needs_soffice
@@ -225,7 +261,7 @@ def test_checksums_and_sizes_match_the_files(any_run):
 @needs_soffice
 def test_pdfs_are_pdfa_2b(signed_run):
     pdfs = sorted(signed_run.dir.rglob("*.pdf"))
-    assert len(pdfs) == 4
+    assert len(signed_run.pdfs()) == 4 and len(pdfs) == 8  # and the Fiks messages' copies
     for pdf in pdfs:
         with pikepdf.open(pdf) as document:
             meta = document.open_metadata()
@@ -259,6 +295,7 @@ def test_appendix_pdf_holds_the_goals_under_a_neutral_name(all_run):
 def test_appendix_is_screened_and_agreement_is_not(any_run):
     assert any_run.journalposter()
     for jp in any_run.journalposter():
+        assert jp.find("n:skjerming", N) is None  # Skjerm navn is not set: the record itself is public
         avtale, vedlegg = jp.findall("n:dokumentbeskrivelse", N)
         assert avtale.find("n:skjerming", N) is None
         skjerming = vedlegg.find("n:skjerming", N)
@@ -271,22 +308,25 @@ def test_appendix_is_screened_and_agreement_is_not(any_run):
 
 
 @needs_soffice
-def test_no_name_or_goal_in_any_public_title(any_run):
+def test_public_titles_name_the_leader_and_the_appendix_title_is_neutral(any_run):
+    """The agreement is public, so without Skjerm navn its public title names the leader (masking is
+    now that option, tested in test_fiks.py); the appendix's title never names anyone or any goal."""
     goals = [row[1] for row in BASIC["Utviklingsmål"][1:]] + [row[2] for row in BASIC["Utviklingsmål"][1:]]
     for jp in any_run.journalposter():
         nr = _ansattnr(jp)
         tittel = jp.findtext("n:tittel", namespaces=N)
         offentlig = jp.findtext("n:offentligTittel", namespaces=N)
         assert NAMES[nr] in tittel and tittel.startswith("Lederavtale 2027")
-        assert offentlig.startswith("Lederavtale 2027 – ******")
-        # Document titles have no public variant in Noark, so they count as public too.
-        public = [offentlig] + [d.findtext("n:tittel", namespaces=N) for d in jp.findall("n:dokumentbeskrivelse", N)]
-        for title in public:
-            assert not _name_words(title), title
+        assert offentlig == tittel and "******" not in offentlig
+        avtale, vedlegg = (d.findtext("n:tittel", namespaces=N) for d in jp.findall("n:dokumentbeskrivelse", N))
+        assert avtale == f"Lederavtale 2027 – {NAMES[nr]}"
+        assert vedlegg == "Personlige utviklingsmål" and not _name_words(vedlegg)
+        for title in (tittel, offentlig, avtale, vedlegg):
             for goal in goals:
                 assert goal not in title
     for row in any_run.csv_rows():
-        assert not _name_words(row["Offentlig tittel"] + " " + row["Dokumenttittel"]), row
+        if row["Tilknyttet som"] == "Vedlegg":
+            assert not _name_words(row["Dokumenttittel"]), row
         assert GOAL_TEXT not in "".join(row.values())
 
 
@@ -305,6 +345,7 @@ def test_only_signed_leaders_by_default(signed_run):
     assert {leder.ansattnr for leder in signed_run.result.ikke_signert} == NOT_SIGNED
     assert not signed_run.result.feil
     assert {Path(p).parts[0] for p in signed_run.pdfs()} == {"100 Kari Direktør", "200 Per Helse"}
+    assert set(signed_run.meldinger()) == SIGNED
     dates = {_ansattnr(jp): jp.findtext("n:dokumentetsDato", namespaces=N) for jp in signed_run.journalposter()}
     assert dates == {"100": "2027-01-20", "200": "2027-01-22"}
 
@@ -315,6 +356,7 @@ def test_alle_takes_everyone_and_lists_failures_with_exit_3(all_run):
     included = {_ansattnr(jp) for jp in all_run.journalposter()}
     assert included == (SIGNED | NOT_SIGNED) - {MISSING, CORRUPT}
     assert {Path(p).parts[0].split()[0] for p in all_run.pdfs()} == included
+    assert set(all_run.meldinger()) == included  # no message for a leader whose documents failed
     failures = [line for line in all_run.output.splitlines() if line.strip().startswith((MISSING, CORRUPT))]
     assert any(line.strip().startswith(f"{MISSING} {NAMES[MISSING]}: finner ikke") for line in failures), all_run.output
     assert any(line.strip().startswith(f"{CORRUPT} {NAMES[CORRUPT]}: lederavtalen") for line in failures), all_run.output
@@ -330,8 +372,212 @@ def test_rerun_keeps_system_ids_and_removes_leaders_no_longer_included(signed_ru
     assert before == after
     assert all(_system_ids(all_run)[nr] == after[nr] for nr in SIGNED)
     assert {Path(p).parts[0] for p in rerun.pdfs()} == {"100 Kari Direktør", "200 Per Helse"}
+    assert set(rerun.meldinger()) == SIGNED  # the unsigned leaders' messages from the --alle run are gone
     ids = [i for values in _system_ids(all_run).values() for i in values]
     assert len(ids) == len(set(ids))
+
+
+# --- Fiks Arkiv: one message per leader -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def fiks_schema():
+    import xmlschema
+
+    return xmlschema.XMLSchema(str(fiks.SCHEMA))
+
+
+@needs_soffice
+def test_every_message_is_valid_and_describes_the_files_beside_it(any_run, fiks_schema):
+    meldinger = any_run.meldinger()
+    assert meldinger
+    for name, root in meldinger.items():
+        folder = any_run.dir / "fiks" / name
+        fiks_schema.validate(str(folder / "arkivmelding.xml"))
+        files = {p.name for p in folder.iterdir()}
+        objects = root.findall(".//f:dokumentobjekt", F)
+        assert files == {"arkivmelding.xml"} | {o.findtext("f:referanseDokumentfil", namespaces=F) for o in objects}
+        assert int(root.findtext("f:antallFiler", namespaces=F)) == len(files) - 1 == len(objects) == 2
+        assert len(root.findall("f:registrering", F)) == 1
+        for obj in objects:
+            path = folder / obj.findtext("f:referanseDokumentfil", namespaces=F)
+            assert obj.findtext("f:sjekksum", namespaces=F) == _sha256(path)
+            assert obj.findtext("f:sjekksumAlgoritme", namespaces=F) == "SHA256"
+            assert int(obj.findtext("f:filstoerrelse", namespaces=F)) == path.stat().st_size
+            with pikepdf.open(path) as document:
+                assert str(document.open_metadata().get("pdfaid:part")) == "2"
+
+
+@needs_soffice
+def test_messages_agree_with_the_noark5_export(any_run):
+    """One set of facts, two forms: titles, files, screening and identity are the same."""
+    noark = {_ansattnr(jp): jp for jp in any_run.journalposter()}
+    meldinger = any_run.meldinger()
+    assert set(meldinger) == set(noark)
+    for nr, root in meldinger.items():
+        reg, jp = root.find("f:registrering", F), noark[nr]
+        assert reg.findtext("f:tittel", namespaces=F) == jp.findtext("n:tittel", namespaces=N)
+        assert reg.findtext("f:offentligTittel", namespaces=F) == jp.findtext("n:offentligTittel", namespaces=N)
+        assert reg.findtext("f:referanseEksternNoekkel/m:noekkel", namespaces=F) == jp.findtext("n:systemID", namespaces=N)
+        assert reg.findtext("f:referanseForelderMappe/m:saksnummer/m:saksaar", namespaces=F) == "2027"
+        assert reg.findtext("f:referanseForelderMappe/m:saksnummer/m:sakssekvensnummer", namespaces=F) == "123"
+        for db, n_db in zip(reg.findall("f:dokumentbeskrivelse", F), jp.findall("n:dokumentbeskrivelse", N), strict=True):
+            obj, n_obj = db.find("f:dokumentobjekt", F), n_db.find("n:dokumentobjekt", N)
+            assert db.findtext("f:tittel", namespaces=F) == n_db.findtext("n:tittel", namespaces=N)
+            assert db.findtext("f:dokumentnummer", namespaces=F) == n_db.findtext("n:dokumentnummer", namespaces=N)
+            assert obj.findtext("f:sjekksum", namespaces=F) == n_obj.findtext("n:sjekksum", namespaces=N)
+            # The name a person sees is the Noark export's PDF name, æøå and all.
+            assert obj.findtext("f:filnavn", namespaces=F) == Path(n_obj.findtext("n:referanseDokumentfil", namespaces=N)).name
+
+
+@needs_soffice
+def test_main_document_is_h_and_public_and_the_appendix_is_v_and_screened(any_run):
+    for root in any_run.meldinger().values():
+        reg = root.find("f:registrering", F)
+        avtale, vedlegg = reg.findall("f:dokumentbeskrivelse", F)
+        assert avtale.findtext("f:tilknyttetRegistreringSom/m:kode", namespaces=F) == "H"
+        assert avtale.find("f:skjerming", F) is None
+        assert vedlegg.findtext("f:tilknyttetRegistreringSom/m:kode", namespaces=F) == "V"
+        assert vedlegg.findtext("f:tittel", namespaces=F) == "Personlige utviklingsmål"
+        assert vedlegg.findtext("f:skjerming/f:tilgangsrestriksjon/m:kode", namespaces=F) == TILGANGSKODE
+        assert vedlegg.findtext("f:skjerming/f:skjermingshjemmel", namespaces=F) == HJEMMEL
+        assert reg.findtext("f:journalposttype/m:kode", namespaces=F) == "X"
+        parties = {p.findtext("f:korrespondanseparttype/m:kode", namespaces=F): p.findtext("f:korrespondansepartNavn", namespaces=F)
+                   for p in reg.findall("f:korrespondansepart", F)}
+        nr = next(nr for nr, name in NAMES.items() if name == parties["IM"])
+        assert parties["IA"] == NAMES[SUPERIORS[nr]]
+        assert reg.find(".//f:erSkjermet", F) is None  # Skjerm navn is not set
+        assert GOAL_TEXT not in ET.tostring(root, encoding="unicode")
+
+
+@needs_soffice
+def test_unsigned_agreements_are_never_filed_as_final(all_run):
+    for name, root in all_run.meldinger().items():
+        reg = root.find("f:registrering", F)
+        statuses = {d.findtext("f:dokumentstatus/m:kode", namespaces=F) for d in reg.findall("f:dokumentbeskrivelse", F)}
+        if name in SIGNED:
+            assert (reg.findtext("f:journalstatus/m:kode", namespaces=F), statuses) == ("F", {"F"})
+        else:
+            assert (reg.findtext("f:journalstatus/m:kode", namespaces=F), statuses) == ("R", {"B"}), name
+            assert reg.find("f:dokumentetsDato", F) is None
+
+
+@needs_soffice
+def test_keys_are_stable_across_reruns(signed_run, all_run, rerun):
+    assert signed_run.noekler() == rerun.noekler()
+    assert {nr: all_run.noekler()[nr] for nr in SIGNED} == signed_run.noekler()
+    keys = list(all_run.noekler().values())
+    assert len(set(keys)) == len(keys)
+
+
+@needs_soffice
+def test_hostile_name_is_in_filnavn_and_the_file_reference_stays_plain(all_run):
+    root = all_run.meldinger()[HOSTILE]
+    objects = root.findall(".//f:dokumentobjekt", F)
+    filnavn = objects[0].findtext("f:filnavn", namespaces=F)
+    assert filnavn.startswith("Lederavtale 2027 - Æsa «Øy» -Sjefen- Ålund-Berg") and filnavn.endswith(".pdf")
+    assert "/" not in filnavn and '"' not in filnavn
+    assert [o.findtext("f:referanseDokumentfil", namespaces=F) for o in objects] == ["lederavtale.pdf", "vedlegg.pdf"]
+    assert root.findtext("f:registrering/f:tittel", namespaces=F).startswith(f"Lederavtale 2027 – {HOSTILE_NAME},")
+
+
+# --- receipts: nobody archived twice ----------------------------------------------------------
+
+CONFIRMED = {"100", "210"}  # the archive's receipts come back for these
+
+
+@pytest.fixture(scope="module")
+def receipts_read(generated, all_run, rerun) -> Snapshot:
+    """After the rerun, the archive answers for two leaders; with them come receipts it cannot use."""
+    from test_fiks import failed_receipt_xml, receipt_xml
+
+    from generator.cli import main
+
+    tmp, workbook, ut = generated
+    svar = tmp / "svar"
+    svar.mkdir()
+    for i, nr in enumerate(sorted(CONFIRMED)):
+        # The keys as the messages carried them (210 is unsigned: only the --alle run packaged it).
+        (svar / f"kvittering {nr}.xml").write_bytes(receipt_xml(all_run.noekler()[nr],
+                                                                  system_id=f"{i}b0c6f4e-58a4-4a4e-9b89-2f1f5d0e3c11",
+                                                                  journalpostnummer=10 + i))
+    (svar / "ukjent.xml").write_bytes(receipt_xml("00000000-0000-0000-0000-000000000000"))
+    (svar / "feilet.xml").write_bytes(failed_receipt_xml())
+    (svar / "rot.xml").write_bytes(b"<arkivmeldingKvittering")
+    runner = CliRunner()
+    first = runner.invoke(main, ["arkiv", str(workbook), "--ut", str(ut), "--kvitteringer", str(svar)])
+    arkivert = (ut / "2027" / "arkiv" / "arkivert.json").read_bytes()
+    second = runner.invoke(main, ["arkiv", str(workbook), "--ut", str(ut), "--kvitteringer", str(svar)])
+    snapshot = _snapshot(ut / "2027" / "arkiv", tmp / "run-receipts", None, first.exit_code, first.output)
+    snapshot.result = (second, arkivert)
+    return snapshot
+
+
+@pytest.fixture(scope="module")
+def after_receipts(generated, receipts_read) -> Snapshot:
+    from generator.cli import main
+
+    tmp, workbook, ut = generated
+    outcome = CliRunner().invoke(main, ["arkiv", str(workbook), "--ut", str(ut), "--alle"])
+    return _snapshot(ut / "2027" / "arkiv", tmp / "run-after-receipts", None, outcome.exit_code, outcome.output)
+
+
+@pytest.fixture(scope="module")
+def archived_again(generated, after_receipts) -> Snapshot:
+    from generator.cli import main
+
+    tmp, workbook, ut = generated
+    outcome = CliRunner().invoke(main, ["arkiv", str(workbook), "--ut", str(ut), "--arkiver-igjen", "--leder", "100"])
+    return _snapshot(ut / "2027" / "arkiv", tmp / "run-again-100", None, outcome.exit_code, outcome.output)
+
+
+@needs_soffice
+def test_receipts_are_recorded_and_bad_ones_named_with_exit_3(receipts_read):
+    assert receipts_read.exit_code == 3, receipts_read.output
+    recorded = json.loads((receipts_read.dir / "arkivert.json").read_text("utf-8"))
+    assert set(recorded) == CONFIRMED
+    assert recorded["100"]["journalpostnummer"] in (10, 11)
+    for name in ("ukjent.xml", "feilet.xml", "rot.xml"):
+        assert any(line.strip().startswith(f"{name}:") for line in receipts_read.output.splitlines()), name
+    # Confirmed messages leave fiks/ at once, so the integration cannot send them again.
+    assert set(receipts_read.meldinger()) == SIGNED - CONFIRMED
+    second, arkivert = receipts_read.result
+    assert second.exit_code == 3 and (receipts_read.dir / "arkivert.json").read_bytes() == arkivert
+
+
+@needs_soffice
+def test_a_rerun_packages_exactly_the_others_with_the_same_keys(all_run, after_receipts):
+    assert after_receipts.exit_code == 3, after_receipts.output  # MISSING and CORRUPT still fail
+    expected = (SIGNED | NOT_SIGNED) - {MISSING, CORRUPT} - CONFIRMED
+    assert set(after_receipts.meldinger()) == expected
+    assert {_ansattnr(jp) for jp in after_receipts.journalposter()} == expected  # nor in the Noark 5 export
+    assert {Path(p).parts[0].split()[0] for p in after_receipts.pdfs()} == expected
+    assert after_receipts.noekler() == {nr: key for nr, key in all_run.noekler().items() if nr in expected}
+    assert "Allerede arkivert (2)" in after_receipts.output
+    for nr in CONFIRMED:
+        assert f"  {nr} {NAMES[nr]}" in after_receipts.output
+
+
+@needs_soffice
+def test_arkiver_igjen_packages_a_confirmed_leader_again_on_request(signed_run, archived_again):
+    assert archived_again.exit_code == 0, archived_again.output
+    assert set(archived_again.meldinger()) == SIGNED  # 100 on request, 200 never confirmed
+    assert archived_again.noekler() == signed_run.noekler()
+    assert "pakket på nytt fordi du ba om det (1)" in archived_again.output
+    assert "Allerede arkivert" not in archived_again.output  # 210, also confirmed, is unsigned: not selected
+    assert set(json.loads((archived_again.dir / "arkivert.json").read_text("utf-8"))) == CONFIRMED
+
+
+@needs_soffice
+def test_report_shows_what_the_archive_confirmed(generated, receipts_read):
+    import openpyxl
+
+    ut = generated[2]
+    rows = list(openpyxl.load_workbook(ut / "2027" / "rapport.xlsx").active.iter_rows(values_only=True))
+    column = rows[0].index("Arkivert")
+    arkivert = {row[0]: row[column] for row in rows[1:] if row[column]}
+    assert set(arkivert) == CONFIRMED
+    assert all(text.startswith("2027/4567, nr. 1") for text in arkivert.values())
 
 
 # --- import.csv -------------------------------------------------------------------------------
@@ -360,6 +606,9 @@ def test_import_csv_matches_the_xml(any_run):
         screened = db.find("n:skjerming", N) is not None
         assert row["Tilgangskode"] == (TILGANGSKODE if screened else "")
         assert row["Skjermingshjemmel"] == (HJEMMEL if screened else "")
+        assert row["Journalpost tilgangskode"] == (jp.findtext("n:skjerming/n:tilgangsrestriksjon", namespaces=N) or "")
+        assert row["Dokumentstatus"] == db.findtext("n:dokumentstatus", namespaces=N)
+        assert "Journalpostnummer" not in row
         assert row["Ansattnr"] == _ansattnr(jp)
 
 
@@ -395,7 +644,9 @@ def test_malformed_arkivsak_is_a_workbook_error():
 def test_masking_hides_name_position_and_unit_word_by_word():
     leder = Leder("210", "Øystein Sykehjem", "Virksomhetsleder", "Testvik sykehjem")
     assert mask_words("Anne-Lise van der Berg") == "****** ****** ****** ******"
-    assert offentlig_tittel(leder, 2027) == "Lederavtale 2027 – ****** ******, ******, ****** ******"
+    assert offentlig_tittel(leder, 2027, skjerm_navn=True) == "Lederavtale 2027 – ****** ******, ******, ****** ******"
+    assert offentlig_tittel(leder, 2027, skjerm_navn=False) == \
+        "Lederavtale 2027 – Øystein Sykehjem, Virksomhetsleder, Testvik sykehjem"
 
 
 def _pakke(arkivsak: str = "", journalposter=None) -> Arkivpakke:
@@ -414,7 +665,7 @@ def test_empty_package_without_case_number_is_valid(schema, tmp_path):
 
 def test_empty_access_code_and_legal_basis_fall_back_to_the_defaults(schema, tmp_path):
     fil = Dokumentfil("vedlegg", "1/v.pdf", "0" * 64, 1)
-    pakke = _pakke("2027/5", [Journalpost(Leder("1", "A B", "C", "D"), None, 1, fil, fil)])
+    pakke = _pakke("2027/5", [Journalpost(Leder("1", "A B", "C", "D"), None, fil, fil)])
     pakke.kommune.tilgangskode, pakke.kommune.skjermingshjemmel = " ", ""
     path = tmp_path / "arkivstruktur.xml"
     path.write_bytes(build_xml(pakke))
@@ -427,7 +678,7 @@ def test_empty_access_code_and_legal_basis_fall_back_to_the_defaults(schema, tmp
 def test_csv_neutralises_every_formula_start():
     fil = Dokumentfil("avtale", "1/a.pdf", "0" * 64, 1)
     leder = Leder("1", "=HYPERLINK(\"x\")", "+Sjef", "-Enhet", signert=date(2027, 1, 2))
-    rows = list(csv.reader(io.StringIO(build_csv(_pakke("2027/5", [Journalpost(leder, None, 1, fil, fil)])).decode("utf-8-sig")), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(build_csv(_pakke("2027/5", [Journalpost(leder, None, fil, fil)])).decode("utf-8-sig")), delimiter=";"))
     row = dict(zip(rows[0], rows[1]))
     assert row["Leder"] == "'=HYPERLINK(\"x\")"
     assert row["Stilling"] == "'+Sjef"
@@ -451,17 +702,24 @@ def test_drafts_are_marked_utkast_and_the_archive_is_clean_with_language(tmp_pat
             assert meta.get("dc:language") == {"nb-NO"}
             assert (str(meta.get("pdfaid:part")), str(meta.get("pdfaid:conformance"))) == ("2", "B")
 
-    # A placeholder left in the agreement is reported when it is archived, and only then.
+    # Placeholders left in the agreement are reported when it is archived; filled in, they are not.
     agreement = next(year_dir.glob("210 */Lederavtale*.docx"))
-    doc = Document(str(agreement))
-    doc.add_paragraph("Oppfølgingssamtaler: [Fylles ut i ledersamtalen]")
-    doc.save(str(agreement))
+    with zipfile.ZipFile(agreement) as docx:
+        left = docx.read("word/document.xml").decode("utf-8").count("[Fylles ut i ledersamtalen]")
+    assert left >= 1  # an assignment without the leader's own measures yet
     archived = build_archive(workbook, ut=out, alle=True)
     assert [line for line in archived.advarsler if line.startswith("210 ")] == [
-        f"210 {NAMES['210']}: {agreement.name} har 1 «[Fylles ut …]» igjen"]
+        f"210 {NAMES['210']}: {agreement.name} har {left} «[Fylles ut …]» igjen"]
     assert any("fylles ut" in line for line in archived.summary_lines())
     for pdf in (archived.arkiv_dir).rglob("*.pdf"):
         assert "UTKAST" not in _pdf_text(pdf), pdf
+
+    doc = Document(str(agreement))
+    for paragraph in doc.paragraphs + [p for t in doc.tables for row in t.rows for c in row.cells for p in c.paragraphs]:
+        for run in paragraph.runs:
+            run.text = run.text.replace("[Fylles ut i ledersamtalen]", "Avtalt 3. februar")
+    doc.save(str(agreement))
+    assert not build_archive(workbook, ut=out, alle=True).advarsler
 
 
 def _pdf_text(pdf: Path) -> str:

@@ -26,13 +26,16 @@ EXAMPLE = ROOT / "input" / "eksempel.xlsx"
 # workbook against the contract, not against itself.
 SPEC_HEADERS = {
     "Kommune": ["Felt", "Verdi"],
-    "Ledere": ["Ansattnr", "Navn", "Stilling", "Enhet", "Nivå", "E-post", "Overordnet", "Avtale", "Mal", "Signert"],
+    "Ledere": ["Ansattnr", "Navn", "Stilling", "Enhet", "Nivå", "E-post", "Overordnet", "Avtale", "Mal", "Signert",
+               "Oppfølging"],
     "Oppdrag": ["Nr", "Område", "Oppdrag", "Mål", "Målemetode", "Utgangspunkt", "Frist", "Gjelder"],
     "Tiltak": ["Ansattnr", "Nr", "Tiltak"],
     "Utviklingsmål": ["Ansattnr", "Mål", "Tiltak", "Oppfølging"],
+    "Lederprinsipper": ["Prinsipp", "Beskrivelse"],
 }
 SPEC_FIELDS = ["Kommunenavn", "Periode", "Fra", "Til", "Adresse", "Telefon", "E-post", "Nettside", "Logo",
-               "Sted", "Avsender", "Arkivsak", "Skjermingshjemmel", "Målform", "Tilgangskode"]
+               "Sted", "Avsender", "Arkivsak", "Skjermingshjemmel", "Målform", "Tilgangskode", "Skjerm navn",
+               "Arkivdel", "Organisasjonsnummer"]
 
 
 def read_workbook(path: Path):
@@ -56,6 +59,17 @@ def sheet_rows(path: Path) -> dict[str, list[list]]:
 def validations(ws) -> dict[str, str]:
     """Cell range -> list formula of each drop-down on the sheet."""
     return {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation if dv.type == "list"}
+
+
+def validation_of(ws, column: str):
+    """The one data validation of a column's data rows (e.g. "E" in Ledere), from row 2."""
+    found = [dv for dv in ws.data_validations.dataValidation if str(dv.sqref).startswith(f"{column}2:")]
+    assert len(found) == 1, (ws.title, column, [str(dv.sqref) for dv in ws.data_validations.dataValidation])
+    return found[0]
+
+
+def column_letter(sheet: str, header: str) -> str:
+    return "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[SPEC_HEADERS[sheet].index(header)]
 
 
 @pytest.fixture
@@ -100,12 +114,69 @@ def test_new_workbook_has_placeholders_and_drop_downs(tmp_path, fake_templates):
     assert [(r[1], r[2], r[7]) for r in ledere] == [("Ola Nordmann", "Ordfører", "nei"),
                                                     ("Kari Nordmann", "Kommunedirektør", "ja")]
     oppdrag = list(wb["Oppdrag"].iter_rows(min_row=2, values_only=True))
-    assert len(oppdrag) == 1 and oppdrag[0][7] == "alle"
+    # Not «alle»: that leaves out the kommunedirektør, who issues the styringsbrev.
+    assert len(oppdrag) == 1 and oppdrag[0][7] == "nivå:kommunedirektør"
+    assert [row for row in wb["Lederprinsipper"].iter_rows(min_row=2, values_only=True)] == []
 
     avtale = validations(wb["Ledere"])
     assert any(rng.startswith("H2:") for rng in avtale) and '"ja,nei"' in avtale.values()
     malform_row = 2 + SPEC_FIELDS.index("Målform")
-    assert validations(wb["Kommune"]) == {f"B{malform_row}": '"bokmål,nynorsk"'}
+    skjerm_row = 2 + SPEC_FIELDS.index("Skjerm navn")
+    assert validations(wb["Kommune"]) == {f"B{malform_row}": '"bokmål,nynorsk"', f"B{skjerm_row}": '"ja,nei"'}
+
+
+def test_new_workbook_drop_downs_and_date_checks(tmp_path, fake_templates):
+    """Drop-downs where a column has usual values or names a row of another sheet; dates checked."""
+    wb = openpyxl.load_workbook(write_new_workbook(tmp_path, maler=fake_templates))
+    ledere_ansattnr = "'Ledere'!$A$2:$A$500"
+
+    niva = validation_of(wb["Ledere"], column_letter("Ledere", "Nivå"))
+    assert niva.type == "list"
+    assert niva.formula1 == '"ordfører,kommunedirektør,kommunalsjef,virksomhetsleder,avdelingsleder"'
+    # Nivå is free text: another value gets a warning HR can accept, not a refusal.
+    assert niva.errorStyle == "warning" and niva.showErrorMessage
+    assert "fritekst" in niva.error
+
+    avtale = validation_of(wb["Ledere"], column_letter("Ledere", "Avtale"))
+    assert (avtale.type, avtale.formula1, avtale.errorStyle) == ("list", '"ja,nei"', None)  # None: Excel's «stopp»
+
+    overordnet = validation_of(wb["Ledere"], column_letter("Ledere", "Overordnet"))
+    assert (overordnet.type, overordnet.formula1) == ("list", ledere_ansattnr)
+    assert "arket Ledere" in overordnet.error
+    for sheet in ("Tiltak", "Utviklingsmål"):
+        ansattnr = validation_of(wb[sheet], "A")
+        assert (ansattnr.type, ansattnr.formula1) == ("list", ledere_ansattnr), sheet
+    tiltak_nr = validation_of(wb["Tiltak"], column_letter("Tiltak", "Nr"))
+    assert (tiltak_nr.type, tiltak_nr.formula1) == ("list", "'Oppdrag'!$A$2:$A$500")
+    assert "arket Oppdrag" in tiltak_nr.error
+    # Oppdrag's Nr is the key the others refer to: typed, not chosen.
+    assert not [dv for dv in wb["Oppdrag"].data_validations.dataValidation if str(dv.sqref).startswith("A2:")]
+    # The list sources really are those columns.
+    assert wb["Ledere"]["A1"].value == "Ansattnr" and wb["Oppdrag"]["A1"].value == "Nr"
+
+    for sheet, header in (("Ledere", "Signert"), ("Oppdrag", "Frist")):
+        dv = validation_of(wb[sheet], column_letter(sheet, header))
+        assert (dv.type, dv.operator) == ("date", "between"), (sheet, header)
+        assert dv.showErrorMessage and dv.error == "Skriv en dato som dd.mm.åååå, f.eks. 31.12.2027."
+    for ws in wb.worksheets:  # Excel refuses a workbook whose validation texts are longer
+        for dv in ws.data_validations.dataValidation:
+            assert len(dv.errorTitle or "") <= 32 and len(dv.error or "") <= 225, (ws.title, dv.sqref)
+    kommune_dates = [dv for dv in wb["Kommune"].data_validations.dataValidation if dv.type == "date"]
+    rows = sorted(str(dv.sqref) for dv in kommune_dates)
+    assert rows == [f"B{2 + SPEC_FIELDS.index('Fra')}", f"B{2 + SPEC_FIELDS.index('Til')}"]
+
+
+def test_drop_downs_reach_as_far_as_the_sheet_they_list(tmp_path):
+    from generator.workbook.write import build_workbook, starter_content
+
+    content = starter_content()
+    content["ledere"] = content["ledere"] + [
+        {"Ansattnr": 10 + n, "Navn": f"Leder {n}", "Stilling": "Avdelingsleder", "Enhet": f"Avdeling {n}",
+         "Overordnet": 3} for n in range(600)]
+    wb = build_workbook(**content)
+    last = 1 + len(content["ledere"])
+    assert validation_of(wb["Tiltak"], "A").formula1 == f"'Ledere'!$A$2:$A${last}"
+    assert str(validation_of(wb["Ledere"], "G").sqref) == f"G2:G{last}"
 
 
 def test_veiledning_explains_sheets_columns_selectors_and_commands(tmp_path, fake_templates):
@@ -188,6 +259,7 @@ def test_new_workbook_is_valid(tmp_path, fake_templates):
     assert bok.kommune.periode.ar == date.today().year + 1
     assert [(l.ansattnr, l.avtale) for l in bok.ledere] == [("1", False), ("2", True)]
     assert bok.tildeling == {"2": ["1"]}
+    assert bok.lederprinsipper == []  # the sheet is there, empty: the templates' own text stands
     # The only thing missing is what HR fills in: development goals.
     assert len(bok.warnings) == 1 and "utviklingsmål" in bok.warnings[0].message
 
@@ -229,14 +301,20 @@ def test_example_covers_what_hr_may_use():
     assert all(bok.tildeling[l.ansattnr] for l in bok.avtaleledere())
     with_measures = {t.ansattnr for t in bok.tiltak}
     assert len(with_measures) >= len(bok.avtaleledere()) * 2 // 3
+    # Follow-up conversations for some leaders (and the templates' own text for the others),
+    # and the leadership principles.
+    with_follow_up = [l for l in bok.avtaleledere() if l.oppfolging]
+    assert 0 < len(with_follow_up) < len(bok.avtaleledere())
+    assert len(bok.lederprinsipper) >= 3 and all(p.prinsipp and p.beskrivelse for p in bok.lederprinsipper)
 
 
 def test_example_tildeling_matches_the_selectors():
     bok = read_workbook(EXAMPLE)
 
     assert bok.tildeling == expected_tildeling(sheet_rows(EXAMPLE))
-    # Spot checks by hand, straight from the Oppdrag sheet.
-    assert bok.tildeling["1001"] == ["1", "2", "4", "12"]
+    # Spot checks by hand, straight from the Oppdrag sheet. 1001, the kommunedirektør, gets no
+    # «alle» (1 and 4): he issues the styringsbrev.
+    assert bok.tildeling["1001"] == ["2", "12"]
     assert bok.tildeling["1030"] == ["1", "3", "4", "5", "11"]
     assert bok.tildeling["1041"] == ["1", "3", "4", "5", "6", "8"]
 
@@ -341,7 +419,16 @@ def test_new_folder_passes_sjekk_with_its_own_templates(tmp_path):
     assert runner.invoke(main, ["init", str(tmp_path)]).exit_code == 0
     result = runner.invoke(main, ["sjekk", str(tmp_path / "lederavtale.xlsx"), "--maler", str(tmp_path / "maler")])
     assert result.exit_code == 0, result.output
-    assert "i orden" in result.output
+    # One of each, in the singular.
+    assert "Arbeidsboken er i orden: 1 leder får avtale, 1 oppdrag, 1 advarsel." in result.output
+    assert "1 advarsel:\n" in result.output
+
+
+def test_counts_in_messages_agree_with_their_number():
+    from generator.plural import antall
+
+    assert [antall(n, "leder", "ledere") for n in (0, 1, 2)] == ["0 ledere", "1 leder", "2 ledere"]
+    assert antall(1, "advarsel", "advarsler") == "1 advarsel" and antall(12, "oppdrag", "oppdrag") == "12 oppdrag"
 
 
 def test_refuses_a_file_where_the_folder_should_be(tmp_path, fake_templates):
@@ -357,5 +444,6 @@ def test_example_passes_sjekk_with_the_default_templates():
 
     result = CliRunner().invoke(main, ["sjekk", str(EXAMPLE), "--maler", str(DEFAULT_TEMPLATE_DIR)])
     assert result.exit_code == 0, result.output
-    assert "16 ledere får avtale" in result.output
+    assert "16 ledere får avtale, 12 oppdrag, 2 advarsler." in result.output
+    assert "2 advarsler:\n" in result.output
     assert read_workbook(EXAMPLE).leder("1001").mal == "lederavtale_kommunedirektor.docx"

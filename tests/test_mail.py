@@ -269,8 +269,10 @@ def test_drafts_one_per_leader_with_headers_body_and_attachments(setup):
         assert message["Subject"] == f"Utkast til lederavtale 2027 – {NAMES[nr]}"
         body = message.get_body(("plain",)).get_content()
         assert f"Hei {NAMES[nr]}," in body
-        assert "1. januar 2027–31. desember 2027" in body
-        assert "Drive innenfor vedtatt budsjett" in body
+        assert "1. januar 2027 – 31. desember 2027" in body
+        # `alle` reaches every leader but the kommunedirektør (100), who writes the styringsbrev.
+        assert ("Drive innenfor vedtatt budsjett" in body) == (nr != "100")
+        assert ("Lede arbeidet med ny kommuneplan" in body) == (nr in ("100", "300"))
 
         attachments = list(message.iter_attachments())
         on_disk = setup.docx_on_disk(nr)
@@ -370,7 +372,7 @@ def test_nothing_generated_says_so(tmp_path):
 @pytest.mark.parametrize(
     "template, place, message",
     [
-        ("Emne: Avtale for {{ leder.fornavn }}\n\nHei\n", "epost.txt", "fornavn"),
+        ("Emne: Avtale for {{ leder.navnet }}\n\nHei\n", "epost.txt", "navnet"),
         ("Hei {{ leder.navn }}\n\nVedlagt\n", "epost.txt linje 1", "Emne:"),
         ("Emne: {% for %}\n", "epost.txt linje 1", "feil i malkoden"),
     ],

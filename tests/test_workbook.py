@@ -26,8 +26,10 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 # The basic workbook's rows: Ledere row 2 = 1 (ordfører), 3 = 100, 4 = 200, 5 = 300,
 # 6 = 210, 7 = 310, 8 = 320, 9 = 211; Oppdrag rows 2-6 = Nr 1-5.
+# Oppdrag 1 is «alle», which leaves out the kommunedirektør (100, under the ordfører with
+# Avtale=nei): he or she issues the styringsbrev. 100 is named in Oppdrag 5.
 EXPECTED_TILDELING = {
-    "100": ["1", "5"],
+    "100": ["5"],
     "200": ["1"],
     "300": ["1", "5"],
     "210": ["1", "2", "4"],
@@ -104,7 +106,7 @@ def test_basic_workbook_reads_every_sheet(basic_workbook):
 
     assert bok.tildeling == EXPECTED_TILDELING
     assert [(t.ansattnr, t.nr, t.rad) for t in bok.tiltak] == [("210", "2", 2), ("210", "2", 3), ("310", "3", 4)]
-    assert bok.tiltak_for(bok.leder("210"), "2") == [
+    assert [t.tekst for t in bok.tiltak_for(bok.leder("210"), "2")] == [
         "Ukentlige oppfølgingssamtaler med sykmeldte",
         "Tilrettelegging i samarbeid med NAV",
     ]
@@ -157,7 +159,7 @@ def test_numeric_ids_are_text_without_decimals(tmp_path):
     assert bok.leder("211").overordnet == "210"
     assert bok.tiltak[0].ansattnr == "210"
     assert bok.oppdrag[0].nr == "1"
-    assert bok.tildeling["100"] == ["1", "5"]
+    assert bok.tildeling["100"] == ["5"]  # named by a number; «alle» leaves the kommunedirektør out
     assert bok.tildeling["300"] == ["1"]
     assert bok.tildeling["210"] == ["1", "2", "4"]
 
@@ -323,6 +325,7 @@ def test_fornavn_and_etternavn(tmp_path):
             row[i : i + 1] = [first, last]
     bok = read(tmp_path, s)
     assert bok.leder("210").navn == "Øystein Sykehjem"
+    assert bok.leder("210").fornavn == "Øystein"
     assert [leder.navn for leder in bok.ledere][:2] == ["Ola Ordfører", "Kari Direktør"]
 
 
@@ -644,7 +647,7 @@ def test_only_leaders_with_agreement_get_assignments(tmp_path):
     put(s, "Oppdrag", 5, "Gjelder", "nivå:ordfører")
     bok = read(tmp_path, s)
     assert "1" not in bok.tildeling
-    assert bok.tildeling["100"] == ["1", "5"]
+    assert bok.tildeling["100"] == ["5"]
     assert bok.tildeling["300"] == ["1"]
     assert "Oppdrag!H6: utvalget «1» treffer ingen ledere med avtale" in warnings_of(bok)
     assert "Oppdrag!H5: utvalget «nivå:ordfører» treffer ingen ledere med avtale" in warnings_of(bok)
@@ -759,6 +762,136 @@ def test_goal_text_never_in_warnings(tmp_path):
     bok = read(tmp_path, s)
     assert "Utviklingsmål!A4: Ola Ordfører (1) har Avtale=nei; utviklingsmålet blir ikke brukt" in warnings_of(bok)
     assert not any(GOAL_TEXT in w for w in warnings_of(bok))
+
+
+# --------------------------------------------------------------------------- alle and the kommunedirektør
+
+
+def test_alle_leaves_out_the_kommunedirektor_who_writes_the_styringsbrev(tmp_path):
+    s = basic_sheets()
+    put(s, "Oppdrag", 6, "Gjelder", "alle")
+    bok = read(tmp_path, s)
+    alle = {nr for nr, oppdrag in bok.tildeling.items() if "5" in oppdrag}
+    assert alle == {"200", "300", "210", "310", "320", "211"}
+    assert bok.tildeling["100"] == []
+
+
+@pytest.mark.parametrize("gjelder", ["alle; 100", "alle, nivå:Kommunedirektør",
+                                     "alle; enhet:kommunedirektørens stab"])
+def test_the_kommunedirektor_named_explicitly_still_gets_the_assignment(tmp_path, gjelder):
+    s = basic_sheets()
+    put(s, "Oppdrag", 2, "Gjelder", gjelder)
+    bok = read(tmp_path, s)
+    assert all(oppdrag[0] == "1" for oppdrag in bok.tildeling.values())
+    assert bok.tildeling["100"] == ["1", "5"]
+
+
+def test_alle_still_reaches_leaders_below_a_party_only_leader_in_the_middle(tmp_path):
+    # Åse (300) is only a party, e.g. on leave with a stand-in: her leaders are not the
+    # kommunedirektør, and «alle» still gives them its assignments.
+    s = basic_sheets()
+    put(s, "Ledere", 5, "Avtale", "nei")
+    s["Oppdrag"][5][7] = "100"  # was «100, 300»: Åse has no agreement now
+    bok = read(tmp_path, s)
+    alle = {nr for nr, oppdrag in bok.tildeling.items() if "1" in oppdrag}
+    assert alle == {"200", "210", "310", "320", "211"}
+
+
+# --------------------------------------------------------------------------- Fornavn and Oppfølging
+
+
+def test_fornavn_from_its_column_or_the_first_word_of_navn(tmp_path):
+    s = basic_sheets()
+    s["Ledere"][0].append("Fornavn")
+    for row in s["Ledere"][1:]:
+        row.append(None)
+    put(s, "Ledere", 4, "Fornavn", "Per Arne")  # a double first name the first word would cut
+    bok = read(tmp_path, s)
+    assert bok.leder("200").fornavn == "Per Arne"
+    assert bok.leder("210").fornavn == "Øystein"
+    assert bok.leder("200").navn == "Per Helse"
+
+
+@pytest.mark.parametrize("header", ["Oppfølging", "oppfolging", " Oppfølgingssamtaler "])
+def test_oppfolging_column_and_its_aliases(tmp_path, header):
+    s = basic_sheets()
+    s["Ledere"][0].append(header)
+    for row in s["Ledere"][1:]:
+        row.append(None)
+    put(s, "Ledere", 6, header, "Samtaler 15.06.2027 og\n15.11.2027")
+    bok = read(tmp_path, s)
+    assert bok.leder("210").oppfolging == "Samtaler 15.06.2027 og\n15.11.2027"
+    assert bok.leder("200").oppfolging == ""
+    assert bok.leder("210").ekstra == {}  # a known column, not an extra one
+
+
+# --------------------------------------------------------------------------- extra columns everywhere
+
+
+def test_extra_columns_in_oppdrag_and_tiltak(tmp_path):
+    s = basic_sheets()
+    s["Oppdrag"][0].append("Hensikt")
+    for row in s["Oppdrag"][1:]:
+        row.append(None)
+    put(s, "Oppdrag", 3, "Hensikt", "Færre sykmeldte")
+    s["Tiltak"][0].append(" Ansvarlig ")
+    for row in s["Tiltak"][1:]:
+        row.append("Avdelingsleder")
+    bok = read(tmp_path, s)
+    assert bok.oppdrag[1].ekstra == {"Hensikt": "Færre sykmeldte"}
+    assert bok.oppdrag[0].ekstra == {"Hensikt": ""}
+    assert [t.ekstra for t in bok.tiltak] == [{"Ansvarlig": "Avdelingsleder"}] * 3
+    assert bok.tiltak[0].ekstra == {"Ansvarlig": "Avdelingsleder"}
+    # Found as headers are: any case, surrounding and repeated spaces ignored.
+    ekstra = bok.oppdrag[1].ekstra
+    assert ekstra["hensikt"] == ekstra[" HENSIKT "] == ekstra.get("Hensikt") == "Færre sykmeldte"
+    assert "hensikt" in ekstra and "Formål" not in ekstra
+    with pytest.raises(KeyError, match="Formål"):
+        ekstra["Formål"]
+
+
+@pytest.mark.parametrize("sheet", ["Ledere", "Oppdrag", "Tiltak"])
+def test_extra_columns_differing_only_in_case_are_one_column_twice(tmp_path, sheet):
+    s = basic_sheets()
+    s[sheet][0] += ["Telefon", "TELEFON"]
+    for row in s[sheet][1:]:
+        row += [None, None]
+    column = "ABCDEFGHIJKL"[len(s[sheet][0]) - 1]
+    assert errors_of(tmp_path, s) == [f"{sheet}!{column}1: kolonnen «Telefon» finnes to ganger"]
+
+
+# --------------------------------------------------------------------------- Lederprinsipper (optional)
+
+
+def test_lederprinsipper_in_workbook_order(tmp_path):
+    s = basic_sheets()
+    s[" lederprinsipper "] = [
+        ["Beskrivelse", "Prinsipp"],
+        ["Vi setter klare mål.", "Vi er tydelige"],
+        [None, None],
+        [None, "Vi skaper tillit"],
+    ]
+    bok = read(tmp_path, s)
+    assert [(p.prinsipp, p.beskrivelse, p.rad) for p in bok.lederprinsipper] == [
+        ("Vi er tydelige", "Vi setter klare mål.", 2), ("Vi skaper tillit", "", 4)]
+    assert bok.warnings == read(tmp_path, basic_sheets(), "uten.xlsx").warnings  # nothing to warn about
+
+
+@pytest.mark.parametrize("rows", [None, [], [["Prinsipp", "Beskrivelse"]]],
+                         ids=["uten ark", "tomt ark", "bare overskrift"])
+def test_lederprinsipper_is_optional(tmp_path, rows):
+    s = basic_sheets()
+    if rows is not None:
+        s["Lederprinsipper"] = rows
+    assert read(tmp_path, s).lederprinsipper == []
+
+
+def test_lederprinsipper_errors(tmp_path):
+    s = basic_sheets()
+    s["Lederprinsipper"] = [["Prinsipp", "Beskrivelse"], ["Vi er tydelige", None], [" ", "Uten prinsipp"]]
+    assert errors_of(tmp_path, s) == ["Lederprinsipper!A3: Prinsipp mangler"]
+    s["Lederprinsipper"] = [["Beskrivelse"], ["Uten prinsipp"]]
+    assert errors_of(tmp_path, s) == ["Lederprinsipper rad 1: mangler kolonnen «Prinsipp»"]
 
 
 # --------------------------------------------------------------------------- many problems

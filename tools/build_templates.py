@@ -15,6 +15,7 @@ Usage: .venv/bin/python tools/build_templates.py [UTMAPPE]   (default: maler/)
 from __future__ import annotations
 
 import io
+import re
 import sys
 import zipfile
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -55,6 +56,11 @@ BULLET_NUM_ID = 90  # numbering instance for body bullets
 CELL_BULLET_NUM_ID = 91  # tighter bullets inside table cells
 
 LOGO_TAG = "{% if kommune.logo %}{{ kommune.logo }}{% endif %}"
+
+# The placeholder convention: what the leader conversation must still fill in is printed as
+# bracketed text beginning «[Fylles ut» (nynorsk «[Fyllast ut») and nothing else is; the
+# archive step counts what is left. Captured, so that re.split keeps it as a piece of its own.
+PLACEHOLDER = re.compile(r"(\[Fyll(?:es|ast) ut[^\]]*\])")
 
 
 # --------------------------------------------------------------------------- content model
@@ -97,6 +103,11 @@ class H1:
 
 
 @dataclass
+class H2:
+    text: str
+
+
+@dataclass
 class P:
     text: str
 
@@ -107,13 +118,29 @@ class Bullets:
 
 
 @dataclass
+class Code:
+    """A docxtpl control line (`{%p if … %}`, `{%p else %}` …): a paragraph of its own."""
+
+    tag: str
+
+
+@dataclass
 class Assignments:
-    """The assignments from the styringsbrev, one heading and table per area."""
+    """The assignments from the styringsbrev: per area a heading, then per assignment a small
+    full-width table (the text; Mål, Målemetode, Utgangspunkt, Frist; the leader's measures)."""
 
     intro: str
     empty: str
-    headers: list[str]  # Nr, Oppdrag, Mål, Målemetode, Utgangspunkt, Frist, tiltak
-    no_measures: str
+    measures: str  # label over the leader's own measures
+    placeholder: str  # printed where no measures are registered yet
+
+
+@dataclass
+class Closing:
+    """The last section before the signatures; it never leaves them alone on a page."""
+
+    heading: str
+    paragraphs: list[str]
 
 
 @dataclass
@@ -121,6 +148,7 @@ class Goals:
     """The development goals table (appendix only)."""
 
     headers: list[str]  # Mål, Tiltak, Oppfølging
+    placeholder: str  # in the first of the blank rows when no goals are registered
 
 
 @dataclass
@@ -234,11 +262,8 @@ def table_cell_margins(table, left_cm: float = 0.15, right_cm: float = 0.15, top
 
 def fixed_widths(table, widths_cm: list[float]):
     """Fixed column widths in grid, cells and table, so Word and LibreOffice agree."""
-    table.autofit = False
+    table.autofit = False  # python-docx writes <w:tblLayout w:type="fixed"/>
     tblPr = table._tbl.tblPr
-    layout = OxmlElement("w:tblLayout")
-    set_attrs(layout, type="fixed")
-    insert_in_order(tblPr, layout, TBLPR_ORDER)
     tblW = child(tblPr, "w:tblW")
     set_attrs(tblW, w=int(Cm(sum(widths_cm)).twips), type="dxa")
     grid = table._tbl.tblGrid
@@ -289,15 +314,21 @@ def add_field(paragraph, instruction: str, placeholder: str = "1"):
     fld_char("end")
 
 
-def add_text(paragraph, text: str, bold: bool | None = None):
-    """Add text; `**…**` marks bold parts. Jinja tags never cross a `**` so each stays in one run."""
+def add_text(paragraph, text: str):
+    """Add text; `**…**` marks bold parts, and a placeholder (`[Fylles ut …]`) is highlighted.
+
+    Jinja tags never cross a `**` or a placeholder, so each stays in one run.
+    """
     for i, part in enumerate(text.split("**")):
-        if part:
-            run = paragraph.add_run(part)
+        for piece in PLACEHOLDER.split(part):
+            if not piece:
+                continue
+            run = paragraph.add_run(piece)
             if i % 2 == 1:
                 run.bold = True
-            elif bold is not None:
-                run.bold = bold
+            if PLACEHOLDER.fullmatch(piece):
+                # Yellow, as a highlighter on paper: this is still to be filled in.
+                run.font.highlight_color = WD_COLOR_INDEX.YELLOW
     return paragraph
 
 
@@ -364,21 +395,24 @@ def setup_styles(doc, malform: Malform):
     _style_numbering(bullets, BULLET_NUM_ID)
 
     cell = paragraph_style(doc, "Tabelltekst")
-    reset_style(cell, size=9, after=2, line=1.0)
+    reset_style(cell, size=9.5, after=2, line=1.0)
     cell_head = paragraph_style(doc, "Tabelloverskrift", "Tabelltekst")
-    reset_style(cell_head, size=9, bold=True, after=0, line=1.0, color="1F1F1F")
-    narrow = paragraph_style(doc, "Oppdragstekst", "Tabelltekst")
-    reset_style(narrow, size=9, after=2, line=1.0)
-    cell_bullets = paragraph_style(doc, "Tabellpunkt", "Oppdragstekst")
-    reset_style(cell_bullets, size=9, after=2, line=1.0)
+    reset_style(cell_head, size=9.5, bold=True, after=0, line=1.0, color="1F1F1F")
+    cell_bullets = paragraph_style(doc, "Tabellpunkt", "Tabelltekst")
+    reset_style(cell_bullets, size=9.5, after=2, line=1.0)
     _style_numbering(cell_bullets, CELL_BULLET_NUM_ID)
-    hint = paragraph_style(doc, "Tabellhint", "Oppdragstekst")
-    reset_style(hint, size=9, italic=True, color=GREY, after=0, line=1.0)
 
-    # Hyphenate only in the narrow columns of the assignment table, where long compounds
-    # ("medarbeiderundersøkelsen") otherwise break at an arbitrary letter.
-    hyphenation(styles["Normal"], False)
-    hyphenation(narrow, True)
+    # The assignment layout. No "keep with next" inside its tables: LibreOffice then keeps a
+    # whole table together and moves it to the next page, leaving a gap (see add_assignments).
+    task = paragraph_style(doc, "Oppdragstekst", "Tabelltekst")
+    reset_style(task, size=10, after=2, line=1.1)
+    # The number hangs left of the text (a hanging indent is also Word's tab stop).
+    task.paragraph_format.left_indent = Cm(0.8)
+    task.paragraph_format.first_line_indent = Cm(-0.8)
+    label = paragraph_style(doc, "Feltnavn", "Tabelltekst")
+    reset_style(label, size=8, bold=True, color=GREY, after=1, line=1.0)
+    value = paragraph_style(doc, "Feltverdi", "Tabelltekst")
+    reset_style(value, size=9.5, after=0, line=1.0)
 
     small = paragraph_style(doc, "Liten tekst")
     reset_style(small, size=8, color=GREY, after=0, line=1.0)
@@ -390,24 +424,15 @@ def setup_styles(doc, malform: Malform):
     reset_style(code, size=8, color="7F7F7F", after=0, line=1.0)
 
 
-def hyphenation(style, on: bool):
-    suppress = OxmlElement("w:suppressAutoHyphens")
-    if on:
-        set_attrs(suppress, val=0)
-    insert_in_order(style.element.get_or_add_pPr(), suppress, PPR_ORDER)
-
-
 def setup_settings(doc, malform: Malform):
     settings = doc.settings.element
-    # A wide hyphenation zone: only break a word when it would leave a large gap otherwise.
-    previous = settings.find(qn("w:defaultTabStop"))
-    for tag, value in (("w:autoHyphenation", None), ("w:consecutiveHyphenLimit", 2),
-                       ("w:hyphenationZone", int(Cm(1.0).twips))):
-        el = OxmlElement(tag)
-        if value is not None:
-            set_attrs(el, val=value)
-        previous.addnext(el)
-        previous = el
+    # No automatic hyphenation: the full-width layout has room for whole words, and Norwegian
+    # compounds broken at a line end read badly in a contract.
+    # python-docx's default template says Word 2010 (mode 14), which makes Word open every
+    # template and agreement in "Kompatibilitetsmodus"; 15 is the current format.
+    for compat in settings.iter(qn("w:compatSetting")):
+        if compat.get(qn("w:name")) == "compatibilityMode":
+            set_attrs(compat, val=15)
     theme_lang = settings.find(qn("w:themeFontLang"))
     if theme_lang is not None:
         set_attrs(theme_lang, val=malform.code)
@@ -509,20 +534,26 @@ def build_header(doc, spec: DocSpec):
     paragraph_border(last, "bottom", sz=8, color=BLUE, space=4)
 
 
+SEP = "\u00a0·\u00a0"  # non-breaking on both sides: a line never starts or ends with a lone «·»
+
+
 def build_footer(doc, spec: DocSpec):
     footer = doc.sections[0].footer
     footer.is_linked_to_previous = False
-    contact = footer.paragraphs[0]
-    contact.style = doc.styles["Footer"]
+    # Two short lines (name and address; phone, e-mail and web), each part only when given,
+    # so that a long address cannot push the contact details onto a ragged second line.
+    address = footer.paragraphs[0]
+    address.style = doc.styles["Footer"]
+    address.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph_border(address, "top", sz=4, color=LIGHT_GREY, space=4)
+    address.add_run("{{ kommune.navn }}{% if kommune.adresse %}" + SEP + "{{ kommune.adresse }}{% endif %}")
+    contact = footer.add_paragraph(style=doc.styles["Footer"])
     contact.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    paragraph_border(contact, "top", sz=4, color=LIGHT_GREY, space=4)
-    # Each part only when given; the municipality's name first so no separator dangles.
     contact.add_run(
-        "{{ kommune.navn }}"
-        "{% if kommune.adresse %} · {{ kommune.adresse }}{% endif %}"
-        "{% if kommune.telefon %} · Telefon {{ kommune.telefon }}{% endif %}"
-        "{% if kommune.epost %} · {{ kommune.epost }}{% endif %}"
-        "{% if kommune.nettside %} · {{ kommune.nettside }}{% endif %}"
+        "{% if kommune.telefon %}Telefon\u00a0{{ kommune.telefon }}{% endif %}"
+        "{% if kommune.epost %}{% if kommune.telefon %}" + SEP + "{% endif %}{{ kommune.epost }}{% endif %}"
+        "{% if kommune.nettside %}{% if kommune.telefon or kommune.epost %}" + SEP + "{% endif %}"
+        "{{ kommune.nettside }}{% endif %}"
     )
     pages = footer.add_paragraph(style=doc.styles["Footer"])
     pages.paragraph_format.space_before = Pt(3)
@@ -594,15 +625,22 @@ def header_row(table, headers: list[str]):
         cell_paragraph(cell, text, "Tabelloverskrift", first=True)
 
 
+def spanning_cell(row):
+    """The row's cells merged into one across the full width."""
+    cell = row.cells[0].merge(row.cells[-1])
+    cell.width = Cm(TEXT_WIDTH_CM)
+    return cell
+
+
 def control_row(table, index: int, tag: str):
-    """A table row holding only a docxtpl `{%tr … %}` tag in its first cell."""
-    row = table.rows[index]
-    cell_paragraph(row.cells[0], tag, "Malkode", first=True)
-    for cell in row.cells[1:]:
-        cell.paragraphs[0].style = style_of(cell, "Malkode")
+    """A table row holding only a docxtpl `{%tr … %}` tag, in one cell across the row."""
+    cell_paragraph(spanning_cell(table.rows[index]), tag, "Malkode", first=True)
 
 
-ASSIGNMENT_WIDTHS = [0.8, 3.3, 2.5, 2.6, 2.5, 1.9, 3.4]
+# Under the assignment's full-width text: Mål, Målemetode, Utgangspunkt and Frist side by side.
+TARGET_WIDTHS = [5.4, 4.6, 4.4, 2.6]
+TARGETS = [("Mål", "{{ o.mal }}"), ("Målemetode", "{{ o.malemetode }}"),
+           ("Utgangspunkt", "{{ o.utgangspunkt }}"), ("Frist", "{{ o.frist|dato }}")]
 
 
 def add_assignments(doc, block: Assignments):
@@ -610,27 +648,36 @@ def add_assignments(doc, block: Assignments):
     add_text(doc.add_paragraph(), block.intro)
     code_line(doc, "{%p for omrade in omrader %}")
     doc.add_paragraph("{{ omrade.navn }}", style=doc.styles["Heading 2"])
-
-    table = new_table(doc, 4, ASSIGNMENT_WIDTHS)
+    code_line(doc, "{%p for o in omrade.oppdrag %}")
+    # One small table per assignment: the text across the full width, the targets side by
+    # side under it, then the leader's measures. The text and the targets are the table's
+    # heading rows: they cannot split, they are never left alone at the foot of a page, and
+    # when many measures run onto the next page, the assignment is repeated above them.
+    table = new_table(doc, 3, TARGET_WIDTHS)
     table_borders(table, sz=4, color=LIGHT_GREY)
-    table_cell_margins(table, left_cm=0.12, right_cm=0.12, top_cm=0.06, bottom_cm=0.06)
-    header_row(table, block.headers)
-    control_row(table, 1, "{%tr for o in omrade.oppdrag %}")
-    row = table.rows[2]
-    row_props(row)
-    values = ["{{ o.nr }}", "{{ o.tekst }}", "{{ o.mal }}", "{{ o.malemetode }}",
-              "{{ o.utgangspunkt }}", "{{ o.frist|dato }}"]
-    for cell, value in zip(row.cells, values):
-        cell_paragraph(cell, value, "Oppdragstekst", first=True)
-    # The leader's measures: one bulleted paragraph each, or a hint when there are none.
-    measures = row.cells[6]
-    cell_paragraph(measures, "{%p for t in o.tiltak %}", "Malkode", first=True)
+    table_cell_margins(table, left_cm=0.2, right_cm=0.2, top_cm=0.08, bottom_cm=0.06)
+    task_row, targets, measures_row = table.rows
+    row_props(task_row, header=True)
+    task = spanning_cell(task_row)
+    shade(task, LABEL_FILL)
+    cell_paragraph(task, "**{{ o.nr }}**\t{{ o.tekst }}", "Oppdragstekst", first=True)
+    row_props(targets, header=True)
+    for cell, (label, value) in zip(targets.cells, TARGETS):
+        cell_paragraph(cell, label, "Feltnavn", first=True)
+        cell_paragraph(cell, value, "Feltverdi")
+    # The leader's measures, one bullet each, or the placeholder with room to write by hand.
+    row_props(measures_row, cant_split=False, min_height_cm=1.5)
+    measures = spanning_cell(measures_row)
+    cell_paragraph(measures, block.measures, "Feltnavn", first=True)
+    cell_paragraph(measures, "{%p for t in o.tiltak %}", "Malkode")
     cell_paragraph(measures, "{{ t }}", "Tabellpunkt")
     cell_paragraph(measures, "{%p endfor %}", "Malkode")
     cell_paragraph(measures, "{%p if not o.tiltak %}", "Malkode")
-    cell_paragraph(measures, block.no_measures, "Tabellhint")
+    cell_paragraph(measures, block.placeholder, "Tabelltekst")
     cell_paragraph(measures, "{%p endif %}", "Malkode")
-    control_row(table, 3, "{%tr endfor %}")
+    # Two tables in a row would merge into one in Word; a small gap keeps them apart.
+    spacer(doc, 2)
+    code_line(doc, "{%p endfor %}")
 
     code_line(doc, "{%p endfor %}")
     code_line(doc, "{%p else %}")
@@ -653,12 +700,13 @@ def add_goals(doc, block: Goals):
     for cell, value in zip(row.cells, ["{{ u.mal }}", "{{ u.tiltak }}", "{{ u.oppfolging }}"]):
         cell_paragraph(cell, value, "Tabelltekst", first=True)
     control_row(table, 3, "{%tr endfor %}")
-    # No goals registered: empty rows to fill in by hand during the conversation.
+    # No goals registered: empty rows to fill in during the conversation, the first one
+    # marked so that an appendix still without goals is seen as a draft.
     control_row(table, 4, "{%tr if not utviklingsmal %}")
-    for row in table.rows[5:5 + blank_rows]:
-        row_props(row, min_height_cm=1.2)
-        for cell in row.cells:
-            cell.paragraphs[0].style = style_of(cell, "Tabelltekst")
+    for i, row in enumerate(table.rows[5:5 + blank_rows]):
+        row_props(row, min_height_cm=1.1)
+        for j, cell in enumerate(row.cells):
+            cell_paragraph(cell, block.placeholder if i == j == 0 else "", "Tabelltekst", first=True)
     control_row(table, 5 + blank_rows, "{%tr endif %}")
     spacer(doc)
 
@@ -684,7 +732,20 @@ def add_stamp(doc, block: Stamp):
     spacer(doc, 2)
 
 
+def add_closing(doc, block: Closing):
+    doc.add_paragraph(block.heading, style=doc.styles["Heading 1"])
+    for text in block.paragraphs:
+        add_text(doc.add_paragraph(), text)
+
+
 def add_signatures(doc, block: Signatures, malform: Malform):
+    # The section before the signatures travels with them to the next page if they do not
+    # fit, so the signatures never open a page alone: every paragraph back to its heading
+    # keeps with the next, and the signature row itself cannot split.
+    for para in reversed(doc.paragraphs):
+        para.paragraph_format.keep_with_next = True
+        if para.style.name == "Heading 1":
+            break
     heading = doc.add_paragraph("Underskrifter", style=doc.styles["Heading 1"])
     heading.paragraph_format.space_before = Pt(20)
     gap = 1.4
@@ -723,12 +784,18 @@ def add_block(doc, block, spec: DocSpec):
         add_parties(doc, block)
     elif isinstance(block, H1):
         doc.add_paragraph(block.text, style=doc.styles["Heading 1"])
+    elif isinstance(block, H2):
+        doc.add_paragraph(block.text, style=doc.styles["Heading 2"])
     elif isinstance(block, P):
         add_text(doc.add_paragraph(), block.text)
     elif isinstance(block, Bullets):
         add_bullets(doc, block)
+    elif isinstance(block, Code):
+        code_line(doc, block.tag)
     elif isinstance(block, Assignments):
         add_assignments(doc, block)
+    elif isinstance(block, Closing):
+        add_closing(doc, block)
     elif isinstance(block, Goals):
         add_goals(doc, block)
     elif isinstance(block, Stamp):
@@ -787,6 +854,20 @@ def drop_thumbnail(doc):
             del package.rels[r_id]
 
 
+# The extended properties, written whole: python-docx's default template says "Microsoft
+# Macintosh Word" 14.0 with zero pages and words, which Word and file browsers show as if it
+# were true. Page and word counts are left out: they are only known once a document is laid out.
+APP_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    "<Template>Normal.dotm</Template><TotalTime>0</TotalTime><Application>lederavtale</Application>"
+    "<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>"
+    "<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged>"
+    "</Properties>"
+).encode()
+
+
 def normalise_zip(data: bytes) -> bytes:
     """Rewrite the zip with fixed timestamps so the output is byte-for-byte reproducible."""
     source = zipfile.ZipFile(io.BytesIO(data))
@@ -796,7 +877,8 @@ def normalise_zip(data: bytes) -> bytes:
             info = zipfile.ZipInfo(item.filename, date_time=ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(item.filename))
+            content = APP_XML if item.filename == "docProps/app.xml" else source.read(item.filename)
+            target.writestr(info, content)
     return out.getvalue()
 
 
@@ -815,6 +897,64 @@ def write_if_changed(path: Path, data: bytes) -> bool:
 # from PHRASES, words that are the same in both stand here as they are.
 
 
+# Levels as HR may write them in the column Nivå, in either målform; the text under
+# "Krav til lederen" says what the role is at the levels it knows.
+LEVELS = {
+    "kommunalsjef": ("kommunalsjef",),
+    "virksomhetsleder": ("virksomhetsleder", "enhetsleder", "verksemdsleiar", "einingsleiar"),
+    "avdelingsleder": ("avdelingsleder", "avdelingsleiar"),
+}
+IS_ORDFORER = 'overordnet.niva|lower in ("ordfører", "ordførar")'
+
+
+def level_test(level: str) -> str:
+    names = LEVELS[level]
+    if len(names) == 1:
+        return f'leder.niva|lower == "{names[0]}"'
+    return "leder.niva|lower in (" + ", ".join(f'"{n}"' for n in names) + ")"
+
+
+def by_level(t, key: str) -> list:
+    """One paragraph per known level, and the general one for any other level."""
+    blocks = []
+    for i, level in enumerate(LEVELS):
+        blocks += [Code(f"{{%p {'if' if i == 0 else 'elif'} {level_test(level)} %}}"), P(t(f"{key}.{level}"))]
+    return blocks + [Code("{%p else %}"), P(t(f"{key}.other")), Code("{%p endif %}")]
+
+
+def principles_or_demands(t) -> list:
+    """The municipality's own leadership principles when the workbook has them, else the
+    templates' text on what is expected of a leader at this level."""
+    return [
+        Code("{%p if lederprinsipper %}"),
+        H1(t("principles")),
+        P(t("principles.intro")),
+        Code("{%p for p in lederprinsipper %}"),
+        Bullets(["**{{ p.prinsipp }}**{% if p.beskrivelse %}: {{ p.beskrivelse }}{% endif %}"]),
+        Code("{%p endfor %}"),
+        Code("{%p else %}"),
+        H1(t("agreement.demands")),
+        *by_level(t, "agreement.demands.level"),
+        Bullets(t("agreement.demands.bullets")),
+        Code("{%p endif %}"),
+    ]
+
+
+def agreed_conversations(t) -> list:
+    """The follow-up conversations from the workbook, or a placeholder for their dates."""
+    return [
+        Code("{%p if leder.oppfolging %}"),
+        P(t("follow_up.agreed")),
+        Code("{%p else %}"),
+        P(t("follow_up.when") + " " + t("placeholder")),
+        Code("{%p endif %}"),
+    ]
+
+
+def closing(t) -> Closing:
+    return Closing(t("closing"), [t("closing.supplement"), t("closing.public"), t("archive")])
+
+
 def agreement(malform: Malform) -> DocSpec:
     t = malform.phrase
     return DocSpec(
@@ -829,7 +969,7 @@ def agreement(malform: Malform) -> DocSpec:
                 (t("unit"), "{{ leder.enhet }}"),
                 ("Stilling", "{{ leder.stilling }}"),
                 (t("leader"), "{{ leder.navn }}"),
-                (t("superior"), "{{ overordnet.navn }}, {{ overordnet.stilling }}"),
+                (t("superior"), "{{ overordnet.navn }}, {{ overordnet.stilling|liten }}"),
             ]),
             H1(t("purpose")),
             P(t("agreement.purpose.1")),
@@ -840,15 +980,13 @@ def agreement(malform: Malform) -> DocSpec:
             H1(t("agreement.authority")),
             P(t("agreement.authority.1")),
             Bullets(t("agreement.authority.bullets")),
-            H1(t("agreement.demands")),
-            P(t("agreement.demands.1")),
-            Bullets(t("agreement.demands.bullets")),
+            *principles_or_demands(t),
             H1(t("agreement.assignments")),
             Assignments(
                 intro=t("agreement.assignments.intro"),
                 empty=t("agreement.assignments.empty"),
-                headers=t("columns") + [t("agreement.measures_column")],
-                no_measures=t("agreement.assignments.no_measures"),
+                measures=t("agreement.measures"),
+                placeholder=t("placeholder"),
             ),
             H1(t("agreement.support")),
             P(t("agreement.support.1")),
@@ -857,10 +995,11 @@ def agreement(malform: Malform) -> DocSpec:
             H1("Oppfølging"),
             P(t("agreement.follow_up.1")),
             Bullets(t("agreement.follow_up.bullets")),
+            *agreed_conversations(t),
             P(t("agreement.follow_up.2")),
             H1(t("changes")),
             P(t("agreement.changes.1")),
-            P(t("archive")),
+            closing(t),
             Signatures(Party(t("leader"), "{{ leder.navn }}", "{{ leder.stilling }}"),
                        Party(t("superior"), "{{ overordnet.navn }}", "{{ overordnet.stilling }}")),
         ],
@@ -869,6 +1008,8 @@ def agreement(malform: Malform) -> DocSpec:
 
 def appendix(malform: Malform) -> DocSpec:
     t = malform.phrase
+    # The kommunedirektør's other party is the ordfører, who signs for the kommunestyre.
+    other_party = f"{{% if {IS_ORDFORER} %}}For kommunestyret{{% else %}}{t('superior')}{{% endif %}}"
     return DocSpec(
         filename="vedlegg.docx",
         malform=malform,
@@ -880,19 +1021,20 @@ def appendix(malform: Malform) -> DocSpec:
             Title(t("appendix.heading")),
             Subtitle(t("appendix.subtitle")),
             Parties([
-                (t("leader"), "{{ leder.navn }}, {{ leder.stilling }}"),
+                (t("leader"), "{{ leder.navn }}, {{ leder.stilling|liten }}"),
                 (t("unit"), "{{ leder.enhet }}"),
-                (t("superior"), "{{ overordnet.navn }}, {{ overordnet.stilling }}"),
+                (other_party, "{{ overordnet.navn }}, {{ overordnet.stilling|liten }}"),
                 ("Avtaleperiode", "{{ periode.tekst }}"),
             ]),
             P(t("appendix.intro.1")),
-            P(t("appendix.intro.2")),
+            P(t("appendix.intro.2").replace("MOTPART", f"{{% if {IS_ORDFORER} %}}{t('appendix.ordforer')}"
+                                                      f"{{% else %}}{t('appendix.superior')}{{% endif %}}")),
             H1("Utviklingsmål"),
-            Goals(["Mål", "Tiltak", "Oppfølging"]),
+            Goals(["Mål", "Tiltak", "Oppfølging"], t("placeholder")),
             H1("Oppfølging"),
             P(t("appendix.follow_up.1")),
             Signatures(Party(t("leader"), "{{ leder.navn }}", "{{ leder.stilling }}"),
-                       Party(t("superior"), "{{ overordnet.navn }}", "{{ overordnet.stilling }}")),
+                       Party(other_party, "{{ overordnet.navn }}", "{{ overordnet.stilling }}")),
         ],
     )
 
@@ -906,10 +1048,11 @@ def director_agreement(malform: Malform) -> DocSpec:
         footer_left=t("director.title"),
         blocks=[
             Title(t("heading")),
-            Subtitle("mellom kommunestyret og kommunedirektøren – {{ periode.tekst }}"),
+            # The period is in the table below; a second dash next to the period's own would confuse.
+            Subtitle("mellom kommunestyret og kommunedirektøren"),
             Parties([
                 ("Kommunedirektør", "{{ leder.navn }}"),
-                ("For kommunestyret", "{{ overordnet.navn }}, {{ overordnet.stilling }}"),
+                ("For kommunestyret", "{{ overordnet.navn }}, {{ overordnet.stilling|liten }}"),
                 ("Avtaleperiode", "{{ periode.tekst }}"),
             ]),
             H1(t("purpose")),
@@ -917,25 +1060,39 @@ def director_agreement(malform: Malform) -> DocSpec:
             H1(t("director.role")),
             P(t("director.role.1")),
             Bullets(t("director.role.bullets")),
-            H1(t("director.expectations")),
+            H1(t("director.mutual")),
+            P(t("director.mutual.1")),
+            H2(t("director.expectations")),
             P(t("director.expectations.1")),
             Bullets(t("director.expectations.bullets")),
+            H2(t("director.expects")),
+            P(t("director.expects.1")),
+            Bullets(t("director.expects.bullets")),
             H1(t("director.goals")),
             Assignments(
                 intro=t("director.goals.intro"),
                 empty=t("director.goals.empty"),
-                headers=t("columns") + [t("director.measures_column")],
-                no_measures=t("director.goals.no_measures"),
+                measures=t("director.measures"),
+                placeholder=t("placeholder"),
             ),
             H1("Oppfølging og evaluering"),
             P(t("director.follow_up.1")),
             Bullets(t("director.follow_up.bullets")),
-            P(t("director.follow_up.2")),
+            *agreed_conversations(t),
+            H1(t("director.self")),
+            P(t("director.self.1")),
+            Bullets(t("director.self.bullets")),
+            H1(t("director.evidence")),
+            P(t("director.evidence.1")),
+            Bullets(t("director.evidence.bullets")),
+            H1(t("director.political")),
+            P(t("director.political.1")),
+            P(t("director.political.2")),
             H1(t("director.salary")),
             P(t("director.salary.1")),
             H1(t("changes")),
             P(t("director.changes.1")),
-            P(t("archive")),
+            closing(t),
             Signatures(Party("Kommunedirektør", "{{ leder.navn }}", "{{ leder.stilling }}"),
                        Party("For kommunestyret", "{{ overordnet.navn }}", "{{ overordnet.stilling }}")),
         ],
@@ -953,9 +1110,9 @@ PHRASES = {
     "leader": ("Leder", "Leiar"),
     "superior": ("Overordnet leder", "Overordna leiar"),
     "purpose": ("Formål", "Føremål"),
-    "columns": (
-        ["Nr", "Oppdrag", "Mål", "Målemetode", "Utgangspunkt", "Frist"],
-        ["Nr.", "Oppdrag", "Mål", "Målemetode", "Utgangspunkt", "Frist"]),
+    # The placeholder convention (see PLACEHOLDER): exactly this text wherever the leader
+    # conversation must still fill something in.
+    "placeholder": ("[Fylles ut i ledersamtalen]", "[Fyllast ut i leiarsamtalen]"),
     "changes": ("Endringer i forutsetninger", "Endringar i føresetnadene"),
     "archive": (
         "Den signerte avtalen arkiveres i kommunens sak- og arkivsystem"
@@ -963,6 +1120,19 @@ PHRASES = {
         "Den underskrivne avtalen blir arkivert i sak- og arkivsystemet til kommunen"
         "{% if kommune.arkivsak %} (sak {{ kommune.arkivsak }}){% endif %}."),
     "place_and_date": ("Sted og dato", "Stad og dato"),
+    "follow_up.agreed": ("**Avtalte samtaler:** {{ leder.oppfolging }}", "**Avtalte samtalar:** {{ leder.oppfolging }}"),
+    "follow_up.when": ("**Tidspunkt for samtalene:**", "**Tidspunkt for samtalane:**"),
+    "closing": ("Om avtalen", "Om avtalen"),
+    "closing.supplement": (
+        "Lederavtalen er et tillegg til arbeidsavtalen og inngås for ett år om gangen. Avtalen gjelder til ny "
+        "avtale er inngått.",
+        "Leiaravtalen er eit tillegg til arbeidsavtalen og blir inngått for eitt år om gongen. Avtalen gjeld til "
+        "ny avtale er inngått."),
+    "closing.public": (
+        "Lederavtalen er et offentlig dokument. Lederens personlige utviklingsmål står i et eget vedlegg, som er "
+        "unntatt offentlighet ({{ kommune.skjermingshjemmel|liten }}).",
+        "Leiaravtalen er eit offentleg dokument. Dei personlege utviklingsmåla til leiaren står i eit eige "
+        "vedlegg, som er unnateke frå innsyn ({{ kommune.skjermingshjemmel|liten }})."),
     # lederavtale.docx
     "agreement.title": (
         "Lederavtale {{ periode.ar }} – {{ leder.navn }}",
@@ -1012,7 +1182,7 @@ PHRASES = {
         "**Helse, miljø og sikkerhet (HMS):** å sørge for et fullt forsvarlig arbeidsmiljø, systematisk "
         "HMS-arbeid, risikovurderinger og oppfølging av avvik i samarbeid med verneombud og tillitsvalgte.",
         "**Internkontroll:** å sikre at enheten har internkontroll som er tilpasset virksomhetens størrelse, "
-        "egenart, aktiviteter og risikoforhold, jf. kommuneloven § 25-1, og at avvik blir meldt, fulgt opp og "
+        "egenart, aktiviteter og risikoforhold, jf. kommuneloven §\u00a025-1, og at avvik blir meldt, fulgt opp og "
         "brukt til læring.",
         "**Tjenestekvalitet:** å sørge for at tjenestene holder god kvalitet, er i samsvar med lov og forskrift "
         "og utvikles i dialog med brukerne.",
@@ -1027,7 +1197,7 @@ PHRASES = {
         "**Helse, miljø og tryggleik (HMT):** å sørgje for eit fullt forsvarleg arbeidsmiljø, systematisk "
         "HMT-arbeid, risikovurderingar og oppfølging av avvik i samarbeid med verneombod og tillitsvalde.",
         "**Internkontroll:** å sikre at eininga har internkontroll som er tilpassa storleiken, eigenarten, "
-        "aktivitetane og risikotilhøva i verksemda, jf. kommunelova § 25-1, og at avvik blir melde, følgde opp "
+        "aktivitetane og risikotilhøva i verksemda, jf. kommunelova §\u00a025-1, og at avvik blir melde, følgde opp "
         "og brukte til læring.",
         "**Tenestekvalitet:** å sørgje for at tenestene held god kvalitet, er i samsvar med lov og forskrift og "
         "blir utvikla i dialog med brukarane.",
@@ -1035,41 +1205,71 @@ PHRASES = {
         "handsama forsvarleg og etter rutinane i kommunen.",
     ]),
     "agreement.demands": ("Krav til lederen", "Krav til leiaren"),
-    "agreement.demands.1": ("{{ kommune.navn }} forventer at lederen", "{{ kommune.navn }} ventar at leiaren"),
+    "principles": ("Lederprinsipper", "Leiarprinsipp"),
+    "principles.intro": (
+        "Lederprinsippene i {{ kommune.navn }} beskriver hva som forventes av alle ledere i kommunen. Lederen skal "
+        "utøve lederskapet i tråd med dem, og de er en del av grunnlaget for ledersamtalene:",
+        "Leiarprinsippa i {{ kommune.navn }} skildrar kva som er venta av alle leiarar i kommunen. Leiaren skal "
+        "utøve leiarskapet i tråd med dei, og dei er ein del av grunnlaget for leiarsamtalane:"),
+    "agreement.demands.level.kommunalsjef": (
+        "Som kommunalsjef er lederen en del av kommunedirektørens ledergruppe og har ansvar for at "
+        "tjenesteområdet henger sammen og utvikles som en helhet. Kommunalsjefen gir virksomhetslederne tydelige "
+        "rammer og god støtte, og løfter saker til kommunedirektøren i tide. {{ kommune.navn }} forventer at "
+        "kommunalsjefen",
+        "Som kommunalsjef er leiaren ein del av leiargruppa til kommunedirektøren og har ansvar for at "
+        "tenesteområdet heng saman og blir utvikla som ein heilskap. Kommunalsjefen gir verksemdsleiarane "
+        "tydelege rammer og god støtte, og løfter saker til kommunedirektøren i tide. {{ kommune.navn }} ventar "
+        "at kommunalsjefen"),
+    "agreement.demands.level.virksomhetsleder": (
+        "Som virksomhetsleder har lederen det samlede ansvaret for tjenestene, økonomien og medarbeiderne i "
+        "{{ leder.enhet }}, og skal være tett på driften og på dem som bruker tjenestene. {{ kommune.navn }} "
+        "forventer at virksomhetslederen",
+        "Som verksemdsleiar har leiaren det samla ansvaret for tenestene, økonomien og medarbeidarane i "
+        "{{ leder.enhet }}, og skal vere tett på drifta og på dei som bruker tenestene. {{ kommune.navn }} "
+        "ventar at verksemdsleiaren"),
+    "agreement.demands.level.avdelingsleder": (
+        "Som avdelingsleder leder lederen det daglige arbeidet i avdelingen, tett på medarbeiderne og brukerne, "
+        "og holder virksomhetslederen orientert om drift, økonomi og arbeidsmiljø. {{ kommune.navn }} forventer "
+        "at avdelingslederen",
+        "Som avdelingsleiar leier leiaren det daglege arbeidet i avdelinga, tett på medarbeidarane og brukarane, "
+        "og held verksemdsleiaren orientert om drift, økonomi og arbeidsmiljø. {{ kommune.navn }} ventar at "
+        "avdelingsleiaren"),
+    "agreement.demands.level.other": (
+        "{{ kommune.navn }} forventer at lederen",
+        "{{ kommune.navn }} ventar at leiaren"),
     "agreement.demands.bullets": ([
         "utøver lederskap i tråd med kommunens verdier og arbeidsgiverpolitikk",
         "er tydelig, tilgjengelig og til stede for medarbeiderne, og legger til rette for medvirkning og godt "
         "samarbeid med tillitsvalgte og verneombud",
-        "tar ansvar for helheten i kommunen, også utover egen enhet, og samarbeider på tvers av enheter og "
-        "tjenesteområder",
+        "tar ansvar for helheten i kommunen, også utover eget ansvarsområde, og samarbeider på tvers av enheter "
+        "og tjenesteområder",
         "følger opp vedtak, styringsbrev og fellesføringer lojalt og rapporterer til rett tid",
         "bidrar til nytenkning, digitalisering og kontinuerlig forbedring av tjenestene",
-        "utvikler seg selv som leder og deltar i kommunens lederutvikling og ledersamlinger",
-        "opptrer i tråd med kommunens etiske retningslinjer",
+        "utvikler seg selv som leder, deltar i kommunens lederutvikling og opptrer i tråd med kommunens etiske "
+        "retningslinjer",
     ], [
         "utøver leiarskap i tråd med verdiane og arbeidsgivarpolitikken i kommunen",
         "er tydeleg, tilgjengeleg og til stades for medarbeidarane, og legg til rette for medverknad og godt "
         "samarbeid med tillitsvalde og verneombod",
-        "tek ansvar for heilskapen i kommunen, også utover eiga eining, og samarbeider på tvers av einingar og "
-        "tenesteområde",
+        "tek ansvar for heilskapen i kommunen, også utover sitt eige ansvarsområde, og samarbeider på tvers av "
+        "einingar og tenesteområde",
         "følgjer opp vedtak, styringsbrev og fellesføringar lojalt og rapporterer til rett tid",
         "bidreg til nytenking, digitalisering og kontinuerleg forbetring av tenestene",
-        "utviklar seg sjølv som leiar og deltek i leiarutviklinga og leiarsamlingane i kommunen",
-        "opptrer i samsvar med dei etiske retningslinjene i kommunen",
+        "utviklar seg sjølv som leiar, deltek i leiarutviklinga i kommunen og opptrer i samsvar med dei etiske "
+        "retningslinjene i kommunen",
     ]),
     "agreement.assignments": ("Oppdrag fra styringsbrevet", "Oppdrag frå styringsbrevet"),
     "agreement.assignments.intro": (
         "Oppdragene nedenfor er hentet fra kommunedirektørens styringsbrev for {{ periode.ar }} og gjelder for "
-        "{{ leder.enhet }}. I kolonnen til høyre står tiltakene lederen selv setter i gang for å nå målene.",
+        "{{ leder.enhet }}. Under hvert oppdrag står tiltakene lederen selv setter i gang for å nå målene.",
         "Oppdraga nedanfor er henta frå styringsbrevet til kommunedirektøren for {{ periode.ar }} og gjeld for "
-        "{{ leder.enhet }}. I kolonnen til høgre står dei tiltaka leiaren sjølv set i verk for å nå måla."),
+        "{{ leder.enhet }}. Under kvart oppdrag står dei tiltaka leiaren sjølv set i verk for å nå måla."),
     "agreement.assignments.empty": (
         "Enheten har ikke fått egne oppdrag i styringsbrevet for {{ periode.ar }}. Lederen og overordnet leder "
         "kan avtale oppdrag i ledersamtalen og føre dem inn her.",
         "Eininga har ikkje fått eigne oppdrag i styringsbrevet for {{ periode.ar }}. Leiaren og overordna leiar "
         "kan avtale oppdrag i leiarsamtalen og føre dei inn her."),
-    "agreement.measures_column": ("Lederens tiltak", "Tiltak frå leiaren"),
-    "agreement.assignments.no_measures": ("Avtales i ledersamtalen", "Blir avtalt i leiarsamtalen"),
+    "agreement.measures": ("Lederens tiltak", "Tiltak frå leiaren"),
     "agreement.support": ("Lederstøtte", "Leiarstøtte"),
     "agreement.support.1": (
         "Lederen har krav på støtte fra kommunens fellestjenester for å kunne utøve lederrollen:",
@@ -1107,11 +1307,11 @@ PHRASES = {
     ]),
     "agreement.follow_up.2": (
         "I tillegg følges oppdragene opp gjennom den ordinære virksomhetsrapporteringen (tertialrapporter og "
-        "årsrapport) og faste oppfølgingsmøter. Lederens personlige utviklingsmål avtales i samtalen og føres i "
-        "et eget vedlegg som er unntatt offentlighet.",
+        "årsrapport) og faste oppfølgingsmøter. Lederens personlige utviklingsmål avtales i ledersamtalen og "
+        "føres i vedlegget.",
         "I tillegg blir oppdraga følgde opp gjennom den ordinære verksemdsrapporteringa (tertialrapportar og "
         "årsrapport) og faste oppfølgingsmøte. Dei personlege utviklingsmåla til leiaren blir avtalte i "
-        "samtalen og førte i eit eige vedlegg som er unnateke frå innsyn."),
+        "leiarsamtalen og førte i vedlegget."),
     "agreement.changes.1": (
         "Dersom forutsetningene for avtalen endrer seg vesentlig i løpet av perioden, for eksempel ved nye "
         "politiske vedtak, budsjettendringer, omorganisering eller endret delegering, skal avtalen revideres. "
@@ -1129,8 +1329,8 @@ PHRASES = {
         "Personlige utviklingsmål {{ periode.ar }} – {{ leder.navn }} – Unntatt offentlighet",
         "Personlege utviklingsmål {{ periode.ar }} – {{ leder.navn }} – Unnateke frå innsyn"),
     "appendix.header_mark": (
-        "Unntatt offentlighet – {{ kommune.skjermingshjemmel }}",
-        "Unnateke frå innsyn – {{ kommune.skjermingshjemmel }}"),
+        "Unntatt offentlighet – {{ kommune.skjermingshjemmel|liten }}",
+        "Unnateke frå innsyn – {{ kommune.skjermingshjemmel|liten }}"),
     "appendix.stamp": ("Unntatt offentlighet", "Unnateke frå innsyn"),
     "appendix.heading": ("Personlige utviklingsmål {{ periode.ar }}", "Personlege utviklingsmål {{ periode.ar }}"),
     "appendix.subtitle": (
@@ -1142,14 +1342,16 @@ PHRASES = {
         "Dette vedlegget inneheld dei personlege utviklingsmåla til leiaren for avtaleperioden. Måla blir "
         "avtalte i leiarsamtalen og skal styrkje leiaren i leiarrolla."),
     "appendix.intro.2": (
-        "Vedlegget er unntatt offentlighet ({{ kommune.skjermingshjemmel }}) og oppbevares atskilt fra "
-        "lederavtalen, som er offentlig. Bare lederen, overordnet leder og HR skal ha tilgang til det.",
-        "Vedlegget er unnateke frå innsyn ({{ kommune.skjermingshjemmel }}) og blir oppbevart åtskilt frå "
-        "leiaravtalen, som er offentleg. Berre leiaren, overordna leiar og HR skal ha tilgang til det."),
+        "Vedlegget er unntatt offentlighet ({{ kommune.skjermingshjemmel|liten }}) og oppbevares atskilt fra "
+        "lederavtalen, som er offentlig. Bare lederen, MOTPART og HR skal ha tilgang til det.",
+        "Vedlegget er unnateke frå innsyn ({{ kommune.skjermingshjemmel|liten }}) og blir oppbevart åtskilt frå "
+        "leiaravtalen, som er offentleg. Berre leiaren, MOTPART og HR skal ha tilgang til det."),
+    "appendix.ordforer": ("ordføreren", "ordføraren"),
+    "appendix.superior": ("overordnet leder", "overordna leiar"),
     "appendix.follow_up.1": (
-        "Utviklingsmålene følges opp i ledersamtalene vår og høst. Partene kan justere målene underveis når det "
-        "er behov for det.",
-        "Utviklingsmåla blir følgde opp i leiarsamtalane om våren og hausten. Partane kan justere måla "
+        "Utviklingsmålene følges opp i de faste samtalene vår og høst. Partene kan justere målene underveis når "
+        "det er behov for det.",
+        "Utviklingsmåla blir følgde opp i dei faste samtalane om våren og hausten. Partane kan justere måla "
         "undervegs når det er behov for det."),
     # lederavtale_kommunedirektor.docx
     "director.title": (
@@ -1158,10 +1360,11 @@ PHRASES = {
     "director.purpose.1": (
         "Lederavtalen skal klargjøre kommunestyrets forventninger til kommunedirektøren i avtaleperioden og være "
         "grunnlaget for dialog, oppfølging og evaluering. Kommunestyret ansetter kommunedirektøren, jf. "
-        "kommuneloven § 13-1, og ordføreren ivaretar den løpende arbeidsgiverdialogen på vegne av kommunestyret.",
+        "kommuneloven §\u00a013-1, og ordføreren ivaretar den løpende arbeidsgiverdialogen på vegne av "
+        "kommunestyret.",
         "Leiaravtalen skal gjere klart kva kommunestyret ventar av kommunedirektøren i avtaleperioden, og vere "
         "grunnlaget for dialog, oppfølging og evaluering. Kommunestyret tilset kommunedirektøren, jf. "
-        "kommunelova § 13-1, og ordføraren tek hand om den løpande arbeidsgivardialogen på vegner av "
+        "kommunelova §\u00a013-1, og ordføraren tek hand om den løpande arbeidsgivardialogen på vegner av "
         "kommunestyret."),
     "director.role": ("Kommunedirektørens rolle og ansvar", "Rolla og ansvaret til kommunedirektøren"),
     "director.role.1": (
@@ -1178,7 +1381,6 @@ PHRASES = {
         "rettidig rapportering om økonomi og måloppnåelse",
         "være kommunens øverste arbeidsgiverrepresentant, med ansvar for arbeidsgiverpolitikk, lederutvikling, "
         "arbeidsmiljø og godt samarbeid med tillitsvalgte og verneombud",
-        "bidra til god rolleforståelse, samhandling og tillit mellom folkevalgte og administrasjon",
         "utvikle kommunen som organisasjon og samfunnsutvikler, i samarbeid med innbyggere, næringsliv, "
         "frivillighet og andre offentlige aktører",
     ], [
@@ -1190,11 +1392,20 @@ PHRASES = {
         "rapportering til rett tid om økonomi og måloppnåing",
         "vere den øvste arbeidsgivarrepresentanten i kommunen, med ansvar for arbeidsgivarpolitikk, "
         "leiarutvikling, arbeidsmiljø og godt samarbeid med tillitsvalde og verneombod",
-        "medverke til god rolleforståing, samhandling og tillit mellom folkevalde og administrasjonen",
         "utvikle kommunen som organisasjon og samfunnsutviklar, i samarbeid med innbyggjarar, næringsliv, "
         "frivillige lag og andre offentlege aktørar",
     ]),
-    "director.expectations": ("Forventninger til lederskapet", "Forventingar til leiarskapet"),
+    "director.mutual": ("Gjensidige forventninger", "Gjensidige forventingar"),
+    "director.mutual.1": (
+        "Et godt samspill mellom folkevalgte og administrasjon bygger på tillit, tydelige roller og klare "
+        "forventninger begge veier. Ordføreren og kommunedirektøren går gjennom forventningene nedenfor i "
+        "samtalene sine, og de er en del av grunnlaget for evalueringen.",
+        "Eit godt samspel mellom folkevalde og administrasjonen byggjer på tillit, tydelege roller og klare "
+        "forventingar begge vegar. Ordføraren og kommunedirektøren går gjennom forventingane nedanfor i "
+        "samtalane sine, og dei er ein del av grunnlaget for evalueringa."),
+    "director.expectations": (
+        "Det kommunestyret forventer av kommunedirektøren",
+        "Det kommunestyret ventar av kommunedirektøren"),
     "director.expectations.1": (
         "Kommunestyret forventer at kommunedirektøren",
         "Kommunestyret ventar at kommunedirektøren"),
@@ -1203,6 +1414,7 @@ PHRASES = {
         "er tydelig og tilgjengelig for de folkevalgte, lederne og medarbeiderne",
         "sikrer helhet og samordning på tvers av tjenesteområdene",
         "legger til rette for innovasjon, digitalisering og kontinuerlig forbedring",
+        "gir de folkevalgte faglig gode og nøytrale saksframlegg, også når det faglige rådet er upopulært",
         "holder ordføreren orientert om viktige saker, og i god tid tar opp forhold som kan få politiske eller "
         "økonomiske følger eller svekke tilliten til kommunen",
     ], [
@@ -1210,49 +1422,133 @@ PHRASES = {
         "er tydeleg og tilgjengeleg for dei folkevalde, leiarane og medarbeidarane",
         "sikrar heilskap og samordning på tvers av tenesteområda",
         "legg til rette for innovasjon, digitalisering og kontinuerleg forbetring",
+        "gir dei folkevalde fagleg gode og nøytrale saksframlegg, også når det faglege rådet er upopulært",
         "held ordføraren orientert om viktige saker, og tek opp i god tid forhold som kan få politiske eller "
         "økonomiske følgjer eller svekkje tilliten til kommunen",
     ]),
-    "director.goals": ("Kommunestyrets mål for {{ periode.ar }}", "Måla til kommunestyret for {{ periode.ar }}"),
+    "director.expects": (
+        "Det kommunedirektøren kan forvente av ordføreren og kommunestyret",
+        "Det kommunedirektøren kan vente av ordføraren og kommunestyret"),
+    "director.expects.1": (
+        "Kommunedirektøren kan forvente at ordføreren og kommunestyret",
+        "Kommunedirektøren kan vente at ordføraren og kommunestyret"),
+    "director.expects.bullets": ([
+        "gir tydelige mål, prioriteringer og rammer gjennom planer, budsjett og vedtak",
+        "respekterer rollefordelingen: oppdrag til administrasjonen gis gjennom vedtak i folkevalgte organer, og "
+        "henvendelser om administrasjonens arbeid går til kommunedirektøren, ikke direkte til andre ansatte",
+        "tar opp kritikk og uenighet direkte med kommunedirektøren",
+        "gir jevnlige og ærlige tilbakemeldinger, både på det som går bra og det som bør bli bedre",
+        "holder kommunedirektøren orientert om politiske prosesser og signaler som har betydning for "
+        "administrasjonen, blant annet i faste møter mellom ordføreren og kommunedirektøren",
+        "står bak kommunedirektøren utad når kommunedirektøren har handlet i tråd med vedtak og fullmakter",
+    ], [
+        "gir tydelege mål, prioriteringar og rammer gjennom planar, budsjett og vedtak",
+        "respekterer rollefordelinga: oppdrag til administrasjonen blir gitt gjennom vedtak i folkevalde organ, "
+        "og førespurnader om arbeidet i administrasjonen går til kommunedirektøren, ikkje direkte til andre "
+        "tilsette",
+        "tek opp kritikk og usemje direkte med kommunedirektøren",
+        "gir jamlege og ærlege tilbakemeldingar, både på det som går bra og det som bør bli betre",
+        "held kommunedirektøren orientert om politiske prosessar og signal som har noko å seie for "
+        "administrasjonen, mellom anna i faste møte mellom ordføraren og kommunedirektøren",
+        "står bak kommunedirektøren utetter når kommunedirektøren har handla i tråd med vedtak og fullmakter",
+    ]),
+    # The workbook gives the kommunedirektør only the items named for that role, so this is
+    # what is asked of the kommunedirektør in particular, not the kommunestyre's goals.
+    "director.goals": (
+        "Særskilte mål og oppdrag for {{ periode.ar }}",
+        "Særskilde mål og oppdrag for {{ periode.ar }}"),
     "director.goals.intro": (
-        "Målene nedenfor bygger på kommuneplanen, handlingsprogrammet med økonomiplan og årsbudsjettet for "
-        "{{ periode.ar }}. Kommunedirektøren følger dem opp i organisasjonen gjennom styringsbrevet og "
-        "lederavtalene.",
-        "Måla nedanfor byggjer på kommuneplanen, handlingsprogrammet med økonomiplanen og årsbudsjettet for "
-        "{{ periode.ar }}. Kommunedirektøren følgjer dei opp i organisasjonen gjennom styringsbrevet og "
-        "leiaravtalane."),
+        "Målene og oppdragene nedenfor er gitt kommunedirektøren særskilt for {{ periode.ar }}. De kommer i "
+        "tillegg til kommunestyrets vedtak i kommuneplanen, handlingsprogrammet med økonomiplan og årsbudsjettet, "
+        "som kommunedirektøren følger opp i hele organisasjonen gjennom styringsbrevet og lederavtalene.",
+        "Måla og oppdraga nedanfor er gitt kommunedirektøren særskilt for {{ periode.ar }}. Dei kjem i tillegg "
+        "til vedtaka i kommunestyret om kommuneplanen, handlingsprogrammet med økonomiplanen og årsbudsjettet, "
+        "som kommunedirektøren følgjer opp i heile organisasjonen gjennom styringsbrevet og leiaravtalane."),
     "director.goals.empty": (
-        "Kommunestyret har ikke fastsatt egne mål for kommunedirektøren for {{ periode.ar }}. Ordføreren og "
-        "kommunedirektøren kan avtale mål i medarbeidersamtalen og føre dem inn her.",
-        "Kommunestyret har ikkje fastsett eigne mål for kommunedirektøren for {{ periode.ar }}. Ordføraren og "
-        "kommunedirektøren kan avtale mål i medarbeidarsamtalen og føre dei inn her."),
-    "director.measures_column": ("Egne tiltak", "Eigne tiltak"),
-    "director.goals.no_measures": ("Avtales i medarbeidersamtalen", "Blir avtalt i medarbeidarsamtalen"),
+        "Kommunedirektøren har ikke fått særskilte mål eller oppdrag for {{ periode.ar }} utover kommunestyrets "
+        "vedtak i kommuneplanen, handlingsprogrammet med økonomiplan og årsbudsjettet. Ordføreren og "
+        "kommunedirektøren kan avtale særskilte mål i ledersamtalen og føre dem inn her.",
+        "Kommunedirektøren har ikkje fått særskilde mål eller oppdrag for {{ periode.ar }} utover vedtaka i "
+        "kommunestyret om kommuneplanen, handlingsprogrammet med økonomiplanen og årsbudsjettet. Ordføraren og "
+        "kommunedirektøren kan avtale særskilde mål i leiarsamtalen og føre dei inn her."),
+    "director.measures": ("Kommunedirektørens tiltak", "Tiltak frå kommunedirektøren"),
     "director.follow_up.1": (
         "Ordføreren og kommunedirektøren har to faste samtaler i avtaleperioden:",
         "Ordføraren og kommunedirektøren har to faste samtalar i avtaleperioden:"),
     "director.follow_up.bullets": ([
-        "**Våren:** medarbeidersamtale der de går gjennom status for målene, samarbeidet mellom folkevalgte og "
-        "administrasjon og kommunedirektørens arbeidssituasjon og utvikling.",
+        "**Våren:** ledersamtale (medarbeidersamtale) der de går gjennom status for målene og oppdragene, "
+        "samarbeidet mellom folkevalgte og administrasjon og kommunedirektørens arbeidssituasjon og utvikling.",
         "**Høsten:** evalueringssamtale der de vurderer måloppnåelsen og lederskapet i perioden. Ordføreren kan "
         "ta med varaordføreren i samtalen.",
     ], [
-        "**Våren:** medarbeidarsamtale der dei går gjennom status for måla, samarbeidet mellom folkevalde og "
-        "administrasjonen og arbeidssituasjonen og utviklinga til kommunedirektøren.",
+        "**Våren:** leiarsamtale (medarbeidarsamtale) der dei går gjennom status for måla og oppdraga, "
+        "samarbeidet mellom folkevalde og administrasjonen og arbeidssituasjonen og utviklinga til "
+        "kommunedirektøren.",
         "**Hausten:** evalueringssamtale der dei vurderer måloppnåinga og leiarskapet i perioden. Ordføraren kan "
         "ta med varaordføraren i samtalen.",
     ]),
-    "director.follow_up.2": (
-        "Ordføreren orienterer formannskapet om at evalueringssamtalen er gjennomført.",
-        "Ordføraren orienterer formannskapet om at evalueringssamtalen er gjennomført."),
+    "director.self": ("Kommunedirektørens egenevaluering", "Eigenevalueringa til kommunedirektøren"),
+    "director.self.1": (
+        "Før evalueringssamtalen skriver kommunedirektøren en kort egenevaluering og sender den til ordføreren "
+        "senest én uke før samtalen. Egenevalueringen tar for seg",
+        "Før evalueringssamtalen skriv kommunedirektøren ei kort eigenevaluering og sender henne til ordføraren "
+        "seinast ei veke før samtalen. Eigenevalueringa tek for seg"),
+    "director.self.bullets": ([
+        "måloppnåelsen for målene og oppdragene i denne avtalen og for kommunestyrets viktigste vedtak",
+        "hvordan kommunedirektøren har fylt rollen og møtt forventningene i avtalen",
+        "hva som har gått godt, hva som kunne vært gjort annerledes, og hvorfor",
+        "prioriteringer, risiko og eget utviklingsbehov for neste periode",
+    ], [
+        "måloppnåinga for måla og oppdraga i denne avtalen og for dei viktigaste vedtaka i kommunestyret",
+        "korleis kommunedirektøren har fylt rolla og møtt forventingane i avtalen",
+        "kva som har gått godt, kva som kunne vore gjort annleis, og kvifor",
+        "prioriteringar, risiko og eige utviklingsbehov for neste periode",
+    ]),
+    "director.evidence": ("Grunnlaget for evalueringen", "Grunnlaget for evalueringa"),
+    "director.evidence.1": (
+        "Evalueringen skal bygge på dokumentert kunnskap om resultatene, ikke bare på inntrykk. Grunnlaget er "
+        "blant annet",
+        "Evalueringa skal byggje på dokumentert kunnskap om resultata, ikkje berre på inntrykk. Grunnlaget er "
+        "mellom anna"),
+    "director.evidence.bullets": ([
+        "årsregnskapet og årsrapporten, tertialrapportene og den øvrige økonomirapporteringen",
+        "nøkkeltall for tjenestene (blant annet KOSTRA) og resultater fra bruker- og innbyggerundersøkelser",
+        "medarbeiderundersøkelsen, sykefraværet og HMS-arbeidet",
+        "rapporter fra kontrollutvalget, forvaltningsrevisjon og statlige tilsyn",
+        "kommunedirektørens egenevaluering",
+        "erfaringene ordføreren og formannskapet har med samarbeidet mellom folkevalgte og administrasjon",
+    ], [
+        "årsrekneskapen og årsrapporten, tertialrapportane og den andre økonomirapporteringa",
+        "nøkkeltal for tenestene (mellom anna KOSTRA) og resultat frå brukar- og innbyggjarundersøkingar",
+        "medarbeidarundersøkinga, sjukefråværet og HMT-arbeidet",
+        "rapportar frå kontrollutvalet, forvaltningsrevisjon og statlege tilsyn",
+        "eigenevalueringa til kommunedirektøren",
+        "røynslene ordføraren og formannskapet har med samarbeidet mellom folkevalde og administrasjonen",
+    ]),
+    "director.political": ("Politisk behandling", "Politisk handsaming"),
+    "director.political.1": (
+        "Ordføreren og kommunedirektøren utarbeider utkastet til lederavtale. Formannskapet drøfter utkastet før "
+        "ordføreren inngår avtalen på vegne av kommunestyret, og kommunestyret orienteres om den inngåtte "
+        "avtalen.",
+        "Ordføraren og kommunedirektøren utarbeider utkastet til leiaravtale. Formannskapet drøftar utkastet før "
+        "ordføraren inngår avtalen på vegner av kommunestyret, og kommunestyret blir orientert om avtalen som er "
+        "inngått."),
+    "director.political.2": (
+        "Etter evalueringssamtalen orienterer ordføreren formannskapet om at evalueringen er gjennomført, og om "
+        "hovedinnholdet i den. Saker som gjelder kommunedirektørens tjenstlige forhold, som vurderingen av "
+        "lederskapet og lønn, behandles i lukket møte, jf. kommuneloven §\u00a011-5.",
+        "Etter evalueringssamtalen orienterer ordføraren formannskapet om at evalueringa er gjennomført, og om "
+        "hovudinnhaldet i henne. Saker som gjeld dei tenestlege forholda til kommunedirektøren, som vurderinga "
+        "av leiarskapet og løn, blir handsama i lukka møte, jf. kommunelova §\u00a011-5."),
     "director.salary": ("Lønnsforhandling", "Lønsforhandling"),
     "director.salary.1": (
         "Evalueringen er en del av grunnlaget for den årlige lønnsforhandlingen med kommunedirektøren etter "
-        "Hovedtariffavtalen kapittel 3.4.1. Ordføreren forhandler på vegne av kommunestyret, eller den "
-        "kommunestyret har gitt fullmakt, og resultatet behandles etter kommunens delegeringsreglement.",
+        "Hovedtariffavtalen kap.\u00a03 pkt.\u00a03.4.1. Ordføreren forhandler på vegne av kommunestyret, eller "
+        "den kommunestyret har gitt fullmakt, og resultatet behandles etter kommunens delegeringsreglement.",
         "Evalueringa er ein del av grunnlaget for den årlege lønsforhandlinga med kommunedirektøren etter "
-        "hovudtariffavtalen kapittel 3.4.1. Ordføraren forhandlar på vegner av kommunestyret, eller den "
-        "kommunestyret har gitt fullmakt, og resultatet blir handsama etter delegeringsreglementet til kommunen."),
+        "Hovudtariffavtalen kap.\u00a03 pkt.\u00a03.4.1. Ordføraren forhandlar på vegner av kommunestyret, eller "
+        "den kommunestyret har gitt fullmakt, og resultatet blir handsama etter delegeringsreglementet til "
+        "kommunen."),
     "director.changes.1": (
         "Dersom forutsetningene for avtalen endrer seg vesentlig, for eksempel ved nye politiske vedtak, "
         "budsjettendringer eller endret organisering, skal avtalen revideres. Både ordføreren og "
@@ -1265,9 +1561,9 @@ PHRASES = {
     # epost.txt
     "email": ("""\
 Emne: Utkast til lederavtale {{ periode.ar }} – {{ leder.navn }}
-Hei {{ leder.navn }},
+Hei {{ leder.fornavn }},
 
-Vedlagt er utkastet til lederavtalen din for {{ periode.ar }} ({{ periode.tekst }}). Avtalen inngås mellom deg og {{ overordnet.navn }} ({{ overordnet.stilling }}), som får kopi av denne e-posten. Lederavtalen er et offentlig dokument.
+Vedlagt er utkastet til lederavtalen din for {{ periode.ar }} ({{ periode.tekst }}). Avtalen inngås mellom deg og {{ overordnet.navn }} ({{ overordnet.stilling|liten }}), som får kopi av denne e-posten. Lederavtalen er et offentlig dokument.
 
 Til avtalen hører vedlegget «Personlige utviklingsmål {{ periode.ar }}». Det er unntatt offentlighet: ikke videresend det, og ikke legg det i delte mapper.
 
@@ -1282,9 +1578,9 @@ HR
 {{ kommune.navn }}
 """, """\
 Emne: Utkast til leiaravtale {{ periode.ar }} – {{ leder.navn }}
-Hei {{ leder.navn }},
+Hei {{ leder.fornavn }},
 
-Vedlagt er utkastet til leiaravtalen din for {{ periode.ar }} ({{ periode.tekst }}). Avtalen blir inngått mellom deg og {{ overordnet.navn }} ({{ overordnet.stilling }}), som får kopi av denne e-posten. Leiaravtalen er eit offentleg dokument.
+Vedlagt er utkastet til leiaravtalen din for {{ periode.ar }} ({{ periode.tekst }}). Avtalen blir inngått mellom deg og {{ overordnet.navn }} ({{ overordnet.stilling|liten }}), som får kopi av denne e-posten. Leiaravtalen er eit offentleg dokument.
 
 Til avtalen høyrer vedlegget «Personlege utviklingsmål {{ periode.ar }}». Det er unnateke frå innsyn: ikkje send det vidare, og ikkje legg det i delte mapper.
 

@@ -2,8 +2,9 @@
 
 Fjordvik kommune is fictional. The workbook shows every feature HR may use: all Kommune
 fields, a hierarchy from the ordfører down to avdelingsledere, every selector kind in
-Gjelder, measures and development goals, and the two intended warnings (one leader
-without e-mail, one without development goals).
+Gjelder, measures and development goals, agreed follow-up conversations, the leadership
+principles, and the two intended warnings (one leader without e-mail, one without
+development goals).
 
 Run from the repository root: `python tools/make_example.py` (or `make eksempel`).
 """
@@ -173,13 +174,37 @@ UTVIKLINGSMAL = [
 # The kommunedirektør's agreement is with the kommunestyre, so it has its own template.
 MAL = {1001: "lederavtale_kommunedirektor.docx"}
 
+# Column Oppfølging: the follow-up conversations agreed. Left empty for a few leaders, as HR
+# often does, to show that the templates' own text stands then.
+OPPFOLGING = {
+    1001: "Medarbeidersamtale med ordføreren i mai og evalueringssamtale i november",
+    1002: "Oppfølgingssamtaler 10.06.2027 og 18.11.2027",
+    1003: "Oppfølgingssamtaler 12.06.2027 og 20.11.2027",
+    1004: "Oppfølgingssamtaler 14.06.2027 og 22.11.2027",
+    1010: "Oppfølgingssamtaler i juni og november",
+    1011: "Oppfølgingssamtaler i juni og november",
+    1020: "Oppfølgingssamtale etter skolestart og i desember",
+    1030: "Oppfølgingssamtaler i juni og november",
+    1040: "Oppfølgingssamtaler i juni og november",
+}
+
+# (Prinsipp, Beskrivelse): the optional sheet Lederprinsipper, printed in every agreement.
+LEDERPRINSIPPER = [
+    ("Vi er tydelige", "Vi setter klare mål og forventninger, gir tilbakemeldinger og tar beslutninger i tide."),
+    ("Vi skaper tillit", "Vi er til stede for medarbeiderne, deler informasjon åpent og holder det vi lover."),
+    ("Vi samarbeider på tvers", "Vi ser kommunen som en helhet og løser oppgavene sammen med andre enheter, "
+     "innbyggerne, tillitsvalgte og verneombud."),
+    ("Vi utvikler tjenestene", "Vi legger til rette for læring og forbedring, og bruker erfaringer og resultater "
+     "til å gjøre tjenestene bedre for innbyggerne."),
+]
+
 
 def ledere_rows() -> list[dict]:
     rows = []
     for nr, navn, stilling, enhet, niva, local, over, avtale, signert in LEDERE:
         rows.append({"Ansattnr": nr, "Navn": navn, "Stilling": stilling, "Enhet": enhet, "Nivå": niva,
                      "E-post": f"{local}@{DOMAIN}" if local else None, "Overordnet": over,
-                     "Avtale": avtale, "Mal": MAL.get(nr), "Signert": signert})
+                     "Avtale": avtale, "Mal": MAL.get(nr), "Signert": signert, "Oppfølging": OPPFOLGING.get(nr)})
     return rows
 
 
@@ -195,6 +220,7 @@ def write_example_workbook(path: Path) -> Path:
         oppdrag=oppdrag_rows(),
         tiltak=[{"Ansattnr": a, "Nr": n, "Tiltak": t} for a, n, t in TILTAK],
         utviklingsmal=[{"Ansattnr": a, "Mål": m, "Tiltak": t, "Oppfølging": o} for a, m, t, o in UTVIKLINGSMAL],
+        lederprinsipper=[{"Prinsipp": p, "Beskrivelse": b} for p, b in LEDERPRINSIPPER],
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)

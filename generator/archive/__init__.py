@@ -1,1 +1,2 @@
-"""The records system: Noark 5 metadata, with the schemas it is validated against in schemas/."""
+"""The records system: the Noark 5 export and the Fiks Arkiv messages, the archive's receipts,
+and the schemas and code lists they are checked against in schemas/."""

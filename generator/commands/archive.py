@@ -2,7 +2,10 @@
 
 The package is rebuilt from the .docx files on disk on every run, because HR edits and signs
 those after `generer`: each becomes a fresh PDF/A-2b, and the metadata describes the PDFs
-actually written.
+actually written. Two forms of the same facts come out: the Noark 5 export (`arkivstruktur.xml`,
+`import.csv`) and one Fiks Arkiv message per leader under `fiks/`. With `--kvitteringer`, the
+archive's receipts are read back into `arkivert.json`, and a leader the archive has confirmed is
+never packaged again unless asked for by name.
 """
 
 from __future__ import annotations
@@ -15,20 +18,33 @@ from pathlib import Path
 
 import pikepdf
 
-from ..archive.noark5 import (
-    CSV_NAME,
-    XML_NAME,
+from ..archive.arkivert import REPORT_COLUMN, Arkivert, description, report_column
+from ..archive.fiks import (
+    DOKUMENTFIL,
+    FIKS_DIRNAME,
+    MELDING_NAME,
+    build_arkivmelding,
+    folder_name,
+    parse_xml,
+    schema_problems,
+)
+from ..archive.noark5 import CSV_NAME, XML_NAME, build_csv, build_xml
+from ..archive.receipts import Avvist, read_folder
+from ..archive.record import (
+    ARKIV_DIRNAME,
+    FAGSYSTEM,
     Arkivpakke,
     Dokumentfil,
     Journalpost,
-    build_csv,
-    build_xml,
-    parse_arkivsak,
+    check_placement,
+    ekstern_noekkel,
+    norsk_tid,
 )
 from ..documents.pdf import PdfSettings
 from ..documents.placeholders import placeholders_left
-from ..exceptions import PartialFailure
-from ..model import Arbeidsbok, Leder
+from ..exceptions import LederavtaleError, PartialFailure, WorkbookError
+from ..model import Arbeidsbok, Leder, Problem
+from ..plural import antall
 from ..progress import Progress
 from ..store.files import (
     atomic_write_bytes,
@@ -37,13 +53,18 @@ from ..store.files import (
 )
 from ..store.lock import RunLock
 from ..store.manifest import Manifest
-from ..store.year import leader_folder, require_generated
+from ..store.report import REPORT_NAME, update_column
+from ..store.year import folder_key, leader_folder, require_generated
 from ..store.year import year_dir as year_folder
 from ..workbook import read_workbook
+from ..workbook.selection import select_leaders
 
-ARKIV_DIRNAME = "arkiv"
 # PDFs are converted here first and moved into place only when the whole batch is done.
 STAGING_DIRNAME = ".konvertering"
+# A leader's message folder is assembled here, then swapped in whole: a Fiks IO integration
+# reading fiks/ never sees half a message.
+FIKS_STAGING_PREFIX = ".ny-"
+FIKS_OLD_PREFIX = ".gammel-"
 
 
 @dataclass
@@ -52,17 +73,30 @@ class ArkivResultat:
     alle: bool = False
     journalposter: list[Journalpost] = field(default_factory=list)
     ikke_signert: list[Leder] = field(default_factory=list)
+    arkivert: list[Leder] = field(default_factory=list)  # confirmed by the archive: not packaged again
+    igjen: list[Leder] = field(default_factory=list)  # confirmed, but packaged again on request
+    meldinger: list[Path] = field(default_factory=list)  # the Fiks message folders written
     feil: list[str] = field(default_factory=list)
     advarsler: list[str] = field(default_factory=list)
 
     def summary_lines(self) -> list[str]:
         lines = [
-            f"Arkivpakke: {len(self.journalposter)} lederavtaler med vedlegg i {self.arkiv_dir}",
-            f"  Metadata: {XML_NAME} (Noark 5) og {CSV_NAME} (regneark)",
+            f"Arkivpakke: {antall(len(self.journalposter), 'lederavtale', 'lederavtaler')} med vedlegg i {self.arkiv_dir}",
+            f"  Noark 5: {XML_NAME} og {CSV_NAME} (regneark)",
+            (f"  Fiks Arkiv: {antall(len(self.meldinger), 'melding', 'meldinger')} i {self.arkiv_dir / FIKS_DIRNAME}, "
+             "én mappe per leder, klare for kommunens Fiks IO-integrasjon"),
         ]
+        if self.arkivert:
+            lines.append(f"Allerede arkivert ({len(self.arkivert)}), ifølge kvitteringene i arkivert.json; "
+                         "ikke pakket på nytt (--arkiver-igjen --leder ANSATTNR sender en leder på nytt):")
+            lines += [f"  {leder.ansattnr} {leder.navn}" for leder in self.arkivert]
+        if self.igjen:
+            lines.append(f"Arkivert før, men pakket på nytt fordi du ba om det ({len(self.igjen)}):")
+            lines += [f"  {leder.ansattnr} {leder.navn}" for leder in self.igjen]
         if self.ikke_signert:
             if self.alle:
-                lines.append(f"Ikke signert ennå ({len(self.ikke_signert)}), men tatt med fordi --alle er brukt:")
+                lines.append(f"Ikke signert ennå ({len(self.ikke_signert)}), men tatt med fordi --alle er brukt "
+                             "(arkiveres som under redigering, ikke som ferdige):")
             else:
                 lines.append(f"Ikke signert ennå ({len(self.ikke_signert)}), og derfor ikke med (--alle tar dem med):")
             lines += [f"  {leder.ansattnr} {leder.navn}" for leder in self.ikke_signert]
@@ -71,9 +105,15 @@ class ArkivResultat:
             lines += [f"  {line}" for line in self.advarsler]
         return lines
 
+    def failure(self) -> PartialFailure | None:
+        if not self.feil:
+            return None
+        return PartialFailure(self.feil, heading="Noen dokumenter kom ikke med i arkivpakken:")
+
     def raise_for_failures(self) -> None:
-        if self.feil:
-            raise PartialFailure(self.feil, heading="Noen dokumenter kom ikke med i arkivpakken:")
+        failure = self.failure()
+        if failure:
+            raise failure
 
 
 @dataclass
@@ -93,22 +133,42 @@ def build_archive(
     libreoffice: PdfSettings = PdfSettings(),
     progress: Progress | None = None,
     now: datetime | None = None,
+    arkiver_igjen: tuple[str, ...] | list[str] = (),
 ) -> ArkivResultat:
     """Build `<ut>/<år>/arkiv/` from the documents on disk.
 
+    `arkiver_igjen`: Ansattnr of leaders to package although the archive has confirmed them.
     Failed or missing documents are listed in the result (`raise_for_failures()` turns them
     into exit code 3); everything else is written completely.
     """
     bok = read_workbook(Path(workbook))
-    ar = bok.kommune.periode.ar
-    parse_arkivsak(bok.kommune.arkivsak, ar)  # a bad case number stops the run before any work
+    # Everything that can stop the run does so before any work.
+    check_placement(bok.kommune)
+    igjen = {leder.ansattnr for leder in select_leaders(bok, arkiver_igjen)} if arkiver_igjen else set()
+    _check_fiks_folders(bok)
     year_dir = year_folder(bok, ut)
     require_generated(year_dir, workbook, "arkiv")
     libreoffice = libreoffice.checked()  # before touching the package
     with RunLock(year_dir):
         manifest = Manifest.load(year_dir)  # as it is now that no `generer` can be writing
-        return _build(bok, manifest, year_dir, alle, _Converting(libreoffice, progress),
-                      now or datetime.now().astimezone())
+        arkivert = Arkivert(year_dir / ARKIV_DIRNAME)  # a damaged record stops the run here
+        return _build(bok, manifest, year_dir, alle, igjen, arkivert, _Converting(libreoffice, progress),
+                      norsk_tid(now))
+
+
+def _check_fiks_folders(bok: Arbeidsbok) -> None:
+    """Two leaders must never share a message folder; on Windows «A100» and «a100» would."""
+    first: dict[str, Leder] = {}
+    problems = []
+    for leder in bok.avtaleledere():
+        other = first.setdefault(folder_key(folder_name(leder.ansattnr)), leder)
+        if other is not leder:
+            problems.append(Problem(f"Ledere rad {leder.rad}",
+                                    f"Ansattnr «{leder.ansattnr}» og «{other.ansattnr}» (rad {other.rad}) får samme "
+                                    f"mappe under {FIKS_DIRNAME}/ på Windows; gi dem Ansattnr som skiller seg i mer "
+                                    "enn store og små bokstaver"))
+    if problems:
+        raise WorkbookError(problems)
 
 
 @dataclass
@@ -118,14 +178,18 @@ class _Converting:
 
 
 def _build(
-    bok: Arbeidsbok, manifest: Manifest, year_dir: Path, alle: bool, converting: _Converting, now: datetime
+    bok: Arbeidsbok, manifest: Manifest, year_dir: Path, alle: bool, igjen: set[str], arkivert: Arkivert,
+    converting: _Converting, now: datetime,
 ) -> ArkivResultat:
     arkiv_dir = year_dir / ARKIV_DIRNAME
     result = ArkivResultat(arkiv_dir, alle)
     avtaleledere = bok.avtaleledere()
-    nummer = {leder.ansattnr: i for i, leder in enumerate(avtaleledere, start=1)}
-    result.ikke_signert = [leder for leder in avtaleledere if leder.signert is None]
     valgt = avtaleledere if alle else [leder for leder in avtaleledere if leder.signert is not None]
+    result.arkivert = [leder for leder in valgt if arkivert.has(leder.ansattnr) and leder.ansattnr not in igjen]
+    result.igjen = [leder for leder in valgt if arkivert.has(leder.ansattnr) and leder.ansattnr in igjen]
+    skipped = {leder.ansattnr for leder in result.arkivert}
+    valgt = [leder for leder in valgt if leder.ansattnr not in skipped]
+    result.ikke_signert = [leder for leder in avtaleledere if leder.signert is None and leder.ansattnr not in skipped]
 
     staging_dir = arkiv_dir / STAGING_DIRNAME
     plans = []
@@ -148,7 +212,6 @@ def _build(
         Journalpost(
             leder=plan.leder,
             overordnet=bok.overordnet(plan.leder),
-            nummer=nummer[plan.leder.ansattnr],
             avtale=_dokumentfil(arkiv_dir, "avtale", plan.pdfer["avtale"]),
             vedlegg=_dokumentfil(arkiv_dir, "vedlegg", plan.pdfer["vedlegg"]),
         )
@@ -157,6 +220,7 @@ def _build(
     pakke = Arkivpakke(bok.kommune, result.journalposter, now)
     atomic_write_bytes(arkiv_dir / XML_NAME, build_xml(pakke))
     atomic_write_bytes(arkiv_dir / CSV_NAME, build_csv(pakke))
+    _write_fiks(arkiv_dir, pakke, result)
     return result
 
 
@@ -258,13 +322,18 @@ def _not_pdfa_2b(pdf: Path) -> str:
 
 
 def _remove_other_pdfs(arkiv_dir: Path, keep: set[Path]) -> None:
-    """Make the folder match the XML: PDFs of leaders no longer included go."""
+    """Make the folder match the Noark 5 XML: PDFs of leaders no longer included go.
+
+    fiks/ is left alone here: each message folder holds its own copies and is replaced whole.
+    """
     if not arkiv_dir.exists():
         return
+    fiks_dir = arkiv_dir / FIKS_DIRNAME
     for pdf in arkiv_dir.rglob("*.pdf"):
-        if pdf not in keep:
+        if pdf not in keep and fiks_dir not in pdf.parents:
             pdf.unlink(missing_ok=True)
-    for folder in sorted((p for p in arkiv_dir.rglob("*") if p.is_dir()), reverse=True):
+    folders = (p for p in arkiv_dir.rglob("*") if p.is_dir() and p != fiks_dir and fiks_dir not in p.parents)
+    for folder in sorted(folders, reverse=True):
         if not any(folder.iterdir()):
             folder.rmdir()
 
@@ -276,3 +345,167 @@ def _dokumentfil(arkiv_dir: Path, rolle: str, pdf: Path) -> Dokumentfil:
         sha256=sha256_file(pdf),
         storrelse=pdf.stat().st_size,
     )
+
+
+# --- fiks/ -------------------------------------------------------------------------------------
+
+
+def _write_fiks(arkiv_dir: Path, pakke: Arkivpakke, result: ArkivResultat) -> None:
+    """One message folder per journalpost; every other entry under fiks/ goes, so the folder
+    holds exactly what should be sent (a leader the archive has confirmed is no longer there)."""
+    fiks_dir = arkiv_dir / FIKS_DIRNAME
+    keep = set()
+    for jp in pakke.journalposter:
+        melding = build_arkivmelding(pakke, jp)
+        problems = schema_problems(parse_xml(melding))
+        if problems:
+            # Never sent as it is: the archive would refuse it. A fault in this tool, not in the data.
+            result.feil.append(f"{jp.leder.ansattnr} {jp.leder.navn}: Fiks-meldingen følger ikke skjemaet "
+                               f"({'; '.join(problems[:3])})")
+            continue
+        name = folder_name(jp.leder.ansattnr)
+        _replace_folder(fiks_dir, name, jp, melding, arkiv_dir)
+        keep.add(name)
+        result.meldinger.append(fiks_dir / name)
+    _remove_other_messages(fiks_dir, keep)
+
+
+def _replace_folder(fiks_dir: Path, name: str, jp: Journalpost, melding: bytes, arkiv_dir: Path) -> None:
+    staging, old, target = (fiks_dir / f"{FIKS_STAGING_PREFIX}{name}", fiks_dir / f"{FIKS_OLD_PREFIX}{name}",
+                            fiks_dir / name)
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    for fil in jp.dokumenter:
+        shutil.copyfile(arkiv_dir / fil.sti, staging / DOKUMENTFIL[fil.rolle])
+    # Last, so that a folder with a message in it always has its files.
+    (staging / MELDING_NAME).write_bytes(melding)
+    if target.exists():
+        shutil.rmtree(old, ignore_errors=True)
+        target.rename(old)
+    staging.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _remove_other_messages(fiks_dir: Path, keep: set[str]) -> list[str]:
+    """Remove every entry under fiks/ but `keep`; returns the message folders removed."""
+    removed = []
+    if not fiks_dir.is_dir():
+        return removed
+    for entry in fiks_dir.iterdir():
+        if entry.name in keep:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+            if not entry.name.startswith("."):
+                removed.append(entry.name)
+        else:
+            entry.unlink(missing_ok=True)
+    if not any(fiks_dir.iterdir()):
+        fiks_dir.rmdir()
+    return removed
+
+
+# --- receipts ----------------------------------------------------------------------------------
+
+
+@dataclass
+class KvitteringResultat:
+    arkivert_path: Path
+    nye: list[tuple[Leder, dict]] = field(default_factory=list)
+    uendret: list[tuple[Leder, dict]] = field(default_factory=list)
+    endret: list[tuple[Leder, dict]] = field(default_factory=list)
+    avvist: list[Avvist] = field(default_factory=list)
+    fjernet: list[str] = field(default_factory=list)  # fiks/ folders of leaders now confirmed
+    advarsler: list[str] = field(default_factory=list)
+
+    def summary_lines(self) -> list[str]:
+        lest = len(self.nye) + len(self.uendret) + len(self.endret) + len(self.avvist)
+        if not lest:
+            return ["Fant ingen kvitteringer å lese."]
+        lines = [f"Kvitteringer: {antall(len(self.nye), 'ny', 'nye')} registrert i {self.arkivert_path}"]
+        lines += [f"  {leder.ansattnr} {leder.navn}: {description(entry)}" for leder, entry in self.nye]
+        if self.uendret:
+            lines.append(f"Allerede registrert fra før ({len(self.uendret)}), ingenting endret:")
+            lines += [f"  {leder.ansattnr} {leder.navn}" for leder, _ in self.uendret]
+        if self.endret:
+            lines.append(f"Advarsel – arkivet melder en annen registrering enn før ({len(self.endret)}); "
+                         "den nye er registrert, den gamle står under «tidligere» i arkivert.json. "
+                         "Sjekk i arkivet at lederen ikke er arkivert to ganger:")
+            lines += [f"  {leder.ansattnr} {leder.navn}: {description(entry)}" for leder, entry in self.endret]
+        if self.fjernet:
+            lines.append(f"Fjernet fra {FIKS_DIRNAME}/ fordi arkivet har kvittert: {', '.join(self.fjernet)}")
+        lines += [f"Advarsel: {line}" for line in self.advarsler]
+        return lines
+
+    def failure(self) -> PartialFailure | None:
+        if not self.avvist:
+            return None
+        return PartialFailure([str(a) for a in self.avvist],
+                              heading="Noen kvitteringer kunne ikke brukes (de andre er registrert):")
+
+    def raise_for_failures(self) -> None:
+        failure = self.failure()
+        if failure:
+            raise failure
+
+
+def read_receipts(workbook: Path, kvitteringer: Path, ut: Path = Path("output"),
+                  now: datetime | None = None) -> KvitteringResultat:
+    """Read every receipt in `kvitteringer` into `<ut>/<år>/arkiv/arkivert.json`.
+
+    Receipts that cannot be used are listed in the result (exit code 3); the others are recorded,
+    and what was recorded before is never lost.
+    """
+    bok = read_workbook(Path(workbook))
+    folder = Path(kvitteringer)
+    if not folder.is_dir():
+        raise LederavtaleError(f"Finner ikke mappen «{folder}» med kvitteringer fra arkivet.")
+    ar = bok.kommune.periode.ar
+    ledere = {ekstern_noekkel(bok.kommune, leder.ansattnr): leder for leder in bok.avtaleledere()}
+    year_dir = year_folder(bok, ut)
+    lest = norsk_tid(now)
+    with RunLock(year_dir):
+        arkiv_dir = year_dir / ARKIV_DIRNAME
+        arkivert = Arkivert(arkiv_dir)
+        result = KvitteringResultat(arkivert.path)
+        gode, result.avvist = read_folder(folder)
+        for kvittering in gode:
+            leder = ledere.get(kvittering.noekkel) if kvittering.fagsystem == FAGSYSTEM else None
+            if leder is None:
+                result.avvist.append(Avvist(kvittering.fil, f"nøkkelen «{kvittering.fagsystem}: {kvittering.noekkel}» "
+                                            f"hører ikke til noen leder med avtale i arbeidsboken for {ar}"))
+                continue
+            outcome = arkivert.record(leder.ansattnr, leder.navn, kvittering, lest)
+            {"ny": result.nye, "uendret": result.uendret, "endret": result.endret}[outcome].append(
+                (leder, arkivert.ledere[leder.ansattnr]))
+        result.avvist.sort(key=lambda a: a.fil)
+        if result.nye or result.endret:
+            arkivert.save()
+        confirmed = {leder.ansattnr for leder, _ in result.nye + result.endret}
+        result.fjernet = _remove_confirmed(arkiv_dir / FIKS_DIRNAME, confirmed)
+        _update_report(year_dir, result)
+    return result
+
+
+def _remove_confirmed(fiks_dir: Path, confirmed: set[str]) -> list[str]:
+    """A message the archive has just confirmed must not be sent again: its folder leaves fiks/.
+
+    Only for receipts that told something new: a receipt read a second time must not remove a
+    message packaged since with --arkiver-igjen (the next `arkiv` run tidies up after that one).
+    """
+    if not fiks_dir.is_dir():
+        return []
+    keep = {entry.name for entry in fiks_dir.iterdir()} - {folder_name(nr) for nr in confirmed}
+    return _remove_other_messages(fiks_dir, keep)
+
+
+def _update_report(year_dir: Path, result: KvitteringResultat) -> None:
+    report = year_dir / REPORT_NAME
+    if not report.is_file():
+        return
+    try:
+        update_column(report, REPORT_COLUMN, report_column(year_dir))
+    except OSError as exc:
+        # The receipts are safe in arkivert.json; the report catches up on the next run.
+        result.advarsler.append(f"«{report}» kunne ikke oppdateres ({exc.strerror or exc}); er den åpen i Excel? "
+                                "Kvitteringene er likevel registrert.")

@@ -13,6 +13,7 @@ from ..mail.message import Epost, MailTemplate, Warn, label, load_template, prep
 from ..mail.records import EPOST_DIR, SENT_FILE, UNCERTAIN_FILE, Records, RecordsUnwritable, read_records, record
 from ..mail.smtp import DEFAULT_TIMEOUT, Connection, ConnectionLost, SmtpSettings, refusal, smtp_settings
 from ..model import Arbeidsbok, Leder
+from ..plural import antall
 from ..progress import Progress
 from ..store.files import atomic_write_bytes
 from ..store.lock import RunLock
@@ -47,10 +48,6 @@ class SendPlan:
 
     def lines(self) -> list[str]:
         return [f"{label(e.leder)}: {', '.join(e.recipients)}" for e in self.utkast]
-
-
-def antall(n: int) -> str:
-    return f"{n} e-post" if n == 1 else f"{n} e-poster"
 
 
 # --- Drafts -------------------------------------------------------------------------------
@@ -186,7 +183,7 @@ def send(
         if plan.utkast:
             failures += _deliver(plan.utkast, settings, folder / EPOST_DIR, result, progress)
     if failures:
-        done = (f"{antall(len(result.sendt))} er sendt i denne kjøringen og registrert i "
+        done = (f"{antall(len(result.sendt), 'e-post', 'e-poster')} er sendt i denne kjøringen og registrert i "
                 f"«{folder / EPOST_DIR / SENT_FILE}».")
         raise PartialFailure(
             failures + [done, "Kjør samme kommando på nytt for å sende resten; det som er sendt, hoppes over."],
@@ -221,7 +218,7 @@ def _deliver(
                 progress("Sender e-post", done, len(messages))
     except KeyboardInterrupt:
         connection.close(wait=False)
-        lines = [f"Avbrutt. {antall(len(result.sendt))} er sendt i denne kjøringen og registrert i «{records.sent_path}»."]
+        lines = [f"Avbrutt. {antall(len(result.sendt), 'e-post', 'e-poster')} er sendt i denne kjøringen og registrert i «{records.sent_path}»."]
         if epost is not None and epost.leder.ansattnr in records.uncertain_records:
             lines.append(_uncertain(epost, f"avbrutt mens den ble sendt; se «{records.uncertain_path}»"))
         lines.append("Kjør samme kommando igjen for å sende resten.")

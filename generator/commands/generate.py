@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from ..archive.arkivert import REPORT_COLUMN, report_column
 from ..documents.batch import Batch, Verdict, prepare
 from ..documents.naming import AVTALE, VEDLEGG, file_stem
 from ..documents.pdf import DRAFT_MARK, PdfSettings
@@ -303,7 +304,8 @@ def _write_run_report(year_dir: Path, bok: Arbeidsbok, results: list[LeaderResul
         rows.append([leder.ansattnr, leder.navn, leder.enhet, r.antall_oppdrag, r.status, "\n".join(sorted(set(r.filer))), "\n".join(notes)])
     for entry in removed:
         rows.append([entry.ansattnr, entry.navn, "", "", STATUS_REMOVED, "\n".join(f.sti for f in entry.filer), ""])
-    write_report(year_dir / REPORT_NAME, headers, rows)
+    arkivert = report_column(year_dir)  # the archive's receipts, as `arkiv --kvitteringer` recorded them
+    write_report(year_dir / REPORT_NAME, headers + [REPORT_COLUMN], [row + [arkivert.get(row[0], "")] for row in rows])
 
 
 

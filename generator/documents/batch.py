@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, is_dataclass
 from datetime import date
 from pathlib import Path
 
@@ -139,13 +139,18 @@ class Batch:
         return self._hashes[path]
 
 
+def _plain(value):
+    # A measure is a dataclass (its text and its extra columns); both count.
+    return asdict(value) if is_dataclass(value) else str(value)
+
+
 def _basis(appendix: dict, file_hashes: list[str]) -> str:
     """A fingerprint of everything a leader's documents are made from (not the date of the run).
 
     The appendix context holds all of the agreement's, plus the goals.
     """
     data = {k: v for k, v in appendix.items() if k != "dato"}
-    digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str, ensure_ascii=False).encode())
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=_plain, ensure_ascii=False).encode())
     digest.update(__version__.encode())
     for file_hash in file_hashes:
         digest.update(file_hash.encode())

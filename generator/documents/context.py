@@ -6,14 +6,29 @@ The agreement is public; the appendix is not. The development goals are added on
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 
-from ..model import Arbeidsbok, Kommune, Leder, Oppdrag
-from .jinja import long_date
+from ..model import Arbeidsbok, Ekstra, Kommune, Leder, Oppdrag, Tiltak
+from .jinja import keep_together, long_date
 
 
 def babel_locale(kommune: Kommune) -> str:
     return "nn" if kommune.malform == "nynorsk" else "nb"
+
+
+@dataclass
+class Measure:
+    """One of the leader's own measures, as a template sees it: `{{ t }}` prints the text,
+    `{{ t.ekstra["Ansvarlig"] }}` one of the Tiltak sheet's own columns."""
+
+    tekst: str
+    ekstra: Ekstra = field(default_factory=Ekstra)
+
+    def __str__(self) -> str:
+        # Printed like any other workbook text (see `keep_together`); Jinja's finalize only
+        # sees this object, not the text, so the text is prepared here.
+        return keep_together(self.tekst)
 
 
 def _kommune(kommune: Kommune) -> dict:
@@ -35,7 +50,8 @@ def _periode(kommune: Kommune) -> dict:
     locale = babel_locale(kommune)
     periode = kommune.periode
     return {
-        "tekst": f"{long_date(periode.fra, locale)}–{long_date(periode.til, locale)}",
+        # A spaced en dash between two dates that contain spaces (Språkrådet).
+        "tekst": f"{long_date(periode.fra, locale)} – {long_date(periode.til, locale)}",
         "fra": periode.fra,
         "til": periode.til,
         "ar": periode.ar,
@@ -44,19 +60,21 @@ def _periode(kommune: Kommune) -> dict:
 
 def person(leder: Leder | None) -> dict:
     if leder is None:
-        return {"ansattnr": "", "navn": "", "stilling": "", "enhet": "", "niva": "", "epost": "", "ekstra": {}}
+        leder = Leder(ansattnr="", navn="", stilling="", enhet="")
     return {
         "ansattnr": leder.ansattnr,
         "navn": leder.navn,
+        "fornavn": leder.fornavn,
         "stilling": leder.stilling,
         "enhet": leder.enhet,
         "niva": leder.niva,
         "epost": leder.epost,
-        "ekstra": dict(leder.ekstra),
+        "oppfolging": leder.oppfolging,
+        "ekstra": Ekstra(leder.ekstra),
     }
 
 
-def _oppdrag(oppdrag: Oppdrag, tiltak: list[str]) -> dict:
+def _oppdrag(oppdrag: Oppdrag, tiltak: list[Tiltak]) -> dict:
     return {
         "nr": oppdrag.nr,
         "omrade": oppdrag.omrade,
@@ -65,7 +83,8 @@ def _oppdrag(oppdrag: Oppdrag, tiltak: list[str]) -> dict:
         "malemetode": oppdrag.malemetode,
         "utgangspunkt": oppdrag.utgangspunkt,
         "frist": oppdrag.frist,
-        "tiltak": tiltak,
+        "ekstra": Ekstra(oppdrag.ekstra),
+        "tiltak": [Measure(t.tekst, Ekstra(t.ekstra)) for t in tiltak],
     }
 
 
@@ -84,6 +103,7 @@ def agreement_context(bok: Arbeidsbok, leder: Leder, today: date | None = None) 
         "overordnet": person(bok.overordnet(leder)),
         "omrader": omrader,
         "oppdrag": oppdrag,
+        "lederprinsipper": [{"prinsipp": p.prinsipp, "beskrivelse": p.beskrivelse} for p in bok.lederprinsipper],
         "dato": today or date.today(),
     }
 

@@ -19,17 +19,22 @@ class Field:
 def _person_fields(who: str, label: str) -> list[Field]:
     return [
         Field(f"{who}.navn", f"{label}s fulle navn"),
-        Field(f"{who}.stilling", f"{label}s stilling"),
+        Field(f"{who}.fornavn",
+              f"{label}s fornavn (kolonnen Fornavn, ellers første ord i Navn), f.eks. til en hilsen"),
+        Field(f"{who}.stilling", f"{label}s stilling (midt i en setning: {{{{ {who}.stilling|liten }}}})"),
         Field(f"{who}.enhet", f"{label}s enhet"),
         Field(f"{who}.niva", f"{label}s nivå (kommunedirektør, kommunalsjef, virksomhetsleder …)"),
         Field(f"{who}.epost", f"{label}s e-postadresse"),
         Field(f"{who}.ansattnr", f"{label}s ansattnummer"),
-        Field(f"{who}.ekstra", f"egne kolonner i arket Ledere for {label.lower()}, f.eks. {who}.ekstra[\"Telefon\"]"),
+        Field(f"{who}.oppfolging",
+              f"oppfølgingssamtalene som er avtalt med {label.lower()} (arket Ledere, Oppfølging)"),
+        Field(f"{who}.ekstra", f"egne kolonner i arket Ledere for {label.lower()}, f.eks. "
+              f"{{{{ {who}.ekstra[\"Telefon\"] }}}}"),
     ]
 
 
 # Every name a template may use, in the order HR reads them. Loop variables (`omrade`, `o`,
-# `t`, `u`) are the names the default templates give them; a template may choose others.
+# `t`, `u`, `p`) are the names the default templates give them; a template may choose others.
 FIELDS: list[Field] = [
     Field("kommune.navn", "kommunens navn (arket Kommune, Kommunenavn)"),
     Field("kommune.adresse", "postadresse til brevhodet/bunnteksten"),
@@ -40,7 +45,7 @@ FIELDS: list[Field] = [
     Field("kommune.logo", "logoen som bilde (tom hvis ingen logo): {% if kommune.logo %}{{ kommune.logo }}{% endif %}"),
     Field("kommune.skjermingshjemmel", "hjemmel for unntak fra offentlighet, f.eks. «Offl. § 13 …»"),
     Field("kommune.arkivsak", "saksnummeret i sak/arkiv, f.eks. 2027/123"),
-    Field("periode.tekst", "avtaleperioden som tekst: «1. januar 2027–31. desember 2027»"),
+    Field("periode.tekst", "avtaleperioden som tekst: «1. januar 2027 – 31. desember 2027»"),
     Field("periode.fra", "periodens første dag (dato; skriv {{ periode.fra|dato }})"),
     Field("periode.til", "periodens siste dag (dato; skriv {{ periode.til|dato(\"lang\") }} for «31. desember 2027»)"),
     Field("periode.ar", "året, f.eks. 2027"),
@@ -58,8 +63,15 @@ FIELDS: list[Field] = [
     Field("o.malemetode", "hvordan målet måles"),
     Field("o.utgangspunkt", "utgangspunktet (resultat før start)"),
     Field("o.frist", "fristen (dato; skriv {{ o.frist|dato }}, tom hvis ingen frist)"),
+    Field("o.ekstra", "egne kolonner i arket Oppdrag, f.eks. {{ o.ekstra[\"Hensikt\"] }}"),
     Field("o.tiltak", "lederens egne tiltak for oppdraget: {%p for t in o.tiltak %}{{ t }}{%p endfor %}"),
-    Field("t", "ett tiltak (tekst), inne i løkken over o.tiltak"),
+    Field("t", "ett tiltak: {{ t }} skriver teksten, inne i løkken over o.tiltak"),
+    Field("t.tekst", "tiltakets tekst (det samme som {{ t }})"),
+    Field("t.ekstra", "egne kolonner i arket Tiltak, f.eks. {{ t.ekstra[\"Ansvarlig\"] }}"),
+    Field("lederprinsipper", "kommunens lederprinsipper (arket Lederprinsipper; tom liste uten arket): "
+          "{%p for p in lederprinsipper %} … {%p endfor %}"),
+    Field("p.prinsipp", "prinsippet, f.eks. «Vi er tydelige»"),
+    Field("p.beskrivelse", "hva prinsippet betyr i praksis"),
     Field("utviklingsmal", "personlige utviklingsmål: {%tr for u in utviklingsmal %} … {%tr endfor %}", True),
     Field("u.mal", "utviklingsmålet", True),
     Field("u.tiltak", "tiltak for å nå utviklingsmålet", True),
@@ -67,15 +79,17 @@ FIELDS: list[Field] = [
 ]
 
 # A list field and the loop-variable prefix that describes one of its elements.
-LISTS = {"omrader": "omrade", "oppdrag": "o", "omrade.oppdrag": "o", "o.tiltak": "t", "utviklingsmal": "u"}
-LOOP_PREFIXES = {"omrade", "o", "t", "u"}
+LISTS = {"omrader": "omrade", "oppdrag": "o", "omrade.oppdrag": "o", "o.tiltak": "t", "utviklingsmal": "u",
+         "lederprinsipper": "p"}
+LOOP_PREFIXES = {"omrade", "o", "t", "u", "p"}
 # Dictionaries whose keys come from the workbook; checked only when rendering.
-FREE = {"leder.ekstra", "overordnet.ekstra"}
+FREE = {"leder.ekstra", "overordnet.ekstra", "o.ekstra", "t.ekstra"}
 KNOWN = {f.name for f in FIELDS}
 
 FILTERS = [
     ("dato", "dato som 31.12.2027: {{ o.frist|dato }}"),
     ("dato(\"lang\")", "dato som 31. desember 2027: {{ periode.til|dato(\"lang\") }}"),
+    ("liten", "liten forbokstav midt i en setning: {{ leder.stilling|liten }} gir «kommunalsjef helse»"),
 ]
 
 ANY = "any"
@@ -122,19 +136,26 @@ def field_lines() -> list[str]:
     loops = {"omrade": "Inne i {%p for omrade in omrader %} … {%p endfor %}:",
              "o": "Inne i {%tr for o in omrade.oppdrag %} … {%tr endfor %} (eller {%p for o in oppdrag %}):",
              "t": "Inne i {%p for t in o.tiltak %} … {%p endfor %}:",
+             "p": "Inne i {%p for p in lederprinsipper %} … {%p endfor %}:",
              "u": "Bare i vedlegg.docx (unntatt offentlighet), inne i {%tr for u in utviklingsmal %} … {%tr endfor %}:"}
+    lists = {"lederprinsipper": "Kommunens lederprinsipper (arket Lederprinsipper, valgfritt):",
+             "utviklingsmal": "Bare i vedlegg.docx (personlige utviklingsmål, unntatt offentlighet):"}
     shown_heading = set()
     for f in FIELDS:
         head = f.name.split(".")[0]
         if head in loops and head not in shown_heading:
             shown_heading.add(head)
             lines += ["", loops[head]]
-        elif f.name == "utviklingsmal":
-            lines += ["", "Bare i vedlegg.docx (personlige utviklingsmål, unntatt offentlighet):"]
-        is_list = f.name in LISTS
-        code = f.name if is_list else f"{{{{ {f.name} }}}}"
+        elif f.name in lists:
+            lines += ["", lists[f.name]]
+        if f.name in LISTS:
+            code = f.name
+        elif f.name in FREE:
+            code = f"{{{{ {f.name}[\"Kolonne\"] }}}}"
+        else:
+            code = f"{{{{ {f.name} }}}}"
         lines.append(row(code, f.forklaring))
-    lines += ["", "Filter for datoer:"]
+    lines += ["", "Filter:"]
     lines += [row(f"|{name}", text) for name, text in FILTERS]
     lines += ["", "Styrekoder: {%p … %} styrer et helt avsnitt, {%tr … %} en hel tabellrad; de må stå alene der.",
               "epost.txt har de samme feltene som lederavtalen, men ikke utviklingsmålene."]

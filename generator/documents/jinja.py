@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 import jinja2
 from babel.dates import format_date
+from markupsafe import Markup
 
 from ..model import Problem
 
@@ -36,13 +37,53 @@ def dato_filter(value, form: str = "kort", locale: str = "nb") -> str:
     return value.strftime("%d.%m.%Y")
 
 
+NBSP = "\u00a0"
+# Only the space between a number and its %: a cell that shows template code as text
+# («{% if x %}») must print as typed.
+_BEFORE_PERCENT = re.compile(r"(?<=\d) (?=%)")
+_AFTER_SECTION = re.compile(r"(?<=§) ")
+
+
+def keep_together(text: str) -> str:
+    """«6,7 %» and «§ 13» never broken over two lines: the space between a number and % and the
+    space after § made non-breaking, as Norwegian typesetting wants (Språkrådet)."""
+    return _AFTER_SECTION.sub(NBSP, _BEFORE_PERCENT.sub(NBSP, text))
+
+
+def _finalize(value):
+    """What `{{ … }}` prints: text with `keep_together`, everything else as it is.
+
+    Only the printed result changes, so template code (`{% if o.mal == "…" %}`, filters) sees
+    the values as the workbook holds them. Markup (what `join` and `replace` give under
+    autoescape) stays Markup, or it would be escaped a second time.
+    """
+    if isinstance(value, Markup):
+        return Markup(keep_together(str(value)))
+    if isinstance(value, str):
+        return keep_together(value)
+    return value
+
+
+def liten_filter(value) -> str:
+    """The first letter in lower case, for a title in the middle of a sentence: «Kommunalsjef
+    helse» → «kommunalsjef helse», «Offl. § 13» → «offl. § 13». An abbreviation in capitals
+    («NAV-leder», «IKT-sjef») is left as it is."""
+    text = "" if value is None else str(value)
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
 def make_jinja_env(autoescape: bool = True, locale: str = "nb") -> jinja2.Environment:
     """The one Jinja environment for documents (autoescape) and e-mail text (no autoescape).
 
-    StrictUndefined turns a misspelt name into an error instead of a silent blank.
+    StrictUndefined turns a misspelt name into an error instead of a silent blank. The e-mail
+    gets `keep_together` too: mail programs wrap plain text at any space, just as Word does.
     """
-    env = jinja2.Environment(autoescape=autoescape, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    env = jinja2.Environment(autoescape=autoescape, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                             finalize=_finalize)
     env.filters["dato"] = lambda value, form="kort": dato_filter(value, form, locale)
+    env.filters["liten"] = liten_filter
     return env
 
 
@@ -62,7 +103,7 @@ def jinja_message(exc: jinja2.TemplateSyntaxError) -> str:
     if m := re.search(r"unexpected '([^']+)'", text):
         return f"uventet «{m.group(1)}» i koden"
     if m := re.search(r"No filter named '([^']+)'", text):
-        return f"ukjent filter «{m.group(1)}» (kjente filter: dato, dato(\"lang\"), upper, lower …)"
+        return f"ukjent filter «{m.group(1)}» (kjente filter: dato, dato(\"lang\"), liten, upper, lower …)"
     if "unexpected end of template" in text.lower():
         return "koden slutter før den er ferdig"
     return f"feil i malkoden: {text}"

@@ -36,6 +36,27 @@ def write_report(path: Path, headers: list[str], rows: list[list]) -> None:
     for column, width in zip("ABCDEFGHIJ", (10, 28, 30, 14, 28, 60, 60)):
         ws.column_dimensions[column].width = width
     ws.freeze_panes = "A2"
+    _save(wb, path)
+
+
+def update_column(path: Path, header: str, values: dict[str, str]) -> None:
+    """Set one column of an existing report (added at the end if missing), by the Ansattnr in column A.
+
+    For what another command learns later (the archive's receipts), without redoing `generer`.
+    """
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    headers = [cell.value for cell in ws[1]]
+    column = headers.index(header) + 1 if header in headers else len(headers) + 1
+    ws.cell(1, column, header).font = Font(bold=True)
+    for number in range(2, ws.max_row + 1):
+        key = ws.cell(number, 1).value
+        cell = ws.cell(number, column, values.get(str(key), "") if key is not None else None)
+        cell.data_type = "s"
+    _save(wb, path)
+
+
+def _save(wb: openpyxl.Workbook, path: Path) -> None:
     buffer = io.BytesIO()
     wb.save(buffer)
     atomic_write_bytes(path, buffer.getvalue())

@@ -13,7 +13,7 @@ from datetime import date
 from email_validator import EmailNotValidError, validate_email
 from openpyxl.utils import get_column_letter
 
-from ..model import Leder, Problem
+from ..model import Ekstra, Leder, Problem
 from ..typos import closest
 from .columns import SHEETS
 from .file import RawSheets
@@ -82,23 +82,28 @@ class Cells:
         """Find the header row and columns; None when the sheet cannot be used."""
         header_index = next((i for i, row in enumerate(rows) if not _is_empty(row)), None)
         if header_index is None:
-            self.error(name, f"arket {quoted(name)} er tomt; første rad skal ha kolonneoverskriftene")
+            # An optional sheet left empty says what an absent one says: nothing to add.
+            if not _LAYOUT[name].optional:
+                self.error(name, f"arket {quoted(name)} er tomt; første rad skal ha kolonneoverskriftene")
             return None
         header_row = header_index + 1
         known = {alias: col for col in _LAYOUT[name].columns for alias in col.aliases}
         columns: dict[str, int] = {}
         extra: dict[str, int] = {}
+        extra_seen: dict[str, str] = {}  # normalised -> as first written
         for number, header in enumerate(rows[header_index], start=1):
             written = clean_text(header)
             if not written:
                 continue
             place = f"{name}!{get_column_letter(number)}{header_row}"
             column = known.get(norm(written))
-            if column is None and written in extra:
-                self.error(place, f"kolonnen {quoted(written)} finnes to ganger")
+            if column is None and norm(written) in extra_seen:
+                # `ekstra` keys match like headers, so «Telefon» and «telefon» would be one key.
+                self.error(place, f"kolonnen {quoted(extra_seen[norm(written)])} finnes to ganger")
             elif column is None:
                 self.check_typo(place, written, name)
                 extra[written] = number
+                extra_seen[norm(written)] = written
             elif column.key in columns:
                 self.error(place, f"kolonnen {quoted(column.header)} finnes to ganger")
             else:
@@ -181,3 +186,9 @@ class Cells:
     @staticmethod
     def label(sheet: Table, key: str) -> str:
         return _LAYOUT[sheet.name].column(key).header
+
+    @staticmethod
+    def ekstra(sheet: Table, row: Row) -> Ekstra:
+        """The row's extra columns, every header present (empty cells as ""), so that a template
+        using one never meets a missing key for one row and not for another."""
+        return Ekstra((header, clean_text(row.get(col))) for header, col in sheet.extra.items())

@@ -23,7 +23,11 @@ class Column:
     width: int = 12
     date: bool = False
     wrap: bool = False
-    choices: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()  # the only values allowed: a drop-down that refuses others
+    # The usual values of a free-text column: a drop-down that warns, but accepts others.
+    suggestions: tuple[str, ...] = ()
+    # (sheet, column key) whose values this column refers to: a drop-down of that column.
+    lookup: tuple[str, str] | None = None
     # Columns that may stand in for this one when it is absent (Fornavn + Etternavn for Navn).
     instead: tuple[str, ...] = ()
     # False: accepted when reading, but not written into a new workbook.
@@ -37,6 +41,8 @@ class Sheet:
     columns: tuple[Column, ...]
     # Normalised names the sheet is also found under (a keyboard or an export may lose å).
     aliases: tuple[str, ...] = ()
+    # True: a workbook without this sheet is fine (the templates' own text stands).
+    optional: bool = False
 
     def written_columns(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if c.written)
@@ -59,11 +65,15 @@ class Field:
 
 
 ANSATTNR_ALIASES = ("ansattnr", "ansattnummer", "ansatt nr", "ansattnr.")
+NIVAER = ("ordfører", "kommunedirektør", "kommunalsjef", "virksomhetsleder", "avdelingsleder")
+# Sheet names are written out here because the sheets below are defined after the columns.
+LEDERE_ANSATTNR = ("Ledere", "ansattnr")
+OPPDRAG_NR = ("Oppdrag", "nr")
 
 KOMMUNE_FIELDS: tuple[Field, ...] = (
     Field("navn", "Kommunenavn", "Kommunens navn slik det skal stå i avtalen, f.eks. «Eksempel kommune».",
           ("kommunenavn", "kommune"), required=True),
-    Field("periode", "Periode", "Året avtalen gjelder for, f.eks. 2027 (1. januar–31. desember). "
+    Field("periode", "Periode", "Året avtalen gjelder for, f.eks. 2027 (1. januar – 31. desember). "
           "La stå tomt og fyll ut Fra og Til for en annen periode.", ("periode", "år"), required=True),
     Field("fra", "Fra", "Periodens første dag (dd.mm.åååå). Brukes bare når Periode er tom.", ("fra",), date=True),
     Field("til", "Til", "Periodens siste dag (dd.mm.åååå). Brukes bare når Periode er tom.", ("til",), date=True),
@@ -83,6 +93,15 @@ KOMMUNE_FIELDS: tuple[Field, ...] = (
           choices=("bokmål", "nynorsk")),
     Field("tilgangskode", "Tilgangskode", "Tilgangskode for vedlegget i sak/arkiv-systemet. "
           f"Tom: {DEFAULT_TILGANGSKODE} (personalsaker).", ("tilgangskode",)),
+    Field("skjerm_navn", "Skjerm navn", "ja eller nei (standard nei). ja: lederens navn, stilling og enhet "
+          "skjules i de offentlige titlene i arkivet, og partene skjermes – for kommuner som arkiverer "
+          "lederavtalene i skjermede personalmapper. Selve avtalen er offentlig uansett.",
+          ("skjerm navn", "skjerm navnet", "skjerming av navn"), choices=("ja", "nei")),
+    Field("arkivdel", "Arkivdel", "Arkivdelen i sak/arkiv-systemet som avtalene arkiveres i når Arkivsak er tom "
+          "(Fiks Arkiv), f.eks. PERSONAL.", ("arkivdel",)),
+    Field("organisasjonsnummer", "Organisasjonsnummer", "Kommunens organisasjonsnummer (9 siffer), "
+          "f.eks. 974 760 673. Brukes som arkivskaper i arkivmetadataene.",
+          ("organisasjonsnummer", "org.nr.", "orgnr", "org.nr", "organisasjonsnr")),
 )
 
 KOMMUNE = Sheet("Kommune", "Opplysninger om kommunen og perioden. Én rad per felt: skriv verdien i kolonne Verdi.", (
@@ -95,7 +114,8 @@ KOMMUNE = Sheet("Kommune", "Opplysninger om kommunen og perioden. Én rad per fe
 LEDERE = Sheet("Ledere", "Én rad per person: alle ledere som skal ha avtale, og deres overordnede "
                "(også ordføreren, som er part i kommunedirektørens avtale).", (
     Column("ansattnr", "Ansattnr", ANSATTNR_ALIASES, "Unikt ansattnummer.", required=True, width=11),
-    Column("navn", "Navn", ("navn", "fullt navn"), "Fullt navn. Alternativt to kolonner Fornavn og Etternavn.",
+    Column("navn", "Navn", ("navn", "fullt navn"), "Fullt navn. Alternativt to kolonner Fornavn og Etternavn. "
+           "Hilsener i malene bruker kolonnen Fornavn når den finnes, ellers første ord i Navn.",
            required=True, width=26, instead=("fornavn", "etternavn")),
     Column("fornavn", "Fornavn", ("fornavn",), "Fornavn, når Navn ikke er brukt.", written=False),
     Column("etternavn", "Etternavn", ("etternavn",), "Etternavn, når Navn ikke er brukt.", written=False),
@@ -103,18 +123,22 @@ LEDERE = Sheet("Ledere", "Én rad per person: alle ledere som skal ha avtale, og
            width=38),
     Column("enhet", "Enhet", ("enhet",), "Enheten (virksomheten, avdelingen) lederen leder.", required=True, width=32),
     Column("niva", "Nivå", ("nivå", "niva", "nivaa"), "Ledernivå, fritekst: ordfører, kommunedirektør, kommunalsjef, "
-           "virksomhetsleder, avdelingsleder … Brukes i velgeren nivå:.", width=18),
+           "virksomhetsleder, avdelingsleder … Brukes i velgeren nivå:.", width=18, suggestions=NIVAER),
     Column("epost", "E-post", ("e-post", "epost", "e-postadresse", "epostadresse", "e-mail", "email"),
            "Lederens e-postadresse. Uten adresse får lederen ikke e-postutkast (advarsel).", width=36),
     Column("overordnet", "Overordnet", ("overordnet", "leder", "overordnet leder", "overordnede"),
            "Ansattnummeret til lederens overordnede, som er den andre parten i avtalen. "
-           "Tom bare for den øverste (ordføreren).", width=12),
+           "Tom bare for den øverste (ordføreren).", width=12, lookup=LEDERE_ANSATTNR),
     Column("avtale", "Avtale", ("avtale",), "ja (standard) eller nei. nei = bare part i en annen leders avtale, "
            "f.eks. ordføreren.", width=9, choices=("ja", "nei")),
     Column("mal", "Mal", ("mal", "malfil"), "Valgfritt: filnavn på en egen avtalemal i malmappen, f.eks. "
            "lederavtale_rektor.docx. Tom: standardmalen lederavtale.docx.", width=22),
     Column("signert", "Signert", ("signert", "signert dato", "signeringsdato"), "Datoen avtalen ble signert "
            "(dd.mm.åååå). Brukes av kommandoen arkiv. Tom: ikke signert ennå.", width=12, date=True),
+    Column("oppfolging", "Oppfølging", ("oppfølging", "oppfolging", "oppfølgning", "oppfølgingssamtaler",
+                                        "oppfolgingssamtaler", "oppfølgingssamtale", "oppfolgingssamtale"),
+           "Valgfritt: oppfølgingssamtalene som er avtalt, som datoer eller tekst, f.eks. «Medarbeidersamtale i "
+           "juni, evalueringssamtale i november». Skrives i avtalen.", width=36, wrap=True),
 ))
 
 OPPDRAG = Sheet("Oppdrag", "Oppdragene fra styringsbrevet. Kolonnen Gjelder bestemmer hvilke ledere "
@@ -137,15 +161,17 @@ OPPDRAG = Sheet("Oppdrag", "Oppdragene fra styringsbrevet. Kolonnen Gjelder best
 
 TILTAK = Sheet("Tiltak", "Lederens egne tiltak for å nå et oppdrag. Skrives under oppdraget i lederens "
                "avtale, som er offentlig.", (
-    Column("ansattnr", "Ansattnr", ANSATTNR_ALIASES, "Lederens ansattnummer.", required=True, width=11),
+    Column("ansattnr", "Ansattnr", ANSATTNR_ALIASES, "Lederens ansattnummer.", required=True, width=11,
+           lookup=LEDERE_ANSATTNR),
     Column("nr", "Nr", ("nr", "nr.", "oppdrag", "oppdragsnr"), "Nummeret på oppdraget tiltaket hører til. "
-           "Oppdraget må gjelde lederen.", required=True, width=7),
+           "Oppdraget må gjelde lederen.", required=True, width=7, lookup=OPPDRAG_NR),
     Column("tiltak", "Tiltak", ("tiltak",), "Tiltaket. Én rad per tiltak.", required=True, width=80, wrap=True),
 ))
 
 UTVIKLINGSMAL = Sheet("Utviklingsmål", "Lederens personlige utviklingsmål. Kommer BARE i vedlegget, som er "
                       "unntatt offentlighet, aldri i selve avtalen.", (
-    Column("ansattnr", "Ansattnr", ANSATTNR_ALIASES, "Lederens ansattnummer.", required=True, width=11),
+    Column("ansattnr", "Ansattnr", ANSATTNR_ALIASES, "Lederens ansattnummer.", required=True, width=11,
+           lookup=LEDERE_ANSATTNR),
     Column("mal", "Mål", ("mål", "mal", "maal", "utviklingsmål"), "Utviklingsmålet.", required=True, width=50,
            wrap=True),
     Column("tiltak", "Tiltak", ("tiltak",), "Hva lederen gjør for å nå målet.", width=45, wrap=True),
@@ -153,7 +179,16 @@ UTVIKLINGSMAL = Sheet("Utviklingsmål", "Lederens personlige utviklingsmål. Kom
            "følges opp.", width=30, wrap=True),
 ), aliases=("utviklingsmal", "utviklingsmaal"))
 
-SHEETS: tuple[Sheet, ...] = (KOMMUNE, LEDERE, OPPDRAG, TILTAK, UTVIKLINGSMAL)
+LEDERPRINSIPPER = Sheet("Lederprinsipper", "Valgfritt: kommunens lederprinsipper, én rad per prinsipp. De skrives "
+                        "i hver lederavtale som et eget avsnitt. Uten dette arket, eller med arket tomt, står malens "
+                        "egen tekst.", (
+    Column("prinsipp", "Prinsipp", ("prinsipp", "lederprinsipp"), "Prinsippet, kort, f.eks. «Vi er tydelige».",
+           required=True, width=30, wrap=True),
+    Column("beskrivelse", "Beskrivelse", ("beskrivelse", "forklaring"), "Hva prinsippet betyr i praksis.",
+           width=80, wrap=True),
+), aliases=("lederprinsipp", "ledelsesprinsipper"), optional=True)
+
+SHEETS: tuple[Sheet, ...] = (KOMMUNE, LEDERE, OPPDRAG, TILTAK, UTVIKLINGSMAL, LEDERPRINSIPPER)
 
 MALFORMER = {
     "bokmål": "bokmål",
@@ -177,3 +212,8 @@ def sheet_named(title: str) -> Sheet | None:
 def kommune_field(felt: str) -> Field | None:
     """The Kommune field a Felt cell names."""
     return _FIELD_BY_NAME.get(norm(felt))
+
+
+def sheet_by_name(name: str) -> Sheet:
+    """The sheet with this canonical name."""
+    return next(sheet for sheet in SHEETS if sheet.name == name)

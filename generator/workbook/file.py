@@ -250,7 +250,7 @@ def _read_values(file_name: str, data: bytes) -> tuple[RawSheets, list[str]]:
         parts = [ws._worksheet_path for ws in found.values()]
     finally:
         wb.close()
-    missing = [sheet.name for sheet in SHEETS if sheet.name not in rows]
+    missing = [sheet.name for sheet in SHEETS if sheet.name not in rows and not sheet.optional]
     return RawSheets(rows=rows, missing=missing, duplicates=duplicates), parts
 
 

@@ -11,7 +11,7 @@ from PIL import Image, UnidentifiedImageError
 from ..model import DEFAULT_SKJERMINGSHJEMMEL, DEFAULT_TILGANGSKODE, Kommune, Periode
 from .cells import REPORTED, Cells, Table
 from .columns import KOMMUNE, MALFORMER, kommune_field
-from .values import clean_text, norm, parse_date, quoted
+from .values import clean_text, id_text, norm, parse_date, parse_yes_no, quoted
 
 SHEET = KOMMUNE.name
 _YEAR = re.compile(r"\d{4}")
@@ -51,6 +51,8 @@ def read_kommune(c: Cells, sheet: Table | None, folder: Path) -> Kommune | None:
         c.email(fields["avsender"][1], avsender)
     logo = _logo(c, fields["logo"][1], text("logo"), folder) if text("logo") else None
     malform = _malform(c, fields)
+    skjerm_navn = _skjerm_navn(c, fields)
+    organisasjonsnummer = _organisasjonsnummer(c, fields)
     if not navn or periode is None:
         return None
     return Kommune(
@@ -67,6 +69,9 @@ def read_kommune(c: Cells, sheet: Table | None, folder: Path) -> Kommune | None:
         skjermingshjemmel=text("skjermingshjemmel") or DEFAULT_SKJERMINGSHJEMMEL,
         malform=malform,
         tilgangskode=text("tilgangskode") or DEFAULT_TILGANGSKODE,
+        skjerm_navn=skjerm_navn,
+        arkivdel=text("arkivdel"),
+        organisasjonsnummer=organisasjonsnummer,
     )
 
 def _periode(c: Cells, fields: dict) -> Periode | None:
@@ -143,3 +148,34 @@ def _malform(c: Cells, fields: dict) -> str:
         c.error(place, f"Målform må være «bokmål» eller «nynorsk», ikke {quoted(written)}")
         return "bokmål"
     return malform
+
+def _skjerm_navn(c: Cells, fields: dict) -> bool:
+    value, place = fields.get("skjerm_navn", (None, SHEET))
+    written = clean_text(value)
+    if not written:
+        return False  # unlike Avtale, an empty cell means no: the agreement is public
+    answer = parse_yes_no(value)
+    if answer is None:
+        c.error(place, f"Skjerm navn må være «ja» eller «nei», ikke {quoted(written)}")
+        return False
+    return answer
+
+_ORGNR_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
+
+def _organisasjonsnummer(c: Cells, fields: dict) -> str:
+    """Nine digits (spaces allowed when typed), with Brønnøysund's mod-11 check digit."""
+    value, place = fields.get("organisasjonsnummer", (None, SHEET))
+    written = id_text(value)
+    if not written:
+        return ""
+    digits = "".join(written.split())
+    if not re.fullmatch(r"\d{9}", digits):
+        c.error(place, f"Organisasjonsnummer må være 9 siffer, for eksempel 974 760 673, ikke {quoted(written)}")
+        return ""
+    remainder = sum(int(d) * w for d, w in zip(digits, _ORGNR_WEIGHTS)) % 11
+    control = 0 if remainder == 0 else 11 - remainder
+    if control == 10 or control != int(digits[8]):
+        c.error(place, f"Organisasjonsnummer {quoted(written)} er ikke gyldig (kontrollsifferet stemmer ikke); "
+                "sjekk nummeret i Enhetsregisteret")
+        return ""
+    return digits

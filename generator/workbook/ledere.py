@@ -62,7 +62,8 @@ def _leder(c: Cells, sheet: Table, row: Row) -> Leder:
     elif len(ansattnr.encode("utf-8")) > ANSATTNR_BYTES:
         c.error(sheet.place(row, "ansattnr"), f"Ansattnr {quoted(ansattnr[:20] + '…')} er for langt "
                 f"(høyst {ANSATTNR_BYTES} tegn)")
-    navn = _navn(c, sheet, row)
+    fornavn = c.text(sheet, row, "fornavn") if "fornavn" in sheet.columns else ""
+    navn = _navn(c, sheet, row, fornavn)
     stilling = c.text(sheet, row, "stilling", required=True)
     enhet = c.text(sheet, row, "enhet", required=True)
     epost = c.text(sheet, row, "epost")
@@ -76,21 +77,23 @@ def _leder(c: Cells, sheet: Table, row: Row) -> Leder:
         navn=navn,
         stilling=stilling,
         enhet=enhet,
+        fornavn=fornavn or (navn.split() or [""])[0],
         niva=c.text(sheet, row, "niva"),
         epost=epost,
         overordnet=c.text(sheet, row, "overordnet", as_id=True),
         avtale=avtale,
         mal=c.text(sheet, row, "mal"),
         signert=c.date(sheet, row, "signert"),
-        ekstra={header: clean_text(row.get(col)) for header, col in sheet.extra.items()},
+        oppfolging=c.text(sheet, row, "oppfolging"),
+        ekstra=c.ekstra(sheet, row),
         rad=row.number,
     )
 
-def _navn(c: Cells, sheet: Table, row: Row) -> str:
+def _navn(c: Cells, sheet: Table, row: Row, fornavn: str) -> str:
     navn = c.text(sheet, row, "navn") if "navn" in sheet.columns else ""
     if not navn:
-        parts = [c.text(sheet, row, key) for key in ("fornavn", "etternavn") if key in sheet.columns]
-        navn = " ".join(p for p in parts if p)
+        etternavn = c.text(sheet, row, "etternavn") if "etternavn" in sheet.columns else ""
+        navn = " ".join(p for p in (fornavn, etternavn) if p)
     key = "navn" if "navn" in sheet.columns else "fornavn"
     if not navn:
         c.error(sheet.place(row, key), "Navn mangler")

@@ -30,6 +30,7 @@ def read_oppdrag(
             utgangspunkt=c.text(sheet, row, "utgangspunkt"),
             frist=c.date(sheet, row, "frist"),
             gjelder=c.text(sheet, row, "gjelder", required=True),
+            ekstra=c.ekstra(sheet, row),
             rad=row.number,
         )
         if not item.nr:
@@ -88,6 +89,7 @@ def read_tiltak(
             ansattnr=c.text(sheet, row, "ansattnr", required=True, as_id=True),
             nr=c.text(sheet, row, "nr", required=True, as_id=True),
             tekst=c.text(sheet, row, "tiltak", required=True),
+            ekstra=c.ekstra(sheet, row),
             rad=row.number,
         )
         if not (item.ansattnr and item.nr):

@@ -25,7 +25,7 @@ class Selector:
     def select(self, token: str) -> set[str]:
         if ":" not in token:
             if norm(token) == "alle":
-                return self.with_agreement(self.ledere)
+                return self.with_agreement([x for x in self.ledere if not self.writes_styringsbrev(x)])
             return self.with_agreement([self.person(token, token)])
         kind, _, argument = token.partition(":")
         kind, argument = norm(kind), argument.strip()
@@ -40,6 +40,14 @@ class Selector:
         if kind == "under":
             return self.with_agreement(self.below(self.person(argument, token)))
         return self.with_agreement([x for x in self.ledere if norm(x.niva) == norm(argument)])
+
+    def writes_styringsbrev(self, leder: Leder) -> bool:
+        """The kommunedirektør: the leader right under the top of the hierarchy when the top is a
+        party only (the ordfører, Avtale=nei). He or she issues the styringsbrev, so `alle` does not
+        give him or her its assignments; naming him or her (Ansattnr, nivå:, enhet:) still does.
+        """
+        superior = self.by_nr.get(leder.overordnet)
+        return superior is not None and not superior.avtale and not superior.overordnet
 
     def person(self, ansattnr: str, token: str) -> Leder:
         leder = self.by_nr.get(ansattnr) or self.by_folded.get(ansattnr.casefold())

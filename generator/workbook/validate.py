@@ -14,12 +14,14 @@ from .cells import Cells
 from .file import RawSheets
 from .kommune import read_kommune
 from .ledere import check_hierarchy, read_ledere
+from .lederprinsipper import read_lederprinsipper
 from .oppdrag import read_oppdrag, read_tiltak
 from .utviklingsmal import read_utviklingsmal
 from .values import quoted
 
 KOMMUNE, LEDERE, OPPDRAG = columns.KOMMUNE.name, columns.LEDERE.name, columns.OPPDRAG.name
 TILTAK, UTVIKLINGSMAL = columns.TILTAK.name, columns.UTVIKLINGSMAL.name
+LEDERPRINSIPPER = columns.LEDERPRINSIPPER.name
 
 
 def validate(path: Path, raw: RawSheets) -> Arbeidsbok:
@@ -40,6 +42,7 @@ def validate(path: Path, raw: RawSheets) -> Arbeidsbok:
     tiltak = read_tiltak(c, sheets.get(TILTAK), ledere, oppdrag, tildeling, bad_gjelder, ledere_ok,
                          sheets.get(OPPDRAG) is not None)
     goals = read_utviklingsmal(c, sheets.get(UTVIKLINGSMAL), ledere, ledere_ok)
+    lederprinsipper = read_lederprinsipper(c, sheets.get(LEDERPRINSIPPER))
 
     if sheets.get(OPPDRAG) is not None:
         for leder in ledere:
@@ -62,4 +65,5 @@ def validate(path: Path, raw: RawSheets) -> Arbeidsbok:
         utviklingsmal=goals,
         tildeling=tildeling,
         warnings=c.warnings,
+        lederprinsipper=lederprinsipper,
     )

@@ -15,7 +15,19 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..model import DEFAULT_SKJERMINGSHJEMMEL, DEFAULT_TILGANGSKODE
-from .columns import KOMMUNE, KOMMUNE_FIELDS, LEDERE, OPPDRAG, SHEETS, TILTAK, UTVIKLINGSMAL, Sheet
+from .columns import (
+    KOMMUNE,
+    KOMMUNE_FIELDS,
+    LEDERE,
+    LEDERPRINSIPPER,
+    OPPDRAG,
+    SHEETS,
+    TILTAK,
+    UTVIKLINGSMAL,
+    Column,
+    Sheet,
+    sheet_by_name,
+)
 
 DATE_FORMAT = "dd.mm.yyyy"
 # Rows that get drop-downs and date formats ahead of time, so rows HR adds behave the same.
@@ -33,7 +45,10 @@ TOP = Alignment(vertical="top")
 VEILEDNING = "Veiledning"
 
 SELECTORS = (
-    ("alle", "Alle ledere med Avtale = ja."),
+    ("alle", "Alle ledere med Avtale = ja, unntatt kommunedirektøren (lederen rett under ordføreren, når "
+     "ordføreren har Avtale = nei): kommunedirektøren skriver selv styringsbrevet. Skal kommunedirektøren "
+     "likevel ha et oppdrag, skriv nivå:kommunedirektør eller Ansattnr i tillegg, f.eks. "
+     "«alle; nivå:kommunedirektør»."),
     ("nivå:<Nivå>", "Alle med dette nivået i kolonnen Nivå, f.eks. nivå:virksomhetsleder."),
     ("enhet:<Enhet>", "Alle med denne enheten i kolonnen Enhet, f.eks. enhet:Fjordvik sykehjem."),
     ("under:<Ansattnr>", "Alle under denne personen i organisasjonen, på alle nivåer, men ikke personen selv. "
@@ -44,7 +59,9 @@ SELECTORS = (
 RULES = (
     "Arknavn og kolonneoverskrifter kan skrives med store eller små bokstaver. Rekkefølgen på kolonnene er fri.",
     "Felt og kolonner merket med * i denne veiledningen må fylles ut.",
-    "Ekstra kolonner i arket Ledere tas vare på og kan brukes i malene som leder.ekstra[\"Kolonnenavn\"].",
+    "Ekstra kolonner i arkene Ledere, Oppdrag og Tiltak tas vare på og kan brukes i malene med overskriften "
+    "som navn, f.eks. {{ leder.ekstra[\"Telefon\"] }}, {{ o.ekstra[\"Hensikt\"] }} og {{ t.ekstra[\"Ansvarlig\"] }} "
+    "(store og små bokstaver spiller ingen rolle).",
     "Ansattnr og Nr må være unike. Overordnet må finnes i arket Ledere, og hierarkiet kan ikke gå i ring.",
     "Alle med Avtale = ja må ha en overordnet.",
     "Datoer skrives som Excel-datoer eller som dd.mm.åååå.",
@@ -63,7 +80,12 @@ TEMPLATES = (
     ("vedlegg.docx", "Malen for vedlegget med utviklingsmål (unntatt offentlighet)."),
     ("epost.txt", "Malen for e-posten. Første linje er «Emne: …»."),
     ("Felter", "Malene redigeres i Word. Felter skrives med doble klammer, f.eks. {{ leder.navn }}, "
-     "{{ overordnet.navn }}, {{ kommune.navn }}, {{ periode.tekst }} og {{ oppdrag.frist|dato }}."),
+     "{{ leder.fornavn }}, {{ overordnet.navn }}, {{ kommune.navn }}, {{ periode.tekst }} og "
+     "{{ periode.til|dato(\"lang\") }}. «lederavtale maler» viser alle feltene."),
+    ("Filtre", "{{ periode.til|dato }} gir 31.12.2027. {{ leder.stilling|liten }} gir liten forbokstav midt i "
+     "en setning («kommunalsjef helse»)."),
+    ("Lederprinsipper", "Prinsippene fra arket Lederprinsipper skrives ut med {%p for p in lederprinsipper %}, "
+     "{{ p.prinsipp }} og {{ p.beskrivelse }}, og {%p endfor %}, hver kode i sitt eget avsnitt."),
 )
 
 COMMANDS = (
@@ -103,17 +125,19 @@ def starter_content(today: date | None = None) -> dict:
              "Enhet": "Kommunedirektørens stab", "Nivå": "kommunedirektør",
              "E-post": "kari.nordmann@min.kommune.no", "Overordnet": 1, "Avtale": "ja"},
         ],
+        # Named by level: `alle` leaves out the kommunedirektør, who issues the styringsbrev, and
+        # would match nobody here (a warning in a workbook that should have none but goals).
         "oppdrag": [
             {"Nr": 1, "Område": "Økonomi", "Oppdrag": "Drive virksomheten innenfor vedtatt budsjettramme.",
              "Mål": "Avvik fra budsjett under 1 %", "Målemetode": "Månedlig økonomirapport",
-             "Frist": date(year, 12, 31), "Gjelder": "alle"},
+             "Frist": date(year, 12, 31), "Gjelder": "nivå:kommunedirektør"},
         ],
     }
 
 
-def build_workbook(kommune: dict, ledere: list[dict], oppdrag: list[dict],
-                   tiltak: list[dict] = (), utviklingsmal: list[dict] = ()) -> Workbook:
-    """A formatted workbook: Veiledning first, then the five data sheets.
+def build_workbook(kommune: dict, ledere: list[dict], oppdrag: list[dict], tiltak: list[dict] = (),
+                   utviklingsmal: list[dict] = (), lederprinsipper: list[dict] = ()) -> Workbook:
+    """A formatted workbook: Veiledning first, then the data sheets.
 
     Rows are dicts keyed by column header; a missing key leaves the cell empty.
     """
@@ -121,8 +145,12 @@ def build_workbook(kommune: dict, ledere: list[dict], oppdrag: list[dict],
     wb.remove(wb.active)
     _write_veiledning(wb.create_sheet(VEILEDNING))
     _write_kommune(wb.create_sheet(KOMMUNE.name), kommune)
-    for sheet, rows in ((LEDERE, ledere), (OPPDRAG, oppdrag), (TILTAK, tiltak), (UTVIKLINGSMAL, utviklingsmal)):
-        _write_table(wb.create_sheet(sheet.name), sheet, rows)
+    tables = {LEDERE: ledere, OPPDRAG: oppdrag, TILTAK: tiltak, UTVIKLINGSMAL: utviklingsmal,
+              LEDERPRINSIPPER: lederprinsipper}
+    # Drop-downs that list another sheet's column reach as far down as that sheet is prepared.
+    prepared = {sheet.name: max(len(rows) + 1, PREPARED_ROWS) for sheet, rows in tables.items()}
+    for sheet, rows in tables.items():
+        _write_table(wb.create_sheet(sheet.name), sheet, rows, prepared)
     wb.active = 0
     return wb
 
@@ -141,9 +169,11 @@ def _write_kommune(ws: Worksheet, values: dict) -> None:
         ws.cell(row, 3, f.help + (" (må fylles ut)" if f.required else "")).alignment = TOP_WRAP
         if f.choices:
             _add_choices(ws, f.choices, value_cell.coordinate)
+        if f.date:
+            _add_date(ws, value_cell.coordinate)
 
 
-def _write_table(ws: Worksheet, sheet: Sheet, rows: list[dict]) -> None:
+def _write_table(ws: Worksheet, sheet: Sheet, rows: list[dict], prepared: dict[str, int]) -> None:
     headers = [c.header for c in sheet.written_columns()]
     for row in rows:
         unknown = set(row) - set(headers)
@@ -156,12 +186,18 @@ def _write_table(ws: Worksheet, sheet: Sheet, rows: list[dict]) -> None:
             cell.alignment = TOP_WRAP if column.wrap else TOP
             if column.date:
                 cell.number_format = DATE_FORMAT
-    last = max(len(rows) + 1, PREPARED_ROWS)
+    last = prepared[sheet.name]
     for c, column in enumerate(sheet.written_columns(), start=1):
         letter = get_column_letter(c)
+        cells = f"{letter}2:{letter}{last}"
         if column.choices:
-            _add_choices(ws, column.choices, f"{letter}2:{letter}{last}")
+            _add_choices(ws, column.choices, cells)
+        elif column.suggestions:
+            _add_suggestions(ws, column, cells)
+        elif column.lookup:
+            _add_lookup(ws, column, cells, prepared)
         if column.date:
+            _add_date(ws, cells)
             # A column style, not styled empty cells: rows typed in later show dates the
             # Norwegian way, and the sheet does not grow hundreds of blank rows.
             ws.column_dimensions[letter].number_format = DATE_FORMAT
@@ -183,11 +219,58 @@ def _write_header(ws: Worksheet, sheet: Sheet) -> None:
 
 
 def _add_choices(ws: Worksheet, choices: tuple[str, ...], cells: str) -> None:
-    dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
-                        showErrorMessage=True, errorTitle="Ugyldig verdi",
-                        error="Velg en av verdiene: " + ", ".join(choices) + ".")
+    """A drop-down that refuses any other value (Avtale, Målform)."""
+    _validate(ws, cells, DataValidation(type="list", formula1=_list_formula(choices), errorTitle="Ugyldig verdi",
+                                        error="Velg en av verdiene: " + ", ".join(choices) + "."))
+
+
+def _add_suggestions(ws: Worksheet, column: Column, cells: str) -> None:
+    """A drop-down of the usual values of a free-text column: another value gets a warning that
+    HR can answer Ja to, since the column is free text (Nivå)."""
+    _validate(ws, cells, DataValidation(
+        type="list", formula1=_list_formula(column.suggestions), errorStyle="warning",
+        errorTitle=f"Uvanlig {column.header.lower()}",
+        error=f"Vanlige verdier er {_and_list(column.suggestions)}. {column.header} er fritekst: "
+              "velg Ja for å bruke verdien likevel."))
+
+
+def _add_lookup(ws: Worksheet, column: Column, cells: str, prepared: dict[str, int]) -> None:
+    """A drop-down of another sheet's column (Overordnet and Ansattnr: Ledere's Ansattnr; Tiltak's Nr:
+    Oppdrag's Nr). Only a warning for other values: `sjekk` names a wrong one with its cell anyway,
+    and a hard stop would refuse a leader typed below the prepared rows."""
+    sheet_name, key = column.lookup
+    target = sheet_by_name(sheet_name)
+    letter = get_column_letter(target.written_columns().index(target.column(key)) + 1)
+    source = f"'{sheet_name}'!${letter}$2:${letter}${prepared[sheet_name]}"
+    header = target.column(key).header
+    _validate(ws, cells, DataValidation(
+        type="list", formula1=source, errorStyle="warning", errorTitle=f"Ukjent {header}",
+        error=f"{column.header} skal være et {header} fra kolonne {letter} i arket {sheet_name}. "
+              "Velg Ja for å beholde verdien likevel."))
+
+
+def _add_date(ws: Worksheet, cells: str) -> None:
+    """A real date: Excel shows it the Norwegian way, and `sjekk` reads it without guessing. A warning
+    only, since text written as dd.mm.åååå is read correctly too."""
+    _validate(ws, cells, DataValidation(
+        type="date", operator="between", formula1="DATE(2000,1,1)", formula2="DATE(2100,12,31)",
+        errorStyle="warning", errorTitle="Ugyldig dato",
+        error="Skriv en dato som dd.mm.åååå, f.eks. 31.12.2027."))
+
+
+def _validate(ws: Worksheet, cells: str, dv: DataValidation) -> None:
+    dv.allow_blank = True
+    dv.showErrorMessage = True
     ws.add_data_validation(dv)
     dv.add(cells)
+
+
+def _list_formula(values: tuple[str, ...]) -> str:
+    return '"' + ",".join(values) + '"'
+
+
+def _and_list(values: tuple[str, ...]) -> str:
+    return ", ".join(values[:-1]) + " og " + values[-1] if len(values) > 1 else "".join(values)
 
 
 def _write_veiledning(ws: Worksheet) -> None:
@@ -196,7 +279,8 @@ def _write_veiledning(ws: Worksheet) -> None:
     lines: list[tuple[str, str, Font | None]] = [
         ("Lederavtaler – veiledning", "", TITLE_FONT),
         ("", "Denne arbeidsboken er grunnlaget for lederavtalene. Fyll ut arkene Kommune, Ledere, Oppdrag, "
-             "Tiltak og Utviklingsmål, kontroller med «lederavtale sjekk» og lag dokumentene med "
+             "Tiltak og Utviklingsmål (og om du vil, Lederprinsipper), kontroller med «lederavtale sjekk» og "
+             "lag dokumentene med "
              "«lederavtale generer». Hver leder med Avtale = ja får en lederavtale (offentlig) og et vedlegg "
              "med personlige utviklingsmål (unntatt offentlighet), som Word og PDF.", None),
         ("", "Hold musepekeren over en kolonneoverskrift for å se forklaringen. Dette arket leses ikke av "

@@ -76,8 +76,6 @@ class NameChecker:
         iter_type = self.visit(node.iter, scope)
         inner = dict(scope, loop=ANY)
         element = "rec:" + iter_type[5:] if iter_type.startswith("list:") else ANY
-        if element == "rec:t":
-            element = LEAF
         for target in _targets(node.target):
             inner[target] = element if isinstance(node.target, nodes.Name) else ANY
         for child in node.body:

@@ -1,0 +1,108 @@
+"""`<år>/arkiv/arkivert.json`: which leaders the archive has confirmed, from its receipts.
+
+One entry per Ansattnr, written only from a valid receipt. A leader with an entry is never
+packaged again without being asked for by name, so the file is read strictly: a damaged file
+stops the run rather than let everyone be sent to the archive a second time.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..exceptions import LederavtaleError
+from ..store.files import atomic_write_bytes
+from .record import ARKIV_DIRNAME
+
+if TYPE_CHECKING:  # `generer` reads this file for its report without loading the XML machinery
+    from .receipts import Kvittering
+
+ARKIVERT_NAME = "arkivert.json"
+REPORT_COLUMN = "Arkivert"  # the column of rapport.xlsx that shows the archive's record
+# What identifies the archive's record; a receipt that repeats these adds nothing new.
+_IDENTITY = ("systemID", "journalaar", "journalsekvensnummer", "journalpostnummer")
+
+
+class ArkivertUnreadable(LederavtaleError):
+    pass
+
+
+class Arkivert:
+    def __init__(self, arkiv_dir: Path):
+        self.path = Path(arkiv_dir) / ARKIVERT_NAME
+        self.ledere: dict[str, dict] = _read(self.path)
+
+    def has(self, ansattnr: str) -> bool:
+        return ansattnr in self.ledere
+
+    def record(self, ansattnr: str, navn: str, kvittering: Kvittering, lest: datetime) -> str:
+        """Note the receipt; returns "ny", "uendret" (the same record again) or "endret" (the archive
+        reports another record than before: the earlier one is kept under «tidligere»)."""
+        entry = {
+            "navn": navn,
+            "systemID": kvittering.system_id,
+            "journalaar": kvittering.journalaar,
+            "journalsekvensnummer": kvittering.journalsekvensnummer,
+            "journalpostnummer": kvittering.journalpostnummer,
+            "opprettetEllerEksisterende": kvittering.opprettet_eller_eksisterende,
+            "noekkel": kvittering.noekkel,
+            "kvittering": kvittering.fil,
+            "lest": lest.isoformat(timespec="seconds"),
+        }
+        earlier = self.ledere.get(ansattnr)
+        if earlier is None:
+            self.ledere[ansattnr] = entry
+            return "ny"
+        if all(earlier.get(key) == entry[key] for key in _IDENTITY):
+            return "uendret"  # read before, or the archive answering «Eksisterende» for the same record
+        previous = {key: value for key, value in earlier.items() if key != "tidligere"}
+        entry["tidligere"] = [*earlier.get("tidligere", []), previous]
+        self.ledere[ansattnr] = entry
+        return "endret"
+
+    def save(self) -> None:
+        text = json.dumps(self.ledere, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        # Synced: after a power cut the file must still show who the archive has confirmed.
+        atomic_write_bytes(self.path, text.encode("utf-8"), durable=True)
+
+
+def _read(path: Path) -> dict[str, dict]:
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ArkivertUnreadable(f"«{path}» kan ikke leses ({exc}). Rett eller fjern filen, og les kvitteringene "
+                                 "fra arkivet inn på nytt med --kvitteringer.") from None
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise ArkivertUnreadable(f"«{path}» har feil innhold. Rett eller fjern filen, og les kvitteringene "
+                                 "fra arkivet inn på nytt med --kvitteringer.")
+    return data
+
+
+def description(entry: dict) -> str:
+    """The archive's record in words, for the report: «2027/4567, nr. 5 i saken (Opprettet 03.02.2027)»."""
+    parts = []
+    if entry.get("journalaar") is not None and entry.get("journalsekvensnummer") is not None:
+        parts.append(f"{entry['journalaar']}/{entry['journalsekvensnummer']}")
+    if entry.get("journalpostnummer") is not None:
+        parts.append(f"nr. {entry['journalpostnummer']} i saken")
+    text = ", ".join(parts) or f"systemID {entry.get('systemID', '')}"
+    try:
+        lest = f"{datetime.fromisoformat(entry['lest']):%d.%m.%Y}"
+    except (KeyError, TypeError, ValueError):
+        lest = ""
+    note = " ".join(x for x in (str(entry.get("opprettetEllerEksisterende") or ""), lest) if x)
+    return f"{text} ({note})" if note else text
+
+
+def report_column(year_dir: Path) -> dict[str, str]:
+    """Ansattnr → the report's «Arkivert» text; empty when nothing is recorded or the file is damaged
+    (the report is about the documents, and `arkiv` will say what is wrong with the file)."""
+    try:
+        ledere = _read(Path(year_dir) / ARKIV_DIRNAME / ARKIVERT_NAME)
+    except ArkivertUnreadable:
+        return {}
+    return {ansattnr: description(entry) for ansattnr, entry in ledere.items()}

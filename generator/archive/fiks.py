@@ -1,0 +1,218 @@
+"""The Fiks Arkiv message for one leader: `fiks/<Ansattnr>/arkivmelding.xml`, the PDFs beside it.
+
+The payload of `no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett` (KS' v1 schema, vendored in
+schemas/fiks-arkiv/). The schema allows one registrering per message, so each leader's
+journalpost is a message of its own. The municipality's Fiks IO integration sends each folder
+as one message; the archive's receipt comes back through `receipts.py`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+from lxml import etree
+
+from ..documents.naming import AVTALE, VEDLEGG
+from ..model import Kommune, Leder
+from ..store.files import safe_filename
+from .kodelister import Kode, kode
+from .record import (
+    ARKIVFORMAT,
+    DOKUMENTNUMMER,
+    DOKUMENTTYPE,
+    FAGSYSTEM,
+    INTERN_AVSENDER,
+    INTERN_MOTTAKER,
+    JOURNALPOSTTYPE,
+    MIME_PDF,
+    PDFA_2B,
+    PDFA_2B_NAVN,
+    SJEKKSUM_ALGORITME,
+    TILKNYTTET,
+    Arkivpakke,
+    Dokumentfil,
+    Journalpost,
+    dokument_tittel,
+    ekstern_noekkel,
+    journalpost_tittel,
+    offentlig_tittel,
+    parse_arkivsak,
+    skjermingshjemmel,
+    tilgangskode,
+)
+
+MELDINGSTYPE = "no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett"
+NS = "https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/arkivmelding/opprett/v1"
+# Children of the types metadatakatalog.xsd defines (kode, fagsystem, saksaar, …) live here.
+MDK = "https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/metadatakatalog/v1"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+SCHEMAS = Path(__file__).resolve().parent / "schemas" / "fiks-arkiv"
+SCHEMA = SCHEMAS / f"{MELDINGSTYPE}.xsd"
+
+FIKS_DIRNAME = "fiks"
+MELDING_NAME = "arkivmelding.xml"  # payloadFilnavn of the message type (meldingstyper.json)
+# The files' names inside the message (referanseDokumentfil): plain ASCII, since the sender and
+# the archive need not agree on any other character; the name a person sees goes in filnavn.
+DOKUMENTFIL = {AVTALE: "lederavtale.pdf", VEDLEGG: "vedlegg.pdf"}
+FORMAT = Kode(PDFA_2B, PDFA_2B_NAVN)
+# F: HR has finished it and the records office journals it (J is theirs to set). An unsigned
+# agreement is R, a reserved entry whose document is still being written, with dokumentstatus B.
+JOURNALSTATUS_SIGNERT = kode("journalstatus", "F")
+JOURNALSTATUS_IKKE_SIGNERT = kode("journalstatus", "R")
+
+XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+_PLAIN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
+
+
+def folder_name(ansattnr: str) -> str:
+    """The leader's folder under fiks/: the Ansattnr itself when it is a plain ASCII name (the
+    usual case, digits), else an ASCII form with a short hash of the Ansattnr, so that «2001/1»
+    and «2001-1» never share a folder."""
+    if _PLAIN_ID.fullmatch(ansattnr) and safe_filename(ansattnr) == ansattnr:
+        return ansattnr
+    ascii_form = unicodedata.normalize("NFKD", ansattnr).encode("ascii", "ignore").decode("ascii")
+    ascii_form = re.sub(r"[^A-Za-z0-9]+", "-", ascii_form).strip("-")[:30]
+    digest = hashlib.sha256(ansattnr.encode("utf-8")).hexdigest()[:8]
+    return f"{ascii_form}-{digest}" if ascii_form else digest
+
+
+# --- arkivmelding.xml -------------------------------------------------------------------------
+
+
+def _el(parent, tag: str, text: object = None):
+    element = etree.SubElement(parent, f"{{{NS}}}{tag}")
+    if text is not None:
+        element.text = str(text)
+    return element
+
+
+def _mdk(parent, tag: str, text: object = None):
+    element = etree.SubElement(parent, f"{{{MDK}}}{tag}")
+    if text is not None:
+        element.text = str(text)
+    return element
+
+
+def _kode(parent, tag: str, value: Kode):
+    element = _el(parent, tag)
+    _mdk(element, "kode", value.kode)
+    if value.beskrivelse:
+        _mdk(element, "beskrivelse", value.beskrivelse)
+    return element
+
+
+def build_arkivmelding(pakke: Arkivpakke, jp: Journalpost) -> bytes:
+    """The message for one leader; element order follows KS' v1 XSD, which is strict about it."""
+    kommune, ar, leder = pakke.kommune, pakke.ar, jp.leder
+    root = etree.Element(f"{{{NS}}}arkivmelding", nsmap={None: NS, "mdk": MDK, "xsi": XSI})
+    _el(root, "system", FAGSYSTEM)
+    _el(root, "antallFiler", len(jp.dokumenter))
+    reg = _el(root, "registrering")
+    reg.set(f"{{{XSI}}}type", "journalpost")
+    _plassering(reg, kommune)
+    if kommune.skjerm_navn:
+        _skjerming(reg, kommune)
+    for fil in jp.dokumenter:
+        _dokumentbeskrivelse(reg, pakke, jp, fil)
+    _el(reg, "tittel", journalpost_tittel(leder, ar))
+    _el(reg, "offentligTittel", offentlig_tittel(leder, ar, kommune.skjerm_navn))
+    if jp.overordnet is not None:
+        _korrespondansepart(reg, INTERN_AVSENDER, jp.overordnet, kommune.skjerm_navn)
+    _korrespondansepart(reg, INTERN_MOTTAKER, leder, kommune.skjerm_navn)
+    noekkel = _el(reg, "referanseEksternNoekkel")
+    _mdk(noekkel, "fagsystem", FAGSYSTEM)
+    _mdk(noekkel, "noekkel", ekstern_noekkel(kommune, leder.ansattnr))
+    _kode(reg, "journalposttype", JOURNALPOSTTYPE)
+    _kode(reg, "journalstatus", JOURNALSTATUS_SIGNERT if jp.signert else JOURNALSTATUS_IKKE_SIGNERT)
+    _el(reg, "journaldato", pakke.opprettet.date().isoformat())
+    if leder.signert is not None:
+        _el(reg, "dokumentetsDato", leder.signert.isoformat())
+    _el(reg, "antallVedlegg", len(jp.dokumenter) - 1)
+    return XML_DECLARATION + etree.tostring(root, encoding="UTF-8", xml_declaration=False, pretty_print=True)
+
+
+def _plassering(reg, kommune: Kommune) -> None:
+    """In the sak named by Arkivsak, else in the Arkivdel (check_placement made sure of one)."""
+    if kommune.arkivsak.strip():
+        saksaar, sekvens = parse_arkivsak(kommune.arkivsak, kommune.periode.ar)
+        saksnummer = _mdk(_el(reg, "referanseForelderMappe"), "saksnummer")
+        _mdk(saksnummer, "saksaar", saksaar)
+        _mdk(saksnummer, "sakssekvensnummer", sekvens)
+    else:
+        _kode(reg, "arkivdel", Kode(kommune.arkivdel.strip(), ""))
+
+
+def _skjerming(parent, kommune: Kommune) -> None:
+    skjerming = _el(parent, "skjerming")
+    _kode(skjerming, "tilgangsrestriksjon", Kode(tilgangskode(kommune), ""))
+    _el(skjerming, "skjermingshjemmel", skjermingshjemmel(kommune))
+
+
+def _dokumentbeskrivelse(reg, pakke: Arkivpakke, jp: Journalpost, fil: Dokumentfil) -> None:
+    kommune = pakke.kommune
+    db = _el(reg, "dokumentbeskrivelse")
+    _kode(db, "dokumenttype", DOKUMENTTYPE[fil.rolle])
+    _kode(db, "dokumentstatus", jp.dokumentstatus)
+    _el(db, "tittel", dokument_tittel(fil, jp.leder, pakke.ar, kommune.skjerm_navn))
+    _kode(db, "tilknyttetRegistreringSom", TILKNYTTET[fil.rolle])
+    _el(db, "dokumentnummer", DOKUMENTNUMMER[fil.rolle])
+    if not fil.hoved:
+        _skjerming(db, kommune)
+    obj = _el(db, "dokumentobjekt")
+    _el(obj, "versjonsnummer", 1)
+    _kode(obj, "variantformat", ARKIVFORMAT)
+    _kode(obj, "format", FORMAT)
+    _el(obj, "formatDetaljer", PDFA_2B_NAVN)
+    _el(obj, "mimeType", MIME_PDF)
+    _el(obj, "filnavn", fil.filnavn)
+    _el(obj, "referanseDokumentfil", DOKUMENTFIL[fil.rolle])
+    _el(obj, "sjekksum", fil.sha256)
+    _el(obj, "sjekksumAlgoritme", SJEKKSUM_ALGORITME)
+    _el(obj, "filstoerrelse", fil.storrelse)
+
+
+def _korrespondansepart(reg, parttype: Kode, person: Leder, skjermet: bool) -> None:
+    part = _el(reg, "korrespondansepart")
+    _kode(part, "korrespondanseparttype", parttype)
+    _el(part, "korrespondansepartNavn", person.navn)
+    if person.epost:
+        _el(part, "epostadresse", person.epost)
+    if person.enhet:
+        _mdk(_el(part, "administrativEnhet"), "navn", person.enhet)
+    if skjermet:
+        _el(part, "erSkjermet", "true")
+    _el(part, "erPersonnavn", "true")
+
+
+# --- validation -------------------------------------------------------------------------------
+
+
+@cache
+def schema(path: Path) -> etree.XMLSchema:
+    """A vendored XSD, read once (its imports resolve beside it)."""
+    return etree.XMLSchema(etree.parse(str(path), _parser()))
+
+
+def _parser() -> etree.XMLParser:
+    # Receipts come from outside: no entities, no DTDs, no network, no unbounded trees.
+    return etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False)
+
+
+def parse_xml(data: bytes):
+    """The document's root; etree.XMLSyntaxError when it is not well-formed XML."""
+    return etree.fromstring(data, _parser())
+
+
+def schema_problems(root, path: Path = SCHEMA) -> list[str]:
+    """What makes `root` invalid against the XSD at `path` (empty when valid)."""
+    xsd = schema(path)
+    try:
+        if xsd.validate(root):
+            return []
+    except etree.XMLSchemaValidateError as exc:  # libxml2 gives up on some malformed input
+        return [str(exc)]
+    return [f"linje {e.line}: {e.message}" for e in xsd.error_log]

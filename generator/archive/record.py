@@ -1,0 +1,218 @@
+"""What is archived for one leader, defined once for both exports (Noark 5 and Fiks Arkiv).
+
+The documents as written to disk, their titles, their status, their screening, and the
+identities the records system recognises them by. `noark5.py` and `fiks.py` only arrange these
+facts in their own schema.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import PurePosixPath
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ..documents.naming import AVTALE, VEDLEGG
+from ..exceptions import WorkbookError
+from ..model import (
+    DEFAULT_SKJERMINGSHJEMMEL,
+    DEFAULT_TILGANGSKODE,
+    Kommune,
+    Leder,
+    Problem,
+)
+from .kodelister import Kode, kode
+
+ARKIV_DIRNAME = "arkiv"  # <år>/arkiv/: everything made for the records system
+
+# Who made the records, as the archive's opprettetAv/fagsystem fields name it.
+FAGSYSTEM = "lederavtale"
+
+# A fixed namespace makes systemIDs and keys a pure function of kommune, year, Ansattnr and role,
+# so a rerun (or the other export) gives the records system the same identities. (The name is
+# historical: changing it would change every identity already handed to an archive.)
+SYSTEM_ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:lederavtale:noark5:arkivstruktur")
+
+# The files: PDF/A-2b made by LibreOffice, described by PRONOM id, MIME type and SHA-256.
+PDFA_2B = "fmt/477"
+PDFA_2B_NAVN = "PDF/A-2b"
+DOCX = "fmt/412"
+MIME_PDF = "application/pdf"
+SJEKKSUM_ALGORITME = "SHA256"
+
+ARKIVFORMAT = kode("variantformat", "A")
+TILKNYTTET = {AVTALE: kode("tilknyttetregistreringsom", "H"), VEDLEGG: kode("tilknyttetregistreringsom", "V")}
+DOKUMENTTYPE = {AVTALE: kode("dokumenttype", "AVTALE"), VEDLEGG: kode("dokumenttype", "VEDLEGG")}
+DOKUMENTNUMMER = {AVTALE: 1, VEDLEGG: 2}
+# X, not N: the agreement passes between two internal parties and, once signed, asks nothing
+# more of the records office (N would put it on the list of documents awaiting a reply).
+JOURNALPOSTTYPE = kode("journalposttype", "X")
+# An unsigned agreement (packaged with --alle) is never filed as final.
+FERDIGSTILT = kode("dokumentstatus", "F")
+UNDER_REDIGERING = kode("dokumentstatus", "B")
+# The superior sends the agreement, the leader receives it; both are inside the organisation.
+INTERN_AVSENDER = kode("korrespondanseparttype", "IA")
+INTERN_MOTTAKER = kode("korrespondanseparttype", "IM")
+
+MASK = "******"
+VEDLEGG_TITTEL = "Personlige utviklingsmål"
+
+try:
+    NORSK_TID = ZoneInfo("Europe/Oslo")
+except ZoneInfoNotFoundError:  # Windows without the tzdata package: the machine's own zone
+    NORSK_TID = None
+
+
+@dataclass
+class Dokumentfil:
+    """One archived PDF, described by what is on disk."""
+
+    rolle: str  # "avtale" (public main document) or "vedlegg" (screened attachment)
+    sti: str  # relative to the arkiv folder, with "/" separators
+    sha256: str
+    storrelse: int
+
+    @property
+    def filnavn(self) -> str:
+        """The name a person sees (æøå kept): the PDF's name in the arkiv folder."""
+        return PurePosixPath(self.sti).name
+
+    @property
+    def hoved(self) -> bool:
+        return self.rolle == AVTALE
+
+
+@dataclass
+class Journalpost:
+    """One leader's agreement and appendix, as one record in the archive."""
+
+    leder: Leder
+    overordnet: Leder | None
+    avtale: Dokumentfil
+    vedlegg: Dokumentfil
+
+    @property
+    def dokumenter(self) -> tuple[Dokumentfil, Dokumentfil]:
+        return self.avtale, self.vedlegg
+
+    @property
+    def signert(self) -> bool:
+        return self.leder.signert is not None
+
+    @property
+    def dokumentstatus(self) -> Kode:
+        return FERDIGSTILT if self.signert else UNDER_REDIGERING
+
+
+@dataclass
+class Arkivpakke:
+    """Everything `arkivstruktur.xml`, `import.csv` and the Fiks messages are made from."""
+
+    kommune: Kommune
+    journalposter: list[Journalpost]
+    opprettet: datetime  # timezone-aware, Norwegian time
+
+    @property
+    def ar(self) -> int:
+        return self.kommune.periode.ar
+
+
+# --- time -------------------------------------------------------------------------------------
+
+
+def norsk_tid(when: datetime | None = None) -> datetime:
+    """`when` (default: now) as Norwegian local time: a package made at 00:30 in January is dated
+    that day, not the day before as UTC would have it."""
+    when = when or datetime.now(timezone.utc)
+    if when.tzinfo is None:
+        when = when.astimezone()
+    return when.astimezone(NORSK_TID) if NORSK_TID else when.astimezone()
+
+
+# --- identities -------------------------------------------------------------------------------
+
+
+def system_id(kommune: Kommune, *parts: object) -> str:
+    key = "|".join([kommune.navn.strip().casefold(), str(kommune.periode.ar), *map(str, parts)])
+    return str(uuid.uuid5(SYSTEM_ID_NAMESPACE, key))
+
+
+def ekstern_noekkel(kommune: Kommune, ansattnr: str) -> str:
+    """The leader's record as this tool knows it (referanseEksternNoekkel/noekkel): the same for the
+    same kommune, year and Ansattnr on every run, so a resent message is recognised as
+    `Eksisterende`. It is the Noark 5 export's systemID of the same record."""
+    return system_id(kommune, ansattnr, "journalpost")
+
+
+# --- where the records go ---------------------------------------------------------------------
+
+_ARKIVSAK = re.compile(r"^\s*(\d{2}|\d{4})\s*/\s*(\d{1,7})\s*$")
+
+
+def parse_arkivsak(arkivsak: str, ar: int) -> tuple[int, int]:
+    """`2027/123` → (2027, 123); `27/00123` → (2027, 123). Empty → (ar, 0): the records system numbers it."""
+    if not arkivsak.strip():
+        return ar, 0
+    match = _ARKIVSAK.match(arkivsak)
+    if not match:
+        raise WorkbookError(
+            [Problem("Kommune (Arkivsak)", f"«{arkivsak}» er ikke et saksnummer på formen 2027/123")]
+        )
+    saksaar = int(match.group(1))
+    if saksaar < 100:
+        saksaar += 2000
+    return saksaar, int(match.group(2))
+
+
+def check_placement(kommune: Kommune) -> None:
+    """WorkbookError unless the records have somewhere to go: a valid Arkivsak, or an Arkivdel."""
+    parse_arkivsak(kommune.arkivsak, kommune.periode.ar)
+    if not kommune.arkivsak.strip() and not kommune.arkivdel.strip():
+        raise WorkbookError([Problem(
+            "Kommune",
+            "fyll ut Arkivsak (saksnummeret avtalene skal arkiveres i, f.eks. 2027/123) eller Arkivdel "
+            "(arkivdelen i sak/arkiv-systemet); ellers vet ikke arkivet hvor avtalene skal plasseres")])
+
+
+# --- screening --------------------------------------------------------------------------------
+
+
+def tilgangskode(kommune: Kommune) -> str:
+    # An empty cell must not produce an appendix without an access code.
+    return kommune.tilgangskode.strip() or DEFAULT_TILGANGSKODE
+
+
+def skjermingshjemmel(kommune: Kommune) -> str:
+    return kommune.skjermingshjemmel.strip() or DEFAULT_SKJERMINGSHJEMMEL
+
+
+def mask_words(text: str) -> str:
+    """Noark screening of selected words: each word becomes the same run of asterisks,
+    so not even the length of a name is disclosed."""
+    return " ".join(MASK for _ in text.split())
+
+
+# --- titles -----------------------------------------------------------------------------------
+
+
+def journalpost_tittel(leder: Leder, ar: int) -> str:
+    return f"Lederavtale {ar} – {leder.navn}, {leder.stilling}, {leder.enhet}"
+
+
+def offentlig_tittel(leder: Leder, ar: int, skjerm_navn: bool) -> str:
+    """The agreement is public, so by default its public title names the leader. With Skjerm navn,
+    the position and the unit go too: «Virksomhetsleder, Testvik sykehjem» identifies a leader
+    as surely as the name does."""
+    if not skjerm_navn:
+        return journalpost_tittel(leder, ar)
+    return f"Lederavtale {ar} – {mask_words(leder.navn)}, {mask_words(leder.stilling)}, {mask_words(leder.enhet)}"
+
+
+def dokument_tittel(fil: Dokumentfil, leder: Leder, ar: int, skjerm_navn: bool) -> str:
+    """A document title has no public variant in Noark or Fiks, so it names the leader only when the
+    names are not screened; the appendix's title never does."""
+    if not fil.hoved:
+        return VEDLEGG_TITTEL
+    return f"Lederavtale {ar}" if skjerm_navn else f"Lederavtale {ar} – {leder.navn}"
