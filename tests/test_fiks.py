@@ -20,16 +20,8 @@ import xmlschema
 from click.testing import CliRunner
 from conftest import basic_sheets, write_xlsx
 
-from generator.archive import fiks, noark5, receipts
+from generator.archive import fiks, noark5, receipts, record
 from generator.archive.arkivert import ARKIVERT_NAME
-from generator.archive.record import (
-    Arkivpakke,
-    Dokumentfil,
-    Journalpost,
-    check_placement,
-    ekstern_noekkel,
-    norsk_tid,
-)
 from generator.cli import main
 from generator.exceptions import WorkbookError
 from generator.model import Kommune, Leder, Periode
@@ -102,18 +94,18 @@ KOMMUNE = {"navn": "Testvik kommune", "periode": Periode(date(2027, 1, 1), date(
 SJEF = Leder("100", "Kari Direktør", "Kommunedirektør", "Stab", epost="kari@testvik.no")
 
 
-def _journalpost(signert: date | None = date(2027, 1, 20), ansattnr: str = "210") -> Journalpost:
+def _journalpost(signert: date | None = date(2027, 1, 20), ansattnr: str = "210") -> record.Journalpost:
     leder = Leder(ansattnr, "Øystein Sykehjem", "Virksomhetsleder", "Testvik sykehjem", epost="o@testvik.no",
                   overordnet="100", signert=signert)
     folder = f"{ansattnr} Øystein Sykehjem"
-    return Journalpost(leder, SJEF,
-                       Dokumentfil("avtale", f"{folder}/Lederavtale 2027 - Øystein Sykehjem.pdf", "a" * 64, 1234),
-                       Dokumentfil("vedlegg", f"{folder}/{ansattnr} Vedlegg unntatt offentlighet.pdf", "b" * 64, 567))
+    return record.Journalpost(leder, SJEF,
+                       record.Dokumentfil("avtale", f"{folder}/Lederavtale 2027 - Øystein Sykehjem.pdf", "a" * 64, 1234),
+                       record.Dokumentfil("vedlegg", f"{folder}/{ansattnr} Vedlegg unntatt offentlighet.pdf", "b" * 64, 567))
 
 
-def _message(tmp_path: Path, schema, jp: Journalpost | None = None, when: datetime | None = None, **kommune):
-    pakke = Arkivpakke(Kommune(**{**KOMMUNE, "arkivsak": "2027/123", **kommune}), [jp or _journalpost()],
-                       norsk_tid(when or datetime(2027, 2, 1, 9, 0, tzinfo=timezone.utc)))
+def _message(tmp_path: Path, schema, jp: record.Journalpost | None = None, when: datetime | None = None, **kommune):
+    pakke = record.Arkivpakke(Kommune(**{**KOMMUNE, "arkivsak": "2027/123", **kommune}), [jp or _journalpost()],
+                       record.norsk_tid(when or datetime(2027, 2, 1, 9, 0, tzinfo=timezone.utc)))
     path = tmp_path / "arkivmelding.xml"
     path.write_bytes(fiks.build_arkivmelding(pakke, pakke.journalposter[0]))
     schema.validate(str(path))
@@ -152,8 +144,8 @@ def test_skjerm_navn_masks_public_titles_and_screens_the_parties_in_both_exports
     assert titles == ["Lederavtale 2027", "Personlige utviklingsmål"]
 
     # The Noark 5 export follows the same field.
-    pakke = Arkivpakke(Kommune(**KOMMUNE, arkivsak="2027/123", skjerm_navn=True), [_journalpost()],
-                       norsk_tid(datetime(2027, 2, 1, 9, 0, tzinfo=timezone.utc)))
+    pakke = record.Arkivpakke(Kommune(**KOMMUNE, arkivsak="2027/123", skjerm_navn=True), [_journalpost()],
+                       record.norsk_tid(datetime(2027, 2, 1, 9, 0, tzinfo=timezone.utc)))
     path = tmp_path / "arkivstruktur.xml"
     path.write_bytes(noark5.build_xml(pakke))
     xmlschema.XMLSchema(str(noark5.SCHEMA)).validate(str(path))
@@ -215,7 +207,7 @@ def test_dates_are_norwegian_not_utc(tmp_path, fiks_schema):
     # 23:30 UTC on 31 January is already 1 February in Norway (00:30 CET).
     reg = _message(tmp_path, fiks_schema, when=datetime(2027, 1, 31, 23, 30, tzinfo=timezone.utc))
     assert reg.findtext("f:journaldato", namespaces=F) == "2027-02-01"
-    assert norsk_tid(datetime(2027, 7, 1, 22, 30, tzinfo=timezone.utc)).isoformat() == "2027-07-02T00:30:00+02:00"
+    assert record.norsk_tid(datetime(2027, 7, 1, 22, 30, tzinfo=timezone.utc)).isoformat() == "2027-07-02T00:30:00+02:00"
 
 
 def test_placed_by_saksnummer_else_by_arkivdel_else_an_error(tmp_path, fiks_schema):
@@ -229,7 +221,7 @@ def test_placed_by_saksnummer_else_by_arkivdel_else_an_error(tmp_path, fiks_sche
     assert reg.findtext("f:arkivdel/m:kode", namespaces=F) == "PERSONAL"
 
     with pytest.raises(WorkbookError, match="Arkivsak.*Arkivdel"):
-        check_placement(Kommune(**KOMMUNE, arkivsak=" ", arkivdel=""))
+        record.check_placement(Kommune(**KOMMUNE, arkivsak=" ", arkivdel=""))
 
 
 def test_arkiv_without_arkivsak_or_arkivdel_stops_before_anything_is_written(tmp_path):
@@ -252,10 +244,10 @@ def test_keys_are_stable_and_differ_by_leader_year_and_municipality(tmp_path, fi
     assert again.findtext("f:referanseEksternNoekkel/m:fagsystem", namespaces=F) == "lederavtale"
     assert again.findtext("f:referanseEksternNoekkel/m:noekkel", namespaces=F) == first
     kommune = Kommune(**KOMMUNE)
-    assert first == ekstern_noekkel(kommune, "210")
-    others = {ekstern_noekkel(kommune, "211"),
-              ekstern_noekkel(Kommune(**{**KOMMUNE, "periode": Periode(date(2028, 1, 1), date(2028, 12, 31))}), "210"),
-              ekstern_noekkel(Kommune(**{**KOMMUNE, "navn": "Nabovik kommune"}), "210")}
+    assert first == record.ekstern_noekkel(kommune, "210")
+    others = {record.ekstern_noekkel(kommune, "211"),
+              record.ekstern_noekkel(Kommune(**{**KOMMUNE, "periode": Periode(date(2028, 1, 1), date(2028, 12, 31))}), "210"),
+              record.ekstern_noekkel(Kommune(**{**KOMMUNE, "navn": "Nabovik kommune"}), "210")}
     assert first not in others and len(others) == 3
 
 
@@ -267,8 +259,8 @@ def test_hostile_names_stay_in_filnavn_and_out_of_referanse_dokumentfil(tmp_path
     leder = Leder("400", navn, "Rådgiver", "Stab", signert=date(2027, 1, 5))
     bok = Arbeidsbok(tmp_path, Kommune(**KOMMUNE), [leder], [], [], [])
     stem = file_stem("avtale", bok, leder)  # what `generer` names the document, and `arkiv` its PDF
-    jp = Journalpost(leder, None, Dokumentfil("avtale", f"400 x/{stem}.pdf", "a" * 64, 1),
-                     Dokumentfil("vedlegg", "400 x/400 Vedlegg unntatt offentlighet.pdf", "b" * 64, 1))
+    jp = record.Journalpost(leder, None, record.Dokumentfil("avtale", f"400 x/{stem}.pdf", "a" * 64, 1),
+                     record.Dokumentfil("vedlegg", "400 x/400 Vedlegg unntatt offentlighet.pdf", "b" * 64, 1))
     reg = _message(tmp_path, fiks_schema, jp=jp)
     filnavn = [o.findtext("f:filnavn", namespaces=F) for o in reg.iter(f"{{{fiks.NS}}}dokumentobjekt")]
     refs = [o.findtext("f:referanseDokumentfil", namespaces=F) for o in reg.iter(f"{{{fiks.NS}}}dokumentobjekt")]
@@ -355,8 +347,8 @@ def test_organisasjonsnummer_is_checked_naming_the_cell(tmp_path, value, words):
 def test_noark5_arkivskaper_is_the_organisasjonsnummer_when_given(tmp_path):
     schema = xmlschema.XMLSchema(str(noark5.SCHEMA))
     for orgnr, expected in (("974760673", "974760673"), ("", "Testvik kommune")):
-        pakke = Arkivpakke(Kommune(**KOMMUNE, arkivsak="2027/1", organisasjonsnummer=orgnr), [_journalpost()],
-                           norsk_tid(datetime(2027, 2, 1, tzinfo=timezone.utc)))
+        pakke = record.Arkivpakke(Kommune(**KOMMUNE, arkivsak="2027/1", organisasjonsnummer=orgnr), [_journalpost()],
+                           record.norsk_tid(datetime(2027, 2, 1, tzinfo=timezone.utc)))
         path = tmp_path / "arkivstruktur.xml"
         path.write_bytes(noark5.build_xml(pakke))
         schema.validate(str(path))
@@ -392,7 +384,7 @@ def _report(year_dir: Path) -> dict[str, str]:
 def test_receipt_is_recorded_per_ansattnr_and_shown_in_the_report(setup):
     workbook, year_dir, svar, kommune = setup
     assert set(_report(year_dir).values()) == {""}  # `generer` writes the column, empty before any receipt
-    (svar / "svar fra arkivet (1).xml").write_bytes(receipt_xml(ekstern_noekkel(kommune, "210")))
+    (svar / "svar fra arkivet (1).xml").write_bytes(receipt_xml(record.ekstern_noekkel(kommune, "210")))
     outcome = _read(workbook, svar, year_dir)
     assert outcome.exit_code == 0, outcome.output
     assert "210 Øystein Sykehjem: 2027/4567, nr. 5 i saken (Opprettet" in outcome.output
@@ -417,10 +409,10 @@ def test_receipt_is_recorded_per_ansattnr_and_shown_in_the_report(setup):
 
 def test_same_receipt_twice_changes_nothing(setup):
     workbook, year_dir, svar, kommune = setup
-    (svar / "a.xml").write_bytes(receipt_xml(ekstern_noekkel(kommune, "210")))
+    (svar / "a.xml").write_bytes(receipt_xml(record.ekstern_noekkel(kommune, "210")))
     assert _read(workbook, svar, year_dir).exit_code == 0
     before = (year_dir / "arkiv" / ARKIVERT_NAME).read_bytes()
-    (svar / "kopi av a.xml").write_bytes(receipt_xml(ekstern_noekkel(kommune, "210"), svar="Eksisterende"))
+    (svar / "kopi av a.xml").write_bytes(receipt_xml(record.ekstern_noekkel(kommune, "210"), svar="Eksisterende"))
     outcome = _read(workbook, svar, year_dir)
     assert outcome.exit_code == 0, outcome.output
     assert "Allerede registrert fra før (2)" in outcome.output
@@ -429,17 +421,17 @@ def test_same_receipt_twice_changes_nothing(setup):
 
 def test_bad_receipts_are_named_exit_3_and_nothing_recorded_is_lost(setup):
     workbook, year_dir, svar, kommune = setup
-    (svar / "ok.xml").write_bytes(receipt_xml(ekstern_noekkel(kommune, "210")))
+    (svar / "ok.xml").write_bytes(receipt_xml(record.ekstern_noekkel(kommune, "210")))
     assert _read(workbook, svar, year_dir).exit_code == 0
     before = json.loads((year_dir / "arkiv" / ARKIVERT_NAME).read_text("utf-8"))
 
     (svar / "ukjent.xml").write_bytes(receipt_xml("ikke-en-av-våre", system_id="1b0c6f4e-58a4-4a4e-9b89-2f1f5d0e3c11"))
-    (svar / "annet fagsystem.xml").write_bytes(receipt_xml(ekstern_noekkel(kommune, "310"), fagsystem="byggesak"))
+    (svar / "annet fagsystem.xml").write_bytes(receipt_xml(record.ekstern_noekkel(kommune, "310"), fagsystem="byggesak"))
     (svar / "feilet.xml").write_bytes(failed_receipt_xml())
-    (svar / "halv.xml").write_bytes(receipt_xml(ekstern_noekkel(kommune, "310"))[:200])
-    (svar / "ugyldig.xml").write_bytes(receipt_xml(ekstern_noekkel(kommune, "310"), svar="Kanskje"))
+    (svar / "halv.xml").write_bytes(receipt_xml(record.ekstern_noekkel(kommune, "310"))[:200])
+    (svar / "ugyldig.xml").write_bytes(receipt_xml(record.ekstern_noekkel(kommune, "310"), svar="Kanskje"))
     (svar / "notat.txt").write_text("Husk å sende til arkivet", encoding="utf-8")
-    (svar / "nytt.xml").write_bytes(receipt_xml(ekstern_noekkel(kommune, "211"), system_id="2b0c6f4e-58a4-4a4e-9b89-2f1f5d0e3c11"))
+    (svar / "nytt.xml").write_bytes(receipt_xml(record.ekstern_noekkel(kommune, "211"), system_id="2b0c6f4e-58a4-4a4e-9b89-2f1f5d0e3c11"))
     outcome = _read(workbook, svar, year_dir)
 
     assert outcome.exit_code == 3, outcome.output
@@ -462,10 +454,10 @@ def test_bad_receipts_are_named_exit_3_and_nothing_recorded_is_lost(setup):
 
 def test_a_receipt_for_another_record_keeps_the_first_and_warns(setup):
     workbook, year_dir, svar, kommune = setup
-    (svar / "1.xml").write_bytes(receipt_xml(ekstern_noekkel(kommune, "210")))
+    (svar / "1.xml").write_bytes(receipt_xml(record.ekstern_noekkel(kommune, "210")))
     assert _read(workbook, svar, year_dir).exit_code == 0
     (svar / "1.xml").unlink()
-    (svar / "2.xml").write_bytes(receipt_xml(ekstern_noekkel(kommune, "210"), system_id="3b0c6f4e-58a4-4a4e-9b89-2f1f5d0e3c11",
+    (svar / "2.xml").write_bytes(receipt_xml(record.ekstern_noekkel(kommune, "210"), system_id="3b0c6f4e-58a4-4a4e-9b89-2f1f5d0e3c11",
                                              journalpostnummer=6))
     outcome = _read(workbook, svar, year_dir)
     assert outcome.exit_code == 0 and "to ganger" in outcome.output
@@ -478,7 +470,7 @@ def test_a_damaged_arkivert_json_stops_the_run(setup):
     workbook, year_dir, svar, kommune = setup
     (year_dir / "arkiv").mkdir()
     (year_dir / "arkiv" / ARKIVERT_NAME).write_text("{ikke json", encoding="utf-8")
-    (svar / "a.xml").write_bytes(receipt_xml(ekstern_noekkel(kommune, "210")))
+    (svar / "a.xml").write_bytes(receipt_xml(record.ekstern_noekkel(kommune, "210")))
     outcome = _read(workbook, svar, year_dir)
     assert outcome.exit_code == 1 and ARKIVERT_NAME in outcome.output
     assert (year_dir / "arkiv" / ARKIVERT_NAME).read_text("utf-8") == "{ikke json"

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..exceptions import LederavtaleError
-from ..store.files import atomic_write_bytes
+from ..store.files import atomic_write_bytes, read_json_object
 from .record import ARKIV_DIRNAME
 
 if TYPE_CHECKING:  # `generer` reads this file for its report without loading the XML machinery
@@ -69,16 +69,13 @@ class Arkivert:
 
 
 def _read(path: Path) -> dict[str, dict]:
-    if not path.is_file():
-        return {}
+    advice = "Rett eller fjern filen, og les kvitteringene fra arkivet inn på nytt med --kvitteringer."
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ArkivertUnreadable(f"«{path}» kan ikke leses ({exc}). Rett eller fjern filen, og les kvitteringene "
-                                 "fra arkivet inn på nytt med --kvitteringer.") from None
-    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
-        raise ArkivertUnreadable(f"«{path}» har feil innhold. Rett eller fjern filen, og les kvitteringene "
-                                 "fra arkivet inn på nytt med --kvitteringer.")
+        data = read_json_object(path)
+    except ValueError as exc:
+        raise ArkivertUnreadable(f"«{path}» kan ikke leses ({exc}). {advice}") from None
+    if not all(isinstance(v, dict) for v in data.values()):
+        raise ArkivertUnreadable(f"«{path}» har feil innhold. {advice}")
     return data
 
 

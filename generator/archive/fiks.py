@@ -19,31 +19,8 @@ from lxml import etree
 from ..documents.naming import AVTALE, VEDLEGG
 from ..model import Kommune, Leder
 from ..store.files import safe_filename
+from . import record
 from .kodelister import Kode, kode
-from .record import (
-    ARKIVFORMAT,
-    DOKUMENTNUMMER,
-    DOKUMENTTYPE,
-    FAGSYSTEM,
-    INTERN_AVSENDER,
-    INTERN_MOTTAKER,
-    JOURNALPOSTTYPE,
-    MIME_PDF,
-    PDFA_2B,
-    PDFA_2B_NAVN,
-    SJEKKSUM_ALGORITME,
-    TILKNYTTET,
-    Arkivpakke,
-    Dokumentfil,
-    Journalpost,
-    dokument_tittel,
-    ekstern_noekkel,
-    journalpost_tittel,
-    offentlig_tittel,
-    parse_arkivsak,
-    skjermingshjemmel,
-    tilgangskode,
-)
 
 MELDINGSTYPE = "no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett"
 NS = "https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/arkivmelding/opprett/v1"
@@ -58,7 +35,7 @@ MELDING_NAME = "arkivmelding.xml"  # payloadFilnavn of the message type (melding
 # The files' names inside the message (referanseDokumentfil): plain ASCII, since the sender and
 # the archive need not agree on any other character; the name a person sees goes in filnavn.
 DOKUMENTFIL = {AVTALE: "lederavtale.pdf", VEDLEGG: "vedlegg.pdf"}
-FORMAT = Kode(PDFA_2B, PDFA_2B_NAVN)
+FORMAT = Kode(record.PDFA_2B, record.PDFA_2B_NAVN)
 # F: HR has finished it and the records office journals it (J is theirs to set). An unsigned
 # agreement is R, a reserved entry whose document is still being written, with dokumentstatus B.
 JOURNALSTATUS_SIGNERT = kode("journalstatus", "F")
@@ -105,11 +82,11 @@ def _kode(parent, tag: str, value: Kode):
     return element
 
 
-def build_arkivmelding(pakke: Arkivpakke, jp: Journalpost) -> bytes:
+def build_arkivmelding(pakke: record.Arkivpakke, jp: record.Journalpost) -> bytes:
     """The message for one leader; element order follows KS' v1 XSD, which is strict about it."""
     kommune, ar, leder = pakke.kommune, pakke.ar, jp.leder
     root = etree.Element(f"{{{NS}}}arkivmelding", nsmap={None: NS, "mdk": MDK, "xsi": XSI})
-    _el(root, "system", FAGSYSTEM)
+    _el(root, "system", record.FAGSYSTEM)
     _el(root, "antallFiler", len(jp.dokumenter))
     reg = _el(root, "registrering")
     reg.set(f"{{{XSI}}}type", "journalpost")
@@ -118,15 +95,15 @@ def build_arkivmelding(pakke: Arkivpakke, jp: Journalpost) -> bytes:
         _skjerming(reg, kommune)
     for fil in jp.dokumenter:
         _dokumentbeskrivelse(reg, pakke, jp, fil)
-    _el(reg, "tittel", journalpost_tittel(leder, ar))
-    _el(reg, "offentligTittel", offentlig_tittel(leder, ar, kommune.skjerm_navn))
+    _el(reg, "tittel", record.journalpost_tittel(leder, ar))
+    _el(reg, "offentligTittel", record.offentlig_tittel(leder, ar, kommune.skjerm_navn))
     if jp.overordnet is not None:
-        _korrespondansepart(reg, INTERN_AVSENDER, jp.overordnet, kommune.skjerm_navn)
-    _korrespondansepart(reg, INTERN_MOTTAKER, leder, kommune.skjerm_navn)
+        _korrespondansepart(reg, record.INTERN_AVSENDER, jp.overordnet, kommune.skjerm_navn)
+    _korrespondansepart(reg, record.INTERN_MOTTAKER, leder, kommune.skjerm_navn)
     noekkel = _el(reg, "referanseEksternNoekkel")
-    _mdk(noekkel, "fagsystem", FAGSYSTEM)
-    _mdk(noekkel, "noekkel", ekstern_noekkel(kommune, leder.ansattnr))
-    _kode(reg, "journalposttype", JOURNALPOSTTYPE)
+    _mdk(noekkel, "fagsystem", record.FAGSYSTEM)
+    _mdk(noekkel, "noekkel", record.ekstern_noekkel(kommune, leder.ansattnr))
+    _kode(reg, "journalposttype", record.JOURNALPOSTTYPE)
     _kode(reg, "journalstatus", JOURNALSTATUS_SIGNERT if jp.signert else JOURNALSTATUS_IKKE_SIGNERT)
     _el(reg, "journaldato", pakke.opprettet.date().isoformat())
     if leder.signert is not None:
@@ -138,7 +115,7 @@ def build_arkivmelding(pakke: Arkivpakke, jp: Journalpost) -> bytes:
 def _plassering(reg, kommune: Kommune) -> None:
     """In the sak named by Arkivsak, else in the Arkivdel (check_placement made sure of one)."""
     if kommune.arkivsak.strip():
-        saksaar, sekvens = parse_arkivsak(kommune.arkivsak, kommune.periode.ar)
+        saksaar, sekvens = record.parse_arkivsak(kommune.arkivsak, kommune.periode.ar)
         saksnummer = _mdk(_el(reg, "referanseForelderMappe"), "saksnummer")
         _mdk(saksnummer, "saksaar", saksaar)
         _mdk(saksnummer, "sakssekvensnummer", sekvens)
@@ -148,39 +125,38 @@ def _plassering(reg, kommune: Kommune) -> None:
 
 def _skjerming(parent, kommune: Kommune) -> None:
     skjerming = _el(parent, "skjerming")
-    _kode(skjerming, "tilgangsrestriksjon", Kode(tilgangskode(kommune), ""))
-    _el(skjerming, "skjermingshjemmel", skjermingshjemmel(kommune))
+    _kode(skjerming, "tilgangsrestriksjon", Kode(record.tilgangskode(kommune), ""))
+    _el(skjerming, "skjermingshjemmel", record.skjermingshjemmel(kommune))
 
 
-def _dokumentbeskrivelse(reg, pakke: Arkivpakke, jp: Journalpost, fil: Dokumentfil) -> None:
+def _dokumentbeskrivelse(reg, pakke: record.Arkivpakke, jp: record.Journalpost, fil: record.Dokumentfil) -> None:
     kommune = pakke.kommune
     db = _el(reg, "dokumentbeskrivelse")
-    _kode(db, "dokumenttype", DOKUMENTTYPE[fil.rolle])
+    _kode(db, "dokumenttype", record.DOKUMENTTYPE[fil.rolle])
     _kode(db, "dokumentstatus", jp.dokumentstatus)
-    _el(db, "tittel", dokument_tittel(fil, jp.leder, pakke.ar, kommune.skjerm_navn))
-    _kode(db, "tilknyttetRegistreringSom", TILKNYTTET[fil.rolle])
-    _el(db, "dokumentnummer", DOKUMENTNUMMER[fil.rolle])
+    _el(db, "tittel", record.dokument_tittel(fil, jp.leder, pakke.ar, kommune.skjerm_navn))
+    _kode(db, "tilknyttetRegistreringSom", record.TILKNYTTET[fil.rolle])
+    _el(db, "dokumentnummer", record.DOKUMENTNUMMER[fil.rolle])
     if not fil.hoved:
         _skjerming(db, kommune)
     obj = _el(db, "dokumentobjekt")
     _el(obj, "versjonsnummer", 1)
-    _kode(obj, "variantformat", ARKIVFORMAT)
+    _kode(obj, "variantformat", record.ARKIVFORMAT)
     _kode(obj, "format", FORMAT)
-    _el(obj, "formatDetaljer", PDFA_2B_NAVN)
-    _el(obj, "mimeType", MIME_PDF)
+    _el(obj, "formatDetaljer", record.PDFA_2B_NAVN)
+    _el(obj, "mimeType", record.MIME_PDF)
     _el(obj, "filnavn", fil.filnavn)
     _el(obj, "referanseDokumentfil", DOKUMENTFIL[fil.rolle])
     _el(obj, "sjekksum", fil.sha256)
-    _el(obj, "sjekksumAlgoritme", SJEKKSUM_ALGORITME)
+    _el(obj, "sjekksumAlgoritme", record.SJEKKSUM_ALGORITME)
     _el(obj, "filstoerrelse", fil.storrelse)
 
 
 def _korrespondansepart(reg, parttype: Kode, person: Leder, skjermet: bool) -> None:
     part = _el(reg, "korrespondansepart")
     _kode(part, "korrespondanseparttype", parttype)
-    _el(part, "korrespondansepartNavn", person.navn)
-    if person.epost:
-        _el(part, "epostadresse", person.epost)
+    for tag, value in record.party_contact(person):
+        _el(part, tag, value)
     if person.enhet:
         _mdk(_el(part, "administrativEnhet"), "navn", person.enhet)
     if skjermet:

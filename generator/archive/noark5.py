@@ -38,6 +38,7 @@ from .record import (
     journalpost_tittel,
     offentlig_tittel,
     parse_arkivsak,
+    party_contact,
     skjermingshjemmel,
     system_id,
     tilgangskode,
@@ -211,9 +212,8 @@ def _registrering(mappe: ET.Element, pakke: Arkivpakke, jp: Journalpost, now: st
 def _korrespondansepart(reg: ET.Element, parttype: str, person: Leder) -> None:
     part = _el(reg, "korrespondansepart")
     _el(part, "korrespondanseparttype", parttype)
-    _el(part, "korrespondansepartNavn", person.navn)
-    if person.epost:
-        _el(part, "epostadresse", person.epost)
+    for tag, value in party_contact(person):
+        _el(part, tag, value)
     if person.enhet:
         _el(part, "administrativEnhet", person.enhet)
 

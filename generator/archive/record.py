@@ -216,3 +216,8 @@ def dokument_tittel(fil: Dokumentfil, leder: Leder, ar: int, skjerm_navn: bool) 
     if not fil.hoved:
         return VEDLEGG_TITTEL
     return f"Lederavtale {ar}" if skjerm_navn else f"Lederavtale {ar} – {leder.navn}"
+
+
+def party_contact(person: Leder) -> list[tuple[str, str]]:
+    """What both exports say of a party after its type: the name, and the e-mail address when known."""
+    return [("korrespondansepartNavn", person.navn)] + ([("epostadresse", person.epost)] if person.epost else [])

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..exceptions import MailError
-from ..store.files import atomic_write_bytes
+from ..store.files import atomic_write_bytes, read_json_object
 from .message import Epost
 
 EPOST_DIR = "epost"
@@ -25,16 +25,10 @@ UNCERTAIN_FILE = "usikker.json"
 
 
 def read_records(path: Path) -> dict[str, dict]:
-    if not path.is_file():
-        return {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        # Guessing here could send everyone a second message.
-        raise MailError(f"{path} kan ikke leses ({exc}). Rett eller fjern filen før du sender.")
-    if not isinstance(data, dict):
-        raise MailError(f"{path} har feil innhold. Rett eller fjern filen før du sender.")
-    return data
+        return read_json_object(path)
+    except ValueError as exc:
+        raise MailError(f"{path} kan ikke leses ({exc}). Rett eller fjern filen før du sender.") from None
 
 
 class RecordsUnwritable(MailError):

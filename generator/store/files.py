@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import tempfile
@@ -93,3 +94,20 @@ def remove_stale_temp_files(folder: Path) -> int:
             tmp.unlink(missing_ok=True)
             count += 1
     return count
+
+
+def read_json_object(path: Path) -> dict:
+    """The JSON object in a record file the tool keeps; {} when there is no file.
+
+    ValueError, with the reason, when the file cannot be read or holds something else:
+    guessing would mean sending or archiving someone twice.
+    """
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ValueError(exc.strerror or str(exc)) from None
+    if not isinstance(data, dict):
+        raise ValueError("innholdet har feil form")
+    return data
