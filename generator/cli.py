@@ -45,6 +45,7 @@ def main():
 
     Vanlig rekkefølge: `lederavtale sjekk ARBEIDSBOK`, så `lederavtale generer ARBEIDSBOK`,
     så `lederavtale epost ARBEIDSBOK`, og etter signering `lederavtale arkiv ARBEIDSBOK`.
+    Til høstens oppfølgingssamtaler: `lederavtale oppfolging ARBEIDSBOK`.
     """
 
 
@@ -109,21 +110,26 @@ def sjekk_command(arbeidsbok: Path, maler: Path | None):
                f"{antall(len(result.bok.warnings), 'advarsel', 'advarsler')}.")
 
 
-@main.command("generer")
-@click.argument("arbeidsbok", type=PathArg)
-@click.option("--maler", type=DirOption, help="Malmappe (standard: maler/).")
-@click.option("--ut", type=DirOption, default=Path("output"), show_default=True, help="Mappe for dokumentene.")
-@click.option("--leder", "ledere", multiple=True, metavar="ANSATTNR", help="Bare denne lederen (kan gjentas).")
-@click.option("--enhet", help="Bare ledere i denne enheten.")
-@click.option("--pdf/--ingen-pdf", default=True, show_default=True, help="Lag PDF/A i tillegg til Word.")
-@click.option("--overskriv", is_flag=True, help="Erstatt dokumenter som er endret for hånd (en kopi tas vare på).")
-@libreoffice_options
-def generer_command(arbeidsbok, maler, ut, ledere, enhet, pdf, overskriv, jobber, soffice):
-    """Lag lederavtale og vedlegg (Word og PDF/A) for hver leder."""
-    from .commands.generate import STATUS_BACKED_UP, generate, raise_for_failures
+def document_options(command):
+    """The options `generer` and `oppfolging` share: which leaders, where, PDF/A, overwriting."""
+    command = libreoffice_options(command)  # listed last in --help, as the least used
+    for option in reversed([
+        click.option("--maler", type=DirOption, help="Malmappe (standard: maler/)."),
+        click.option("--ut", type=DirOption, default=Path("output"), show_default=True, help="Mappe for dokumentene."),
+        click.option("--leder", "ledere", multiple=True, metavar="ANSATTNR", help="Bare denne lederen (kan gjentas)."),
+        click.option("--enhet", help="Bare ledere i denne enheten."),
+        click.option("--pdf/--ingen-pdf", default=True, show_default=True, help="Lag PDF/A i tillegg til Word."),
+        click.option("--overskriv", is_flag=True,
+                     help="Erstatt dokumenter som er endret for hånd (en kopi tas vare på)."),
+    ]):
+        command = option(command)
+    return command
 
-    result = generate(arbeidsbok, maler=maler, ut=ut, ledere=ledere, enhet=enhet, pdf=pdf,
-                      overskriv=overskriv, libreoffice=PdfSettings(jobber, soffice), progress=progress_bar())
+
+def print_written(result) -> None:
+    """What a document run did: warnings, documents edited by hand, copies, leaders gone."""
+    from .documents.writing import STATUS_BACKED_UP
+
     print_warnings(result.warnings)
     if result.edited:
         click.echo(
@@ -139,10 +145,47 @@ def generer_command(arbeidsbok, maler, ut, ledere, enhet, pdf, overskriv, jobber
             click.echo(f"Overskrevet etter kopi: {r.leder.ansattnr} {r.leder.navn} ({', '.join(r.backups)})", err=True)
     for entry in result.removed:
         click.echo(f"Merk: {entry.ansattnr} {entry.navn} er ikke lenger i arbeidsboken; filene er beholdt.", err=True)
+
+
+def files_written(result) -> str:
     files = sum(len(set(r.filer)) for r in result.leaders)
-    click.echo(f"Ferdig: {antall(len(result.leaders), 'leder', 'ledere')}, {antall(files, 'fil', 'filer')} "
-               f"i {result.year_dir}. "
-               f"Oversikt: {result.year_dir / 'rapport.xlsx'}")
+    return f"{antall(len(result.leaders), 'leder', 'ledere')}, {antall(files, 'fil', 'filer')} i {result.year_dir}"
+
+
+@main.command("generer")
+@click.argument("arbeidsbok", type=PathArg)
+@document_options
+def generer_command(arbeidsbok, maler, ut, ledere, enhet, pdf, overskriv, jobber, soffice):
+    """Lag lederavtale og vedlegg (Word og PDF/A) for hver leder."""
+    from .commands.generate import generate
+    from .documents.writing import raise_for_failures
+
+    result = generate(arbeidsbok, maler=maler, ut=ut, ledere=ledere, enhet=enhet, pdf=pdf,
+                      overskriv=overskriv, libreoffice=PdfSettings(jobber, soffice), progress=progress_bar())
+    print_written(result)
+    click.echo(f"Ferdig: {files_written(result)}. Oversikt: {result.year_dir / 'rapport.xlsx'}")
+    raise_for_failures(result)
+
+
+@main.command("oppfolging")
+@click.argument("arbeidsbok", type=PathArg)
+@document_options
+def oppfolging_command(arbeidsbok, maler, ut, ledere, enhet, pdf, overskriv, jobber, soffice):
+    """Lag dokument til oppfølgingssamtalen (Word og PDF/A) for hver leder, og status.xlsx.
+
+    Dokumentet har lederens oppdrag og tiltak fra lederavtalen med plass til status, resultat
+    og kommentar, og spørsmålene til samtalen. Det er offentlig og har ikke utviklingsmålene.
+    status.xlsx (én rad per leder og oppdrag) lages på nytt bare så lenge ingen har fylt den ut.
+    """
+    from .commands.followup import follow_up
+    from .documents.writing import raise_for_failures
+
+    result = follow_up(arbeidsbok, maler=maler, ut=ut, ledere=ledere, enhet=enhet, pdf=pdf,
+                       overskriv=overskriv, libreoffice=PdfSettings(jobber, soffice), progress=progress_bar())
+    print_written(result)
+    if not result.status_written:
+        click.echo(f"Merk: {result.status_path} er fylt ut og er ikke overskrevet.", err=True)
+    click.echo(f"Ferdig: {files_written(result)}. Statusbok: {result.status_path}")
     raise_for_failures(result)
 
 
@@ -212,8 +255,11 @@ def arkiv_command(arbeidsbok, ut, alle, kvitteringer, arkiver_igjen, ledere, job
 @click.option("--ingen-tls", is_flag=True, help="Send uten STARTTLS-kryptering (bare for en relay-server på egen maskin).")
 @click.option("--uten-vedlegg", is_flag=True,
               help="Legg bare ved selve avtalen; vedlegget (unntatt offentlighet) leverer HR på annen måte.")
+@click.option("--oppfolging", is_flag=True,
+              help="Send dokumentet til oppfølgingssamtalen (fra lederavtale oppfolging) i stedet for avtalene, "
+                   "med teksten i epost_oppfolging.txt.")
 def epost_command(arbeidsbok, maler, ut, send_now, ledere, send_igjen, ja, smtp_vert, smtp_port, ingen_tls,
-                  uten_vedlegg):
+                  uten_vedlegg, oppfolging):
     """Lag e-postutkast (.eml) til hver leder med avtalen og vedlegget, eller send dem med --send.
 
     Kjøres etter generer. Utkastene havner i UT/<år>/epost/ og åpnes i Outlook som
@@ -222,18 +268,24 @@ def epost_command(arbeidsbok, maler, ut, send_now, ledere, send_igjen, ja, smtp_
     LEDERAVTALE_SMTP_PASSORD (passordet bare som miljøvariabel). Det som er sendt, står i
     sendt.json og sendes ikke to ganger. E-post med vedlegget merkes som privat; med
     --uten-vedlegg får lederen bare avtalen, og HR leverer vedlegget på annen måte.
+
+    Med --oppfolging får lederen dokumentet til oppfølgingssamtalen (offentlig) i stedet;
+    utkastene og sendt.json for den utsendingen ligger i UT/<år>/epost/oppfolging/.
     """
     from .commands.email import send, write_drafts
 
     def warn(message: str) -> None:
         click.echo(f"Advarsel: {message}", err=True)
 
+    if oppfolging and uten_vedlegg:
+        raise click.UsageError("--oppfolging og --uten-vedlegg kan ikke brukes sammen (oppfølgingen har ikke vedlegg).")
     if not send_now:
         only_for_send = [name for name, given in (("--send-igjen", send_igjen), ("--ja", ja), ("--smtp-vert", smtp_vert),
                                                  ("--smtp-port", smtp_port), ("--ingen-tls", ingen_tls)) if given]
         if only_for_send:
             raise click.UsageError(f"{', '.join(only_for_send)} brukes bare sammen med --send.")
-        result = write_drafts(arbeidsbok, ut=ut, ledere=ledere, maler=maler, warn=warn, uten_vedlegg=uten_vedlegg)
+        result = write_drafts(arbeidsbok, ut=ut, ledere=ledere, maler=maler, warn=warn, uten_vedlegg=uten_vedlegg,
+                              oppfolging=oppfolging)
         click.echo(f"Ferdig: {antall(len(result.skrevet), 'e-postutkast', 'e-postutkast')} i {result.mappe}. "
                    "Åpne dem i Outlook, se over og send.")
         return
@@ -252,7 +304,8 @@ def epost_command(arbeidsbok, maler, ut, send_now, ledere, send_igjen, ja, smtp_
         answer = click.prompt("Sende nå? Skriv «ja» for å sende", default="nei", show_default=False)
         return answer.strip().casefold() in ("ja", "j")
 
-    result = send(arbeidsbok, ut=ut, ledere=ledere, send_igjen=send_igjen, uten_vedlegg=uten_vedlegg, host=smtp_vert,
+    result = send(arbeidsbok, ut=ut, ledere=ledere, send_igjen=send_igjen, uten_vedlegg=uten_vedlegg,
+                  oppfolging=oppfolging, host=smtp_vert,
                   port=smtp_port, tls=not ingen_tls, maler=maler, confirm=None if ja else confirm,
                   progress=progress_bar(), warn=warn)
     if result.avbrutt:
@@ -271,3 +324,43 @@ def maler_command():
 
     for line in field_lines():
         click.echo(line)
+
+
+@main.command("status")
+@click.argument("arbeidsbok", type=PathArg)
+@click.argument("statusbok", type=PathArg)
+@click.option("--ut", type=DirOption, default=Path("output"), show_default=True, help="Mappe for rapporten.")
+@click.option("--pdf/--ingen-pdf", default=True, show_default=True, help="Lag PDF/A i tillegg til Word.")
+@libreoffice_options
+def status_command(arbeidsbok, statusbok, ut, pdf, jobber, soffice):
+    """Kontroller en utfylt statusbok (status.xlsx) og lag statusrapporten.
+
+    Skriver UT/<år>/statusrapport.xlsx (arkene Oppdrag, Avvik og Enheter) og statusrapport.docx
+    (og PDF/A) med en figur per område. Har statusboken feil, vises alle, og ingenting skrives.
+    """
+    from .commands.status import make_status_report
+
+    result = make_status_report(arbeidsbok, statusbok, ut=ut, pdf=pdf, libreoffice=PdfSettings(jobber, soffice))
+    print_warnings(result.warnings)
+    total = result.status.totalt()
+    click.echo(f"Ferdig: status for {antall(sum(total.values()), 'oppdrag', 'oppdrag')} hos lederne, "
+               f"{antall(len(result.status.avvik), 'avvik', 'avvik')}. "
+               f"Rapporten: {', '.join(str(f) for f in result.filer)}")
+
+
+@main.command("nytt-ar")
+@click.argument("arbeidsbok", type=PathArg)
+@click.option("--til", "til", type=click.IntRange(2000, 2100), required=True, metavar="ÅR",
+              help="Året den nye arbeidsboken gjelder for.")
+@click.option("--status", "statusbok", type=PathArg, metavar="STATUSBOK",
+              help="Utfylt statusbok: oppdrag som alle har rapportert Fullført eller Utgår, tas ikke med.")
+@click.option("--ut", type=PathArg, required=True, metavar="NY.xlsx", help="Den nye arbeidsboken (overskrives aldri).")
+def nytt_ar_command(arbeidsbok, til, statusbok, ut):
+    """Lag neste års arbeidsbok: ny periode, de samme lederne og oppdragene, tomme Tiltak og Utviklingsmål."""
+    from .commands.next_year import next_year
+
+    result = next_year(arbeidsbok, til, ut, statusbok)
+    click.echo(f"Ny arbeidsbok for {til}: {result.path} ({antall(result.oppdrag, 'oppdrag', 'oppdrag')}).")
+    if result.avsluttet:
+        click.echo(f"Ikke tatt med (Fullført eller Utgår): oppdrag {', '.join(result.avsluttet)}.")
+    click.echo(f"Kontroller den med: lederavtale sjekk \"{result.path}\"")

@@ -516,9 +516,9 @@ def _no_false_edits_and_all_recorded(workbook: Path, out: Path) -> None:
 KILL_AFTER_WRITES = """
 import os, signal, sys
 from generator.cli import main
-from generator.commands import generate
+from generator.documents import writing
 
-real, count, sig = generate.atomic_write_bytes, 0, int(sys.argv[1])
+real, count, sig = writing.atomic_write_bytes, 0, int(sys.argv[1])
 
 def write(path, data, durable=False):
     # The signal lands right after a Word file is in place and before its leader is finished.
@@ -528,7 +528,7 @@ def write(path, data, durable=False):
     if count == 41:
         os.kill(os.getpid(), sig)
 
-generate.atomic_write_bytes = write
+writing.atomic_write_bytes = write
 sys.argv = ["lederavtale", "generer", sys.argv[2], "--ut", sys.argv[3], "--ingen-pdf"]
 main()
 """
@@ -572,9 +572,9 @@ def test_no_room_for_the_batch_is_refused_before_anything_is_written(tmp_path, s
 FILL_DISK_AFTER_WRITES = """
 import os, sys
 from generator.cli import main
-from generator.commands import generate
+from generator.documents import writing
 
-real, count, filler = generate.atomic_write_bytes, 0, sys.argv[1]
+real, count, filler = writing.atomic_write_bytes, 0, sys.argv[1]
 
 def write(path, data, durable=False):
     # Something else fills the disk while the Word files are written.
@@ -589,7 +589,7 @@ def write(path, data, durable=False):
             except OSError:
                 pass
 
-generate.atomic_write_bytes = write
+writing.atomic_write_bytes = write
 sys.argv = ["lederavtale", "generer", sys.argv[2], "--ut", sys.argv[3], "--ingen-pdf"]
 main()
 """

@@ -133,6 +133,19 @@ class Assignments:
     empty: str
     measures: str  # label over the leader's own measures
     placeholder: str  # printed where no measures are registered yet
+    # The follow-up document: labels of a last row left blank for the conversation (status,
+    # result, comment); None in the agreements.
+    follow_up: tuple[str, str, str] | None = None
+
+
+@dataclass
+class WriteIn:
+    """Questions for the follow-up conversation, each with a blank box to write the answer in."""
+
+    items: list[str]
+    height_cm: float = 2.2
+    # The last box before the signatures: kept on their page, so they never open one alone.
+    keep_with_signatures: bool = False
 
 
 @dataclass
@@ -653,10 +666,10 @@ def add_assignments(doc, block: Assignments):
     # side under it, then the leader's measures. The text and the targets are the table's
     # heading rows: they cannot split, they are never left alone at the foot of a page, and
     # when many measures run onto the next page, the assignment is repeated above them.
-    table = new_table(doc, 3, TARGET_WIDTHS)
+    table = new_table(doc, 3 if block.follow_up is None else 4, TARGET_WIDTHS)
     table_borders(table, sz=4, color=LIGHT_GREY)
     table_cell_margins(table, left_cm=0.2, right_cm=0.2, top_cm=0.08, bottom_cm=0.06)
-    task_row, targets, measures_row = table.rows
+    task_row, targets, measures_row = table.rows[:3]
     row_props(task_row, header=True)
     task = spanning_cell(task_row)
     shade(task, LABEL_FILL)
@@ -675,6 +688,14 @@ def add_assignments(doc, block: Assignments):
     cell_paragraph(measures, "{%p if not o.tiltak %}", "Malkode")
     cell_paragraph(measures, block.placeholder, "Tabelltekst")
     cell_paragraph(measures, "{%p endif %}", "Malkode")
+    if block.follow_up is not None:
+        # Status, result and comment, written in the follow-up conversation; the comment
+        # takes the two narrow columns so that it has room for a sentence or two.
+        row = table.rows[3]
+        row_props(row, min_height_cm=1.8)
+        comment = row.cells[2].merge(row.cells[3])
+        for cell, label in zip((row.cells[0], row.cells[1], comment), block.follow_up):
+            cell_paragraph(cell, label, "Feltnavn", first=True)
     # Two tables in a row would merge into one in Word; a small gap keeps them apart.
     spacer(doc, 2)
     code_line(doc, "{%p endfor %}")
@@ -709,6 +730,25 @@ def add_goals(doc, block: Goals):
             cell_paragraph(cell, block.placeholder if i == j == 0 else "", "Tabelltekst", first=True)
     control_row(table, 5 + blank_rows, "{%tr endif %}")
     spacer(doc)
+
+
+def add_write_in(doc, block: WriteIn):
+    for item in block.items:
+        # The question and its box in one small table: the question row cannot be left alone
+        # at the foot of a page, and two boxes in a row stay apart (see add_assignments).
+        table = new_table(doc, 2, [TEXT_WIDTH_CM])
+        table_borders(table, sz=4, color=LIGHT_GREY)
+        table_cell_margins(table, left_cm=0.2, right_cm=0.2, top_cm=0.08, bottom_cm=0.06)
+        question, answer = table.rows
+        row_props(question, header=True)
+        shade(question.cells[0], LABEL_FILL)
+        cell_paragraph(question.cells[0], item, "Tabelltekst", first=True)
+        row_props(answer, cant_split=False, min_height_cm=block.height_cm)
+        answer.cells[0].paragraphs[0].style = style_of(answer.cells[0], "Tabelltekst")
+        gap = spacer(doc, 2)
+        if block.keep_with_signatures:
+            for para in [*question.cells[0].paragraphs, *answer.cells[0].paragraphs, gap]:
+                para.paragraph_format.keep_with_next = True
 
 
 def add_stamp(doc, block: Stamp):
@@ -798,6 +838,8 @@ def add_block(doc, block, spec: DocSpec):
         add_closing(doc, block)
     elif isinstance(block, Goals):
         add_goals(doc, block)
+    elif isinstance(block, WriteIn):
+        add_write_in(doc, block)
     elif isinstance(block, Stamp):
         add_stamp(doc, block)
     elif isinstance(block, Signatures):
@@ -1095,6 +1137,48 @@ def director_agreement(malform: Malform) -> DocSpec:
             closing(t),
             Signatures(Party("Kommunedirektør", "{{ leder.navn }}", "{{ leder.stilling }}"),
                        Party("For kommunestyret", "{{ overordnet.navn }}", "{{ overordnet.stilling }}")),
+        ],
+    )
+
+
+def follow_up(malform: Malform) -> DocSpec:
+    """The autumn follow-up conversation: the agreement's assignments with room for status,
+    result and comment, and the questions the conversation goes through. A public document,
+    rendered from the agreement's fields only: the development goals stay in the appendix."""
+    t = malform.phrase
+    return DocSpec(
+        filename="oppfolging.docx",
+        malform=malform,
+        title=t("follow_up.title"),
+        footer_left=t("follow_up.title"),
+        blocks=[
+            Title(t("follow_up.heading")),
+            Subtitle(t("follow_up.subtitle")),
+            Parties([
+                (t("unit"), "{{ leder.enhet }}"),
+                ("Stilling", "{{ leder.stilling }}"),
+                (t("leader"), "{{ leder.navn }}"),
+                (t("superior"), "{{ overordnet.navn }}, {{ overordnet.stilling|liten }}"),
+                (t("follow_up.date"), ""),
+            ]),
+            H1(t("purpose")),
+            P(t("follow_up.purpose.1")),
+            P(t("follow_up.purpose.2")),
+            H1(t("agreement.assignments")),
+            Assignments(
+                intro=t("follow_up.assignments.intro"),
+                empty=t("follow_up.assignments.empty"),
+                measures=t("agreement.measures"),
+                placeholder=t("follow_up.no_measures"),
+                follow_up=(t("follow_up.status"), t("follow_up.result"), t("follow_up.comment")),
+            ),
+            H1(t("follow_up.questions")),
+            P(t("follow_up.questions.intro")),
+            WriteIn(t("follow_up.questions.items")),
+            H1(t("follow_up.notes")),
+            WriteIn([t("follow_up.notes.1")], height_cm=4.0, keep_with_signatures=True),
+            Signatures(Party(t("leader"), "{{ leder.navn }}", "{{ leder.stilling }}"),
+                       Party(t("superior"), "{{ overordnet.navn }}", "{{ overordnet.stilling }}")),
         ],
     )
 
@@ -1558,6 +1642,66 @@ PHRASES = {
         "budsjettet eller endra organisering, skal avtalen reviderast. Både ordføraren og kommunedirektøren kan "
         "be om at avtalen blir teken opp til ny vurdering. Endringar blir avtalte skriftleg og underskrivne av "
         "begge partar."),
+    # oppfolging.docx
+    "follow_up.title": ("Oppfølgingssamtale {{ periode.ar }} – {{ leder.navn }}",
+                        "Oppfølgingssamtale {{ periode.ar }} – {{ leder.navn }}"),
+    "follow_up.heading": ("Oppfølgingssamtale {{ periode.ar }}", "Oppfølgingssamtale {{ periode.ar }}"),
+    "follow_up.subtitle": ("Oppfølging av lederavtalen for {{ periode.tekst }}",
+                           "Oppfølging av leiaravtalen for {{ periode.tekst }}"),
+    "follow_up.date": ("Dato for samtalen", "Dato for samtalen"),
+    "follow_up.purpose.1": (
+        "Lederavtalen sier at partene har minst én oppfølgingssamtale i løpet av året. I samtalen går lederen og "
+        "overordnet leder gjennom status for oppdragene fra styringsbrevet og lederens egne tiltak, ser på hva "
+        "som har endret seg, og avtaler hva som skal til for resten av perioden.",
+        "Leiaravtalen seier at partane har minst éin oppfølgingssamtale i løpet av året. I samtalen går leiaren og "
+        "overordna leiar gjennom status for oppdraga frå styringsbrevet og tiltaka til leiaren, ser på kva som "
+        "har endra seg, og avtaler kva som skal til for resten av perioden."),
+    "follow_up.purpose.2": (
+        "Dette dokumentet er offentlig, som lederavtalen. Lederens personlige utviklingsmål er ikke med her: de "
+        "følges opp i vedlegget «Personlige utviklingsmål», som er unntatt offentlighet.",
+        "Dette dokumentet er offentleg, som leiaravtalen. Dei personlege utviklingsmåla til leiaren er ikkje med "
+        "her: dei blir følgde opp i vedlegget «Personlege utviklingsmål», som er unnateke frå innsyn."),
+    "follow_up.assignments.intro": (
+        "Oppdragene og tiltakene nedenfor er hentet fra lederavtalen. Skriv status, resultat så langt og en "
+        "kommentar for hvert oppdrag. Bruk de samme statusene som i statusboka (status.xlsx): Ikke startet, "
+        "I rute, Forsinket, Fullført eller Utgår.",
+        "Oppdraga og tiltaka nedanfor er henta frå leiaravtalen. Skriv status, resultat så langt og ein "
+        "kommentar for kvart oppdrag. Bruk dei same statusane som i statusboka (status.xlsx): Ikke startet, "
+        "I rute, Forsinket, Fullført eller Utgår."),
+    "follow_up.assignments.empty": (
+        "Lederavtalen har ingen oppdrag fra styringsbrevet for {{ periode.ar }}.",
+        "Leiaravtalen har ingen oppdrag frå styringsbrevet for {{ periode.ar }}."),
+    "follow_up.no_measures": ("Ingen egne tiltak er ført inn i lederavtalen.",
+                              "Ingen eigne tiltak er førte inn i leiaravtalen."),
+    "follow_up.status": ("Status", "Status"),
+    "follow_up.result": ("Resultat", "Resultat"),
+    "follow_up.comment": ("Kommentar", "Kommentar"),
+    "follow_up.questions": ("Spørsmål til samtalen", "Spørsmål til samtalen"),
+    "follow_up.questions.intro": (
+        "Spørsmålene er et utgangspunkt; partene velger selv hva de vil bruke mest tid på.",
+        "Spørsmåla er eit utgangspunkt; partane vel sjølv kva dei vil bruke mest tid på."),
+    "follow_up.questions.items": ([
+        "**Styringsbrevet:** Hva er status for prioriteringene i styringsbrevet for enheten?",
+        "**Endrede forutsetninger:** Hva har endret seg siden avtalen ble inngått (vedtak, budsjett, "
+        "organisering, bemanning), og hva betyr det for oppdragene?",
+        "**Det som hjelper:** Hva bidrar til at arbeidet går framover, og hva står i veien?",
+        "**Egen ledelse:** Hvordan vurderer lederen sin egen ledelse så langt i år?",
+        "**Støtte:** Hvilken støtte trenger lederen fra overordnet leder og fra stab og støttefunksjoner?",
+        "**Ansvar for personal, økonomi og fag:** Hvordan står det til med personalet, økonomien og det "
+        "faglige ansvaret i enheten?",
+    ], [
+        "**Styringsbrevet:** Kva er status for prioriteringane i styringsbrevet for eininga?",
+        "**Endra føresetnader:** Kva har endra seg sidan avtalen blei inngått (vedtak, budsjett, organisering, "
+        "bemanning), og kva betyr det for oppdraga?",
+        "**Det som hjelper:** Kva bidreg til at arbeidet går framover, og kva står i vegen?",
+        "**Eiga leiing:** Korleis vurderer leiaren si eiga leiing så langt i år?",
+        "**Støtte:** Kva støtte treng leiaren frå overordna leiar og frå stab og støttefunksjonar?",
+        "**Ansvar for personal, økonomi og fag:** Korleis står det til med personalet, økonomien og det faglege "
+        "ansvaret i eininga?",
+    ]),
+    "follow_up.notes": ("Notater og avtaler", "Notat og avtalar"),
+    "follow_up.notes.1": ("Hva partene er enige om etter samtalen, og hva som følges opp til neste gang:",
+                          "Kva partane er samde om etter samtalen, og kva som blir følgt opp til neste gong:"),
     # epost.txt
     "email": ("""\
 Emne: Utkast til lederavtale {{ periode.ar }} – {{ leder.navn }}
@@ -1594,13 +1738,47 @@ Venleg helsing
 HR
 {{ kommune.navn }}
 """),
+    # epost_oppfolging.txt: only the follow-up document goes with it; it is public.
+    "email.follow_up": ("""\
+Emne: Oppfølgingssamtale {{ periode.ar }} – {{ leder.navn }}
+Hei {{ leder.fornavn }},
+
+Vedlagt er dokumentet til oppfølgingssamtalen om lederavtalen din for {{ periode.ar }}. Samtalen har du med {{ overordnet.navn }} ({{ overordnet.stilling|liten }}), som får kopi av denne e-posten.
+
+Dokumentet viser oppdragene og tiltakene fra lederavtalen. Fyll gjerne inn status, resultat og en kommentar for hvert oppdrag før samtalen, og tenk gjennom spørsmålene i dokumentet. Dine personlige utviklingsmål følger dere opp i vedlegget til avtalen, som er unntatt offentlighet; de er ikke med her.
+
+Det utfylte dokumentet leverer dere til HR etter samtalen.
+
+Ta kontakt hvis du har spørsmål.
+
+Vennlig hilsen
+HR
+{{ kommune.navn }}
+""", """\
+Emne: Oppfølgingssamtale {{ periode.ar }} – {{ leder.navn }}
+Hei {{ leder.fornavn }},
+
+Vedlagt er dokumentet til oppfølgingssamtalen om leiaravtalen din for {{ periode.ar }}. Samtalen har du med {{ overordnet.navn }} ({{ overordnet.stilling|liten }}), som får kopi av denne e-posten.
+
+Dokumentet viser oppdraga og tiltaka frå leiaravtalen. Fyll gjerne inn status, resultat og ein kommentar for kvart oppdrag før samtalen, og tenk gjennom spørsmåla i dokumentet. Dei personlege utviklingsmåla dine følgjer de opp i vedlegget til avtalen, som er unnateke frå innsyn; dei er ikkje med her.
+
+Det utfylte dokumentet leverer de til HR etter samtalen.
+
+Ta kontakt om du har spørsmål.
+
+Venleg helsing
+HR
+{{ kommune.navn }}
+"""),
 }
 
 
 # --------------------------------------------------------------------------- build
 
 MALFORMER = [BOKMAL, NYNORSK]
-DOCUMENTS = [agreement, appendix, director_agreement]
+DOCUMENTS = [agreement, appendix, director_agreement, follow_up]
+# The e-mail texts: file name and phrase key.
+EMAILS = [("epost.txt", "email"), ("epost_oppfolging.txt", "email.follow_up")]
 
 
 def build_all(target: Path) -> list[Path]:
@@ -1613,9 +1791,10 @@ def build_all(target: Path) -> list[Path]:
             write_if_changed(path, build_docx(spec))
             written.append(path)
     for malform in MALFORMER:
-        path = target / malform.folder / "epost.txt"
-        write_if_changed(path, malform.phrase("email").encode("utf-8"))
-        written.append(path)
+        for filename, key in EMAILS:
+            path = target / malform.folder / filename
+            write_if_changed(path, malform.phrase(key).encode("utf-8"))
+            written.append(path)
     return written
 
 

@@ -9,7 +9,18 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from ..exceptions import Interrupted, MailError, PartialFailure
-from ..mail.message import Epost, MailTemplate, Warn, label, load_template, prepare_messages
+from ..mail.message import (
+    AGREEMENT_MAIL,
+    AGREEMENT_ONLY_MAIL,
+    FOLLOW_UP_MAIL,
+    Epost,
+    Mailing,
+    MailTemplate,
+    Warn,
+    label,
+    load_template,
+    prepare_messages,
+)
 from ..mail.records import EPOST_DIR, SENT_FILE, UNCERTAIN_FILE, Records, RecordsUnwritable, read_records, record
 from ..mail.smtp import DEFAULT_TIMEOUT, Connection, ConnectionLost, SmtpSettings, refusal, smtp_settings
 from ..model import Arbeidsbok, Leder
@@ -50,6 +61,17 @@ class SendPlan:
         return [f"{label(e.leder)}: {', '.join(e.recipients)}" for e in self.utkast]
 
 
+def mailing_for(uten_vedlegg: bool = False, oppfolging: bool = False) -> Mailing:
+    if oppfolging:
+        return FOLLOW_UP_MAIL
+    return AGREEMENT_ONLY_MAIL if uten_vedlegg else AGREEMENT_MAIL
+
+
+def mail_folder(folder: Path, mailing: Mailing) -> Path:
+    """Where the mailing's drafts and send records go: `<år>/epost/`, or a folder of its own below."""
+    return folder / EPOST_DIR / mailing.subfolder if mailing.subfolder else folder / EPOST_DIR
+
+
 # --- Drafts -------------------------------------------------------------------------------
 
 
@@ -60,26 +82,28 @@ def write_drafts(
     maler: Path | None = None,
     warn: Warn | None = None,
     uten_vedlegg: bool = False,
+    oppfolging: bool = False,
 ) -> DraftResult:
     """Write `<ut>/<år>/epost/<Ansattnr> <Navn>.eml` for each chosen leader with an address.
 
-    `uten_vedlegg` attaches only the public agreement. Raises PartialFailure (exit 3) after
-    writing the others when a leader's documents are missing.
+    `uten_vedlegg` attaches only the public agreement; `oppfolging` writes the follow-up
+    mailing instead (`epost_oppfolging.txt`, the follow-up document, into `epost/oppfolging/`).
+    Raises PartialFailure (exit 3) after writing the others when a leader's documents are missing.
     """
     bok = read_workbook(Path(workbook))
     folder = year_dir(bok, ut)
-    result = DraftResult(mappe=folder / EPOST_DIR)
+    mailing = mailing_for(uten_vedlegg, oppfolging)
+    result = DraftResult(mappe=mail_folder(folder, mailing))
     warn = _collecting(result.advarsler, warn)
     chosen = select_leaders(bok, tuple(str(nr) for nr in ledere))
-    template = load_template(bok, maler)
+    template = load_template(bok, maler, mailing)
     require_generated(folder, workbook, "epost")
     if not bok.kommune.avsender.strip():
         warn("Arket Kommune har ingen Avsender; utkastene får ingen avsenderadresse (From)")
     # generer must not rewrite the documents while they are read.
     with RunLock(folder):
         entries = load_generated(folder, workbook, "epost")
-        messages, failures = prepare_messages(bok, chosen, folder, entries, template, True, warn,
-                                              with_appendix=not uten_vedlegg)
+        messages, failures = prepare_messages(bok, chosen, folder, entries, template, True, warn, mailing)
         for epost in messages:
             path = result.mappe / f"{leader_folder(epost.leder)}.eml"
             atomic_write_bytes(path, epost.as_bytes())
@@ -109,10 +133,10 @@ def plan_send(
     chosen: list[Leder],
     send_igjen: bool,
     warn: Warn,
-    with_appendix: bool = True,
+    mailing: Mailing = AGREEMENT_MAIL,
 ) -> tuple[SendPlan, list[str]]:
     """The messages still to send, and failure lines for leaders whose documents are missing."""
-    mappe = folder / EPOST_DIR
+    mappe = mail_folder(folder, mailing)
     sent = read_records(mappe / SENT_FILE)
     uncertain = read_records(mappe / UNCERTAIN_FILE)
     earlier, unknown, pending = [], [], []
@@ -127,7 +151,7 @@ def plan_send(
             )
         else:
             pending.append(leder)
-    messages, failures = prepare_messages(bok, pending, folder, entries, template, False, warn, with_appendix)
+    messages, failures = prepare_messages(bok, pending, folder, entries, template, False, warn, mailing)
     return SendPlan(messages, [label(leder) for leder in earlier], [label(leder) for leder in unknown]), failures
 
 
@@ -138,6 +162,7 @@ def send(
     send_igjen: bool = False,
     *,
     uten_vedlegg: bool = False,
+    oppfolging: bool = False,
     host: str | None = None,
     port: int | str | None = None,
     user: str | None = None,
@@ -155,7 +180,8 @@ def send(
     Settings left as None come from the LEDERAVTALE_SMTP_* variables. Each accepted
     message is recorded in `<ut>/<år>/epost/sendt.json` at once, so a rerun sends only
     what is missing; `send_igjen` sends the chosen leaders (`ledere` is then required)
-    again; `uten_vedlegg` attaches only the public agreement. `confirm` sees the plan before
+    again; `uten_vedlegg` attaches only the public agreement; `oppfolging` sends the follow-up
+    document instead, with records of its own in `epost/oppfolging/`. `confirm` sees the plan before
     anything is sent and may say no. Raises PartialFailure (exit 3) when anything was not
     sent, and Interrupted (exit 130) at Ctrl-C, naming a message that may have gone out.
     """
@@ -168,23 +194,24 @@ def send(
         raise MailError("Arket Kommune mangler feltet Avsender (avsenderadressen e-posten sendes fra).")
     folder = year_dir(bok, ut)
     chosen = select_leaders(bok, ledere)
-    template = load_template(bok, maler)
+    mailing = mailing_for(uten_vedlegg, oppfolging)
+    template = load_template(bok, maler, mailing)
     require_generated(folder, workbook, "epost")
     result = SendResult()
     warn = _collecting(result.advarsler, warn)
     # One run at a time: two senders reading the same sendt.json would both send.
     with RunLock(folder):
         entries = load_generated(folder, workbook, "epost")
-        plan, failures = plan_send(bok, folder, entries, template, chosen, send_igjen, warn, not uten_vedlegg)
+        plan, failures = plan_send(bok, folder, entries, template, chosen, send_igjen, warn, mailing)
         result.tidligere = plan.tidligere
         if plan.utkast and confirm is not None and not confirm(plan):
             result.avbrutt = True
             return result
         if plan.utkast:
-            failures += _deliver(plan.utkast, settings, folder / EPOST_DIR, result, progress)
+            failures += _deliver(plan.utkast, settings, mail_folder(folder, mailing), result, progress)
     if failures:
         done = (f"{antall(len(result.sendt), 'e-post', 'e-poster')} er sendt i denne kjøringen og registrert i "
-                f"«{folder / EPOST_DIR / SENT_FILE}».")
+                f"«{mail_folder(folder, mailing) / SENT_FILE}».")
         raise PartialFailure(
             failures + [done, "Kjør samme kommando på nytt for å sende resten; det som er sendt, hoppes over."],
             heading="Noen e-poster ble ikke sendt:",

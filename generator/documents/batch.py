@@ -25,10 +25,10 @@ from ..store.files import sha256_file
 from ..store.year import leader_folder
 from ..workbook import read_workbook
 from ..workbook.selection import select_leaders
-from .check import check_templates
+from .check import check_followup_template, check_templates
 from .context import agreement_context, appendix_context, babel_locale
 from .jinja import make_jinja_env
-from .naming import AVTALE, VEDLEGG, document_properties, file_stem
+from .naming import AVTALE, OPPFOLGING, VEDLEGG, document_properties, file_stem
 from .privacy import privacy_guard
 from .render import DocxRenderer, text_of
 from .templates import TemplateSet
@@ -38,7 +38,7 @@ _LEDERE_PLACE = re.compile(r"Ledere(?:![A-Z]+| rad )(\d+)")
 
 @dataclass
 class Document:
-    rolle: str  # "avtale" or "vedlegg"
+    rolle: str  # "avtale", "vedlegg" or "oppfolging"
     offentlig: bool
     filename: str  # without extension
     docx: bytes
@@ -57,19 +57,23 @@ class Verdict:
 
 
 def prepare(workbook: Path, maler: Path | None = None, ledere=(), enhet: str | None = None,
-            today: date | None = None, alle_maler: bool = False) -> tuple[Arbeidsbok, list[Leder], TemplateSet]:
+            today: date | None = None, alle_maler: bool = False,
+            oppfolging: bool = False) -> tuple[Arbeidsbok, list[Leder], TemplateSet]:
     """Read and validate the workbook and check the templates; nothing is written.
 
-    `alle_maler` (for `sjekk`) also checks the templates no leader uses and `epost.txt`.
+    `alle_maler` (for `sjekk`) also checks the templates no leader uses and the e-mail texts;
+    `oppfolging` checks the follow-up template instead of the agreements'.
     """
     bok = read_workbook(Path(workbook))
     selected = select_leaders(bok, tuple(ledere), enhet)
     templates = TemplateSet(bok, maler)
-    problems = templates.problems(selected)
+    problems = templates.followup_problems() if oppfolging else templates.problems(selected)
     if problems:
         raise TemplateError(problems)
     # Points at the paragraph or table cell of a broken tag; the renderer's own errors stay the backstop.
-    problems = check_templates(bok, templates, selected, today or date.today(), every=alle_maler)
+    today = today or date.today()
+    problems = (check_followup_template(bok, templates, selected, today) if oppfolging
+                else check_templates(bok, templates, selected, today, every=alle_maler))
     if problems:
         raise TemplateError(problems)
     return bok, selected, templates
@@ -139,17 +143,45 @@ class Batch:
         return self._hashes[path]
 
 
+class FollowUpBatch(Batch):
+    """The follow-up documents: one public document per leader, from the agreement's context.
+
+    The appendix context is never used, so no development goal can reach the document; the
+    privacy guard still reads every filled-in document, since a template HR has edited (or a
+    goal copied into an assignment's text) could bring one in.
+    """
+
+    def render(self, leder: Leder, keep: bool = True) -> tuple[Verdict, list[Document]]:
+        bok = self.bok
+        context = agreement_context(bok, leder, self.today)
+        template = self.templates.followup
+        inputs = [template] + ([bok.kommune.logo] if bok.kommune.logo else [])
+        verdict = Verdict(leder, leader_folder(leder), len(context["oppdrag"]),
+                          _basis(context, [self._file_hash(p) for p in inputs]),
+                          advarsler=list(self._warnings.get(leder.rad, [])))
+        renderer = self._renderer(template)
+        filled = renderer.fill(context)
+        try:
+            privacy_guard(bok, leder, text_of(filled), ("oppfølgingsdokumentet", "Dokumentet"))
+        except PrivacyViolation as exc:
+            verdict.feil.append(str(exc))
+        if not keep or verdict.feil:
+            return verdict, []
+        data = renderer.pack(filled, context, document_properties(OPPFOLGING, bok, leder))
+        return verdict, [Document(OPPFOLGING, True, file_stem(OPPFOLGING, bok, leder), data)]
+
+
 def _plain(value):
     # A measure is a dataclass (its text and its extra columns); both count.
     return asdict(value) if is_dataclass(value) else str(value)
 
 
-def _basis(appendix: dict, file_hashes: list[str]) -> str:
+def _basis(context: dict, file_hashes: list[str]) -> str:
     """A fingerprint of everything a leader's documents are made from (not the date of the run).
 
-    The appendix context holds all of the agreement's, plus the goals.
+    For the agreements, the appendix context: it holds all of the agreement's, plus the goals.
     """
-    data = {k: v for k, v in appendix.items() if k != "dato"}
+    data = {k: v for k, v in context.items() if k != "dato"}
     digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=_plain, ensure_ascii=False).encode())
     digest.update(__version__.encode())
     for file_hash in file_hashes:

@@ -31,7 +31,7 @@ class Measure:
         return keep_together(self.tekst)
 
 
-def _kommune(kommune: Kommune) -> dict:
+def kommune_fields(kommune: Kommune) -> dict:
     return {
         "navn": kommune.navn,
         "adresse": kommune.adresse,
@@ -46,7 +46,7 @@ def _kommune(kommune: Kommune) -> dict:
     }
 
 
-def _periode(kommune: Kommune) -> dict:
+def periode_fields(kommune: Kommune) -> dict:
     locale = babel_locale(kommune)
     periode = kommune.periode
     return {
@@ -97,8 +97,8 @@ def agreement_context(bok: Arbeidsbok, leder: Leder, today: date | None = None) 
         groups.setdefault(item["omrade"], []).append(item)
     omrader = [{"navn": navn, "oppdrag": items} for navn, items in groups.items()]
     return {
-        "kommune": _kommune(bok.kommune),
-        "periode": _periode(bok.kommune),
+        "kommune": kommune_fields(bok.kommune),
+        "periode": periode_fields(bok.kommune),
         "leder": person(leder),
         "overordnet": person(bok.overordnet(leder)),
         "omrader": omrader,

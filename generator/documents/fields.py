@@ -132,7 +132,7 @@ def field_lines() -> list[str]:
     def row(code: str, text: str) -> str:
         return f"  {code:<34} {text}"
 
-    lines = ["Felt i lederavtale.docx og vedlegg.docx (kopier koden som står til venstre):", ""]
+    lines = ["Felt i lederavtale.docx, oppfolging.docx og vedlegg.docx (kopier koden som står til venstre):", ""]
     loops = {"omrade": "Inne i {%p for omrade in omrader %} … {%p endfor %}:",
              "o": "Inne i {%tr for o in omrade.oppdrag %} … {%tr endfor %} (eller {%p for o in oppdrag %}):",
              "t": "Inne i {%p for t in o.tiltak %} … {%p endfor %}:",
@@ -158,5 +158,7 @@ def field_lines() -> list[str]:
     lines += ["", "Filter:"]
     lines += [row(f"|{name}", text) for name, text in FILTERS]
     lines += ["", "Styrekoder: {%p … %} styrer et helt avsnitt, {%tr … %} en hel tabellrad; de må stå alene der.",
-              "epost.txt har de samme feltene som lederavtalen, men ikke utviklingsmålene."]
+              "oppfolging.docx (dokumentet til oppfølgingssamtalen, offentlig) har de samme feltene som "
+              "lederavtalen, men ikke utviklingsmålene.",
+              "epost.txt og epost_oppfolging.txt har de samme feltene som lederavtalen, men ikke utviklingsmålene."]
     return lines

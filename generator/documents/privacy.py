@@ -18,8 +18,11 @@ def _normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().casefold()
 
 
-def privacy_guard(bok: Arbeidsbok, leder: Leder, public_text: str) -> None:
+def privacy_guard(bok: Arbeidsbok, leder: Leder, public_text: str,
+                  dokument: tuple[str, str] = ("lederavtalen", "Avtalen")) -> None:
     """PrivacyViolation when `public_text` holds one of the leader's goal texts.
+
+    `dokument` names the public document in the message, mid-sentence and at its start.
 
     The message names the leader and the cells, never the goal's text.
     """
@@ -33,6 +36,6 @@ def privacy_guard(bok: Arbeidsbok, leder: Leder, public_text: str) -> None:
                     (o.tekst, o.mal, o.malemetode, o.utgangspunkt)))]
                 where = f" (samme tekst står i {', '.join(sources)})" if sources else ""
                 raise PrivacyViolation(
-                    f"Personvernsperre: lederavtalen inneholder tekst fra utviklingsmålet i "
-                    f"Utviklingsmål rad {goal.rad}{where}. Avtalen er ikke skrevet; rett arbeidsboken og kjør på nytt."
+                    f"Personvernsperre: {dokument[0]} inneholder tekst fra utviklingsmålet i "
+                    f"Utviklingsmål rad {goal.rad}{where}. {dokument[1]} er ikke skrevet; rett arbeidsboken og kjør på nytt."
                 )

@@ -11,6 +11,8 @@ AGREEMENT = "lederavtale.docx"
 TOP_LEADER_AGREEMENT = "lederavtale_kommunedirektor.docx"
 APPENDIX = "vedlegg.docx"
 EMAIL = "epost.txt"
+FOLLOW_UP = "oppfolging.docx"
+FOLLOW_UP_EMAIL = "epost_oppfolging.txt"
 NYNORSK_DIR = "nynorsk"
 
 
@@ -33,6 +35,8 @@ class TemplateSet:
         self.base = nynorsk if bok.kommune.malform == "nynorsk" and nynorsk.is_dir() else self.dir
         self.appendix = self.base / APPENDIX
         self.epost = self.base / EMAIL
+        self.followup = self.base / FOLLOW_UP
+        self.followup_epost = self.base / FOLLOW_UP_EMAIL
         self._prepared: dict[Path, PreparedTemplate] = {}
 
     def agreement_for(self, leder: Leder) -> Path:
@@ -60,6 +64,15 @@ class TemplateSet:
             if not path.is_file() and problem not in found:  # one line per missing default, not per leader
                 found.append(problem)
         return found
+
+    def followup_problems(self) -> list[Problem]:
+        """The follow-up template missing (`oppfolging`), e.g. in a template folder from before it existed."""
+        if not self.dir.is_dir():
+            return [Problem("", f"malmappen «{self.dir}» finnes ikke")]
+        if self.followup.is_file():
+            return []
+        return [Problem(str(self.base), f"malen «{FOLLOW_UP}» mangler i malmappen; kopier den fra standardmalene "
+                        "(lederavtale init lager en ny kopi)")]
 
     def prepared(self, path: Path) -> PreparedTemplate:
         """The template read once, for the check and the renderer alike (TemplateError if unreadable)."""

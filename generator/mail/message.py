@@ -1,4 +1,5 @@
-"""One leader's e-mail: the text from `epost.txt`, the leader in To, the superior in Cc, the documents attached.
+"""One leader's e-mail: the text from `epost.txt` (or `epost_oppfolging.txt`), the leader in To,
+the superior in Cc, the documents attached.
 
 The message is built with the email package's compat32 classes on purpose: with
 `email.policy.default`, Python (seen with 3.11) folds a Content-Type that carries a non-ASCII
@@ -33,14 +34,30 @@ import jinja2
 
 from ..documents.context import agreement_context, babel_locale
 from ..documents.jinja import explain, make_jinja_env
+from ..documents.naming import AVTALE, OPPFOLGING, VEDLEGG
 from ..documents.privacy import privacy_guard
-from ..documents.templates import TemplateSet
+from ..documents.templates import EMAIL, FOLLOW_UP_EMAIL, TemplateSet
 from ..exceptions import MailError, TemplateError
 from ..model import Arbeidsbok, Leder, Problem
 from ..store.manifest import LeaderEntry
 
 DOCX_SUBTYPE = "vnd.openxmlformats-officedocument.wordprocessingml.document"
-ATTACHED_ROLES = ("avtale", "vedlegg")  # the agreement first, then the appendix
+
+@dataclass(frozen=True)
+class Mailing:
+    """One kind of e-mail: its text, the documents it attaches, and where its drafts and
+    send records go (below `<år>/epost/`), so that sending one kind never counts as having
+    sent the other."""
+
+    template: str  # file in the template folder
+    roles: tuple[str, ...]  # manifest roles of the attached .docx files, in order
+    private: bool  # attaches a document exempt from public access: `Sensitivity: Private`
+    subfolder: str = ""
+
+
+AGREEMENT_MAIL = Mailing(EMAIL, (AVTALE, VEDLEGG), True)  # the agreement first, then the appendix
+AGREEMENT_ONLY_MAIL = Mailing(EMAIL, (AVTALE,), False)  # --uten-vedlegg
+FOLLOW_UP_MAIL = Mailing(FOLLOW_UP_EMAIL, (OPPFOLGING,), False, "oppfolging")  # --oppfolging: public
 # Whitespace and control characters: in a header, a line break from a workbook cell would
 # start a new header (`Bcc: …`), and the email package refuses to write it.
 _BREAKS = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
@@ -73,8 +90,8 @@ def flatten(text: str) -> str:
     return _BREAKS.sub(" ", text).strip()
 
 
-def attachment_paths(folder: Path, leder: Leder, entry: LeaderEntry, with_appendix: bool = True) -> list[Path]:
-    """The leader's agreement and, unless left out, appendix (.docx) as listed in the manifest.
+def attachment_paths(folder: Path, leder: Leder, entry: LeaderEntry, mailing: Mailing = AGREEMENT_MAIL) -> list[Path]:
+    """The leader's documents (.docx) the mailing attaches, as listed in the manifest.
 
     Raises MailError when a file is missing, so that this leader is reported and skipped.
     """
@@ -82,10 +99,11 @@ def attachment_paths(folder: Path, leder: Leder, entry: LeaderEntry, with_append
         raise MailError(f"{label(leder)}: manifest.json hører til en annen leder")
     own_folder = (folder / entry.mappe).resolve()
     paths = []
-    for role in ATTACHED_ROLES if with_appendix else ATTACHED_ROLES[:1]:
+    for role in mailing.roles:
         file = entry.file(role, "docx")
         if file is None:
-            raise MailError(f"{label(leder)}: manifest.json har ingen Word-fil med rolle «{role}»; kjør generer på nytt")
+            command = "oppfolging" if role == OPPFOLGING else "generer"
+            raise MailError(f"{label(leder)}: manifest.json har ingen Word-fil med rolle «{role}»; kjør {command} på nytt")
         path = (folder / file.sti).resolve()
         # The manifest is a file people can edit; never attach anything outside the
         # leader's own folder, which could be another leader's appendix.
@@ -107,9 +125,9 @@ class MailTemplate:
     body: jinja2.Template
 
 
-def load_template(bok: Arbeidsbok, maler: Path | None = None) -> MailTemplate:
-    """The e-mail template (`epost.txt`) of the template folder, compiled without autoescape."""
-    path = TemplateSet(bok, maler).epost
+def load_template(bok: Arbeidsbok, maler: Path | None = None, mailing: Mailing = AGREEMENT_MAIL) -> MailTemplate:
+    """The mailing's e-mail template (`epost.txt`) of the template folder, compiled without autoescape."""
+    path = TemplateSet(bok, maler).base / mailing.template
     if not path.is_file():
         raise TemplateError([Problem(str(path.parent), f"e-postmalen «{path.name}» mangler i malmappen")])
     try:
@@ -176,9 +194,9 @@ def build_message(
     template: MailTemplate,
     draft: bool,
     today: date | None = None,
-    with_appendix: bool = True,
+    mailing: Mailing = AGREEMENT_MAIL,
 ) -> Epost:
-    """One leader's message with the agreement and (unless left out) the appendix from disk attached.
+    """One leader's message with the mailing's documents from disk attached.
 
     `folder` is `<ut>/<år>`; `entry` is the leader's manifest entry. A draft carries
     `X-Unsent: 1` (Outlook opens it for editing); a message to send carries a Message-ID.
@@ -189,7 +207,7 @@ def build_message(
     subject, body = render_text(template, agreement_context(bok, leder, today))
     # The e-mail text is as public as the agreement: same guard against leaked goals.
     privacy_guard(bok, leder, f"{subject}\n{body}")
-    paths = attachment_paths(folder, leder, entry, with_appendix)
+    paths = attachment_paths(folder, leder, entry, mailing)
     sender = bok.kommune.avsender.strip()
     overordnet = bok.overordnet(leder)
 
@@ -201,7 +219,7 @@ def build_message(
         message["Cc"] = _address(overordnet.navn, cc)
     message["Subject"] = Header(subject, "utf-8")
     message["Date"] = formatdate(localtime=True)
-    if with_appendix:
+    if mailing.private:
         # The appendix is exempt from public access: Outlook shows the message as private,
         # a reminder to the leader and the superior not to pass it on.
         message["Sensitivity"] = "Private"
@@ -226,7 +244,7 @@ def prepare_messages(
     template: MailTemplate,
     draft: bool,
     warn: Warn,
-    with_appendix: bool = True,
+    mailing: Mailing = AGREEMENT_MAIL,
 ) -> tuple[list[Epost], list[str]]:
     """Messages for the chosen leaders, and the failure lines for those that got none."""
     # Render every text first: a template mistake stops the run before anything is
@@ -245,10 +263,11 @@ def prepare_messages(
             warn(f"{label(leder)}: overordnet har ingen e-postadresse; e-posten får ingen kopimottaker")
         entry = entries.get(leder.ansattnr)
         if entry is None:
-            failures.append(f"{label(leder)}: dokumentene er ikke generert; kjør generer for denne lederen")
+            command = "oppfolging" if mailing is FOLLOW_UP_MAIL else "generer"
+            failures.append(f"{label(leder)}: dokumentene er ikke generert; kjør {command} for denne lederen")
             continue
         try:
-            messages.append(build_message(bok, leder, folder, entry, template, draft, with_appendix=with_appendix))
+            messages.append(build_message(bok, leder, folder, entry, template, draft, mailing=mailing))
         except MailError as exc:
             failures.append(str(exc))
     return messages, failures

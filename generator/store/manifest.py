@@ -1,4 +1,4 @@
-"""`manifest.json`: what `generer` wrote, so later runs and commands know what is whose."""
+"""`manifest.json`: what `generer` and `oppfolging` wrote, so later runs and commands know what is whose."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ JOURNAL_NAME = ".manifest-journal.jsonl"
 @dataclass
 class FileEntry:
     sti: str  # relative to the year folder, with forward slashes
-    rolle: str  # "avtale" or "vedlegg"
+    rolle: str  # "avtale", "vedlegg" or "oppfolging"
     format: str  # "docx" or "pdf"
     offentlig: bool
     sha256: str
@@ -29,8 +29,20 @@ class LeaderEntry:
     ansattnr: str
     navn: str
     mappe: str
-    grunnlag: str = ""  # hash of everything the documents were made from
+    grunnlag: str = ""  # hash of everything the agreement and appendix were made from
     filer: list[FileEntry] = field(default_factory=list)
+    # The same for the follow-up document: `oppfolging` runs apart from `generer`, and each
+    # must see only whether its own documents' sources changed.
+    grunnlag_oppfolging: str = ""
+
+    def basis(self, kind: str) -> str:
+        return self.grunnlag_oppfolging if kind == "oppfolging" else self.grunnlag
+
+    def set_basis(self, kind: str, value: str) -> None:
+        if kind == "oppfolging":
+            self.grunnlag_oppfolging = value
+        else:
+            self.grunnlag = value
 
     def file(self, rolle: str, fmt: str) -> FileEntry | None:
         return next((f for f in self.filer if f.rolle == rolle and f.format == fmt), None)
@@ -43,7 +55,8 @@ class LeaderEntry:
 
 def _leader_entry(data: dict) -> LeaderEntry:
     files = [FileEntry(**f) for f in data.get("filer", [])]
-    return LeaderEntry(data["ansattnr"], data["navn"], data["mappe"], data.get("grunnlag", ""), files)
+    return LeaderEntry(data["ansattnr"], data["navn"], data["mappe"], data.get("grunnlag", ""), files,
+                       data.get("grunnlag_oppfolging", ""))
 
 
 class Manifest:

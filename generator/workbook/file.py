@@ -39,8 +39,8 @@ CHUNK = 1024**2  # the formula scan reads a sheet's XML in pieces of this size
 
 def read_sheets(path: Path) -> "RawSheets":
     """The values of the sheets this tool reads; WorkbookError when the file is not a usable .xlsx."""
-    data = _read_bytes(path)
-    _check_format(path, data)
+    data = read_bytes(path)
+    check_format(path, data)
     return _load_sheets(path, data)
 
 
@@ -48,7 +48,7 @@ def fail(message: str, place: str = ""):
     raise WorkbookError([Problem(place, message)])
 
 
-def _read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path) -> bytes:
     if path.is_dir():
         fail(f"«{path}» er en mappe, ikke en arbeidsbok.")
     try:
@@ -64,7 +64,7 @@ def _read_bytes(path: Path) -> bytes:
         fail(f"Kan ikke lese «{path.name}»: {exc.strerror or exc}.")
 
 
-def _check_format(path: Path, data: bytes) -> None:
+def check_format(path: Path, data: bytes) -> None:
     """Turn every kind of file that is not an .xlsx into one message HR can act on."""
     name = path.name
     if not data:
@@ -186,7 +186,7 @@ def _load_sheets(path: Path, data: bytes) -> RawSheets:
     return raw
 
 
-def _open(data: bytes, data_only: bool):
+def open_workbook(data: bytes, data_only: bool):
     # A file object skips openpyxl's check of the file name's extension.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -208,7 +208,7 @@ def _our_sheets(wb) -> tuple[dict[str, object], list[str]]:
     return found, duplicates
 
 
-def _sheet_rows(file_name: str, ws) -> list[tuple]:
+def sheet_rows(file_name: str, ws) -> list[tuple]:
     """The rows from row 1; empty rows only where a row with content follows."""
     # Some programs write wrong dimensions; without them openpyxl reads every row there is.
     ws.reset_dimensions()
@@ -242,10 +242,10 @@ def _number(n: int) -> str:
 
 def _read_values(file_name: str, data: bytes) -> tuple[RawSheets, list[str]]:
     """The values, and the zip entries of the sheets they came from (for the formula scan)."""
-    wb = _open(data, data_only=True)
+    wb = open_workbook(data, data_only=True)
     try:
         found, duplicates = _our_sheets(wb)
-        rows = {name: _sheet_rows(file_name, ws) for name, ws in found.items()}
+        rows = {name: sheet_rows(file_name, ws) for name, ws in found.items()}
         # openpyxl has no public name for a sheet's entry; this is the one its read-only sheets read.
         parts = [ws._worksheet_path for ws in found.values()]
     finally:
@@ -275,12 +275,12 @@ def _has_formulas(data: bytes, parts: list[str]) -> bool:
 def _uncached_formulas(file_name: str, data: bytes, raw: RawSheets) -> set[tuple[str, int, int]]:
     """Cells holding a formula whose value was never calculated (files not saved by Excel)."""
     uncached = set()
-    wb = _open(data, data_only=False)
+    wb = open_workbook(data, data_only=False)
     try:
         found, _ = _our_sheets(wb)
         for name, ws in found.items():
             values = raw.rows.get(name, [])
-            for r, row in enumerate(_sheet_rows(file_name, ws), start=1):
+            for r, row in enumerate(sheet_rows(file_name, ws), start=1):
                 for c, formula in enumerate(row, start=1):
                     if not _is_formula(formula):
                         continue

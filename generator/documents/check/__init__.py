@@ -179,7 +179,7 @@ def _label(path: Path, templates) -> str:
 
 def check_templates(bok, templates, selected: list, today: date | None = None, every: bool = False) -> list[Problem]:
     """Problems of the templates the selected leaders use; with `every`, also of every other
-    template in the folder and of `epost.txt` (what `sjekk` does)."""
+    template in the folder (`oppfolging.docx` too) and of the e-mail texts (what `sjekk` does)."""
     locale = babel_locale(bok.kommune)
     env = make_jinja_env(autoescape=True, locale=locale)
     by_template: dict[Path, list] = {}
@@ -207,6 +207,18 @@ def check_templates(bok, templates, selected: list, today: date | None = None, e
                 problems += check_template(path, appendix_contexts, VEDLEGG, _label(path, templates), env)
             else:
                 problems += check_template(path, agreement_contexts, AVTALE, _label(path, templates), env)
-    if templates.epost.is_file():
-        problems += check_email_template(templates.epost, agreement_contexts, _label(templates.epost, templates), locale)
+    # oppfolging.docx, like every other Word template there, was checked above with the
+    # agreement's fields: it must never use the development goals.
+    for email in (templates.epost, templates.followup_epost):
+        if email.is_file():
+            problems += check_email_template(email, agreement_contexts, _label(email, templates), locale)
     return problems
+
+
+def check_followup_template(bok, templates, selected: list, today: date | None = None) -> list[Problem]:
+    """Problems of `oppfolging.docx`, rendered as `oppfolging` does: with the agreement's
+    fields only, so a development-goal field is reported as unknown."""
+    env = make_jinja_env(autoescape=True, locale=babel_locale(bok.kommune))
+    contexts = [agreement_context(bok, leder, today) for leder in _samples(selected or bok.avtaleledere(), bok.oppdrag_for)]
+    return check_template(_read(templates, templates.followup), contexts, AVTALE,
+                          _label(templates.followup, templates), env)

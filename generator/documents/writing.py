@@ -1,0 +1,319 @@
+"""Writing a run's documents into the year folder, shared by `generer` and `oppfolging`.
+
+Every document is rendered once before anything is written (`Batch.check`), so a template
+that fails for any leader stops the run with nothing written. Writing then goes leader by
+leader, with each finished leader journalled in the manifest, so an interrupted run is
+completed by running it again. A file a person has changed since the tool wrote it is never
+overwritten without --overskriv (and then only after a copy is taken); every write is atomic
+and announced in the manifest's journal first, so a file an interrupted run left is known as
+the tool's own.
+
+What differs between the commands is only which documents a leader gets: `DocumentKind`.
+"""
+
+from __future__ import annotations
+
+import shutil
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+from ..exceptions import Interrupted, LederavtaleError, PartialFailure
+from ..model import Arbeidsbok, Leder, Problem
+from ..progress import Progress
+from ..store.files import atomic_write_bytes, remove_stale_temp_files, sha256_bytes, sha256_file
+from ..store.lock import RunLock
+from ..store.manifest import FileEntry, LeaderEntry, Manifest
+from ..store.year import year_dir as year_folder
+from .batch import Batch, Verdict
+from .naming import AVTALE, OPPFOLGING, VEDLEGG, file_stem
+from .pdf import DRAFT_MARK, PdfSettings
+
+STATUS_NEW = "ny"
+STATUS_UPDATED = "oppdatert"
+STATUS_UNCHANGED = "uendret"
+STATUS_EDITED = "endret av en person – ikke overskrevet"
+STATUS_BACKED_UP = "endret av en person – overskrevet, kopi tatt"
+STATUS_FAILED = "feilet"
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """Which documents a run writes for each leader, and what they may take on disk."""
+
+    name: str  # the manifest keeps one fingerprint per kind (LeaderEntry.basis)
+    roles: Callable[[Verdict], list[tuple[str, bool]]]  # (role, public) in writing order
+    space_per_leader: dict[bool, int]  # bytes, without and with PDF/A
+
+
+# The agreement and the appendix. An agreement the privacy guard refuses is not written; the
+# appendix is, since it is where the goals belong. Measured on the default templates with a
+# logo at about 70 kB per .docx and 145 kB per PDF/A, with room to spare.
+AGREEMENTS = DocumentKind(
+    "avtaler", lambda v: [(VEDLEGG, False)] if v.feil else [(AVTALE, True), (VEDLEGG, False)],
+    {False: 200_000, True: 600_000})
+# The public follow-up document alone; refused by the privacy guard, nothing is written.
+FOLLOW_UP = DocumentKind(OPPFOLGING, lambda v: [] if v.feil else [(OPPFOLGING, True)],
+                         {False: 100_000, True: 300_000})
+
+
+@dataclass
+class LeaderResult:
+    leder: Leder
+    mappe: str
+    antall_oppdrag: int
+    status: str = STATUS_UNCHANGED
+    filer: list[str] = field(default_factory=list)
+    feil: list[str] = field(default_factory=list)
+    advarsler: list[str] = field(default_factory=list)
+    endret: list[str] = field(default_factory=list)  # files a person changed, kept as they are, and why
+    backups: list[str] = field(default_factory=list)
+
+
+@dataclass
+class WriteResult:
+    year_dir: Path
+    leaders: list[LeaderResult]
+    warnings: list[Problem]
+    removed: list[LeaderEntry]  # in the manifest, no longer in the workbook
+
+    @property
+    def failures(self) -> list[str]:
+        return [f"{r.leder.ansattnr} {r.leder.navn}: {f}" for r in self.leaders for f in r.feil]
+
+    @property
+    def edited(self) -> list[LeaderResult]:
+        return [r for r in self.leaders if r.status == STATUS_EDITED]
+
+
+def _backup_name(path: Path, today: date) -> Path:
+    candidate = path.with_name(f"{path.stem} (endret {today.isoformat()}){path.suffix}")
+    counter = 2
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem} (endret {today.isoformat()} {counter}){path.suffix}")
+        counter += 1
+    return candidate
+
+
+@dataclass
+class _Written:
+    """A .docx handed to the converter: whose it is, for recording its PDF."""
+
+    result: LeaderResult
+    rolle: str
+    offentlig: bool
+
+
+def _edited(year_dir: Path, manifest: Manifest, recorded: FileEntry | None, rel: str) -> bool:
+    """A file on disk that is not as this tool left it: a person has changed (or signed) it."""
+    path = year_dir / rel
+    return path.exists() and not manifest.owns(recorded, rel, sha256_file(path))
+
+
+def _back_up(path: Path, today: date, result: LeaderResult) -> None:
+    backup = _backup_name(path, today)
+    shutil.copy2(path, backup)
+    result.backups.append(backup.name)
+    result.status = STATUS_BACKED_UP
+
+
+def _write_leader(kind: DocumentKind, verdict: Verdict, result: LeaderResult, batch: Batch, year_dir: Path,
+                  manifest: Manifest, overskriv: bool, today: date, converter, written: dict[Path, _Written]) -> None:
+    leder = verdict.leder
+    previous = manifest.ledere.get(leder.ansattnr)
+    left_behind = _left_behind(previous, result, year_dir, manifest, overskriv)
+    if left_behind is None:
+        return  # renamed, with edited files in the old folder: nothing is touched
+    entry = manifest.ledere.setdefault(leder.ansattnr, LeaderEntry(leder.ansattnr, leder.navn, result.mappe))
+    entry.navn, entry.mappe = leder.navn, result.mappe
+    unchanged_basis = previous is not None and previous.basis(kind.name) == verdict.basis and not left_behind
+    rendered: dict[str, bytes] = {}
+
+    def docx(rolle: str) -> bytes:
+        # Rendered again only now that it is known to be written; the check pass kept no bytes.
+        if not rendered:
+            rendered.update({doc.rolle: doc.docx for doc in batch.render(leder)[1]})
+        return rendered[rolle]
+
+    wrote_any = False
+    for rolle, offentlig in kind.roles(verdict):
+        filename = file_stem(rolle, batch.bok, leder)
+        rel, pdf_rel = f"{result.mappe}/{filename}.docx", f"{result.mappe}/{filename}.pdf"
+        path, pdf_path = year_dir / rel, year_dir / pdf_rel
+        recorded, pdf_recorded = entry.file(rolle, "docx"), entry.file(rolle, "pdf")
+        edited = [p for p, r in ((rel, recorded), (pdf_rel, pdf_recorded))
+                  if (converter is not None or p == rel) and _edited(year_dir, manifest, r, p)]
+        if edited and not overskriv:
+            result.status = STATUS_EDITED
+            result.filer.append(rel)
+            result.endret += [f"endret for hånd etter forrige kjøring, ikke overskrevet: {p}" for p in edited]
+            continue
+        for p in edited:
+            _back_up(year_dir / p, today, result)
+        pdf_current = (pdf_recorded is not None and pdf_recorded.sti == pdf_rel and pdf_path.exists()
+                       and sha256_file(pdf_path) == pdf_recorded.sha256)
+        if path.exists() and rel not in edited and unchanged_basis and recorded is not None and recorded.sti == rel:
+            result.filer.append(rel)  # same data, same template: nothing to do
+        else:
+            data = docx(rolle)
+            sha = sha256_bytes(data)
+            manifest.intend(rel, sha)
+            atomic_write_bytes(path, data)
+            entry.set_file(FileEntry(rel, rolle, "docx", offentlig, sha))
+            wrote_any, pdf_current = True, False
+            result.filer.append(rel)
+        if converter is not None and not pdf_current:
+            written[path] = _Written(result, rolle, offentlig)
+            manifest.intend(pdf_rel, None)
+            converter.submit(path, pdf_path)
+        elif converter is not None:
+            result.filer.append(pdf_rel)
+    if wrote_any and result.status == STATUS_UNCHANGED:
+        result.status = STATUS_UPDATED if previous else STATUS_NEW
+    if result.status != STATUS_EDITED:
+        _clear_old_folder(left_behind, entry, year_dir, today, result)
+    entry.set_basis(kind.name, verdict.basis if result.status != STATUS_EDITED
+                    else (previous.basis(kind.name) if previous else ""))
+    manifest.save_leader(leder.ansattnr)
+
+
+def _left_behind(previous: LeaderEntry | None, result: LeaderResult, year_dir: Path, manifest: Manifest,
+                 overskriv: bool) -> list[tuple[FileEntry, bool]] | None:
+    """A renamed leader's files in the old folder, each with whether a person has edited it.
+
+    None when an edited file would be left behind and --overskriv is not given: the leader
+    is then reported and nothing is written, so the manifest, `epost` and `arkiv` keep
+    using the edited documents.
+    """
+    if previous is None or previous.mappe == result.mappe:
+        return []
+    found = [(f, _edited(year_dir, manifest, f, f.sti)) for f in previous.filer
+             if f.sti.split("/")[0] == previous.mappe and (year_dir / f.sti).exists()]
+    edited = [f.sti for f, is_edited in found if is_edited]
+    if edited and not overskriv:
+        result.status = STATUS_EDITED
+        result.filer += edited
+        result.endret.append(
+            f"navnet er endret, men {', '.join(edited)} er endret for hånd og ligger i den gamle mappen "
+            f"«{previous.mappe}»; ingenting er skrevet for lederen. Bruk --overskriv for å lage nye dokumenter "
+            "(de endrede flyttes da til den nye mappen som kopi).")
+        return None
+    return found
+
+
+def _clear_old_folder(left_behind: list[tuple[FileEntry, bool]], entry: LeaderEntry, year_dir: Path, today: date,
+                      result: LeaderResult) -> None:
+    """After a rename: the tool's own old files go, edited ones move beside the new documents as copies."""
+    for old, is_edited in left_behind:
+        path = year_dir / old.sti
+        if is_edited:
+            backup = _backup_name(year_dir / entry.mappe / path.name, today)
+            shutil.move(path, backup)
+            result.backups.append(backup.name)
+            result.status = STATUS_BACKED_UP
+        else:
+            path.unlink(missing_ok=True)
+        entry.filer = [f for f in entry.filer if f.sti != old.sti]
+    folders = {(year_dir / old.sti).parent for old, _ in left_behind}
+    for folder in folders:
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+
+
+def _check_space(kind: DocumentKind, year_dir: Path, manifest: Manifest, verdicts: list[Verdict], pdf: bool) -> None:
+    """Stop before the first file when the disk clearly cannot hold the documents about to change."""
+    changing = sum(1 for v in verdicts
+                   if (e := manifest.ledere.get(v.leder.ansattnr)) is None or e.basis(kind.name) != v.basis)
+    need, free = changing * kind.space_per_leader[pdf], shutil.disk_usage(year_dir).free
+    if need > free:
+        raise LederavtaleError(
+            f"For lite ledig plass der dokumentene skal skrives («{year_dir}»): {free / 1e6:.0f} MB ledig, men "
+            f"om lag {need / 1e6:.0f} MB trengs for {changing} ledere. Frigjør plass og kjør igjen. "
+            "Ingenting er skrevet.")
+
+
+def _record_pdf(manifest: Manifest, year_dir: Path, written: dict[Path, _Written], conversion) -> None:
+    doc = written.pop(conversion.docx)
+    result = doc.result
+    if conversion.ok:
+        rel = conversion.pdf.relative_to(year_dir).as_posix()
+        manifest.update(result.leder.ansattnr, FileEntry(rel, doc.rolle, "pdf", doc.offentlig, sha256_file(conversion.pdf)))
+        result.filer.append(rel)
+    else:
+        result.feil.append(f"PDF av «{conversion.docx.name}» feilet: {conversion.feil}")
+        result.status = STATUS_FAILED
+
+
+def write_documents(
+    kind: DocumentKind,
+    workbook: Path,
+    batch: Batch,
+    verdicts: list[Verdict],
+    ut: Path,
+    pdf: bool,
+    overskriv: bool,
+    libreoffice: PdfSettings,
+    progress: Progress | None,
+    today: date,
+    finish: Callable[[Path, Arbeidsbok, list[LeaderResult], list[LeaderEntry]], None],
+) -> WriteResult:
+    """Write the verdicts' documents under the run lock; `finish` adds the command's own files
+    (its report) once every document is written, before the lock is let go.
+
+    `libreoffice` must already be checked when `pdf` is set.
+    """
+    bok = batch.bok
+    results = []
+    for verdict in verdicts:
+        result = LeaderResult(verdict.leder, verdict.mappe, verdict.antall_oppdrag,
+                              feil=list(verdict.feil), advarsler=list(verdict.advarsler))
+        if verdict.feil:
+            result.status = STATUS_FAILED
+        results.append(result)
+
+    year_dir = year_folder(bok, ut)
+    with RunLock(year_dir):
+        remove_stale_temp_files(year_dir)
+        manifest = Manifest.load(year_dir)
+        manifest.ar, manifest.kommune, manifest.arbeidsbok = bok.kommune.periode.ar, bok.kommune.navn, Path(workbook).name
+        _check_space(kind, year_dir, manifest, verdicts, pdf)
+        written: dict[Path, _Written] = {}
+        done = 0
+        try:
+            # Both kinds are drafts for a conversation until a person has filled them in and
+            # signed: their PDFs carry the UTKAST mark (`arkiv` makes clean PDFs of its own).
+            converter = libreoffice.converter(lambda c: _record_pdf(manifest, year_dir, written, c),
+                                              watermark=DRAFT_MARK) if pdf else None
+            with converter or nullcontext():
+                for verdict, result in zip(verdicts, results):
+                    _write_leader(kind, verdict, result, batch, year_dir, manifest, overskriv, today, converter,
+                                  written)
+                    done += 1
+                    if progress:
+                        progress("Skriver dokumenter", done, len(verdicts))
+                if converter is not None:
+                    converter.wait()
+            manifest.save()
+            current = {leder.ansattnr for leder in bok.ledere}
+            removed = [entry for nr, entry in manifest.ledere.items() if nr not in current]
+            finish(year_dir, bok, results, removed)
+        except OSError as exc:
+            # A full disk or a folder without write access: what was finished is recorded.
+            raise LederavtaleError(
+                f"Kunne ikke skrive «{exc.filename or year_dir}»: {exc.strerror or exc}. "
+                f"{done} av {len(verdicts)} ledere var ferdige; ingen halvskrevne filer er lagt igjen. "
+                "Rett feilen og kjør samme kommando igjen."
+            ) from exc
+        except KeyboardInterrupt:
+            raise Interrupted(
+                f"Avbrutt. {done} av {len(verdicts)} ledere var ferdige med Word-dokumentene. "
+                "Kjør samme kommando igjen for å fullføre; ferdige dokumenter lages ikke på nytt."
+            ) from None
+    return WriteResult(year_dir, results, bok.warnings, removed)
+
+
+def raise_for_failures(result: WriteResult) -> None:
+    if result.failures:
+        raise PartialFailure(result.failures, heading="Ferdig, men noen dokumenter feilet (de andre er komplette):")

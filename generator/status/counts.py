@@ -1,0 +1,81 @@
+"""How the assignments stand: the counts behind every table and chart of the status report."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..model import Arbeidsbok, Oppdrag
+from .workbook import FORSINKET, IKKE_RAPPORTERT, STATUSES, StatusRow
+
+# Every column of counts, in the fixed order of tables, charts and colours.
+KOLONNER = (*STATUSES, IKKE_RAPPORTERT)
+
+
+@dataclass
+class Avvik:
+    """An assignment a leader reported Forsinket."""
+
+    ansattnr: str
+    navn: str
+    enhet: str
+    nr: str
+    oppdrag: str
+    kommentar: str
+
+
+@dataclass
+class Telling:
+    """Counts per status (KOLONNER) for one assignment or one unit."""
+
+    navn: str  # the unit, or the assignment's text
+    ledere: int = 0
+    antall: Counter = field(default_factory=Counter)
+
+    def row(self) -> list[int]:
+        return [self.antall[k] for k in KOLONNER]
+
+
+@dataclass
+class Status:
+    """The whole picture: per assignment (workbook order), per unit, and the deviations."""
+
+    oppdrag: list[tuple[Oppdrag, Telling]]
+    enheter: list[Telling]
+    avvik: list[Avvik]
+
+    def omrader(self) -> dict[str, list[tuple[Oppdrag, Telling]]]:
+        """The assignments by area, areas in the order they first appear."""
+        areas: dict[str, list[tuple[Oppdrag, Telling]]] = {}
+        for o, t in self.oppdrag:
+            areas.setdefault(o.omrade, []).append((o, t))
+        return areas
+
+    def totalt(self) -> Counter:
+        total: Counter = Counter()
+        for _, t in self.oppdrag:
+            total.update(t.antall)
+        return total
+
+
+def count(bok: Arbeidsbok, rows: list[StatusRow]) -> Status:
+    """Every leader × assignment of the workbook counts once; one without a row in the status workbook,
+    or with a blank Status, is Ikke rapportert."""
+    reported = {(row.ansattnr, row.nr): row for row in rows}
+    per_oppdrag = {o.nr: Telling(o.tekst) for o in bok.oppdrag}
+    per_enhet: dict[str, Telling] = {}
+    avvik = []
+    for leder in bok.avtaleledere():
+        for o in bok.oppdrag_for(leder):
+            row = reported.get((leder.ansattnr, o.nr))
+            status = row.status if row is not None and row.status else IKKE_RAPPORTERT
+            for telling in (per_oppdrag[o.nr], per_enhet.setdefault(leder.enhet, Telling(leder.enhet))):
+                telling.ledere += 1
+                telling.antall[status] += 1
+            if status == FORSINKET:
+                avvik.append(Avvik(leder.ansattnr, leder.navn, leder.enhet, o.nr, o.tekst, row.kommentar))
+    return Status(
+        oppdrag=[(o, per_oppdrag[o.nr]) for o in bok.oppdrag],
+        enheter=sorted(per_enhet.values(), key=lambda t: t.navn.casefold()),
+        avvik=avvik,
+    )

@@ -1,0 +1,174 @@
+"""`statusrapport.docx`: the status report for the kommunedirektør and the politicians, on the letterhead.
+
+The letterhead is the default agreement template's header and footer (logo, name, address), so
+the report looks like every other document the municipality makes with this tool. It is a public
+document: it is made from the counts and the deviations alone, never from development goals.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from docx import Document
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
+from docx.shared import Cm
+from docxtpl import DocxTemplate, InlineImage
+
+from ..documents.context import kommune_fields, periode_fields
+from ..documents.render import LOGO_HEIGHT
+from ..documents.templates import AGREEMENT, TemplateSet
+from ..model import Arbeidsbok
+from ..store.files import atomic_write_bytes
+from .chart import area_chart
+from .counts import KOLONNER, Status
+
+REPORT_DOCX = "statusrapport.docx"
+REPORT_PDF = "statusrapport.pdf"
+TEXT_WIDTH = Cm(17)
+# Where the template's footer names the leader, the report names itself (see _retitle_footer).
+_FOOTER_MARK = "\u2063STATUSRAPPORT\u2063"
+
+TEXT = {
+    "bokmål": {
+        "tittel": "Statusrapport {ar}",
+        "intro": "Status for oppdragene i styringsbrevet til {kommune} for {ar}, slik lederne har rapportert dem "
+                 "per {dato}. Hver leder som har fått et oppdrag i lederavtalen sin, teller én gang for det "
+                 "oppdraget.",
+        "samlet": "Samlet status",
+        "status": "Status", "antall": "Antall", "sum": "Sum",
+        "omrader": "Status per område",
+        "nr": "Nr", "oppdrag": "Oppdrag", "ledere": "Ledere", "leder": "Leder", "enhet": "Enhet",
+        "kommentar": "Kommentar",
+        "avvik": "Avvik: forsinkede oppdrag",
+        "ingen_avvik": "Ingen oppdrag er rapportert som forsinket.",
+        "enheter": "Status per enhet",
+        "statuser": dict(zip(KOLONNER, KOLONNER)),
+        "sprak": "nb-NO",
+    },
+    "nynorsk": {
+        "tittel": "Statusrapport {ar}",
+        "intro": "Status for oppdraga i styringsbrevet til {kommune} for {ar}, slik leiarane har rapportert dei "
+                 "per {dato}. Kvar leiar som har fått eit oppdrag i leiaravtalen sin, tel éin gong for det "
+                 "oppdraget.",
+        "samlet": "Samla status",
+        "status": "Status", "antall": "Tal", "sum": "Sum",
+        "omrader": "Status per område",
+        "nr": "Nr", "oppdrag": "Oppdrag", "ledere": "Leiarar", "leder": "Leiar", "enhet": "Eining",
+        "kommentar": "Kommentar",
+        "avvik": "Avvik: forseinka oppdrag",
+        "ingen_avvik": "Ingen oppdrag er rapporterte som forseinka.",
+        "enheter": "Status per eining",
+        "statuser": dict(zip(KOLONNER, ("Ikkje starta", "I rute", "Forseinka", "Fullført", "Går ut",
+                                        "Ikkje rapportert"))),
+        "sprak": "nn-NO",
+    },
+}
+
+
+def status_document(bok: Arbeidsbok, status: Status, today: date) -> bytes:
+    """The report as .docx bytes."""
+    t = TEXT[bok.kommune.malform]
+    ar = bok.kommune.periode.ar
+    tpl = DocxTemplate(str(TemplateSet(bok).base / AGREEMENT))
+    doc = tpl.get_docx()
+    body = doc.element.body
+    for child in list(body):
+        if not child.tag.endswith("}sectPr"):  # the page setup stays, with the letterhead it points to
+            body.remove(child)
+    kommune = kommune_fields(bok.kommune)
+    if bok.kommune.logo is not None:
+        kommune["logo"] = InlineImage(tpl, str(bok.kommune.logo), height=LOGO_HEIGHT)
+    tpl.render({"kommune": kommune, "periode": periode_fields(bok.kommune), "leder": {"navn": _FOOTER_MARK}})
+    # Reopened from the rendered bytes: docxtpl renders headers and footers into their parts'
+    # bytes, which python-docx's objects from before rendering do not see.
+    rendered = io.BytesIO()
+    tpl.save(rendered)
+    doc = Document(rendered)
+    _retitle_footer(doc, t["tittel"].format(ar=ar))
+
+    doc.add_paragraph(t["tittel"].format(ar=ar), style="Title")
+    doc.add_paragraph(t["intro"].format(kommune=bok.kommune.navn, ar=ar, dato=f"{today:%d.%m.%Y}"))
+    names = t["statuser"]
+
+    doc.add_paragraph(t["samlet"], style="Heading 1")
+    total = status.totalt()
+    _table(doc, [t["status"], t["antall"]], [[names[k], total[k]] for k in KOLONNER]
+           + [[t["sum"], sum(total.values())]], [Cm(6), Cm(3)])
+
+    doc.add_paragraph(t["omrader"], style="Heading 1")
+    count_widths = [Cm(1.75)] * len(KOLONNER)
+    for area, items in status.omrader().items():
+        doc.add_paragraph(area, style="Heading 2")
+        doc.add_picture(io.BytesIO(area_chart(items, names)), width=TEXT_WIDTH)
+        _table(doc, [t["nr"], t["oppdrag"], t["ledere"], *(names[k] for k in KOLONNER)],
+               [[o.nr, o.tekst, tl.ledere, *tl.row()] for o, tl in items],
+               [Cm(0.9), Cm(4.1), Cm(1.5), *count_widths])
+
+    doc.add_paragraph(t["avvik"], style="Heading 1")
+    if status.avvik:
+        _table(doc, [t["nr"], t["oppdrag"], t["leder"], t["enhet"], t["kommentar"]],
+               [[a.nr, a.oppdrag, a.navn, a.enhet, a.kommentar] for a in status.avvik],
+               [Cm(1), Cm(5), Cm(3.2), Cm(3.3), Cm(4.5)])
+    else:
+        doc.add_paragraph(t["ingen_avvik"])
+
+    doc.add_paragraph(t["enheter"], style="Heading 1")
+    _table(doc, [t["enhet"], t["ledere"], *(names[k] for k in KOLONNER)],
+           [[tl.navn, tl.ledere, *tl.row()] for tl in status.enheter], [Cm(5.0), Cm(1.5), *count_widths])
+
+    doc.core_properties.title = t["tittel"].format(ar=ar) + f" – {bok.kommune.navn}"
+    doc.core_properties.language = t["sprak"]
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def write_status_document(bok: Arbeidsbok, status: Status, path: Path, today: date) -> None:
+    atomic_write_bytes(path, status_document(bok, status, today))
+
+
+def _retitle_footer(doc, title: str) -> None:
+    """The template's footer reads «Lederavtale <år> – <leder>»; here it is the report's title."""
+    for section in doc.sections:
+        for paragraph in section.footer.paragraphs:
+            for run in paragraph.runs:
+                if _FOOTER_MARK in run.text:
+                    run.text = title
+
+
+def _table(doc, headers: list[str], rows: list[list], widths: list) -> None:
+    """A table in the template's grid style. Rows are written as WordprocessingML in one piece:
+    python-docx's add_row and cell access take about a millisecond a cell, so the table of
+    1,700 units of a large municipality would take most of a minute."""
+    table = doc.add_table(rows=0, cols=len(headers))
+    table.style = doc.styles["Table Grid"]
+    table.autofit = False
+    # The grid (LibreOffice reads it) and every cell (Word reads those) get the widths.
+    for column, width in zip(table.columns, widths):
+        column.width = width
+    twips = [int(w.twips) for w in widths]
+    xml = _row(headers, twips, header=True) + "".join(_row(row, twips) for row in rows)
+    for tr in parse_xml(f"<w:tbl {nsdecls('w')}>{xml}</w:tbl>"):
+        table._tbl.append(tr)
+    doc.add_paragraph()
+
+
+def _row(values: list, twips: list[int], header: bool = False) -> str:
+    # A header row is bold and repeats on every page a long table (units) runs over.
+    props = "<w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>" if header else "<w:trPr><w:cantSplit/></w:trPr>"
+    bold = '<w:b/><w:sz w:val="15"/>' if header else '<w:sz w:val="16"/>'
+    cells = "".join(
+        f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr><w:p><w:pPr><w:spacing w:before="0" w:after="0"/>'
+        f'</w:pPr><w:r><w:rPr>{bold}</w:rPr>{_text(value)}</w:r></w:p></w:tc>'
+        for value, w in zip(values, twips))
+    return f"<w:tr>{props}{cells}</w:tr>"
+
+
+def _text(value) -> str:
+    """Text runs, line breaks in the workbook's cells kept as line breaks."""
+    lines = ("" if value is None else str(value)).split("\n")
+    return "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in lines)

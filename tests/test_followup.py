@@ -1,0 +1,272 @@
+"""`oppfolging` end to end: real runs on the synthetic municipality with the default templates."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import docx_text, write_xlsx
+from synth import GOAL_MARKER, expected_tildeling, synthetic_sheets
+
+from generator.cli import main
+
+N_LEADERS = 12
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def manifest(year_dir: Path) -> dict:
+    return json.loads((year_dir / "manifest.json").read_text(encoding="utf-8"))
+
+
+def followup_files(year_dir: Path, fmt: str = "docx") -> dict[str, Path]:
+    """Ansattnr -> the follow-up document the manifest records."""
+    return {nr: year_dir / f["sti"] for nr, entry in manifest(year_dir)["ledere"].items()
+            for f in entry["filer"] if f["rolle"] == "oppfolging" and f["format"] == fmt}
+
+
+def flat(text: str) -> str:
+    # The renderer keeps a number and its unit together with a non-breaking space («1,5 %»).
+    return " ".join(text.split())
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
+    return {p.relative_to(folder).as_posix(): (p.stat().st_mtime_ns, p.read_bytes())
+            for p in folder.rglob("*") if p.is_file() and p.name != ".lederavtale.lock"}
+
+
+def assignments_and_measures(sheets) -> tuple[dict[str, str], dict[str, list[str]]]:
+    header = sheets["Oppdrag"][0]
+    texts = {str(row[0]): row[header.index("Oppdrag")] for row in sheets["Oppdrag"][1:]}
+    measures: dict[str, list[str]] = {}
+    for nr, _, text in sheets["Tiltak"][1:]:
+        measures.setdefault(str(nr), []).append(text)
+    return texts, measures
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("oppf")
+    sheets = synthetic_sheets(N_LEADERS)
+    workbook = write_xlsx(tmp / "arbeidsbok.xlsx", sheets)
+    result = run("oppfolging", workbook, "--ut", tmp / "ut", "--ingen-pdf")
+    assert result.exit_code == 0, result.output
+    return tmp, sheets, workbook, tmp / "ut" / "2027"
+
+
+def test_every_leader_gets_assignments_and_measures_and_no_goals(synthetic):
+    _, sheets, _, year_dir = synthetic
+    texts, measures = assignments_and_measures(sheets)
+    files = followup_files(year_dir)
+    tildeling = expected_tildeling(sheets)
+    assert set(files) == set(tildeling)
+    for nr, path in files.items():
+        assert path.name.startswith("Oppfølgingssamtale 2027 - ") and path.parent.name.startswith(nr)
+        text = flat(docx_text(path))
+        for oppdrag in tildeling[nr]:
+            assert flat(texts[oppdrag]) in text, (nr, oppdrag)
+        for measure in measures.get(nr, []):
+            assert flat(measure) in text, (nr, measure)
+        assert GOAL_MARKER not in text
+        assert "Status" in text and "Resultat" in text and "Kommentar" in text
+        assert "Hvilken støtte trenger lederen" in text and "Underskrifter" in text
+        assert "unntatt offentlighet" in text  # says where the goals are followed up
+        # Nowhere in the package either: not in properties, headers or any other part.
+        with zipfile.ZipFile(path) as package:
+            for name in package.namelist():
+                assert GOAL_MARKER.encode() not in package.read(name), (nr, name)
+    # Only the follow-up documents: no agreement or appendix is written by this command.
+    assert not list(year_dir.rglob("Lederavtale *")) and not list(year_dir.rglob("Utviklingsmål *"))
+
+
+def test_manifest_role_is_oppfolging_and_public(synthetic):
+    _, _, _, year_dir = synthetic
+    for entry in manifest(year_dir)["ledere"].values():
+        (f,) = entry["filer"]
+        assert f["rolle"] == "oppfolging" and f["format"] == "docx" and f["offentlig"] is True
+
+
+def test_status_workbook_is_written(synthetic):
+    _, _, _, year_dir = synthetic
+    assert (year_dir / "status.xlsx").is_file()
+
+
+def test_rerun_unchanged_writes_nothing_and_edited_document_is_kept(synthetic, tmp_path):
+    tmp, _, workbook, _ = synthetic
+    out = tmp_path / "ut"
+    shutil.copytree(tmp / "ut", out)
+    year_dir = out / "2027"
+    before = snapshot(year_dir)
+    result = run("oppfolging", workbook, "--ut", out, "--ingen-pdf")
+    assert result.exit_code == 0, result.output
+    after = snapshot(year_dir)
+    changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
+    # No document is written again; the status workbook is made anew while nobody has filled it in.
+    assert changed <= {"manifest.json", "status.xlsx"}, changed
+
+    nr, path = sorted(followup_files(year_dir).items())[0]
+    path.write_bytes(path.read_bytes() + b"\0")  # a person has filled it in
+    edited = path.read_bytes()
+    result = run("oppfolging", workbook, "--ut", out, "--ingen-pdf")
+    assert result.exit_code == 0, result.output
+    assert path.read_bytes() == edited
+    assert "endret for hånd" in result.output and nr in result.output
+
+    result = run("oppfolging", workbook, "--ut", out, "--ingen-pdf", "--overskriv")
+    assert result.exit_code == 0, result.output
+    assert path.read_bytes() != edited
+    assert any(p.read_bytes() == edited for p in path.parent.glob("* (endret *).docx"))
+
+
+def test_agreements_and_follow_up_share_the_folder_without_disturbing_each_other(synthetic, tmp_path):
+    tmp, _, workbook, _ = synthetic
+    out = tmp_path / "ut"
+    shutil.copytree(tmp / "ut", out)
+    year_dir = out / "2027"
+    assert run("generer", workbook, "--ut", out, "--ingen-pdf").exit_code == 0
+    before = snapshot(year_dir)
+    # Each command sees only its own documents' sources: neither rewrites the other's.
+    assert run("oppfolging", workbook, "--ut", out, "--ingen-pdf").exit_code == 0
+    assert run("generer", workbook, "--ut", out, "--ingen-pdf").exit_code == 0
+    after = snapshot(year_dir)
+    changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
+    assert changed <= {"manifest.json", "rapport.xlsx", "status.xlsx"}, changed
+    roles = {f["rolle"] for e in manifest(year_dir)["ledere"].values() for f in e["filer"]}
+    assert roles == {"avtale", "vedlegg", "oppfolging"}
+
+
+def test_nynorsk(tmp_path):
+    sheets = synthetic_sheets(4)
+    (row,) = [r for r in sheets["Kommune"] if r[0] == "Målform"]
+    row[1] = "nynorsk"
+    workbook = write_xlsx(tmp_path / "nn.xlsx", sheets)
+    result = run("oppfolging", workbook, "--ut", tmp_path / "ut", "--ingen-pdf")
+    assert result.exit_code == 0, result.output
+    for path in followup_files(tmp_path / "ut" / "2027").values():
+        text = docx_text(path)
+        assert "Kva støtte treng leiaren" in text and "unnateke frå innsyn" in text
+        assert "Hvilken støtte" not in text and GOAL_MARKER not in text
+
+
+def test_one_leader_selected(synthetic, tmp_path):
+    _, sheets, workbook, _ = synthetic
+    nr = sorted(expected_tildeling(sheets))[1]
+    result = run("oppfolging", workbook, "--ut", tmp_path / "ut", "--ingen-pdf", "--leder", nr)
+    assert result.exit_code == 0, result.output
+    assert list(followup_files(tmp_path / "ut" / "2027")) == [nr]
+
+
+def test_check_catches_a_broken_follow_up_template(synthetic, tmp_path):
+    from generator.documents.templates import default_template_dir
+
+    _, _, workbook, _ = synthetic
+    maler = tmp_path / "maler"
+    shutil.copytree(default_template_dir(), maler)
+    path = maler / "oppfolging.docx"
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    xml = parts["word/document.xml"].decode()
+    assert "{{ leder.navn }}" in xml
+    # A development-goal field in the public document, and a misspelt field.
+    parts["word/document.xml"] = xml.replace("{{ leder.navn }}", "{{ utviklingsmal }} {{ leder.nvan }}", 1).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+
+    for command in ("sjekk", "oppfolging"):
+        args = [command, workbook, "--maler", maler] + (["--ut", tmp_path / "ut", "--ingen-pdf"]
+                                                       if command == "oppfolging" else [])
+        result = run(*args)
+        assert result.exit_code == 1, result.output
+        assert "oppfolging.docx" in result.output and "utviklingsmal" in result.output and "nvan" in result.output
+    assert not (tmp_path / "ut").exists() or not list((tmp_path / "ut").rglob("*.docx"))
+
+
+def test_missing_follow_up_template_is_named(synthetic, tmp_path):
+    from generator.documents.templates import default_template_dir
+
+    _, _, workbook, _ = synthetic
+    maler = tmp_path / "maler"
+    shutil.copytree(default_template_dir(), maler)
+    (maler / "oppfolging.docx").unlink()
+    result = run("oppfolging", workbook, "--maler", maler, "--ut", tmp_path / "ut", "--ingen-pdf")
+    assert result.exit_code == 1 and "oppfolging.docx" in result.output and "mangler" in result.output
+
+
+def test_maler_lists_the_follow_up_template():
+    result = run("maler")
+    assert "oppfolging.docx" in result.output and "epost_oppfolging.txt" in result.output
+
+
+def test_epost_oppfolging_attaches_the_follow_up_document_only(synthetic, tmp_path):
+    tmp, sheets, workbook, _ = synthetic
+    out = tmp_path / "ut"
+    shutil.copytree(tmp / "ut", out)
+    year_dir = out / "2027"
+    assert run("generer", workbook, "--ut", out, "--ingen-pdf").exit_code == 0
+    result = run("epost", workbook, "--ut", out, "--oppfolging")
+    assert result.exit_code == 0, result.output
+    drafts = sorted((year_dir / "epost" / "oppfolging").glob("*.eml"))
+    files = followup_files(year_dir)
+    assert len(drafts) == len(files)
+    assert not list((year_dir / "epost").glob("*.eml"))  # the agreements' mailing is untouched
+    for draft in drafts:
+        message = email.message_from_bytes(draft.read_bytes(), policy=email.policy.default)
+        nr = draft.name.split()[0]
+        assert message["Subject"].startswith("Oppfølgingssamtale 2027 – ")
+        assert message["Sensitivity"] is None
+        (attachment,) = list(message.iter_attachments())
+        assert attachment.get_filename() == files[nr].name
+        assert attachment.get_content() == files[nr].read_bytes()
+        body = message.get_body(("plain",)).get_content()
+        assert "oppfølgingssamtalen" in body and GOAL_MARKER not in body
+        assert GOAL_MARKER.encode() not in attachment.get_content()
+
+
+def test_epost_oppfolging_before_the_follow_up_is_written(tmp_path):
+    sheets = synthetic_sheets(3)
+    workbook = write_xlsx(tmp_path / "s.xlsx", sheets)
+    assert run("generer", workbook, "--ut", tmp_path / "ut", "--ingen-pdf").exit_code == 0
+    result = run("epost", workbook, "--ut", tmp_path / "ut", "--oppfolging")
+    assert result.exit_code == 3 and "oppfolging" in result.output
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice er ikke installert")
+def test_pdf_with_draft_mark(synthetic, tmp_path):
+    from pypdf import PdfReader
+
+    _, sheets, workbook, _ = synthetic
+    nr = sorted(expected_tildeling(sheets))[0]
+    result = run("oppfolging", workbook, "--ut", tmp_path / "ut", "--leder", nr)
+    assert result.exit_code == 0, result.output
+    year_dir = tmp_path / "ut" / "2027"
+    (pdf,) = followup_files(year_dir, "pdf").values()
+    (entry,) = [f for f in manifest(year_dir)["ledere"][nr]["filer"] if f["format"] == "pdf"]
+    assert entry["rolle"] == "oppfolging" and entry["offentlig"] is True
+    text = "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "Oppfølgingssamtale 2027" in text and "UTKAST" in text.replace(" ", "").replace("\n", "")
+    assert GOAL_MARKER not in text
+
+
+def test_filled_in_status_workbook_is_kept_by_a_rerun(synthetic, tmp_path):
+    import openpyxl
+
+    tmp, _, workbook, _ = synthetic
+    out = tmp_path / "ut"
+    shutil.copytree(tmp / "ut", out)
+    path = out / "2027" / "status.xlsx"
+    book = openpyxl.load_workbook(path)
+    book["Status"]["I2"] = "I rute"
+    book.save(path)
+    filled = path.read_bytes()
+    result = run("oppfolging", workbook, "--ut", out, "--ingen-pdf")
+    assert result.exit_code == 0, result.output
+    assert path.read_bytes() == filled and "er fylt ut og er ikke overskrevet" in result.output
