@@ -37,6 +37,7 @@ test: $(STAMP) systempakker
 bench: $(STAMP) systempakker
 	$(BIN)/python benchmarks/bench_docx.py
 	$(BIN)/python benchmarks/bench_pdf.py
+	$(BIN)/python benchmarks/bench_status.py
 
 # Rebuild the default templates and the example workbook from their sources.
 maler: $(STAMP)
