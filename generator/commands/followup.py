@@ -12,9 +12,8 @@ from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
 
-from ..documents.batch import FollowUpBatch, prepare
 from ..documents.pdf import PdfSettings
-from ..documents.writing import FOLLOW_UP, LeaderResult, WriteResult, write_documents
+from ..documents.writing import FOLLOW_UP, LeaderResult, WriteResult, run
 from ..model import Arbeidsbok
 from ..progress import Progress
 from ..status.workbook import STATUS_NAME, write_status_workbook
@@ -42,13 +41,6 @@ def follow_up(
     progress: Progress | None = None,
     today: date | None = None,
 ) -> FollowUpResult:
-    today = today or date.today()
-    if pdf:
-        libreoffice = libreoffice.checked()
-    bok, selected, templates = prepare(workbook, maler, ledere, enhet, today, oppfolging=True)
-    batch = FollowUpBatch(bok, templates, today)
-    verdicts = batch.check(selected, progress)
-
     status_written = []
 
     def finish(year_dir: Path, bok: Arbeidsbok, results: list[LeaderResult], removed: list[LeaderEntry]) -> None:
@@ -56,7 +48,7 @@ def follow_up(
         # whole year's, and a run for one leader must not shrink it.
         status_written.append(write_status_workbook(bok, bok.avtaleledere(), year_dir / STATUS_NAME))
 
-    result = write_documents(FOLLOW_UP, workbook, batch, verdicts, ut, pdf, overskriv, libreoffice, progress, today,
-                             finish=finish)
+    result = run(FOLLOW_UP, workbook, maler, ut, ledere, enhet, pdf, overskriv, libreoffice, progress, today,
+                 finish=finish)
     return FollowUpResult(**{f.name: getattr(result, f.name) for f in fields(WriteResult)},
                           status_written=status_written[0])

@@ -12,7 +12,6 @@ from datetime import date
 from pathlib import Path
 
 from ..archive.arkivert import REPORT_COLUMN, report_column
-from ..documents.batch import Batch, prepare
 from ..documents.pdf import PdfSettings
 from ..documents.writing import (
     AGREEMENTS,
@@ -20,7 +19,7 @@ from ..documents.writing import (
     LeaderResult,
     WriteResult,
     raise_for_failures,
-    write_documents,
+    run,
 )
 from ..model import Arbeidsbok
 from ..progress import Progress
@@ -47,14 +46,8 @@ def generate(
     progress: Progress | None = None,
     today: date | None = None,
 ) -> GenerateResult:
-    today = today or date.today()
-    if pdf:
-        libreoffice = libreoffice.checked()
-    bok, selected, templates = prepare(workbook, maler, ledere, enhet, today)
-    batch = Batch(bok, templates, today)
-    verdicts = batch.check(selected, progress)
-    return write_documents(AGREEMENTS, workbook, batch, verdicts, ut, pdf, overskriv, libreoffice, progress, today,
-                           finish=_write_run_report)
+    return run(AGREEMENTS, workbook, maler, ut, ledere, enhet, pdf, overskriv, libreoffice, progress, today,
+               finish=_write_run_report)
 
 
 def _write_run_report(year_dir: Path, bok: Arbeidsbok, results: list[LeaderResult], removed: list[LeaderEntry]) -> None:

@@ -27,7 +27,7 @@ from ..store.files import atomic_write_bytes, remove_stale_temp_files, sha256_by
 from ..store.lock import RunLock
 from ..store.manifest import FileEntry, LeaderEntry, Manifest
 from ..store.year import year_dir as year_folder
-from .batch import Batch, Verdict
+from .batch import Batch, FollowUpBatch, Verdict, prepare
 from .naming import AVTALE, OPPFOLGING, VEDLEGG, file_stem
 from .pdf import DRAFT_MARK, PdfSettings
 
@@ -46,6 +46,8 @@ class DocumentKind:
     name: str  # the manifest keeps one fingerprint per kind (LeaderEntry.basis)
     roles: Callable[[Verdict], list[tuple[str, bool]]]  # (role, public) in writing order
     space_per_leader: dict[bool, int]  # bytes, without and with PDF/A
+    batch: type[Batch] = Batch  # what renders them
+    follow_up: bool = False  # the templates `prepare` checks: the follow-up one, or the agreements'
 
 
 # The agreement and the appendix. An agreement the privacy guard refuses is not written; the
@@ -56,7 +58,7 @@ AGREEMENTS = DocumentKind(
     {False: 200_000, True: 600_000})
 # The public follow-up document alone; refused by the privacy guard, nothing is written.
 FOLLOW_UP = DocumentKind(OPPFOLGING, lambda v: [] if v.feil else [(OPPFOLGING, True)],
-                         {False: 100_000, True: 300_000})
+                         {False: 100_000, True: 300_000}, FollowUpBatch, follow_up=True)
 
 
 @dataclass
@@ -244,6 +246,31 @@ def _record_pdf(manifest: Manifest, year_dir: Path, written: dict[Path, _Written
     else:
         result.feil.append(f"PDF av «{conversion.docx.name}» feilet: {conversion.feil}")
         result.status = STATUS_FAILED
+
+
+def run(
+    kind: DocumentKind,
+    workbook: Path,
+    maler: Path | None,
+    ut: Path,
+    ledere,
+    enhet: str | None,
+    pdf: bool,
+    overskriv: bool,
+    libreoffice: PdfSettings,
+    progress: Progress | None,
+    today: date | None,
+    finish: Callable[[Path, Arbeidsbok, list[LeaderResult], list[LeaderEntry]], None],
+) -> WriteResult:
+    """A whole run of one kind: check LibreOffice, the workbook and the templates, render every
+    document once (nothing is written if any fails), then write them."""
+    today = today or date.today()
+    if pdf:
+        libreoffice = libreoffice.checked()  # fail before any work when LibreOffice is missing
+    bok, selected, templates = prepare(workbook, maler, ledere, enhet, today, oppfolging=kind.follow_up)
+    batch = kind.batch(bok, templates, today)
+    verdicts = batch.check(selected, progress)
+    return write_documents(kind, workbook, batch, verdicts, ut, pdf, overskriv, libreoffice, progress, today, finish)
 
 
 def write_documents(
