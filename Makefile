@@ -38,6 +38,7 @@ bench: $(STAMP) systempakker
 	$(BIN)/python benchmarks/bench_docx.py
 	$(BIN)/python benchmarks/bench_pdf.py
 	$(BIN)/python benchmarks/bench_status.py
+	$(BIN)/python benchmarks/bench_privacy.py
 
 # Rebuild the default templates and the example workbook from their sources.
 maler: $(STAMP)

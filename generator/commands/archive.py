@@ -38,10 +38,13 @@ from ..archive.record import (
     Journalpost,
     check_placement,
     ekstern_noekkel,
+    journalpost_tittel,
     norsk_tid,
+    offentlig_tittel,
 )
 from ..documents.pdf import PdfSettings
 from ..documents.placeholders import placeholders_left
+from ..documents.privacy import PrivacyGuard
 from ..exceptions import LederavtaleError, PartialFailure, WorkbookError
 from ..model import Arbeidsbok, Leder, Problem
 from ..plural import antall
@@ -144,6 +147,7 @@ def build_archive(
     bok = read_workbook(Path(workbook))
     # Everything that can stop the run does so before any work.
     check_placement(bok.kommune)
+    _check_titles(bok)
     igjen = {leder.ansattnr for leder in select_leaders(bok, arkiver_igjen)} if arkiver_igjen else set()
     _check_fiks_folders(bok)
     year_dir = year_folder(bok, ut)
@@ -154,6 +158,15 @@ def build_archive(
         arkivert = Arkivert(year_dir / ARKIV_DIRNAME)  # a damaged record stops the run here
         return _build(bok, manifest, year_dir, alle, igjen, arkivert, _Converting(libreoffice, progress),
                       norsk_tid(now))
+
+
+def _check_titles(bok: Arbeidsbok) -> None:
+    """The titles are public (the records system's public journal shows them): no goal text in them."""
+    guard = PrivacyGuard(bok)
+    ar = bok.kommune.periode.ar
+    for leder in bok.avtaleledere():
+        titles = (journalpost_tittel(leder, ar), offentlig_tittel(leder, ar, bok.kommune.skjerm_navn))
+        guard.check("\n".join(titles), leder, ("arkivtittelen", "Arkivpakken"))
 
 
 def _check_fiks_folders(bok: Arbeidsbok) -> None:

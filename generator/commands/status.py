@@ -7,13 +7,13 @@ from datetime import date
 from pathlib import Path
 
 from ..documents.pdf import PdfSettings
-from ..documents.privacy import privacy_guard
+from ..documents.privacy import PrivacyGuard
 from ..exceptions import PartialFailure
-from ..model import Problem
+from ..model import Arbeidsbok, Problem
 from ..status.counts import Status, count
 from ..status.document import REPORT_DOCX, REPORT_PDF, write_status_document
 from ..status.report import REPORT_XLSX, write_status_report
-from ..status.workbook import read_status
+from ..status.workbook import StatusRow, read_status
 from ..store.files import remove_stale_temp_files
 from ..store.lock import RunLock
 from ..store.year import year_dir as year_folder
@@ -28,6 +28,21 @@ class StatusResult:
     warnings: list[Problem] = field(default_factory=list)
 
 
+def _check_privacy(bok: Arbeidsbok, status: Status, rows: list[StatusRow], statusbok: str) -> None:
+    """The report is public. The comments are the leaders' own words: one that quotes any leader's
+    development goal stops the run, as it would stop an agreement. The rest of what the report
+    prints (assignments, names, units) is read too."""
+    guard = PrivacyGuard(bok)
+    what = ("statusrapporten", "Statusrapporten")
+    rad = {(row.ansattnr, row.nr): row.rad for row in rows}
+    for avvik in status.avvik:
+        guard.check(avvik.kommentar, bok.leder(avvik.ansattnr), what,
+                    kilde=f"Status rad {rad[avvik.ansattnr, avvik.nr]} i {statusbok}")
+    printed = [text for o, telling in status.oppdrag for text in (o.omrade, o.tekst, telling.navn)]
+    printed += [t.navn for t in status.enheter] + [f"{a.navn} {a.enhet}" for a in status.avvik]
+    guard.check("\n".join(printed), None, what)
+
+
 def make_status_report(workbook: Path, statusbok: Path, ut: Path = Path("output"), pdf: bool = True,
                        libreoffice: PdfSettings = PdfSettings(), today: date | None = None) -> StatusResult:
     """WorkbookError (exit 1, nothing written) for a bad workbook or status workbook; else the report."""
@@ -35,11 +50,9 @@ def make_status_report(workbook: Path, statusbok: Path, ut: Path = Path("output"
     if pdf:
         libreoffice = libreoffice.checked()  # LibreOffice missing: said before anything is written
     bok = read_workbook(workbook)
-    status = count(bok, read_status(bok, statusbok))
-    # The comments are the leaders' own words, printed in a public report: a comment that
-    # quotes the leader's development goal stops the run, as it would stop an agreement.
-    for avvik in status.avvik:
-        privacy_guard(bok, bok.leder(avvik.ansattnr), avvik.kommentar, ("statusrapporten", "Statusrapporten"))
+    rows = read_status(bok, statusbok)
+    status = count(bok, rows)
+    _check_privacy(bok, status, rows, Path(statusbok).name)
     folder = year_folder(bok, ut)
     result = StatusResult(folder, status, warnings=bok.warnings)
     with RunLock(folder):

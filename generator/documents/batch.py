@@ -29,7 +29,7 @@ from .check import check_followup_template, check_templates
 from .context import agreement_context, appendix_context, babel_locale
 from .jinja import make_jinja_env
 from .naming import AVTALE, OPPFOLGING, VEDLEGG, document_properties, file_stem
-from .privacy import privacy_guard
+from .privacy import PrivacyGuard
 from .render import DocxRenderer, text_of
 from .templates import TemplateSet
 
@@ -85,6 +85,7 @@ class Batch:
         self.templates = templates
         self.today = today
         self.env = make_jinja_env(autoescape=True, locale=babel_locale(bok.kommune))
+        self.guard = PrivacyGuard(bok)
         self._renderers: dict[Path, DocxRenderer] = {}
         self._hashes: dict[Path, str] = {}
         self._warnings: dict[int, list[str]] = {}
@@ -119,7 +120,7 @@ class Batch:
         filled = agreement.fill(agreement_ctx)
         appendix_filled = appendix.fill(appendix_ctx)
         try:
-            privacy_guard(bok, leder, text_of(filled))
+            self.guard.check(text_of(filled), leder)
         except PrivacyViolation as exc:
             verdict.feil.append(str(exc))
         if not keep:
@@ -162,7 +163,7 @@ class FollowUpBatch(Batch):
         renderer = self._renderer(template)
         filled = renderer.fill(context)
         try:
-            privacy_guard(bok, leder, text_of(filled), ("oppfølgingsdokumentet", "Dokumentet"))
+            self.guard.check(text_of(filled), leder, ("oppfølgingsdokumentet", "Dokumentet"))
         except PrivacyViolation as exc:
             verdict.feil.append(str(exc))
         if not keep or verdict.feil:

@@ -35,7 +35,7 @@ import jinja2
 from ..documents.context import agreement_context, babel_locale
 from ..documents.jinja import explain, make_jinja_env
 from ..documents.naming import AVTALE, OPPFOLGING, VEDLEGG
-from ..documents.privacy import privacy_guard
+from ..documents.privacy import PrivacyGuard
 from ..documents.templates import EMAIL, FOLLOW_UP_EMAIL, TemplateSet
 from ..exceptions import MailError, TemplateError
 from ..model import Arbeidsbok, Leder, Problem
@@ -193,6 +193,7 @@ def build_message(
     entry: LeaderEntry,
     template: MailTemplate,
     draft: bool,
+    guard: PrivacyGuard,
     today: date | None = None,
     mailing: Mailing = AGREEMENT_MAIL,
 ) -> Epost:
@@ -206,7 +207,7 @@ def build_message(
         raise MailError(f"{label(leder)}: har ingen e-postadresse i arket Ledere")
     subject, body = render_text(template, agreement_context(bok, leder, today))
     # The e-mail text is as public as the agreement: same guard against leaked goals.
-    privacy_guard(bok, leder, f"{subject}\n{body}")
+    guard.check(f"{subject}\n{body}", leder, ("e-posten", "E-posten"))
     paths = attachment_paths(folder, leder, entry, mailing)
     sender = bok.kommune.avsender.strip()
     overordnet = bok.overordnet(leder)
@@ -249,13 +250,14 @@ def prepare_messages(
     """Messages for the chosen leaders, and the failure lines for those that got none."""
     # Render every text first: a template mistake stops the run before anything is
     # written or sent.
+    guard = PrivacyGuard(bok)
     with_address = []
     for leder in chosen:
         if not leder.epost.strip():
             warn(f"{label(leder)} har ingen e-postadresse (arket Ledere rad {leder.rad}); ingen e-post")
             continue
         subject, body = render_text(template, agreement_context(bok, leder))
-        privacy_guard(bok, leder, f"{subject}\n{body}")
+        guard.check(f"{subject}\n{body}", leder, ("e-posten", "E-posten"))
         with_address.append(leder)
     messages, failures = [], []
     for leder in with_address:
@@ -267,7 +269,7 @@ def prepare_messages(
             failures.append(f"{label(leder)}: dokumentene er ikke generert; kjør {command} for denne lederen")
             continue
         try:
-            messages.append(build_message(bok, leder, folder, entry, template, draft, mailing=mailing))
+            messages.append(build_message(bok, leder, folder, entry, template, draft, guard=guard, mailing=mailing))
         except MailError as exc:
             failures.append(str(exc))
     return messages, failures

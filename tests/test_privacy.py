@@ -1,0 +1,143 @@
+"""The privacy guard reads every public text against every leader's development goals.
+
+A measure, a status comment or an e-mail text may quote a colleague's goal as easily as the
+leader's own; each public document is checked against all of them, through the real commands.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+from click.testing import CliRunner
+from conftest import GOAL_TEXT, basic_sheets, docx_text, write_xlsx
+
+from generator.cli import main
+from generator.documents.privacy import GUARD_MIN_LENGTH, PrivacyGuard
+from generator.workbook import read_workbook
+
+# Øystein (210) owns GOAL_TEXT; Liv (310) and Berit (211) are other leaders.
+OTHER_GOAL = "Bli en tydeligere leder i endringsarbeid. Gi ros og ris i samme samtale hver uke."
+SECOND_SENTENCE = "Gi ros og ris i samme samtale hver uke"
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def public_texts(year_dir: Path) -> dict[str, str]:
+    """Every public .docx the manifest lists, with its text."""
+    manifest = json.loads((year_dir / "manifest.json").read_text(encoding="utf-8"))
+    found = {}
+    for entry in manifest["ledere"].values():
+        for f in entry["filer"]:
+            if f["offentlig"] and f["format"] == "docx":
+                found[f["sti"]] = docx_text(year_dir / f["sti"])
+    return found
+
+
+def test_a_measure_quoting_another_leaders_goal_stops_that_agreement(tmp_path):
+    sheets = basic_sheets()
+    # Liv (310) writes Øystein's goal into her own public measure.
+    sheets["Tiltak"].append([310, "3", f"Som avtalt: «{GOAL_TEXT}»"])
+    workbook = write_xlsx(tmp_path / "a.xlsx", sheets)
+    result = run("generer", workbook, "--ut", tmp_path / "ut", "--ingen-pdf")
+    assert result.exit_code == 3, result.output
+    assert "310 Liv Skole" in result.output and "Personvernsperre" in result.output
+    assert "Tiltak rad 5" in result.output and "Utviklingsmål rad 2" in result.output
+    assert "Ansattnr 210" in result.output  # whose goal it is, never its text
+    assert GOAL_TEXT not in result.output
+    year_dir = tmp_path / "ut" / "2027"
+    assert not list(next(year_dir.glob("310 *")).glob("Lederavtale*"))
+    texts = public_texts(year_dir)
+    assert len(texts) == 6  # the other six agreements are written
+    assert not any(GOAL_TEXT.casefold() in text.casefold() for text in texts.values())
+    assert run("sjekk", workbook).exit_code == 1
+
+
+def test_one_sentence_of_a_goal_is_enough(tmp_path):
+    sheets = basic_sheets()
+    sheets["Utviklingsmål"].append([211, OTHER_GOAL, "", ""])
+    sheets["Tiltak"].append([210, "2", SECOND_SENTENCE.upper()])  # case and spacing do not hide it
+    workbook = write_xlsx(tmp_path / "a.xlsx", sheets)
+    result = run("generer", workbook, "--ut", tmp_path / "ut", "--ingen-pdf")
+    assert result.exit_code == 3 and "210 Øystein Sykehjem" in result.output
+    assert "Utviklingsmål rad 4" in result.output and SECOND_SENTENCE not in result.output
+
+
+def test_follow_up_document_and_mail_are_guarded_too(tmp_path):
+    sheets = basic_sheets()
+    sheets["Tiltak"].append([211, "2", GOAL_TEXT])  # Berit quotes Øystein's goal
+    workbook = write_xlsx(tmp_path / "a.xlsx", sheets)
+    ut = tmp_path / "ut"
+    result = run("oppfolging", workbook, "--ut", ut, "--ingen-pdf")
+    assert result.exit_code == 3 and "211 Berit Avdeling" in result.output
+    assert "oppfølgingsdokumentet" in result.output and GOAL_TEXT not in result.output
+    assert not list((ut / "2027").glob("211 */Oppfølgingssamtale*"))
+
+    # An e-mail text that prints the measures: stopped before any draft is written.
+    maler = tmp_path / "maler"
+    assert run("init", tmp_path / "ny").exit_code == 0
+    (tmp_path / "ny" / "maler").rename(maler)
+    (maler / "epost.txt").write_text(
+        "Emne: Lederavtale\n{% for o in oppdrag %}{{ o.tiltak|join(', ') }}\n{% endfor %}", encoding="utf-8")
+    clean = basic_sheets()
+    write_xlsx(workbook, clean)
+    assert run("generer", workbook, "--ut", ut, "--ingen-pdf", "--maler", maler).exit_code == 0
+    write_xlsx(workbook, sheets)  # the measure added after the documents were made
+    mail = run("epost", workbook, "--ut", ut, "--maler", maler)
+    assert mail.exit_code == 1 and "Personvernsperre" in mail.output and "e-posten" in mail.output
+    assert GOAL_TEXT not in mail.output
+    assert not (ut / "2027" / "epost").exists() or not list((ut / "2027" / "epost").glob("*.eml"))
+
+
+def test_a_status_comment_quoting_another_leaders_goal_stops_the_report(tmp_path):
+    workbook = write_xlsx(tmp_path / "a.xlsx", basic_sheets())
+    ut = tmp_path / "ut"
+    assert run("oppfolging", workbook, "--ut", ut, "--ingen-pdf").exit_code == 0
+    status_file = ut / "2027" / "status.xlsx"
+    filled = tmp_path / "utfylt.xlsx"
+    wb = openpyxl.load_workbook(status_file)
+    ws = wb["Status"]
+    headers = {cell.value: cell.column for cell in next(ws.iter_rows(min_row=1, max_row=1))}
+    row = next(r for r in range(2, ws.max_row + 1) if str(ws.cell(r, headers["Ansattnr"]).value) == "310")
+    ws.cell(row, headers["Status"]).value = "Forsinket"
+    ws.cell(row, headers["Kommentar"]).value = f"Venter på at {GOAL_TEXT.lower()} blir fulgt opp"
+    wb.save(filled)
+    result = run("status", workbook, filled, "--ut", tmp_path / "rapport", "--ingen-pdf")
+    assert result.exit_code == 1, result.output
+    assert "Personvernsperre" in result.output and f"Status rad {row} i utfylt.xlsx" in result.output
+    assert "Ansattnr 210" in result.output and GOAL_TEXT not in result.output
+    assert not (tmp_path / "rapport").exists()
+
+
+def test_archive_titles_are_guarded(tmp_path):
+    sheets = basic_sheets()
+    sheets["Ledere"][6][2] = GOAL_TEXT  # Liv's title is Øystein's goal, word for word
+    workbook = write_xlsx(tmp_path / "a.xlsx", sheets)
+    result = run("arkiv", workbook, "--ut", tmp_path / "ut", "--alle")
+    assert result.exit_code == 1 and "Personvernsperre" in result.output and "arkivtittelen" in result.output
+    assert "Ledere rad 7" in result.output and GOAL_TEXT not in result.output
+    assert not (tmp_path / "ut").exists()
+
+
+def test_no_false_alarm_for_short_goals_or_goals_not_quoted(tmp_path):
+    sheets = basic_sheets()
+    # "Samtale i juni" and "Høst" are goals too short to guard; they occur in agreements naturally.
+    sheets["Tiltak"].append([210, "1", "Samtale i juni om budsjettet, og en ny i høst"])
+    workbook = write_xlsx(tmp_path / "a.xlsx", sheets)
+    result = run("generer", workbook, "--ut", tmp_path / "ut", "--ingen-pdf")
+    assert result.exit_code == 0, result.output
+    assert len(public_texts(tmp_path / "ut" / "2027")) == 7
+
+
+def test_the_guard_finds_every_goal_and_only_goals(tmp_path):
+    sheets = basic_sheets()
+    sheets["Utviklingsmål"].append([211, OTHER_GOAL, "", ""])
+    guard = PrivacyGuard(read_workbook(write_xlsx(tmp_path / "a.xlsx", sheets)))
+    text = f"Innledning.\n«{GOAL_TEXT.upper()}»\nog\u00ad så: {SECOND_SENTENCE.replace(' ', '  ')}."
+    assert [goal.rad for goal, _ in guard.found(text)] == [2, 4]
+    assert guard.found("Bli tryggere i krevende") == []  # a part of a sentence is not a goal
+    assert guard.found(GOAL_TEXT[:-1] + "x") == []
+    assert len("Samtale i juni") < GUARD_MIN_LENGTH and guard.found("Samtale i juni") == []
