@@ -5,6 +5,7 @@ This is the one place where errors become messages and exit codes.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -14,8 +15,39 @@ from .documents.pdf import PdfSettings
 from .exceptions import EXIT_INTERRUPTED, EXIT_INVALID, LederavtaleError
 from .plural import antall
 
-PathArg = click.Path(path_type=Path)
-DirOption = click.Path(file_okay=False, path_type=Path)
+# C0 and C1 controls (a terminal obeys ESC sequences, CR rewrites a line, a line break in a file
+# name fakes a line of output), and the invisible marks that reorder or hide text on screen.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+
+
+def visible(text: str) -> str:
+    """`text` with every control character shown escaped (`\\x1b`, `\\n`), so that a name, a
+    path or a cell's text printed here cannot move the cursor, retitle the window or add a line."""
+    def escape(match: re.Match) -> str:
+        char = match.group()
+        return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(char) or (
+            f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
+    return _CONTROL.sub(escape, text)
+
+
+def echo(text: str = "", err: bool = False) -> None:
+    """Every line the command prints goes through here; a message with several lines is given
+    as several calls, so that a line break inside a value is shown, never obeyed."""
+    click.echo(visible(str(text)), err=err)
+
+
+class _Path(click.Path):
+    """A path option or argument that may not be empty: `--ut ""` would silently mean the
+    current folder."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and not value.strip():
+            self.fail("kan ikke være tom; oppgi en mappe eller fil", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+PathArg = _Path(path_type=Path)
+DirOption = _Path(file_okay=False, path_type=Path)
 
 
 class _Commands(click.Group):
@@ -24,16 +56,16 @@ class _Commands(click.Group):
             return super().invoke(ctx)
         except LederavtaleError as exc:
             for line in exc.lines():
-                click.echo(line, err=True)
+                echo(line, err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
-            click.echo("Avbrutt.", err=True)
+            echo("Avbrutt.", err=True)
             ctx.exit(EXIT_INTERRUPTED)
         except OSError as exc:
             # The last net: a file the tool could not read or write (full disk, no access,
             # a name the file system refuses) is a message, never a traceback.
             where = f"«{exc.filename}»" if exc.filename else "en fil"
-            click.echo(f"Kunne ikke lese eller skrive {where}: {exc.strerror or exc}. "
+            echo(f"Kunne ikke lese eller skrive {where}: {exc.strerror or exc}. "
                        "Rett feilen (ledig plass, skrivetilgang) og kjør samme kommando igjen.", err=True)
             ctx.exit(EXIT_INVALID)
 
@@ -79,9 +111,9 @@ def progress_bar(enabled: bool | None = None):
 
 def print_warnings(warnings) -> None:
     if warnings:
-        click.echo(f"{antall(len(warnings), 'advarsel', 'advarsler')}:", err=True)
+        echo(f"{antall(len(warnings), 'advarsel', 'advarsler')}:", err=True)
         for warning in warnings:
-            click.echo(f"  {warning}", err=True)
+            echo(f"  {warning}", err=True)
 
 
 @main.command("init")
@@ -91,9 +123,9 @@ def init_command(mappe: Path):
     from .commands.init import write_new_workbook
 
     path = write_new_workbook(mappe)
-    click.echo(f"Ny arbeidsbok: {path}")
-    click.echo(f"Maler til å tilpasse: {mappe / 'maler'}")
-    click.echo(f"Fyll ut arbeidsboken, og kjør så: lederavtale sjekk \"{path}\"")
+    echo(f"Ny arbeidsbok: {path}")
+    echo(f"Maler til å tilpasse: {mappe / 'maler'}")
+    echo(f"Fyll ut arbeidsboken, og kjør så: lederavtale sjekk \"{path}\"")
 
 
 @main.command("sjekk")
@@ -105,7 +137,7 @@ def sjekk_command(arbeidsbok: Path, maler: Path | None):
 
     result = check(arbeidsbok, maler, progress=progress_bar())
     print_warnings(result.bok.warnings)
-    click.echo(f"Arbeidsboken er i orden: {antall(result.antall_ledere, 'leder', 'ledere')} får avtale, "
+    echo(f"Arbeidsboken er i orden: {antall(result.antall_ledere, 'leder', 'ledere')} får avtale, "
                f"{antall(len(result.bok.oppdrag), 'oppdrag', 'oppdrag')}, "
                f"{antall(len(result.bok.warnings), 'advarsel', 'advarsler')}.")
 
@@ -132,24 +164,27 @@ def print_written(result) -> None:
 
     print_warnings(result.warnings)
     if result.edited:
-        click.echo(
+        echo(
             f"Advarsel: {antall(len(result.edited), 'leder', 'ledere')} har dokumenter som er endret for hånd "
             "etter forrige kjøring. "
             "De er ikke overskrevet (bruk --overskriv for å erstatte dem; en kopi tas vare på):", err=True)
         for r in result.edited:
-            click.echo(f"  {r.leder.ansattnr} {r.leder.navn}", err=True)
+            echo(f"  {r.leder.ansattnr} {r.leder.navn}", err=True)
             for note in r.endret:
-                click.echo(f"    {note}", err=True)
+                echo(f"    {note}", err=True)
     for r in result.leaders:
         if r.status == STATUS_BACKED_UP:
-            click.echo(f"Overskrevet etter kopi: {r.leder.ansattnr} {r.leder.navn} ({', '.join(r.backups)})", err=True)
+            echo(f"Overskrevet etter kopi: {r.leder.ansattnr} {r.leder.navn} ({', '.join(r.backups)})", err=True)
     for entry in result.removed:
-        click.echo(f"Merk: {entry.ansattnr} {entry.navn} er ikke lenger i arbeidsboken; filene er beholdt.", err=True)
+        echo(f"Merk: {entry.ansattnr} {entry.navn} er ikke lenger i arbeidsboken; filene er beholdt.", err=True)
 
 
 def files_written(result) -> str:
+    """The run's last line before any failures: «Ferdig» only when nothing failed, since the list
+    of failures that follows begins «Ferdig, men …»."""
     files = sum(len(set(r.filer)) for r in result.leaders)
-    return f"{antall(len(result.leaders), 'leder', 'ledere')}, {antall(files, 'fil', 'filer')} i {result.year_dir}"
+    done = "Skrevet" if result.failures else "Ferdig"
+    return f"{done}: {antall(len(result.leaders), 'leder', 'ledere')}, {antall(files, 'fil', 'filer')} i {result.year_dir}"
 
 
 @main.command("generer")
@@ -163,7 +198,7 @@ def generer_command(arbeidsbok, maler, ut, ledere, enhet, pdf, overskriv, jobber
     result = generate(arbeidsbok, maler=maler, ut=ut, ledere=ledere, enhet=enhet, pdf=pdf,
                       overskriv=overskriv, libreoffice=PdfSettings(jobber, soffice), progress=progress_bar())
     print_written(result)
-    click.echo(f"Ferdig: {files_written(result)}. Oversikt: {result.year_dir / 'rapport.xlsx'}")
+    echo(f"{files_written(result)}. Oversikt: {result.year_dir / 'rapport.xlsx'}")
     raise_for_failures(result)
 
 
@@ -184,8 +219,8 @@ def oppfolging_command(arbeidsbok, maler, ut, ledere, enhet, pdf, overskriv, job
                        overskriv=overskriv, libreoffice=PdfSettings(jobber, soffice), progress=progress_bar())
     print_written(result)
     if not result.status_written:
-        click.echo(f"Merk: {result.status_path} er fylt ut og er ikke overskrevet.", err=True)
-    click.echo(f"Ferdig: {files_written(result)}. Statusbok: {result.status_path}")
+        echo(f"Merk: {result.status_path} er fylt ut og er ikke overskrevet.", err=True)
+    echo(f"{files_written(result)}. Statusbok: {result.status_path}")
     raise_for_failures(result)
 
 
@@ -225,7 +260,7 @@ def arkiv_command(arbeidsbok, ut, alle, kvitteringer, arkiver_igjen, ledere, job
     if kvitteringer is not None:
         receipts = read_receipts(arbeidsbok, kvitteringer, ut=ut)
         for line in receipts.summary_lines():
-            click.echo(line)
+            echo(line)
         if not (alle or arkiver_igjen):
             receipts.raise_for_failures()
             return
@@ -233,7 +268,7 @@ def arkiv_command(arbeidsbok, ut, alle, kvitteringer, arkiver_igjen, ledere, job
     result = build_archive(arbeidsbok, ut=ut, alle=alle, libreoffice=PdfSettings(jobber, soffice),
                            progress=progress_bar(), arkiver_igjen=ledere)
     for line in result.summary_lines():
-        click.echo(line)
+        echo(line)
     failures = [f for f in failures + [result.failure()] if f is not None]
     if len(failures) > 1:
         raise PartialFailure([line for f in failures for line in f.lines()], heading="Ferdig, men med feil:")
@@ -275,7 +310,7 @@ def epost_command(arbeidsbok, maler, ut, send_now, ledere, send_igjen, ja, smtp_
     from .commands.email import send, write_drafts
 
     def warn(message: str) -> None:
-        click.echo(f"Advarsel: {message}", err=True)
+        echo(f"Advarsel: {message}", err=True)
 
     if oppfolging and uten_vedlegg:
         raise click.UsageError("--oppfolging og --uten-vedlegg kan ikke brukes sammen (oppfølgingen har ikke vedlegg).")
@@ -286,7 +321,7 @@ def epost_command(arbeidsbok, maler, ut, send_now, ledere, send_igjen, ja, smtp_
             raise click.UsageError(f"{', '.join(only_for_send)} brukes bare sammen med --send.")
         result = write_drafts(arbeidsbok, ut=ut, ledere=ledere, maler=maler, warn=warn, uten_vedlegg=uten_vedlegg,
                               oppfolging=oppfolging)
-        click.echo(f"Ferdig: {antall(len(result.skrevet), 'e-postutkast', 'e-postutkast')} i {result.mappe}. "
+        echo(f"Ferdig: {antall(len(result.skrevet), 'e-postutkast', 'e-postutkast')} i {result.mappe}. "
                    "Åpne dem i Outlook, se over og send.")
         return
 
@@ -298,9 +333,9 @@ def epost_command(arbeidsbok, maler, ut, send_now, ledere, send_igjen, ja, smtp_
         raise click.UsageError("Bekreft utsendingen med --ja når kommandoen ikke kjøres i en terminal.")
 
     def confirm(plan) -> bool:
-        click.echo(f"Klar til å sende {antall(len(plan.utkast), 'e-post', 'e-poster')}:")
+        echo(f"Klar til å sende {antall(len(plan.utkast), 'e-post', 'e-poster')}:")
         for line in plan.lines():
-            click.echo(f"  {line}")
+            echo(f"  {line}")
         answer = click.prompt("Sende nå? Skriv «ja» for å sende", default="nei", show_default=False)
         return answer.strip().casefold() in ("ja", "j")
 
@@ -309,11 +344,11 @@ def epost_command(arbeidsbok, maler, ut, send_now, ledere, send_igjen, ja, smtp_
                   port=smtp_port, tls=not ingen_tls, maler=maler, confirm=None if ja else confirm,
                   progress=progress_bar(), warn=warn)
     if result.avbrutt:
-        click.echo("Avbrutt. Ingenting er sendt.", err=True)
+        echo("Avbrutt. Ingenting er sendt.", err=True)
         sys.exit(1)
-    click.echo(f"Ferdig: {antall(len(result.sendt), 'e-post', 'e-poster')} sendt.")
+    echo(f"Ferdig: {antall(len(result.sendt), 'e-post', 'e-poster')} sendt.")
     if result.tidligere:
-        click.echo(f"{antall(len(result.tidligere), 'leder', 'ledere')} har fått e-posten før og er hoppet over "
+        echo(f"{antall(len(result.tidligere), 'leder', 'ledere')} har fått e-posten før og er hoppet over "
                    "(se sendt.json; bruk --leder ANSATTNR --send-igjen for å sende på nytt).")
 
 
@@ -323,7 +358,7 @@ def maler_command():
     from .documents.fields import field_lines
 
     for line in field_lines():
-        click.echo(line)
+        echo(line)
 
 
 @main.command("status")
@@ -343,7 +378,7 @@ def status_command(arbeidsbok, statusbok, ut, pdf, jobber, soffice):
     result = make_status_report(arbeidsbok, statusbok, ut=ut, pdf=pdf, libreoffice=PdfSettings(jobber, soffice))
     print_warnings(result.warnings)
     total = result.status.totalt()
-    click.echo(f"Ferdig: status for {antall(sum(total.values()), 'oppdrag', 'oppdrag')} hos lederne, "
+    echo(f"Ferdig: status for {antall(sum(total.values()), 'oppdrag', 'oppdrag')} hos lederne, "
                f"{antall(len(result.status.avvik), 'avvik', 'avvik')}. "
                f"Rapporten: {', '.join(str(f) for f in result.filer)}")
 
@@ -360,7 +395,7 @@ def nytt_ar_command(arbeidsbok, til, statusbok, ut):
     from .commands.next_year import next_year
 
     result = next_year(arbeidsbok, til, ut, statusbok)
-    click.echo(f"Ny arbeidsbok for {til}: {result.path} ({antall(result.oppdrag, 'oppdrag', 'oppdrag')}).")
+    echo(f"Ny arbeidsbok for {til}: {result.path} ({antall(result.oppdrag, 'oppdrag', 'oppdrag')}).")
     if result.avsluttet:
-        click.echo(f"Ikke tatt med (Fullført eller Utgår): oppdrag {', '.join(result.avsluttet)}.")
-    click.echo(f"Kontroller den med: lederavtale sjekk \"{result.path}\"")
+        echo(f"Ikke tatt med (Fullført eller Utgår): oppdrag {', '.join(result.avsluttet)}.")
+    echo(f"Kontroller den med: lederavtale sjekk \"{result.path}\"")

@@ -68,11 +68,14 @@ def atomic_write_bytes(path: Path, data: bytes, durable: bool = False) -> None:
 
     A reader, an interrupted run or a full disk leaves either the old file or the new one,
     never half of one. `durable` also survives a power cut (fsync), at ~8 ms a file.
+    An OSError names `path`: HR looks for the file that was to be written, not for the
+    temporary one.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=".tmp")
+    tmp = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=".tmp")
         if os.name == "posix":
             os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "wb") as fh:
@@ -81,8 +84,11 @@ def atomic_write_bytes(path: Path, data: bytes, durable: bool = False) -> None:
                 fh.flush()
                 os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+    except BaseException as exc:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and (exc.filename is None or Path(exc.filename).name.startswith(TEMP_PREFIX)):
+            exc.filename, exc.filename2 = str(path), None
         raise
 
 
