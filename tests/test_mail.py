@@ -756,8 +756,17 @@ def test_full_disk_after_the_server_accepted_never_sends_twice(setup, smtp_serve
     assert Counter(box.to_addresses() + healthy.to_addresses()) == Counter(to for to, _cc in EXPECTED.values())
 
 
-def test_nothing_is_sent_when_the_in_flight_mark_cannot_be_written(setup, smtp_server):
-    (setup.epost / UNCERTAIN_FILE).mkdir(parents=True)  # a real write failure, also for root
+def test_nothing_is_sent_when_the_in_flight_mark_cannot_be_written(setup, smtp_server, monkeypatch):
+    # A full disk at the first mark. (A folder in usikker.json's place no longer gets this far: it
+    # is refused when the records are read, before anything is sent; see test_records.py.)
+    real_write = records_module.atomic_write_bytes
+
+    def disk_full_for_the_mark(path, data, durable=False):
+        if path.name == UNCERTAIN_FILE:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        real_write(path, data, durable)
+
+    monkeypatch.setattr(records_module, "atomic_write_bytes", disk_full_for_the_mark)
     box = Mailbox()
 
     with pytest.raises(PartialFailure) as caught:

@@ -8,13 +8,14 @@ stops the run rather than let everyone be sent to the archive a second time.
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..exceptions import LederavtaleError
 from ..store.files import atomic_write_bytes, read_json_object
-from .record import ARKIV_DIRNAME
+from .record import ARKIV_DIRNAME, norsk_tid
 
 if TYPE_CHECKING:  # `generer` reads this file for its report without loading the XML machinery
     from .receipts import Kvittering
@@ -38,8 +39,8 @@ class Arkivert:
         return ansattnr in self.ledere
 
     def record(self, ansattnr: str, navn: str, kvittering: Kvittering, lest: datetime) -> str:
-        """Note the receipt; returns "ny", "uendret" (the same record again) or "endret" (the archive
-        reports another record than before: the earlier one is kept under «tidligere»)."""
+        """Note the receipt; returns "ny", "uendret" (a record already noted, now or earlier) or "endret"
+        (the archive reports another record than before: the earlier one is kept under «tidligere»)."""
         entry = {
             "navn": navn,
             "systemID": kvittering.system_id,
@@ -47,6 +48,7 @@ class Arkivert:
             "journalsekvensnummer": kvittering.journalsekvensnummer,
             "journalpostnummer": kvittering.journalpostnummer,
             "opprettetEllerEksisterende": kvittering.opprettet_eller_eksisterende,
+            "opprettetDato": kvittering.opprettet_dato or None,
             "noekkel": kvittering.noekkel,
             "kvittering": kvittering.fil,
             "lest": lest.isoformat(timespec="seconds"),
@@ -55,8 +57,12 @@ class Arkivert:
         if earlier is None:
             self.ledere[ansattnr] = entry
             return "ny"
-        if all(earlier.get(key) == entry[key] for key in _IDENTITY):
-            return "uendret"  # read before, or the archive answering «Eksisterende» for the same record
+        # Read before, or the archive answering «Eksisterende» for the same record. The earlier
+        # records count too: two conflicting receipts left in one folder must not swap places
+        # (and grow «tidligere») on every reread.
+        if any(all(known.get(key) == entry[key] for key in _IDENTITY)
+               for known in [earlier, *earlier.get("tidligere", [])]):
+            return "uendret"
         previous = {key: value for key, value in earlier.items() if key != "tidligere"}
         entry["tidligere"] = [*earlier.get("tidligere", []), previous]
         self.ledere[ansattnr] = entry
@@ -80,19 +86,35 @@ def _read(path: Path) -> dict[str, dict]:
 
 
 def description(entry: dict) -> str:
-    """The archive's record in words, for the report: «2027/4567, nr. 5 i saken (Opprettet 03.02.2027)»."""
+    """The archive's record in words, for the report: «2027/4567, nr. 5 i saken (Opprettet 03.02.2027)»,
+    dated by the archive's opprettetDato (when it created the record, not when its receipt was read)."""
     parts = []
     if entry.get("journalaar") is not None and entry.get("journalsekvensnummer") is not None:
         parts.append(f"{entry['journalaar']}/{entry['journalsekvensnummer']}")
     if entry.get("journalpostnummer") is not None:
         parts.append(f"nr. {entry['journalpostnummer']} i saken")
     text = ", ".join(parts) or f"systemID {entry.get('systemID', '')}"
-    try:
-        lest = f"{datetime.fromisoformat(entry['lest']):%d.%m.%Y}"
-    except (KeyError, TypeError, ValueError):
-        lest = ""
-    note = " ".join(x for x in (str(entry.get("opprettetEllerEksisterende") or ""), lest) if x)
+    dato = _archive_date(entry.get("opprettetDato"))
+    note = " ".join(x for x in (str(entry.get("opprettetEllerEksisterende") or ""), dato) if x)
     return f"{text} ({note})" if note else text
+
+
+def _archive_date(text: object) -> str:
+    """dd.mm.åååå of an xs:dateTime, in Norwegian time when it has a zone; "" when there is none."""
+    if not isinstance(text, str):
+        return ""
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        # xs:dateTime allows forms Python does not read (24:00:00, years past 9999): keep its date.
+        match = re.match(r"(\d{4})-(\d{2})-(\d{2})", text)
+        return f"{match[3]}.{match[2]}.{match[1]}" if match else ""
+    if when.tzinfo is not None:
+        try:
+            when = norsk_tid(when)
+        except OverflowError:  # year 1 or 9999 moved across midnight: its own date will do
+            pass
+    return f"{when:%d.%m.%Y}"
 
 
 def report_column(year_dir: Path) -> dict[str, str]:

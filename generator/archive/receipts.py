@@ -8,11 +8,13 @@ the `referanseEksternNoekkel` the message carried; matching that to a leader is 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
+from ..store.files import TooLarge, read_plain_file
 from .fiks import MDK, SCHEMAS, parse_xml, schema_problems
 
 KVITTERING_TYPE = "no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett.kvittering"
@@ -21,7 +23,12 @@ FEIL_NS = "https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/feil/fei
 SCHEMA = SCHEMAS / f"{KVITTERING_TYPE}.xsd"
 ROOT = f"{{{NS}}}arkivmeldingKvittering"
 # A receipt is a few kilobytes; anything far larger is not one, and is not read into memory.
-MAX_BYTES = 5 * 1024 * 1024
+MAX_BYTES = 1024 * 1024
+# A receipt has a few dozen elements and attributes. Parsed and checked against the schema,
+# each costs hundreds of bytes (an error message each, when they are not allowed), so 1 MB of
+# `a=""` would cost hundreds of MB: a file with more markup than this is refused unparsed.
+# Every element needs a «<» and every attribute a «=», so counting them bounds both.
+MAX_MARKUP = 5000
 
 
 @dataclass
@@ -36,6 +43,7 @@ class Kvittering:
     journalaar: int | None = None
     journalsekvensnummer: int | None = None
     journalpostnummer: int | None = None
+    opprettet_dato: str = ""  # the archive's opprettetDato (xs:dateTime) as it wrote it
 
 
 @dataclass
@@ -50,23 +58,60 @@ class Avvist:
 
 
 def read_folder(folder: Path) -> tuple[list[Kvittering], list[Avvist]]:
-    """Every file under `folder` (hidden files aside), in name order."""
-    kvitteringer, avvist = [], []
-    files = sorted(p for p in folder.rglob("*") if p.is_file()
-                   and not any(part.startswith(".") for part in p.relative_to(folder).parts))
-    for path in files:
-        outcome = read_file(path, path.relative_to(folder).as_posix())
-        (kvitteringer if isinstance(outcome, Kvittering) else avvist).append(outcome)
+    """Every file under `folder` (hidden files aside), in name order.
+
+    Links are not followed out of the folder: the integration saves receipts as plain files,
+    and a link to elsewhere would let any file on the machine pose as the archive's answer.
+    A link to a file inside the folder is read; a link to a folder inside is not entered
+    (its files are read where they lie).
+    """
+    root = Path(os.path.realpath(folder))
+    outcomes: list[tuple[str, Kvittering | Avvist]] = []
+    for dirpath, dirnames, filenames in os.walk(folder):  # never into a linked folder
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        here = Path(dirpath)
+        links_to_folders = [d for d in dirnames if (here / d).is_symlink()]
+        for name in filenames + links_to_folders:
+            if name.startswith("."):
+                continue
+            path = here / name
+            fil = path.relative_to(folder).as_posix()
+            outcome = _read_entry(path, fil, root)
+            if outcome is not None:
+                outcomes.append((fil, outcome))
+    outcomes.sort(key=lambda pair: pair[0])
+    kvitteringer = [o for _, o in outcomes if isinstance(o, Kvittering)]
+    avvist = [o for _, o in outcomes if isinstance(o, Avvist)]
     return kvitteringer, avvist
 
 
+def _read_entry(path: Path, fil: str, root: Path) -> Kvittering | Avvist | None:
+    if not path.is_symlink():
+        return read_file(path, fil)
+    target = Path(os.path.realpath(path))
+    if not os.path.exists(target):
+        return Avvist(fil, f"er en lenke til «{target}», som ikke finnes")
+    if target != root and root not in target.parents:
+        return Avvist(fil, f"er en lenke til «{target}», utenfor mappen med kvitteringer; "
+                           "lenker ut av mappen følges ikke")
+    if target.is_dir():
+        return None
+    return read_file(target, fil)
+
+
 def read_file(path: Path, fil: str) -> Kvittering | Avvist:
+    """The receipt in the plain file at `path` (a link is refused, not followed)."""
     try:
-        if path.stat().st_size > MAX_BYTES:
-            return Avvist(fil, "filen er for stor til å være en kvittering fra arkivet")
-        data = path.read_bytes()
-    except OSError as exc:
-        return Avvist(fil, f"filen kan ikke leses ({exc.strerror or exc})")
+        data = read_plain_file(path, MAX_BYTES)
+    except TooLarge:
+        return Avvist(fil, f"filen er for stor til å være en kvittering fra arkivet (over {MAX_BYTES // (1024 * 1024)} MB)")
+    except ValueError as exc:
+        return Avvist(fil, f"kan ikke leses ({exc})")
+    if data is None:
+        return Avvist(fil, "filen forsvant mens mappen ble lest")
+    if data.count(b"<") > MAX_MARKUP or data.count(b"=") > MAX_MARKUP:
+        return Avvist(fil, "er ikke en kvittering fra arkivet (langt flere elementer eller attributter enn "
+                           "en kvittering har)")
     try:
         root = parse_xml(data)
     except etree.XMLSyntaxError as exc:
@@ -104,6 +149,7 @@ def _receipt(root, fil: str) -> Kvittering | Avvist:
         journalaar=_int(reg, "journalaar"),
         journalsekvensnummer=_int(reg, "journalsekvensnummer"),
         journalpostnummer=_int(reg, "journalpostnummer"),
+        opprettet_dato=(reg.findtext(f"{{{NS}}}opprettetDato") or "").strip(),
     )
 
 

@@ -489,8 +489,11 @@ def read_receipts(workbook: Path, kvitteringer: Path, ut: Path = Path("output"),
                                             f"hører ikke til noen leder med avtale i arbeidsboken for {ar}"))
                 continue
             outcome = arkivert.record(leder.ansattnr, leder.navn, kvittering, lest)
-            {"ny": result.nye, "uendret": result.uendret, "endret": result.endret}[outcome].append(
-                (leder, arkivert.ledere[leder.ansattnr]))
+            found = {"ny": result.nye, "uendret": result.uendret, "endret": result.endret}[outcome]
+            if outcome == "endret":
+                # Several conflicting receipts for one leader: one warning, with the record kept.
+                found[:] = [(other, entry) for other, entry in found if other is not leder]
+            found.append((leder, arkivert.ledere[leder.ansattnr]))
         result.avvist.sort(key=lambda a: a.fil)
         if result.nye or result.endret:
             arkivert.save()
@@ -503,8 +506,11 @@ def read_receipts(workbook: Path, kvitteringer: Path, ut: Path = Path("output"),
 def _remove_confirmed(fiks_dir: Path, confirmed: set[str]) -> list[str]:
     """A message the archive has just confirmed must not be sent again: its folder leaves fiks/.
 
-    Only for receipts that told something new: a receipt read a second time must not remove a
-    message packaged since with --arkiver-igjen (the next `arkiv` run tidies up after that one).
+    Only for records first noted in this run. A receipt never removes a package made after it
+    was first recorded: from then on only --arkiver-igjen packages the leader, on purpose, and a
+    reread finds the record already noted (also one that a conflicting receipt has since moved
+    to «tidligere»). The run lock orders this against `arkiv`, so no clock is compared: every
+    package in fiks/ now was made before this run noted its receipts.
     """
     if not fiks_dir.is_dir():
         return []

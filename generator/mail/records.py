@@ -28,7 +28,9 @@ def read_records(path: Path) -> dict[str, dict]:
     try:
         return read_json_object(path)
     except ValueError as exc:
-        raise MailError(f"{path} kan ikke leses ({exc}). Rett eller fjern filen før du sender.") from None
+        # Not "remove it": without the file every message would go out again.
+        raise MailError(f"«{path}» kan ikke leses ({exc}). Legg den riktige filen på plass før du sender; "
+                        "uten den vet ikke lederavtale hvem som allerede har fått e-posten.") from None
 
 
 class RecordsUnwritable(MailError):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import re
+import stat
 import tempfile
 import unicodedata
 from pathlib import Path
@@ -102,18 +104,93 @@ def remove_stale_temp_files(folder: Path) -> int:
     return count
 
 
-def read_json_object(path: Path) -> dict:
-    """The JSON object in a record file the tool keeps; {} when there is no file.
+class TooLarge(ValueError):
+    """The file is larger than the reader accepts."""
 
-    ValueError, with the reason, when the file cannot be read or holds something else:
-    guessing would mean sending or archiving someone twice.
+
+def read_plain_file(path: Path, max_bytes: int | None = None) -> bytes | None:
+    """The bytes of the plain file at `path`; None only when nothing at all is there.
+
+    ValueError, with the reason in Norwegian, for anything else in its place: a link (dangling
+    or not: a record on a share that is not mounted is not "nothing recorded"), a folder, a
+    device or pipe, a file that cannot be read, or one larger than `max_bytes` (TooLarge).
     """
-    if not path.is_file():
-        return {}
+    path = Path(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        info = os.lstat(path)
+    except FileNotFoundError:
+        _refuse_dangling_parent(path)
+        return None
     except OSError as exc:
-        raise ValueError(exc.strerror or str(exc)) from None
+        raise ValueError(_os_reason(exc)) from None
+    _refuse_unless_plain(path, info.st_mode)
+    # No link followed and no wait on a pipe, even if the file is swapped after the check.
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ValueError(_os_reason(exc)) from None
+    with os.fdopen(fd, "rb") as fh:
+        _refuse_unless_plain(path, os.fstat(fh.fileno()).st_mode)
+        try:
+            # Read one byte past the limit rather than trust the size: the file may be growing.
+            data = fh.read() if max_bytes is None else fh.read(max_bytes + 1)
+        except OSError as exc:
+            raise ValueError(_os_reason(exc)) from None
+    if max_bytes is not None and len(data) > max_bytes:
+        raise TooLarge(f"filen er større enn {_size(max_bytes)}")
+    return data
+
+
+def _refuse_unless_plain(path: Path, mode: int) -> None:
+    if stat.S_ISLNK(mode):
+        try:
+            target = os.readlink(path)
+        except OSError:
+            target = ""
+        where = f" til «{target}»" if target else ""
+        missing = "" if os.path.exists(path) else ", som ikke finnes"
+        raise ValueError(f"er en lenke{where}{missing}; bare en vanlig fil kan ligge her, ikke en lenke")
+    if stat.S_ISDIR(mode):
+        raise ValueError("er en mappe, ikke en fil")
+    if not stat.S_ISREG(mode):
+        raise ValueError("er ikke en vanlig fil")
+
+
+def _refuse_dangling_parent(path: Path) -> None:
+    """A path is only missing if the folders above it are really there: under a folder that is a
+    link to an unmounted share, the file is out of reach, not absent."""
+    for parent in path.parents:
+        if os.path.islink(parent) and not os.path.exists(parent):
+            raise ValueError(f"mappen «{parent}» er en lenke til «{os.readlink(parent)}», som ikke finnes")
+        if os.path.exists(parent):
+            return
+
+
+def _os_reason(exc: OSError) -> str:
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "du mangler tilgang til å lese filen"
+    if exc.errno == errno.ELOOP:
+        return "er en lenke; bare en vanlig fil kan ligge her, ikke en lenke"
+    return f"filen kan ikke leses: {exc.strerror or exc}"
+
+
+def _size(n: int) -> str:
+    return f"{n // (1024 * 1024)} MB" if n % (1024 * 1024) == 0 else f"{n // 1024} kB"
+
+
+def read_json_object(path: Path) -> dict:
+    """The JSON object in a record file the tool keeps; {} only when there is nothing at the path.
+
+    ValueError, with the reason, when the path holds anything but a readable plain file with a
+    JSON object in it: guessing would mean sending or archiving someone twice.
+    """
+    data = read_plain_file(path)
+    if data is None:
+        return {}
+    data = json.loads(data.decode("utf-8"))
     if not isinstance(data, dict):
         raise ValueError("innholdet har feil form")
     return data

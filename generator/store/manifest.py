@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..exceptions import LederavtaleError
-from .files import atomic_write_bytes
+from .files import atomic_write_bytes, read_json_object
 
 MANIFEST_NAME = "manifest.json"
 JOURNAL_NAME = ".manifest-journal.jsonl"
@@ -86,7 +86,7 @@ class Manifest:
     def load(cls, year_dir: Path) -> "Manifest":
         path = Path(year_dir) / MANIFEST_NAME
         try:
-            manifest = cls(year_dir, json.loads(path.read_text(encoding="utf-8")) if path.exists() else None)
+            manifest = cls(year_dir, read_json_object(path))
         except (ValueError, KeyError, TypeError) as exc:
             raise LederavtaleError(
                 f"{path}: manifestet kan ikke leses ({exc}). Flytt filen bort og kjør på nytt; "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from pathlib import Path
 
@@ -30,7 +31,8 @@ def folder_key(name: str) -> str:
 
 def require_generated(folder: Path, workbook: Path, then: str) -> None:
     """NothingGenerated unless `generer` has written a manifest into the year folder."""
-    if not (folder / MANIFEST_NAME).is_file():
+    # Anything at the manifest's place counts: Manifest.load says what is wrong with a link or folder.
+    if not os.path.lexists(folder / MANIFEST_NAME):
         raise NothingGenerated(
             f"Fant ingen genererte dokumenter i «{folder}». "
             f"Kjør «lederavtale generer {workbook}» først, og deretter «lederavtale {then}»."
