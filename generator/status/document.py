@@ -18,7 +18,7 @@ from docx.oxml.ns import nsdecls
 from docx.shared import Cm
 from docxtpl import DocxTemplate, InlineImage
 
-from ..documents.context import kommune_fields, periode_fields
+from ..documents.context import kommune_fields, logo_image, periode_fields
 from ..documents.render import LOGO_HEIGHT
 from ..documents.templates import AGREEMENT, TemplateSet
 from ..model import Arbeidsbok
@@ -81,7 +81,7 @@ def status_document(bok: Arbeidsbok, status: Status, today: date) -> bytes:
             body.remove(child)
     kommune = kommune_fields(bok.kommune)
     if bok.kommune.logo is not None:
-        kommune["logo"] = InlineImage(tpl, str(bok.kommune.logo), height=LOGO_HEIGHT)
+        kommune["logo"] = InlineImage(tpl, logo_image(bok.kommune.logo), height=LOGO_HEIGHT)
     tpl.render({"kommune": kommune, "periode": periode_fields(bok.kommune), "leder": {"navn": _FOOTER_MARK}})
     # Reopened from the rendered bytes: docxtpl renders headers and footers into their parts'
     # bytes, which python-docx's objects from before rendering do not see.
