@@ -131,6 +131,8 @@ def bok(tmp_path_factory):
     ("{{ ''.__class__.__mro__[1].__subclasses__() }}", "__class__"),
     ("{{ leder['__class__'] }}", "__class__"),
     ("{{ leder.navn|attr('__class__') }}", "__class__"),
+    ("{{ oppdrag|map(attribute='__class__')|join }}", "__class__"),
+    ("{{ oppdrag|sum('__len__') }}", "__len__"),
     ("{{ leder._privat }}", "_privat"),
     ("{{ namespace(a=1) }}", "namespace"),
     ("{% for i in range(3) %}{{ i }}{% endfor %}", "range"),

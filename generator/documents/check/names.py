@@ -45,9 +45,9 @@ def _dotted(node) -> str | None:
 
 # What `_member` returns below an attribute it refused, so that one chain gets one message.
 REFUSED = "refused"
-# Filters that look an attribute up by a name given as text.
-_ATTRIBUTE_FILTERS = {"attr": 0, "map": None, "selectattr": 0, "rejectattr": 0, "sort": None, "groupby": 0,
-                      "sum": None, "unique": None, "min": None, "max": None}
+# Filters that look an attribute up by a name given as text; none of their other text
+# arguments (a filter's or a test's name) starts with `_`.
+_ATTRIBUTE_FILTERS = {"attr", "map", "selectattr", "rejectattr", "sort", "groupby", "sum", "unique", "min", "max"}
 
 
 @dataclass
@@ -168,13 +168,9 @@ class NameChecker:
     def visit_Filter(self, node, scope):
         # `x|attr("__class__")` and `x|map(attribute="__class__")` reach attributes as well.
         if node.name in _ATTRIBUTE_FILTERS:
-            position = _ATTRIBUTE_FILTERS[node.name]
-            names = [kw.value for kw in node.kwargs if kw.key == "attribute"]
-            if position is not None and len(node.args) > position:
-                names.append(node.args[position])
-            for name in names:
-                if isinstance(name, nodes.Const) and isinstance(name.value, str) and _refused_attribute(name.value):
-                    self._refuse(name.value, name.value, node.lineno)
+            for arg in node.args + [kw.value for kw in node.kwargs]:
+                if isinstance(arg, nodes.Const) and isinstance(arg.value, str) and _refused_attribute(arg.value):
+                    self._refuse(arg.value, arg.value, node.lineno)
         for child in node.iter_child_nodes():
             self.visit(child, scope)
         return ANY
