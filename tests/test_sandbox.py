@@ -198,3 +198,28 @@ def test_mail_sandbox_refuses_at_render_time(tmp_path, bok, monkeypatch):
         render_text(template, agreement_context(bok, bok.avtaleledere()[0], TODAY))
     assert "ikke tillatt i en mal" in caught.value.problems[0].message
     assert not marker.exists()
+
+
+def test_status_report_letterhead_is_rendered_in_the_sandbox(tmp_path):
+    """`status` takes its letterhead from the agreement template in maler/ where HR stands."""
+    from generator.status.workbook import write_status_workbook
+
+    marker = tmp_path / "MARKER"
+    maler = tmp_path / "maler"
+    shutil.copytree(ROOT / "maler", maler)
+    doc = Document(str(maler / "lederavtale.docx"))
+    doc.sections[0].header.add_paragraph(f'{{{{ cycler.__init__.__globals__.os.popen("touch {marker}").read() }}}}'
+                                         "{{ lipsum.__globals__.os.environ }}")
+    doc.save(str(maler / "lederavtale.docx"))
+    workbook = write_xlsx(tmp_path / "arbeidsbok.xlsx", basic_sheets())
+    bok = read_workbook(workbook)
+    assert write_status_workbook(bok, bok.avtaleledere(), tmp_path / "status.xlsx")
+
+    result = cli("status", workbook, tmp_path / "status.xlsx", "--ut", tmp_path / "ut", "--ingen-pdf", cwd=tmp_path)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "lederavtale.docx" in output and "ikke tillatt i en mal" in output and "Traceback" not in output
+    assert PASSWORD not in output
+    assert not marker.exists()
+    assert not list((tmp_path / "ut").rglob("statusrapport.*"))
+    no_secret_in(tmp_path)

@@ -97,13 +97,16 @@ def liten_filter(value) -> str:
     return text[:1].lower() + text[1:]
 
 
-def make_jinja_env(autoescape: bool = True, locale: str = "nb") -> jinja2.Environment:
+def make_jinja_env(autoescape: bool = True, locale: str = "nb", strict: bool = True) -> jinja2.Environment:
     """The one Jinja environment for documents (autoescape) and e-mail text (no autoescape).
 
-    StrictUndefined turns a misspelt name into an error instead of a silent blank. The e-mail
-    gets `keep_together` too: mail programs wrap plain text at any space, just as Word does.
+    StrictUndefined turns a misspelt name into an error instead of a silent blank; without
+    `strict` (the status report, which borrows only the agreement's letterhead) an agreement
+    field prints empty. The e-mail gets `keep_together` too: mail programs wrap plain text at
+    any space, just as Word does.
     """
-    env = ImmutableSandboxedEnvironment(autoescape=autoescape, undefined=jinja2.StrictUndefined,
+    env = ImmutableSandboxedEnvironment(autoescape=autoescape,
+                                        undefined=jinja2.StrictUndefined if strict else jinja2.Undefined,
                                         keep_trailing_newline=True, finalize=_finalize)
     env.globals.clear()  # see REFUSED_NAMES
     env.filters["dato"] = lambda value, form="kort": dato_filter(value, form, locale)
