@@ -57,8 +57,10 @@ def make_status_report(workbook: Path, statusbok: Path, ut: Path = Path("output"
     result = StatusResult(folder, status, warnings=bok.warnings)
     with RunLock(folder):
         remove_stale_temp_files(folder)
-        write_status_report(status, folder / REPORT_XLSX)
+        # The document first: it renders HR's letterhead, which a template error stops before
+        # anything is written.
         write_status_document(bok, status, folder / REPORT_DOCX, today)
+        write_status_report(status, folder / REPORT_XLSX)
         result.filer += [folder / REPORT_XLSX, folder / REPORT_DOCX]
         if pdf:
             with libreoffice.converter() as converter:

@@ -6,8 +6,14 @@ The agreement is public; the appendix is not. The development goals are added on
 
 from __future__ import annotations
 
+import io
+import warnings
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from PIL import Image, ImageOps
 
 from ..model import Arbeidsbok, Ekstra, Kommune, Leder, Oppdrag, Tiltak
 from .jinja import keep_together, long_date
@@ -44,6 +50,44 @@ def kommune_fields(kommune: Kommune) -> dict:
         "skjermingshjemmel": kommune.skjermingshjemmel,
         "arkivsak": kommune.arkivsak,
     }
+
+
+# The logo is printed 20 mm high: a thousand pixels is well above print resolution, and a larger
+# logo only makes every document and PDF heavy, and LibreOffice slow.
+LOGO_MAX_SIDE = 1000
+
+
+def logo_image(logo: Path) -> str | io.BytesIO:
+    """The logo as the documents embed it: the file's path (as text, which is what python-docx
+    takes for a file), or, when it is larger than
+    LOGO_MAX_SIDE pixels, a PNG copy scaled down to that on its long side. HR's file is not touched.
+
+    The workbook check has already decoded the file and limited its size (workbook.kommune).
+    """
+    stat = logo.stat()
+    scaled = _scaled_logo(logo, stat.st_mtime_ns, stat.st_size)
+    return str(logo) if scaled is None else io.BytesIO(scaled)
+
+
+@lru_cache(maxsize=2)  # once per run, not once per template; the file's stamp invalidates it
+def _scaled_logo(logo: Path, _mtime_ns: int, _size: int) -> bytes | None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Pillow's DecompressionBombWarning, above 89 megapixels
+        with Image.open(logo) as image:
+            if max(image.size) <= LOGO_MAX_SIDE:
+                return None
+            if image.mode in ("1", "P"):
+                # These can only be resampled pixel by pixel: that way to four times the size
+                # wanted, then smoothly in grey or colour, without converting every pixel first.
+                image.thumbnail((4 * LOGO_MAX_SIDE, 4 * LOGO_MAX_SIDE), Image.Resampling.NEAREST)
+                image = image.convert("L" if image.mode == "1" else "RGBA")
+            elif image.mode not in ("L", "LA", "RGB", "RGBA"):
+                image = image.convert("RGBA" if "A" in image.getbands() else "RGB")  # CMYK, 16-bit …
+            image.thumbnail((LOGO_MAX_SIDE, LOGO_MAX_SIDE), Image.Resampling.LANCZOS)
+            image = ImageOps.exif_transpose(image)  # a phone's JPEG turned as it shows, as Word would
+            out = io.BytesIO()
+            image.save(out, "PNG")
+    return out.getvalue()
 
 
 def periode_fields(kommune: Kommune) -> dict:

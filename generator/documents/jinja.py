@@ -2,6 +2,11 @@
 
 The template check and the renderer both report through `explain`, so HR reads the same
 message for the same mistake whichever finds it first.
+
+Templates are data, not programs: HR gets them from other municipalities and from vendors.
+They are rendered in Jinja's immutable sandbox (no attribute that starts with `_`, no method
+that changes a value), and without Jinja's globals, so that no template can reach Python,
+the shell or the environment (the SMTP password).
 """
 
 from __future__ import annotations
@@ -11,6 +16,8 @@ from datetime import date, datetime
 
 import jinja2
 from babel.dates import format_date
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from ..model import Problem
@@ -19,6 +26,22 @@ from ..model import Problem
 BLOCKS = {"for": "endfor", "if": "endif", "with": "endwith", "macro": "endmacro", "call": "endcall",
           "filter": "endfilter", "block": "endblock", "autoescape": "endautoescape", "raw": "endraw"}
 ENDS = {end: start for start, end in BLOCKS.items()} | {"endset": "set"}
+
+# Jinja's own globals, none of which a template here needs: each is a Python object whose
+# attributes lead to the interpreter (`cycler.__init__.__globals__.os`). `self` is Jinja's
+# reference to the template itself, there in every template. The check refuses them by name.
+REFUSED_NAMES = ("cycler", "joiner", "lipsum", "namespace", "range", "dict", "self")
+
+
+def not_allowed(name: str) -> str:
+    """Why a template may not use `name`: the same words from the check and from the sandbox."""
+    if name.startswith("_"):
+        why = "navn som begynner med «_» gir tilgang til programmet bak malen"
+    elif name in REFUSED_NAMES:
+        why = "det er et innebygd Jinja-navn som gir tilgang til programmet bak malen"
+    else:
+        why = "en mal kan bare lese feltene, ikke endre dem eller kalle programmet bak malen"
+    return f"«{name}» er ikke tillatt i en mal: {why}; bruk bare feltene fra arbeidsboken (se lederavtale maler)"
 
 
 def long_date(value: date, locale: str = "nb") -> str:
@@ -74,14 +97,18 @@ def liten_filter(value) -> str:
     return text[:1].lower() + text[1:]
 
 
-def make_jinja_env(autoescape: bool = True, locale: str = "nb") -> jinja2.Environment:
+def make_jinja_env(autoescape: bool = True, locale: str = "nb", strict: bool = True) -> jinja2.Environment:
     """The one Jinja environment for documents (autoescape) and e-mail text (no autoescape).
 
-    StrictUndefined turns a misspelt name into an error instead of a silent blank. The e-mail
-    gets `keep_together` too: mail programs wrap plain text at any space, just as Word does.
+    StrictUndefined turns a misspelt name into an error instead of a silent blank; without
+    `strict` (the status report, which borrows only the agreement's letterhead) an agreement
+    field prints empty. The e-mail gets `keep_together` too: mail programs wrap plain text at
+    any space, just as Word does.
     """
-    env = jinja2.Environment(autoescape=autoescape, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                             finalize=_finalize)
+    env = ImmutableSandboxedEnvironment(autoescape=autoescape,
+                                        undefined=jinja2.StrictUndefined if strict else jinja2.Undefined,
+                                        keep_trailing_newline=True, finalize=_finalize)
+    env.globals.clear()  # see REFUSED_NAMES
     env.filters["dato"] = lambda value, form="kort": dato_filter(value, form, locale)
     env.filters["liten"] = liten_filter
     return env
@@ -112,7 +139,13 @@ def jinja_message(exc: jinja2.TemplateSyntaxError) -> str:
 def render_message(exc: Exception) -> tuple[str, str]:
     """(message, name to look for) for an error while filling in the template."""
     text = str(exc)
+    if isinstance(exc, SecurityError):  # the sandbox said no: the check missed a way round it
+        if m := re.search(r"attribute '([^']+)' of", text):
+            return not_allowed(m.group(1)), m.group(1)
+        return "malen prøver å kalle programmet bak malen, og det er ikke tillatt i en mal", ""
     if m := re.search(r"'([^']+)' is undefined", text):
+        if m.group(1) in REFUSED_NAMES:
+            return not_allowed(m.group(1)), m.group(1)
         return f"ukjent navn «{m.group(1)}»", m.group(1)
     if m := re.search(r"has no attribute '([^']+)'", text):
         return f"ukjent felt «{m.group(1)}» (finnes ikke for alle ledere i arbeidsboken)", m.group(1)

@@ -22,6 +22,7 @@ from lxml import etree
 from markupsafe import Markup
 
 from ..exceptions import TemplateError
+from .context import logo_image
 from .jinja import explain, make_jinja_env
 from .template import PreparedTemplate
 
@@ -75,7 +76,7 @@ class DocxRenderer:
         logo_markup = Markup("")
         if logo is not None and "logo" in part.source:
             self._tpl.current_rendering_part = part.docx_part
-            logo_markup = Markup(InlineImage(self._tpl, str(logo), height=LOGO_HEIGHT)._insert_image())
+            logo_markup = Markup(InlineImage(self._tpl, logo_image(logo), height=LOGO_HEIGHT)._insert_image())
         return _Part(part.docx_part.partname.lstrip("/"), prefix, suffix, template, logo_markup)
 
     def render(self, context: dict, properties: dict | None = None) -> bytes:

@@ -12,15 +12,18 @@ from datetime import date
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+import jinja2
 from docx import Document
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from docx.shared import Cm
 from docxtpl import DocxTemplate, InlineImage
 
-from ..documents.context import kommune_fields, periode_fields
+from ..documents.context import babel_locale, kommune_fields, logo_image, periode_fields
+from ..documents.jinja import explain, make_jinja_env
 from ..documents.render import LOGO_HEIGHT
 from ..documents.templates import AGREEMENT, TemplateSet
+from ..exceptions import TemplateError
 from ..model import Arbeidsbok
 from ..store.files import atomic_write_bytes
 from .chart import area_chart
@@ -81,8 +84,13 @@ def status_document(bok: Arbeidsbok, status: Status, today: date) -> bytes:
             body.remove(child)
     kommune = kommune_fields(bok.kommune)
     if bok.kommune.logo is not None:
-        kommune["logo"] = InlineImage(tpl, str(bok.kommune.logo), height=LOGO_HEIGHT)
-    tpl.render({"kommune": kommune, "periode": periode_fields(bok.kommune), "leder": {"navn": _FOOTER_MARK}})
+        kommune["logo"] = InlineImage(tpl, logo_image(bok.kommune.logo), height=LOGO_HEIGHT)
+    # HR's own template, so in the sandbox like every other render (documents.jinja).
+    env = make_jinja_env(locale=babel_locale(bok.kommune), strict=False)
+    try:
+        tpl.render({"kommune": kommune, "periode": periode_fields(bok.kommune), "leder": {"navn": _FOOTER_MARK}}, env)
+    except jinja2.TemplateError as exc:
+        raise TemplateError([explain(AGREEMENT, exc)]) from exc
     # Reopened from the rendered bytes: docxtpl renders headers and footers into their parts'
     # bytes, which python-docx's objects from before rendering do not see.
     rendered = io.BytesIO()

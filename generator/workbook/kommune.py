@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from datetime import date
 from pathlib import Path
 
@@ -15,6 +16,10 @@ from .values import clean_text, id_text, norm, parse_date, parse_yes_no, quoted
 
 SHEET = KOMMUNE.name
 _YEAR = re.compile(r"\d{4}")
+# A logo needs a few hundred pixels. Above this it is not a logo but a burden, or a decompression
+# bomb (a PNG of 68 bytes can claim 20000 × 20000 pixels): refused before it is decoded. Below
+# it, a large logo is scaled down for the documents (documents.context.logo_image).
+MAX_LOGO_PIXELS = 150_000_000
 
 
 def read_kommune(c: Cells, sheet: Table | None, folder: Path) -> Kommune | None:
@@ -128,15 +133,36 @@ def _logo(c: Cells, place: str, written: str, folder: Path) -> Path | None:
     if not logo.is_file():
         c.error(place, f"finner ikke logofilen {quoted(written)} (stien er regnet fra arbeidsbokens mappe)")
         return None
-    try:
-        with Image.open(logo) as image:
-            kind = image.format
-    except (UnidentifiedImageError, OSError):
-        kind = None
-    if kind not in ("PNG", "JPEG"):
-        c.error(place, f"logoen {quoted(written)} må være et PNG- eller JPEG-bilde")
+    problem = _image_problem(logo)
+    if problem:
+        c.error(place, f"logoen {quoted(written)} {problem}")
         return None
     return logo
+
+def _image_problem(path: Path) -> str | None:
+    """What is wrong with the logo file, in words for HR, or None; it is decoded in full once,
+    so that a damaged file is found here and not while the documents are made."""
+    too_large = ("er for stor{size}; en logo trenger bare noen hundre piksler på den lengste siden, "
+                 "så lagre den i mindre størrelse")
+    try:
+        # Pillow warns (DecompressionBombWarning) of any image above 89 megapixels; the limit
+        # here is ours, and a warning must not reach HR's terminal as Python prints it.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(path) as image:
+                if image.format not in ("PNG", "JPEG"):
+                    return "må være et PNG- eller JPEG-bilde"
+                width, height = image.size
+                if width * height > MAX_LOGO_PIXELS:
+                    return too_large.format(size=f" ({width} × {height} piksler)")
+                image.load()
+    except Image.DecompressionBombError:  # Pillow's own limit, above ours
+        return too_large.format(size=f" (over {MAX_LOGO_PIXELS // 1_000_000} megapiksler)")
+    except UnidentifiedImageError:
+        return "må være et PNG- eller JPEG-bilde"
+    except Exception:  # Pillow raises many kinds (OSError, SyntaxError, ValueError …) for a damaged file
+        return "er skadet og kan ikke leses som bilde; lagre den på nytt som PNG eller JPEG"
+    return None
 
 def _malform(c: Cells, fields: dict) -> str:
     value, place = fields.get("malform", (None, SHEET))

@@ -2,6 +2,10 @@
 
 Scopes follow Jinja's loops, so `o.malemetod` inside `{% for o in omrade.oppdrag %}` is
 checked against an assignment's fields, and the suggestion uses the template's own loop name.
+
+It also refuses, by name, what would let a template reach Python: an attribute that starts
+with `_` and Jinja's own globals. The sandbox refuses them too when rendering; the check says
+where they are before anything is rendered.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from dataclasses import dataclass
 from jinja2 import nodes
 
 from ...typos import closest
+from ..jinja import REFUSED_NAMES, not_allowed
 from ..fields import (
     ANY,
     EPOST,
@@ -36,6 +41,13 @@ def _dotted(node) -> str | None:
         base = _dotted(node.node)
         return f"{base}.{node.arg.value}" if base else None
     return None
+
+
+# What `_member` returns below an attribute it refused, so that one chain gets one message.
+REFUSED = "refused"
+# Filters that look an attribute up by a name given as text; none of their other text
+# arguments (a filter's or a test's name) starts with `_`.
+_ATTRIBUTE_FILTERS = {"attr", "map", "selectattr", "rejectattr", "sort", "groupby", "sum", "unique", "min", "max"}
 
 
 @dataclass
@@ -135,6 +147,9 @@ class NameChecker:
             return scope[node.name]
         if node.name in self.roots:
             return self.roots[node.name]
+        if node.name in REFUSED_NAMES:
+            self._refuse(node.name, node.name, node.lineno)
+            return ANY
         if node.name in self.globals:
             return ANY
         self._unknown(node.name, node.lineno, scope)
@@ -150,14 +165,30 @@ class NameChecker:
         self.visit(node.arg, scope)
         return ANY
 
+    def visit_Filter(self, node, scope):
+        # `x|attr("__class__")` and `x|map(attribute="__class__")` reach attributes as well.
+        if node.name in _ATTRIBUTE_FILTERS:
+            for arg in node.args + [kw.value for kw in node.kwargs]:
+                if isinstance(arg, nodes.Const) and isinstance(arg.value, str) and _refused_attribute(arg.value):
+                    self._refuse(arg.value, arg.value, node.lineno)
+        for child in node.iter_child_nodes():
+            self.visit(child, scope)
+        return ANY
+
     def _member(self, node, attr: str, scope) -> str:
         dotted = _dotted(node)
         root = dotted.split(".")[0] if dotted else None
-        if root and root not in scope and root not in self.roots and root not in self.globals:
+        if (root and root not in scope and root not in self.roots and root not in self.globals
+                and root not in REFUSED_NAMES):
             # Report `komune.navn` as a whole, so the suggestion can be `kommune.navn`.
             self._unknown(dotted, node.lineno, scope)
             return ANY
         base = self.visit(node.node, scope)
+        if base == REFUSED:
+            return REFUSED
+        if _refused_attribute(attr):
+            self._refuse(attr, dotted or attr, node.lineno)
+            return REFUSED
         if base.startswith("rec:"):
             kind = field_type(f"{base[4:]}.{attr}")
             if kind is None:
@@ -173,6 +204,9 @@ class NameChecker:
                 f"{{%p for {var} in {name} %}} … {{%p endfor %}}"), node.lineno))
             return ANY
         return ANY
+
+    def _refuse(self, name: str, dotted: str, lineno: int) -> None:
+        self.unknown.append(Unknown(dotted, not_allowed(name), lineno))
 
     def _unknown(self, dotted: str, lineno: int, scope: dict[str, str], record: str | None = None) -> None:
         head = dotted.split(".")[0]
@@ -205,6 +239,11 @@ class NameChecker:
             elif kind == LEAF:
                 candidates.append(var)
         return closest(dotted, candidates, cutoff=0.6)
+
+
+def _refused_attribute(name: str) -> bool:
+    # The sandbox's own rule: Python's internals all start with an underscore.
+    return name.startswith("_")
 
 
 def _targets(node) -> list[str]:
