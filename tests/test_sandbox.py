@@ -223,3 +223,35 @@ def test_status_report_letterhead_is_rendered_in_the_sandbox(tmp_path):
     assert not marker.exists()
     assert not list((tmp_path / "ut").rglob("statusrapport.*"))
     no_secret_in(tmp_path)
+
+
+HUGE = [
+    "{{ 9**999999999 }}",
+    '{{ "x" * 10**10 }}',
+    "{{ [0] * 10**9 }}",
+    '{{ "%0999999999d"|format(1) }}',
+    '{{ "%0999999999d" % 1 }}',
+    '{{ "%.9999999f" % 1.0 }}',
+    '{{ "x"|center(999999999) }}',
+    '{{ "x".ljust(999999999) }}',
+    '{{ "{:>999999999}".format(1) }}',
+]
+
+
+@pytest.mark.parametrize("code", HUGE)
+def test_a_template_cannot_ask_for_a_billion_characters(tmp_path, code):
+    """Nothing is executed by these, but each would hang the run or exhaust the memory; the
+    sandbox refuses them at once, and the check says so in Norwegian."""
+    maler, number = hostile_maler(tmp_path, code)
+    workbook = write_xlsx(tmp_path / "arbeidsbok.xlsx", basic_sheets())
+    result = cli("sjekk", workbook, "--maler", maler, cwd=tmp_path)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert f"lederavtale.docx, avsnitt {number} (" in output and "altfor stort" in output
+    assert "Traceback" not in output
+
+
+def test_ordinary_arithmetic_and_formats_still_work():
+    env = make_jinja_env(autoescape=False)
+    source = '{{ 2**10 }} {{ "ab" * 3 }} {{ "%05d"|format(42) }} {{ "x"|center(5) }} {{ 7 % 3 }} {{ "{:>4}".format(1) }}'
+    assert env.from_string(source).render() == "1024 ababab 00042   x   1    1"

@@ -97,6 +97,73 @@ def liten_filter(value) -> str:
     return text[:1].lower() + text[1:]
 
 
+# What one expression in a template may make. An agreement is some 20,000 characters; a
+# template that asks for a billion (`"x" * 10**10`, `9**9**9`, `"%0999999999d"|format(1)`)
+# would hang the run or exhaust memory, which Jinja's sandbox does not prevent by itself.
+MAX_SIZE = 1_000_000
+# Filters whose numeric arguments are sizes of what they make.
+_SIZED_FILTERS = ("center", "indent", "wordwrap", "truncate", "batch", "slice", "format")
+
+
+class TooLarge(SecurityError):
+    """A template asked for more text or a larger number than any document holds."""
+
+    def __init__(self):
+        super().__init__("malen ber om en tekst eller et tall som er altfor stort for et dokument "
+                         f"(mer enn {MAX_SIZE:,} tegn)".replace(",", " "))
+
+
+def _check_numbers(*values) -> None:
+    for value in values:
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_SIZE:
+            raise TooLarge()
+
+
+# A width or precision of millions in a %-format or a str.format field.
+_HUGE_FORMAT = re.compile(r"%[-+ #0]*(?:\d{7,}|\*|\d*\.(?:\d{7,}|\*))|\{[^{}]*:[^{}]*\d{7,}[^{}]*\}")
+
+
+def _check_format(text) -> None:
+    if isinstance(text, str) and _HUGE_FORMAT.search(text):
+        raise TooLarge()
+
+
+def _sized(function, is_format: bool = False):
+    def bounded(*args, **kwargs):
+        _check_numbers(*args, *kwargs.values())
+        if is_format and args:
+            _check_format(args[0])
+        return function(*args, **kwargs)
+
+    bounded.__dict__.update(function.__dict__)  # keeps Jinja's pass_context/pass_eval_context mark
+    return bounded
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, with a bound on what one expression may make."""
+
+    intercepted_binops = frozenset({"*", "**", "%"})
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**":
+            if isinstance(left, int) and isinstance(right, int) and right > 0 and \
+                    max(abs(left), 2).bit_length() * right > MAX_SIZE * 4:
+                raise TooLarge()
+        elif operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and len(seq) * times > MAX_SIZE:
+                    raise TooLarge()
+        elif operator == "%":
+            _check_format(left)
+        return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's own signature)
+        _check_numbers(*args, *kwargs.values())  # "x".ljust(10**9)
+        method = getattr(__obj, "__wrapped__", __obj)  # Jinja wraps str.format in a function of its own
+        _check_format(getattr(method, "__self__", None))  # "{:>999999999}".format(1)
+        return super().call(__context, __obj, *args, **kwargs)
+
+
 def make_jinja_env(autoescape: bool = True, locale: str = "nb", strict: bool = True) -> jinja2.Environment:
     """The one Jinja environment for documents (autoescape) and e-mail text (no autoescape).
 
@@ -105,10 +172,11 @@ def make_jinja_env(autoescape: bool = True, locale: str = "nb", strict: bool = T
     field prints empty. The e-mail gets `keep_together` too: mail programs wrap plain text at
     any space, just as Word does.
     """
-    env = ImmutableSandboxedEnvironment(autoescape=autoescape,
-                                        undefined=jinja2.StrictUndefined if strict else jinja2.Undefined,
-                                        keep_trailing_newline=True, finalize=_finalize)
+    env = _Sandbox(autoescape=autoescape, undefined=jinja2.StrictUndefined if strict else jinja2.Undefined,
+                   keep_trailing_newline=True, finalize=_finalize)
     env.globals.clear()  # see REFUSED_NAMES
+    for name in _SIZED_FILTERS:
+        env.filters[name] = _sized(env.filters[name], is_format=name == "format")
     env.filters["dato"] = lambda value, form="kort": dato_filter(value, form, locale)
     env.filters["liten"] = liten_filter
     return env
@@ -139,6 +207,8 @@ def jinja_message(exc: jinja2.TemplateSyntaxError) -> str:
 def render_message(exc: Exception) -> tuple[str, str]:
     """(message, name to look for) for an error while filling in the template."""
     text = str(exc)
+    if isinstance(exc, TooLarge):
+        return str(exc), ""
     if isinstance(exc, SecurityError):  # the sandbox said no: the check missed a way round it
         if m := re.search(r"attribute '([^']+)' of", text):
             return not_allowed(m.group(1)), m.group(1)
