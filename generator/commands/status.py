@@ -35,13 +35,14 @@ def make_status_report(workbook: Path, statusbok: Path, ut: Path = Path("output"
     if pdf:
         libreoffice = libreoffice.checked()  # LibreOffice missing: said before anything is written
     bok = read_workbook(workbook)
-    status = count(bok, read_status(bok, statusbok))
+    book = read_status(bok, statusbok)
+    status = count(bok, book.rows)
     # The comments are the leaders' own words, printed in a public report: a comment that
     # quotes the leader's development goal stops the run, as it would stop an agreement.
     for avvik in status.avvik:
         privacy_guard(bok, bok.leder(avvik.ansattnr), avvik.kommentar, ("statusrapporten", "Statusrapporten"))
     folder = year_folder(bok, ut)
-    result = StatusResult(folder, status, warnings=bok.warnings)
+    result = StatusResult(folder, status, warnings=bok.warnings + book.warnings)
     with RunLock(folder):
         remove_stale_temp_files(folder)
         write_status_report(status, folder / REPORT_XLSX)

@@ -77,6 +77,8 @@ class Manifest:
         self.kommune = data.get("kommune", "")
         self.arbeidsbok = data.get("arbeidsbok", "")
         self.ledere: dict[str, LeaderEntry] = {nr: _leader_entry(e) for nr, e in data.get("ledere", {}).items()}
+        # The year's own files a person may edit (status.xlsx): path -> sha256 of what the tool wrote.
+        self.arsfiler: dict[str, str] = dict(data.get("arsfiler", {}))
         # Path -> sha256 of files an unfinished run set out to write (None: a PDF, whose
         # bytes LibreOffice decides).
         self.intended: dict[str, str | None] = {}
@@ -120,6 +122,7 @@ class Manifest:
             "arbeidsbok": self.arbeidsbok,
             "oppdatert": datetime.now().isoformat(timespec="seconds"),
             "ledere": {nr: asdict(entry) for nr, entry in sorted(self.ledere.items())},
+            "arsfiler": dict(sorted(self.arsfiler.items())),
         }
 
     def save(self) -> None:
@@ -161,3 +164,10 @@ class Manifest:
         with self._lock:
             self.ledere[ansattnr].set_file(entry)
         self.save_leader(ansattnr)
+
+    # -- the year's own files (status.xlsx), apart from the leaders'
+
+    def owns_year_file(self, sti: str, sha256: str) -> bool:
+        """Whether the year file at `sti` is as the tool left it. A file it has no record of (an older
+        version wrote it, or someone else) is not: it may be a person's work."""
+        return self.arsfiler.get(sti) == sha256 or self.wrote(sti, sha256)
