@@ -117,7 +117,25 @@ def test_the_tool_records_what_it_wrote(out):
 
     year = out / "2027"
     manifest = json.loads((year / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["arsfiler"] == {"status.xlsx": sha256_file(year / "status.xlsx")}
+    assert manifest["arsfiler"] == {"status.xlsx": [sha256_file(year / "status.xlsx")]}
+
+
+def test_a_run_killed_while_writing_status_xlsx_leaves_it_the_tools_own(workbook, out):
+    """Killed between recording the new sha256 and writing the file (or just after): the manifest lists
+    the old and the new one, and whichever file is there is known as the tool's."""
+    year = out / "2027"
+    path = year / "status.xlsx"
+    manifest = json.loads((year / "manifest.json").read_text(encoding="utf-8"))
+    old = manifest["arsfiler"]["status.xlsx"][0]
+    manifest["arsfiler"]["status.xlsx"] = [old, "0" * 64]  # the new file never made it to disk
+    (year / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    result = run("oppfolging", workbook, "--ut", out, "--ingen-pdf")
+    assert result.exit_code == 0, result.output
+    assert "ikke overskrevet" not in result.output
+    manifest = json.loads((year / "manifest.json").read_text(encoding="utf-8"))
+    from generator.store.files import sha256_file
+
+    assert manifest["arsfiler"]["status.xlsx"] == [sha256_file(path)] != [old]
 
 
 def test_an_untouched_status_workbook_follows_the_workbook(tmp_path):

@@ -24,7 +24,7 @@ from ..model import Arbeidsbok
 from ..progress import Progress
 from ..status.workbook import STATUS_NAME, build_status_workbook
 from ..store import xlsx
-from ..store.files import atomic_write_bytes, sha256_bytes, sha256_file
+from ..store.files import sha256_file
 from ..store.manifest import LeaderEntry, Manifest
 
 
@@ -85,12 +85,7 @@ def _write_status(year_dir: Path, bok: Arbeidsbok, overskriv: bool, today: date)
         shutil.copy2(path, backup)
     # Every leader with an agreement, whichever were selected: the status workbook is the
     # whole year's, and a run for one leader must not shrink it.
-    data = xlsx.to_bytes(build_status_workbook(bok, bok.avtaleledere(), today))
-    sha = sha256_bytes(data)
-    manifest.intend(STATUS_NAME, sha)  # a run killed after the write still knows the file as its own
-    atomic_write_bytes(path, data)
-    manifest.arsfiler[STATUS_NAME] = sha
-    manifest.save()
+    manifest.write_year_file(STATUS_NAME, xlsx.to_bytes(build_status_workbook(bok, bok.avtaleledere(), today)))
     notice = f"Merk: «{path}» var endret; kopien ligger i «{backup.name}», og en ny statusbok er skrevet." if backup \
         else ""
     return _StatusOutcome(True, backup, notice)
