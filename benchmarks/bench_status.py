@@ -60,7 +60,7 @@ def naive(workbook: Path, status: Path) -> None:
     bok = read_workbook(workbook)
     wb = openpyxl.load_workbook(status)
     wb.close()
-    count(bok, read_status(bok, status))
+    count(bok, read_status(bok, status).rows)
 
 
 def main() -> None:

@@ -210,7 +210,7 @@ def oppfolging_command(arbeidsbok, maler, ut, ledere, enhet, pdf, overskriv, job
 
     Dokumentet har lederens oppdrag og tiltak fra lederavtalen med plass til status, resultat
     og kommentar, og spørsmålene til samtalen. Det er offentlig og har ikke utviklingsmålene.
-    status.xlsx (én rad per leder og oppdrag) lages på nytt bare så lenge ingen har fylt den ut.
+    status.xlsx (én rad per leder og oppdrag) lages på nytt bare så lenge ingen har endret den.
     """
     from .commands.followup import follow_up
     from .documents.writing import raise_for_failures
@@ -218,8 +218,8 @@ def oppfolging_command(arbeidsbok, maler, ut, ledere, enhet, pdf, overskriv, job
     result = follow_up(arbeidsbok, maler=maler, ut=ut, ledere=ledere, enhet=enhet, pdf=pdf,
                        overskriv=overskriv, libreoffice=PdfSettings(jobber, soffice), progress=progress_bar())
     print_written(result)
-    if not result.status_written:
-        echo(f"Merk: {result.status_path} er fylt ut og er ikke overskrevet.", err=True)
+    if result.status_notice:
+        echo(result.status_notice, err=True)
     echo(f"{files_written(result)}. Statusbok: {result.status_path}")
     raise_for_failures(result)
 
@@ -395,6 +395,7 @@ def nytt_ar_command(arbeidsbok, til, statusbok, ut):
     from .commands.next_year import next_year
 
     result = next_year(arbeidsbok, til, ut, statusbok)
+    print_warnings(result.warnings)
     echo(f"Ny arbeidsbok for {til}: {result.path} ({antall(result.oppdrag, 'oppdrag', 'oppdrag')}).")
     if result.avsluttet:
         echo(f"Ikke tatt med (Fullført eller Utgår): oppdrag {', '.join(result.avsluttet)}.")

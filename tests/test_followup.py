@@ -269,4 +269,5 @@ def test_filled_in_status_workbook_is_kept_by_a_rerun(synthetic, tmp_path):
     filled = path.read_bytes()
     result = run("oppfolging", workbook, "--ut", out, "--ingen-pdf")
     assert result.exit_code == 0, result.output
-    assert path.read_bytes() == filled and "er fylt ut og er ikke overskrevet" in result.output
+    assert path.read_bytes() == filled and "status.xlsx» er endret" in result.output
+    assert "er ikke overskrevet" in result.output

@@ -96,16 +96,21 @@ def test_status_workbook_has_one_row_per_leader_and_assignment(workbook, status_
     assert GOAL_MARKER not in xlsx_text(status_file)
 
 
-def test_filled_in_status_workbook_is_never_overwritten(workbook, status_file, tmp_path):
-    bok = read_workbook(workbook)
+def test_filled_in_status_workbook_is_never_overwritten(workbook, tmp_path):
+    from generator.commands.followup import follow_up
+
+    ut = tmp_path / "ut"
+    first = follow_up(workbook, ut=ut, pdf=False)
+    assert first.status_written
     # Untouched: a rerun may write it again.
-    assert write_status_workbook(bok, bok.avtaleledere(), status_file)
-    wb = openpyxl.load_workbook(status_file)
+    assert follow_up(workbook, ut=ut, pdf=False).status_written
+    path = first.status_path
+    wb = openpyxl.load_workbook(path)
     wb["Status"]["K5"] = "Vi er godt i gang"
-    wb.save(status_file)
-    before = status_file.read_bytes()
-    assert write_status_workbook(bok, bok.avtaleledere(), status_file) is False
-    assert status_file.read_bytes() == before
+    wb.save(path)
+    before = path.read_bytes()
+    assert follow_up(workbook, ut=ut, pdf=False).status_written is False
+    assert path.read_bytes() == before
 
 
 # --------------------------------------------------------------------------- status

@@ -4,29 +4,46 @@ The document is public and made from the agreement's fields only (`FollowUpBatch
 written by the same machinery as the agreements (`documents.writing`): checked for every
 leader before the first file, edit-protected, atomic and resumable, with its own role
 `oppfolging` in the manifest.
+
+status.xlsx follows the same rule as the documents: the manifest records the sha256 the tool
+wrote, and a file that differs from it (filled in, a sheet or column added, a header renamed),
+or that the manifest does not know, is someone's work. It is kept; with --overskriv it is copied
+first, as an edited document is.
 """
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
 
 from ..documents.pdf import PdfSettings
-from ..documents.writing import FOLLOW_UP, LeaderResult, WriteResult, run
+from ..documents.writing import FOLLOW_UP, LeaderResult, WriteResult, _backup_name, run
 from ..model import Arbeidsbok
 from ..progress import Progress
-from ..status.workbook import STATUS_NAME, write_status_workbook
-from ..store.manifest import LeaderEntry
+from ..status.workbook import STATUS_NAME, build_status_workbook
+from ..store import xlsx
+from ..store.files import sha256_file
+from ..store.manifest import LeaderEntry, Manifest
 
 
 @dataclass
 class FollowUpResult(WriteResult):
-    status_written: bool = False  # False: someone has filled in the status workbook, which was kept
+    status_written: bool = False  # False: a person has changed the status workbook, which was kept
+    status_backup: Path | None = None  # the copy of a changed status workbook replaced with --overskriv
+    status_notice: str = ""  # for the user, when the status workbook was kept or copied
 
     @property
     def status_path(self) -> Path:
         return self.year_dir / STATUS_NAME
+
+
+@dataclass
+class _StatusOutcome:
+    written: bool
+    backup: Path | None = None
+    notice: str = ""
 
 
 def follow_up(
@@ -41,14 +58,34 @@ def follow_up(
     progress: Progress | None = None,
     today: date | None = None,
 ) -> FollowUpResult:
-    status_written = []
+    today = today or date.today()
+    outcome = []
 
     def finish(year_dir: Path, bok: Arbeidsbok, results: list[LeaderResult], removed: list[LeaderEntry]) -> None:
-        # Every leader with an agreement, whichever were selected: the status workbook is the
-        # whole year's, and a run for one leader must not shrink it.
-        status_written.append(write_status_workbook(bok, bok.avtaleledere(), year_dir / STATUS_NAME))
+        outcome.append(_write_status(year_dir, bok, overskriv, today))
 
     result = run(FOLLOW_UP, workbook, maler, ut, ledere, enhet, pdf, overskriv, libreoffice, progress, today,
                  finish=finish)
+    status = outcome[0]
     return FollowUpResult(**{f.name: getattr(result, f.name) for f in fields(WriteResult)},
-                          status_written=status_written[0])
+                          status_written=status.written, status_backup=status.backup, status_notice=status.notice)
+
+
+def _write_status(year_dir: Path, bok: Arbeidsbok, overskriv: bool, today: date) -> _StatusOutcome:
+    """Write status.xlsx unless a person has changed it (called under the run lock, after the documents)."""
+    path = year_dir / STATUS_NAME
+    manifest = Manifest.load(year_dir)
+    backup = None
+    if path.exists() and not manifest.owns_year_file(STATUS_NAME, sha256_file(path)):
+        if not overskriv:
+            return _StatusOutcome(False, notice=(
+                f"Merk: «{path}» er endret etter at lederavtale laget den (eller er laget av en eldre versjon), "
+                "og er ikke overskrevet. Bruk --overskriv for å lage en ny statusbok; da tas det først en kopi."))
+        backup = _backup_name(path, today)
+        shutil.copy2(path, backup)
+    # Every leader with an agreement, whichever were selected: the status workbook is the
+    # whole year's, and a run for one leader must not shrink it.
+    manifest.write_year_file(STATUS_NAME, xlsx.to_bytes(build_status_workbook(bok, bok.avtaleledere(), today)))
+    notice = f"Merk: «{path}» var endret; kopien ligger i «{backup.name}», og en ny statusbok er skrevet." if backup \
+        else ""
+    return _StatusOutcome(True, backup, notice)

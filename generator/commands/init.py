@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import shutil
 from pathlib import Path
 
 from ..documents.templates import default_template_dir
 from ..exceptions import LederavtaleError
-from ..store.files import atomic_write_bytes
+from ..store import xlsx
 from ..workbook.write import build_workbook, starter_content
 
 WORKBOOK_NAME = "lederavtale.xlsx"
@@ -32,9 +31,7 @@ def write_new_workbook(folder: Path, maler: Path | None = None) -> Path:
     try:
         # Templates first and the workbook last: if anything fails, a rerun starts over cleanly.
         _copy_templates(source, folder / "maler")
-        buffer = io.BytesIO()
-        build_workbook(**starter_content()).save(buffer)
-        atomic_write_bytes(target, buffer.getvalue())
+        xlsx.save(build_workbook(**starter_content()), target)
     except OSError as exc:
         raise LederavtaleError(f"{folder}: kan ikke skrive ({exc.strerror or exc}).") from exc
     return target

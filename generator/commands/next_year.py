@@ -2,8 +2,10 @@
 
 Kept: Kommune (with the new period; Arkivsak, Fra and Til cleared, since they belong to one
 year), the leaders (Signert cleared: nobody has signed next year's agreement), the assignments
-and Lederprinsipper, and every extra column of Ledere and Oppdrag. Emptied: Tiltak and
-Utviklingsmål, which the leaders write anew each year.
+and Lederprinsipper. Their cells are carried as read, column by column of the column table
+(Fornavn and Etternavn too) and every extra column, so nothing is rebuilt from the model and
+lost on the way. Emptied: Tiltak and Utviklingsmål, which the leaders write anew each year; they
+keep their columns.
 
 With a status workbook, an assignment goes on unless every leader who carries it reported it
 Fullført or Utgår. A blank status counts as not done: an assignment nobody reported on is more
@@ -13,19 +15,20 @@ likely forgotten than finished, and HR deleting one row is cheaper than re-typin
 
 from __future__ import annotations
 
-import io
 import os
-from copy import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..exceptions import LederavtaleError
-from ..model import Ekstra, Kommune, fold_key
+from ..model import Kommune, Problem, fold_key
 from ..status.counts import KOLONNER, Telling, count
 from ..status.workbook import FULLFORT, UTGAR, read_status
+from ..store import xlsx
 from ..store.files import atomic_write_bytes
-from ..workbook import read_workbook
-from ..workbook.columns import KOMMUNE_FIELDS, LEDERE, OPPDRAG
+from ..workbook.cells import Cells
+from ..workbook.columns import KOMMUNE, KOMMUNE_FIELDS, LEDERE, LEDERPRINSIPPER, OPPDRAG, SHEETS
+from ..workbook.file import RawSheets, read_sheets
+from ..workbook.validate import validate
 from ..workbook.write import build_workbook
 
 FRA = "Fra"  # the column saying where a carried assignment came from
@@ -37,45 +40,79 @@ class NextYearResult:
     path: Path
     oppdrag: int  # assignments in the new workbook
     avsluttet: list[str]  # Nr of the assignments left behind as Fullført or Utgår
+    warnings: list[Problem] = field(default_factory=list)  # the status workbook's
+
+
+@dataclass
+class _Sheet:
+    """A table sheet as the workbook holds it: known columns under their canonical header, HR's own
+    columns under theirs, and the cells' values as read (nothing rebuilt from the model)."""
+
+    headers: list[str]
+    rows: dict[int, dict[str, object]]  # by row number
 
 
 def next_year(workbook: Path, til: int, ut: Path, statusbok: Path | None = None) -> NextYearResult:
-    ut = Path(ut)
+    workbook, ut = Path(workbook), Path(ut)
+    if ut.suffix.lower() != ".xlsx":
+        raise LederavtaleError(f"--ut «{ut}»: den nye arbeidsboken må være en Excel-arbeidsbok med navn som "
+                               "slutter på .xlsx, f.eks. «arbeidsbok 2028.xlsx». Ingenting er skrevet.")
     _refuse_existing(ut)
-    bok = read_workbook(workbook)
+    raw = read_sheets(workbook)
+    bok = validate(workbook, raw)
+    ar = bok.kommune.periode.ar
+    if til <= ar:
+        raise LederavtaleError(f"--til {til}: året må være senere enn året arbeidsboken «{workbook.name}» gjelder "
+                               f"({ar}), f.eks. --til {ar + 1}. Ingenting er skrevet.")
     carried = {o.nr: "" for o in bok.oppdrag}
+    warnings: list[Problem] = []
     if statusbok is not None:
-        status = count(bok, read_status(bok, statusbok))
-        ar = bok.kommune.periode.ar
+        book = read_status(bok, statusbok)
+        warnings = book.warnings
+        status = count(bok, book.rows)
         carried = {o.nr: f"{ar}, status {_summary(t)}" for o, t in status.oppdrag if not _done(t)}
     oppdrag = [o for o in bok.oppdrag if o.nr in carried]
+    sheets = _as_read(raw)
+
+    def rows(name: str, items) -> list[dict]:
+        return [dict(sheets[name].rows[item.rad]) for item in items] if name in sheets else []
+
+    ledere = [{**row, "Signert": None} for row in rows(LEDERE.name, bok.ledere)]
+    oppdrag_rows = rows(OPPDRAG.name, oppdrag)
+    headers = {name: sheet.headers for name, sheet in sheets.items()}
+    if statusbok is not None:
+        # A Fra column from an earlier year gives way to this year's.
+        headers[OPPDRAG.name] = [h for h in headers[OPPDRAG.name] if fold_key(h) != fold_key(FRA)] + [FRA]
+        oppdrag_rows = [{**{k: v for k, v in row.items() if fold_key(k) != fold_key(FRA)}, FRA: carried[o.nr]}
+                        for o, row in zip(oppdrag, oppdrag_rows)]
     wb = build_workbook(
         kommune=_kommune(bok.kommune, til, ut.parent),
-        ledere=[{
-            "Ansattnr": _id(leder.ansattnr), "Navn": leder.navn, "Stilling": leder.stilling, "Enhet": leder.enhet,
-            "Nivå": leder.niva or None, "E-post": leder.epost or None, "Overordnet": _id(leder.overordnet),
-            "Avtale": "ja" if leder.avtale else "nei", "Mal": leder.mal or None,
-            "Oppfølging": leder.oppfolging or None,
-        } for leder in bok.ledere],
-        oppdrag=[{
-            "Nr": _id(o.nr), "Område": o.omrade, "Oppdrag": o.tekst, "Mål": o.mal or None,
-            "Målemetode": o.malemetode or None, "Utgangspunkt": o.utgangspunkt or None, "Frist": o.frist,
-            "Gjelder": o.gjelder,
-        } for o in oppdrag],
-        lederprinsipper=[{"Prinsipp": p.prinsipp, "Beskrivelse": p.beskrivelse or None} for p in bok.lederprinsipper],
+        ledere=ledere,
+        oppdrag=oppdrag_rows,
+        lederprinsipper=rows(LEDERPRINSIPPER.name, bok.lederprinsipper),
+        headers=headers,  # Tiltak and Utviklingsmål start empty, with the columns they had
     )
-    # build_workbook writes the known columns; the extra ones (and Fra) are added after them.
-    _add_columns(wb[LEDERE.name], [leder.ekstra for leder in bok.ledere])
-    extra = [o.ekstra for o in oppdrag]
-    if statusbok is not None:
-        extra = [Ekstra({**{k: v for k, v in e.items() if fold_key(k) != fold_key(FRA)}, FRA: carried[o.nr]})
-                 for o, e in zip(oppdrag, extra)]
-    _add_columns(wb[OPPDRAG.name], extra)
-    buffer = io.BytesIO()
-    wb.save(buffer)
+    data = xlsx.to_bytes(wb)
     _refuse_existing(ut)  # again: the workbook may have appeared while this one was built
-    atomic_write_bytes(ut, buffer.getvalue())
-    return NextYearResult(ut, len(oppdrag), [o.nr for o in bok.oppdrag if o.nr not in carried])
+    atomic_write_bytes(ut, data)
+    return NextYearResult(ut, len(oppdrag), [o.nr for o in bok.oppdrag if o.nr not in carried], warnings)
+
+
+def _as_read(raw: RawSheets) -> dict[str, _Sheet]:
+    """Every table sheet, found as the reader finds it (header row, column aliases, HR's own columns)."""
+    cells = Cells(raw)
+    result = {}
+    for sheet in SHEETS:
+        table = cells.table(sheet.name, raw.rows[sheet.name]) if sheet is not KOMMUNE and sheet.name in raw.rows \
+            else None
+        if table is None:
+            continue
+        names = {number: sheet.column(key).header for key, number in table.columns.items()}
+        names.update({number: header for header, number in table.extra.items()})
+        order = sorted(names)
+        result[sheet.name] = _Sheet([names[n] for n in order],
+                                    {row.number: {names[n]: row.get(n) for n in order} for row in table.rows})
+    return result
 
 
 def _refuse_existing(ut: Path) -> None:
@@ -114,30 +151,3 @@ def _relative(path: Path, folder: Path) -> str:
         return Path(os.path.relpath(path, folder.resolve())).as_posix()
     except ValueError:  # another drive on Windows
         return str(path)
-
-
-def _id(text: str):
-    """An identifier as Excel would hold it: a number when it is one, so no «number stored as text»."""
-    if text.isdigit() and not (len(text) > 1 and text.startswith("0")):
-        return int(text)
-    return text or None
-
-
-def _add_columns(ws, rows: list[Ekstra]) -> None:
-    headers = list(dict.fromkeys(k for row in rows for k in row))
-    if not headers:
-        return
-    first = ws.max_column + 1
-    model = ws.cell(1, 1)
-    for c, header in enumerate(headers, start=first):
-        cell = ws.cell(1, c, header)
-        cell.font, cell.fill, cell.border, cell.alignment = (copy(model.font), copy(model.fill),
-                                                             copy(model.border), copy(model.alignment))
-        ws.column_dimensions[cell.column_letter].width = 30
-        for r, row in enumerate(rows, start=2):
-            value = row.get(header) or None
-            target = ws.cell(r, c, value)
-            if isinstance(value, str):
-                target.data_type = "s"  # workbook text stays text, never a formula
-    last = ws.cell(1, first + len(headers) - 1).column_letter
-    ws.auto_filter.ref = f"A1:{last}{max(len(rows) + 1, 2)}"

@@ -50,11 +50,11 @@ def make_status_report(workbook: Path, statusbok: Path, ut: Path = Path("output"
     if pdf:
         libreoffice = libreoffice.checked()  # LibreOffice missing: said before anything is written
     bok = read_workbook(workbook)
-    rows = read_status(bok, statusbok)
-    status = count(bok, rows)
-    _check_privacy(bok, status, rows, Path(statusbok).name)
+    book = read_status(bok, statusbok)
+    status = count(bok, book.rows)
+    _check_privacy(bok, status, book.rows, Path(statusbok).name)
     folder = year_folder(bok, ut)
-    result = StatusResult(folder, status, warnings=bok.warnings)
+    result = StatusResult(folder, status, warnings=bok.warnings + book.warnings)
     with RunLock(folder):
         remove_stale_temp_files(folder)
         # The document first: it renders HR's letterhead, which a template error stops before

@@ -1,13 +1,14 @@
 """`status.xlsx`: one row per leader × assignment, where the leaders report how each assignment stands.
 
-Written by `oppfolging` (`write_status_workbook`), read back by `status` and `nytt-ar`
-(`read_status`), which check it against the workbook it was made from.
+Written by `oppfolging` (`build_status_workbook`), read back by `status` and `nytt-ar`
+(`read_status`), which check it against the workbook it was made from: the municipality and year
+in sheet Om, then every row.
 """
 
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -17,23 +18,21 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..exceptions import WorkbookError
 from ..model import Arbeidsbok, Leder, Problem
-from ..store.files import atomic_write_bytes
+from ..store import xlsx
+from ..store.xlsx import TOP, TOP_WRAP
 
-# The bounded reading of the main workbook (size, format and row limits) applies here too.
-from ..workbook.file import check_format, open_workbook, read_bytes, sheet_rows
+# The bounded reading of the main workbook (size, format, row limits, formulas without a value)
+# applies here too.
+from ..workbook.file import UNCACHED_FORMULA, check_format, read_bytes, read_values
 from ..workbook.values import clean_text, id_text, norm, quoted
-from ..workbook.write import (
-    DATE_FORMAT,
-    HEADER_BORDER,
-    HEADER_FILL,
-    HEADER_FONT,
-    TOP,
-    TOP_WRAP,
-)
 
 STATUS_NAME = "status.xlsx"
 SHEET = "Status"
 HELP_SHEET = "Veiledning"
+# Which municipality and year the book belongs to, so that `status` and `nytt-ar` can refuse
+# another year's book (the rows alone cannot tell: `nytt-ar` carries the leaders and Nr over).
+ABOUT_SHEET = "Om"
+ABOUT_KOMMUNE, ABOUT_AR = "Kommune", "År"
 
 IKKE_STARTET, I_RUTE, FORSINKET, FULLFORT, UTGAR = "Ikke startet", "I rute", "Forsinket", "Fullført", "Utgår"
 # The order of the drop-down, the report's columns and the chart's colours.
@@ -49,6 +48,7 @@ COLUMNS = (
 )
 HEADERS = tuple(header for header, _, _ in COLUMNS)
 INPUT = ("status", "resultat", "kommentar")
+READ = ("ansattnr", "nr", *INPUT)  # the columns `status` reads
 _COLUMN_NUMBER = {key: n for n, (_, key, _) in enumerate(COLUMNS, start=1)}
 KEY_FILL = PatternFill("solid", fgColor="E7E6E6")  # grey: read-only
 
@@ -63,7 +63,9 @@ HELP = (
       "er forsinket (kommentaren står i avviksoversikten i statusrapporten, som er offentlig)."), ""),
     ("Når arket er utfylt, lag statusrapporten med: lederavtale status ARBEIDSBOK status.xlsx", ""),
     (("Filtrene i overskriftsraden kan brukes selv om arket er låst. En ny kjøring av «lederavtale oppfolging» "
-      "overskriver aldri en statusbok som noen har begynt å fylle ut."), ""),
+      "overskriver aldri en statusbok som noen har endret."), ""),
+    (("Arket Om sier hvilken kommune og hvilket år statusboken gjelder. «lederavtale status» bruker den bare "
+      "sammen med arbeidsboken for den kommunen og det året."), ""),
 )
 
 
@@ -79,30 +81,18 @@ class StatusRow:
     rad: int
 
 
-def write_status_workbook(bok: Arbeidsbok, ledere: list[Leder], path: Path) -> bool:
-    """Write `path` for these leaders; False, writing nothing, when `path` has been filled in already."""
-    path = Path(path)
-    if path.exists() and _filled_in(path):
-        return False
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SHEET
-    for c, (header, _, width) in enumerate(COLUMNS, start=1):
-        cell = ws.cell(1, c, header)
-        cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, HEADER_BORDER
-        ws.column_dimensions[get_column_letter(c)].width = width
+def build_status_workbook(bok: Arbeidsbok, ledere: list[Leder], today: date | None = None) -> Workbook:
+    """The status workbook for these leaders, as `oppfolging` writes it."""
+    wb = xlsx.new_workbook()
+    ws = wb.create_sheet(SHEET)
+    xlsx.header(ws, [(header, width) for header, _, width in COLUMNS])
     r = 1
     for leder in ledere:
         for o in bok.oppdrag_for(leder):
             r += 1
             values = (leder.ansattnr, leder.navn, leder.enhet, o.nr, o.omrade, o.tekst, o.mal, o.frist)
             for c, value in enumerate(values, start=1):
-                cell = ws.cell(r, c, value if value != "" else None)
-                cell.fill = KEY_FILL
-                cell.alignment = TOP_WRAP if c in (6, 7) else TOP
-                if isinstance(value, str):
-                    cell.data_type = "s"  # workbook text stays text: "=…" is shown as typed, never run
-            ws.cell(r, _COLUMN_NUMBER["frist"]).number_format = DATE_FORMAT
+                xlsx.put(ws, r, c, value, TOP_WRAP if c in (6, 7) else TOP).fill = KEY_FILL
             for key in INPUT:
                 cell = ws.cell(r, _COLUMN_NUMBER[key])
                 cell.protection = Protection(locked=False)
@@ -113,41 +103,50 @@ def write_status_workbook(bok: Arbeidsbok, ledere: list[Leder], path: Path) -> b
                         error="Velg en av verdiene: " + ", ".join(STATUSES) + ".")
     ws.add_data_validation(dv)
     dv.add(f"{status_letter}2:{status_letter}{max(r, 2)}")
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(r, 2)}"
-    # Locked without a password: it shows what not to edit, it does not lock HR out. Filtering
-    # and sorting stay allowed, since that is how a leader finds their own rows.
-    ws.protection.sheet = True
+    xlsx.auto_filter(ws, len(COLUMNS), r - 1)
+    _protect(ws)
+    # Filtering and sorting stay allowed, since that is how a leader finds their own rows.
     ws.protection.autoFilter = False
     ws.protection.sort = False
+    _write_help(wb.create_sheet(HELP_SHEET))
+    _write_about(wb.create_sheet(ABOUT_SHEET), bok, today or date.today())
+    return wb
+
+
+def write_status_workbook(bok: Arbeidsbok, ledere: list[Leder], path: Path) -> bytes:
+    """Write `path` for these leaders (whatever is there: `oppfolging` decides whether it may); the bytes."""
+    return xlsx.save(build_status_workbook(bok, ledere), path)
+
+
+def _protect(ws) -> None:
+    # Locked without a password: it shows what not to edit, it does not lock HR out.
+    ws.protection.sheet = True
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
-    _write_help(wb.create_sheet(HELP_SHEET))
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    atomic_write_bytes(path, buffer.getvalue())
-    return True
 
 
 def _write_help(ws) -> None:
     ws.column_dimensions["A"].width = 110
     for r, (text, style) in enumerate(HELP, start=1):
-        cell = ws.cell(r, 1, text)
-        cell.alignment = TOP_WRAP
+        cell = xlsx.put(ws, r, 1, text, TOP_WRAP)
         if style is None:
             cell.font = Font(bold=True, size=14, color="1F4E79")
     ws.sheet_view.showGridLines = False
 
 
-def _filled_in(path: Path) -> bool:
-    """Whether any Status, Resultat or Kommentar cell holds something. A file that cannot be read
-    counts as filled in: it may be someone's work, and overwriting it cannot be undone."""
-    try:
-        header, rows = _status_rows(path)
-    except WorkbookError:
-        return True
-    columns = [header.get(key) for key in INPUT]
-    return any(not _is_empty(row[c - 1:c]) for row in rows for c in columns if c is not None)
+def _write_about(ws, bok: Arbeidsbok, today: date) -> None:
+    xlsx.header(ws, [("Felt", 14), ("Verdi", 30), ("Forklaring", 70)])
+    rows = (
+        (ABOUT_KOMMUNE, bok.kommune.navn, "Kommunen statusboken gjelder."),
+        (ABOUT_AR, bok.kommune.periode.ar, "Året statusboken gjelder: «lederavtale status» godtar den bare "
+                                           "sammen med arbeidsboken for dette året."),
+        ("Arbeidsbok", bok.path.name, "Arbeidsboken statusboken ble laget fra."),
+        ("Laget", today, "Datoen «lederavtale oppfolging» laget statusboken."),
+    )
+    for r, row in enumerate(rows, start=2):
+        for c, value in enumerate(row, start=1):
+            xlsx.put(ws, r, c, value, TOP_WRAP if c == 3 else TOP)
+    _protect(ws)
 
 
 def _is_empty(values) -> bool:
@@ -158,47 +157,125 @@ def _is_empty(values) -> bool:
 # --------------------------------------------------------------------------- reading
 
 
-def _status_rows(path: Path) -> tuple[dict[str, int], list[tuple]]:
-    """Column numbers by key, and the rows below the header, of sheet Status."""
+@dataclass
+class StatusBook:
+    """What `read_status` found: the rows, and what the user should know (an old book without Om)."""
+
+    rows: list[StatusRow]
+    warnings: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class _Read:
+    header: dict[str, int]  # key -> column number in sheet Status
+    rows: list[tuple]  # below the header
+    uncached: set[tuple[str, int, int]]  # formulas without a stored value
+    about: list[tuple] | None  # sheet Om from row 1, None without it
+
+
+def _heading(path: Path) -> str:
+    return f"Statusboken «{Path(path).name}» har feil. Ingenting er skrevet."
+
+
+def _read(path: Path) -> _Read:
+    """Sheet Status (and Om) of the file; WorkbookError headed with the file's name when unusable."""
     path = Path(path)
-    data = read_bytes(path)
-    check_format(path, data)
     try:
-        wb = open_workbook(data, data_only=True)
-    except Exception as exc:
-        raise WorkbookError([Problem("", f"«{path.name}» kunne ikke leses som Excel-arbeidsbok.")]) from exc
-    try:
-        ws = next((ws for ws in wb.worksheets if norm(ws.title) == norm(SHEET)), None)
-        if ws is None:
-            raise WorkbookError([Problem("", f"«{path.name}» har ikke arket {quoted(SHEET)}; er det en statusbok "
-                                             "laget av «lederavtale oppfolging»?")])
-        rows = sheet_rows(path.name, ws)
-    finally:
-        wb.close()
+        data = read_bytes(path)
+        check_format(path, data)
+
+        def pick(wb) -> dict[str, object]:
+            sheets = {}
+            for name in (SHEET, ABOUT_SHEET):
+                ws = next((ws for ws in wb.worksheets if norm(ws.title) == norm(name)), None)
+                if ws is not None:
+                    sheets[name] = ws
+            return sheets
+
+        try:
+            sheets, uncached = read_values(path.name, data, pick)
+        except WorkbookError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - whatever openpyxl trips on, the file is unreadable
+            raise WorkbookError([Problem("", f"«{path.name}» kunne ikke leses som Excel-arbeidsbok.")]) from exc
+    except WorkbookError as exc:
+        raise WorkbookError(exc.problems, heading=_heading(path)) from None
+    if SHEET not in sheets:
+        raise WorkbookError([Problem("", f"«{path.name}» har ikke arket {quoted(SHEET)}; er det en statusbok "
+                                         "laget av «lederavtale oppfolging»?")], heading=_heading(path))
+    rows = sheets[SHEET]
     known = {norm(header): key for header, key, _ in COLUMNS}
     header = {}
     for c, value in enumerate(rows[0] if rows else (), start=1):
         key = known.get(norm(value)) if value is not None else None
         if key and key not in header:
             header[key] = c
-    return header, rows[1:]
+    return _Read(header, rows[1:], uncached, sheets.get(ABOUT_SHEET))
 
 
-def read_status(bok: Arbeidsbok, path: Path) -> list[StatusRow]:
+def _check_about(bok: Arbeidsbok, path: Path, found: _Read) -> list[Problem]:
+    """Another municipality's or year's book is refused: its rows may match (nytt-ar keeps the
+    leaders and Nr), and the report would show last year's statuses under this year's title."""
+    kommune, ar = bok.kommune.navn, bok.kommune.periode.ar
+    fields = {}
+    for r, row in enumerate(found.about, start=1):
+        if row and row[0] is not None and norm(row[0]) not in fields:
+            fields[norm(row[0])] = (row[1] if len(row) > 1 else None, f"{ABOUT_SHEET}!B{r}",
+                                    (ABOUT_SHEET, r, 2) in found.uncached)
+    problems = []
+    for name, expected in ((ABOUT_KOMMUNE, kommune), (ABOUT_AR, str(ar))):
+        if norm(name) not in fields:
+            problems.append(Problem(ABOUT_SHEET, f"feltet {quoted(name)} mangler; statusboken må si hvilken kommune "
+                                                 "og hvilket år den gjelder"))
+            continue
+        value, place, uncached = fields[norm(name)]
+        if uncached:
+            problems.append(Problem(place, UNCACHED_FORMULA))
+            continue
+        written = id_text(value)
+        if norm(written) == norm(expected):
+            continue
+        what = "kommunen" if name == ABOUT_KOMMUNE else "året"
+        shown = quoted(written) if name == ABOUT_KOMMUNE else written
+        wanted = quoted(expected) if name == ABOUT_KOMMUNE else expected
+        problems.append(Problem(place, (f"statusboken gjelder {shown}, men arbeidsboken «{bok.path.name}» gjelder "
+                                        f"{wanted}. Bruk statusboken «lederavtale oppfolging» laget for {kommune} "
+                                        f"{ar}") if written else f"{what} mangler"))
+    return problems
+
+
+def read_status(bok: Arbeidsbok, path: Path) -> StatusBook:
     """The filled-in rows, checked against the workbook; WorkbookError with every problem found."""
-    header, rows = _status_rows(path)
+    path = Path(path)
+    found = _read(path)
+    header, rows = found.header, found.rows
+    warnings = []
+    if found.about is None:
+        # Books from the version before the Om sheet are still in use; they are read, with a word.
+        warnings.append(Problem("", f"«{path.name}» har ikke arket {quoted(ABOUT_SHEET)} (den er laget av en eldre "
+                                    f"versjon), så kommunen og året er ikke kontrollert. Kontroller selv at "
+                                    f"statusboken gjelder {bok.kommune.navn} {bok.kommune.periode.ar}."))
+    else:
+        wrong_book = _check_about(bok, path, found)
+        if wrong_book:
+            raise WorkbookError(wrong_book, heading=_heading(path))
     errors: list[Problem] = []
     missing = [h for h, key, _ in COLUMNS if key in ("ansattnr", "nr", "status") and key not in header]
     if missing:
         raise WorkbookError([Problem(f"{SHEET} rad 1", f"mangler kolonnen {quoted(h)}") for h in missing],
-                            heading="Statusboken har feil. Ingenting er skrevet.")
+                            heading=_heading(path))
 
     def place(key: str, rad: int) -> str:
         return f"{SHEET}!{get_column_letter(header[key])}{rad}"
 
-    def cell(row: tuple, key: str):
+    # A formula nobody calculated reads as empty: a Status would count as Ikke rapportert without a word.
+    read_columns = {header[key]: key for key in READ if key in header}
+    uncached = {(r, c) for name, r, c in found.uncached if name == SHEET and c in read_columns}
+    errors += [Problem(place(read_columns[c], r), UNCACHED_FORMULA) for r, c in sorted(uncached)]
+
+    def cell(row: tuple, rad: int, key: str):
         c = header.get(key)
-        return row[c - 1] if c is not None and c <= len(row) else None
+        return row[c - 1] if c is not None and c <= len(row) and (rad, c) not in uncached else None
 
     known_nr = {o.nr for o in bok.oppdrag}
     ledere = {leder.ansattnr: leder for leder in bok.ledere}
@@ -207,19 +284,21 @@ def read_status(bok: Arbeidsbok, path: Path) -> list[StatusRow]:
     for rad, row in enumerate(rows, start=2):
         if _is_empty(row):
             continue
-        ansattnr, nr = id_text(cell(row, "ansattnr")), id_text(cell(row, "nr"))
-        written = clean_text(cell(row, "status"))
+        ansattnr, nr = id_text(cell(row, rad, "ansattnr")), id_text(cell(row, rad, "nr"))
+        written = clean_text(cell(row, rad, "status"))
         status = _BY_NORM.get(norm(written), "") if written else ""
         if written and not status:
             errors.append(Problem(place("status", rad), f"{quoted(written)} er ikke en gyldig status "
                                                         f"(gyldige: {', '.join(STATUSES)})"))
         leder = ledere.get(ansattnr)
         if not ansattnr:
-            errors.append(Problem(place("ansattnr", rad), "Ansattnr mangler"))
+            if (rad, header["ansattnr"]) not in uncached:
+                errors.append(Problem(place("ansattnr", rad), "Ansattnr mangler"))
         elif leder is None:
             errors.append(Problem(place("ansattnr", rad), f"Ansattnr {quoted(ansattnr)} finnes ikke i arket Ledere"))
         if not nr:
-            errors.append(Problem(place("nr", rad), "Nr mangler"))
+            if (rad, header["nr"]) not in uncached:
+                errors.append(Problem(place("nr", rad), "Nr mangler"))
         elif nr not in known_nr:
             errors.append(Problem(place("nr", rad), f"oppdrag {quoted(nr)} finnes ikke i arket Oppdrag"))
         elif leder is not None and nr not in bok.tildeling.get(ansattnr, ()):
@@ -230,9 +309,8 @@ def read_status(bok: Arbeidsbok, path: Path) -> list[StatusRow]:
                                                               f"står allerede på rad {seen[ansattnr, nr]}"))
                 continue
             seen[ansattnr, nr] = rad
-        result.append(StatusRow(ansattnr, nr, status, clean_text(cell(row, "resultat")),
-                                clean_text(cell(row, "kommentar")), rad))
+        result.append(StatusRow(ansattnr, nr, status, clean_text(cell(row, rad, "resultat")),
+                                clean_text(cell(row, rad, "kommentar")), rad))
     if errors:
-        raise WorkbookError(errors, heading="Statusboken har feil. Ingenting er skrevet.")
-    return result
-
+        raise WorkbookError(errors, heading=_heading(path))
+    return StatusBook(result, warnings)

@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..exceptions import LederavtaleError
-from .files import atomic_write_bytes, read_json_object
+from .files import atomic_write_bytes, read_json_object, sha256_bytes, sha256_file
 
 MANIFEST_NAME = "manifest.json"
 JOURNAL_NAME = ".manifest-journal.jsonl"
@@ -77,6 +77,9 @@ class Manifest:
         self.kommune = data.get("kommune", "")
         self.arbeidsbok = data.get("arbeidsbok", "")
         self.ledere: dict[str, LeaderEntry] = {nr: _leader_entry(e) for nr, e in data.get("ledere", {}).items()}
+        # The year's own files a person may edit (status.xlsx): path -> sha256 of what the tool wrote
+        # (two while a new one is being written; see `owns_year_file`).
+        self.arsfiler: dict[str, list[str]] = {sti: list(shas) for sti, shas in data.get("arsfiler", {}).items()}
         # Path -> sha256 of files an unfinished run set out to write (None: a PDF, whose
         # bytes LibreOffice decides).
         self.intended: dict[str, str | None] = {}
@@ -120,6 +123,7 @@ class Manifest:
             "arbeidsbok": self.arbeidsbok,
             "oppdatert": datetime.now().isoformat(timespec="seconds"),
             "ledere": {nr: asdict(entry) for nr, entry in sorted(self.ledere.items())},
+            "arsfiler": dict(sorted(self.arsfiler.items())),
         }
 
     def save(self) -> None:
@@ -161,3 +165,25 @@ class Manifest:
         with self._lock:
             self.ledere[ansattnr].set_file(entry)
         self.save_leader(ansattnr)
+
+    # -- the year's own files (status.xlsx), apart from the leaders'
+
+    def owns_year_file(self, sti: str, sha256: str) -> bool:
+        """Whether the year file at `sti` is as the tool left it. A file it has no record of (an older
+        version wrote it, or someone else) is not: it may be a person's work."""
+        return sha256 in self.arsfiler.get(sti, [])
+
+    def write_year_file(self, sti: str, data: bytes) -> None:
+        """Write a year file the tool owns (call under the run lock, after `owns_year_file`).
+
+        Both the old and the new sha256 are recorded before the write and only the new one after it,
+        so a run killed at any point leaves a file the next run knows as the tool's own.
+        """
+        path = self.year_dir / sti
+        sha = sha256_bytes(data)
+        old = sha256_file(path) if path.exists() else None
+        self.arsfiler[sti] = [s for s in (old, sha) if s is not None and (s == sha or self.owns_year_file(sti, s))]
+        self.save()
+        atomic_write_bytes(path, data)
+        self.arsfiler[sti] = [sha]
+        self.save()

@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from ..model import Ekstra, Leder, Problem
 from ..typos import closest
 from .columns import SHEETS
-from .file import RawSheets
+from .file import UNCACHED_FORMULA, RawSheets
 from .values import EXCEL_ERRORS, clean_text, id_text, norm, parse_date, quoted
 
 _LAYOUT = {sheet.name: sheet for sheet in SHEETS}
@@ -143,10 +143,7 @@ class Cells:
         col = sheet.columns.get(key)
         value = row.get(col)
         if value is None and col is not None and (sheet.name, row.number, col) in self.raw.uncached:
-            self.error(
-                sheet.place(row, key),
-                "formelen har ingen lagret verdi; åpne arbeidsboken i Excel, lagre den og prøv igjen",
-            )
+            self.error(sheet.place(row, key), UNCACHED_FORMULA)
             return REPORTED
         if isinstance(value, str) and value.strip() in EXCEL_ERRORS:
             self.error(sheet.place(row, key), f"cellen inneholder feilverdien {quoted(value.strip())}")

@@ -35,6 +35,8 @@ MAX_ROWS = 100_000
 MAX_CELLS = 5_000_000  # 100,000 rows of 50 columns; one far-off cell makes a row that wide
 EXCEL_ROWS = 1_048_576  # Excel's last row: nothing beyond it is read
 CHUNK = 1024**2  # the formula scan reads a sheet's XML in pieces of this size
+# What a cell holding a formula without a stored value gets, in any workbook the tool reads.
+UNCACHED_FORMULA = "formelen har ingen lagret verdi; åpne arbeidsboken i Excel, lagre den og prøv igjen"
 
 
 def read_sheets(path: Path) -> "RawSheets":
@@ -167,10 +169,14 @@ class RawSheets:
 
 
 def _load_sheets(path: Path, data: bytes) -> RawSheets:
+    duplicates: list[str] = []
+
+    def ours(wb) -> dict[str, object]:
+        found, duplicates[:] = _our_sheets(wb)
+        return found
+
     try:
-        raw, parts = _read_values(path.name, data)
-        if _has_formulas(data, parts):
-            raw.uncached = _uncached_formulas(path.name, data, raw)
+        rows, uncached = read_values(path.name, data, ours)
     except WorkbookError:
         raise
     except Exception as exc:  # noqa: BLE001 - whatever openpyxl trips on, the file is unreadable
@@ -183,7 +189,8 @@ def _load_sheets(path: Path, data: bytes) -> RawSheets:
                 )
             ]
         ) from exc
-    return raw
+    missing = [sheet.name for sheet in SHEETS if sheet.name not in rows and not sheet.optional]
+    return RawSheets(rows=rows, missing=missing, duplicates=duplicates, uncached=uncached)
 
 
 def open_workbook(data: bytes, data_only: bool):
@@ -240,18 +247,20 @@ def _number(n: int) -> str:
     return f"{n:,}".replace(",", " ")  # 100 000, as Norwegian writes it
 
 
-def _read_values(file_name: str, data: bytes) -> tuple[RawSheets, list[str]]:
-    """The values, and the zip entries of the sheets they came from (for the formula scan)."""
+def read_values(file_name: str, data: bytes, pick) -> tuple[dict[str, list[tuple]], set[tuple[str, int, int]]]:
+    """The rows of the sheets `pick(wb)` chooses ({name: worksheet}), and the cells among them that
+    hold a formula without a stored value, as (name, row, column). Any workbook this tool reads,
+    the main one or the status workbook, is read this way."""
     wb = open_workbook(data, data_only=True)
     try:
-        found, duplicates = _our_sheets(wb)
+        found = pick(wb)
         rows = {name: sheet_rows(file_name, ws) for name, ws in found.items()}
         # openpyxl has no public name for a sheet's entry; this is the one its read-only sheets read.
         parts = [ws._worksheet_path for ws in found.values()]
     finally:
         wb.close()
-    missing = [sheet.name for sheet in SHEETS if sheet.name not in rows and not sheet.optional]
-    return RawSheets(rows=rows, missing=missing, duplicates=duplicates), parts
+    uncached = _uncached_formulas(file_name, data, rows, pick) if _has_formulas(data, parts) else set()
+    return rows, uncached
 
 
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
@@ -272,14 +281,13 @@ def _has_formulas(data: bytes, parts: list[str]) -> bool:
     return False
 
 
-def _uncached_formulas(file_name: str, data: bytes, raw: RawSheets) -> set[tuple[str, int, int]]:
+def _uncached_formulas(file_name: str, data: bytes, rows: dict[str, list[tuple]], pick) -> set[tuple[str, int, int]]:
     """Cells holding a formula whose value was never calculated (files not saved by Excel)."""
     uncached = set()
     wb = open_workbook(data, data_only=False)
     try:
-        found, _ = _our_sheets(wb)
-        for name, ws in found.items():
-            values = raw.rows.get(name, [])
+        for name, ws in pick(wb).items():
+            values = rows.get(name, [])
             for r, row in enumerate(sheet_rows(file_name, ws), start=1):
                 for c, formula in enumerate(row, start=1):
                     if not _is_formula(formula):

@@ -1,20 +1,24 @@
 """Writing a new workbook: formatted sheets from the column table, with the Veiledning sheet first.
 
-Used by `init` and by the example (`tools/make_example.py`), so the two cannot drift apart.
+Used by `init`, `nytt-ar` and the example (`tools/make_example.py`), so they cannot drift apart; the
+cells themselves are written by `store.xlsx`, as in every workbook the tool writes.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Sequence
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..model import DEFAULT_SKJERMINGSHJEMMEL, DEFAULT_TILGANGSKODE
+from ..store import xlsx
+from ..store.xlsx import DATE_FORMAT, TOP, TOP_WRAP
 from .columns import (
     KOMMUNE,
     KOMMUNE_FIELDS,
@@ -26,20 +30,14 @@ from .columns import (
     UTVIKLINGSMAL,
     Column,
     Sheet,
-    sheet_by_name,
 )
 
-DATE_FORMAT = "dd.mm.yyyy"
 # Rows that get drop-downs and date formats ahead of time, so rows HR adds behave the same.
 PREPARED_ROWS = 500
+EXTRA_WIDTH = 30  # a column of HR's own
 
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
-HEADER_BORDER = Border(bottom=Side(style="thin", color="000000"))
 SECTION_FONT = Font(bold=True, size=12, color="1F4E79")
 TITLE_FONT = Font(bold=True, size=16, color="1F4E79")
-TOP_WRAP = Alignment(vertical="top", wrap_text=True)
-TOP = Alignment(vertical="top")
 
 
 VEILEDNING = "Veiledning"
@@ -136,58 +134,79 @@ def starter_content(today: date | None = None) -> dict:
 
 
 def build_workbook(kommune: dict, ledere: list[dict], oppdrag: list[dict], tiltak: list[dict] = (),
-                   utviklingsmal: list[dict] = (), lederprinsipper: list[dict] = ()) -> Workbook:
+                   utviklingsmal: list[dict] = (), lederprinsipper: list[dict] = (),
+                   headers: dict[str, Sequence[str]] | None = None) -> Workbook:
     """A formatted workbook: Veiledning first, then the data sheets.
 
-    Rows are dicts keyed by column header; a missing key leaves the cell empty.
+    Rows are dicts keyed by column header; a missing key leaves the cell empty. A sheet has the
+    columns a new workbook has, plus every other column its rows (or `headers`, by sheet name: an
+    emptied sheet keeps its columns) name: a column of the table not written by default (Fornavn,
+    Etternavn), and HR's own columns after them. A default column that others stand in for (Navn,
+    for Fornavn and Etternavn) is left out when they are there and it is not.
     """
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = xlsx.new_workbook()
     _write_veiledning(wb.create_sheet(VEILEDNING))
     _write_kommune(wb.create_sheet(KOMMUNE.name), kommune)
     tables = {LEDERE: ledere, OPPDRAG: oppdrag, TILTAK: tiltak, UTVIKLINGSMAL: utviklingsmal,
               LEDERPRINSIPPER: lederprinsipper}
+    headers = headers or {}
+    layouts = {sheet.name: layout(sheet, [*headers.get(sheet.name, ()), *(k for row in rows for k in row)])
+               for sheet, rows in tables.items()}
     # Drop-downs that list another sheet's column reach as far down as that sheet is prepared.
     prepared = {sheet.name: max(len(rows) + 1, PREPARED_ROWS) for sheet, rows in tables.items()}
     for sheet, rows in tables.items():
-        _write_table(wb.create_sheet(sheet.name), sheet, rows, prepared)
+        _write_table(wb.create_sheet(sheet.name), sheet, rows, layouts, prepared)
     wb.active = 0
     return wb
+
+
+def layout(sheet: Sheet, present: Sequence[str]) -> list[tuple[str, Column | None]]:
+    """The sheet's columns in order, (header, column of the table or None for one of HR's own), for
+    rows with the headers `present` (see `build_workbook`)."""
+    present = list(dict.fromkeys(present))
+    known = {c.header for c in sheet.columns}
+    columns: list[tuple[str, Column | None]] = []
+    for column in sheet.columns:
+        stand_ins = [sheet.column(key).header for key in column.instead]
+        if column.written:
+            if stand_ins and column.header not in present and all(h in present for h in stand_ins):
+                continue
+        elif column.header not in present:
+            continue
+        columns.append((column.header, column))
+    return columns + [(h, None) for h in present if h not in known]
 
 
 def _write_kommune(ws: Worksheet, values: dict) -> None:
     unknown = set(values) - {f.name for f in KOMMUNE_FIELDS}
     if unknown:
         raise ValueError(f"unknown Kommune fields: {sorted(unknown)}")
-    _write_header(ws, KOMMUNE)
+    _write_header(ws, [(c.header, c) for c in KOMMUNE.written_columns()])
     for row, f in enumerate(KOMMUNE_FIELDS, start=2):
-        ws.cell(row, 1, f.name).font = Font(bold=f.required)
-        value_cell = ws.cell(row, 2, values.get(f.name))
-        value_cell.alignment = Alignment(horizontal="left", vertical="top")
+        xlsx.put(ws, row, 1, f.name).font = Font(bold=f.required)
+        value_cell = xlsx.put(ws, row, 2, values.get(f.name), Alignment(horizontal="left", vertical="top"))
         if f.date:
             value_cell.number_format = DATE_FORMAT
-        ws.cell(row, 3, f.help + (" (må fylles ut)" if f.required else "")).alignment = TOP_WRAP
+        xlsx.put(ws, row, 3, f.help + (" (må fylles ut)" if f.required else ""), TOP_WRAP)
         if f.choices:
             _add_choices(ws, f.choices, value_cell.coordinate)
         if f.date:
             _add_date(ws, value_cell.coordinate)
 
 
-def _write_table(ws: Worksheet, sheet: Sheet, rows: list[dict], prepared: dict[str, int]) -> None:
-    headers = [c.header for c in sheet.written_columns()]
-    for row in rows:
-        unknown = set(row) - set(headers)
-        if unknown:
-            raise ValueError(f"unknown {sheet.name} columns: {sorted(unknown)}")
-    _write_header(ws, sheet)
+def _write_table(ws: Worksheet, sheet: Sheet, rows: list[dict], layouts: dict[str, list[tuple[str, Column | None]]],
+                 prepared: dict[str, int]) -> None:
+    columns = layouts[sheet.name]
+    _write_header(ws, columns)
     for r, row in enumerate(rows, start=2):
-        for c, column in enumerate(sheet.written_columns(), start=1):
-            cell = ws.cell(r, c, row.get(column.header))
-            cell.alignment = TOP_WRAP if column.wrap else TOP
-            if column.date:
+        for c, (header, column) in enumerate(columns, start=1):
+            cell = xlsx.put(ws, r, c, row.get(header), TOP_WRAP if column is None or column.wrap else TOP)
+            if column is not None and column.date:
                 cell.number_format = DATE_FORMAT
     last = prepared[sheet.name]
-    for c, column in enumerate(sheet.written_columns(), start=1):
+    for c, (_, column) in enumerate(columns, start=1):
+        if column is None:
+            continue
         letter = get_column_letter(c)
         cells = f"{letter}2:{letter}{last}"
         if column.choices:
@@ -195,27 +214,22 @@ def _write_table(ws: Worksheet, sheet: Sheet, rows: list[dict], prepared: dict[s
         elif column.suggestions:
             _add_suggestions(ws, column, cells)
         elif column.lookup:
-            _add_lookup(ws, column, cells, prepared)
+            _add_lookup(ws, column, cells, layouts, prepared)
         if column.date:
             _add_date(ws, cells)
             # A column style, not styled empty cells: rows typed in later show dates the
             # Norwegian way, and the sheet does not grow hundreds of blank rows.
             ws.column_dimensions[letter].number_format = DATE_FORMAT
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.written_columns()))}{max(len(rows) + 1, 2)}"
+    xlsx.auto_filter(ws, len(columns), len(rows))
 
 
-def _write_header(ws: Worksheet, sheet: Sheet) -> None:
-    for c, column in enumerate(sheet.written_columns(), start=1):
-        cell = ws.cell(1, c, column.header)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.border = HEADER_BORDER
-        cell.alignment = Alignment(vertical="center")
-        note = column.help + (" Må fylles ut." if column.required else "")
-        cell.comment = Comment(note, "lederavtale", width=320, height=110)
-        ws.column_dimensions[get_column_letter(c)].width = column.width
+def _write_header(ws: Worksheet, columns: list[tuple[str, Column | None]]) -> None:
+    xlsx.header(ws, [(header, column.width if column is not None else EXTRA_WIDTH) for header, column in columns])
+    for c, (_, column) in enumerate(columns, start=1):
+        if column is not None:
+            note = column.help + (" Må fylles ut." if column.required else "")
+            ws.cell(1, c).comment = Comment(note, "lederavtale", width=320, height=110)
     ws.row_dimensions[1].height = 20
-    ws.freeze_panes = "A2"
 
 
 def _add_choices(ws: Worksheet, choices: tuple[str, ...], cells: str) -> None:
@@ -234,15 +248,16 @@ def _add_suggestions(ws: Worksheet, column: Column, cells: str) -> None:
               "velg Ja for å bruke verdien likevel."))
 
 
-def _add_lookup(ws: Worksheet, column: Column, cells: str, prepared: dict[str, int]) -> None:
+def _add_lookup(ws: Worksheet, column: Column, cells: str, layouts: dict[str, list[tuple[str, Column | None]]],
+                prepared: dict[str, int]) -> None:
     """A drop-down of another sheet's column (Overordnet and Ansattnr: Ledere's Ansattnr; Tiltak's Nr:
     Oppdrag's Nr). Only a warning for other values: `sjekk` names a wrong one with its cell anyway,
     and a hard stop would refuse a leader typed below the prepared rows."""
     sheet_name, key = column.lookup
-    target = sheet_by_name(sheet_name)
-    letter = get_column_letter(target.written_columns().index(target.column(key)) + 1)
+    number, header = next((n, h) for n, (h, c) in enumerate(layouts[sheet_name], start=1)
+                          if c is not None and c.key == key)
+    letter = get_column_letter(number)
     source = f"'{sheet_name}'!${letter}$2:${letter}${prepared[sheet_name]}"
-    header = target.column(key).header
     _validate(ws, cells, DataValidation(
         type="list", formula1=source, errorStyle="warning", errorTitle=f"Ukjent {header}",
         error=f"{column.header} skal være et {header} fra kolonne {letter} i arket {sheet_name}. "
@@ -309,10 +324,8 @@ def _write_veiledning(ws: Worksheet) -> None:
     lines.append(("Kommandoer", "Kjøres i et terminalvindu (ledetekst):", SECTION_FONT))
     lines.extend((name, text, None) for name, text in COMMANDS)
     for r, (label, text, font) in enumerate(lines, start=1):
-        a = ws.cell(r, 1, label or None)
-        b = ws.cell(r, 2, text or None)
-        a.alignment = TOP_WRAP
-        b.alignment = TOP_WRAP
+        a = xlsx.put(ws, r, 1, label, TOP_WRAP)
+        b = xlsx.put(ws, r, 2, text, TOP_WRAP)
         if font is not None:
             a.font = font
             b.font = Font(italic=font is SECTION_FONT)
