@@ -8,6 +8,10 @@ overwritten without --overskriv (and then only after a copy is taken); every wri
 and announced in the manifest's journal first, so a file an interrupted run left is known as
 the tool's own.
 
+A PDF counts only while it shows the .docx beside it: its manifest entry names the sha256 of
+the .docx it was made from (`kilde`). A .docx about to be rewritten loses its PDF first, and
+a run with PDFs makes every one that is missing or made from another .docx.
+
 What differs between the commands is only which documents a leader gets: `DocumentKind`.
 """
 
