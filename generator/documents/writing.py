@@ -8,6 +8,10 @@ overwritten without --overskriv (and then only after a copy is taken); every wri
 and announced in the manifest's journal first, so a file an interrupted run left is known as
 the tool's own.
 
+A PDF counts only while it shows the .docx beside it: its manifest entry names the sha256 of
+the .docx it was made from (`kilde`). A .docx about to be rewritten loses its PDF first, and
+a run with PDFs makes every one that is missing or made from another .docx.
+
 What differs between the commands is only which documents a leader gets: `DocumentKind`.
 """
 
@@ -15,7 +19,7 @@ from __future__ import annotations
 
 import shutil
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Callable
@@ -106,6 +110,7 @@ class _Written:
     result: LeaderResult
     rolle: str
     offentlig: bool
+    kilde: str  # the .docx's sha256, which the PDF is made from
 
 
 def _edited(year_dir: Path, manifest: Manifest, recorded: FileEntry | None, rel: str) -> bool:
@@ -145,8 +150,10 @@ def _write_leader(kind: DocumentKind, verdict: Verdict, result: LeaderResult, ba
         rel, pdf_rel = f"{result.mappe}/{filename}.docx", f"{result.mappe}/{filename}.pdf"
         path, pdf_path = year_dir / rel, year_dir / pdf_rel
         recorded, pdf_recorded = entry.file(rolle, "docx"), entry.file(rolle, "pdf")
-        edited = [p for p, r in ((rel, recorded), (pdf_rel, pdf_recorded))
-                  if (converter is not None or p == rel) and _edited(year_dir, manifest, r, p)]
+        pdf_edited = _edited(year_dir, manifest, pdf_recorded, pdf_rel)
+        # Without PDFs this run never writes a PDF, so an edited one does not hold the .docx back.
+        edited = [p for p, is_edited in ((rel, _edited(year_dir, manifest, recorded, rel)),
+                                         (pdf_rel, pdf_edited and converter is not None)) if is_edited]
         if edited and not overskriv:
             result.status = STATUS_EDITED
             result.filer.append(rel)
@@ -154,24 +161,32 @@ def _write_leader(kind: DocumentKind, verdict: Verdict, result: LeaderResult, ba
             continue
         for p in edited:
             _back_up(year_dir / p, today, result)
-        pdf_current = (pdf_recorded is not None and pdf_recorded.sti == pdf_rel and pdf_path.exists()
-                       and sha256_file(pdf_path) == pdf_recorded.sha256)
+        pdf_theirs = pdf_edited and pdf_rel not in edited  # a person's PDF, and no copy of it taken
         if path.exists() and rel not in edited and unchanged_basis and recorded is not None and recorded.sti == rel:
+            source = sha256_file(path)
             result.filer.append(rel)  # same data, same template: nothing to do
         else:
             data = docx(rolle)
-            sha = sha256_bytes(data)
-            manifest.intend(rel, sha)
+            source = sha256_bytes(data)
+            # The old PDF shows the old text: it goes before the new .docx exists, so that no
+            # crash in between leaves it beside a .docx it does not match, vouched for.
+            _drop_pdf(year_dir, manifest, entry, rolle, pdf_rel, pdf_theirs, result)
+            manifest.intend(rel, source)
             atomic_write_bytes(path, data)
-            entry.set_file(FileEntry(rel, rolle, "docx", offentlig, sha))
-            wrote_any, pdf_current = True, False
+            entry.set_file(FileEntry(rel, rolle, "docx", offentlig, source))
+            wrote_any = True
             result.filer.append(rel)
-        if converter is not None and not pdf_current:
-            written[path] = _Written(result, rolle, offentlig)
-            manifest.intend(pdf_rel, None)
-            converter.submit(path, pdf_path)
-        elif converter is not None:
-            result.filer.append(pdf_rel)
+        if _pdf_current(entry, rolle, pdf_rel, pdf_path, source, path):
+            if converter is not None:
+                result.filer.append(pdf_rel)
+        elif not pdf_theirs:
+            # Made from another .docx, or a run stopped before recording it: the tool's own,
+            # so it is made again (or, without PDFs, removed rather than left as if current).
+            _drop_pdf(year_dir, manifest, entry, rolle, pdf_rel, False, result)
+            if converter is not None:
+                written[path] = _Written(result, rolle, offentlig, source)
+                manifest.intend(pdf_rel, None)
+                converter.submit(path, pdf_path)
     if wrote_any and result.status == STATUS_UNCHANGED:
         result.status = STATUS_UPDATED if previous else STATUS_NEW
     if result.status != STATUS_EDITED:
@@ -179,6 +194,42 @@ def _write_leader(kind: DocumentKind, verdict: Verdict, result: LeaderResult, ba
     entry.set_basis(kind.name, verdict.basis if result.status != STATUS_EDITED
                     else (previous.basis(kind.name) if previous else ""))
     manifest.save_leader(leder.ansattnr)
+
+
+def _pdf_current(entry: LeaderEntry, rolle: str, pdf_rel: str, pdf_path: Path, source: str, docx_path: Path) -> bool:
+    """Whether the PDF on disk is the tool's, as recorded, and made from the .docx whose sha256 is `source`."""
+    pdf = entry.file(rolle, "pdf")
+    if pdf is None or pdf.sti != pdf_rel or not pdf_path.exists() or sha256_file(pdf_path) != pdf.sha256:
+        return False
+    if pdf.kilde:
+        return pdf.kilde == source
+    # A manifest from before PDFs named their source: LibreOffice wrote a PDF made from this
+    # .docx after the .docx, so an older one was made from an earlier .docx. Once trusted,
+    # the PDF gets its source recorded.
+    if pdf_path.stat().st_mtime < docx_path.stat().st_mtime:
+        return False
+    entry.set_file(replace(pdf, kilde=source))
+    return True
+
+
+def _drop_pdf(year_dir: Path, manifest: Manifest, entry: LeaderEntry, rolle: str, pdf_rel: str, theirs: bool,
+              result: LeaderResult) -> None:
+    """The PDF beside a .docx stops counting: the tool's own goes from the disk, then from the manifest.
+
+    In that order, so that a crash in between never leaves a PDF nobody vouches for, which
+    the next run would take for a person's. A person's PDF (`theirs`) stays on the disk.
+    """
+    pdf_path = year_dir / pdf_rel
+    if theirs:
+        result.advarsler.append(f"{pdf_rel} er endret for hånd og er beholdt, men Word-filen er laget på nytt, "
+                                "så PDF-en viser ikke lenger dokumentet. Kjør med PDF og --overskriv for å lage den "
+                                "på nytt (en kopi tas vare på).")
+    else:
+        pdf_path.unlink(missing_ok=True)
+    recorded = entry.file(rolle, "pdf")
+    # A PDF in a renamed leader's old folder is left to `_clear_old_folder`.
+    if recorded is not None and recorded.sti == pdf_rel:
+        manifest.forget(entry.ansattnr, pdf_rel)
 
 
 def _left_behind(previous: LeaderEntry | None, result: LeaderResult, year_dir: Path, manifest: Manifest,
@@ -241,7 +292,8 @@ def _record_pdf(manifest: Manifest, year_dir: Path, written: dict[Path, _Written
     result = doc.result
     if conversion.ok:
         rel = conversion.pdf.relative_to(year_dir).as_posix()
-        manifest.update(result.leder.ansattnr, FileEntry(rel, doc.rolle, "pdf", doc.offentlig, sha256_file(conversion.pdf)))
+        manifest.update(result.leder.ansattnr,
+                        FileEntry(rel, doc.rolle, "pdf", doc.offentlig, sha256_file(conversion.pdf), doc.kilde))
         result.filer.append(rel)
     else:
         result.feil.append(f"PDF av «{conversion.docx.name}» feilet: {conversion.feil}")

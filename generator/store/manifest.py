@@ -22,6 +22,9 @@ class FileEntry:
     format: str  # "docx" or "pdf"
     offentlig: bool
     sha256: str
+    # A PDF: the sha256 of the .docx it was made from, so a PDF that no longer shows its .docx
+    # is known. Empty for a .docx, and for PDFs in manifests from before it was recorded.
+    kilde: str = ""
 
 
 @dataclass
@@ -107,6 +110,9 @@ class Manifest:
                 if "skriver" in data:
                     self.intended[data["skriver"]["sti"]] = data["skriver"]["sha256"]
                     continue
+                if "glemmer" in data:
+                    self._drop(data["glemmer"]["ansattnr"], data["glemmer"]["sti"])
+                    continue
                 entry = _leader_entry(data)
             except (ValueError, KeyError, TypeError):
                 continue  # the last line of a run killed while writing it
@@ -159,6 +165,17 @@ class Manifest:
     def _journal(self, record: dict) -> None:
         with open(self.journal_path, "a", encoding="utf-8") as fh:
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+    def forget(self, ansattnr: str, sti: str) -> None:
+        """Stop vouching for a file (a PDF whose .docx is about to change), in the journal at once."""
+        with self._lock:
+            self._drop(ansattnr, sti)
+            self._journal({"glemmer": {"ansattnr": ansattnr, "sti": sti}})
+
+    def _drop(self, ansattnr: str, sti: str) -> None:
+        entry = self.ledere.get(ansattnr)
+        if entry is not None:
+            entry.filer = [f for f in entry.filer if f.sti != sti]
 
     def update(self, ansattnr: str, entry: FileEntry) -> None:
         """Record one finished file (called from conversion threads too)."""
