@@ -91,7 +91,7 @@ class WriteResult:
 
     @property
     def edited(self) -> list[LeaderResult]:
-        return [r for r in self.leaders if r.status == STATUS_EDITED]
+        return [r for r in self.leaders if r.status == STATUS_EDITED or r.endret]
 
 
 def _backup_name(path: Path, today: date) -> Path:
@@ -221,7 +221,7 @@ def _drop_pdf(year_dir: Path, manifest: Manifest, entry: LeaderEntry, rolle: str
     """
     pdf_path = year_dir / pdf_rel
     if theirs:
-        result.advarsler.append(f"{pdf_rel} er endret for hånd og er beholdt, men Word-filen er laget på nytt, "
+        result.endret.append(f"{pdf_rel} er endret for hånd og er beholdt, men Word-filen er laget på nytt, "
                                 "så PDF-en viser ikke lenger dokumentet. Kjør med PDF og --overskriv for å lage den "
                                 "på nytt (en kopi tas vare på).")
     else:
