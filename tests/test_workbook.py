@@ -1119,6 +1119,7 @@ def _with_notes(tmp_path: Path) -> Path:
     return write_xlsx(tmp_path / "arbeidsbok.xlsx", s)
 
 
+@pytest.mark.slow
 def test_zip_bomb_is_refused_before_it_is_unpacked(tmp_path):
     path = _pad_sheet(_with_notes(tmp_path), "xl/worksheets/sheet6.xml", 300 * 2**20)
     assert path.stat().st_size < 2**20
