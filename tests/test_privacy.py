@@ -68,6 +68,7 @@ def test_one_sentence_of_a_goal_is_enough(tmp_path):
     assert "Utviklingsmål rad 4" in result.output and SECOND_SENTENCE not in result.output
 
 
+@pytest.mark.slow
 def test_follow_up_document_and_mail_are_guarded_too(tmp_path):
     sheets = basic_sheets()
     sheets["Tiltak"].append([211, "2", GOAL_TEXT])  # Berit quotes Øystein's goal

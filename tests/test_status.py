@@ -164,6 +164,7 @@ def test_missing_rows_count_as_not_reported(workbook, status_file, tmp_path):
     assert sum(r[9] for r in rows) == total
 
 
+@pytest.mark.slow
 def test_bad_status_workbook_names_every_problem_and_writes_nothing(workbook, status_file, tmp_path):
     wb = openpyxl.load_workbook(status_file)
     ws = wb["Status"]

@@ -103,6 +103,7 @@ def test_word_split_default_templates_pass(tmp_path, avtale_contexts, vedlegg_co
     assert check_template(vedlegg, vedlegg_contexts, "vedlegg") == []
 
 
+@pytest.mark.slow
 def test_curly_quotes_word_makes_pass_because_docxtpl_straightens_them(tmp_path, avtale_contexts):
     template = damaged(tmp_path, add("Frist: {{ periode.til|dato(“lang”) }} og {{ leder.ekstra.get(‘Tlf’, ‘-’) }}"))
     assert check_template(template, avtale_contexts, "avtale") == []
@@ -307,6 +308,7 @@ def template_folder(tmp_path: Path, broken: dict[str, Path]) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_prepare_stops_on_a_broken_template_in_use(tmp_path):
     broken = damaged(tmp_path, add("Hilsen {{ leder.navnet }}"))
     folder = template_folder(tmp_path, {"lederavtale.docx": broken})
