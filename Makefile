@@ -1,6 +1,7 @@
 # `make run`  – generate the example workbook into output/
 # `make test` – run the test suite
-# Both install what they need first: a virtualenv with the Python packages,
+# `make test-fast` – the suite without the tests marked slow (LibreOffice, kill tests, the wheel)
+# They install what they need first: a virtualenv with the Python packages,
 # and LibreOffice (for PDF/A) via apt-get when it is missing.
 
 PYTHON ?= python3
@@ -9,7 +10,7 @@ BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 SUDO    = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test bench systempakker maler eksempel clean
+.PHONY: run test test-fast bench systempakker maler eksempel clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +34,9 @@ run: $(STAMP) systempakker
 
 test: $(STAMP) systempakker
 	$(BIN)/python -m pytest -q
+
+test-fast: $(STAMP) systempakker
+	$(BIN)/python -m pytest -q -m "not slow"
 
 bench: $(STAMP) systempakker
 	$(BIN)/python benchmarks/bench_docx.py

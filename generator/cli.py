@@ -14,6 +14,7 @@ import click
 from .documents.pdf import PdfSettings
 from .exceptions import EXIT_INTERRUPTED, EXIT_INVALID, LederavtaleError
 from .plural import antall
+from .usage import COMMANDS
 
 # C0 and C1 controls (a terminal obeys ESC sequences, CR rewrites a line, a line break in a file
 # name fakes a line of output), and the invisible marks that reorder or hide text on screen.
@@ -51,6 +52,14 @@ DirOption = _Path(file_okay=False, path_type=Path)
 
 
 class _Commands(click.Group):
+    def format_commands(self, ctx, formatter):
+        # From the list the Veiledning sheet shows too (usage.py): in the order of the year, and
+        # whole, where click's own list is alphabetical and cuts each docstring off at 45 characters.
+        rows = [(command.usage.removeprefix("lederavtale "), command.description)
+                for command in COMMANDS if command.name in self.commands]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
@@ -75,9 +84,7 @@ class _Commands(click.Group):
 def main():
     """Lederavtaler for kommunen: fra én Excel-arbeidsbok til Word, PDF/A, e-post og arkiv.
 
-    Vanlig rekkefølge: `lederavtale sjekk ARBEIDSBOK`, så `lederavtale generer ARBEIDSBOK`,
-    så `lederavtale epost ARBEIDSBOK`, og etter signering `lederavtale arkiv ARBEIDSBOK`.
-    Til høstens oppfølgingssamtaler: `lederavtale oppfolging ARBEIDSBOK`.
+    Kommandoene står i den rekkefølgen året går. `lederavtale KOMMANDO --help` forklarer alle valg.
     """
 
 

@@ -212,6 +212,7 @@ def any_run(request) -> Snapshot:
 
 
 @needs_soffice
+@pytest.mark.slow
 def test_xml_is_valid_noark5(any_run, schema):
     schema.validate(str(any_run.xml_path))
     root = any_run.root()
@@ -241,6 +242,7 @@ def test_xml_is_valid_noark5(any_run, schema):
 
 
 @needs_soffice
+@pytest.mark.slow
 def test_checksums_and_sizes_match_the_files(any_run):
     referenced = set()
     for obj in any_run.root().iter(f"{{{archive.NS}}}dokumentobjekt"):
@@ -259,6 +261,7 @@ def test_checksums_and_sizes_match_the_files(any_run):
 
 
 @needs_soffice
+@pytest.mark.slow
 def test_pdfs_are_pdfa_2b(signed_run):
     pdfs = sorted(signed_run.dir.rglob("*.pdf"))
     assert len(signed_run.pdfs()) == 4 and len(pdfs) == 8  # and the Fiks messages' copies
@@ -270,6 +273,7 @@ def test_pdfs_are_pdfa_2b(signed_run):
 
 
 @needs_soffice
+@pytest.mark.slow
 def test_the_edited_docx_is_what_gets_archived(signed_run):
     jp = next(jp for jp in signed_run.journalposter() if _ansattnr(jp) == "100")
     ref = jp.find("n:dokumentbeskrivelse/n:dokumentobjekt/n:referanseDokumentfil", N).text
@@ -279,6 +283,7 @@ def test_the_edited_docx_is_what_gets_archived(signed_run):
 
 
 @needs_soffice
+@pytest.mark.slow
 def test_appendix_pdf_holds_the_goals_under_a_neutral_name(all_run):
     jp = next(jp for jp in all_run.journalposter() if _ansattnr(jp) == "210")
     vedlegg = jp.findall("n:dokumentbeskrivelse", N)[1]
@@ -292,6 +297,7 @@ def test_appendix_pdf_holds_the_goals_under_a_neutral_name(all_run):
 
 
 @needs_soffice
+@pytest.mark.slow
 def test_appendix_is_screened_and_agreement_is_not(any_run):
     assert any_run.journalposter()
     for jp in any_run.journalposter():
@@ -308,6 +314,7 @@ def test_appendix_is_screened_and_agreement_is_not(any_run):
 
 
 @needs_soffice
+@pytest.mark.slow
 def test_public_titles_name_the_leader_and_the_appendix_title_is_neutral(any_run):
     """The agreement is public, so without Skjerm navn its public title names the leader (masking is
     now that option, tested in test_fiks.py); the appendix's title never names anyone or any goal."""
@@ -340,6 +347,7 @@ def _name_words(text: str) -> set[str]:
 
 
 @needs_soffice
+@pytest.mark.slow
 def test_only_signed_leaders_by_default(signed_run):
     assert {_ansattnr(jp) for jp in signed_run.journalposter()} == SIGNED
     assert {leder.ansattnr for leder in signed_run.result.ikke_signert} == NOT_SIGNED
@@ -351,6 +359,7 @@ def test_only_signed_leaders_by_default(signed_run):
 
 
 @needs_soffice
+@pytest.mark.slow
 def test_alle_takes_everyone_and_lists_failures_with_exit_3(all_run):
     assert all_run.exit_code == 3, all_run.output
     included = {_ansattnr(jp) for jp in all_run.journalposter()}
@@ -366,6 +375,7 @@ def test_alle_takes_everyone_and_lists_failures_with_exit_3(all_run):
 
 
 @needs_soffice
+@pytest.mark.slow
 def test_rerun_keeps_system_ids_and_removes_leaders_no_longer_included(signed_run, all_run, rerun):
     before, after = _system_ids(signed_run), _system_ids(rerun)
     assert set(after) == SIGNED
@@ -388,6 +398,7 @@ def fiks_schema():
 
 
 @needs_soffice
+@pytest.mark.slow
 def test_every_message_is_valid_and_describes_the_files_beside_it(any_run, fiks_schema):
     meldinger = any_run.meldinger()
     assert meldinger
@@ -409,6 +420,7 @@ def test_every_message_is_valid_and_describes_the_files_beside_it(any_run, fiks_
 
 
 @needs_soffice
+@pytest.mark.slow
 def test_messages_agree_with_the_noark5_export(any_run):
     """One set of facts, two forms: titles, files, screening and identity are the same."""
     noark = {_ansattnr(jp): jp for jp in any_run.journalposter()}
@@ -431,6 +443,7 @@ def test_messages_agree_with_the_noark5_export(any_run):
 
 
 @needs_soffice
+@pytest.mark.slow
 def test_main_document_is_h_and_public_and_the_appendix_is_v_and_screened(any_run):
     for root in any_run.meldinger().values():
         reg = root.find("f:registrering", F)
@@ -451,6 +464,7 @@ def test_main_document_is_h_and_public_and_the_appendix_is_v_and_screened(any_ru
 
 
 @needs_soffice
+@pytest.mark.slow
 def test_unsigned_agreements_are_never_filed_as_final(all_run):
     for name, root in all_run.meldinger().items():
         reg = root.find("f:registrering", F)
@@ -463,6 +477,7 @@ def test_unsigned_agreements_are_never_filed_as_final(all_run):
 
 
 @needs_soffice
+@pytest.mark.slow
 def test_keys_are_stable_across_reruns(signed_run, all_run, rerun):
     assert signed_run.noekler() == rerun.noekler()
     assert {nr: all_run.noekler()[nr] for nr in SIGNED} == signed_run.noekler()
@@ -471,6 +486,7 @@ def test_keys_are_stable_across_reruns(signed_run, all_run, rerun):
 
 
 @needs_soffice
+@pytest.mark.slow
 def test_hostile_name_is_in_filnavn_and_the_file_reference_stays_plain(all_run):
     root = all_run.meldinger()[HOSTILE]
     objects = root.findall(".//f:dokumentobjekt", F)
@@ -532,6 +548,7 @@ def archived_again(generated, after_receipts) -> Snapshot:
 
 
 @needs_soffice
+@pytest.mark.slow
 def test_receipts_are_recorded_and_bad_ones_named_with_exit_3(receipts_read):
     assert receipts_read.exit_code == 3, receipts_read.output
     recorded = json.loads((receipts_read.dir / "arkivert.json").read_text("utf-8"))
@@ -546,6 +563,7 @@ def test_receipts_are_recorded_and_bad_ones_named_with_exit_3(receipts_read):
 
 
 @needs_soffice
+@pytest.mark.slow
 def test_a_rerun_packages_exactly_the_others_with_the_same_keys(all_run, after_receipts):
     assert after_receipts.exit_code == 3, after_receipts.output  # MISSING and CORRUPT still fail
     expected = (SIGNED | NOT_SIGNED) - {MISSING, CORRUPT} - CONFIRMED
@@ -559,6 +577,7 @@ def test_a_rerun_packages_exactly_the_others_with_the_same_keys(all_run, after_r
 
 
 @needs_soffice
+@pytest.mark.slow
 def test_arkiver_igjen_packages_a_confirmed_leader_again_on_request(signed_run, archived_again):
     assert archived_again.exit_code == 0, archived_again.output
     assert set(archived_again.meldinger()) == SIGNED  # 100 on request, 200 never confirmed
@@ -569,6 +588,7 @@ def test_arkiver_igjen_packages_a_confirmed_leader_again_on_request(signed_run, 
 
 
 @needs_soffice
+@pytest.mark.slow
 def test_report_shows_what_the_archive_confirmed(generated, receipts_read):
     import openpyxl
 
@@ -584,6 +604,7 @@ def test_report_shows_what_the_archive_confirmed(generated, receipts_read):
 
 
 @needs_soffice
+@pytest.mark.slow
 def test_import_csv_matches_the_xml(any_run):
     rows = any_run.csv_rows()
     objects = {}
@@ -613,6 +634,7 @@ def test_import_csv_matches_the_xml(any_run):
 
 
 @needs_soffice
+@pytest.mark.slow
 def test_formula_looking_value_stays_text_in_csv(signed_run):
     row = next(r for r in signed_run.csv_rows() if r["Ansattnr"] == "200")
     assert row["Enhet"] == "'" + FORMULA_UNIT
@@ -686,6 +708,7 @@ def test_csv_neutralises_every_formula_start():
 
 
 @needs_soffice
+@pytest.mark.slow
 def test_drafts_are_marked_utkast_and_the_archive_is_clean_with_language(tmp_path):
     from generator.commands.generate import generate
 

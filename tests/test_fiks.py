@@ -224,6 +224,7 @@ def test_placed_by_saksnummer_else_by_arkivdel_else_an_error(tmp_path, fiks_sche
         record.check_placement(Kommune(**KOMMUNE, arkivsak=" ", arkivdel=""))
 
 
+@pytest.mark.slow
 def test_arkiv_without_arkivsak_or_arkivdel_stops_before_anything_is_written(tmp_path):
     from generator.commands.generate import generate
 
@@ -381,6 +382,7 @@ def _report(year_dir: Path) -> dict[str, str]:
     return {row[0]: row[column] or "" for row in rows[1:]}  # an empty cell reads as None
 
 
+@pytest.mark.slow
 def test_receipt_is_recorded_per_ansattnr_and_shown_in_the_report(setup):
     workbook, year_dir, svar, kommune = setup
     assert set(_report(year_dir).values()) == {""}  # `generer` writes the column, empty before any receipt
@@ -407,6 +409,7 @@ def test_receipt_is_recorded_per_ansattnr_and_shown_in_the_report(setup):
     assert _report(year_dir)["210"] == report["210"]
 
 
+@pytest.mark.slow
 def test_same_receipt_twice_changes_nothing(setup):
     workbook, year_dir, svar, kommune = setup
     (svar / "a.xml").write_bytes(receipt_xml(record.ekstern_noekkel(kommune, "210")))
@@ -419,6 +422,7 @@ def test_same_receipt_twice_changes_nothing(setup):
     assert (year_dir / "arkiv" / ARKIVERT_NAME).read_bytes() == before
 
 
+@pytest.mark.slow
 def test_bad_receipts_are_named_exit_3_and_nothing_recorded_is_lost(setup):
     workbook, year_dir, svar, kommune = setup
     (svar / "ok.xml").write_bytes(receipt_xml(record.ekstern_noekkel(kommune, "210")))
@@ -452,6 +456,7 @@ def test_bad_receipts_are_named_exit_3_and_nothing_recorded_is_lost(setup):
     assert set(recorded) == {"210", "211"}  # and the good receipt among the bad is recorded
 
 
+@pytest.mark.slow
 def test_a_receipt_for_another_record_keeps_the_first_and_warns(setup):
     workbook, year_dir, svar, kommune = setup
     (svar / "1.xml").write_bytes(receipt_xml(record.ekstern_noekkel(kommune, "210")))
@@ -466,6 +471,7 @@ def test_a_receipt_for_another_record_keeps_the_first_and_warns(setup):
     assert [old["journalpostnummer"] for old in entry["tidligere"]] == [5]
 
 
+@pytest.mark.slow
 def test_a_damaged_arkivert_json_stops_the_run(setup):
     workbook, year_dir, svar, kommune = setup
     (year_dir / "arkiv").mkdir()
@@ -476,6 +482,7 @@ def test_a_damaged_arkivert_json_stops_the_run(setup):
     assert (year_dir / "arkiv" / ARKIVERT_NAME).read_text("utf-8") == "{ikke json"
 
 
+@pytest.mark.slow
 def test_receipts_folder_must_exist(setup):
     workbook, year_dir, svar, _ = setup
     outcome = _read(workbook, svar / "finnes ikke", year_dir)

@@ -62,6 +62,7 @@ def synthetic(tmp_path_factory):
     return tmp, sheets, workbook, tmp / "ut" / "2027"
 
 
+@pytest.mark.slow
 def test_every_leader_gets_assignments_and_measures_and_no_goals(synthetic):
     _, sheets, _, year_dir = synthetic
     texts, measures = assignments_and_measures(sheets)
@@ -99,6 +100,7 @@ def test_status_workbook_is_written(synthetic):
     assert (year_dir / "status.xlsx").is_file()
 
 
+@pytest.mark.slow
 def test_rerun_unchanged_writes_nothing_and_edited_document_is_kept(synthetic, tmp_path):
     tmp, _, workbook, _ = synthetic
     out = tmp_path / "ut"
@@ -126,6 +128,7 @@ def test_rerun_unchanged_writes_nothing_and_edited_document_is_kept(synthetic, t
     assert any(p.read_bytes() == edited for p in path.parent.glob("* (endret *).docx"))
 
 
+@pytest.mark.slow
 def test_agreements_and_follow_up_share_the_folder_without_disturbing_each_other(synthetic, tmp_path):
     tmp, _, workbook, _ = synthetic
     out = tmp_path / "ut"
@@ -143,6 +146,7 @@ def test_agreements_and_follow_up_share_the_folder_without_disturbing_each_other
     assert roles == {"avtale", "vedlegg", "oppfolging"}
 
 
+@pytest.mark.slow
 def test_nynorsk(tmp_path):
     sheets = synthetic_sheets(4)
     (row,) = [r for r in sheets["Kommune"] if r[0] == "Målform"]
@@ -206,6 +210,7 @@ def test_maler_lists_the_follow_up_template():
     assert "oppfolging.docx" in result.output and "epost_oppfolging.txt" in result.output
 
 
+@pytest.mark.slow
 def test_epost_oppfolging_attaches_the_follow_up_document_only(synthetic, tmp_path):
     tmp, sheets, workbook, _ = synthetic
     out = tmp_path / "ut"
@@ -240,6 +245,7 @@ def test_epost_oppfolging_before_the_follow_up_is_written(tmp_path):
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice er ikke installert")
+@pytest.mark.slow
 def test_pdf_with_draft_mark(synthetic, tmp_path):
     from pypdf import PdfReader
 

@@ -60,6 +60,7 @@ def generated(tmp_path_factory):
     return tmp / "ut" / "2027", result
 
 
+@pytest.mark.slow
 def test_every_leader_with_agreement_gets_both_documents(generated):
     year_dir, _ = generated
     data = manifest(year_dir)
@@ -194,6 +195,7 @@ def test_unknown_mal_column_template_is_an_error(tmp_path):
     assert not (tmp_path / "ut").exists()
 
 
+@pytest.mark.slow
 def test_filters_leder_and_enhet(tmp_path):
     workbook = write_xlsx(tmp_path / "a.xlsx", basic_sheets())
     assert run("generer", workbook, "--ut", tmp_path / "u1", "--ingen-pdf", "--leder", "210", "--leder", "310").exit_code == 0
@@ -204,6 +206,7 @@ def test_filters_leder_and_enhet(tmp_path):
     assert bad.exit_code == 1 and "4242" in bad.output
 
 
+@pytest.mark.slow
 def test_rerun_without_changes_rewrites_nothing(tmp_path):
     workbook = write_xlsx(tmp_path / "a.xlsx", basic_sheets())
     generate(workbook, ut=tmp_path / "ut", pdf=False)
@@ -223,6 +226,7 @@ def test_rerun_without_changes_rewrites_nothing(tmp_path):
     assert "Nytt tiltak for skolen" in docx_text(files_of(year_dir, "310", "avtale"))
 
 
+@pytest.mark.slow
 def test_edited_draft_survives_and_overskriv_keeps_a_copy(tmp_path):
     from docx import Document
 
@@ -253,6 +257,7 @@ def test_edited_draft_survives_and_overskriv_keeps_a_copy(tmp_path):
     assert sha256_file(path) == [f for f in manifest(year_dir)["ledere"]["210"]["filer"] if f["format"] == "docx" and f["rolle"] == "avtale"][0]["sha256"]
 
 
+@pytest.mark.slow
 def test_leader_removed_from_workbook_keeps_files(tmp_path):
     workbook = write_xlsx(tmp_path / "a.xlsx", basic_sheets())
     generate(workbook, ut=tmp_path / "ut", pdf=False)
@@ -268,6 +273,7 @@ def test_leader_removed_from_workbook_keeps_files(tmp_path):
     assert any(r[0] == "211" and "ikke lenger i arbeidsboken" in r[4] for r in report)
 
 
+@pytest.mark.slow
 def test_privacy_guard_stops_agreement_that_repeats_a_goal(tmp_path):
     sheets = basic_sheets()
     sheets["Tiltak"].append([210, "1", GOAL_TEXT])  # HR pasted the goal into a public measure
@@ -336,6 +342,7 @@ def test_ids_that_would_share_a_folder_are_refused_naming_both_cells(tmp_path, f
 
 
 @pytest.mark.parametrize("navn", ["王" * 120, "Kari " + "🙂" * 300, "Å" * 200])
+@pytest.mark.slow
 def test_over_long_names_are_shortened_keeping_the_ansattnr(tmp_path, navn):
     sheets = basic_sheets()
     sheets["Ledere"][5][1] = navn  # Ansattnr 210
@@ -361,6 +368,7 @@ with RunLock(sys.argv[1]):
 """
 
 
+@pytest.mark.slow
 def test_second_run_on_same_folder_is_refused_until_the_holder_dies(tmp_path):
     workbook = write_xlsx(tmp_path / "a.xlsx", basic_sheets())
     with RunLock(tmp_path / "ut" / "2027"):
@@ -402,6 +410,7 @@ print(overlaps)
 """
 
 
+@pytest.mark.slow
 def test_lock_lets_one_process_in_at_a_time(tmp_path):
     procs = [subprocess.Popen([sys.executable, "-c", LOCK_ROUNDS, str(tmp_path)], stdout=subprocess.PIPE, text=True)
              for _ in range(4)]
@@ -409,6 +418,7 @@ def test_lock_lets_one_process_in_at_a_time(tmp_path):
     assert overlaps == [0, 0, 0, 0]
 
 
+@pytest.mark.slow
 def test_formula_in_cell_stays_text_in_report(tmp_path):
     sheets = basic_sheets()
     workbook = write_xlsx(tmp_path / "a.xlsx", sheets)
@@ -423,6 +433,7 @@ def test_formula_in_cell_stays_text_in_report(tmp_path):
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
 
 
+@pytest.mark.slow
 def test_interrupted_run_leaves_complete_files_and_rerun_completes(tmp_path):
     from synth import synthetic_workbook
 
@@ -455,6 +466,7 @@ def test_interrupted_run_leaves_complete_files_and_rerun_completes(tmp_path):
             assert sha256_file(year_dir / f["sti"]) == f["sha256"]
 
 
+@pytest.mark.slow
 def test_write_error_is_a_message_not_a_traceback(tmp_path):
     workbook = write_xlsx(tmp_path / "a.xlsx", basic_sheets())
     year_dir = tmp_path / "ut" / "2027"
@@ -470,6 +482,7 @@ def test_write_error_is_a_message_not_a_traceback(tmp_path):
     assert len(manifest(year_dir)["ledere"]) == len(EXPECTED)
 
 
+@pytest.mark.slow
 def test_nynorsk_example_is_nynorsk_throughout_the_kommunedirektor_included(tmp_path):
     shutil.copy(ROOT / "input" / "logo.png", tmp_path / "logo.png")
     wb = openpyxl.load_workbook(ROOT / "input" / "eksempel.xlsx")
@@ -535,6 +548,7 @@ main()
 
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["SIGKILL", "SIGINT"])
+@pytest.mark.slow
 def test_killed_while_word_files_are_written_rerun_completes_without_false_edits(tmp_path, sig):
     from synth import synthetic_workbook
 
@@ -559,6 +573,7 @@ def small_disk(tmp_path):
     subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
+@pytest.mark.slow
 def test_no_room_for_the_batch_is_refused_before_anything_is_written(tmp_path, small_disk):
     from synth import synthetic_workbook
 
@@ -595,6 +610,7 @@ main()
 """
 
 
+@pytest.mark.slow
 def test_disk_filling_up_while_word_files_are_written_then_rerun(tmp_path, small_disk):
     from synth import synthetic_workbook
 
@@ -619,6 +635,7 @@ def _edit_docx(path: Path, text: str = "Endret av lederen") -> None:
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) er ikke installert")
+@pytest.mark.slow
 def test_a_signed_pdf_is_never_replaced_silently(tmp_path):
     sheets = basic_sheets()
     workbook = write_xlsx(tmp_path / "a.xlsx", sheets)
@@ -660,6 +677,7 @@ def _generated_then_renamed(tmp_path: Path, navn: str, edit: bool = False) -> tu
     return workbook, out, agreement
 
 
+@pytest.mark.slow
 def test_renamed_leader_moves_with_its_folder(tmp_path):
     workbook, out, _ = _generated_then_renamed(tmp_path, "Øystein Sykehjem-Berg")
     year_dir = out / "2027"
@@ -670,6 +688,7 @@ def test_renamed_leader_moves_with_its_folder(tmp_path):
     assert all(f["sti"].startswith("210 Øystein Sykehjem-Berg/") for f in manifest(year_dir)["ledere"]["210"]["filer"])
 
 
+@pytest.mark.slow
 def test_renamed_leader_with_an_edited_agreement_is_never_orphaned(tmp_path):
     workbook, out, edited = _generated_then_renamed(tmp_path, "Øystein Berg", edit=True)
     year_dir = out / "2027"
@@ -690,6 +709,7 @@ def test_renamed_leader_with_an_edited_agreement_is_never_orphaned(tmp_path):
 
 
 @pytest.mark.parametrize("command", ["generer", "epost", "arkiv"])
+@pytest.mark.slow
 def test_read_only_output_folder_is_a_message_not_a_traceback(tmp_path, small_disk, command):
     workbook = write_xlsx(tmp_path / "a.xlsx", basic_sheets())
     out = small_disk / "ut"
@@ -702,6 +722,7 @@ def test_read_only_output_folder_is_a_message_not_a_traceback(tmp_path, small_di
 
 
 @pytest.mark.skipif(os.name != "posix" or shutil.which("soffice") is None, reason="POSIX file modes, LibreOffice")
+@pytest.mark.slow
 def test_every_written_file_gets_the_same_mode_from_the_umask(tmp_path):
     workbook = write_xlsx(tmp_path / "a.xlsx", basic_sheets())
     # The umask is read once, when the program starts, as in any run from a shell.

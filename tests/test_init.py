@@ -363,6 +363,7 @@ def test_synthetic_sheets_are_fast_and_deterministic():
     assert synthetic_sheets(500, with_goals=False)["Utviklingsmål"] == [sheets["Utviklingsmål"][0]]
 
 
+@pytest.mark.slow
 def test_synthetic_workbook_500_reads_and_assigns_as_intended(tmp_path):
     sheets = synthetic_sheets(500)
     bok = read_workbook(synthetic_workbook(tmp_path / "syntetisk.xlsx", 500))

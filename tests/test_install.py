@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
+pytestmark = pytest.mark.slow  # builds a wheel and installs it in a fresh virtualenv
+
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:

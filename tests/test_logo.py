@@ -56,6 +56,7 @@ def logo_errors(folder: Path, name: str) -> list[str]:
     return [str(p) for p in caught.value.problems]
 
 
+@pytest.mark.slow
 def test_decompression_bomb_is_a_message_at_the_logo_cell(tmp_path):
     bomb = png_claiming(20000, 20000)
     assert len(bomb) < 100
@@ -91,6 +92,7 @@ def test_damaged_image_is_a_message_at_the_logo_cell(tmp_path):
         assert message.startswith(f"{LOGO_CELL}: logoen «{name}» er skadet"), message
 
 
+@pytest.mark.slow
 def test_very_large_logo_is_scaled_down_in_the_documents_without_a_warning(tmp_path):
     # A real 12000 × 12000 logo, cheap as a 1-bit image: Pillow warns of it as a possible bomb.
     logo = Image.new("1", (12000, 12000), 1)
@@ -122,6 +124,7 @@ def test_very_large_logo_is_scaled_down_in_the_documents_without_a_warning(tmp_p
     assert (tmp_path / "logo.png").read_bytes() == original  # HR's file is never touched
 
 
+@pytest.mark.slow
 def test_small_logo_goes_in_as_it_is(tmp_path):
     Image.new("RGB", (300, 120), "navy").save(tmp_path / "logo.png")
     workbook = workbook_with_logo(tmp_path, "logo.png")

@@ -387,6 +387,7 @@ def test_template_mistakes_stop_before_anything_is_written(setup, template, plac
     assert not setup.epost.exists()
 
 
+@pytest.mark.slow
 def test_default_email_template_renders(tmp_path, monkeypatch):
     """The shipped maler/epost.txt works with the real context (no goals, no unknown names)."""
     for name in ("VERT", "PORT", "BRUKER", "PASSORD"):
@@ -460,6 +461,7 @@ def test_appendix_makes_the_message_private_and_uten_vedlegg_leaves_it_out(setup
     ("bokmål", "unntatt offentlighet", "leverer dere til HR"),
     ("nynorsk", "unnateke frå innsyn", "leverer de til HR"),
 ])
+@pytest.mark.slow
 def test_default_email_body_asks_for_nothing_back_by_email(tmp_path, monkeypatch, malform, protected, delivered):
     """The appendix must not travel by e-mail more than it has to: no reply with the signed files."""
     for name in ("VERT", "PORT", "BRUKER", "PASSORD"):
@@ -548,6 +550,7 @@ def test_refusing_server_then_resume_sends_everyone_exactly_once(setup, smtp_ser
     assert GOAL_TEXT not in first.output + second.output + third.output
 
 
+@pytest.mark.slow
 def test_server_that_stops_answering_gives_up_quickly_and_never_sends_twice(setup, smtp_server):
     stalling = Mailbox(ok=1, mode="stall")
     port = smtp_server(stalling)
@@ -593,6 +596,7 @@ def test_dropped_connection_is_reopened_once(setup, smtp_server):
     assert Counter(box.to_addresses()) == Counter(to for to, _cc in EXPECTED.values())
 
 
+@pytest.mark.slow
 def test_connection_dropped_twice_stops_and_a_rerun_completes(setup, smtp_server):
     dropping = Mailbox(ok=2, mode="drop-always")
     with pytest.raises(PartialFailure) as caught:
@@ -808,6 +812,7 @@ def test_ctrl_c_while_waiting_for_the_server_never_sends_twice(setup, smtp_serve
     assert set(setup.uncertain_records()) == {interrupted}
 
 
+@pytest.mark.slow
 def test_refused_resend_keeps_the_earlier_doubt(setup, smtp_server):
     interrupting = Mailbox(ok=0, mode="interrupt")
     with pytest.raises(Interrupted):

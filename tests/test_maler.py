@@ -226,6 +226,7 @@ def test_every_template_exists():
     assert (MALER / "LESMEG.md").is_file()
 
 
+@pytest.mark.slow
 def test_build_script_reproduces_committed_templates(tmp_path):
     spec = importlib.util.spec_from_file_location("build_templates", ROOT / "tools" / "build_templates.py")
     module = importlib.util.module_from_spec(spec)
@@ -422,6 +423,7 @@ def test_leadership_principles_replace_the_general_demands(folder, heading, intr
 
 
 @pytest.mark.parametrize("folder", FOLDERS, ids=FOLDER_IDS)
+@pytest.mark.slow
 def test_demands_depend_on_the_level(folder):
     """Without principles, «Krav til lederen» says what the role is at the levels it knows."""
     texts = {niva: body_text(render(folder / "lederavtale.docx", agreement_context(niva=niva)))
@@ -757,6 +759,7 @@ def laid_out(tmp_path_factory, logo) -> dict[str, Laid]:
     return {name: Laid(tmp / f"{name}.pdf", all_text(document)) for name, document in docs.items()}
 
 
+@pytest.mark.slow
 def test_rendered_templates_lay_out_in_libreoffice(laid_out):
     avtale = laid_out["avtale"]
     pages = [avtale.text(n) for n in range(len(avtale.pages))]
@@ -778,6 +781,7 @@ def test_rendered_templates_lay_out_in_libreoffice(laid_out):
 
 
 @pytest.mark.parametrize("name", ["avtale", "lang", "mange", "leiar", "direktor", "vedlegg"])
+@pytest.mark.slow
 def test_no_lone_percent_or_separator_on_a_line(laid_out, name):
     doc = laid_out[name]
     for page in range(len(doc.pages)):
@@ -787,6 +791,7 @@ def test_no_lone_percent_or_separator_on_a_line(laid_out, name):
 
 
 @pytest.mark.parametrize("name", ["avtale", "lang", "mange", "leiar", "direktor"])
+@pytest.mark.slow
 def test_no_hyphenation(laid_out, name):
     """A line ends in a hyphen only where the text has one (HMS-arbeid), never in the middle of a word."""
     doc = laid_out[name]
@@ -798,6 +803,7 @@ def test_no_hyphenation(laid_out, name):
 
 
 @pytest.mark.parametrize("name", ["avtale", "lang", "mange", "leiar", "direktor"])
+@pytest.mark.slow
 def test_signature_block_never_opens_a_page(laid_out, name):
     doc = laid_out[name]
     page = next(n for n in range(len(doc.pages)) if "Underskrifter" in doc.text(n))
@@ -806,6 +812,7 @@ def test_signature_block_never_opens_a_page(laid_out, name):
 
 
 @pytest.mark.parametrize("name", ["lang", "mange", "leiar", "direktor"])
+@pytest.mark.slow
 def test_no_page_left_half_empty(laid_out, name):
     """Assignments flow from page to page: no block jumps ahead leaving 40 % of a page blank."""
     doc = laid_out[name]
@@ -813,6 +820,7 @@ def test_no_page_left_half_empty(laid_out, name):
         assert doc.filled(page) > 0.6, f"side {page + 1} er bare {doc.filled(page):.0%} fylt"
 
 
+@pytest.mark.slow
 def test_long_measures_continue_under_their_assignment(laid_out):
     """Measures that do not fit start where there is room and run onto the next page, with
     their assignment repeated above them."""

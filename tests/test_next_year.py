@@ -32,6 +32,7 @@ def sheet_rows(path, name) -> list[dict]:
     return [dict(zip(rows[0], row)) for row in rows[1:] if any(v is not None for v in row)]
 
 
+@pytest.mark.slow
 def test_next_year_without_status(workbook, tmp_path):
     ny = tmp_path / "2028" / "arbeidsbok 2028.xlsx"
     result = run("nytt-ar", workbook, "--til", 2028, "--ut", ny)
@@ -55,6 +56,7 @@ def test_next_year_without_status(workbook, tmp_path):
     assert wb["Ledere"].data_validations.dataValidation
 
 
+@pytest.mark.slow
 def test_next_year_with_status_carries_what_is_not_done(workbook, tmp_path):
     bok = read_workbook(workbook)
     status = tmp_path / "status.xlsx"
@@ -98,6 +100,7 @@ def test_next_year_refuses_to_overwrite(workbook, tmp_path):
     assert run("nytt-ar", workbook, "--til", 2028, "--ut", workbook).exit_code == 1
 
 
+@pytest.mark.slow
 def test_next_year_with_bad_status_writes_nothing(workbook, tmp_path):
     bok = read_workbook(workbook)
     status = tmp_path / "status.xlsx"

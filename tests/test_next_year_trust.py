@@ -81,6 +81,7 @@ def string_cells(path) -> dict[str, dict[str, object]]:
                        if c.value is not None} for ws in wb.worksheets}
 
 
+@pytest.mark.slow
 def test_formula_looking_text_survives_next_year_as_text_in_every_sheet(hostile, tmp_path):
     assert run("sjekk", hostile).exit_code == 0, run("sjekk", hostile).output
     ny = tmp_path / "ny.xlsx"

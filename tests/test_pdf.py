@@ -159,6 +159,7 @@ def by_source(results: list[Conversion]) -> dict[str, Conversion]:
     return {r.docx.name: r for r in results}
 
 
+@pytest.mark.slow
 def test_good_documents_become_pdfa_2b_with_their_text(converted):
     _, results = converted["runs"]["a"]
     results = by_source(results)
@@ -174,6 +175,7 @@ def test_good_documents_become_pdfa_2b_with_their_text(converted):
             assert fonts_without_embedding(pdf) == []
 
 
+@pytest.mark.slow
 def test_document_properties_become_pdf_metadata(converted):
     _, results = converted["runs"]["a"]
     kari = by_source(results)["kari.docx"].pdf
@@ -193,6 +195,7 @@ def test_document_properties_become_pdf_metadata(converted):
         assert "vedlegg.docx" not in values and getpass.getuser() not in values
 
 
+@pytest.mark.slow
 def test_an_old_pdf_is_replaced_atomically(converted):
     kari = converted["out"] / "kari.pdf"
     assert kari.read_bytes().startswith(b"%PDF-")
@@ -200,6 +203,7 @@ def test_an_old_pdf_is_replaced_atomically(converted):
     assert leftovers == []
 
 
+@pytest.mark.slow
 def test_broken_files_fail_with_a_reason_and_the_rest_complete(converted):
     _, results = converted["runs"]["a"]
     results = by_source(results)
@@ -213,12 +217,14 @@ def test_broken_files_fail_with_a_reason_and_the_rest_complete(converted):
         assert not results[name].pdf.exists()
 
 
+@pytest.mark.slow
 def test_results_come_in_submission_order_and_on_done_sees_each_once(converted):
     _, results = converted["runs"]["a"]
     assert [r.pdf for r in results] == converted["targets_a"]
     assert sorted(str(r.pdf) for r in converted["finished"]) == sorted(str(p) for p in converted["targets_a"])
 
 
+@pytest.mark.slow
 def test_same_file_name_in_two_folders_and_concurrent_runs(converted):
     converter_a, _ = converted["runs"]["a"]
     converter_b, results = converted["runs"]["b"]
@@ -229,12 +235,14 @@ def test_same_file_name_in_two_folders_and_concurrent_runs(converted):
     assert "Andre avtale fra mappe B" in second and "mappe A" not in second
 
 
+@pytest.mark.slow
 def test_nothing_left_behind_after_the_run(converted):
     for converter, _ in converted["runs"].values():
         assert not converter.tempdir.exists()
         assert soffice_processes(converter.tempdir) == []
 
 
+@pytest.mark.slow
 def test_tiny_timeout_is_reported_and_kills_libreoffice(tmp_path):
     sources = [make_docx(tmp_path / f"d{i}.docx", f"Dokument {i}") for i in range(2)]
     with PdfConverter(jobber=1, timeout=0.3) as converter:
@@ -299,6 +307,7 @@ def assert_all_dead(pids: Path) -> None:
         assert not stat.exists() or stat.read_text().split(") ")[1].startswith("Z")
 
 
+@pytest.mark.slow
 def test_crash_in_a_batch_only_fails_that_document(tmp_path, faulty_soffice):
     script, pids = faulty_soffice
     names = ["en", "to", "krasj", "tre"]
@@ -313,6 +322,7 @@ def test_crash_in_a_batch_only_fails_that_document(tmp_path, faulty_soffice):
     assert_all_dead(pids)
 
 
+@pytest.mark.slow
 def test_hang_times_out_and_the_others_complete(tmp_path, faulty_soffice):
     script, pids = faulty_soffice
     names = ["en", "heng", "to"]
@@ -329,6 +339,7 @@ def test_hang_times_out_and_the_others_complete(tmp_path, faulty_soffice):
     assert_all_dead(pids)
 
 
+@pytest.mark.slow
 def test_plain_pdf_from_an_old_libreoffice_is_not_accepted(tmp_path, faulty_soffice, monkeypatch):
     script, _ = faulty_soffice
     monkeypatch.setenv("FAKE_OLD_LIBREOFFICE", "1")
@@ -432,6 +443,7 @@ def test_private_copy_drops_only_unused_styles(tmp_path):
     assert docx.Document(copy).paragraphs[1].style.name == "Oppdragstittel"
 
 
+@pytest.mark.slow
 def test_pdf_looks_the_same_as_from_the_untouched_document(tmp_path):
     original = styled_docx(tmp_path / "stiler.docx")
     with PdfConverter(jobber=1) as converter:
@@ -573,6 +585,7 @@ def killed_mid_conversion(tmp_path: Path, kill_watchdog: bool) -> tuple[Path, di
 
 
 @linux_only
+@pytest.mark.slow
 def test_sigkill_mid_conversion_takes_libreoffice_and_the_private_files_along(tmp_path, private_tmp):
     folder, libreoffice = killed_mid_conversion(tmp_path, kill_watchdog=False)
     assert {"oosplash", "soffice.bin"} <= set(map(program, libreoffice.values()))
@@ -588,6 +601,7 @@ def test_sigkill_mid_conversion_takes_libreoffice_and_the_private_files_along(tm
 
 
 @linux_only
+@pytest.mark.slow
 def test_a_run_killed_with_its_watchdog_is_cleaned_up_by_the_next_start(tmp_path, private_tmp):
     """What the parent-death signal does alone, and what the next converter's start removes."""
     folder, _ = killed_mid_conversion(tmp_path, kill_watchdog=True)
@@ -603,6 +617,7 @@ def test_a_run_killed_with_its_watchdog_is_cleaned_up_by_the_next_start(tmp_path
         assert converter.tempdir.is_dir()
 
 
+@pytest.mark.slow
 def test_two_live_runs_keep_each_others_files(tmp_path, private_tmp):
     sources = [make_docx(tmp_path / f"avtale-{n}.docx", f"Avtale nummer {n}") for n in range(3)]
     with start_run(LIVE_RUN, stdin=subprocess.PIPE) as other:

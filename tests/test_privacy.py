@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import openpyxl
+import pytest
 from click.testing import CliRunner
 from conftest import GOAL_TEXT, basic_sheets, docx_text, write_xlsx
 
@@ -37,6 +38,7 @@ def public_texts(year_dir: Path) -> dict[str, str]:
     return found
 
 
+@pytest.mark.slow
 def test_a_measure_quoting_another_leaders_goal_stops_that_agreement(tmp_path):
     sheets = basic_sheets()
     # Liv (310) writes Øystein's goal into her own public measure.
@@ -66,6 +68,7 @@ def test_one_sentence_of_a_goal_is_enough(tmp_path):
     assert "Utviklingsmål rad 4" in result.output and SECOND_SENTENCE not in result.output
 
 
+@pytest.mark.slow
 def test_follow_up_document_and_mail_are_guarded_too(tmp_path):
     sheets = basic_sheets()
     sheets["Tiltak"].append([211, "2", GOAL_TEXT])  # Berit quotes Øystein's goal
@@ -92,6 +95,7 @@ def test_follow_up_document_and_mail_are_guarded_too(tmp_path):
     assert not (ut / "2027" / "epost").exists() or not list((ut / "2027" / "epost").glob("*.eml"))
 
 
+@pytest.mark.slow
 def test_a_status_comment_quoting_another_leaders_goal_stops_the_report(tmp_path):
     workbook = write_xlsx(tmp_path / "a.xlsx", basic_sheets())
     ut = tmp_path / "ut"

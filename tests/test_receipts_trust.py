@@ -70,6 +70,7 @@ def test_conflicting_receipts_are_reported_once_and_a_reread_changes_nothing(set
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="arkiv krever LibreOffice")
+@pytest.mark.slow
 def test_a_reread_never_removes_a_package_made_after_the_receipt_was_recorded(setup):
     workbook, year_dir, svar, kommune = setup
     # Kari Direktør (100) is signed; the archive has answered twice, with two different records.

@@ -142,6 +142,7 @@ def _run(args: list[str], kind: str) -> tuple[int, str]:
 
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("relative,command", CASES, ids=[f"{r}-{c}" for r, c in CASES])
+@pytest.mark.slow
 def test_a_record_that_is_not_a_plain_readable_file_stops_the_command(project, smtp_server, relative, command,
                                                                        kind):
     if command == "arkiv --alle" and shutil.which("soffice") is None:

@@ -66,6 +66,7 @@ def no_secret_in(folder: Path) -> None:
 
 
 @pytest.mark.parametrize("name", ["cycler", "lipsum", "self"])
+@pytest.mark.slow
 def test_hostile_word_template_is_refused_by_sjekk_and_generer(tmp_path, name):
     marker = tmp_path / "MARKER"
     code, refused = payloads(marker)[name]
@@ -92,6 +93,7 @@ def test_hostile_word_template_is_refused_by_sjekk_and_generer(tmp_path, name):
     no_secret_in(tmp_path)
 
 
+@pytest.mark.slow
 def test_hostile_email_template_is_refused_by_sjekk_and_epost(tmp_path):
     marker = tmp_path / "MARKER"
     maler = tmp_path / "maler"
@@ -200,6 +202,7 @@ def test_mail_sandbox_refuses_at_render_time(tmp_path, bok, monkeypatch):
     assert not marker.exists()
 
 
+@pytest.mark.slow
 def test_status_report_letterhead_is_rendered_in_the_sandbox(tmp_path):
     """`status` takes its letterhead from the agreement template in maler/ where HR stands."""
     from generator.status.workbook import write_status_workbook
@@ -239,6 +242,7 @@ HUGE = [
 
 
 @pytest.mark.parametrize("code", HUGE)
+@pytest.mark.slow
 def test_a_template_cannot_ask_for_a_billion_characters(tmp_path, code):
     """Nothing is executed by these, but each would hang the run or exhaust the memory; the
     sandbox refuses them at once, and the check says so in Norwegian."""

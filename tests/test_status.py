@@ -96,6 +96,7 @@ def test_status_workbook_has_one_row_per_leader_and_assignment(workbook, status_
     assert GOAL_MARKER not in xlsx_text(status_file)
 
 
+@pytest.mark.slow
 def test_filled_in_status_workbook_is_never_overwritten(workbook, tmp_path):
     from generator.commands.followup import follow_up
 
@@ -116,6 +117,7 @@ def test_filled_in_status_workbook_is_never_overwritten(workbook, tmp_path):
 # --------------------------------------------------------------------------- status
 
 
+@pytest.mark.slow
 def test_status_report_counts_exactly(workbook, status_file, tmp_path):
     filled = tmp_path / "utfylt.xlsx"
     written = fill(status_file, filled)
@@ -148,6 +150,7 @@ def test_status_report_counts_exactly(workbook, status_file, tmp_path):
     assert len(charts) == len(areas)
 
 
+@pytest.mark.slow
 def test_missing_rows_count_as_not_reported(workbook, status_file, tmp_path):
     wb = openpyxl.load_workbook(status_file)
     ws = wb["Status"]
@@ -161,6 +164,7 @@ def test_missing_rows_count_as_not_reported(workbook, status_file, tmp_path):
     assert sum(r[9] for r in rows) == total
 
 
+@pytest.mark.slow
 def test_bad_status_workbook_names_every_problem_and_writes_nothing(workbook, status_file, tmp_path):
     wb = openpyxl.load_workbook(status_file)
     ws = wb["Status"]
@@ -217,6 +221,7 @@ def test_status_workbook_without_status_sheet(workbook, tmp_path):
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice er ikke installert")
+@pytest.mark.slow
 def test_nynorsk_report_with_pdf_has_no_goals(tmp_path):
     workbook = make_workbook(tmp_path, "nynorsk")
     bok = read_workbook(workbook)

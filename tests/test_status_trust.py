@@ -70,6 +70,7 @@ def insert_title_row(wb):
 
 
 @pytest.mark.parametrize("edit", [add_notes_sheet, add_column, rename_header, insert_title_row])
+@pytest.mark.slow
 def test_a_status_workbook_a_person_touched_is_kept(workbook, out, edit):
     path = out / "2027" / "status.xlsx"
     wb = openpyxl.load_workbook(path)
@@ -138,6 +139,7 @@ def test_a_run_killed_while_writing_status_xlsx_leaves_it_the_tools_own(workbook
     assert manifest["arsfiler"]["status.xlsx"] == [sha256_file(path)] != [old]
 
 
+@pytest.mark.slow
 def test_an_untouched_status_workbook_follows_the_workbook(tmp_path):
     sheets = synthetic_sheets(N_LEADERS)
     workbook = write_xlsx(tmp_path / "arbeidsbok.xlsx", sheets)
@@ -195,6 +197,7 @@ def test_nytt_ar_refuses_a_status_book_for_another_year(workbook, out, tmp_path)
     assert not ny.exists()
 
 
+@pytest.mark.slow
 def test_a_status_book_from_an_older_version_is_read_with_a_warning(workbook, out, tmp_path):
     status = out / "2027" / "status.xlsx"
     wb = openpyxl.load_workbook(status)
@@ -219,6 +222,7 @@ def test_a_status_formula_without_a_stored_value_is_refused(workbook, out, tmp_p
     assert not (tmp_path / "rapport").exists()
 
 
+@pytest.mark.slow
 def test_a_calculated_status_formula_counts(workbook, out, tmp_path):
     status = out / "2027" / "status.xlsx"
     wb = openpyxl.load_workbook(status)

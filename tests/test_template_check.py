@@ -103,6 +103,7 @@ def test_word_split_default_templates_pass(tmp_path, avtale_contexts, vedlegg_co
     assert check_template(vedlegg, vedlegg_contexts, "vedlegg") == []
 
 
+@pytest.mark.slow
 def test_curly_quotes_word_makes_pass_because_docxtpl_straightens_them(tmp_path, avtale_contexts):
     template = damaged(tmp_path, add("Frist: {{ periode.til|dato(“lang”) }} og {{ leder.ekstra.get(‘Tlf’, ‘-’) }}"))
     assert check_template(template, avtale_contexts, "avtale") == []
@@ -307,6 +308,7 @@ def template_folder(tmp_path: Path, broken: dict[str, Path]) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_prepare_stops_on_a_broken_template_in_use(tmp_path):
     broken = damaged(tmp_path, add("Hilsen {{ leder.navnet }}"))
     folder = template_folder(tmp_path, {"lederavtale.docx": broken})
@@ -318,6 +320,7 @@ def test_prepare_stops_on_a_broken_template_in_use(tmp_path):
         "ukjent felt «leder.navnet». Mente du «leder.navn»?"]
 
 
+@pytest.mark.slow
 def test_sjekk_checks_unused_templates_and_exits_1_without_traceback(tmp_path):
     broken = damaged(tmp_path, add("{%p if leder.epost %}"), name="ubrukt.docx")
     folder = template_folder(tmp_path, {"ubrukt.docx": broken})
@@ -347,6 +350,7 @@ def test_sjekk_passes_the_default_templates(tmp_path):
     assert result.exit_code == 0, result.output
 
 
+@pytest.mark.slow
 def test_check_templates_covers_nynorsk(tmp_path):
     sheets = basic_sheets()
     sheets["Kommune"].append(["Målform", "nynorsk"])
@@ -460,6 +464,7 @@ def test_unknown_field_of_a_measure_or_a_principle(tmp_path, extended):
         in problems[2]
 
 
+@pytest.mark.slow
 def test_leadership_principles_render_in_order_or_leave_the_templates_own_text(tmp_path, extended, bok):
     template = damaged(tmp_path, paragraphs(
         "{%p if lederprinsipper %}",
@@ -482,6 +487,7 @@ def test_leadership_principles_render_in_order_or_leave_the_templates_own_text(t
     assert appendix_context(extended, extended.leder("210"), TODAY)["lederprinsipper"] == with_sheet["lederprinsipper"]
 
 
+@pytest.mark.slow
 def test_first_names_follow_up_period_and_lower_case_title(tmp_path, extended):
     template = damaged(tmp_path, paragraphs(
         "HILSEN Hei {{ leder.fornavn }}, hilsen {{ overordnet.fornavn }}",
@@ -520,6 +526,7 @@ def test_period_text_in_nynorsk(tmp_path):
         "1. august 2027 – 31. juli 2028"
 
 
+@pytest.mark.slow
 def test_percent_and_section_signs_are_never_alone_on_a_line(tmp_path, extended):
     """Every printed value gets a non-breaking space before % and after §; template code sees the value as typed."""
     template = damaged(tmp_path, paragraphs(
@@ -677,6 +684,7 @@ def test_every_example_in_the_workbooks_veiledning_passes_the_check(tmp_path, ex
     assert check_examples(tmp_path, examples, extended) == []
 
 
+@pytest.mark.slow
 def test_every_example_in_lesmeg_passes_the_check(tmp_path, extended):
     examples = lesmeg_examples()
     assert len(examples) > 20 and "{{ leder.navn }}" in examples  # really read

@@ -1119,6 +1119,7 @@ def _with_notes(tmp_path: Path) -> Path:
     return write_xlsx(tmp_path / "arbeidsbok.xlsx", s)
 
 
+@pytest.mark.slow
 def test_zip_bomb_is_refused_before_it_is_unpacked(tmp_path):
     path = _pad_sheet(_with_notes(tmp_path), "xl/worksheets/sheet6.xml", 300 * 2**20)
     assert path.stat().st_size < 2**20
@@ -1132,6 +1133,7 @@ def test_zip_bomb_is_refused_before_it_is_unpacked(tmp_path):
     assert _peak_memory(refused) < 10 * 2**20
 
 
+@pytest.mark.slow
 def test_large_sheet_that_is_not_read_is_never_held(tmp_path):
     path = _pad_sheet(_with_notes(tmp_path), "xl/worksheets/sheet6.xml", 100 * 2**20)
     assert _peak_memory(lambda: read_workbook(path)) < 30 * 2**20

@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..model import DEFAULT_SKJERMINGSHJEMMEL, DEFAULT_TILGANGSKODE
 from ..store import xlsx
 from ..store.xlsx import DATE_FORMAT, TOP, TOP_WRAP
+from ..usage import COMMANDS
 from .columns import (
     KOMMUNE,
     KOMMUNE_FIELDS,
@@ -84,17 +85,6 @@ TEMPLATES = (
      "en setning («kommunalsjef helse»)."),
     ("Lederprinsipper", "Prinsippene fra arket Lederprinsipper skrives ut med {%p for p in lederprinsipper %}, "
      "{{ p.prinsipp }} og {{ p.beskrivelse }}, og {%p endfor %}, hver kode i sitt eget avsnitt."),
-)
-
-COMMANDS = (
-    ("lederavtale init MAPPE", "Lager en ny arbeidsbok (denne) og en kopi av standardmalene i MAPPE/maler."),
-    ("lederavtale sjekk ARBEIDSBOK", "Kontrollerer arbeidsboken og malene og skriver ut alle feil og advarsler."),
-    ("lederavtale generer ARBEIDSBOK", "Lager lederavtale og vedlegg for hver leder som Word og PDF/A i output/<år>/. "
-     "Valg: --maler MAPPE, --ut MAPPE, --leder ANSATTNR, --enhet ENHET, --ingen-pdf, --overskriv, --jobber N."),
-    ("lederavtale epost ARBEIDSBOK", "Lager e-postutkast (.eml) til hver leder med kopi til overordnet. "
-     "Med --send sendes de via SMTP."),
-    ("lederavtale arkiv ARBEIDSBOK", "Lager arkivpakke (PDF/A og Noark 5-metadata) for signerte avtaler. "
-     "Med --alle for alle avtaler."),
 )
 
 
@@ -321,8 +311,9 @@ def _write_veiledning(ws: Worksheet) -> None:
                   "ellers oppgis mappen med --maler.", SECTION_FONT))
     lines.extend((name, text, None) for name, text in TEMPLATES)
     lines.append(("", "", None))
-    lines.append(("Kommandoer", "Kjøres i et terminalvindu (ledetekst):", SECTION_FONT))
-    lines.extend((name, text, None) for name, text in COMMANDS)
+    lines.append(("Kommandoer", "Kjøres i et terminalvindu (ledetekst). «lederavtale KOMMANDO --help» viser "
+                  "alle valg, f.eks. --maler MAPPE, --ut MAPPE og --leder ANSATTNR.", SECTION_FONT))
+    lines.extend((command.usage, command.description, None) for command in COMMANDS)
     for r, (label, text, font) in enumerate(lines, start=1):
         a = xlsx.put(ws, r, 1, label, TOP_WRAP)
         b = xlsx.put(ws, r, 2, text, TOP_WRAP)
