@@ -30,7 +30,8 @@ from generator.cli import main
 from generator.store.files import sha256_file
 from generator.store.manifest import Manifest
 
-pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) mangler")
+pytestmark = [pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) mangler"),
+              pytest.mark.slow]
 
 EXAMPLE = ROOT / "input" / "eksempel.xlsx"
 # Replaces assignment 1 (Gjelder `alle`: every leader but the kommunedirektør), in words found

@@ -24,6 +24,8 @@ from generator.archive import receipts, record
 from generator.archive.arkivert import ARKIVERT_NAME
 from generator.cli import main
 
+pytestmark = pytest.mark.slow  # real LibreOffice, subprocesses or SMTP servers throughout
+
 SYSTEM_IDS = {5: "0b0c6f4e-58a4-4a4e-9b89-2f1f5d0e3c15", 6: "0b0c6f4e-58a4-4a4e-9b89-2f1f5d0e3c16",
               7: "0b0c6f4e-58a4-4a4e-9b89-2f1f5d0e3c17"}
 

@@ -28,6 +28,8 @@ from test_mail import Mailbox, Setup, smtp_server  # noqa: F401  (smtp_server is
 
 from generator.cli import main
 
+pytestmark = pytest.mark.slow  # real LibreOffice, subprocesses or SMTP servers throughout
+
 KINDS = ("mappe", "brutt lenke", "lenke til fil", "ulesbar")
 # Which command reads which record file, and where the file lies in the year folder.
 CASES = [
