@@ -1,9 +1,10 @@
 """The one door to docxtpl and python-docx below their documented API.
 
 docxtpl's public way to fill a template, `DocxTemplate(path).render(context)`, reopens and
-re-parses the template for every document: 12–15 documents a second against about 150–200
-here (benchmarks/bench_docx.py). So template.py and render.py run the steps of docxtpl's
-render one by one, the costly ones once per template, and those steps are not public API.
+re-parses the template for every document, about a tenth of the speed of the renderer here
+(benchmarks/bench_docx.py, 500 leaders: 13–23 against 140–210 documents a second). So
+template.py and render.py run the steps of docxtpl's render one by one, the costly ones once
+per template, and those steps are not public API: docxtpl has no public equivalent of them.
 This module is the only place that calls them; nothing else in `generator/` reaches below
 the documented API of either library (tests/test_docxtpl_door.py checks that, and fails with
 a message naming the function here if an upgrade changes one of them).
