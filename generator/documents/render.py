@@ -17,11 +17,11 @@ from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
 from docx.shared import Mm
-from docxtpl import InlineImage
 from lxml import etree
 from markupsafe import Markup
 
 from ..exceptions import TemplateError
+from . import docx_engine
 from .context import logo_image
 from .jinja import explain, make_jinja_env
 from .template import PreparedTemplate
@@ -57,15 +57,13 @@ class DocxRenderer:
     def __init__(self, template: PreparedTemplate, env: jinja2.Environment | None = None, logo: Path | None = None):
         self.template = template
         self.env = env or make_jinja_env()
-        tpl = template.tpl
-        self._tpl = tpl
         self._needs_table_fix = any("{%tc" in p.source or "{% tc" in p.source for p in template.parts)
         body, *others = template.parts
-        prefix, suffix = _around_body(tpl)
+        prefix, suffix = _around_body(template.document)
         self._parts = [self._compile(body, _XML_DECLARATION + prefix, suffix, logo)]
         self._parts += [self._compile(part, _XML_DECLARATION, "", logo) for part in others]
         buffer = io.BytesIO()
-        tpl.docx.save(buffer)  # now holds the logo's image part and relationships, if any
+        template.document.save(buffer)  # now holds the logo's image part and relationships, if any
         self._base_zip = _zip_without(buffer.getvalue(), {p.zip_name for p in self._parts} | {CORE_XML})
 
     def _compile(self, part, prefix: str, suffix: str, logo: Path | None) -> _Part:
@@ -75,9 +73,8 @@ class DocxRenderer:
             raise TemplateError([explain(self.template.path.name, exc)]) from exc
         logo_markup = Markup("")
         if logo is not None and "logo" in part.source:
-            self._tpl.current_rendering_part = part.docx_part
-            logo_markup = Markup(InlineImage(self._tpl, logo_image(logo), height=LOGO_HEIGHT)._insert_image())
-        return _Part(part.docx_part.partname.lstrip("/"), prefix, suffix, template, logo_markup)
+            logo_markup = Markup(docx_engine.inline_image_xml(part.docx_part, logo_image(logo), LOGO_HEIGHT))
+        return _Part(part.zip_name, prefix, suffix, template, logo_markup)
 
     def render(self, context: dict, properties: dict | None = None) -> bytes:
         """The finished .docx."""
@@ -103,7 +100,7 @@ class DocxRenderer:
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         xml = self._resolve_listings(xml)
         if self._needs_table_fix:
-            xml = self._tpl.xml_to_string(self._tpl.fix_tables(xml))
+            xml = docx_engine.fix_tables(xml)
         return xml
 
     def _resolve_listings(self, xml: str) -> str:
@@ -121,7 +118,7 @@ class DocxRenderer:
             if start < done or end < 0:
                 continue  # not inside a paragraph: left as it is
             end += len("</w:p>")
-            pieces += [xml[done:start], self._tpl.resolve_listing(xml[start:end])]
+            pieces += [xml[done:start], docx_engine.resolve_listing(xml[start:end])]
             done = end
         return "".join(pieces) + xml[done:] if pieces else xml
 
@@ -165,9 +162,9 @@ def _core_xml(properties: dict, when) -> str:
     )
 
 
-def _around_body(tpl) -> tuple[str, str]:
+def _around_body(document) -> tuple[str, str]:
     """The document XML before and after the content of <w:body>, which each render fills in."""
-    shell = etree.fromstring(etree.tostring(tpl.docx._element))
+    shell = etree.fromstring(etree.tostring(document.element))
     body = shell.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}body")
     for child in list(body):
         body.remove(child)

@@ -19,6 +19,7 @@ from docx.oxml.ns import nsdecls
 from docx.shared import Cm
 from docxtpl import DocxTemplate, InlineImage
 
+from ..documents import docx_engine
 from ..documents.context import babel_locale, kommune_fields, logo_image, periode_fields
 from ..documents.jinja import explain, make_jinja_env
 from ..documents.render import LOGO_HEIGHT
@@ -161,7 +162,7 @@ def _table(doc, headers: list[str], rows: list[list], widths: list) -> None:
     twips = [int(w.twips) for w in widths]
     xml = _row(headers, twips, header=True) + "".join(_row(row, twips) for row in rows)
     for tr in parse_xml(f"<w:tbl {nsdecls('w')}>{xml}</w:tbl>"):
-        table._tbl.append(tr)
+        docx_engine.table_element(table).append(tr)
     doc.add_paragraph()
 
 

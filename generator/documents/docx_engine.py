@@ -1,0 +1,121 @@
+"""The one door to docxtpl and python-docx below their documented API.
+
+docxtpl's public way to fill a template, `DocxTemplate(path).render(context)`, reopens and
+re-parses the template for every document, about a tenth of the speed of the renderer here
+(benchmarks/bench_docx.py, 500 leaders: 13–23 against 140–210 documents a second). So
+template.py and render.py run the steps of docxtpl's render one by one, the costly ones once
+per template, and those steps are not public API: docxtpl has no public equivalent of them.
+This module is the only place that calls them; nothing else in `generator/` reaches below
+the documented API of either library (tests/test_docxtpl_door.py checks that, and fails with
+a message naming the function here if an upgrade changes one of them).
+
+Tested with docxtpl 0.18.0, 0.19.1, 0.20.0 and 0.20.2, and python-docx 1.1.2 and 1.2.0: the
+ranges below, which setup.cfg pins. docxtpl's steps used here are the same code in all four
+versions; a newer minor version is to be checked against tests/test_docxtpl_door.py before
+the pin is widened.
+
+What each function relies on:
+
+- `mend_tags`: `DocxTemplate.patch_xml(src_xml)`, which joins tags Word split over several
+  runs, turns `{%p …%}`, `{%tr …%}`, `{%tc …%}` and `{%r …%}` into plain Jinja tags at the
+  paragraph, row, cell or run, and straightens quotes and unescapes `&lt;`/`&gt;` inside tags
+  (check/paragraphs.py mirrors the last). It reads nothing of the instance.
+- `resolve_listing`: `DocxTemplate.resolve_listing(xml)`, which turns tab, line feed, BEL and
+  form feed in a filled-in paragraph into Word's tab, line break, new paragraph and page
+  break. It reads nothing of the instance.
+- `fix_tables`: `DocxTemplate.fix_tables(xml)` (the table grid widened or narrowed to the
+  cells a `{%tc for %}` made) and `DocxTemplate.xml_to_string(tree)`. Nothing of the instance.
+- `inline_image_xml`: `InlineImage(tpl, image_descriptor, width=None, height=None)` read as
+  text (its `__html__`, as Jinja reads it), which takes the part to add the image to from
+  `tpl.current_rendering_part` (set by `DocxTemplate.render` per part, set here by hand), and
+  through it python-docx's `StoryPart.new_pic_inline`.
+- `template_parts`: python-docx's `Document.part`, `Part.rels` (each with `reltype`,
+  `target_part`), `Part.blob` and `Part.partname`, read the way docxtpl's
+  `get_headers_footers` and `get_part_xml` read them, so that the parts filled in are the
+  ones docxtpl would fill in.
+- `table_element`: python-docx's `Table._tbl`, the table's `<w:tbl>`, to append rows to in
+  one piece (python-docx's `add_row` costs about a millisecond a cell).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.oxml import parse_xml
+from docxtpl import DocxTemplate, InlineImage
+from lxml import etree
+
+TESTED_DOCXTPL = ">=0.18,<0.21"
+TESTED_PYTHON_DOCX = ">=1.1,<1.3"
+
+# patch_xml, resolve_listing, fix_tables and xml_to_string are methods that use nothing of
+# their instance, so one instance without a file serves every template. Were an upgrade to
+# make them read the template, `docx` being None here makes that an AttributeError at once.
+_DOCXTPL = DocxTemplate(None)
+
+
+def mend_tags(xml: str) -> str:
+    """A part's XML as Word saved it, made into what Jinja can compile: docxtpl's preprocessing."""
+    return _DOCXTPL.patch_xml(xml)
+
+
+def resolve_listing(xml: str) -> str:
+    """Tabs, line breaks, paragraph and page breaks in filled-in values made into Word's own."""
+    return _DOCXTPL.resolve_listing(xml)
+
+
+def fix_tables(xml: str) -> str:
+    """Every table's grid made to fit the columns a `{%tc for %}` repeated."""
+    return _DOCXTPL.xml_to_string(_DOCXTPL.fix_tables(xml))
+
+
+def inline_image_xml(part, image, height) -> str:
+    """The runs that show `image` at `height` where a `{{ … }}` stood in a text run of `part`.
+
+    The image and its relationship are added to `part` (python-docx), so they are saved with
+    the document that holds it. `image` is a path (as text) or a binary file object.
+    """
+    holder = DocxTemplate(None)
+    holder.current_rendering_part = part
+    return str(InlineImage(holder, image, height=height))
+
+
+@dataclass
+class DocxPart:
+    """One XML part that may hold template code."""
+
+    kind: str  # "body", "header" or "footer"
+    zip_name: str  # "word/document.xml", "word/header1.xml", …
+    xml: str  # the part's XML as one line, as docxtpl hands it to patch_xml
+    part: object  # python-docx's part: where an image's relationship goes
+
+
+_KINDS = ((RELATIONSHIP_TYPE.HEADER, "header"), (RELATIONSHIP_TYPE.FOOTER, "footer"))
+
+
+def template_parts(document) -> list[DocxPart]:
+    """The body, then the headers, then the footers of a python-docx Document, as docxtpl
+    renders them (a header or footer without content is skipped, as docxtpl skips it)."""
+    body = document.part
+    parts = [DocxPart("body", _zip_name(body), _xml(document.element.body), body)]
+    for reltype, kind in _KINDS:
+        for rel in body.rels.values():
+            if rel.reltype == reltype and rel.target_part.blob:
+                target = rel.target_part
+                parts.append(DocxPart(kind, _zip_name(target), _xml(parse_xml(target.blob)), target))
+    return parts
+
+
+def table_element(table):
+    """The `<w:tbl>` element of a python-docx Table."""
+    return table._tbl
+
+
+def _zip_name(part) -> str:
+    return str(part.partname).lstrip("/")
+
+
+def _xml(element) -> str:
+    # Not pretty-printed: patch_xml's patterns expect the XML on one line (docxtpl's xml_to_string).
+    return etree.tostring(element, encoding="unicode", pretty_print=False)
