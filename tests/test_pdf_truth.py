@@ -23,8 +23,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT
-from docx import Document
+from conftest import ROOT, docx_text
 
 from generator.cli import main
 from generator.store.files import sha256_file
@@ -61,24 +60,7 @@ def _words(text: str) -> set[str]:
 
 def docx_words(path: Path) -> set[str]:
     """The words of a .docx as python-docx reads it: paragraphs, tables, headers and footers."""
-    doc = Document(str(path))
-    parts = []
-
-    def walk(container):
-        for block in container.iter_inner_content():
-            if hasattr(block, "rows"):
-                for row in block.rows:
-                    for cell in row.cells:
-                        walk(cell)
-            else:
-                parts.append(block.text)
-
-    walk(doc)
-    for section in doc.sections:
-        for part in (section.header, section.footer, section.first_page_header, section.first_page_footer,
-                     section.even_page_header, section.even_page_footer):
-            walk(part)
-    return _words("\n".join(parts))
+    return _words(docx_text(path))
 
 
 def pdf_words(path: Path, mark: str | None = "UTKAST") -> set[str]:
