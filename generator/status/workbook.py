@@ -21,7 +21,6 @@ from ..exceptions import WorkbookError
 from ..model import Arbeidsbok, Leder, Problem
 from ..store import xlsx
 from ..store.xlsx import TOP, TOP_WRAP
-
 from ..workbook.cells import Cells
 from ..workbook.columns import STATUS
 
@@ -85,15 +84,15 @@ def build_status_workbook(bok: Arbeidsbok, ledere: list[Leder], today: date | No
     for leder in ledere:
         for o in bok.oppdrag_for(leder):
             r += 1
-            key = {"ansattnr": leder.ansattnr, "navn": leder.navn, "enhet": leder.enhet, "nr": o.nr,
-                   "omrade": o.omrade, "oppdrag": o.tekst, "mal": o.mal, "frist": o.frist}
+            values = {"ansattnr": leder.ansattnr, "navn": leder.navn, "enhet": leder.enhet, "nr": o.nr,
+                      "omrade": o.omrade, "oppdrag": o.tekst, "mal": o.mal, "frist": o.frist}
             for c, column in enumerate(STATUS.columns, start=1):
                 if column.input:
                     cell = ws.cell(r, c)
                     cell.protection = Protection(locked=False)
                     cell.alignment = TOP_WRAP
                 else:
-                    xlsx.put(ws, r, c, key[column.key], TOP_WRAP if column.wrap else TOP).fill = KEY_FILL
+                    xlsx.put(ws, r, c, values[column.key], TOP_WRAP if column.wrap else TOP).fill = KEY_FILL
     status_letter = get_column_letter(STATUS.columns.index(STATUS.column("status")) + 1)
     dv = DataValidation(type="list", formula1='"' + ",".join(STATUSES) + '"', allow_blank=True,
                         showErrorMessage=True, errorTitle="Ugyldig status",
