@@ -97,6 +97,8 @@ class Leder:
     signert: date | None = None
     oppfolging: str = ""  # the follow-up conversations agreed (dates or text)
     ekstra: Ekstra = field(default_factory=Ekstra)  # unknown columns, by header as written
+    # The template columns without an attribute here (columns.Column.template), by key.
+    felt: dict[str, object] = field(default_factory=dict)
     rad: int = 0  # row in sheet Ledere, for messages
 
 
@@ -111,6 +113,7 @@ class Oppdrag:
     frist: date | None = None
     gjelder: str = ""
     ekstra: Ekstra = field(default_factory=Ekstra)  # unknown columns, by header as written
+    felt: dict[str, object] = field(default_factory=dict)  # as Leder.felt
     rad: int = 0
 
 
@@ -120,6 +123,7 @@ class Tiltak:
     nr: str
     tekst: str
     ekstra: Ekstra = field(default_factory=Ekstra)  # unknown columns, by header as written
+    felt: dict[str, object] = field(default_factory=dict)  # as Leder.felt
     rad: int = 0
 
 

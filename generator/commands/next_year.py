@@ -77,7 +77,7 @@ def next_year(workbook: Path, til: int, ut: Path, statusbok: Path | None = None)
     def rows(name: str, items) -> list[dict]:
         return [dict(sheets[name].rows[item.rad]) for item in items] if name in sheets else []
 
-    ledere = [{**row, "Signert": None} for row in rows(LEDERE.name, bok.ledere)]
+    ledere = [{**row, LEDERE.column("signert").header: None} for row in rows(LEDERE.name, bok.ledere)]
     oppdrag_rows = rows(OPPDRAG.name, oppdrag)
     headers = {name: sheet.headers for name, sheet in sheets.items()}
     if statusbok is not None:

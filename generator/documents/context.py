@@ -16,6 +16,7 @@ from pathlib import Path
 from PIL import Image, ImageOps
 
 from ..model import Arbeidsbok, Ekstra, Kommune, Leder, Oppdrag, Tiltak
+from ..workbook.columns import LEDERE, OPPDRAG, TILTAK, Sheet
 from .jinja import keep_together, long_date
 
 
@@ -26,15 +27,21 @@ def babel_locale(kommune: Kommune) -> str:
 @dataclass
 class Measure:
     """One of the leader's own measures, as a template sees it: `{{ t }}` prints the text,
-    `{{ t.ekstra["Ansvarlig"] }}` one of the Tiltak sheet's own columns."""
+    `{{ t.ansvarlig }}` a template column of sheet Tiltak, `{{ t.ekstra["Ansvarlig"] }}` one of
+    HR's own columns."""
 
     tekst: str
     ekstra: Ekstra = field(default_factory=Ekstra)
+    felt: dict = field(default_factory=dict)  # every template column of sheet Tiltak, by key
 
     def __str__(self) -> str:
         # Printed like any other workbook text (see `keep_together`); Jinja's finalize only
         # sees this object, not the text, so the text is prepared here.
         return keep_together(self.tekst)
+
+    def __getitem__(self, key: str):
+        # Jinja looks `t.ansvarlig` up here when the object has no such attribute.
+        return self.felt[key]
 
 
 def kommune_fields(kommune: Kommune) -> dict:
@@ -102,33 +109,25 @@ def periode_fields(kommune: Kommune) -> dict:
     }
 
 
+def template_fields(item: Leder | Oppdrag | Tiltak, sheet: Sheet) -> dict:
+    """Each template column of the sheet, by key: the model's attribute for a modelled column (read
+    by rules of its own), else what the reader read into `felt` (empty for the blank person)."""
+    return {column.key: getattr(item, column.key) if column.modelled
+            else item.felt.get(column.key, None if column.date else "")
+            for column in sheet.columns if column.template}
+
+
 def person(leder: Leder | None) -> dict:
     if leder is None:
         leder = Leder(ansattnr="", navn="", stilling="", enhet="")
-    return {
-        "ansattnr": leder.ansattnr,
-        "navn": leder.navn,
-        "fornavn": leder.fornavn,
-        "stilling": leder.stilling,
-        "enhet": leder.enhet,
-        "niva": leder.niva,
-        "epost": leder.epost,
-        "oppfolging": leder.oppfolging,
-        "ekstra": Ekstra(leder.ekstra),
-    }
+    return {**template_fields(leder, LEDERE), "ekstra": Ekstra(leder.ekstra)}
 
 
 def _oppdrag(oppdrag: Oppdrag, tiltak: list[Tiltak]) -> dict:
     return {
-        "nr": oppdrag.nr,
-        "omrade": oppdrag.omrade,
-        "tekst": oppdrag.tekst,
-        "mal": oppdrag.mal,
-        "malemetode": oppdrag.malemetode,
-        "utgangspunkt": oppdrag.utgangspunkt,
-        "frist": oppdrag.frist,
+        **template_fields(oppdrag, OPPDRAG),
         "ekstra": Ekstra(oppdrag.ekstra),
-        "tiltak": [Measure(t.tekst, Ekstra(t.ekstra)) for t in tiltak],
+        "tiltak": [Measure(t.tekst, Ekstra(t.ekstra), template_fields(t, TILTAK)) for t in tiltak],
     }
 
 

@@ -7,6 +7,9 @@ One table drives the template check (known names, suggestions for typos) and the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from string import Template
+
+from ..workbook.columns import LEDERE, OPPDRAG, TILTAK, Sheet
 
 
 @dataclass(frozen=True)
@@ -17,20 +20,18 @@ class Field:
 
 
 def _person_fields(who: str, label: str) -> list[Field]:
+    """Sheet Ledere's template columns, for the leader or the superior, then HR's own columns."""
     return [
-        Field(f"{who}.navn", f"{label}s fulle navn"),
-        Field(f"{who}.fornavn",
-              f"{label}s fornavn (kolonnen Fornavn, ellers første ord i Navn), f.eks. til en hilsen"),
-        Field(f"{who}.stilling", f"{label}s stilling (midt i en setning: {{{{ {who}.stilling|liten }}}})"),
-        Field(f"{who}.enhet", f"{label}s enhet"),
-        Field(f"{who}.niva", f"{label}s nivå (kommunedirektør, kommunalsjef, virksomhetsleder …)"),
-        Field(f"{who}.epost", f"{label}s e-postadresse"),
-        Field(f"{who}.ansattnr", f"{label}s ansattnummer"),
-        Field(f"{who}.oppfolging",
-              f"oppfølgingssamtalene som er avtalt med {label.lower()} (arket Ledere, Oppfølging)"),
-        Field(f"{who}.ekstra", f"egne kolonner i arket Ledere for {label.lower()}, f.eks. "
+        *(Field(f"{who}.{c.key}", Template(c.template).substitute(label=label, who=who))
+          for c in LEDERE.columns if c.template),
+        Field(f"{who}.ekstra", f"egne kolonner i arket Ledere for {label}, f.eks. "
               f"{{{{ {who}.ekstra[\"Telefon\"] }}}}"),
     ]
+
+
+def _row_fields(prefix: str, sheet: Sheet) -> list[Field]:
+    """A sheet's template columns as a loop variable sees them (`o.nr`, `t.tekst`)."""
+    return [Field(f"{prefix}.{c.key}", c.template) for c in sheet.columns if c.template]
 
 
 # Every name a template may use, in the order HR reads them. Loop variables (`omrade`, `o`,
@@ -56,17 +57,11 @@ FIELDS: list[Field] = [
     Field("oppdrag", "alle lederens oppdrag i én liste: {%p for o in oppdrag %} … {%p endfor %}"),
     Field("omrade.navn", "områdets navn, f.eks. Økonomi (inne i løkken over omrader)"),
     Field("omrade.oppdrag", "områdets oppdrag: {%tr for o in omrade.oppdrag %} … {%tr endfor %}"),
-    Field("o.nr", "oppdragets nummer (arket Oppdrag, Nr)"),
-    Field("o.omrade", "oppdragets område"),
-    Field("o.tekst", "selve oppdraget"),
-    Field("o.mal", "målet for oppdraget"),
-    Field("o.malemetode", "hvordan målet måles"),
-    Field("o.utgangspunkt", "utgangspunktet (resultat før start)"),
-    Field("o.frist", "fristen (dato; skriv {{ o.frist|dato }}, tom hvis ingen frist)"),
+    *_row_fields("o", OPPDRAG),
     Field("o.ekstra", "egne kolonner i arket Oppdrag, f.eks. {{ o.ekstra[\"Hensikt\"] }}"),
     Field("o.tiltak", "lederens egne tiltak for oppdraget: {%p for t in o.tiltak %}{{ t }}{%p endfor %}"),
     Field("t", "ett tiltak: {{ t }} skriver teksten, inne i løkken over o.tiltak"),
-    Field("t.tekst", "tiltakets tekst (det samme som {{ t }})"),
+    *_row_fields("t", TILTAK),
     Field("t.ekstra", "egne kolonner i arket Tiltak, f.eks. {{ t.ekstra[\"Ansvarlig\"] }}"),
     Field("lederprinsipper", "kommunens lederprinsipper (arket Lederprinsipper; tom liste uten arket): "
           "{%p for p in lederprinsipper %} … {%p endfor %}"),

@@ -2,7 +2,8 @@
 
 Written by `oppfolging` (`build_status_workbook`), read back by `status` and `nytt-ar`
 (`read_status`), which check it against the workbook it was made from: the municipality and year
-in sheet Om, then every row.
+in sheet Om, then every row. Sheet Status is defined with the workbook's sheets (columns.STATUS)
+and read with the same cell access (`Cells`): headers by their aliases, places like `Status!I7`.
 """
 
 from __future__ import annotations
@@ -20,14 +21,16 @@ from ..exceptions import WorkbookError
 from ..model import Arbeidsbok, Leder, Problem
 from ..store import xlsx
 from ..store.xlsx import TOP, TOP_WRAP
+from ..workbook.cells import Cells
+from ..workbook.columns import STATUS
 
 # The bounded reading of the main workbook (size, format, row limits, formulas without a value)
 # applies here too.
-from ..workbook.file import UNCACHED_FORMULA, check_format, read_bytes, read_values
-from ..workbook.values import clean_text, id_text, norm, quoted
+from ..workbook.file import UNCACHED_FORMULA, RawSheets, check_format, read_bytes, read_values
+from ..workbook.values import id_text, norm, quoted
 
 STATUS_NAME = "status.xlsx"
-SHEET = "Status"
+SHEET = STATUS.name
 HELP_SHEET = "Veiledning"
 # Which municipality and year the book belongs to, so that `status` and `nytt-ar` can refuse
 # another year's book (the rows alone cannot tell: `nytt-ar` carries the leaders and Nr over).
@@ -40,16 +43,7 @@ STATUSES = (IKKE_STARTET, I_RUTE, FORSINKET, FULLFORT, UTGAR)
 IKKE_RAPPORTERT = "Ikke rapportert"  # a blank Status: not a status anyone chose
 _BY_NORM = {norm(s): s for s in STATUSES}
 
-# (header, key, width); the last three are the leaders' to fill in, the rest is the key.
-COLUMNS = (
-    ("Ansattnr", "ansattnr", 11), ("Navn", "navn", 26), ("Enhet", "enhet", 28), ("Nr", "nr", 7),
-    ("Område", "omrade", 16), ("Oppdrag", "oppdrag", 50), ("Mål", "mal", 30), ("Frist", "frist", 12),
-    ("Status", "status", 14), ("Resultat", "resultat", 36), ("Kommentar", "kommentar", 40),
-)
-HEADERS = tuple(header for header, _, _ in COLUMNS)
-INPUT = ("status", "resultat", "kommentar")
-READ = ("ansattnr", "nr", *INPUT)  # the columns `status` reads
-_COLUMN_NUMBER = {key: n for n, (_, key, _) in enumerate(COLUMNS, start=1)}
+HEADERS = tuple(column.header for column in STATUS.columns)
 KEY_FILL = PatternFill("solid", fgColor="E7E6E6")  # grey: read-only
 
 HELP = (
@@ -85,25 +79,27 @@ def build_status_workbook(bok: Arbeidsbok, ledere: list[Leder], today: date | No
     """The status workbook for these leaders, as `oppfolging` writes it."""
     wb = xlsx.new_workbook()
     ws = wb.create_sheet(SHEET)
-    xlsx.header(ws, [(header, width) for header, _, width in COLUMNS])
+    xlsx.header(ws, [(column.header, column.width) for column in STATUS.columns])
     r = 1
     for leder in ledere:
         for o in bok.oppdrag_for(leder):
             r += 1
-            values = (leder.ansattnr, leder.navn, leder.enhet, o.nr, o.omrade, o.tekst, o.mal, o.frist)
-            for c, value in enumerate(values, start=1):
-                xlsx.put(ws, r, c, value, TOP_WRAP if c in (6, 7) else TOP).fill = KEY_FILL
-            for key in INPUT:
-                cell = ws.cell(r, _COLUMN_NUMBER[key])
-                cell.protection = Protection(locked=False)
-                cell.alignment = TOP_WRAP
-    status_letter = get_column_letter(_COLUMN_NUMBER["status"])
+            values = {"ansattnr": leder.ansattnr, "navn": leder.navn, "enhet": leder.enhet, "nr": o.nr,
+                      "omrade": o.omrade, "oppdrag": o.tekst, "mal": o.mal, "frist": o.frist}
+            for c, column in enumerate(STATUS.columns, start=1):
+                if column.input:
+                    cell = ws.cell(r, c)
+                    cell.protection = Protection(locked=False)
+                    cell.alignment = TOP_WRAP
+                else:
+                    xlsx.put(ws, r, c, values[column.key], TOP_WRAP if column.wrap else TOP).fill = KEY_FILL
+    status_letter = get_column_letter(STATUS.columns.index(STATUS.column("status")) + 1)
     dv = DataValidation(type="list", formula1='"' + ",".join(STATUSES) + '"', allow_blank=True,
                         showErrorMessage=True, errorTitle="Ugyldig status",
                         error="Velg en av verdiene: " + ", ".join(STATUSES) + ".")
     ws.add_data_validation(dv)
     dv.add(f"{status_letter}2:{status_letter}{max(r, 2)}")
-    xlsx.auto_filter(ws, len(COLUMNS), r - 1)
+    xlsx.auto_filter(ws, len(STATUS.columns), r - 1)
     _protect(ws)
     # Filtering and sorting stay allowed, since that is how a leader finds their own rows.
     ws.protection.autoFilter = False
@@ -149,11 +145,6 @@ def _write_about(ws, bok: Arbeidsbok, today: date) -> None:
     _protect(ws)
 
 
-def _is_empty(values) -> bool:
-    # Cheaper than clean_text on every cell, which matters at 25,000 rows.
-    return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
-
-
 # --------------------------------------------------------------------------- reading
 
 
@@ -167,8 +158,7 @@ class StatusBook:
 
 @dataclass
 class _Read:
-    header: dict[str, int]  # key -> column number in sheet Status
-    rows: list[tuple]  # below the header
+    rows: list[tuple]  # sheet Status from row 1
     uncached: set[tuple[str, int, int]]  # formulas without a stored value
     about: list[tuple] | None  # sheet Om from row 1, None without it
 
@@ -203,14 +193,7 @@ def _read(path: Path) -> _Read:
     if SHEET not in sheets:
         raise WorkbookError([Problem("", f"«{path.name}» har ikke arket {quoted(SHEET)}; er det en statusbok "
                                          "laget av «lederavtale oppfolging»?")], heading=_heading(path))
-    rows = sheets[SHEET]
-    known = {norm(header): key for header, key, _ in COLUMNS}
-    header = {}
-    for c, value in enumerate(rows[0] if rows else (), start=1):
-        key = known.get(norm(value)) if value is not None else None
-        if key and key not in header:
-            header[key] = c
-    return _Read(header, rows[1:], uncached, sheets.get(ABOUT_SHEET))
+    return _Read(sheets[SHEET], uncached, sheets.get(ABOUT_SHEET))
 
 
 def _check_about(bok: Arbeidsbok, path: Path, found: _Read) -> list[Problem]:
@@ -248,7 +231,6 @@ def read_status(bok: Arbeidsbok, path: Path) -> StatusBook:
     """The filled-in rows, checked against the workbook; WorkbookError with every problem found."""
     path = Path(path)
     found = _read(path)
-    header, rows = found.header, found.rows
     warnings = []
     if found.about is None:
         # Books from the version before the Om sheet are still in use; they are read, with a word.
@@ -259,58 +241,40 @@ def read_status(bok: Arbeidsbok, path: Path) -> StatusBook:
         wrong_book = _check_about(bok, path, found)
         if wrong_book:
             raise WorkbookError(wrong_book, heading=_heading(path))
-    errors: list[Problem] = []
-    missing = [h for h, key, _ in COLUMNS if key in ("ansattnr", "nr", "status") and key not in header]
-    if missing:
-        raise WorkbookError([Problem(f"{SHEET} rad 1", f"mangler kolonnen {quoted(h)}") for h in missing],
-                            heading=_heading(path))
-
-    def place(key: str, rad: int) -> str:
-        return f"{SHEET}!{get_column_letter(header[key])}{rad}"
-
-    # A formula nobody calculated reads as empty: a Status would count as Ikke rapportert without a word.
-    read_columns = {header[key]: key for key in READ if key in header}
-    uncached = {(r, c) for name, r, c in found.uncached if name == SHEET and c in read_columns}
-    errors += [Problem(place(read_columns[c], r), UNCACHED_FORMULA) for r, c in sorted(uncached)]
-
-    def cell(row: tuple, rad: int, key: str):
-        c = header.get(key)
-        return row[c - 1] if c is not None and c <= len(row) and (rad, c) not in uncached else None
+    c = Cells(RawSheets({SHEET: found.rows}, [], [], found.uncached))
+    sheet = c.table(SHEET, found.rows)
+    if sheet is None or c.errors:  # no usable header, or a column twice
+        raise WorkbookError(c.errors, heading=_heading(path))
 
     known_nr = {o.nr for o in bok.oppdrag}
     ledere = {leder.ansattnr: leder for leder in bok.ledere}
     seen: dict[tuple[str, str], int] = {}
     result = []
-    for rad, row in enumerate(rows, start=2):
-        if _is_empty(row):
-            continue
-        ansattnr, nr = id_text(cell(row, rad, "ansattnr")), id_text(cell(row, rad, "nr"))
-        written = clean_text(cell(row, rad, "status"))
+    for row in sheet.rows:
+        rad = row.number
+        # Required, so that a blank is named; a formula without a value is named as that instead.
+        ansattnr = c.text(sheet, row, "ansattnr", required=True, as_id=True)
+        nr = c.text(sheet, row, "nr", required=True, as_id=True)
+        written = c.text(sheet, row, "status")
         status = _BY_NORM.get(norm(written), "") if written else ""
         if written and not status:
-            errors.append(Problem(place("status", rad), f"{quoted(written)} er ikke en gyldig status "
-                                                        f"(gyldige: {', '.join(STATUSES)})"))
+            c.error(sheet.place(row, "status"), f"{quoted(written)} er ikke en gyldig status "
+                                                f"(gyldige: {', '.join(STATUSES)})")
+        resultat, kommentar = c.text(sheet, row, "resultat"), c.text(sheet, row, "kommentar")
         leder = ledere.get(ansattnr)
-        if not ansattnr:
-            if (rad, header["ansattnr"]) not in uncached:
-                errors.append(Problem(place("ansattnr", rad), "Ansattnr mangler"))
-        elif leder is None:
-            errors.append(Problem(place("ansattnr", rad), f"Ansattnr {quoted(ansattnr)} finnes ikke i arket Ledere"))
-        if not nr:
-            if (rad, header["nr"]) not in uncached:
-                errors.append(Problem(place("nr", rad), "Nr mangler"))
-        elif nr not in known_nr:
-            errors.append(Problem(place("nr", rad), f"oppdrag {quoted(nr)} finnes ikke i arket Oppdrag"))
-        elif leder is not None and nr not in bok.tildeling.get(ansattnr, ()):
-            errors.append(Problem(place("nr", rad), f"oppdrag {quoted(nr)} gjelder ikke {leder.navn} ({ansattnr})"))
+        if ansattnr and leder is None:
+            c.error(sheet.place(row, "ansattnr"), f"Ansattnr {quoted(ansattnr)} finnes ikke i arket Ledere")
+        if nr and nr not in known_nr:
+            c.error(sheet.place(row, "nr"), f"oppdrag {quoted(nr)} finnes ikke i arket Oppdrag")
+        elif nr and leder is not None and nr not in bok.tildeling.get(ansattnr, ()):
+            c.error(sheet.place(row, "nr"), f"oppdrag {quoted(nr)} gjelder ikke {leder.navn} ({ansattnr})")
         if ansattnr and nr:
             if (ansattnr, nr) in seen:
-                errors.append(Problem(place("ansattnr", rad), f"Ansattnr {quoted(ansattnr)} og oppdrag {quoted(nr)} "
-                                                              f"står allerede på rad {seen[ansattnr, nr]}"))
+                c.error(sheet.place(row, "ansattnr"), f"Ansattnr {quoted(ansattnr)} og oppdrag {quoted(nr)} "
+                                                      f"står allerede på rad {seen[ansattnr, nr]}")
                 continue
             seen[ansattnr, nr] = rad
-        result.append(StatusRow(ansattnr, nr, status, clean_text(cell(row, rad, "resultat")),
-                                clean_text(cell(row, rad, "kommentar")), rad))
-    if errors:
-        raise WorkbookError(errors, heading=_heading(path))
-    return StatusBook(result, warnings)
+        result.append(StatusRow(ansattnr, nr, status, resultat, kommentar, rad))
+    if c.errors:
+        raise WorkbookError(c.errors, heading=_heading(path))
+    return StatusBook(result, warnings + c.warnings)

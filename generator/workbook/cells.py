@@ -15,11 +15,12 @@ from openpyxl.utils import get_column_letter
 
 from ..model import Ekstra, Leder, Problem
 from ..typos import closest
-from .columns import SHEETS
+from .columns import SHEETS, STATUS
 from .file import UNCACHED_FORMULA, RawSheets
 from .values import EXCEL_ERRORS, clean_text, id_text, norm, parse_date, quoted
 
-_LAYOUT = {sheet.name: sheet for sheet in SHEETS}
+# The workbook's sheets, and status.xlsx's, which is read the same way.
+_LAYOUT = {sheet.name: sheet for sheet in (*SHEETS, STATUS)}
 REPORTED = object()  # a cell whose problem has already been reported
 
 
@@ -122,11 +123,16 @@ class Cells:
         if not usable:
             return None
 
+        # A formula without a stored value reads as an empty cell: a row of nothing else is still a
+        # row, whose cells must be reported, not skipped (beyond the last row with a value it is
+        # not among `rows` at all).
+        formula_rows = {r for sheet, r, _ in self.raw.uncached if sheet == name and r > header_row}
         data_rows = [
             Row(number, row)
             for number, row in enumerate(rows[header_index + 1 :], start=header_row + 1)
-            if not _is_empty(row)
+            if not _is_empty(row) or number in formula_rows
         ]
+        data_rows += [Row(number, ()) for number in sorted(formula_rows) if number > len(rows)]
         return Table(name, header_row, columns, extra, data_rows)
 
     def check_typo(self, place: str, written: str, sheet: str) -> None:
@@ -179,6 +185,13 @@ class Cells:
             self.error(place, f"ugyldig e-postadresse {quoted(address)}")
             return False
         return True
+
+    def fields(self, sheet: Table, row: Row) -> dict[str, object]:
+        """The row's template columns that the model has no attribute for (not `modelled`), by key:
+        text, or a date for a date column. Every one is there, empty when the sheet lacks the column,
+        so that a template using one never meets a missing key for one row and not for another."""
+        return {column.key: self.date(sheet, row, column.key) if column.date else self.text(sheet, row, column.key)
+                for column in _LAYOUT[sheet.name].columns if column.template and not column.modelled}
 
     @staticmethod
     def label(sheet: Table, key: str) -> str:

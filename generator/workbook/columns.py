@@ -1,8 +1,10 @@
 """The workbook's layout, defined once: sheets, columns and Kommune fields.
 
-The reader, the validator and the writer of new workbooks (`init`, the example) all use this
-table, so a new column is one line here. Headers are matched by their aliases after `norm`;
-`header` is what a new workbook shows and what messages name.
+The reader, the validator, the writer of new workbooks (`init`, `nytt-ar`, the example), the
+template context and the field catalogue all use this table, so a new column is one line here,
+also one that templates print (see `Column.template`). Headers are matched by their aliases after
+`norm`; `header` is what a new workbook shows and what messages name. `status.xlsx` is defined here
+too (STATUS), and read with the same cell access.
 """
 
 from __future__ import annotations
@@ -32,6 +34,16 @@ class Column:
     instead: tuple[str, ...] = ()
     # False: accepted when reading, but not written into a new workbook.
     written: bool = True
+    # Non-empty: the column is a template field, and this is its line in the field catalogue
+    # (`lederavtale maler`). Ledere: `leder.<key>` and `overordnet.<key>`, with $label («lederen»,
+    # «overordnet leder») and $who («leder», «overordnet») filled in; Oppdrag: `o.<key>`; Tiltak:
+    # `t.<key>`. Read as text, or as a date with date=True, into the row's `felt`, unless modelled.
+    template: str = ""
+    # True: the sheet's reader reads the column by rules of its own (Ansattnr as an id, Fornavn from
+    # Navn …) into the model's attribute named `key`, and templates see that attribute.
+    modelled: bool = False
+    # status.xlsx: a column the leaders fill in (unlocked); the others are the key (grey, locked).
+    input: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,19 +125,26 @@ KOMMUNE = Sheet("Kommune", "Opplysninger om kommunen og perioden. Én rad per fe
 
 LEDERE = Sheet("Ledere", "Én rad per person: alle ledere som skal ha avtale, og deres overordnede "
                "(også ordføreren, som er part i kommunedirektørens avtale).", (
-    Column("ansattnr", "Ansattnr", ANSATTNR_ALIASES, "Unikt ansattnummer.", required=True, width=11),
+    Column("ansattnr", "Ansattnr", ANSATTNR_ALIASES, "Unikt ansattnummer.", required=True, width=11,
+           template="${label}s ansattnummer", modelled=True),
     Column("navn", "Navn", ("navn", "fullt navn"), "Fullt navn. Alternativt to kolonner Fornavn og Etternavn. "
            "Hilsener i malene bruker kolonnen Fornavn når den finnes, ellers første ord i Navn.",
-           required=True, width=26, instead=("fornavn", "etternavn")),
-    Column("fornavn", "Fornavn", ("fornavn",), "Fornavn, når Navn ikke er brukt.", written=False),
+           required=True, width=26, instead=("fornavn", "etternavn"), template="${label}s fulle navn",
+           modelled=True),
+    Column("fornavn", "Fornavn", ("fornavn",), "Fornavn, når Navn ikke er brukt.", written=False,
+           template="${label}s fornavn (kolonnen Fornavn, ellers første ord i Navn), f.eks. til en hilsen",
+           modelled=True),
     Column("etternavn", "Etternavn", ("etternavn",), "Etternavn, når Navn ikke er brukt.", written=False),
     Column("stilling", "Stilling", ("stilling", "stillingstittel", "tittel"), "Stillingstittel.", required=True,
-           width=38),
-    Column("enhet", "Enhet", ("enhet",), "Enheten (virksomheten, avdelingen) lederen leder.", required=True, width=32),
+           width=38, template="${label}s stilling (midt i en setning: {{ $who.stilling|liten }})", modelled=True),
+    Column("enhet", "Enhet", ("enhet",), "Enheten (virksomheten, avdelingen) lederen leder.", required=True, width=32,
+           template="${label}s enhet", modelled=True),
     Column("niva", "Nivå", ("nivå", "niva", "nivaa"), "Ledernivå, fritekst: ordfører, kommunedirektør, kommunalsjef, "
-           "virksomhetsleder, avdelingsleder … Brukes i velgeren nivå:.", width=18, suggestions=NIVAER),
+           "virksomhetsleder, avdelingsleder … Brukes i velgeren nivå:.", width=18, suggestions=NIVAER,
+           template="${label}s nivå (kommunedirektør, kommunalsjef, virksomhetsleder …)", modelled=True),
     Column("epost", "E-post", ("e-post", "epost", "e-postadresse", "epostadresse", "e-mail", "email"),
-           "Lederens e-postadresse. Uten adresse får lederen ikke e-postutkast (advarsel).", width=36),
+           "Lederens e-postadresse. Uten adresse får lederen ikke e-postutkast (advarsel).", width=36,
+           template="${label}s e-postadresse", modelled=True),
     Column("overordnet", "Overordnet", ("overordnet", "leder", "overordnet leder", "overordnede"),
            "Ansattnummeret til lederens overordnede, som er den andre parten i avtalen. "
            "Tom bare for den øverste (ordføreren).", width=12, lookup=LEDERE_ANSATTNR),
@@ -138,23 +157,26 @@ LEDERE = Sheet("Ledere", "Én rad per person: alle ledere som skal ha avtale, og
     Column("oppfolging", "Oppfølging", ("oppfølging", "oppfolging", "oppfølgning", "oppfølgingssamtaler",
                                         "oppfolgingssamtaler", "oppfølgingssamtale", "oppfolgingssamtale"),
            "Valgfritt: oppfølgingssamtalene som er avtalt, som datoer eller tekst, f.eks. «Medarbeidersamtale i "
-           "juni, evalueringssamtale i november». Skrives i avtalen.", width=36, wrap=True),
+           "juni, evalueringssamtale i november». Skrives i avtalen.", width=36, wrap=True,
+           template="oppfølgingssamtalene som er avtalt med $label (arket Ledere, Oppfølging)", modelled=True),
 ))
 
 OPPDRAG = Sheet("Oppdrag", "Oppdragene fra styringsbrevet. Kolonnen Gjelder bestemmer hvilke ledere "
                 "som får oppdraget i sin avtale.", (
-    Column("nr", "Nr", ("nr", "nr.", "nummer"), "Oppdragets nummer, unikt.", required=True, width=7),
+    Column("nr", "Nr", ("nr", "nr.", "nummer"), "Oppdragets nummer, unikt.", required=True, width=7,
+           template="oppdragets nummer (arket Oppdrag, Nr)", modelled=True),
     Column("omrade", "Område", ("område", "omrade", "omraade"), "Område, f.eks. Økonomi, Sykefravær, HMS, "
-           "Digitalisering.", required=True, width=18),
-    Column("oppdrag", "Oppdrag", ("oppdrag",), "Oppdragsteksten. Linjeskift i cellen (Alt+Enter) blir linjeskift "
-           "i avtalen.", required=True, width=60, wrap=True),
+           "Digitalisering.", required=True, width=18, template="oppdragets område", modelled=True),
+    Column("tekst", "Oppdrag", ("oppdrag",), "Oppdragsteksten. Linjeskift i cellen (Alt+Enter) blir linjeskift "
+           "i avtalen.", required=True, width=60, wrap=True, template="selve oppdraget", modelled=True),
     Column("mal", "Mål", ("mål", "mal", "maal"), "Mål eller ambisjon, f.eks. «Sykefravær under 6,7 %».",
-           width=32, wrap=True),
+           width=32, wrap=True, template="målet for oppdraget", modelled=True),
     Column("malemetode", "Målemetode", ("målemetode", "malemetode", "maalemetode"), "Hvordan målet måles.",
-           width=30, wrap=True),
+           width=30, wrap=True, template="hvordan målet måles", modelled=True),
     Column("utgangspunkt", "Utgangspunkt", ("utgangspunkt", "resultat før start"), "Resultat før start "
-           "(utgangspunkt).", width=26, wrap=True),
-    Column("frist", "Frist", ("frist",), "Frist (dd.mm.åååå).", width=12, date=True),
+           "(utgangspunkt).", width=26, wrap=True, template="utgangspunktet (resultat før start)", modelled=True),
+    Column("frist", "Frist", ("frist",), "Frist (dd.mm.åååå).", width=12, date=True,
+           template="fristen (dato; skriv {{ o.frist|dato }}, tom hvis ingen frist)", modelled=True),
     Column("gjelder", "Gjelder", ("gjelder",), "Hvem som får oppdraget: én eller flere velgere skilt med komma "
            "eller semikolon (se «Velgere» nedenfor).", required=True, width=40, wrap=True),
 ))
@@ -165,7 +187,8 @@ TILTAK = Sheet("Tiltak", "Lederens egne tiltak for å nå et oppdrag. Skrives un
            lookup=LEDERE_ANSATTNR),
     Column("nr", "Nr", ("nr", "nr.", "oppdrag", "oppdragsnr"), "Nummeret på oppdraget tiltaket hører til. "
            "Oppdraget må gjelde lederen.", required=True, width=7, lookup=OPPDRAG_NR),
-    Column("tiltak", "Tiltak", ("tiltak",), "Tiltaket. Én rad per tiltak.", required=True, width=80, wrap=True),
+    Column("tekst", "Tiltak", ("tiltak",), "Tiltaket. Én rad per tiltak.", required=True, width=80, wrap=True,
+           template="tiltakets tekst (det samme som {{ t }})", modelled=True),
 ))
 
 UTVIKLINGSMAL = Sheet("Utviklingsmål", "Lederens personlige utviklingsmål. Kommer BARE i vedlegget, som er "
@@ -189,6 +212,23 @@ LEDERPRINSIPPER = Sheet("Lederprinsipper", "Valgfritt: kommunens lederprinsipper
 ), aliases=("lederprinsipp", "ledelsesprinsipper"), optional=True)
 
 SHEETS: tuple[Sheet, ...] = (KOMMUNE, LEDERE, OPPDRAG, TILTAK, UTVIKLINGSMAL, LEDERPRINSIPPER)
+
+# status.xlsx, written by `oppfolging` and read back by `status` and `nytt-ar`; not a sheet of the
+# workbook HR fills in. The rows are known by Ansattnr and Nr; the leaders fill in the input columns.
+STATUS = Sheet("Status", "Én rad per leder og oppdrag: lederen fyller ut Status, Resultat og Kommentar.", (
+    Column("ansattnr", "Ansattnr", ANSATTNR_ALIASES, "Lederens ansattnummer.", required=True, width=11),
+    Column("navn", "Navn", ("navn",), "Lederens navn.", width=26),
+    Column("enhet", "Enhet", ("enhet",), "Lederens enhet.", width=28),
+    Column("nr", "Nr", ("nr", "nr.", "oppdragsnr"), "Oppdragets nummer.", required=True, width=7),
+    Column("omrade", "Område", ("område", "omrade", "omraade"), "Oppdragets område.", width=16),
+    Column("oppdrag", "Oppdrag", ("oppdrag",), "Oppdragsteksten.", width=50, wrap=True),
+    Column("mal", "Mål", ("mål", "mal", "maal"), "Målet for oppdraget.", width=30, wrap=True),
+    Column("frist", "Frist", ("frist",), "Fristen.", width=12, date=True),
+    Column("status", "Status", ("status",), "Hvordan oppdraget står.", required=True, width=14, input=True),
+    Column("resultat", "Resultat", ("resultat",), "Hva som er oppnådd.", width=36, wrap=True, input=True),
+    Column("kommentar", "Kommentar", ("kommentar",), "Forklaring, særlig når oppdraget er forsinket.", width=40,
+           wrap=True, input=True),
+))
 
 MALFORMER = {
     "bokmål": "bokmål",

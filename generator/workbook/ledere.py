@@ -86,6 +86,7 @@ def _leder(c: Cells, sheet: Table, row: Row) -> Leder:
         signert=c.date(sheet, row, "signert"),
         oppfolging=c.text(sheet, row, "oppfolging"),
         ekstra=c.ekstra(sheet, row),
+        felt=c.fields(sheet, row),
         rad=row.number,
     )
 

@@ -24,13 +24,14 @@ def read_oppdrag(
         item = Oppdrag(
             nr=c.text(sheet, row, "nr", required=True, as_id=True),
             omrade=c.text(sheet, row, "omrade", required=True),
-            tekst=c.text(sheet, row, "oppdrag", required=True),
+            tekst=c.text(sheet, row, "tekst", required=True),
             mal=c.text(sheet, row, "mal"),
             malemetode=c.text(sheet, row, "malemetode"),
             utgangspunkt=c.text(sheet, row, "utgangspunkt"),
             frist=c.date(sheet, row, "frist"),
             gjelder=c.text(sheet, row, "gjelder", required=True),
             ekstra=c.ekstra(sheet, row),
+            felt=c.fields(sheet, row),
             rad=row.number,
         )
         if not item.nr:
@@ -88,8 +89,9 @@ def read_tiltak(
         item = Tiltak(
             ansattnr=c.text(sheet, row, "ansattnr", required=True, as_id=True),
             nr=c.text(sheet, row, "nr", required=True, as_id=True),
-            tekst=c.text(sheet, row, "tiltak", required=True),
+            tekst=c.text(sheet, row, "tekst", required=True),
             ekstra=c.ekstra(sheet, row),
+            felt=c.fields(sheet, row),
             rad=row.number,
         )
         if not (item.ansattnr and item.nr):
