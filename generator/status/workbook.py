@@ -182,12 +182,7 @@ def _read(path: Path) -> _Read:
                     sheets[name] = ws
             return sheets
 
-        try:
-            sheets, uncached = read_values(path.name, data, pick)
-        except WorkbookError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - whatever openpyxl trips on, the file is unreadable
-            raise WorkbookError([Problem("", f"«{path.name}» kunne ikke leses som Excel-arbeidsbok.")]) from exc
+        sheets, uncached = read_values(path.name, data, pick)
     except WorkbookError as exc:
         raise WorkbookError(exc.problems, heading=_heading(path)) from None
     if SHEET not in sheets:

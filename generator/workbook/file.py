@@ -175,20 +175,7 @@ def _load_sheets(path: Path, data: bytes) -> RawSheets:
         found, duplicates[:] = _our_sheets(wb)
         return found
 
-    try:
-        rows, uncached = read_values(path.name, data, ours)
-    except WorkbookError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - whatever openpyxl trips on, the file is unreadable
-        raise WorkbookError(
-            [
-                Problem(
-                    "",
-                    f"«{path.name}» kunne ikke leses som Excel-arbeidsbok. "
-                    "Åpne den i Excel, lagre den på nytt og prøv igjen.",
-                )
-            ]
-        ) from exc
+    rows, uncached = read_values(path.name, data, ours)
     missing = [sheet.name for sheet in SHEETS if sheet.name not in rows and not sheet.optional]
     return RawSheets(rows=rows, missing=missing, duplicates=duplicates, uncached=uncached)
 
@@ -250,16 +237,22 @@ def _number(n: int) -> str:
 def read_values(file_name: str, data: bytes, pick) -> tuple[dict[str, list[tuple]], set[tuple[str, int, int]]]:
     """The rows of the sheets `pick(wb)` chooses ({name: worksheet}), and the cells among them that
     hold a formula without a stored value, as (name, row, column). Any workbook this tool reads,
-    the main one or the status workbook, is read this way."""
-    wb = open_workbook(data, data_only=True)
+    the main one or the status workbook, is read this way; WorkbookError for one it cannot read."""
     try:
-        found = pick(wb)
-        rows = {name: sheet_rows(file_name, ws) for name, ws in found.items()}
-        # openpyxl has no public name for a sheet's entry; this is the one its read-only sheets read.
-        parts = [ws._worksheet_path for ws in found.values()]
-    finally:
-        wb.close()
-    uncached = _uncached_formulas(file_name, data, rows, pick) if _has_formulas(data, parts) else set()
+        wb = open_workbook(data, data_only=True)
+        try:
+            found = pick(wb)
+            rows = {name: sheet_rows(file_name, ws) for name, ws in found.items()}
+            # openpyxl has no public name for a sheet's entry; this is the one its read-only sheets read.
+            parts = [ws._worksheet_path for ws in found.values()]
+        finally:
+            wb.close()
+        uncached = _uncached_formulas(file_name, data, rows, pick) if _has_formulas(data, parts) else set()
+    except WorkbookError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - whatever openpyxl trips on, the file is unreadable
+        raise WorkbookError([Problem("", f"«{file_name}» kunne ikke leses som Excel-arbeidsbok. "
+                                         "Åpne den i Excel, lagre den på nytt og prøv igjen.")]) from exc
     return rows, uncached
 
 
