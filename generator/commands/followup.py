@@ -13,13 +13,12 @@ first, as an edited document is.
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
 
 from ..documents.pdf import PdfSettings
-from ..documents.writing import FOLLOW_UP, LeaderResult, WriteResult, _backup_name, run
+from ..documents.writing import FOLLOW_UP, LeaderResult, WriteResult, keep_copy, run
 from ..model import Arbeidsbok
 from ..progress import Progress
 from ..status.workbook import STATUS_NAME, build_status_workbook
@@ -81,8 +80,7 @@ def _write_status(year_dir: Path, bok: Arbeidsbok, overskriv: bool, today: date)
             return _StatusOutcome(False, notice=(
                 f"Merk: «{path}» er endret etter at lederavtale laget den (eller er laget av en eldre versjon), "
                 "og er ikke overskrevet. Bruk --overskriv for å lage en ny statusbok; da tas det først en kopi."))
-        backup = _backup_name(path, today)
-        shutil.copy2(path, backup)
+        backup = keep_copy(path, today)
     # Every leader with an agreement, whichever were selected: the status workbook is the
     # whole year's, and a run for one leader must not shrink it.
     manifest.write_year_file(STATUS_NAME, xlsx.to_bytes(build_status_workbook(bok, bok.avtaleledere(), today)))

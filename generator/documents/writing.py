@@ -95,6 +95,7 @@ class WriteResult:
 
 
 def _backup_name(path: Path, today: date) -> Path:
+    """`<name> (endret <date>).<ext>` beside `path`, or the first of `… <date> 2`, `… 3`, … not taken."""
     candidate = path.with_name(f"{path.stem} (endret {today.isoformat()}){path.suffix}")
     counter = 2
     while candidate.exists():
@@ -119,10 +120,15 @@ def _edited(year_dir: Path, manifest: Manifest, recorded: FileEntry | None, rel:
     return path.exists() and not manifest.owns(recorded, rel, sha256_file(path))
 
 
-def _back_up(path: Path, today: date, result: LeaderResult) -> None:
+def keep_copy(path: Path, today: date) -> Path:
+    """A copy of a file a person changed, taken before the tool writes over it; its path."""
     backup = _backup_name(path, today)
     shutil.copy2(path, backup)
-    result.backups.append(backup.name)
+    return backup
+
+
+def _back_up(path: Path, today: date, result: LeaderResult) -> None:
+    result.backups.append(keep_copy(path, today).name)
     result.status = STATUS_BACKED_UP
 
 
