@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING
 
 from ..exceptions import LederavtaleError
 from ..store.files import atomic_write_bytes, read_json_object
+from ..store.year import ARKIVERT_NAME
 from .record import ARKIV_DIRNAME, norsk_tid
 
 if TYPE_CHECKING:  # `generer` reads this file for its report without loading the XML machinery
     from .receipts import Kvittering
 
-ARKIVERT_NAME = "arkivert.json"
 REPORT_COLUMN = "Arkivert"  # the column of rapport.xlsx that shows the archive's record
 # What identifies the archive's record; a receipt that repeats these adds nothing new.
 _IDENTITY = ("systemID", "journalaar", "journalsekvensnummer", "journalpostnummer")

@@ -55,9 +55,9 @@ from ..store.files import (
     sha256_file,
 )
 from ..store.lock import RunLock
-from ..store.manifest import Manifest
+from ..store.manifest import Manifest, require_generated
 from ..store.report import REPORT_NAME, update_column
-from ..store.year import folder_key, leader_folder, require_generated
+from ..store.year import folder_key, leader_folder
 from ..store.year import year_dir as year_folder
 from ..workbook import read_workbook
 from ..workbook.selection import select_leaders

@@ -27,11 +27,11 @@ from ..documents.templates import AGREEMENT, TemplateSet
 from ..exceptions import TemplateError
 from ..model import Arbeidsbok
 from ..store.files import atomic_write_bytes
+from ..store.year import STATUS_REPORT_DOCX as REPORT_DOCX
+from ..store.year import STATUS_REPORT_PDF as REPORT_PDF
 from .chart import area_chart
 from .counts import KOLONNER, Status
 
-REPORT_DOCX = "statusrapport.docx"
-REPORT_PDF = "statusrapport.pdf"
 TEXT_WIDTH = Cm(17)
 # Where the template's footer names the leader, the report names itself (see _retitle_footer).
 _FOOTER_MARK = "\u2063STATUSRAPPORT\u2063"

@@ -7,8 +7,7 @@ from pathlib import Path
 import openpyxl
 
 from . import xlsx
-
-REPORT_NAME = "rapport.xlsx"
+from .year import REPORT_NAME
 WIDTHS = (10, 28, 30, 14, 28, 60, 60)
 WIDTH = 20  # a column past WIDTHS (the archive's receipts)
 
