@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import asdict, dataclass, field, is_dataclass
 from datetime import date
 from pathlib import Path
@@ -32,8 +31,6 @@ from .naming import AVTALE, OPPFOLGING, VEDLEGG, document_properties, file_stem
 from .privacy import PrivacyGuard
 from .render import DocxRenderer, text_of
 from .templates import TemplateSet
-
-_LEDERE_PLACE = re.compile(r"Ledere(?:![A-Z]+| rad )(\d+)")
 
 
 @dataclass
@@ -88,11 +85,10 @@ class Batch:
         self.guard = PrivacyGuard(bok)
         self._renderers: dict[Path, DocxRenderer] = {}
         self._hashes: dict[Path, str] = {}
-        self._warnings: dict[int, list[str]] = {}
+        self._warnings: dict[str, list[str]] = {}
         for problem in bok.warnings:
-            match = _LEDERE_PLACE.fullmatch(problem.place)
-            if match:
-                self._warnings.setdefault(int(match.group(1)), []).append(problem.message)
+            if problem.ansattnr:
+                self._warnings.setdefault(problem.ansattnr, []).append(problem.message)
 
     def check(self, ledere: list[Leder], progress: Progress | None = None) -> list[Verdict]:
         """Render every leader's documents once; TemplateError if any template fails for anyone."""
@@ -115,7 +111,7 @@ class Batch:
         inputs = [agreement_tpl, appendix_tpl] + ([bok.kommune.logo] if bok.kommune.logo else [])
         verdict = Verdict(leder, leader_folder(leder), len(agreement_ctx["oppdrag"]),
                           _basis(appendix_ctx, [self._file_hash(p) for p in inputs]),
-                          advarsler=list(self._warnings.get(leder.rad, [])))
+                          advarsler=list(self._warnings.get(leder.ansattnr, [])))
         agreement, appendix = self._renderer(agreement_tpl), self._renderer(appendix_tpl)
         filled = agreement.fill(agreement_ctx)
         appendix_filled = appendix.fill(appendix_ctx)
@@ -159,7 +155,7 @@ class FollowUpBatch(Batch):
         inputs = [template] + ([bok.kommune.logo] if bok.kommune.logo else [])
         verdict = Verdict(leder, leader_folder(leder), len(context["oppdrag"]),
                           _basis(context, [self._file_hash(p) for p in inputs]),
-                          advarsler=list(self._warnings.get(leder.rad, [])))
+                          advarsler=list(self._warnings.get(leder.ansattnr, [])))
         renderer = self._renderer(template)
         filled = renderer.fill(context)
         try:
