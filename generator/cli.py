@@ -82,13 +82,6 @@ def libreoffice_options(command):
                         help="Antall LibreOffice-prosesser (standard: antall kjerner).")(command)
 
 
-def print_warnings(warnings) -> None:
-    if warnings:
-        echo(f"{antall(len(warnings), 'advarsel', 'advarsler')}:", err=True)
-        for warning in warnings:
-            echo(f"  {warning}", err=True)
-
-
 @main.command("init")
 @click.argument("mappe", type=DirOption)
 def init_command(mappe: Path):
@@ -125,48 +118,15 @@ def document_options(command):
     return click.option("--maler", type=DirOption, help="Malmappe (standard: maler/).")(command)
 
 
-def print_written(result) -> None:
-    """What a document run did: warnings, documents edited by hand, copies, leaders gone."""
-    from .documents.writing import STATUS_BACKED_UP
-
-    print_warnings(result.warnings)
-    if result.edited:
-        echo(
-            f"Advarsel: {antall(len(result.edited), 'leder', 'ledere')} har dokumenter som er endret for hånd "
-            "etter forrige kjøring. "
-            "De er ikke overskrevet (bruk --overskriv for å erstatte dem; en kopi tas vare på):", err=True)
-        for r in result.edited:
-            echo(f"  {r.leder.ansattnr} {r.leder.navn}", err=True)
-            for note in r.endret:
-                echo(f"    {note}", err=True)
-    for r in result.leaders:
-        if r.status == STATUS_BACKED_UP:
-            echo(f"Overskrevet etter kopi: {r.leder.ansattnr} {r.leder.navn} ({', '.join(r.backups)})", err=True)
-    for entry in result.removed:
-        echo(f"Merk: {entry.ansattnr} {entry.navn} er ikke lenger i arbeidsboken; filene er beholdt.", err=True)
-
-
-def files_written(result) -> str:
-    """The run's last line before any failures: «Ferdig» only when nothing failed, since the list
-    of failures that follows begins «Ferdig, men …»."""
-    files = sum(len(set(r.filer)) for r in result.leaders)
-    done = "Skrevet" if result.failures else "Ferdig"
-    return f"{done}: {antall(len(result.leaders), 'leder', 'ledere')}, {antall(files, 'fil', 'filer')} i {result.year_dir}"
-
-
 @main.command("generer")
 @click.argument("arbeidsbok", type=PathArg)
 @document_options
 def generer_command(arbeidsbok, maler, ut, ledere, enhet, pdf, overskriv, jobber, soffice):
     """Lag lederavtale og vedlegg (Word og PDF/A) for hver leder."""
     from .commands.generate import generate
-    from .documents.writing import raise_for_failures
 
-    result = generate(arbeidsbok, maler=maler, ut=ut, ledere=ledere, enhet=enhet, pdf=pdf,
-                      overskriv=overskriv, libreoffice=PdfSettings(jobber, soffice), progress=progress_bar())
-    print_written(result)
-    echo(f"{files_written(result)}. Oversikt: {result.year_dir / 'rapport.xlsx'}")
-    raise_for_failures(result)
+    job = Job(arbeidsbok, ut, templates_default(maler), PdfSettings(jobber, soffice), progress_bar())
+    sys.exit(show(generate(job, ledere, enhet, pdf, overskriv)))
 
 
 @main.command("oppfolging")
@@ -180,15 +140,9 @@ def oppfolging_command(arbeidsbok, maler, ut, ledere, enhet, pdf, overskriv, job
     status.xlsx (én rad per leder og oppdrag) lages på nytt bare så lenge ingen har endret den.
     """
     from .commands.followup import follow_up
-    from .documents.writing import raise_for_failures
 
-    result = follow_up(arbeidsbok, maler=maler, ut=ut, ledere=ledere, enhet=enhet, pdf=pdf,
-                       overskriv=overskriv, libreoffice=PdfSettings(jobber, soffice), progress=progress_bar())
-    print_written(result)
-    if result.status_notice:
-        echo(result.status_notice, err=True)
-    echo(f"{files_written(result)}. Statusbok: {result.status_path}")
-    raise_for_failures(result)
+    job = Job(arbeidsbok, ut, templates_default(maler), PdfSettings(jobber, soffice), progress_bar())
+    sys.exit(show(follow_up(job, ledere, enhet, pdf, overskriv)))
 
 
 @main.command("arkiv")
@@ -341,12 +295,7 @@ def status_command(arbeidsbok, statusbok, ut, pdf, jobber, soffice):
     """
     from .commands.status import make_status_report
 
-    result = make_status_report(arbeidsbok, statusbok, ut=ut, pdf=pdf, libreoffice=PdfSettings(jobber, soffice))
-    print_warnings(result.warnings)
-    total = result.status.totalt()
-    echo(f"Ferdig: status for {antall(sum(total.values()), 'oppdrag', 'oppdrag')} hos lederne, "
-               f"{antall(len(result.status.avvik), 'avvik', 'avvik')}. "
-               f"Rapporten: {', '.join(str(f) for f in result.filer)}")
+    sys.exit(show(make_status_report(Job(arbeidsbok, ut, pdf=PdfSettings(jobber, soffice)), statusbok, pdf)))
 
 
 @main.command("nytt-ar")
@@ -360,9 +309,4 @@ def nytt_ar_command(arbeidsbok, til, statusbok, ut):
     """Lag neste års arbeidsbok: ny periode, de samme lederne og oppdragene, tomme Tiltak og Utviklingsmål."""
     from .commands.next_year import next_year
 
-    result = next_year(arbeidsbok, til, ut, statusbok)
-    print_warnings(result.warnings)
-    echo(f"Ny arbeidsbok for {til}: {result.path} ({antall(result.oppdrag, 'oppdrag', 'oppdrag')}).")
-    if result.avsluttet:
-        echo(f"Ikke tatt med (Fullført eller Utgår): oppdrag {', '.join(result.avsluttet)}.")
-    echo(f"Kontroller den med: lederavtale sjekk \"{result.path}\"")
+    sys.exit(show(next_year(Job(arbeidsbok, OUTPUT), til, ut, statusbok)))

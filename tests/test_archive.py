@@ -154,6 +154,7 @@ def schema():
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
     from generator.commands.generate import generate
+    from generator.job import Job
     from generator.store.manifest import Manifest
 
     tmp = tmp_path_factory.mktemp("arkiv")
@@ -165,7 +166,7 @@ def generated(tmp_path_factory):
                              "ja", None, None])
     workbook = write_xlsx(tmp / "arbeidsbok.xlsx", sheets)
     ut = tmp / "ut"
-    generate(workbook, ut=ut, pdf=False)
+    generate(Job(workbook, ut), pdf=False)
     # HR edits Kari's agreement after the leader conversation; that version must be archived.
     year_dir = ut / "2027"
     docx_path = year_dir / Manifest.load(year_dir).ledere["100"].file("avtale", "docx").sti
@@ -711,11 +712,13 @@ def test_csv_neutralises_every_formula_start():
 @pytest.mark.slow
 def test_drafts_are_marked_utkast_and_the_archive_is_clean_with_language(tmp_path):
     from generator.commands.generate import generate
+    from generator.job import Job
 
     workbook = write_xlsx(tmp_path / "a.xlsx", basic_sheets())
     out = tmp_path / "ut"
-    result = generate(workbook, ut=out, ledere=["210"])
-    year_dir = result.year_dir
+    job = Job(workbook, out)
+    generate(job, ledere=["210"])
+    year_dir = job.year.path
     drafts = sorted(year_dir.glob("210 */*.pdf"))
     assert len(drafts) == 2
     for pdf in drafts:

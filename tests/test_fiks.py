@@ -227,11 +227,12 @@ def test_placed_by_saksnummer_else_by_arkivdel_else_an_error(tmp_path, fiks_sche
 @pytest.mark.slow
 def test_arkiv_without_arkivsak_or_arkivdel_stops_before_anything_is_written(tmp_path):
     from generator.commands.generate import generate
+    from generator.job import Job
 
     sheets = basic_sheets()
     sheets["Kommune"] = [row for row in sheets["Kommune"] if row[0] != "Arkivsak"]
     workbook = write_xlsx(tmp_path / "a.xlsx", sheets)
-    generate(workbook, ut=tmp_path / "ut", pdf=False)
+    generate(Job(workbook, tmp_path / "ut"), pdf=False)
     outcome = CliRunner().invoke(main, ["arkiv", str(workbook), "--ut", str(tmp_path / "ut"), "--alle"])
     assert outcome.exit_code == 1, outcome.output
     assert "Arkivsak" in outcome.output and "Arkivdel" in outcome.output
@@ -363,9 +364,10 @@ def test_noark5_arkivskaper_is_the_organisasjonsnummer_when_given(tmp_path):
 def setup(tmp_path):
     """A workbook with documents generated (no PDFs: reading receipts needs none), and a receipts folder."""
     from generator.commands.generate import generate
+    from generator.job import Job
 
     workbook = write_xlsx(tmp_path / "a.xlsx", basic_sheets())
-    generate(workbook, ut=tmp_path / "ut", pdf=False)
+    generate(Job(workbook, tmp_path / "ut"), pdf=False)
     kommune = read_workbook(workbook).kommune
     svar = tmp_path / "svar"
     svar.mkdir()
@@ -404,8 +406,9 @@ def test_receipt_is_recorded_per_ansattnr_and_shown_in_the_report(setup):
 
     # `generer` rewrites the report, and keeps what the archive has confirmed.
     from generator.commands.generate import generate
+    from generator.job import Job
 
-    generate(workbook, ut=year_dir.parent, pdf=False)
+    generate(Job(workbook, year_dir.parent), pdf=False)
     assert _report(year_dir)["210"] == report["210"]
 
 
