@@ -151,6 +151,33 @@ def test_status_report_counts_exactly(workbook, status_file, tmp_path):
 
 
 @pytest.mark.slow
+def test_a_status_pdf_that_fails_is_in_the_result_after_the_report_is_written(workbook, status_file, tmp_path):
+    from generator.commands.status import make_status_report
+    from generator.documents.pdf import PdfSettings
+    from generator.job import Job
+
+    filled = tmp_path / "utfylt.xlsx"
+    fill(status_file, filled)
+    broken = tmp_path / "soffice"  # runs, and makes no PDF
+    broken.write_text("#!/bin/sh\nexit 0\n")
+    broken.chmod(0o755)
+    job = Job(workbook, tmp_path / "ut", pdf=PdfSettings(soffice=str(broken)))
+    report_xlsx, report_docx, report_pdf = job.year.status_report
+
+    result = make_status_report(job, filled)
+    assert result.exit_code == 3
+    assert result.failure_heading == "Statusrapporten er skrevet, men PDF-en kunne ikke lages:"
+    assert len(result.failures) == 1 and result.failures[0].startswith("statusrapport.pdf: ")
+    assert result.files == [report_xlsx, report_docx] and report_xlsx.exists() and report_docx.exists()
+    assert not report_pdf.exists()
+    assert result.summary[0].startswith("Skrevet: status for ")
+
+    shown = run("status", workbook, filled, "--ut", tmp_path / "ut", "--soffice", broken)
+    assert shown.exit_code == 3
+    assert shown.output.splitlines()[-2:] == [result.failure_heading, f"  {result.failures[0]}"]
+
+
+@pytest.mark.slow
 def test_missing_rows_count_as_not_reported(workbook, status_file, tmp_path):
     wb = openpyxl.load_workbook(status_file)
     ws = wb["Status"]
