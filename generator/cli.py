@@ -295,7 +295,9 @@ def status_command(arbeidsbok, statusbok, ut, pdf, jobber, soffice):
     """
     from .commands.status import make_status_report
 
-    sys.exit(show(make_status_report(Job(arbeidsbok, ut, pdf=PdfSettings(jobber, soffice)), statusbok, pdf)))
+    # The report's letterhead is the agreement template's: maler/ where HR stands, as for generer.
+    job = Job(arbeidsbok, ut, templates_default(None), PdfSettings(jobber, soffice))
+    sys.exit(show(make_status_report(job, statusbok, pdf)))
 
 
 @main.command("nytt-ar")

@@ -48,7 +48,7 @@ def make_status_report(job: Job, statusbok: Path, pdf: bool = True) -> Result:
         remove_stale_temp_files(year.path)
         # The document first: it renders HR's letterhead, which a template error stops before
         # anything is written.
-        write_status_document(bok, status, report_docx, job.today)
+        write_status_document(bok, status, report_docx, job.today, job.templates)
         write_status_report(status, report_xlsx)
         result.files += [report_xlsx, report_docx]
         if libreoffice is not None:

@@ -73,11 +73,11 @@ TEXT = {
 }
 
 
-def status_document(bok: Arbeidsbok, status: Status, today: date) -> bytes:
-    """The report as .docx bytes."""
+def status_document(bok: Arbeidsbok, status: Status, today: date, templates: TemplateSet) -> bytes:
+    """The report as .docx bytes, on the letterhead of the agreement template in `templates`."""
     t = TEXT[bok.kommune.malform]
     ar = bok.kommune.periode.ar
-    tpl = DocxTemplate(str(TemplateSet(bok).base / AGREEMENT))
+    tpl = DocxTemplate(str(templates.base / AGREEMENT))
     doc = tpl.get_docx()
     body = doc.element.body
     for child in list(body):
@@ -136,8 +136,8 @@ def status_document(bok: Arbeidsbok, status: Status, today: date) -> bytes:
     return buffer.getvalue()
 
 
-def write_status_document(bok: Arbeidsbok, status: Status, path: Path, today: date) -> None:
-    atomic_write_bytes(path, status_document(bok, status, today))
+def write_status_document(bok: Arbeidsbok, status: Status, path: Path, today: date, templates: TemplateSet) -> None:
+    atomic_write_bytes(path, status_document(bok, status, today, templates))
 
 
 def _retitle_footer(doc, title: str) -> None:
