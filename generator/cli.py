@@ -311,4 +311,5 @@ def nytt_ar_command(arbeidsbok, til, statusbok, ut):
     """Lag neste års arbeidsbok: ny periode, de samme lederne og oppdragene, tomme Tiltak og Utviklingsmål."""
     from .commands.next_year import next_year
 
+    # --ut is the new workbook's file: nytt-ar writes nothing under an output folder's <år>/.
     sys.exit(show(next_year(Job(arbeidsbok, OUTPUT), til, ut, statusbok)))
