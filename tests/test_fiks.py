@@ -286,13 +286,14 @@ def test_other_ansattnr_get_distinct_ascii_folders():
 
 def test_ansattnr_that_share_a_folder_on_windows_are_refused(tmp_path):
     from generator.commands.archive import build_archive
+    from generator.job import Job
 
     sheets = basic_sheets()
     sheets["Ledere"] += [["a7", "Al Fa", "Rådgiver", "Stab", None, None, 100, "ja", None, None],
                          ["A7", "Bet A", "Rådgiver", "Stab", None, None, 100, "ja", None, None]]
     workbook = write_xlsx(tmp_path / "a.xlsx", sheets)
     with pytest.raises(WorkbookError, match="«A7» og «a7»"):
-        build_archive(workbook, ut=tmp_path / "ut")
+        build_archive(Job(workbook, tmp_path / "ut"))
     assert not (tmp_path / "ut").exists()
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..exceptions import LederavtaleError
 from ..store.files import atomic_write_bytes, read_json_object
+from ..store.report import update_column
 from ..store.year import ARKIVERT_NAME
 from .record import ARKIV_DIRNAME, norsk_tid
 
@@ -115,6 +116,20 @@ def _archive_date(text: object) -> str:
         except OverflowError:  # year 1 or 9999 moved across midnight: its own date will do
             pass
     return f"{when:%d.%m.%Y}"
+
+
+def update_report(report: Path, year_dir: Path) -> str:
+    """The report's «Arkivert» column as `arkivert.json` has it now; a warning when the report could
+    not be written, "" otherwise (also when there is no report yet)."""
+    if not report.is_file():
+        return ""
+    try:
+        update_column(report, REPORT_COLUMN, report_column(year_dir))
+    except OSError as exc:
+        # The receipts are safe in arkivert.json; the report catches up on the next run.
+        return (f"«{report}» kunne ikke oppdateres ({exc.strerror or exc}); er den åpen i Excel? "
+                "Kvitteringene er likevel registrert.")
+    return ""
 
 
 def report_column(year_dir: Path) -> dict[str, str]:
