@@ -21,10 +21,10 @@ from click.testing import CliRunner
 from conftest import basic_sheets, write_xlsx
 
 from generator.archive import fiks, noark5, receipts, record
-from generator.archive.arkivert import ARKIVERT_NAME
 from generator.cli import main
 from generator.exceptions import WorkbookError
 from generator.model import Kommune, Leder, Periode
+from generator.store.year import ARKIVERT_NAME
 from generator.workbook import read_workbook
 
 F = {"f": fiks.NS, "m": fiks.MDK}

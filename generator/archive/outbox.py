@@ -11,8 +11,10 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..model import Leder
-from .fiks import DOKUMENTFIL, MELDING_NAME, build_arkivmelding, folder_name, parse_xml, schema_problems
+from ..exceptions import WorkbookError
+from ..model import Arbeidsbok, Leder, Problem
+from ..store.year import folder_key
+from .fiks import DOKUMENTFIL, FIKS_DIRNAME, MELDING_NAME, build_arkivmelding, folder_name, parse_xml, schema_problems
 from .record import Arkivpakke, Journalpost
 
 STAGING_PREFIX = ".ny-"
@@ -45,6 +47,21 @@ def write_outbox(fiks_dir: Path, arkiv_dir: Path, pakke: Arkivpakke) -> Sent:
         sent.meldinger.append(fiks_dir / name)
     _remove_others(fiks_dir, keep)
     return sent
+
+
+def check_folder_names(bok: Arbeidsbok) -> None:
+    """Two leaders must never share a message folder; on Windows «A100» and «a100» would."""
+    first: dict[str, Leder] = {}
+    problems = []
+    for leder in bok.avtaleledere():
+        other = first.setdefault(folder_key(folder_name(leder.ansattnr)), leder)
+        if other is not leder:
+            problems.append(Problem(f"Ledere rad {leder.rad}",
+                                    f"Ansattnr «{leder.ansattnr}» og «{other.ansattnr}» (rad {other.rad}) får samme "
+                                    f"mappe under {FIKS_DIRNAME}/ på Windows; gi dem Ansattnr som skiller seg i mer "
+                                    "enn store og små bokstaver"))
+    if problems:
+        raise WorkbookError(problems)
 
 
 def remove_confirmed(fiks_dir: Path, confirmed: set[str]) -> list[str]:

@@ -19,7 +19,7 @@ from ..archive import pdfs
 from ..archive.arkivert import Arkivert, description, update_report
 from ..archive.fiks import FIKS_DIRNAME, folder_name
 from ..archive.noark5 import CSV_NAME, XML_NAME, build_csv, build_xml
-from ..archive.outbox import remove_confirmed, write_outbox
+from ..archive.outbox import check_folder_names, remove_confirmed, write_outbox
 from ..archive.receipts import Noted, note_receipts
 from ..archive.record import (
     Arkivpakke,
@@ -33,14 +33,14 @@ from ..documents.naming import AVTALE, VEDLEGG
 from ..documents.pdf import PdfSettings
 from ..documents.placeholders import placeholders_left
 from ..documents.privacy import PrivacyGuard
-from ..exceptions import LederavtaleError, OptionError, WorkbookError
+from ..exceptions import LederavtaleError, OptionError
 from ..job import Item, Job, Result
-from ..model import Arbeidsbok, Leder, Problem
+from ..model import Arbeidsbok, Leder
 from ..plural import antall
 from ..store.files import atomic_write_bytes, remove_stale_temp_files
 from ..store.lock import RunLock
 from ..store.manifest import Manifest, require_generated
-from ..store.year import YearFolder, folder_key
+from ..store.year import YearFolder
 from ..workbook.selection import select_leaders
 
 # What the package did with each leader (Item.status).
@@ -119,7 +119,7 @@ def _prepare(job: Job, alle: bool, arkiver_igjen) -> _Package:
     check_placement(bok.kommune)
     _check_titles(bok)
     igjen = {leder.ansattnr for leder in select_leaders(bok, arkiver_igjen)} if arkiver_igjen else set()
-    _check_fiks_folders(bok)
+    check_folder_names(bok)
     require_generated(job.year.path, job.workbook, "arkiv")
     return _Package(alle, igjen, job.pdf.checked())
 
@@ -133,26 +133,11 @@ def _check_titles(bok: Arbeidsbok) -> None:
         guard.check("\n".join(titles), leder, ("arkivtittelen", "Arkivpakken"))
 
 
-def _check_fiks_folders(bok: Arbeidsbok) -> None:
-    """Two leaders must never share a message folder; on Windows «A100» and «a100» would."""
-    first: dict[str, Leder] = {}
-    problems = []
-    for leder in bok.avtaleledere():
-        other = first.setdefault(folder_key(folder_name(leder.ansattnr)), leder)
-        if other is not leder:
-            problems.append(Problem(f"Ledere rad {leder.rad}",
-                                    f"Ansattnr «{leder.ansattnr}» og «{other.ansattnr}» (rad {other.rad}) får samme "
-                                    f"mappe under {FIKS_DIRNAME}/ på Windows; gi dem Ansattnr som skiller seg i mer "
-                                    "enn store og små bokstaver"))
-    if problems:
-        raise WorkbookError(problems)
-
-
 def _build(job: Job, package: _Package, now: datetime | None) -> Result:
     """The work, under the run lock: PDFs, the Noark 5 export, the Fiks outbox."""
     bok, year = job.bok, job.year
     manifest = Manifest.load(year.path)  # as it is now that no `generer` can be writing
-    arkivert = Arkivert(year.arkiv)  # a damaged record stops the run here
+    arkivert = Arkivert(year.arkivert)  # a damaged record stops the run here
     avtaleledere = bok.avtaleledere()
     valgt = avtaleledere if package.alle else [leder for leder in avtaleledere if leder.signert is not None]
     skipped = [leder for leder in valgt if arkivert.has(leder.ansattnr) and leder.ansattnr not in package.igjen]
@@ -279,7 +264,7 @@ def _names(ledere: list[Leder]) -> list[str]:
 
 
 def _receipts_folder(job: Job, kvitteringer: Path) -> Path:
-    job.bok  # a workbook with errors says so first
+    job.bok  # read first: a workbook with errors says so before a missing folder does
     folder = Path(kvitteringer)
     if not folder.is_dir():
         raise LederavtaleError(f"Finner ikke mappen «{folder}» med kvitteringer fra arkivet.")
@@ -290,14 +275,14 @@ def _read_receipts(job: Job, folder: Path, now: datetime | None) -> Result:
     """The work, under the run lock: receipts noted in arkivert.json, confirmed messages out of
     fiks/, the report's «Arkivert» column."""
     year = job.year
-    arkivert = Arkivert(year.arkiv)
+    arkivert = Arkivert(year.arkivert)
     noted = note_receipts(folder, job.bok, arkivert, norsk_tid(now))
     files = []
     if noted.nye or noted.endret:
         arkivert.save()
         files.append(arkivert.path)
     fjernet = remove_confirmed(year.fiks, noted.confirmed)
-    warning = update_report(year.report, year.path)
+    warning = update_report(year)
     if year.report.is_file() and not warning:
         files.append(year.report)
     items = [Item(leder.ansattnr, leder.navn, status, merknader=[description(entry)])
@@ -314,7 +299,7 @@ def _receipt_lines(noted: Noted, arkivert_path: Path, fjernet: list[str], advars
     lines += [f"  {leder.ansattnr} {leder.navn}: {description(entry)}" for leder, entry in noted.nye]
     if noted.uendret:
         lines.append(f"Allerede registrert fra før ({len(noted.uendret)}), ingenting endret:")
-        lines += [f"  {leder.ansattnr} {leder.navn}" for leder, _ in noted.uendret]
+        lines += _names([leder for leder, _ in noted.uendret])
     if noted.endret:
         lines.append(f"Advarsel – arkivet melder en annen registrering enn før ({len(noted.endret)}); "
                      "den nye er registrert, den gamle står under «tidligere» i arkivert.json. "
