@@ -170,31 +170,10 @@ def arkiv_command(arbeidsbok, ut, alle, kvitteringer, arkiver_igjen, ledere, job
     --kvitteringer alene lager ingen ny pakke; sammen med --alle eller --arkiver-igjen lages
     pakken etter at kvitteringene er lest.
     """
-    from .commands.archive import build_archive, read_receipts
-    from .exceptions import PartialFailure
+    from .commands.archive import arkiv
 
-    if arkiver_igjen and not ledere:
-        raise click.UsageError("--arkiver-igjen krever at du velger ledere med --leder ANSATTNR.")
-    if ledere and not arkiver_igjen:
-        raise click.UsageError("--leder brukes bare sammen med --arkiver-igjen.")
-    failures = []
-    if kvitteringer is not None:
-        receipts = read_receipts(arbeidsbok, kvitteringer, ut=ut)
-        for line in receipts.summary_lines():
-            echo(line)
-        if not (alle or arkiver_igjen):
-            receipts.raise_for_failures()
-            return
-        failures.append(receipts.failure())
-    result = build_archive(arbeidsbok, ut=ut, alle=alle, libreoffice=PdfSettings(jobber, soffice),
-                           progress=progress_bar(), arkiver_igjen=ledere)
-    for line in result.summary_lines():
-        echo(line)
-    failures = [f for f in failures + [result.failure()] if f is not None]
-    if len(failures) > 1:
-        raise PartialFailure([line for f in failures for line in f.lines()], heading="Ferdig, men med feil:")
-    if failures:
-        raise failures[0]
+    job = Job(arbeidsbok, ut, pdf=PdfSettings(jobber, soffice), progress=progress_bar())
+    sys.exit(show(arkiv(job, alle=alle, kvitteringer=kvitteringer, arkiver_igjen=arkiver_igjen, ledere=ledere)))
 
 
 @main.command("epost")

@@ -93,11 +93,17 @@ class Result:
         return EXIT_PARTIAL if self.failures else 0
 
     def add(self, other: "Result") -> "Result":
-        """Two jobs run as one (`arkiv --kvitteringer … --alle`): one result, one list of failures."""
+        """Two jobs run as one (`arkiv --kvitteringer … --alle`): one result, one list of failures.
+
+        When both failed, each part's failures stay under their own heading, so that the reader
+        still sees which were receipts and which were documents."""
         if self.failures and other.failures:
             heading = "Ferdig, men med feil:"
+            failures = [line for part in (self, other)
+                        for line in [part.failure_heading, *(f"  {failure}" for failure in part.failures)]]
         else:
             heading = other.failure_heading if other.failures else self.failure_heading
+            failures = self.failures + other.failures
         return Result(self.items + other.items, self.warnings + other.warnings, self.notices + other.notices,
-                      self.summary + other.summary, self.failures + other.failures, heading,
+                      self.summary + other.summary, failures, heading,
                       self.cancelled or other.cancelled, self.files + other.files)

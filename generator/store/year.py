@@ -36,6 +36,8 @@ ARKIV_XML = "arkivstruktur.xml"
 ARKIV_CSV = "import.csv"
 ARKIVERT_NAME = "arkivert.json"
 FIKS_DIR = "fiks"  # inside arkiv/: one folder per leader for the Fiks IO integration
+# Inside arkiv/: the PDFs are converted here first and moved into place when the whole batch is done.
+ARKIV_STAGING_DIR = ".konvertering"
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,22 @@ class YearFolder:
     @property
     def fiks(self) -> Path:
         return self.arkiv / FIKS_DIR
+
+    @property
+    def arkivstruktur(self) -> Path:
+        return self.arkiv / ARKIV_XML
+
+    @property
+    def import_csv(self) -> Path:
+        return self.arkiv / ARKIV_CSV
+
+    @property
+    def arkiv_staging(self) -> Path:
+        return self.arkiv / ARKIV_STAGING_DIR
+
+    def arkiv_leader(self, leder: Leder) -> Path:
+        """The leader's PDFs in the Noark 5 export: named like the leader's folder of the year."""
+        return self.arkiv / leader_folder(leder)
 
     def leader(self, leder: Leder) -> Path:
         return self.path / leader_folder(leder)
