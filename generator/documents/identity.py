@@ -213,15 +213,16 @@ def set_docx_id(document, document_id: DocumentId) -> None:
             del package.rels[rId]
     if root is None or root.tag != f"{{{_CUSTOM_NS}}}Properties":
         root = etree.Element(f"{{{_CUSTOM_NS}}}Properties", nsmap={None: _CUSTOM_NS, "vt": _VT_NS})
-    pids = []
+    pids, pid = [], None
     for prop in root.findall(f"{{{_CUSTOM_NS}}}property"):
-        if prop.get("name") == PROPERTY_NAME:
-            root.remove(prop)
-        elif (prop.get("pid") or "").isdigit():
+        if (prop.get("pid") or "").isdigit():
             pids.append(int(prop.get("pid")))
+        if prop.get("name") == PROPERTY_NAME:
+            pid = pid or prop.get("pid")  # ours again: same place, same pid
+            root.remove(prop)
     # pid 0 and 1 are reserved; 2 is the first a property may have.
-    prop = etree.SubElement(root, f"{{{_CUSTOM_NS}}}property", fmtid=_FMTID, pid=str(max(pids, default=1) + 1),
-                            name=PROPERTY_NAME)
+    prop = etree.SubElement(root, f"{{{_CUSTOM_NS}}}property", fmtid=_FMTID,
+                            pid=pid if pid and pid.isdigit() else str(max(pids, default=1) + 1), name=PROPERTY_NAME)
     etree.SubElement(prop, f"{{{_VT_NS}}}lpwstr").text = format_id(document_id)
     blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     part = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES, blob, package)
@@ -376,6 +377,8 @@ def _encode(text: str) -> str:
 
 
 def _decode(part: str, what: str) -> str:
+    if not part:
+        raise InvalidDocumentId(f"Dokument-ID-en mangler {what}")
     if not _ENCODED.fullmatch(part):
         raise InvalidDocumentId(f"{what} i dokument-ID-en har tegn som ikke hører hjemme der: «{part}»")
     try:
