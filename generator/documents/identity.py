@@ -319,7 +319,7 @@ def stamp_pdf_file(path: Path, document_id: DocumentId) -> None:
         pdf.save(path)
 
 
-def _xmp_root(xmp: bytes) -> etree._Element:
+def _xmp_root(xmp: bytes):
     """The x:xmpmeta element of an XMP packet (a new, empty one when there is none)."""
     body = re.sub(rb"<\?xpacket[^>]*\?>", b"", xmp).strip()
     if body:
@@ -335,7 +335,7 @@ def _xmp_root(xmp: bytes) -> etree._Element:
     return root
 
 
-def _describe_schema(rdf: etree._Element) -> None:
+def _describe_schema(rdf) -> None:
     """The PDF/A extension schema for our property, added to the schemas bag (once)."""
     bag = None
     for description in rdf.findall(f"{{{_RDF}}}Description"):
