@@ -66,6 +66,18 @@ def test_the_organisation_number_names_the_municipality_when_there_is_one():
     assert an_id().kommune == "Testvik kommune"
     assert same_owner(by_number, "Annet navn", "974760673", 2027, "210") == ""
     assert "974760673" in same_owner(by_number, "Testvik kommune", "999888777", 2027, "210")
+    assert "arbeidsboken har ikke noe organisasjonsnummer" in same_owner(by_number, "Testvik kommune", "", 2027, "210")
+    # Made before HR filled in the organisation number: still compared by the name.
+    assert same_owner(an_id(), "Testvik kommune", "974760673", 2027, "210") == ""
+
+
+def test_signatures_are_read_from_inside_a_running_event_loop(signed_twice):
+    import asyncio
+
+    async def inside():
+        return read_signatures(signed_twice)
+
+    assert [s.gyldig for s in asyncio.run(inside()).signaturer] == [True, True]
 
 
 def test_same_owner_names_what_differs():
@@ -380,6 +392,21 @@ def test_bytes_changed_after_signing_are_refused(signed_twice):
     assert not any(s.intakt for s in result.signaturer)
     assert len(result.feil) == 2 and all("brutt" in line for line in result.feil)
     assert compare_parties(result.signaturer, PARTIES).mangler == PARTIES
+
+
+@pytest.mark.slow
+def test_a_tampered_file_prints_no_traceback(signed_twice, tmp_path):
+    """pyHanko logs each failed check with its traceback; outside pytest nobody must see them."""
+    import sys
+
+    at = signed_twice.index(b"Lederavtale 2027")
+    path = tmp_path / "endret.pdf"
+    path.write_bytes(signed_twice[:at] + b"Lederavtale 2028" + signed_twice[at + 16:])
+    script = ("import sys; from generator.signing.verify import read_signatures; "
+              "print(len(read_signatures(sys.argv[1]).feil))")
+    done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert (done.stdout.strip(), done.stderr) == ("2", "")
 
 
 def test_a_change_appended_after_the_last_signature_is_refused(signed_twice):

@@ -151,6 +151,9 @@ def same_owner(document_id: DocumentId, kommunenavn: str, organisasjonsnummer: s
     if document_id.by_orgnr and _ORGNR.fullmatch(orgnr):
         if document_id.kommune != orgnr:
             return f"dokumentet hører til organisasjonsnummer {document_id.kommune}, ikke {orgnr}"
+    elif document_id.by_orgnr and _name_key(document_id.kommune) != _name_key(kommunenavn):
+        return (f"dokumentet hører til organisasjonsnummer {document_id.kommune}, og arbeidsboken har "
+                "ikke noe organisasjonsnummer å sammenligne med")
     elif _name_key(document_id.kommune) != _name_key(kommunenavn):
         return f"dokumentet hører til {document_id.kommune}, ikke {kommunenavn}"
     if document_id.ar != int(ar):

@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
 import re
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -33,6 +35,13 @@ from typing import Iterable, Sequence
 from asn1crypto import pem, x509
 
 from ..exceptions import EXIT_PARTIAL, LederavtaleError
+
+# pyHanko and its certificate validator log every failed check with its traceback. Without a
+# handler of their own, Python's last-resort handler would print those on stderr for every
+# tampered file; what went wrong is in the result instead. An application that configures
+# logging still receives them.
+for _name in ("pyhanko", "pyhanko_certvalidator"):
+    logging.getLogger(_name).addHandler(logging.NullHandler())
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_CERT_BYTES = 1024 * 1024  # a CA certificate is a few kB; a bundle a few hundred
@@ -178,11 +187,21 @@ def read_signatures(source: bytes | Path, trust_roots: Sequence[x509.Certificate
     """
     data, name = _read_bounded(source, name)
     try:
-        return asyncio.run(_read(data, trust_roots))
+        return _run(_read(data, trust_roots))
     except UnreadablePdf as exc:
         raise UnreadablePdf(f"{name}: {exc}") from None
     except Exception as exc:  # pyHanko's reader raises many kinds for damaged files; none may escape as a traceback
         raise UnreadablePdf(f"{name}: filen kan ikke leses som PDF ({_short(exc)})") from None
+
+
+def _run(coroutine):
+    """The coroutine's result, also when called from inside a running event loop (a web front end)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def _read_bounded(source: bytes | Path, name: str) -> tuple[bytes, str]:
