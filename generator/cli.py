@@ -13,7 +13,8 @@ import click
 
 from .documents.pdf import PdfSettings
 from .exceptions import EXIT_INTERRUPTED, EXIT_INVALID, LederavtaleError
-from .job import Job, Result
+from .job import Job
+from .result import Result
 from .plural import antall
 from .terminal import echo, progress_bar, show, show_error
 from .usage import help_rows

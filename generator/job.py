@@ -5,7 +5,7 @@ it takes a `Job` and its own options and returns a `Result`. Errors found before
 done (a bad workbook, options that do not go together, a locked folder) are raised as
 `LederavtaleError`; once work has been done, everything that happened, failures too, is in the
 `Result`, so a front end never loses it. The front ends (`cli.py`, the web page) only render
-a `Result`: `terminal.py` turns it into lines and an exit code.
+a `Result` (`result.py`): `terminal.py` turns it into lines and an exit code.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from pathlib import Path
 
 from .documents.pdf import PdfSettings
 from .documents.templates import TemplateSet
-from .exceptions import EXIT_INVALID, EXIT_PARTIAL
 from .model import Arbeidsbok
 from .progress import Progress
 from .store.year import YearFolder
@@ -52,58 +51,3 @@ class Job:
     @property
     def year(self) -> YearFolder:
         return YearFolder.of(self.bok, self.ut)
-
-
-@dataclass
-class Item:
-    """What a job did for one leader: the status, the files (relative to the year folder), notes."""
-
-    ansattnr: str
-    navn: str
-    status: str = ""
-    filer: list[str] = field(default_factory=list)
-    merknader: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Result:
-    """Everything a job did, for any front end to show.
-
-    - `warnings`: about the input (the workbook's advarsler), shown first under a count;
-    - `notices`: what the user should know about the run (documents kept because a person edited
-      them, copies taken, leaders gone), shown as they are;
-    - `summary`: what was done, the job's last lines;
-    - `failures`: what could not be done; the rest is complete. Any failure gives EXIT_PARTIAL.
-    - `cancelled`: the user said no when asked; nothing was done.
-    """
-
-    items: list[Item] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
-    summary: list[str] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
-    failure_heading: str = "Ferdig, men med feil:"
-    cancelled: bool = False
-    files: list[Path] = field(default_factory=list)  # what the run wrote, as the front end may link to it
-
-    @property
-    def exit_code(self) -> int:
-        if self.cancelled:
-            return EXIT_INVALID
-        return EXIT_PARTIAL if self.failures else 0
-
-    def add(self, other: "Result") -> "Result":
-        """Two jobs run as one (`arkiv --kvitteringer … --alle`): one result, one list of failures.
-
-        When both failed, each part's failures stay under their own heading, so that the reader
-        still sees which were receipts and which were documents."""
-        if self.failures and other.failures:
-            heading = "Ferdig, men med feil:"
-            failures = [line for part in (self, other)
-                        for line in [part.failure_heading, *(f"  {failure}" for failure in part.failures)]]
-        else:
-            heading = other.failure_heading if other.failures else self.failure_heading
-            failures = self.failures + other.failures
-        return Result(self.items + other.items, self.warnings + other.warnings, self.notices + other.notices,
-                      self.summary + other.summary, failures, heading,
-                      self.cancelled or other.cancelled, self.files + other.files)

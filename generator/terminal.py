@@ -11,7 +11,7 @@ import sys
 import click
 
 from .exceptions import LederavtaleError
-from .job import Result
+from .result import Result
 from .plural import antall
 
 # C0 and C1 controls (a terminal obeys ESC sequences, CR rewrites a line, a line break in a file

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..exceptions import LederavtaleError
 from ..store.files import atomic_write_bytes, read_json_object
@@ -19,8 +19,22 @@ from ..store.report import update_column
 from ..store.year import YearFolder
 from .record import norsk_tid
 
-if TYPE_CHECKING:  # `generer` reads this file for its report without loading the XML machinery
-    from .receipts import Kvittering
+
+@dataclass
+class Kvittering:
+    """A registrering the archive created or already had."""
+
+    fil: str  # as the user sees it: relative to the receipts folder
+    fagsystem: str
+    noekkel: str
+    system_id: str
+    opprettet_eller_eksisterende: str  # "Opprettet" or "Eksisterende"
+    journalaar: int | None = None
+    journalsekvensnummer: int | None = None
+    journalpostnummer: int | None = None
+    opprettet_dato: str = ""  # the archive's opprettetDato (xs:dateTime) as it wrote it
+
+
 
 REPORT_COLUMN = "Arkivert"  # the column of rapport.xlsx that shows the archive's record
 # What identifies the archive's record; a receipt that repeats these adds nothing new.

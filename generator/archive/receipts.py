@@ -13,17 +13,15 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from ..model import Arbeidsbok, Leder
 from ..store.files import TooLarge, read_plain_file
+from .arkivert import Arkivert, Kvittering
 from .fiks import MDK, SCHEMAS, parse_xml, schema_problems
 from .record import FAGSYSTEM, ekstern_noekkel
 
-if TYPE_CHECKING:
-    from .arkivert import Arkivert
 
 KVITTERING_TYPE = "no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett.kvittering"
 NS = "https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/arkivmelding/opprett/kvittering/v1"
@@ -37,21 +35,6 @@ MAX_BYTES = 1024 * 1024
 # `a=""` would cost hundreds of MB: a file with more markup than this is refused unparsed.
 # Every element needs a «<» and every attribute a «=», so counting them bounds both.
 MAX_MARKUP = 5000
-
-
-@dataclass
-class Kvittering:
-    """A registrering the archive created or already had."""
-
-    fil: str  # as the user sees it: relative to the receipts folder
-    fagsystem: str
-    noekkel: str
-    system_id: str
-    opprettet_eller_eksisterende: str  # "Opprettet" or "Eksisterende"
-    journalaar: int | None = None
-    journalsekvensnummer: int | None = None
-    journalpostnummer: int | None = None
-    opprettet_dato: str = ""  # the archive's opprettetDato (xs:dateTime) as it wrote it
 
 
 @dataclass

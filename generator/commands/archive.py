@@ -34,7 +34,8 @@ from ..documents.pdf import PdfSettings
 from ..documents.placeholders import placeholders_left
 from ..documents.privacy import PrivacyGuard
 from ..exceptions import LederavtaleError, OptionError
-from ..job import Item, Job, Result
+from ..job import Job
+from ..result import Item, Result
 from ..model import Arbeidsbok, Leder
 from ..plural import antall
 from ..store.files import atomic_write_bytes, remove_stale_temp_files

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ..documents.batch import Batch, prepare
 from ..exceptions import InvalidInput
-from ..job import Job, Result
+from ..job import Job
+from ..result import Result
 from ..model import Problem
 from ..plural import antall
 

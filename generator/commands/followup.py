@@ -18,7 +18,8 @@ from datetime import date
 from pathlib import Path
 
 from ..documents.writing import FOLLOW_UP, LeaderResult, keep_copy, run
-from ..job import Job, Result
+from ..job import Job
+from ..result import Result
 from ..model import Arbeidsbok
 from ..status.workbook import STATUS_NAME, build_status_workbook
 from ..store import xlsx

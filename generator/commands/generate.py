@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from ..archive.arkivert import REPORT_COLUMN, report_column
 from ..documents.writing import AGREEMENTS, LeaderResult, run
-from ..job import Job, Result
+from ..job import Job
+from ..result import Result
 from ..model import Arbeidsbok
 from ..store.manifest import LeaderEntry
 from ..store.report import write_run_report
@@ -28,4 +29,4 @@ def generate(job: Job, ledere=(), enhet: str | None = None, pdf: bool = True, ov
 def _write_run_report(year: YearFolder, bok: Arbeidsbok, results: list[LeaderResult],
                       removed: list[LeaderEntry]) -> None:
     # The archive's receipts, as `arkiv --kvitteringer` recorded them.
-    write_run_report(year.report, bok, results, removed, REPORT_COLUMN, report_column(year.path))
+    write_run_report(year.report, bok, [r.item() for r in results], removed, REPORT_COLUMN, report_column(year.path))

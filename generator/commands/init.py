@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..documents.templates import default_template_dir
 from ..exceptions import LederavtaleError
-from ..job import Result
+from ..result import Result
 from ..store import xlsx
 from ..workbook.write import build_workbook, starter_content
 

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..exceptions import LederavtaleError
-from ..job import Job, Result
+from ..job import Job
+from ..result import Result
 from ..model import Kommune, Problem, fold_key
 from ..plural import antall
 from ..status.counts import KOLONNER, Telling, count

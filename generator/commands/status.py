@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..documents.privacy import PrivacyGuard
-from ..job import Job, Result
+from ..job import Job
+from ..result import Result
 from ..model import Arbeidsbok
 from ..plural import antall
 from ..status.counts import Status, count

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..exceptions import Interrupted, LederavtaleError
-from ..job import Item, Job, Result
+from ..result import Item, Result
 from ..model import Arbeidsbok, Leder, Problem
 from ..plural import antall
 from ..store.files import atomic_write_bytes, remove_stale_temp_files, sha256_bytes, sha256_file
@@ -85,7 +85,8 @@ class LeaderResult:
         return self.advarsler + self.endret + self.feil + [f"Kopi av endret fil: {b}" for b in self.backups]
 
     def item(self) -> Item:
-        return Item(self.leder.ansattnr, self.leder.navn, self.status, sorted(set(self.filer)), self.merknader)
+        return Item(self.leder.ansattnr, self.leder.navn, self.status, sorted(set(self.filer)), self.merknader,
+                    self.antall_oppdrag)
 
 
 @dataclass
@@ -350,10 +351,13 @@ def _record_pdf(manifest: Manifest, year_dir: Path, written: dict[Path, _Written
 Finish = Callable[[YearFolder, Arbeidsbok, list[LeaderResult], list[LeaderEntry]], None]
 
 
-def run(job: Job, kind: DocumentKind, ledere=(), enhet: str | None = None, pdf: bool = True,
+def run(job, kind: DocumentKind, ledere=(), enhet: str | None = None, pdf: bool = True,
         overskriv: bool = False, finish: Finish | None = None) -> WriteResult:
     """A whole run of one kind: check LibreOffice, the workbook and the templates, render every
-    document once (nothing is written if any fails), then write them, and say what was done."""
+    document once (nothing is written if any fails), then write them, and say what was done.
+
+    `job` is the command's `job.Job`, not imported here: job.py stands above documents/ (a Job
+    holds a TemplateSet and PdfSettings), and documents/ only reads its fields."""
     libreoffice = job.pdf.checked() if pdf else None  # fail before any work when LibreOffice is missing
     bok, selected, templates = prepare(job.workbook, job.maler, ledere, enhet, job.today, oppfolging=kind.follow_up)
     batch = kind.batch(bok, templates, job.today)
@@ -361,7 +365,7 @@ def run(job: Job, kind: DocumentKind, ledere=(), enhet: str | None = None, pdf: 
     return write_documents(job, kind, batch, verdicts, libreoffice, overskriv, finish)
 
 
-def write_documents(job: Job, kind: DocumentKind, batch: Batch, verdicts: list[Verdict],
+def write_documents(job, kind: DocumentKind, batch: Batch, verdicts: list[Verdict],
                     libreoffice: PdfSettings | None, overskriv: bool, finish: Finish | None = None) -> WriteResult:
     """Write the verdicts' documents under the run lock; `finish` adds the command's own files
     (its report) once every document is written, before the lock is let go.

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 import openpyxl
 
 from . import xlsx
+from ..result import Item
 from .year import REPORT_NAME
 
 if TYPE_CHECKING:
-    from ..documents.writing import LeaderResult
     from ..model import Arbeidsbok
     from .manifest import LeaderEntry
 
@@ -41,12 +41,12 @@ def write_report(path: Path, headers: list[str], rows: list[list]) -> None:
     xlsx.save(wb, path)
 
 
-def write_run_report(path: Path, bok: Arbeidsbok, results: list[LeaderResult], removed: list[LeaderEntry],
+def write_run_report(path: Path, bok: Arbeidsbok, items: list[Item], removed: list[LeaderEntry],
                      column: str, arkivert: dict[str, str]) -> None:
     """`generer`'s report: every leader with an agreement, those this run left out too, and the
     leaders gone from the workbook whose files are kept; `column` is the archive's receipts as
     `arkiv --kvitteringer` recorded them (`arkivert`, by Ansattnr)."""
-    by_nr = {r.leder.ansattnr: r for r in results}
+    by_nr = {item.ansattnr: item for item in items}
     rows = []
     for leder in bok.avtaleledere():
         r = by_nr.get(leder.ansattnr)
@@ -54,8 +54,8 @@ def write_run_report(path: Path, bok: Arbeidsbok, results: list[LeaderResult], r
             rows.append([leder.ansattnr, leder.navn, leder.enhet, len(bok.tildeling.get(leder.ansattnr, [])),
                          STATUS_NOT_SELECTED, "", ""])
             continue
-        rows.append([leder.ansattnr, leder.navn, leder.enhet, r.antall_oppdrag, r.status,
-                     "\n".join(sorted(set(r.filer))), "\n".join(r.merknader)])
+        rows.append([leder.ansattnr, leder.navn, leder.enhet, r.oppdrag, r.status, "\n".join(r.filer),
+                     "\n".join(r.merknader)])
     for entry in removed:
         rows.append([entry.ansattnr, entry.navn, "", "", STATUS_REMOVED, "\n".join(f.sti for f in entry.filer), ""])
     write_report(path, HEADERS + [column], [row + [arkivert.get(row[0], "")] for row in rows])
