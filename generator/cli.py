@@ -6,7 +6,6 @@ This is the one place where errors become messages and exit codes.
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
@@ -15,8 +14,7 @@ from .documents.pdf import PdfSettings
 from .exceptions import EXIT_INTERRUPTED, EXIT_INVALID, LederavtaleError
 from .job import Job
 from .result import Result
-from .plural import antall
-from .terminal import echo, progress_bar, show, show_error
+from .terminal import confirm_sending, echo, progress_bar, show, show_error
 from .usage import help_rows
 
 
@@ -208,49 +206,13 @@ def epost_command(arbeidsbok, maler, ut, send_now, ledere, send_igjen, ja, smtp_
     Med --oppfolging får lederen dokumentet til oppfølgingssamtalen (offentlig) i stedet;
     utkastene og sendt.json for den utsendingen ligger i UT/<år>/epost/oppfolging/.
     """
-    from .commands.email import send, write_drafts
+    from .commands.email import epost
 
-    def warn(message: str) -> None:
-        echo(f"Advarsel: {message}", err=True)
-
-    if oppfolging and uten_vedlegg:
-        raise click.UsageError("--oppfolging og --uten-vedlegg kan ikke brukes sammen (oppfølgingen har ikke vedlegg).")
-    if not send_now:
-        only_for_send = [name for name, given in (("--send-igjen", send_igjen), ("--ja", ja), ("--smtp-vert", smtp_vert),
-                                                 ("--smtp-port", smtp_port), ("--ingen-tls", ingen_tls)) if given]
-        if only_for_send:
-            raise click.UsageError(f"{', '.join(only_for_send)} brukes bare sammen med --send.")
-        result = write_drafts(arbeidsbok, ut=ut, ledere=ledere, maler=maler, warn=warn, uten_vedlegg=uten_vedlegg,
-                              oppfolging=oppfolging)
-        echo(f"Ferdig: {antall(len(result.skrevet), 'e-postutkast', 'e-postutkast')} i {result.mappe}. "
-                   "Åpne dem i Outlook, se over og send.")
-        return
-
-    if send_igjen and not ledere:
-        raise click.UsageError("--send-igjen krever at du velger ledere med --leder ANSATTNR.")
-    # Mail to every leader in the municipality must not go out by accident: without a
-    # terminal to ask on, the user has to say --ja.
-    if not ja and not sys.stdin.isatty():
-        raise click.UsageError("Bekreft utsendingen med --ja når kommandoen ikke kjøres i en terminal.")
-
-    def confirm(plan) -> bool:
-        echo(f"Klar til å sende {antall(len(plan.utkast), 'e-post', 'e-poster')}:")
-        for line in plan.lines():
-            echo(f"  {line}")
-        answer = click.prompt("Sende nå? Skriv «ja» for å sende", default="nei", show_default=False)
-        return answer.strip().casefold() in ("ja", "j")
-
-    result = send(arbeidsbok, ut=ut, ledere=ledere, send_igjen=send_igjen, uten_vedlegg=uten_vedlegg,
-                  oppfolging=oppfolging, host=smtp_vert,
-                  port=smtp_port, tls=not ingen_tls, maler=maler, confirm=None if ja else confirm,
-                  progress=progress_bar(), warn=warn)
-    if result.avbrutt:
-        echo("Avbrutt. Ingenting er sendt.", err=True)
-        sys.exit(1)
-    echo(f"Ferdig: {antall(len(result.sendt), 'e-post', 'e-poster')} sendt.")
-    if result.tidligere:
-        echo(f"{antall(len(result.tidligere), 'leder', 'ledere')} har fått e-posten før og er hoppet over "
-                   "(se sendt.json; bruk --leder ANSATTNR --send-igjen for å sende på nytt).")
+    job = Job(arbeidsbok, ut, templates_default(maler), progress=progress_bar())
+    sys.exit(show(epost(job, send_now=send_now, ledere=ledere, send_igjen=send_igjen, ja=ja, smtp_vert=smtp_vert,
+                        smtp_port=smtp_port, ingen_tls=ingen_tls, uten_vedlegg=uten_vedlegg, oppfolging=oppfolging,
+                        # Without a terminal there is nobody to ask: the job then requires --ja.
+                        confirm=confirm_sending if sys.stdin.isatty() else None)))
 
 
 @main.command("maler")

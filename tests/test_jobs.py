@@ -92,3 +92,30 @@ def test_next_year_returns_its_lines(tmp_path):
     assert result.exit_code == 0 and result.files == [target] and target.exists()
     assert result.summary[0].startswith(f"Ny arbeidsbok for 2028: {target} (")
     assert result.summary[-1] == f"Kontroller den med: lederavtale sjekk \"{target}\""
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--ja"], "--ja brukes bare sammen med --send."),
+    (["--send-igjen", "--smtp-port", "25"], "--send-igjen, --smtp-port brukes bare sammen med --send."),
+    (["--send", "--send-igjen", "--ja"], "--send-igjen krever at du velger ledere med --leder ANSATTNR."),
+    (["--send"], "Bekreft utsendingen med --ja når kommandoen ikke kjøres i en terminal."),
+    (["--oppfolging", "--uten-vedlegg"], "--oppfolging og --uten-vedlegg kan ikke brukes sammen"),
+])
+def test_epost_option_rules_are_the_jobs_said_once_with_exit_code_2(tmp_path, args, message):
+    workbook = write_xlsx(tmp_path / "a.xlsx", basic_sheets())
+    result = run("epost", str(workbook), "--ut", str(tmp_path / "ut"), *args)
+    assert result.exit_code == 2, result.output
+    assert result.output.count(message) == 1, result.output
+    assert not (tmp_path / "ut").exists()  # refused before anything is read or written
+
+
+def test_resending_to_everyone_is_refused_by_the_job_and_by_send_alike(tmp_path):
+    from generator.commands.email import epost, send
+    from generator.exceptions import OptionError
+
+    workbook = write_xlsx(tmp_path / "a.xlsx", basic_sheets())
+    for attempt in (lambda: epost(Job(workbook, tmp_path / "ut"), send_now=True, send_igjen=True, ja=True),
+                    lambda: send(workbook, tmp_path / "ut", send_igjen=True)):
+        with pytest.raises(OptionError, match="--send-igjen krever"):
+            attempt()
+    assert not (tmp_path / "ut").exists()

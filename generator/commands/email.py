@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ..exceptions import Interrupted, MailError, PartialFailure
+from ..exceptions import Interrupted, MailError, OptionError, PartialFailure
+from ..job import Job
+from ..result import Result
 from ..mail.message import (
     AGREEMENT_MAIL,
     AGREEMENT_ONLY_MAIL,
@@ -73,12 +75,68 @@ def mail_folder(folder: Path, mailing: Mailing) -> Path:
     return folder / EPOST_DIR / mailing.subfolder if mailing.subfolder else folder / EPOST_DIR
 
 
+# --- The job ----------------------------------------------------------------------------
+
+
+def epost(job: Job, *, send_now: bool = False, ledere: Iterable[str] = (), send_igjen: bool = False,
+          ja: bool = False, smtp_vert: str | None = None, smtp_port: int | None = None, ingen_tls: bool = False,
+          uten_vedlegg: bool = False, oppfolging: bool = False,
+          confirm: Callable[[SendPlan], bool] | None = None) -> Result:
+    """`epost`: drafts, or (`send_now`) sending; the options' rules are checked here, once.
+
+    `confirm` is the front end's way to ask before anything goes out; without one (no terminal,
+    no page to ask on) the user must have said `ja`, since mail to every leader in the
+    municipality must not go out by accident.
+    """
+    ledere = tuple(str(nr) for nr in ledere)
+    if oppfolging and uten_vedlegg:
+        raise OptionError("--oppfolging og --uten-vedlegg kan ikke brukes sammen (oppfølgingen har ikke vedlegg).")
+    if not send_now:
+        only_for_send = [name for name, given in (("--send-igjen", send_igjen), ("--ja", ja), ("--smtp-vert", smtp_vert),
+                                                 ("--smtp-port", smtp_port), ("--ingen-tls", ingen_tls)) if given]
+        if only_for_send:
+            raise OptionError(f"{', '.join(only_for_send)} brukes bare sammen med --send.")
+    _check_resend(send_igjen, ledere)
+    if send_now and not ja and confirm is None:
+        raise OptionError("Bekreft utsendingen med --ja når kommandoen ikke kjøres i en terminal.")
+    advarsler: list[str] = []
+    try:
+        if not send_now:
+            drafts = write_drafts(job.workbook, job.ut, ledere, job.maler, advarsler.append, uten_vedlegg, oppfolging)
+            return Result(notices=_warned(advarsler), files=drafts.skrevet, summary=[
+                f"Ferdig: {antall(len(drafts.skrevet), 'e-postutkast', 'e-postutkast')} i {drafts.mappe}. "
+                "Åpne dem i Outlook, se over og send."])
+        sent = send(job.workbook, job.ut, ledere, send_igjen, uten_vedlegg=uten_vedlegg, oppfolging=oppfolging,
+                    host=smtp_vert, port=smtp_port, tls=not ingen_tls, maler=job.maler,
+                    confirm=None if ja else confirm, progress=job.progress, warn=advarsler.append)
+    except PartialFailure as failed:
+        # The other messages are written or sent: the failures are the result, not an error.
+        return Result(notices=_warned(advarsler), failures=failed.failures, failure_heading=failed.heading)
+    if sent.avbrutt:
+        return Result(notices=_warned(advarsler) + ["Avbrutt. Ingenting er sendt."], cancelled=True)
+    summary = [f"Ferdig: {antall(len(sent.sendt), 'e-post', 'e-poster')} sendt."]
+    if sent.tidligere:
+        summary.append(f"{antall(len(sent.tidligere), 'leder', 'ledere')} har fått e-posten før og er hoppet over "
+                       "(se sendt.json; bruk --leder ANSATTNR --send-igjen for å sende på nytt).")
+    return Result(notices=_warned(advarsler), summary=summary)
+
+
+def _check_resend(send_igjen: bool, ledere: tuple[str, ...]) -> None:
+    """Sending again to everyone at once is never what anyone means."""
+    if send_igjen and not ledere:
+        raise OptionError("--send-igjen krever at du velger ledere med --leder ANSATTNR.")
+
+
+def _warned(advarsler: list[str]) -> list[str]:
+    return [f"Advarsel: {message}" for message in advarsler]
+
+
 # --- Drafts -------------------------------------------------------------------------------
 
 
 def write_drafts(
     workbook: Path,
-    ut: Path = Path("output"),
+    ut: Path,
     ledere: Iterable[str] = (),
     maler: Path | None = None,
     warn: Warn | None = None,
@@ -158,7 +216,7 @@ def plan_send(
 
 def send(
     workbook: Path,
-    ut: Path = Path("output"),
+    ut: Path,
     ledere: Iterable[str] = (),
     send_igjen: bool = False,
     *,
@@ -187,8 +245,7 @@ def send(
     sent, and Interrupted (exit 130) at Ctrl-C, naming a message that may have gone out.
     """
     ledere = tuple(str(nr) for nr in ledere)
-    if send_igjen and not ledere:
-        raise MailError("--send-igjen krever at du velger ledere med --leder ANSATTNR.")
+    _check_resend(send_igjen, ledere)
     settings = smtp_settings(host, port, user, password, tls, timeout, ssl_context)
     bok = read_workbook(Path(workbook))
     if not bok.kommune.avsender.strip():
