@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import smtplib
 import ssl
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ..exceptions import Interrupted, MailError, OptionError, PartialFailure
+from ..exceptions import MailError, OptionError, PartialFailure
 from ..job import Job
-from ..result import Result
+from ..mail.delivery import deliver
 from ..mail.message import (
     AGREEMENT_MAIL,
     AGREEMENT_ONLY_MAIL,
@@ -23,16 +22,16 @@ from ..mail.message import (
     load_template,
     prepare_messages,
 )
-from ..mail.records import Records, RecordsUnwritable, read_records, record
-from ..store.year import EPOST_DIR, SENT_FILE, UNCERTAIN_FILE
-from ..mail.smtp import DEFAULT_TIMEOUT, Connection, ConnectionLost, SmtpSettings, refusal, smtp_settings
+from ..mail.records import read_records
+from ..mail.smtp import DEFAULT_TIMEOUT, smtp_settings
 from ..model import Arbeidsbok, Leder
 from ..plural import antall
 from ..progress import Progress
+from ..result import Result
 from ..store.files import atomic_write_bytes
 from ..store.lock import RunLock
 from ..store.manifest import LeaderEntry, load_generated, require_generated
-from ..store.year import leader_folder, year_dir
+from ..store.year import EPOST_DIR, SENT_FILE, UNCERTAIN_FILE, leader_folder, year_dir
 from ..workbook import read_workbook
 from ..workbook.selection import select_leaders
 
@@ -266,7 +265,8 @@ def send(
             result.avbrutt = True
             return result
         if plan.utkast:
-            failures += _deliver(plan.utkast, settings, mail_folder(folder, mailing), result, progress)
+            delivered = deliver(plan.utkast, settings, mail_folder(folder, mailing), progress)
+            result.sendt, failures = delivered.sendt, failures + delivered.failures
     if failures:
         done = (f"{antall(len(result.sendt), 'e-post', 'e-poster')} er sendt i denne kjøringen og registrert i "
                 f"«{mail_folder(folder, mailing) / SENT_FILE}».")
@@ -275,66 +275,3 @@ def send(
             heading="Noen e-poster ble ikke sendt:",
         )
     return result
-
-
-def _deliver(
-    messages: list[Epost], settings: SmtpSettings, mappe: Path, result: SendResult, progress: Progress | None
-) -> list[str]:
-    """Send the messages, recording each one's every step; returns failure lines."""
-    records = Records(mappe)
-    failures: list[str] = []
-    stopped = ""  # why the remaining messages are not sent
-    connection = Connection(settings)
-    epost = None
-    try:
-        for done, epost in enumerate(messages, 1):
-            who = label(epost.leder)
-            stopped = stopped or connection.broken
-            if stopped:
-                failures.append(f"{who}: ikke sendt ({stopped})")
-            else:
-                try:
-                    failures += _deliver_one(connection, epost, records, result)
-                except RecordsUnwritable as exc:
-                    # Without records, a rerun could not know what went out.
-                    failures.append(f"{who}: {exc}")
-                    stopped = f"sendingen ble stoppet fordi «{exc.path}» ikke kan skrives"
-            if progress:
-                progress("Sender e-post", done, len(messages))
-    except KeyboardInterrupt:
-        connection.close(wait=False)
-        lines = [f"Avbrutt. {antall(len(result.sendt), 'e-post', 'e-poster')} er sendt i denne kjøringen og registrert i «{records.sent_path}»."]
-        if epost is not None and epost.leder.ansattnr in records.uncertain_records:
-            lines.append(_uncertain(epost, f"avbrutt mens den ble sendt; se «{records.uncertain_path}»"))
-        lines.append("Kjør samme kommando igjen for å sende resten.")
-        raise Interrupted("\n".join(lines)) from None
-    finally:
-        connection.close()
-    return failures
-
-
-def _deliver_one(connection: Connection, epost: Epost, records: Records, result: SendResult) -> list[str]:
-    who, nr = label(epost.leder), epost.leder.ansattnr
-    # Marked as maybe delivered before the server sees it: if the run dies before the
-    # server's answer is recorded, a rerun does not send it again.
-    records.in_flight(nr, record(epost, epost.recipients))
-    try:
-        refused = connection.transmit(epost)
-    except smtplib.SMTPException as exc:
-        records.not_sent(nr)
-        return [f"{who}: serveren avviste e-posten ({refusal(exc)})"]
-    except ConnectionLost as lost:
-        connection.reopen(str(lost))
-        if lost.uncertain:
-            return [_uncertain(epost, str(lost))]
-        records.not_sent(nr)
-        return [f"{who}: ikke sendt ({lost})"]
-    records.sent(nr, record(epost, [a for a in epost.recipients if a not in refused]))
-    result.sendt.append(nr)
-    return [f"{who}: sendt, men serveren avviste mottakeren {a} ({reason})" for a, reason in refused.items()]
-
-
-def _uncertain(epost: Epost, why: str) -> str:
-    nr = epost.leder.ansattnr
-    return (f"{label(epost.leder)}: usikkert om e-posten kom fram ({why}). Den sendes ikke på nytt automatisk; "
-            f"kontroller, og bruk --leder {nr} --send-igjen om den mangler.")
