@@ -31,6 +31,7 @@ from ..archive.fiks import (
 from ..archive.noark5 import CSV_NAME, XML_NAME, build_csv, build_xml
 from ..archive.receipts import Avvist, read_folder
 from ..archive.record import (
+    ARCHIVED,
     ARKIV_DIRNAME,
     FAGSYSTEM,
     Arkivpakke,
@@ -42,6 +43,8 @@ from ..archive.record import (
     norsk_tid,
     offentlig_tittel,
 )
+from ..documents.kinds import by_role
+from ..documents.naming import archive_stem
 from ..documents.pdf import PdfSettings
 from ..documents.placeholders import placeholders_left
 from ..documents.privacy import PrivacyGuard
@@ -262,7 +265,7 @@ def _convert_into_place(
 
 
 def _rolle_navn(rolle: str) -> str:
-    return "lederavtalen" if rolle == "avtale" else "vedlegget"
+    return by_role(rolle).navn[0]
 
 
 def _plan(
@@ -273,20 +276,17 @@ def _plan(
     if entry is None:
         return "ingen dokumenter er generert (kjør «lederavtale generer»)"
     kilder = {}
-    for rolle in ("avtale", "vedlegg"):
+    for rolle in (kind.rolle for kind in ARCHIVED):
         fil = entry.file(rolle, "docx")
         if fil is None:
-            return f"{_rolle_navn(rolle)} er ikke generert (kjør «lederavtale generer»)"
+            return f"{_rolle_navn(rolle)} er ikke generert (kjør «lederavtale {by_role(rolle).command}»)"
         docx = year_dir / fil.sti
         if not docx.is_file():
             return f"finner ikke «{docx}»"
         kilder[rolle] = docx
     folder = arkiv_dir / leader_folder(leder)
-    pdfer = {
-        "avtale": folder / f"{kilder['avtale'].stem}.pdf",
-        # The archive folder is internal, but the appendix's name need not tell whose it is.
-        "vedlegg": folder / f"{leder.ansattnr} Vedlegg {'unnateke offentlegheit' if nynorsk else 'unntatt offentlighet'}.pdf",
-    }
+    pdfer = {rolle: folder / f"{archive_stem(by_role(rolle), leder, nynorsk, docx.stem)}.pdf"
+             for rolle, docx in kilder.items()}
     staging = {rolle: staging_dir / f"{leader_folder(leder)}-{rolle}.pdf" for rolle in kilder}
     return _Plan(leder, kilder, pdfer, staging)
 

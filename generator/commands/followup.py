@@ -1,6 +1,6 @@
 """`oppfolging`: the autumn follow-up conversation's document for each leader, and status.xlsx.
 
-The document is public and made from the agreement's fields only (`FollowUpBatch`); it is
+The document is public and made from the agreement's fields only (`documents.kinds.FOLLOW_UP`); it is
 written by the same machinery as the agreements (`documents.writing`): checked for every
 leader before the first file, edit-protected, atomic and resumable, with its own role
 `oppfolging` in the manifest.
@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from ..documents.pdf import PdfSettings
-from ..documents.writing import FOLLOW_UP, LeaderResult, WriteResult, keep_copy, run
+from ..documents.writing import FOLLOW_UPS, LeaderResult, WriteResult, keep_copy, run
 from ..model import Arbeidsbok
 from ..progress import Progress
 from ..status.workbook import STATUS_NAME, build_status_workbook
@@ -63,7 +63,7 @@ def follow_up(
     def finish(year_dir: Path, bok: Arbeidsbok, results: list[LeaderResult], removed: list[LeaderEntry]) -> None:
         outcome.append(_write_status(year_dir, bok, overskriv, today))
 
-    result = run(FOLLOW_UP, workbook, maler, ut, ledere, enhet, pdf, overskriv, libreoffice, progress, today,
+    result = run(FOLLOW_UPS, workbook, maler, ut, ledere, enhet, pdf, overskriv, libreoffice, progress, today,
                  finish=finish)
     status = outcome[0]
     return FollowUpResult(**{f.name: getattr(result, f.name) for f in fields(WriteResult)},
