@@ -30,7 +30,9 @@ from synth import synthetic_workbook  # noqa: E402
 from generator.commands.generate import generate  # noqa: E402
 from generator.documents.context import agreement_context, appendix_context  # noqa: E402
 from generator.documents.jinja import make_jinja_env  # noqa: E402
+from generator.documents.kinds import APPENDIX  # noqa: E402
 from generator.documents.templates import TemplateSet  # noqa: E402
+from generator.job import Job  # noqa: E402
 from generator.workbook import read_workbook  # noqa: E402
 
 MEASURES, GOALS = 3, 2
@@ -45,9 +47,9 @@ def peak_mb() -> float:
 def measure(workbook: Path, out: Path, naive_leaders: int) -> dict:
     """One size, in this process: the full run, then the naive sample."""
     start = time.perf_counter()
-    result = generate(workbook, ut=out, pdf=False)
+    result = generate(Job(workbook, out), pdf=False)
     seconds = time.perf_counter() - start
-    docs = sum(1 for r in result.leaders for f in r.filer if f.endswith(".docx"))
+    docs = sum(1 for item in result.items for f in item.filer if f.endswith(".docx"))
     peak = peak_mb()
 
     bok = read_workbook(workbook)
@@ -57,7 +59,7 @@ def measure(workbook: Path, out: Path, naive_leaders: int) -> dict:
     start = time.perf_counter()
     for leder in sample:
         naive_render(templates.agreement_for(leder), agreement_context(bok, leder, date.today()), env, bok.kommune.logo)
-        naive_render(templates.appendix, appendix_context(bok, leder, date.today()), env, bok.kommune.logo)
+        naive_render(templates.path(APPENDIX), appendix_context(bok, leder, date.today()), env, bok.kommune.logo)
     naive_seconds = time.perf_counter() - start
     return {"ledere": len(result.leaders), "docs": docs, "seconds": seconds, "peak_mb": peak,
             "naive_docs": 2 * len(sample), "naive_seconds": naive_seconds}

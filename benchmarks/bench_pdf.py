@@ -3,7 +3,7 @@
 Usage: .venv/bin/python benchmarks/bench_pdf.py [--ledere 500] [--jobber N] [--utvalg 8]
 
 1. Writes a synthetic municipality (tests/synth.py) with that many leaders.
-2. Times the full run, `generate(..., pdf=True)`: .docx and PDF/A for every leader.
+2. Times the full run, `generate(job, pdf=True)`: .docx and PDF/A for every leader.
 3. Times the naive way on a sample of the generated .docx files: one
    `soffice --headless --convert-to pdf` per file, each with a fresh profile, as a
    simple script would do it. Also with one reused profile, for comparison.
@@ -29,6 +29,7 @@ from synth import synthetic_workbook  # noqa: E402
 
 from generator.commands.generate import generate  # noqa: E402
 from generator.documents.pdf import PdfSettings, find_soffice  # noqa: E402
+from generator.job import Job  # noqa: E402
 
 TARGET = 15  # times faster per document than the naive way, on 2 cores
 
@@ -41,13 +42,14 @@ def cpu_seconds() -> float:
 
 def full_run(workbook: Path, ut: Path, jobber: int | None) -> tuple[float, float, list[Path], list[Path]]:
     start, cpu = time.perf_counter(), cpu_seconds()
-    result = generate(workbook, ut=ut, pdf=True, libreoffice=PdfSettings(jobber))
+    job = Job(workbook, ut, pdf=PdfSettings(jobber))
+    result = generate(job, pdf=True)
     elapsed, cpu = time.perf_counter() - start, cpu_seconds() - cpu
     failures = result.failures
     if failures:
         print(f"ADVARSEL: {len(failures)} feil i full kjøring, f.eks. {failures[0]}")
-    docx = sorted(result.year_dir.rglob("*.docx"))
-    pdfs = sorted(result.year_dir.rglob("*.pdf"))
+    docx = sorted(job.year.path.rglob("*.docx"))
+    pdfs = sorted(job.year.path.rglob("*.pdf"))
     return elapsed, cpu, docx, pdfs
 
 

@@ -26,6 +26,7 @@ from conftest import write_xlsx
 from synth import synthetic_sheets
 
 from generator.commands.status import make_status_report
+from generator.job import Job
 from generator.status.counts import count
 from generator.status.workbook import STATUSES, read_status, write_status_workbook
 from generator.workbook import read_workbook
@@ -72,7 +73,7 @@ def main() -> None:
         folder = Path(tmp)
         workbook, status, rows = build(folder, args.ledere)
         start = time.perf_counter()
-        make_status_report(workbook, status, ut=folder / "ut", pdf=args.pdf)
+        make_status_report(Job(workbook, folder / "ut"), status, pdf=args.pdf)
         ours = time.perf_counter() - start
         start = time.perf_counter()
         naive(workbook, status)

@@ -5,36 +5,18 @@ This is the one place where errors become messages and exit codes.
 
 from __future__ import annotations
 
-import re
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
 
 from .documents.pdf import PdfSettings
 from .exceptions import EXIT_INTERRUPTED, EXIT_INVALID, LederavtaleError
+from .job import Job, Result
 from .plural import antall
-from .usage import COMMANDS
-
-# C0 and C1 controls (a terminal obeys ESC sequences, CR rewrites a line, a line break in a file
-# name fakes a line of output), and the invisible marks that reorder or hide text on screen.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
-
-
-def visible(text: str) -> str:
-    """`text` with every control character shown escaped (`\\x1b`, `\\n`), so that a name, a
-    path or a cell's text printed here cannot move the cursor, retitle the window or add a line."""
-    def escape(match: re.Match) -> str:
-        char = match.group()
-        return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(char) or (
-            f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
-    return _CONTROL.sub(escape, text)
-
-
-def echo(text: str = "", err: bool = False) -> None:
-    """Every line the command prints goes through here; a message with several lines is given
-    as several calls, so that a line break inside a value is shown, never obeyed."""
-    click.echo(visible(str(text)), err=err)
+from .terminal import echo, progress_bar, show, show_error
+from .usage import help_rows
 
 
 class _Path(click.Path):
@@ -50,23 +32,28 @@ class _Path(click.Path):
 PathArg = _Path(path_type=Path)
 DirOption = _Path(file_okay=False, path_type=Path)
 
+# The command line's defaults, relative to the folder it runs in; the library has none of its own.
+OUTPUT = Path("output")
+TEMPLATES = Path("maler")
+
+
+def templates_default(maler: Path | None) -> Path | None:
+    """--maler, else a `maler/` in the working folder (what `init` made), else the tool's own (None)."""
+    return maler if maler is not None else (TEMPLATES if TEMPLATES.is_dir() else None)
+
 
 class _Commands(click.Group):
     def format_commands(self, ctx, formatter):
         # From the list the Veiledning sheet shows too (usage.py): in the order of the year, and
         # whole, where click's own list is alphabetical and cuts each docstring off at 45 characters.
-        rows = [(command.usage.removeprefix("lederavtale "), command.description)
-                for command in COMMANDS if command.name in self.commands]
         with formatter.section("Commands"):
-            formatter.write_dl(rows)
+            formatter.write_dl(help_rows(self.commands))
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except LederavtaleError as exc:
-            for line in exc.lines():
-                echo(line, err=True)
-            ctx.exit(exc.exit_code)
+            ctx.exit(show_error(exc))
         except KeyboardInterrupt:
             echo("Avbrutt.", err=True)
             ctx.exit(EXIT_INTERRUPTED)
@@ -95,44 +82,13 @@ def libreoffice_options(command):
                         help="Antall LibreOffice-prosesser (standard: antall kjerner).")(command)
 
 
-def progress_bar(enabled: bool | None = None):
-    """click's progress bar on a terminal, one bar per stage; silent in pipes and CI."""
-    if enabled is None:
-        enabled = sys.stderr.isatty()
-    if not enabled:
-        return None
-    bars: dict[str, click.progressbar] = {}
-
-    def show(label: str, done: int, total: int) -> None:
-        bar = bars.get(label)
-        if bar is None:
-            bar = bars[label] = click.progressbar(length=total, label=f"{label:<26}", file=sys.stderr,
-                                                  show_eta=False, show_pos=True)
-            bar.__enter__()
-        bar.update(done - bar.pos)
-        if done >= total:
-            bar.__exit__(None, None, None)
-
-    return show
-
-
-def print_warnings(warnings) -> None:
-    if warnings:
-        echo(f"{antall(len(warnings), 'advarsel', 'advarsler')}:", err=True)
-        for warning in warnings:
-            echo(f"  {warning}", err=True)
-
-
 @main.command("init")
 @click.argument("mappe", type=DirOption)
 def init_command(mappe: Path):
     """Lag en ny arbeidsbok med veiledning, og en kopi av standardmalene, i MAPPE."""
-    from .commands.init import write_new_workbook
+    from .commands.init import init
 
-    path = write_new_workbook(mappe)
-    echo(f"Ny arbeidsbok: {path}")
-    echo(f"Maler til å tilpasse: {mappe / 'maler'}")
-    echo(f"Fyll ut arbeidsboken, og kjør så: lederavtale sjekk \"{path}\"")
+    sys.exit(show(init(mappe)))
 
 
 @main.command("sjekk")
@@ -142,56 +98,24 @@ def sjekk_command(arbeidsbok: Path, maler: Path | None):
     """Kontroller arbeidsboken og malene, og vis alle feil og advarsler."""
     from .commands.check import check
 
-    result = check(arbeidsbok, maler, progress=progress_bar())
-    print_warnings(result.bok.warnings)
-    echo(f"Arbeidsboken er i orden: {antall(result.antall_ledere, 'leder', 'ledere')} får avtale, "
-               f"{antall(len(result.bok.oppdrag), 'oppdrag', 'oppdrag')}, "
-               f"{antall(len(result.bok.warnings), 'advarsel', 'advarsler')}.")
+    sys.exit(show(check(Job(arbeidsbok, OUTPUT, templates_default(maler), progress=progress_bar()))))
 
 
 def document_options(command):
     """The options `generer` and `oppfolging` share: which leaders, where, PDF/A, overwriting."""
-    command = libreoffice_options(command)  # listed last in --help, as the least used
-    for option in reversed([
-        click.option("--maler", type=DirOption, help="Malmappe (standard: maler/)."),
-        click.option("--ut", type=DirOption, default=Path("output"), show_default=True, help="Mappe for dokumentene."),
-        click.option("--leder", "ledere", multiple=True, metavar="ANSATTNR", help="Bare denne lederen (kan gjentas)."),
-        click.option("--enhet", help="Bare ledere i denne enheten."),
-        click.option("--pdf/--ingen-pdf", default=True, show_default=True, help="Lag PDF/A i tillegg til Word."),
-        click.option("--overskriv", is_flag=True,
-                     help="Erstatt dokumenter som er endret for hånd (en kopi tas vare på)."),
-    ]):
-        command = option(command)
-    return command
-
-
-def print_written(result) -> None:
-    """What a document run did: warnings, documents edited by hand, copies, leaders gone."""
-    from .documents.writing import STATUS_BACKED_UP
-
-    print_warnings(result.warnings)
-    if result.edited:
-        echo(
-            f"Advarsel: {antall(len(result.edited), 'leder', 'ledere')} har dokumenter som er endret for hånd "
-            "etter forrige kjøring. "
-            "De er ikke overskrevet (bruk --overskriv for å erstatte dem; en kopi tas vare på):", err=True)
-        for r in result.edited:
-            echo(f"  {r.leder.ansattnr} {r.leder.navn}", err=True)
-            for note in r.endret:
-                echo(f"    {note}", err=True)
-    for r in result.leaders:
-        if r.status == STATUS_BACKED_UP:
-            echo(f"Overskrevet etter kopi: {r.leder.ansattnr} {r.leder.navn} ({', '.join(r.backups)})", err=True)
-    for entry in result.removed:
-        echo(f"Merk: {entry.ansattnr} {entry.navn} er ikke lenger i arbeidsboken; filene er beholdt.", err=True)
-
-
-def files_written(result) -> str:
-    """The run's last line before any failures: «Ferdig» only when nothing failed, since the list
-    of failures that follows begins «Ferdig, men …»."""
-    files = sum(len(set(r.filer)) for r in result.leaders)
-    done = "Skrevet" if result.failures else "Ferdig"
-    return f"{done}: {antall(len(result.leaders), 'leder', 'ledere')}, {antall(files, 'fil', 'filer')} i {result.year_dir}"
+    # Applied from the bottom up, so --help lists them top down: --maler first, --jobber/--soffice
+    # (the least used) last.
+    command = libreoffice_options(command)
+    command = click.option("--overskriv", is_flag=True,
+                           help="Erstatt dokumenter som er endret for hånd (en kopi tas vare på).")(command)
+    command = click.option("--pdf/--ingen-pdf", default=True, show_default=True,
+                           help="Lag PDF/A i tillegg til Word.")(command)
+    command = click.option("--enhet", help="Bare ledere i denne enheten.")(command)
+    command = click.option("--leder", "ledere", multiple=True, metavar="ANSATTNR",
+                           help="Bare denne lederen (kan gjentas).")(command)
+    command = click.option("--ut", type=DirOption, default=OUTPUT, show_default=True,
+                           help="Mappe for dokumentene.")(command)
+    return click.option("--maler", type=DirOption, help="Malmappe (standard: maler/).")(command)
 
 
 @main.command("generer")
@@ -200,13 +124,9 @@ def files_written(result) -> str:
 def generer_command(arbeidsbok, maler, ut, ledere, enhet, pdf, overskriv, jobber, soffice):
     """Lag lederavtale og vedlegg (Word og PDF/A) for hver leder."""
     from .commands.generate import generate
-    from .documents.writing import raise_for_failures
 
-    result = generate(arbeidsbok, maler=maler, ut=ut, ledere=ledere, enhet=enhet, pdf=pdf,
-                      overskriv=overskriv, libreoffice=PdfSettings(jobber, soffice), progress=progress_bar())
-    print_written(result)
-    echo(f"{files_written(result)}. Oversikt: {result.year_dir / 'rapport.xlsx'}")
-    raise_for_failures(result)
+    job = Job(arbeidsbok, ut, templates_default(maler), PdfSettings(jobber, soffice), progress_bar())
+    sys.exit(show(generate(job, ledere, enhet, pdf, overskriv)))
 
 
 @main.command("oppfolging")
@@ -220,20 +140,14 @@ def oppfolging_command(arbeidsbok, maler, ut, ledere, enhet, pdf, overskriv, job
     status.xlsx (én rad per leder og oppdrag) lages på nytt bare så lenge ingen har endret den.
     """
     from .commands.followup import follow_up
-    from .documents.writing import raise_for_failures
 
-    result = follow_up(arbeidsbok, maler=maler, ut=ut, ledere=ledere, enhet=enhet, pdf=pdf,
-                       overskriv=overskriv, libreoffice=PdfSettings(jobber, soffice), progress=progress_bar())
-    print_written(result)
-    if result.status_notice:
-        echo(result.status_notice, err=True)
-    echo(f"{files_written(result)}. Statusbok: {result.status_path}")
-    raise_for_failures(result)
+    job = Job(arbeidsbok, ut, templates_default(maler), PdfSettings(jobber, soffice), progress_bar())
+    sys.exit(show(follow_up(job, ledere, enhet, pdf, overskriv)))
 
 
 @main.command("arkiv")
 @click.argument("arbeidsbok", type=PathArg)
-@click.option("--ut", type=DirOption, default=Path("output"), show_default=True,
+@click.option("--ut", type=DirOption, default=OUTPUT, show_default=True,
               help="Mappen dokumentene ble generert i.")
 @click.option("--alle", is_flag=True, help="Ta med alle avtaler, også de som ikke er signert ennå.")
 @click.option("--kvitteringer", type=DirOption, metavar="MAPPE",
@@ -256,37 +170,16 @@ def arkiv_command(arbeidsbok, ut, alle, kvitteringer, arkiver_igjen, ledere, job
     --kvitteringer alene lager ingen ny pakke; sammen med --alle eller --arkiver-igjen lages
     pakken etter at kvitteringene er lest.
     """
-    from .commands.archive import build_archive, read_receipts
-    from .exceptions import PartialFailure
+    from .commands.archive import arkiv
 
-    if arkiver_igjen and not ledere:
-        raise click.UsageError("--arkiver-igjen krever at du velger ledere med --leder ANSATTNR.")
-    if ledere and not arkiver_igjen:
-        raise click.UsageError("--leder brukes bare sammen med --arkiver-igjen.")
-    failures = []
-    if kvitteringer is not None:
-        receipts = read_receipts(arbeidsbok, kvitteringer, ut=ut)
-        for line in receipts.summary_lines():
-            echo(line)
-        if not (alle or arkiver_igjen):
-            receipts.raise_for_failures()
-            return
-        failures.append(receipts.failure())
-    result = build_archive(arbeidsbok, ut=ut, alle=alle, libreoffice=PdfSettings(jobber, soffice),
-                           progress=progress_bar(), arkiver_igjen=ledere)
-    for line in result.summary_lines():
-        echo(line)
-    failures = [f for f in failures + [result.failure()] if f is not None]
-    if len(failures) > 1:
-        raise PartialFailure([line for f in failures for line in f.lines()], heading="Ferdig, men med feil:")
-    if failures:
-        raise failures[0]
+    job = Job(arbeidsbok, ut, pdf=PdfSettings(jobber, soffice), progress=progress_bar())
+    sys.exit(show(arkiv(job, alle=alle, kvitteringer=kvitteringer, arkiver_igjen=arkiver_igjen, ledere=ledere)))
 
 
 @main.command("epost")
 @click.argument("arbeidsbok", type=PathArg)
 @click.option("--maler", type=DirOption, help="Malmappe med epost.txt (standard: maler/).")
-@click.option("--ut", type=DirOption, default=Path("output"), show_default=True, help="Mappen generer skrev til.")
+@click.option("--ut", type=DirOption, default=OUTPUT, show_default=True, help="Mappen generer skrev til.")
 @click.option("--send", "send_now", is_flag=True, help="Send e-postene over SMTP i stedet for å lage utkast (.eml).")
 @click.option("--leder", "ledere", multiple=True, metavar="ANSATTNR", help="Bare denne lederen (kan gjentas).")
 @click.option("--send-igjen", is_flag=True, help="Send på nytt til lederne valgt med --leder, selv om de har fått e-posten før.")
@@ -364,14 +257,13 @@ def maler_command():
     """Vis alle feltene malene kan bruke, med en kort forklaring, klare til å kopiere inn i Word."""
     from .documents.fields import field_lines
 
-    for line in field_lines():
-        echo(line)
+    sys.exit(show(Result(summary=field_lines())))
 
 
 @main.command("status")
 @click.argument("arbeidsbok", type=PathArg)
 @click.argument("statusbok", type=PathArg)
-@click.option("--ut", type=DirOption, default=Path("output"), show_default=True, help="Mappe for rapporten.")
+@click.option("--ut", type=DirOption, default=OUTPUT, show_default=True, help="Mappe for rapporten.")
 @click.option("--pdf/--ingen-pdf", default=True, show_default=True, help="Lag PDF/A i tillegg til Word.")
 @libreoffice_options
 def status_command(arbeidsbok, statusbok, ut, pdf, jobber, soffice):
@@ -382,12 +274,9 @@ def status_command(arbeidsbok, statusbok, ut, pdf, jobber, soffice):
     """
     from .commands.status import make_status_report
 
-    result = make_status_report(arbeidsbok, statusbok, ut=ut, pdf=pdf, libreoffice=PdfSettings(jobber, soffice))
-    print_warnings(result.warnings)
-    total = result.status.totalt()
-    echo(f"Ferdig: status for {antall(sum(total.values()), 'oppdrag', 'oppdrag')} hos lederne, "
-               f"{antall(len(result.status.avvik), 'avvik', 'avvik')}. "
-               f"Rapporten: {', '.join(str(f) for f in result.filer)}")
+    # The report's letterhead is the agreement template's: maler/ where HR stands, as for generer.
+    job = Job(arbeidsbok, ut, templates_default(None), PdfSettings(jobber, soffice))
+    sys.exit(show(make_status_report(job, statusbok, pdf)))
 
 
 @main.command("nytt-ar")
@@ -401,9 +290,5 @@ def nytt_ar_command(arbeidsbok, til, statusbok, ut):
     """Lag neste års arbeidsbok: ny periode, de samme lederne og oppdragene, tomme Tiltak og Utviklingsmål."""
     from .commands.next_year import next_year
 
-    result = next_year(arbeidsbok, til, ut, statusbok)
-    print_warnings(result.warnings)
-    echo(f"Ny arbeidsbok for {til}: {result.path} ({antall(result.oppdrag, 'oppdrag', 'oppdrag')}).")
-    if result.avsluttet:
-        echo(f"Ikke tatt med (Fullført eller Utgår): oppdrag {', '.join(result.avsluttet)}.")
-    echo(f"Kontroller den med: lederavtale sjekk \"{result.path}\"")
+    # --ut is the new workbook's file: nytt-ar writes nothing under an output folder's <år>/.
+    sys.exit(show(next_year(Job(arbeidsbok, OUTPUT), til, ut, statusbok)))

@@ -6,6 +6,7 @@ Messages are Norwegian bokmål, since HR reads them; each names its place (`Lede
 from __future__ import annotations
 
 EXIT_INVALID = 1  # invalid input or templates: nothing written
+EXIT_USAGE = 2  # options that do not go together (as click reports its own usage errors)
 EXIT_PARTIAL = 3  # finished, but some documents failed; the others are complete
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
 
@@ -17,6 +18,12 @@ class LederavtaleError(Exception):
 
     def lines(self) -> list[str]:
         return [str(self)]
+
+
+class OptionError(LederavtaleError):
+    """Options that do not go together; the job says so before doing anything."""
+
+    exit_code = EXIT_USAGE
 
 
 class InvalidInput(LederavtaleError):

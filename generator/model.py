@@ -45,6 +45,7 @@ class Problem:
 
     place: str
     message: str
+    ansattnr: str = ""  # the leader a warning is about, so that it reaches that leader's report row
 
     def __str__(self) -> str:
         return f"{self.place}: {self.message}" if self.place else self.message

@@ -46,3 +46,9 @@ COMMANDS = (
     Command("maler", "",
             "Viser alle feltene malene kan bruke, med en kort forklaring, klare til å kopiere inn i Word."),
 )
+
+
+def help_rows(registered) -> list[tuple[str, str]]:
+    """(usage, description) for `lederavtale --help`, for the commands the front end registers."""
+    return [(command.usage.removeprefix("lederavtale "), command.description)
+            for command in COMMANDS if command.name in registered]

@@ -38,9 +38,11 @@ from generator.archive.record import (
     offentlig_tittel,
     parse_arkivsak,
 )
-from generator.commands.archive import STAGING_DIRNAME, build_archive
+from generator.commands.archive import IKKE_SIGNERT, build_archive
 from generator.exceptions import NothingGenerated, WorkbookError
+from generator.job import Job
 from generator.model import Kommune, Leder, Periode
+from generator.store.year import ARKIV_STAGING_DIR
 
 N = {"n": archive.NS}
 F = {"f": fiks.NS, "m": fiks.MDK}
@@ -154,6 +156,7 @@ def schema():
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
     from generator.commands.generate import generate
+    from generator.job import Job
     from generator.store.manifest import Manifest
 
     tmp = tmp_path_factory.mktemp("arkiv")
@@ -165,7 +168,7 @@ def generated(tmp_path_factory):
                              "ja", None, None])
     workbook = write_xlsx(tmp / "arbeidsbok.xlsx", sheets)
     ut = tmp / "ut"
-    generate(workbook, ut=ut, pdf=False)
+    generate(Job(workbook, ut), pdf=False)
     # HR edits Kari's agreement after the leader conversation; that version must be archived.
     year_dir = ut / "2027"
     docx_path = year_dir / Manifest.load(year_dir).ledere["100"].file("avtale", "docx").sti
@@ -178,7 +181,7 @@ def generated(tmp_path_factory):
 @pytest.fixture(scope="module")
 def signed_run(generated) -> Snapshot:
     tmp, workbook, ut = generated
-    result = build_archive(workbook, ut=ut)
+    result = build_archive(Job(workbook, ut))
     return _snapshot(ut / "2027" / "arkiv", tmp / "run-signed", result)
 
 
@@ -199,7 +202,7 @@ def all_run(generated, signed_run) -> Snapshot:
 @pytest.fixture(scope="module")
 def rerun(generated, all_run) -> Snapshot:
     tmp, workbook, ut = generated
-    result = build_archive(workbook, ut=ut)
+    result = build_archive(Job(workbook, ut))
     return _snapshot(ut / "2027" / "arkiv", tmp / "run-again", result)
 
 
@@ -257,7 +260,7 @@ def test_checksums_and_sizes_match_the_files(any_run):
         referenced.add(ref)
     # The folder holds exactly what the XML describes: no leftovers from earlier runs.
     assert any_run.pdfs() == referenced
-    assert not (any_run.dir / STAGING_DIRNAME).exists()
+    assert not (any_run.dir / ARKIV_STAGING_DIR).exists()
 
 
 @needs_soffice
@@ -350,8 +353,8 @@ def _name_words(text: str) -> set[str]:
 @pytest.mark.slow
 def test_only_signed_leaders_by_default(signed_run):
     assert {_ansattnr(jp) for jp in signed_run.journalposter()} == SIGNED
-    assert {leder.ansattnr for leder in signed_run.result.ikke_signert} == NOT_SIGNED
-    assert not signed_run.result.feil
+    assert {item.ansattnr for item in signed_run.result.items if item.status == IKKE_SIGNERT} == NOT_SIGNED
+    assert not signed_run.result.failures and signed_run.result.exit_code == 0
     assert {Path(p).parts[0] for p in signed_run.pdfs()} == {"100 Kari Direktør", "200 Per Helse"}
     assert set(signed_run.meldinger()) == SIGNED
     dates = {_ansattnr(jp): jp.findtext("n:dokumentetsDato", namespaces=N) for jp in signed_run.journalposter()}
@@ -647,7 +650,7 @@ def test_formula_looking_value_stays_text_in_csv(signed_run):
 def test_arkiv_before_generer_says_so(tmp_path):
     workbook = write_xlsx(tmp_path / "arbeidsbok.xlsx", basic_sheets())
     with pytest.raises(NothingGenerated, match="generer"):
-        build_archive(workbook, ut=tmp_path / "ut")
+        build_archive(Job(workbook, tmp_path / "ut"))
 
 
 @pytest.mark.parametrize(
@@ -711,11 +714,13 @@ def test_csv_neutralises_every_formula_start():
 @pytest.mark.slow
 def test_drafts_are_marked_utkast_and_the_archive_is_clean_with_language(tmp_path):
     from generator.commands.generate import generate
+    from generator.job import Job
 
     workbook = write_xlsx(tmp_path / "a.xlsx", basic_sheets())
     out = tmp_path / "ut"
-    result = generate(workbook, ut=out, ledere=["210"])
-    year_dir = result.year_dir
+    job = Job(workbook, out)
+    generate(job, ledere=["210"])
+    year_dir = job.year.path
     drafts = sorted(year_dir.glob("210 */*.pdf"))
     assert len(drafts) == 2
     for pdf in drafts:
@@ -730,11 +735,13 @@ def test_drafts_are_marked_utkast_and_the_archive_is_clean_with_language(tmp_pat
     with zipfile.ZipFile(agreement) as docx:
         left = docx.read("word/document.xml").decode("utf-8").count("[Fylles ut i ledersamtalen]")
     assert left >= 1  # an assignment without the leader's own measures yet
-    archived = build_archive(workbook, ut=out, alle=True)
-    assert [line for line in archived.advarsler if line.startswith("210 ")] == [
-        f"210 {NAMES['210']}: {agreement.name} har {left} «[Fylles ut …]» igjen"]
-    assert any("fylles ut" in line for line in archived.summary_lines())
-    for pdf in (archived.arkiv_dir).rglob("*.pdf"):
+    archived = build_archive(Job(workbook, out), alle=True)
+    warning = f"210 {NAMES['210']}: {agreement.name} har {left} «[Fylles ut …]» igjen"
+    heading = "Advarsel – avtaler som fortsatt har felt som skal fylles ut i ledersamtalen:"
+    advarsler = archived.summary[archived.summary.index(heading) + 1:]  # the run's last lines
+    assert [line for line in advarsler if line.startswith("  210 ")] == [f"  {warning}"]
+    assert warning in next(item for item in archived.items if item.ansattnr == "210").merknader
+    for pdf in (out / "2027" / "arkiv").rglob("*.pdf"):
         assert "UTKAST" not in _pdf_text(pdf), pdf
 
     doc = Document(str(agreement))
@@ -742,7 +749,9 @@ def test_drafts_are_marked_utkast_and_the_archive_is_clean_with_language(tmp_pat
         for run in paragraph.runs:
             run.text = run.text.replace("[Fylles ut i ledersamtalen]", "Avtalt 3. februar")
     doc.save(str(agreement))
-    assert not build_archive(workbook, ut=out, alle=True).advarsler
+    again = build_archive(Job(workbook, out), alle=True)
+    assert heading not in again.summary and not any("«[Fylles ut …]»" in line for line in again.summary)
+    assert not any("«[Fylles ut …]»" in note for item in again.items for note in item.merknader)
 
 
 def _pdf_text(pdf: Path) -> str:

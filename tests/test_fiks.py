@@ -21,10 +21,10 @@ from click.testing import CliRunner
 from conftest import basic_sheets, write_xlsx
 
 from generator.archive import fiks, noark5, receipts, record
-from generator.archive.arkivert import ARKIVERT_NAME
 from generator.cli import main
 from generator.exceptions import WorkbookError
 from generator.model import Kommune, Leder, Periode
+from generator.store.year import ARKIVERT_NAME
 from generator.workbook import read_workbook
 
 F = {"f": fiks.NS, "m": fiks.MDK}
@@ -227,11 +227,12 @@ def test_placed_by_saksnummer_else_by_arkivdel_else_an_error(tmp_path, fiks_sche
 @pytest.mark.slow
 def test_arkiv_without_arkivsak_or_arkivdel_stops_before_anything_is_written(tmp_path):
     from generator.commands.generate import generate
+    from generator.job import Job
 
     sheets = basic_sheets()
     sheets["Kommune"] = [row for row in sheets["Kommune"] if row[0] != "Arkivsak"]
     workbook = write_xlsx(tmp_path / "a.xlsx", sheets)
-    generate(workbook, ut=tmp_path / "ut", pdf=False)
+    generate(Job(workbook, tmp_path / "ut"), pdf=False)
     outcome = CliRunner().invoke(main, ["arkiv", str(workbook), "--ut", str(tmp_path / "ut"), "--alle"])
     assert outcome.exit_code == 1, outcome.output
     assert "Arkivsak" in outcome.output and "Arkivdel" in outcome.output
@@ -287,13 +288,14 @@ def test_other_ansattnr_get_distinct_ascii_folders():
 
 def test_ansattnr_that_share_a_folder_on_windows_are_refused(tmp_path):
     from generator.commands.archive import build_archive
+    from generator.job import Job
 
     sheets = basic_sheets()
     sheets["Ledere"] += [["a7", "Al Fa", "Rådgiver", "Stab", None, None, 100, "ja", None, None],
                          ["A7", "Bet A", "Rådgiver", "Stab", None, None, 100, "ja", None, None]]
     workbook = write_xlsx(tmp_path / "a.xlsx", sheets)
     with pytest.raises(WorkbookError, match="«A7» og «a7»"):
-        build_archive(workbook, ut=tmp_path / "ut")
+        build_archive(Job(workbook, tmp_path / "ut"))
     assert not (tmp_path / "ut").exists()
 
 
@@ -364,9 +366,10 @@ def test_noark5_arkivskaper_is_the_organisasjonsnummer_when_given(tmp_path):
 def setup(tmp_path):
     """A workbook with documents generated (no PDFs: reading receipts needs none), and a receipts folder."""
     from generator.commands.generate import generate
+    from generator.job import Job
 
     workbook = write_xlsx(tmp_path / "a.xlsx", basic_sheets())
-    generate(workbook, ut=tmp_path / "ut", pdf=False)
+    generate(Job(workbook, tmp_path / "ut"), pdf=False)
     kommune = read_workbook(workbook).kommune
     svar = tmp_path / "svar"
     svar.mkdir()
@@ -405,8 +408,9 @@ def test_receipt_is_recorded_per_ansattnr_and_shown_in_the_report(setup):
 
     # `generer` rewrites the report, and keeps what the archive has confirmed.
     from generator.commands.generate import generate
+    from generator.job import Job
 
-    generate(workbook, ut=year_dir.parent, pdf=False)
+    generate(Job(workbook, year_dir.parent), pdf=False)
     assert _report(year_dir)["210"] == report["210"]
 
 
@@ -518,3 +522,81 @@ def test_arkiver_igjen_for_an_unknown_leader_stops_before_anything_is_written(tm
                                         "--arkiver-igjen", "--leder", "999"])
     assert outcome.exit_code == 1 and "--leder: «999» finnes ikke i arket Ledere" in outcome.output
     assert not (tmp_path / "ut").exists()
+
+
+# --- arkiv as a job: the Result, never an exception after the work -----------------------------
+
+
+@pytest.mark.parametrize("arkiver_igjen, ledere, message", [
+    (True, (), "--arkiver-igjen krever at du velger ledere med --leder ANSATTNR."),
+    (False, ("100",), "--leder brukes bare sammen med --arkiver-igjen."),
+])
+def test_option_rules_are_the_jobs_with_one_message_and_exit_2(tmp_path, arkiver_igjen, ledere, message):
+    from generator.commands.archive import arkiv
+    from generator.exceptions import EXIT_USAGE, OptionError
+    from generator.job import Job
+
+    workbook = write_xlsx(tmp_path / "a.xlsx", basic_sheets())
+    with pytest.raises(OptionError) as raised:
+        arkiv(Job(workbook, tmp_path / "ut"), arkiver_igjen=arkiver_igjen, ledere=ledere)
+    assert str(raised.value) == message and raised.value.exit_code == EXIT_USAGE == 2
+    args = ["--arkiver-igjen"] * arkiver_igjen + [arg for nr in ledere for arg in ("--leder", nr)]
+    outcome = CliRunner().invoke(main, ["arkiv", str(workbook), "--ut", str(tmp_path / "ut"), *args])
+    assert outcome.exit_code == 2
+    assert outcome.output.splitlines() == [message]  # said once, by the job
+    assert not (tmp_path / "ut").exists()
+
+
+def test_unusable_receipts_are_the_results_failures_with_exit_3(tmp_path):
+    from generator.commands.archive import RECEIPTS_FAILED, REGISTRERT, read_receipts
+    from generator.job import Job
+
+    workbook = write_xlsx(tmp_path / "a.xlsx", basic_sheets())
+    kommune = read_workbook(workbook).kommune
+    svar = tmp_path / "svar"
+    svar.mkdir()
+    (svar / "god.xml").write_bytes(receipt_xml(record.ekstern_noekkel(kommune, "210")))
+    (svar / "rot.xml").write_bytes(b"<arkivmeldingKvittering")
+    result = read_receipts(Job(workbook, tmp_path / "ut"), svar)  # returns; does not raise
+    assert result.exit_code == 3 and result.failure_heading == RECEIPTS_FAILED
+    assert len(result.failures) == 1 and result.failures[0].startswith("rot.xml: er ikke gyldig XML")
+    assert [(item.ansattnr, item.status) for item in result.items] == [("210", REGISTRERT)]
+    assert result.summary[0].startswith("Kvitteringer: 1 ny registrert i ")
+    assert tmp_path / "ut" / "2027" / "arkiv" / ARKIVERT_NAME in result.files
+    assert set(json.loads((tmp_path / "ut" / "2027" / "arkiv" / ARKIVERT_NAME).read_text("utf-8"))) == {"210"}
+
+
+@pytest.mark.slow
+def test_receipts_and_package_failing_in_one_run_keep_their_own_headings(setup):
+    """`--kvitteringer … --alle`: one Result, exit 3, each part's failures under its heading as before."""
+    from generator.commands.archive import FEILET, PACKAGE_FAILED, RECEIPTS_FAILED, arkiv
+    from generator.job import Job
+    from generator.store.manifest import Manifest
+
+    workbook, year_dir, svar, kommune = setup
+    (svar / "god.xml").write_bytes(receipt_xml(record.ekstern_noekkel(kommune, "210")))
+    (svar / "rot.xml").write_bytes(b"<arkivmeldingKvittering")
+    # No leader's documents can be packaged, so the run needs no LibreOffice conversion.
+    for entry in Manifest.load(year_dir).ledere.values():
+        (year_dir / entry.file("avtale", "docx").sti).unlink()
+
+    result = arkiv(Job(workbook, year_dir.parent), alle=True, kvitteringer=svar)
+    assert result.exit_code == 3
+    assert result.failure_heading == "Ferdig, men med feil:"
+    assert result.failures[0] == RECEIPTS_FAILED and result.failures[1].startswith("  rot.xml: ")
+    assert result.failures[2] == PACKAGE_FAILED and all(line.startswith("  ") for line in result.failures[3:])
+    assert {item.ansattnr for item in result.items if item.status == FEILET} == {"100", "200", "300", "310", "320",
+                                                                                 "211"}  # 210 is archived now
+    assert result.summary[0].startswith("Kvitteringer: 1 ny registrert")
+    assert any(line.startswith("Allerede arkivert (1)") for line in result.summary)
+
+    (svar / "god.xml").unlink()
+    outcome = CliRunner().invoke(main, ["arkiv", str(workbook), "--ut", str(year_dir.parent), "--alle",
+                                        "--kvitteringer", str(svar)])
+    assert outcome.exit_code == 3, outcome.output
+    assert outcome.exception is None or isinstance(outcome.exception, SystemExit)
+    lines = outcome.output.splitlines()
+    assert lines[0] == "Fant ingen kvitteringer å lese." or lines[0].startswith("Kvitteringer:")
+    start = lines.index("Ferdig, men med feil:")
+    assert lines[start + 1] == f"  {RECEIPTS_FAILED}" and lines[start + 2].startswith("    rot.xml: ")
+    assert lines[start + 3] == f"  {PACKAGE_FAILED}" and lines[start + 4].startswith("    100 ")

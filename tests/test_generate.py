@@ -18,6 +18,7 @@ from conftest import GOAL_TEXT, ROOT, basic_sheets, docx_text, write_xlsx
 
 from generator.cli import main
 from generator.commands.generate import generate
+from generator.job import Job
 from generator.store.files import sha256_file
 from generator.store.lock import RunLock
 
@@ -209,19 +210,19 @@ def test_filters_leder_and_enhet(tmp_path):
 @pytest.mark.slow
 def test_rerun_without_changes_rewrites_nothing(tmp_path):
     workbook = write_xlsx(tmp_path / "a.xlsx", basic_sheets())
-    generate(workbook, ut=tmp_path / "ut", pdf=False)
+    generate(Job(workbook, tmp_path / "ut"), pdf=False)
     year_dir = tmp_path / "ut" / "2027"
     before = {p: p.stat().st_mtime_ns for p in year_dir.rglob("*.docx")}
     time.sleep(0.01)
-    result = generate(workbook, ut=tmp_path / "ut", pdf=False)
-    assert {r.status for r in result.leaders} == {"uendret"}
+    result = generate(Job(workbook, tmp_path / "ut"), pdf=False)
+    assert {item.status for item in result.items} == {"uendret"}
     assert {p: p.stat().st_mtime_ns for p in year_dir.rglob("*.docx")} == before
     # changed data for one leader: only that leader's documents are made again
     sheets = basic_sheets()
     sheets["Tiltak"].append([310, "1", "Nytt tiltak for skolen"])
     write_xlsx(workbook, sheets)
-    result = generate(workbook, ut=tmp_path / "ut", pdf=False)
-    changed = {r.leder.ansattnr for r in result.leaders if r.status == "oppdatert"}
+    result = generate(Job(workbook, tmp_path / "ut"), pdf=False)
+    changed = {item.ansattnr for item in result.items if item.status == "oppdatert"}
     assert changed == {"310"}
     assert "Nytt tiltak for skolen" in docx_text(files_of(year_dir, "310", "avtale"))
 
@@ -260,7 +261,7 @@ def test_edited_draft_survives_and_overskriv_keeps_a_copy(tmp_path):
 @pytest.mark.slow
 def test_leader_removed_from_workbook_keeps_files(tmp_path):
     workbook = write_xlsx(tmp_path / "a.xlsx", basic_sheets())
-    generate(workbook, ut=tmp_path / "ut", pdf=False)
+    generate(Job(workbook, tmp_path / "ut"), pdf=False)
     year_dir = tmp_path / "ut" / "2027"
     kept = files_of(year_dir, "211", "avtale")
     sheets = basic_sheets()
@@ -494,17 +495,19 @@ def test_nynorsk_example_is_nynorsk_throughout_the_kommunedirektor_included(tmp_
     named = [nr for nr, leder in bok_ledere.items() if leder.get("Mal")]
     assert named, "the example names a template in the Mal column"
 
-    result = generate(tmp_path / "eksempel.xlsx", maler=ROOT / "maler", ut=tmp_path / "ut", pdf=False)
-    entries = manifest(result.year_dir)["ledere"]
+    job = Job(tmp_path / "eksempel.xlsx", tmp_path / "ut", ROOT / "maler")
+    generate(job, pdf=False)
+    year_dir = job.year.path
+    entries = manifest(year_dir)["ledere"]
     assert set(named) <= set(entries)
     for nr, entry in entries.items():
         for f in entry["filer"]:
-            text = docx_text(result.year_dir / f["sti"])
+            text = docx_text(year_dir / f["sti"])
             assert "Lederavtale" not in text and "Lederavtale" not in f["sti"], (nr, f["sti"])
-        agreement = files_of(result.year_dir, nr, "avtale")
+        agreement = files_of(year_dir, nr, "avtale")
         assert agreement.name.startswith("Leiaravtale")
     for nr in named:
-        assert "Føremål" in docx_text(files_of(result.year_dir, nr, "avtale"))  # the nynorsk kommunedirektør text
+        assert "Føremål" in docx_text(files_of(year_dir, nr, "avtale"))  # the nynorsk kommunedirektør text
 
 
 def _rows(ws) -> list[dict]:

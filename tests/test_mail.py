@@ -39,6 +39,7 @@ from generator.cli import main
 from generator.commands.email import send, write_drafts
 from generator.commands.generate import generate
 from generator.exceptions import Interrupted, MailError, NothingGenerated, PartialFailure, TemplateError
+from generator.job import Job
 from generator.mail import records as records_module
 from generator.mail.records import SENT_FILE, UNCERTAIN_FILE
 
@@ -101,7 +102,7 @@ class Setup:
         self.epost = self.year / "epost"
 
     def generate(self):
-        generate(self.workbook, maler=self.maler, ut=self.ut, pdf=False)
+        generate(Job(self.workbook, self.ut, self.maler), pdf=False)
         return self
 
     def copy(self, root: Path) -> "Setup":
@@ -393,7 +394,7 @@ def test_default_email_template_renders(tmp_path, monkeypatch):
     for name in ("VERT", "PORT", "BRUKER", "PASSORD"):
         monkeypatch.delenv(f"LEDERAVTALE_SMTP_{name}", raising=False)
     project = Setup(tmp_path)
-    generate(project.workbook, maler=DEFAULT_TEMPLATE_DIR, ut=project.ut, pdf=False)
+    generate(Job(project.workbook, project.ut, DEFAULT_TEMPLATE_DIR), pdf=False)
     write_drafts(project.workbook, ut=project.ut, ledere=["210"], maler=DEFAULT_TEMPLATE_DIR)
     message = parse(project.epost / "210 Øystein Sykehjem.eml")
     assert "Øystein Sykehjem" in message["Subject"] + message.get_body(("plain",)).get_content()
@@ -469,7 +470,7 @@ def test_default_email_body_asks_for_nothing_back_by_email(tmp_path, monkeypatch
     sheets = basic_sheets()
     sheets["Kommune"].append(["Målform", malform])
     project = Setup(tmp_path, sheets)
-    generate(project.workbook, maler=DEFAULT_TEMPLATE_DIR, ut=project.ut, pdf=False)
+    generate(Job(project.workbook, project.ut, DEFAULT_TEMPLATE_DIR), pdf=False)
     write_drafts(project.workbook, ut=project.ut, ledere=["210"], maler=DEFAULT_TEMPLATE_DIR)
 
     body = parse(project.epost / "210 Øystein Sykehjem.eml").get_body(("plain",)).get_content()

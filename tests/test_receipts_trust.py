@@ -21,8 +21,8 @@ from conftest import ROOT
 from test_fiks import _read, _report, receipt_xml, setup  # noqa: F401  (setup is a fixture)
 
 from generator.archive import receipts, record
-from generator.archive.arkivert import ARKIVERT_NAME
 from generator.cli import main
+from generator.store.year import ARKIVERT_NAME
 
 pytestmark = pytest.mark.slow  # real LibreOffice, subprocesses or SMTP servers throughout
 

@@ -20,6 +20,7 @@ from conftest import ROOT, basic_sheets, write_xlsx
 from docx import Document
 
 from generator.commands.generate import generate
+from generator.job import Job
 from generator.documents.check import check_email_template, check_template
 from generator.documents.context import agreement_context
 from generator.documents.jinja import make_jinja_env
@@ -99,7 +100,7 @@ def test_hostile_email_template_is_refused_by_sjekk_and_epost(tmp_path):
     maler = tmp_path / "maler"
     shutil.copytree(ROOT / "maler", maler)
     workbook = write_xlsx(tmp_path / "arbeidsbok.xlsx", basic_sheets())
-    generate(workbook, maler=maler, ut=tmp_path / "ut", pdf=False)  # what `epost` attaches
+    generate(Job(workbook, tmp_path / "ut", maler), pdf=False)  # what `epost` attaches
     (maler / "epost.txt").write_text(
         "Emne: Lederavtale {{ periode.ar }}\n\nHei {{ leder.fornavn }},\n\n"
         f'{{{{ lipsum.__globals__.os.popen("touch {marker}").read() }}}}\n'

@@ -99,18 +99,18 @@ def test_status_workbook_has_one_row_per_leader_and_assignment(workbook, status_
 @pytest.mark.slow
 def test_filled_in_status_workbook_is_never_overwritten(workbook, tmp_path):
     from generator.commands.followup import follow_up
+    from generator.job import Job
 
-    ut = tmp_path / "ut"
-    first = follow_up(workbook, ut=ut, pdf=False)
-    assert first.status_written
+    job = Job(workbook, tmp_path / "ut")
+    path = job.year.status
+    assert path in follow_up(job, pdf=False).files
     # Untouched: a rerun may write it again.
-    assert follow_up(workbook, ut=ut, pdf=False).status_written
-    path = first.status_path
+    assert path in follow_up(job, pdf=False).files
     wb = openpyxl.load_workbook(path)
     wb["Status"]["K5"] = "Vi er godt i gang"
     wb.save(path)
     before = path.read_bytes()
-    assert follow_up(workbook, ut=ut, pdf=False).status_written is False
+    assert path not in follow_up(job, pdf=False).files
     assert path.read_bytes() == before
 
 
@@ -148,6 +148,33 @@ def test_status_report_counts_exactly(workbook, status_file, tmp_path):
         charts = [n for n in zf.namelist() if n.startswith("word/media/")]
     areas = {row[1] for row in ws.iter_rows(min_row=2, values_only=True)}
     assert len(charts) == len(areas)
+
+
+@pytest.mark.slow
+def test_a_status_pdf_that_fails_is_in_the_result_after_the_report_is_written(workbook, status_file, tmp_path):
+    from generator.commands.status import make_status_report
+    from generator.documents.pdf import PdfSettings
+    from generator.job import Job
+
+    filled = tmp_path / "utfylt.xlsx"
+    fill(status_file, filled)
+    broken = tmp_path / "soffice"  # runs, and makes no PDF
+    broken.write_text("#!/bin/sh\nexit 0\n")
+    broken.chmod(0o755)
+    job = Job(workbook, tmp_path / "ut", pdf=PdfSettings(soffice=str(broken)))
+    report_xlsx, report_docx, report_pdf = job.year.status_report
+
+    result = make_status_report(job, filled)
+    assert result.exit_code == 3
+    assert result.failure_heading == "Statusrapporten er skrevet, men PDF-en kunne ikke lages:"
+    assert len(result.failures) == 1 and result.failures[0].startswith("statusrapport.pdf: ")
+    assert result.files == [report_xlsx, report_docx] and report_xlsx.exists() and report_docx.exists()
+    assert not report_pdf.exists()
+    assert result.summary[0].startswith("Skrevet: status for ")
+
+    shown = run("status", workbook, filled, "--ut", tmp_path / "ut", "--soffice", broken)
+    assert shown.exit_code == 3
+    assert shown.output.splitlines()[-2:] == [result.failure_heading, f"  {result.failures[0]}"]
 
 
 @pytest.mark.slow

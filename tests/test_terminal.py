@@ -12,7 +12,8 @@ from pathlib import Path
 from click.testing import CliRunner
 from conftest import basic_sheets, write_xlsx
 
-from generator.cli import main, visible
+from generator.cli import main
+from generator.terminal import visible
 from generator.store.files import TEMP_PREFIX, atomic_write_bytes
 
 TITLE = "\x1b]0;hacked\x07"  # sets the terminal window's title

@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING
 
 from ..exceptions import LederavtaleError
 from ..store.files import atomic_write_bytes, read_json_object
-from .record import ARKIV_DIRNAME, norsk_tid
+from ..store.report import update_column
+from ..store.year import YearFolder
+from .record import norsk_tid
 
 if TYPE_CHECKING:  # `generer` reads this file for its report without loading the XML machinery
     from .receipts import Kvittering
 
-ARKIVERT_NAME = "arkivert.json"
 REPORT_COLUMN = "Arkivert"  # the column of rapport.xlsx that shows the archive's record
 # What identifies the archive's record; a receipt that repeats these adds nothing new.
 _IDENTITY = ("systemID", "journalaar", "journalsekvensnummer", "journalpostnummer")
@@ -31,8 +32,8 @@ class ArkivertUnreadable(LederavtaleError):
 
 
 class Arkivert:
-    def __init__(self, arkiv_dir: Path):
-        self.path = Path(arkiv_dir) / ARKIVERT_NAME
+    def __init__(self, path: Path):
+        self.path = Path(path)  # YearFolder.arkivert
         self.ledere: dict[str, dict] = _read(self.path)
 
     def has(self, ansattnr: str) -> bool:
@@ -117,11 +118,26 @@ def _archive_date(text: object) -> str:
     return f"{when:%d.%m.%Y}"
 
 
+def update_report(year: YearFolder) -> str:
+    """The report's «Arkivert» column as `arkivert.json` has it now; a warning when the report could
+    not be written, "" otherwise (also when there is no report yet)."""
+    report = year.report
+    if not report.is_file():
+        return ""
+    try:
+        update_column(report, REPORT_COLUMN, report_column(year.path))
+    except OSError as exc:
+        # The receipts are safe in arkivert.json; the report catches up on the next run.
+        return (f"«{report}» kunne ikke oppdateres ({exc.strerror or exc}); er den åpen i Excel? "
+                "Kvitteringene er likevel registrert.")
+    return ""
+
+
 def report_column(year_dir: Path) -> dict[str, str]:
     """Ansattnr → the report's «Arkivert» text; empty when nothing is recorded or the file is damaged
     (the report is about the documents, and `arkiv` will say what is wrong with the file)."""
     try:
-        ledere = _read(Path(year_dir) / ARKIV_DIRNAME / ARKIVERT_NAME)
+        ledere = _read(YearFolder(Path(year_dir)).arkivert)
     except ArkivertUnreadable:
         return {}
     return {ansattnr: description(entry) for ansattnr, entry in ledere.items()}

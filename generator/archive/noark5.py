@@ -18,6 +18,8 @@ from pathlib import Path
 
 from ..model import Leder
 from ..store.report import spreadsheet_text
+from ..store.year import ARKIV_CSV as CSV_NAME
+from ..store.year import ARKIV_XML as XML_NAME
 from .record import (
     ARKIVFORMAT,
     DOCX,
@@ -49,8 +51,6 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 # Arkivverket's schemas, vendored with their licence note (schemas/noark5/README.md).
 SCHEMA = Path(__file__).resolve().parent / "schemas" / "noark5" / "arkivstruktur.xsd"
 
-XML_NAME = "arkivstruktur.xml"
-CSV_NAME = "import.csv"
 
 # Noark's value lists (the XSD leaves them as free strings); see schemas/noark5/README.md.
 # The catalogue (M502) spells these with a plain hyphen.

@@ -3,19 +3,27 @@
 The Fiks IO integration saves each receipt (payload of
 `no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett.kvittering`) under whatever name it likes,
 so every file in the folder is read and judged by its content. A receipt names the record by
-the `referanseEksternNoekkel` the message carried; matching that to a leader is the command's job.
+the `referanseEksternNoekkel` the message carried; `note_receipts` matches it to a leader of the
+workbook and notes it in `arkivert.json`.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
+from ..model import Arbeidsbok, Leder
 from ..store.files import TooLarge, read_plain_file
 from .fiks import MDK, SCHEMAS, parse_xml, schema_problems
+from .record import FAGSYSTEM, ekstern_noekkel
+
+if TYPE_CHECKING:
+    from .arkivert import Arkivert
 
 KVITTERING_TYPE = "no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett.kvittering"
 NS = "https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/arkivmelding/opprett/kvittering/v1"
@@ -55,6 +63,48 @@ class Avvist:
 
     def __str__(self) -> str:
         return f"{self.fil}: {self.grunn}"
+
+
+@dataclass
+class Noted:
+    """What `note_receipts` did, per leader with the entry as `arkivert.json` now has it."""
+
+    nye: list[tuple[Leder, dict]] = field(default_factory=list)
+    uendret: list[tuple[Leder, dict]] = field(default_factory=list)
+    endret: list[tuple[Leder, dict]] = field(default_factory=list)
+    avvist: list[Avvist] = field(default_factory=list)
+
+    @property
+    def lest(self) -> int:
+        return len(self.nye) + len(self.uendret) + len(self.endret) + len(self.avvist)
+
+    @property
+    def confirmed(self) -> set[str]:
+        """Ansattnr whose record this run noted first (new, or another record than before)."""
+        return {leder.ansattnr for leder, _ in self.nye + self.endret}
+
+
+def note_receipts(folder: Path, bok: Arbeidsbok, arkivert: Arkivert, lest: datetime) -> Noted:
+    """Every receipt in `folder` matched to a leader with an agreement and noted in `arkivert`
+    (not saved); the files that cannot be used, with why."""
+    ledere = {ekstern_noekkel(bok.kommune, leder.ansattnr): leder for leder in bok.avtaleledere()}
+    noted = Noted()
+    gode, noted.avvist = read_folder(folder)
+    for kvittering in gode:
+        leder = ledere.get(kvittering.noekkel) if kvittering.fagsystem == FAGSYSTEM else None
+        if leder is None:
+            noted.avvist.append(Avvist(kvittering.fil, f"nøkkelen «{kvittering.fagsystem}: {kvittering.noekkel}» "
+                                       f"hører ikke til noen leder med avtale i arbeidsboken for "
+                                       f"{bok.kommune.periode.ar}"))
+            continue
+        outcome = arkivert.record(leder.ansattnr, leder.navn, kvittering, lest)
+        found = {"ny": noted.nye, "uendret": noted.uendret, "endret": noted.endret}[outcome]
+        if outcome == "endret":
+            # Several conflicting receipts for one leader: one warning, with the record kept.
+            found[:] = [(other, entry) for other, entry in found if other is not leder]
+        found.append((leder, arkivert.ledere[leder.ansattnr]))
+    noted.avvist.sort(key=lambda a: a.fil)
+    return noted
 
 
 def read_folder(folder: Path) -> tuple[list[Kvittering], list[Avvist]]:

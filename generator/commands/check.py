@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-from pathlib import Path
-
 from ..documents.batch import Batch, prepare
 from ..exceptions import InvalidInput
-from ..model import Arbeidsbok, Problem
-from ..progress import Progress
+from ..job import Job, Result
+from ..model import Problem
+from ..plural import antall
 
 
-@dataclass
-class CheckResult:
-    bok: Arbeidsbok
-    antall_ledere: int  # leaders who get an agreement
-
-
-def check(workbook: Path, maler: Path | None = None, progress: Progress | None = None,
-          today: date | None = None) -> CheckResult:
-    """InvalidInput (exit 1) with every problem, or the workbook and its warnings."""
-    today = today or date.today()
-    bok, selected, templates = prepare(workbook, maler, today=today, alle_maler=True)
-    verdicts = Batch(bok, templates, today).check(selected, progress)
+def check(job: Job) -> Result:
+    """InvalidInput (exit 1) with every problem, or the workbook's warnings and what it would make."""
+    bok, selected, templates = prepare(job.workbook, job.maler, today=job.today, alle_maler=True)
+    verdicts = Batch(bok, templates, job.today).check(selected, job.progress)
     failures = [f"{v.leder.ansattnr} {v.leder.navn}: {f}" for v in verdicts for f in v.feil]
     if failures:
         raise InvalidInput([Problem("", line) for line in failures], heading="Noen dokumenter kan ikke lages:")
-    return CheckResult(bok, len(verdicts))
+    return Result(warnings=[str(w) for w in bok.warnings], summary=[
+        f"Arbeidsboken er i orden: {antall(len(verdicts), 'leder', 'ledere')} får avtale, "
+        f"{antall(len(bok.oppdrag), 'oppdrag', 'oppdrag')}, {antall(len(bok.warnings), 'advarsel', 'advarsler')}."])

@@ -21,15 +21,16 @@ from ..mail.message import (
     load_template,
     prepare_messages,
 )
-from ..mail.records import EPOST_DIR, SENT_FILE, UNCERTAIN_FILE, Records, RecordsUnwritable, read_records, record
+from ..mail.records import Records, RecordsUnwritable, read_records, record
+from ..store.year import EPOST_DIR, SENT_FILE, UNCERTAIN_FILE
 from ..mail.smtp import DEFAULT_TIMEOUT, Connection, ConnectionLost, SmtpSettings, refusal, smtp_settings
 from ..model import Arbeidsbok, Leder
 from ..plural import antall
 from ..progress import Progress
 from ..store.files import atomic_write_bytes
 from ..store.lock import RunLock
-from ..store.manifest import LeaderEntry
-from ..store.year import leader_folder, load_generated, require_generated, year_dir
+from ..store.manifest import LeaderEntry, load_generated, require_generated
+from ..store.year import leader_folder, year_dir
 from ..workbook import read_workbook
 from ..workbook.selection import select_leaders
 

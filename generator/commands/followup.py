@@ -13,67 +13,49 @@ first, as an edited document is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ..documents.pdf import PdfSettings
-from ..documents.writing import FOLLOW_UPS, LeaderResult, WriteResult, keep_copy, run
+from ..documents.writing import FOLLOW_UPS, LeaderResult, keep_copy, run
+from ..job import Job, Result
 from ..model import Arbeidsbok
-from ..progress import Progress
 from ..status.workbook import STATUS_NAME, build_status_workbook
 from ..store import xlsx
 from ..store.files import sha256_file
 from ..store.manifest import LeaderEntry, Manifest
-
-
-@dataclass
-class FollowUpResult(WriteResult):
-    status_written: bool = False  # False: a person has changed the status workbook, which was kept
-    status_backup: Path | None = None  # the copy of a changed status workbook replaced with --overskriv
-    status_notice: str = ""  # for the user, when the status workbook was kept or copied
-
-    @property
-    def status_path(self) -> Path:
-        return self.year_dir / STATUS_NAME
+from ..store.year import YearFolder
 
 
 @dataclass
 class _StatusOutcome:
-    written: bool
-    backup: Path | None = None
-    notice: str = ""
+    written: bool  # False: a person has changed the status workbook, which was kept
+    backup: Path | None = None  # the copy of a changed status workbook replaced with --overskriv
+    notice: str = ""  # for the user, when the status workbook was kept or copied
 
 
-def follow_up(
-    workbook: Path,
-    maler: Path | None = None,
-    ut: Path = Path("output"),
-    ledere=(),
-    enhet: str | None = None,
-    pdf: bool = True,
-    overskriv: bool = False,
-    libreoffice: PdfSettings = PdfSettings(),
-    progress: Progress | None = None,
-    today: date | None = None,
-) -> FollowUpResult:
-    today = today or date.today()
+def follow_up(job: Job, ledere=(), enhet: str | None = None, pdf: bool = True, overskriv: bool = False) -> Result:
+    """Every selected leader's follow-up document, and status.xlsx unless a person has changed it.
+
+    The Result's `files` has status.xlsx only when this run wrote it.
+    """
     outcome = []
 
-    def finish(year_dir: Path, bok: Arbeidsbok, results: list[LeaderResult], removed: list[LeaderEntry]) -> None:
-        outcome.append(_write_status(year_dir, bok, overskriv, today))
+    def finish(year: YearFolder, bok: Arbeidsbok, results: list[LeaderResult], removed: list[LeaderEntry]) -> None:
+        outcome.append(_write_status(year, bok, overskriv, job.today))
 
-    result = run(FOLLOW_UPS, workbook, maler, ut, ledere, enhet, pdf, overskriv, libreoffice, progress, today,
-                 finish=finish)
+    written = run(job, FOLLOW_UPS, ledere, enhet, pdf, overskriv, finish=finish)
     status = outcome[0]
-    return FollowUpResult(**{f.name: getattr(result, f.name) for f in fields(WriteResult)},
-                          status_written=status.written, status_backup=status.backup, status_notice=status.notice)
+    result = written.result(f"Statusbok: {written.year.status}", [status.notice] if status.notice else [])
+    if status.written:
+        result.files.append(written.year.status)
+    return result
 
 
-def _write_status(year_dir: Path, bok: Arbeidsbok, overskriv: bool, today: date) -> _StatusOutcome:
+def _write_status(year: YearFolder, bok: Arbeidsbok, overskriv: bool, today: date) -> _StatusOutcome:
     """Write status.xlsx unless a person has changed it (called under the run lock, after the documents)."""
-    path = year_dir / STATUS_NAME
-    manifest = Manifest.load(year_dir)
+    path = year.status
+    manifest = Manifest.load(year.path)
     backup = None
     if path.exists() and not manifest.owns_year_file(STATUS_NAME, sha256_file(path)):
         if not overskriv:

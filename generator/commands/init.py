@@ -7,10 +7,18 @@ from pathlib import Path
 
 from ..documents.templates import default_template_dir
 from ..exceptions import LederavtaleError
+from ..job import Result
 from ..store import xlsx
 from ..workbook.write import build_workbook, starter_content
 
 WORKBOOK_NAME = "lederavtale.xlsx"
+
+
+def init(folder: Path) -> Result:
+    """`init`: a new workbook and the templates in `folder`, and what to do next."""
+    path = write_new_workbook(folder)
+    return Result(files=[path], summary=[f"Ny arbeidsbok: {path}", f"Maler til å tilpasse: {Path(folder) / 'maler'}",
+                                         f"Fyll ut arbeidsboken, og kjør så: lederavtale sjekk \"{path}\""])
 
 
 def write_new_workbook(folder: Path, maler: Path | None = None) -> Path:

@@ -16,11 +16,13 @@ likely forgotten than finished, and HR deleting one row is cheaper than re-typin
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..exceptions import LederavtaleError
+from ..job import Job, Result
 from ..model import Kommune, Problem, fold_key
+from ..plural import antall
 from ..status.counts import KOLONNER, Telling, count
 from ..status.workbook import FULLFORT, UTGAR, read_status
 from ..store import xlsx
@@ -36,14 +38,6 @@ DONE = (FULLFORT, UTGAR)
 
 
 @dataclass
-class NextYearResult:
-    path: Path
-    oppdrag: int  # assignments in the new workbook
-    avsluttet: list[str]  # Nr of the assignments left behind as Fullført or Utgår
-    warnings: list[Problem] = field(default_factory=list)  # the status workbook's
-
-
-@dataclass
 class _Sheet:
     """A table sheet as the workbook holds it: known columns under their canonical header, HR's own
     columns under theirs, and the cells' values as read (nothing rebuilt from the model)."""
@@ -52,8 +46,9 @@ class _Sheet:
     rows: dict[int, dict[str, object]]  # by row number
 
 
-def next_year(workbook: Path, til: int, ut: Path, statusbok: Path | None = None) -> NextYearResult:
-    workbook, ut = Path(workbook), Path(ut)
+def next_year(job: Job, til: int, ut: Path, statusbok: Path | None = None) -> Result:
+    """Next year's workbook at `ut` (a file, NY.xlsx, never overwritten), and what it carried over."""
+    workbook, ut = Path(job.workbook), Path(ut)
     if ut.suffix.lower() != ".xlsx":
         raise LederavtaleError(f"--ut «{ut}»: den nye arbeidsboken må være en Excel-arbeidsbok med navn som "
                                "slutter på .xlsx, f.eks. «arbeidsbok 2028.xlsx». Ingenting er skrevet.")
@@ -95,7 +90,12 @@ def next_year(workbook: Path, til: int, ut: Path, statusbok: Path | None = None)
     data = xlsx.to_bytes(wb)
     _refuse_existing(ut)  # again: the workbook may have appeared while this one was built
     atomic_write_bytes(ut, data)
-    return NextYearResult(ut, len(oppdrag), [o.nr for o in bok.oppdrag if o.nr not in carried], warnings)
+    left = [o.nr for o in bok.oppdrag if o.nr not in carried]
+    summary = [f"Ny arbeidsbok for {til}: {ut} ({antall(len(oppdrag), 'oppdrag', 'oppdrag')})."]
+    if left:
+        summary.append(f"Ikke tatt med (Fullført eller Utgår): oppdrag {', '.join(left)}.")
+    summary.append(f"Kontroller den med: lederavtale sjekk \"{ut}\"")
+    return Result(warnings=[str(w) for w in warnings], summary=summary, files=[ut])
 
 
 def _as_read(raw: RawSheets) -> dict[str, _Sheet]:

@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
-from ..documents.pdf import PdfSettings
 from ..documents.privacy import PrivacyGuard
-from ..exceptions import PartialFailure
-from ..model import Arbeidsbok, Problem
+from ..job import Job, Result
+from ..model import Arbeidsbok
+from ..plural import antall
 from ..status.counts import Status, count
-from ..status.document import REPORT_DOCX, REPORT_PDF, write_status_document
-from ..status.report import REPORT_XLSX, write_status_report
+from ..status.document import write_status_document
+from ..status.report import write_status_report
 from ..status.workbook import StatusRow, read_status
 from ..store.files import remove_stale_temp_files
 from ..store.lock import RunLock
-from ..store.year import year_dir as year_folder
-from ..workbook import read_workbook
 
-
-@dataclass
-class StatusResult:
-    year_dir: Path
-    status: Status
-    filer: list[Path] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
+PDF_FAILED = "Statusrapporten er skrevet, men PDF-en kunne ikke lages:"
 
 
 def _check_privacy(bok: Arbeidsbok, status: Status, rows: list[StatusRow], statusbok: str) -> None:
@@ -43,31 +33,39 @@ def _check_privacy(bok: Arbeidsbok, status: Status, rows: list[StatusRow], statu
     guard.check("\n".join(printed), None, what)
 
 
-def make_status_report(workbook: Path, statusbok: Path, ut: Path = Path("output"), pdf: bool = True,
-                       libreoffice: PdfSettings = PdfSettings(), today: date | None = None) -> StatusResult:
-    """WorkbookError (exit 1, nothing written) for a bad workbook or status workbook; else the report."""
-    today = today or date.today()
-    if pdf:
-        libreoffice = libreoffice.checked()  # LibreOffice missing: said before anything is written
-    bok = read_workbook(workbook)
+def make_status_report(job: Job, statusbok: Path, pdf: bool = True) -> Result:
+    """WorkbookError (exit 1, nothing written) for a bad workbook or status workbook; else the report,
+    with a PDF that could not be made as the Result's failure (the .xlsx and .docx are written)."""
+    libreoffice = job.pdf.checked() if pdf else None  # LibreOffice missing: said before anything is written
+    bok = job.bok
     book = read_status(bok, statusbok)
     status = count(bok, book.rows)
     _check_privacy(bok, status, book.rows, Path(statusbok).name)
-    folder = year_folder(bok, ut)
-    result = StatusResult(folder, status, warnings=bok.warnings + book.warnings)
-    with RunLock(folder):
-        remove_stale_temp_files(folder)
+    year = job.year
+    report_xlsx, report_docx, report_pdf = year.status_report
+    result = Result(warnings=[str(w) for w in bok.warnings + book.warnings], failure_heading=PDF_FAILED)
+    with RunLock(year.path):
+        remove_stale_temp_files(year.path)
         # The document first: it renders HR's letterhead, which a template error stops before
         # anything is written.
-        write_status_document(bok, status, folder / REPORT_DOCX, today)
-        write_status_report(status, folder / REPORT_XLSX)
-        result.filer += [folder / REPORT_XLSX, folder / REPORT_DOCX]
-        if pdf:
+        write_status_document(bok, status, report_docx, job.today, job.templates)
+        write_status_report(status, report_xlsx)
+        result.files += [report_xlsx, report_docx]
+        if libreoffice is not None:
             with libreoffice.converter() as converter:
-                converter.submit(folder / REPORT_DOCX, folder / REPORT_PDF)
+                converter.submit(report_docx, report_pdf)
                 conversion = converter.wait()[0]
-            if not conversion.ok:
-                raise PartialFailure([f"{REPORT_PDF}: {conversion.feil}"],
-                                     heading="Statusrapporten er skrevet, men PDF-en kunne ikke lages:")
-            result.filer.append(folder / REPORT_PDF)
+            if conversion.ok:
+                result.files.append(report_pdf)
+            else:
+                result.failures.append(f"{report_pdf.name}: {conversion.feil}")
+    result.summary.append(_summary(status, result))
     return result
+
+
+def _summary(status: Status, result: Result) -> str:
+    # «Ferdig» only when nothing failed, since the heading of the failure that follows says what was written.
+    total = status.totalt()
+    return (f"{'Skrevet' if result.failures else 'Ferdig'}: status for "
+            f"{antall(sum(total.values()), 'oppdrag', 'oppdrag')} hos lederne, "
+            f"{antall(len(status.avvik), 'avvik', 'avvik')}. Rapporten: {', '.join(str(f) for f in result.files)}")

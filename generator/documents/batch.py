@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import asdict, dataclass, field, is_dataclass
 from datetime import date
 from pathlib import Path
@@ -34,8 +33,6 @@ from .naming import document_properties, file_stem
 from .privacy import PrivacyGuard
 from .render import DocxRenderer, text_of
 from .templates import TemplateSet
-
-_LEDERE_PLACE = re.compile(r"Ledere(?:![A-Z]+| rad )(\d+)")
 
 
 @dataclass
@@ -96,11 +93,10 @@ class Batch:
         self.guard = PrivacyGuard(bok)
         self._renderers: dict[Path, DocxRenderer] = {}
         self._hashes: dict[Path, str] = {}
-        self._warnings: dict[int, list[str]] = {}
+        self._warnings: dict[str, list[str]] = {}
         for problem in bok.warnings:
-            match = _LEDERE_PLACE.fullmatch(problem.place)
-            if match:
-                self._warnings.setdefault(int(match.group(1)), []).append(problem.message)
+            if problem.ansattnr:
+                self._warnings.setdefault(problem.ansattnr, []).append(problem.message)
 
     def check(self, ledere: list[Leder], progress: Progress | None = None) -> list[Verdict]:
         """Render every leader's documents once; TemplateError if any template fails for anyone."""
@@ -129,7 +125,7 @@ class Batch:
             everything.update(context)  # the appendix's context holds all of the agreement's, plus the goals
         verdict = Verdict(leder, leader_folder(leder), len(everything["oppdrag"]),
                           _basis(everything, [self._file_hash(p) for p in inputs]),
-                          advarsler=list(self._warnings.get(leder.rad, [])))
+                          advarsler=list(self._warnings.get(leder.ansattnr, [])))
         filled = []
         for kind, template in zip(self.kinds, templates):
             renderer = self._renderer(template)

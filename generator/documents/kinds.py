@@ -14,9 +14,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
+from pathlib import PurePath
 from typing import Callable
 
 from ..model import Arbeidsbok, Leder
+from ..store.year import STATUS_REPORT_DOCX
 from .context import agreement_context, appendix_context
 
 # The appendix's name says what it is in every file name it has (the document, its archived PDF).
@@ -113,7 +115,8 @@ FOLLOW_UP = Kind(
     missing_hint="kopier den fra standardmalene (lederavtale init lager en ny kopi)",
     basis_key="grunnlag_oppfolging", email="epost_oppfolging.txt", space=(100_000, 300_000))
 
-_STATUS_REPORT_WORDS = Words("statusrapport", "Statusrapport {ar} – {kommune}", "", "", "nb-NO")
+# The year folder names its own files (store.year); the report is one of them.
+_STATUS_REPORT_WORDS = Words(PurePath(STATUS_REPORT_DOCX).stem, "Statusrapport {ar} – {kommune}", "", "", "nb-NO")
 # The year's one report, not a leader's; on the agreement template's letterhead (status.document).
 STATUS_REPORT = Kind(
     "statusrapport", True, ("statusrapporten", "Statusrapporten"), _STATUS_REPORT_WORDS,

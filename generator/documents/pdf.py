@@ -169,10 +169,19 @@ def _looks_complete(pdf: Path) -> bool:
     return head == b"%PDF-" and b"%%EOF" in tail
 
 
-def _is_pdfa2(pdf: Path) -> bool:
-    # LibreOffice writes its XMP metadata uncompressed; a PDF without the PDF/A
-    # identification comes from a LibreOffice too old for the filter options (before 7.4).
-    return re.search(rb"pdfaid:part(?:>|=[\"'])2", pdf.read_bytes()) is not None
+def pdfa_2b_problem(pdf: Path) -> str:
+    """Why the file is not PDF/A-2b, or "" when it is: the one check, for every PDF the tool makes
+    (the records system rejects anything else). A PDF without the PDF/A identification comes from
+    a LibreOffice too old for the filter options (before 7.4)."""
+    try:
+        with pikepdf.open(pdf) as document:
+            meta = document.open_metadata()
+            part, conformance = meta.get("pdfaid:part"), meta.get("pdfaid:conformance")
+    except (OSError, pikepdf.PdfError) as exc:
+        return f"PDF-filen kan ikke leses ({exc})"
+    if str(part) != "2" or str(conformance).upper() != "B":
+        return f"PDF-filen er ikke PDF/A-2b (pdfaid part={part}, conformance={conformance})"
+    return ""
 
 
 def _is_docx(path: Path) -> bool:
@@ -553,7 +562,7 @@ class PdfConverter:
             made = ut / f"{name}.pdf"
             if not _looks_complete(made):
                 continue
-            if _is_pdfa2(made):
+            if not pdfa_2b_problem(made):
                 attempt.done[index] = made
             else:  # retrying cannot help: this LibreOffice ignores the filter options
                 attempt.unreadable[index] = NOT_PDFA

@@ -24,9 +24,9 @@ class TemplateSet:
 
     def __init__(self, bok: Arbeidsbok, maler_dir: Path | None = None):
         self.bok = bok
-        if maler_dir is None:
-            maler_dir = Path("maler") if Path("maler").is_dir() else default_template_dir()
-        self.dir = Path(maler_dir)
+        # None: the tool's own templates. A `maler/` in the working folder is the command
+        # line's default (cli.py), never the library's.
+        self.dir = Path(maler_dir) if maler_dir is not None else default_template_dir()
         nynorsk = self.dir / NYNORSK_DIR
         self.base = nynorsk if bok.kommune.malform == "nynorsk" and nynorsk.is_dir() else self.dir
         self._prepared: dict[Path, PreparedTemplate] = {}

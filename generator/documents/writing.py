@@ -25,13 +25,14 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
-from ..exceptions import Interrupted, LederavtaleError, PartialFailure
+from ..exceptions import Interrupted, LederavtaleError
+from ..job import Item, Job, Result
 from ..model import Arbeidsbok, Leder, Problem
-from ..progress import Progress
+from ..plural import antall
 from ..store.files import atomic_write_bytes, remove_stale_temp_files, sha256_bytes, sha256_file
 from ..store.lock import RunLock
 from ..store.manifest import FileEntry, LeaderEntry, Manifest
-from ..store.year import year_dir as year_folder
+from ..store.year import YearFolder
 from .batch import Batch, Verdict, prepare
 from .kinds import AGREEMENTS, FOLLOW_UPS, Kind, Run  # the runs, which the commands take from here
 from .naming import file_stem
@@ -43,6 +44,7 @@ STATUS_UNCHANGED = "uendret"
 STATUS_EDITED = "endret av en person – ikke overskrevet"
 STATUS_BACKED_UP = "endret av en person – overskrevet, kopi tatt"
 STATUS_FAILED = "feilet"
+FAILURE_HEADING = "Ferdig, men noen dokumenter feilet (de andre er komplette):"
 
 
 @dataclass
@@ -57,10 +59,18 @@ class LeaderResult:
     endret: list[str] = field(default_factory=list)  # files a person changed, kept as they are, and why
     backups: list[str] = field(default_factory=list)
 
+    @property
+    def merknader(self) -> list[str]:
+        """Everything to say about the leader's documents, as the run report shows it."""
+        return self.advarsler + self.endret + self.feil + [f"Kopi av endret fil: {b}" for b in self.backups]
+
+    def item(self) -> Item:
+        return Item(self.leder.ansattnr, self.leder.navn, self.status, sorted(set(self.filer)), self.merknader)
+
 
 @dataclass
 class WriteResult:
-    year_dir: Path
+    year: YearFolder
     leaders: list[LeaderResult]
     warnings: list[Problem]
     removed: list[LeaderEntry]  # in the manifest, no longer in the workbook
@@ -72,6 +82,36 @@ class WriteResult:
     @property
     def edited(self) -> list[LeaderResult]:
         return [r for r in self.leaders if r.status == STATUS_EDITED or r.endret]
+
+    def result(self, where: str, notices: list[str] | None = None) -> Result:
+        """The run as a job's `Result`: the leaders, what a person should know about their files
+        (then the command's own `notices`), and one last line ending with `where`, the command's
+        own file («Oversikt: …/rapport.xlsx»)."""
+        found = list(self._notices()) + list(notices or [])
+        files = sum(len(set(r.filer)) for r in self.leaders)
+        # «Ferdig» only when nothing failed, since the list of failures that follows begins «Ferdig, men …».
+        done = "Skrevet" if self.failures else "Ferdig"
+        summary = (f"{done}: {antall(len(self.leaders), 'leder', 'ledere')}, {antall(files, 'fil', 'filer')} "
+                   f"i {self.year.path}. {where}")
+        return Result(items=[r.item() for r in self.leaders], warnings=[str(w) for w in self.warnings],
+                      notices=found, summary=[summary], failures=self.failures, failure_heading=FAILURE_HEADING)
+
+    def _notices(self):
+        """Documents edited by hand and kept, documents replaced after a copy, leaders gone."""
+        edited = self.edited
+        if edited:
+            yield (f"Advarsel: {antall(len(edited), 'leder', 'ledere')} har dokumenter som er endret for hånd "
+                   "etter forrige kjøring. "
+                   "De er ikke overskrevet (bruk --overskriv for å erstatte dem; en kopi tas vare på):")
+        for r in edited:
+            yield f"  {r.leder.ansattnr} {r.leder.navn}"
+            for note in r.endret:
+                yield f"    {note}"
+        for r in self.leaders:
+            if r.status == STATUS_BACKED_UP:
+                yield f"Overskrevet etter kopi: {r.leder.ansattnr} {r.leder.navn} ({', '.join(r.backups)})"
+        for entry in self.removed:
+            yield f"Merk: {entry.ansattnr} {entry.navn} er ikke lenger i arbeidsboken; filene er beholdt."
 
 
 def _backup_name(path: Path, today: date) -> Path:
@@ -286,50 +326,30 @@ def _record_pdf(manifest: Manifest, year_dir: Path, written: dict[Path, _Written
         result.status = STATUS_FAILED
 
 
-def run(
-    kind: Run,
-    workbook: Path,
-    maler: Path | None,
-    ut: Path,
-    ledere,
-    enhet: str | None,
-    pdf: bool,
-    overskriv: bool,
-    libreoffice: PdfSettings,
-    progress: Progress | None,
-    today: date | None,
-    finish: Callable[[Path, Arbeidsbok, list[LeaderResult], list[LeaderEntry]], None],
-) -> WriteResult:
+# What a command adds once every document is written, under the same lock: its report, its status workbook.
+Finish = Callable[[YearFolder, Arbeidsbok, list[LeaderResult], list[LeaderEntry]], None]
+
+
+def run(job: Job, kind: Run, ledere=(), enhet: str | None = None, pdf: bool = True,
+        overskriv: bool = False, finish: Finish | None = None) -> WriteResult:
     """A whole run of the kinds in `kind`: check LibreOffice, the workbook and the templates, render every
-    document once (nothing is written if any fails), then write them."""
-    today = today or date.today()
-    if pdf:
-        libreoffice = libreoffice.checked()  # fail before any work when LibreOffice is missing
-    bok, selected, templates = prepare(workbook, maler, ledere, enhet, today, kinds=kind.kinds)
-    batch = Batch(bok, templates, today, kind.kinds)
-    verdicts = batch.check(selected, progress)
-    return write_documents(kind, workbook, batch, verdicts, ut, pdf, overskriv, libreoffice, progress, today, finish)
+    document once (nothing is written if any fails), then write them, and say what was done."""
+    libreoffice = job.pdf.checked() if pdf else None  # fail before any work when LibreOffice is missing
+    bok, selected, templates = prepare(job.workbook, job.maler, ledere, enhet, job.today,
+                                       kinds=kind.kinds)
+    batch = Batch(bok, templates, job.today, kind.kinds)
+    verdicts = batch.check(selected, job.progress)
+    return write_documents(job, kind, batch, verdicts, libreoffice, overskriv, finish)
 
 
-def write_documents(
-    kind: Run,
-    workbook: Path,
-    batch: Batch,
-    verdicts: list[Verdict],
-    ut: Path,
-    pdf: bool,
-    overskriv: bool,
-    libreoffice: PdfSettings,
-    progress: Progress | None,
-    today: date,
-    finish: Callable[[Path, Arbeidsbok, list[LeaderResult], list[LeaderEntry]], None],
-) -> WriteResult:
+def write_documents(job: Job, kind: Run, batch: Batch, verdicts: list[Verdict],
+                    libreoffice: PdfSettings | None, overskriv: bool, finish: Finish | None = None) -> WriteResult:
     """Write the verdicts' documents under the run lock; `finish` adds the command's own files
     (its report) once every document is written, before the lock is let go.
 
-    `libreoffice` must already be checked when `pdf` is set.
+    `libreoffice` is None for a run without PDFs, and already checked otherwise.
     """
-    bok = batch.bok
+    bok, today, progress = batch.bok, job.today, job.progress
     results = []
     for verdict in verdicts:
         result = LeaderResult(verdict.leder, verdict.mappe, verdict.antall_oppdrag,
@@ -338,19 +358,20 @@ def write_documents(
             result.status = STATUS_FAILED
         results.append(result)
 
-    year_dir = year_folder(bok, ut)
+    year = YearFolder.of(bok, job.ut)
+    year_dir = year.path
     with RunLock(year_dir):
         remove_stale_temp_files(year_dir)
         manifest = Manifest.load(year_dir)
-        manifest.ar, manifest.kommune, manifest.arbeidsbok = bok.kommune.periode.ar, bok.kommune.navn, Path(workbook).name
-        _check_space(kind, year_dir, manifest, verdicts, pdf)
+        manifest.ar, manifest.kommune, manifest.arbeidsbok = bok.kommune.periode.ar, bok.kommune.navn, Path(job.workbook).name
+        _check_space(kind, year_dir, manifest, verdicts, libreoffice is not None)
         written: dict[Path, _Written] = {}
         done = 0
         try:
             # Both kinds are drafts for a conversation until a person has filled them in and
             # signed: their PDFs carry the UTKAST mark (`arkiv` makes clean PDFs of its own).
             converter = libreoffice.converter(lambda c: _record_pdf(manifest, year_dir, written, c),
-                                              watermark=DRAFT_MARK) if pdf else None
+                                              watermark=DRAFT_MARK) if libreoffice is not None else None
             with converter or nullcontext():
                 for verdict, result in zip(verdicts, results):
                     _write_leader(kind, verdict, result, batch, year_dir, manifest, overskriv, today, converter,
@@ -363,7 +384,8 @@ def write_documents(
             manifest.save()
             current = {leder.ansattnr for leder in bok.ledere}
             removed = [entry for nr, entry in manifest.ledere.items() if nr not in current]
-            finish(year_dir, bok, results, removed)
+            if finish is not None:
+                finish(year, bok, results, removed)
         except OSError as exc:
             # A full disk or a folder without write access: what was finished is recorded.
             raise LederavtaleError(
@@ -376,9 +398,4 @@ def write_documents(
                 f"Avbrutt. {done} av {len(verdicts)} ledere var ferdige med Word-dokumentene. "
                 "Kjør samme kommando igjen for å fullføre; ferdige dokumenter lages ikke på nytt."
             ) from None
-    return WriteResult(year_dir, results, bok.warnings, removed)
-
-
-def raise_for_failures(result: WriteResult) -> None:
-    if result.failures:
-        raise PartialFailure(result.failures, heading="Ferdig, men noen dokumenter feilet (de andre er komplette):")
+    return WriteResult(year, results, bok.warnings, removed)

@@ -15,13 +15,9 @@ from pathlib import Path
 
 from ..exceptions import MailError
 from ..store.files import atomic_write_bytes, read_json_object
+from ..store.year import SENT_FILE, UNCERTAIN_FILE
 from .message import Epost
 
-EPOST_DIR = "epost"
-SENT_FILE = "sendt.json"
-# Messages that may have been delivered (handed over, or about to be, when the run stopped
-# or the reply was lost): they are not sent again without --send-igjen.
-UNCERTAIN_FILE = "usikker.json"
 
 
 def read_records(path: Path) -> dict[str, dict]:

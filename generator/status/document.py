@@ -22,18 +22,18 @@ from docxtpl import DocxTemplate, InlineImage
 from ..documents import docx_engine
 from ..documents.context import babel_locale, kommune_fields, logo_image, periode_fields
 from ..documents.jinja import explain, make_jinja_env
-from ..documents.render import LOGO_HEIGHT
 from ..documents.kinds import STATUS_REPORT
 from ..documents.naming import document_properties
+from ..documents.render import LOGO_HEIGHT
 from ..documents.templates import TemplateSet
 from ..exceptions import TemplateError
 from ..model import Arbeidsbok
 from ..store.files import atomic_write_bytes
+from ..store.year import STATUS_REPORT_DOCX as REPORT_DOCX
+from ..store.year import STATUS_REPORT_PDF as REPORT_PDF
 from .chart import area_chart
 from .counts import KOLONNER, Status
 
-REPORT_DOCX = f"{STATUS_REPORT.bokmal.stem}.docx"  # the same in both målformer (tests/test_kinds.py)
-REPORT_PDF = f"{STATUS_REPORT.bokmal.stem}.pdf"
 TEXT_WIDTH = Cm(17)
 # Where the template's footer names the leader, the report names itself (see _retitle_footer).
 _FOOTER_MARK = "\u2063STATUSRAPPORT\u2063"
@@ -71,11 +71,11 @@ def _texts(nynorsk: bool) -> dict:
     return {key: pair[nynorsk] for key, pair in _TEXT.items()}
 
 
-def status_document(bok: Arbeidsbok, status: Status, today: date) -> bytes:
-    """The report as .docx bytes."""
+def status_document(bok: Arbeidsbok, status: Status, today: date, templates: TemplateSet) -> bytes:
+    """The report as .docx bytes, on the letterhead of the agreement template in `templates`."""
     t = _texts(bok.kommune.malform == "nynorsk")
     ar = bok.kommune.periode.ar
-    tpl = DocxTemplate(str(TemplateSet(bok).path(STATUS_REPORT)))
+    tpl = DocxTemplate(str(templates.path(STATUS_REPORT)))
     doc = tpl.get_docx()
     body = doc.element.body
     for child in list(body):
@@ -135,8 +135,8 @@ def status_document(bok: Arbeidsbok, status: Status, today: date) -> bytes:
     return buffer.getvalue()
 
 
-def write_status_document(bok: Arbeidsbok, status: Status, path: Path, today: date) -> None:
-    atomic_write_bytes(path, status_document(bok, status, today))
+def write_status_document(bok: Arbeidsbok, status: Status, path: Path, today: date, templates: TemplateSet) -> None:
+    atomic_write_bytes(path, status_document(bok, status, today, templates))
 
 
 def _retitle_footer(doc, title: str) -> None:

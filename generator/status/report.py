@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..store import xlsx
+from ..store.year import STATUS_REPORT_XLSX as REPORT_XLSX
 from .counts import KOLONNER, Status
 
-REPORT_XLSX = "statusrapport.xlsx"
 
 
 def write_status_report(status: Status, path: Path) -> None:

@@ -21,6 +21,7 @@ from ..exceptions import WorkbookError
 from ..model import Arbeidsbok, Leder, Problem
 from ..store import xlsx
 from ..store.xlsx import TOP, TOP_WRAP
+from ..store.year import STATUS_NAME
 from ..workbook.cells import Cells
 from ..workbook.columns import STATUS
 
@@ -29,7 +30,6 @@ from ..workbook.columns import STATUS
 from ..workbook.file import UNCACHED_FORMULA, RawSheets, check_format, read_bytes, read_values
 from ..workbook.values import id_text, norm, quoted
 
-STATUS_NAME = "status.xlsx"
 SHEET = STATUS.name
 HELP_SHEET = "Veiledning"
 # Which municipality and year the book belongs to, so that `status` and `nytt-ar` can refuse

@@ -17,9 +17,8 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from ..exceptions import LederavtaleError, OutputLocked
+from .year import HOLDER_NAME, LOCK_NAME
 
-LOCK_NAME = ".lederavtale.lock"
-HOLDER_NAME = ".lederavtale.lock.json"
 
 
 class RunLock:

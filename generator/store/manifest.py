@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from ..exceptions import LederavtaleError
+from ..exceptions import LederavtaleError, NothingGenerated
 from .files import atomic_write_bytes, read_json_object, sha256_bytes, sha256_file
+from .year import JOURNAL_NAME, MANIFEST_NAME
 
-MANIFEST_NAME = "manifest.json"
-JOURNAL_NAME = ".manifest-journal.jsonl"
 # The fingerprint keys every leader entry has (a run's key, documents.kinds.Run.basis_key, starts
 # with the prefix): written for every leader, empty until that run has written for the leader,
 # so a manifest from before a run existed loads as one in which it never ran.
@@ -212,3 +212,24 @@ class Manifest:
         atomic_write_bytes(path, data)
         self.arsfiler[sti] = [sha]
         self.save()
+
+
+def require_generated(folder: Path, workbook: Path, then: str) -> None:
+    """NothingGenerated unless `generer` has written a manifest into the year folder."""
+    # Anything at the manifest's place counts: Manifest.load says what is wrong with a link or folder.
+    if not os.path.lexists(folder / MANIFEST_NAME):
+        raise NothingGenerated(
+            f"Fant ingen genererte dokumenter i «{folder}». "
+            f"Kjør «lederavtale generer {workbook}» først, og deretter «lederavtale {then}»."
+        )
+
+
+def load_generated(folder: Path, workbook: Path, then: str) -> dict[str, LeaderEntry]:
+    """The manifest's entries by Ansattnr (call while holding the folder's RunLock)."""
+    require_generated(folder, workbook, then)
+    entries = Manifest.load(folder).ledere
+    if not entries:
+        raise NothingGenerated(
+            f"Manifestet i «{folder}» lister ingen dokumenter. Kjør «lederavtale generer {workbook}» først."
+        )
+    return entries

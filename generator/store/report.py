@@ -1,14 +1,24 @@
-"""`rapport.xlsx` and other workbook text written back into spreadsheets."""
+"""`rapport.xlsx` (one row per leader: files, assignments, status, warnings) and other workbook
+text written back into spreadsheets."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import openpyxl
 
 from . import xlsx
+from .year import REPORT_NAME
 
-REPORT_NAME = "rapport.xlsx"
+if TYPE_CHECKING:
+    from ..documents.writing import LeaderResult
+    from ..model import Arbeidsbok
+    from .manifest import LeaderEntry
+
+HEADERS = ["Ansattnr", "Navn", "Enhet", "Antall oppdrag", "Status", "Filer", "Advarsler og feil"]
+STATUS_NOT_SELECTED = "ikke med i denne kjøringen"
+STATUS_REMOVED = "ikke lenger i arbeidsboken – filene er beholdt"
 WIDTHS = (10, 28, 30, 14, 28, 60, 60)
 WIDTH = 20  # a column past WIDTHS (the archive's receipts)
 
@@ -29,6 +39,26 @@ def write_report(path: Path, headers: list[str], rows: list[list]) -> None:
     xlsx.table(ws, [(h, WIDTHS[c] if c < len(WIDTHS) else WIDTH) for c, h in enumerate(headers)], rows,
                {c: xlsx.TOP_WRAP for c in range(1, len(headers) + 1)})
     xlsx.save(wb, path)
+
+
+def write_run_report(path: Path, bok: Arbeidsbok, results: list[LeaderResult], removed: list[LeaderEntry],
+                     column: str, arkivert: dict[str, str]) -> None:
+    """`generer`'s report: every leader with an agreement, those this run left out too, and the
+    leaders gone from the workbook whose files are kept; `column` is the archive's receipts as
+    `arkiv --kvitteringer` recorded them (`arkivert`, by Ansattnr)."""
+    by_nr = {r.leder.ansattnr: r for r in results}
+    rows = []
+    for leder in bok.avtaleledere():
+        r = by_nr.get(leder.ansattnr)
+        if r is None:
+            rows.append([leder.ansattnr, leder.navn, leder.enhet, len(bok.tildeling.get(leder.ansattnr, [])),
+                         STATUS_NOT_SELECTED, "", ""])
+            continue
+        rows.append([leder.ansattnr, leder.navn, leder.enhet, r.antall_oppdrag, r.status,
+                     "\n".join(sorted(set(r.filer))), "\n".join(r.merknader)])
+    for entry in removed:
+        rows.append([entry.ansattnr, entry.navn, "", "", STATUS_REMOVED, "\n".join(f.sti for f in entry.filer), ""])
+    write_report(path, HEADERS + [column], [row + [arkivert.get(row[0], "")] for row in rows])
 
 
 def update_column(path: Path, header: str, values: dict[str, str]) -> None:

@@ -1,22 +1,118 @@
-"""The year folder, `<ut>/<år>`: where every command of one period reads and writes."""
+"""The year folder, `<ut>/<år>`: where every command of one period reads and writes.
+
+`YearFolder` is the one place that knows the layout under `<ut>/<år>/`; everything else asks it
+for a path, so a new record or folder (the signing round trip's `signering/`, `signert.json`) is
+one line here.
+"""
 
 from __future__ import annotations
 
-import os
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
-from ..exceptions import NothingGenerated
 from ..model import Arbeidsbok, Leder
 from .files import NAME_BYTES, safe_filename, shortened
-from .manifest import MANIFEST_NAME, LeaderEntry, Manifest
 
 ANSATTNR_BYTES = 40
+
+# The layout of one year folder.
+MANIFEST_NAME = "manifest.json"
+JOURNAL_NAME = ".manifest-journal.jsonl"
+REPORT_NAME = "rapport.xlsx"
+LOCK_NAME = ".lederavtale.lock"
+HOLDER_NAME = ".lederavtale.lock.json"
+STATUS_NAME = "status.xlsx"
+STATUS_REPORT_XLSX = "statusrapport.xlsx"
+STATUS_REPORT_DOCX = "statusrapport.docx"
+STATUS_REPORT_PDF = "statusrapport.pdf"
+EPOST_DIR = "epost"
+SENT_FILE = "sendt.json"
+# Messages that may have been delivered (handed over, or about to be, when the run stopped
+# or the reply was lost): they are not sent again without --send-igjen.
+UNCERTAIN_FILE = "usikker.json"
+ARKIV_DIR = "arkiv"  # everything made for the records system
+ARKIV_XML = "arkivstruktur.xml"
+ARKIV_CSV = "import.csv"
+ARKIVERT_NAME = "arkivert.json"
+FIKS_DIR = "fiks"  # inside arkiv/: one folder per leader for the Fiks IO integration
+# Inside arkiv/: the PDFs are converted here first and moved into place when the whole batch is done.
+ARKIV_STAGING_DIR = ".konvertering"
+
+
+@dataclass(frozen=True)
+class YearFolder:
+    path: Path
+
+    @classmethod
+    def of(cls, bok: Arbeidsbok, ut: Path) -> "YearFolder":
+        """Named after the year the period starts in."""
+        return cls(Path(ut) / str(bok.kommune.periode.ar))
+
+    @property
+    def manifest(self) -> Path:
+        return self.path / MANIFEST_NAME
+
+    @property
+    def journal(self) -> Path:
+        return self.path / JOURNAL_NAME
+
+    @property
+    def report(self) -> Path:
+        return self.path / REPORT_NAME
+
+    @property
+    def status(self) -> Path:
+        return self.path / STATUS_NAME
+
+    @property
+    def status_report(self) -> tuple[Path, Path, Path]:
+        """statusrapport.xlsx, .docx and .pdf."""
+        return (self.path / STATUS_REPORT_XLSX, self.path / STATUS_REPORT_DOCX, self.path / STATUS_REPORT_PDF)
+
+    def epost(self, subfolder: str = "") -> Path:
+        """Drafts and records of one mailing: `epost/`, or `epost/<subfolder>/` for the follow-up's."""
+        return self.path / EPOST_DIR / subfolder if subfolder else self.path / EPOST_DIR
+
+    @property
+    def arkiv(self) -> Path:
+        return self.path / ARKIV_DIR
+
+    @property
+    def arkivert(self) -> Path:
+        return self.arkiv / ARKIVERT_NAME
+
+    @property
+    def fiks(self) -> Path:
+        return self.arkiv / FIKS_DIR
+
+    @property
+    def arkivstruktur(self) -> Path:
+        return self.arkiv / ARKIV_XML
+
+    @property
+    def import_csv(self) -> Path:
+        return self.arkiv / ARKIV_CSV
+
+    @property
+    def arkiv_staging(self) -> Path:
+        return self.arkiv / ARKIV_STAGING_DIR
+
+    def arkiv_leader(self, leder: Leder) -> Path:
+        """The leader's PDFs in the Noark 5 export: named like the leader's folder of the year."""
+        return self.arkiv / leader_folder(leder)
+
+    def leader(self, leder: Leder) -> Path:
+        return self.path / leader_folder(leder)
+
+    def relative(self, path: Path) -> str:
+        """A path inside the folder as the manifest writes it: relative, with forward slashes."""
+        return Path(path).relative_to(self.path).as_posix()
 
 
 def year_dir(bok: Arbeidsbok, ut: Path) -> Path:
     """Named after the year the period starts in."""
-    return Path(ut) / str(bok.kommune.periode.ar)
+    return YearFolder.of(bok, ut).path
 
 
 def leader_folder(leder: Leder) -> str:
@@ -27,24 +123,3 @@ def leader_folder(leder: Leder) -> str:
 def folder_key(name: str) -> str:
     """Two names that are one folder on a case-insensitive disk (Windows, macOS) have the same key."""
     return unicodedata.normalize("NFC", name).casefold()
-
-
-def require_generated(folder: Path, workbook: Path, then: str) -> None:
-    """NothingGenerated unless `generer` has written a manifest into the year folder."""
-    # Anything at the manifest's place counts: Manifest.load says what is wrong with a link or folder.
-    if not os.path.lexists(folder / MANIFEST_NAME):
-        raise NothingGenerated(
-            f"Fant ingen genererte dokumenter i «{folder}». "
-            f"Kjør «lederavtale generer {workbook}» først, og deretter «lederavtale {then}»."
-        )
-
-
-def load_generated(folder: Path, workbook: Path, then: str) -> dict[str, LeaderEntry]:
-    """The manifest's entries by Ansattnr (call while holding the folder's RunLock)."""
-    require_generated(folder, workbook, then)
-    entries = Manifest.load(folder).ledere
-    if not entries:
-        raise NothingGenerated(
-            f"Manifestet i «{folder}» lister ingen dokumenter. Kjør «lederavtale generer {workbook}» først."
-        )
-    return entries

@@ -70,8 +70,8 @@ class Cells:
     def error(self, place: str, message: str) -> None:
         self.errors.append(Problem(place, message))
 
-    def warn(self, place: str, message: str) -> None:
-        self.warnings.append(Problem(place, message))
+    def warn(self, place: str, message: str, ansattnr: str = "") -> None:
+        self.warnings.append(Problem(place, message, ansattnr))
 
     @staticmethod
     def who(leder: Leder) -> str:

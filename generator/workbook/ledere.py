@@ -71,7 +71,7 @@ def _leder(c: Cells, sheet: Table, row: Row) -> Leder:
     if epost:
         c.email(sheet.place(row, "epost"), epost)
     elif avtale:
-        c.warn(sheet.place(row, "epost"), "mangler e-postadresse; e-postutkast kan ikke lages")
+        c.warn(sheet.place(row, "epost"), "mangler e-postadresse; e-postutkast kan ikke lages", ansattnr)
     return Leder(
         ansattnr=ansattnr,
         navn=navn,

@@ -47,12 +47,12 @@ def validate(path: Path, raw: RawSheets) -> Arbeidsbok:
     if sheets.get(OPPDRAG) is not None:
         for leder in ledere:
             if leder.avtale and not tildeling.get(leder.ansattnr):
-                c.warn(f"{LEDERE} rad {leder.rad}", f"{c.who(leder)} får ingen oppdrag")
+                c.warn(f"{LEDERE} rad {leder.rad}", f"{c.who(leder)} får ingen oppdrag", leder.ansattnr)
     if sheets.get(UTVIKLINGSMAL) is not None:
         with_goals = {g.ansattnr for g in goals}
         for leder in ledere:
             if leder.avtale and leder.ansattnr not in with_goals:
-                c.warn(f"{LEDERE} rad {leder.rad}", f"{c.who(leder)} har ingen utviklingsmål")
+                c.warn(f"{LEDERE} rad {leder.rad}", f"{c.who(leder)} har ingen utviklingsmål", leder.ansattnr)
 
     if c.errors or kommune is None:
         raise WorkbookError(c.errors)

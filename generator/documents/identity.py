@@ -1,0 +1,415 @@
+"""The document ID: which municipality, year, leader, kind and version a document is, in one string.
+
+A signed copy comes back as a PDF from an e-signing portal or as a scan, and must be matched to the
+document it was made from without trusting its file name. So every document carries its ID in the
+footer ("Dokument-ID …"), in a QR code on the signature page, in the .docx custom properties and in
+the PDF's XMP metadata. The string looks like
+
+    LA1:Testvik+kommune:2027:210:avtale:3f9a2c1b7d4e:5c0e
+
+* `LA1` marks the format (lederavtale, version 1), so a foreign QR code or string is told apart.
+* The municipality is its organisation number when the workbook has one, else its name: both are
+  what the workbook knows (Kommune: Kommunenavn, Organisasjonsnummer), so a copy can be compared
+  with nothing more than the workbook.
+* The Ansattnr may hold anything HR typed (letters, hyphens, spaces, æøå, even a colon): every text
+  part is percent-encoded UTF-8 (space as `+`), so the whole ID is printable ASCII without spaces.
+  That survives a QR code in any reader's byte mode, a PDF's text layer, XMP and a custom property.
+* The version is the first 12 hex digits of a sha256 of what the document was made from: 48 bits,
+  enough that two versions of one leader's document never share it by chance.
+* The last four hex digits check the rest, so a damaged or retyped ID (`210` read as `219`) is
+  refused instead of matching another leader.
+
+Parsing is strict: exactly one string stands for one ID, and anything else is refused with a
+Norwegian reason (`InvalidDocumentId`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote_plus, unquote_plus
+
+import pikepdf
+import segno
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from lxml import etree
+
+from .kinds import AGREEMENT, APPENDIX, FOLLOW_UP
+
+PREFIX = "LA1"
+# The roles (documents.kinds) of the documents that carry an ID: the ones rendered for a leader.
+KINDS = (AGREEMENT.rolle, APPENDIX.rolle, FOLLOW_UP.rolle)
+FOOTER_LABEL = "Dokument-ID"
+PROPERTY_NAME = "Dokument-ID"  # the .docx custom property, as Word shows it under File > Properties
+
+_SEP = ":"
+_VERSION = re.compile(r"[0-9a-f]{12}")
+_CHECK = re.compile(r"[0-9a-f]{4}")
+_ORGNR = re.compile(r"[0-9]{9}")
+_YEAR = re.compile(r"[0-9]{4}")
+# What quote_plus leaves as it is, plus its escapes: the alphabet of an encoded part.
+_ENCODED = re.compile(r"(?:[A-Za-z0-9_.~+-]|%[0-9A-F]{2})+")
+
+# The longest ID the QR code and the footer have to hold; longer names are refused at make().
+MAX_LENGTH = 200
+
+
+class InvalidDocumentId(ValueError):
+    """A string that is not one of our document IDs; str() is the Norwegian reason."""
+
+
+@dataclass(frozen=True)
+class DocumentId:
+    kommune: str  # the organisation number (nine digits) or, without one, Kommunenavn as written
+    ar: int
+    ansattnr: str
+    kind: str  # a role in KINDS
+    version: str  # 12 lowercase hex digits
+
+    @property
+    def by_orgnr(self) -> bool:
+        return _ORGNR.fullmatch(self.kommune) is not None
+
+    def __str__(self) -> str:
+        return format_id(self)
+
+
+def fingerprint(*parts: bytes | str) -> str:
+    """The version: 12 hex digits of a sha256 over the parts (each length-prefixed, so ("ab", "c") ≠ ("a", "bc"))."""
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else bytes(part)
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
+    return digest.hexdigest()[:12]
+
+
+def make_id(kommunenavn: str, organisasjonsnummer: str, ar: int, ansattnr: str, kind: str, version: str) -> DocumentId:
+    """The ID of one document; the organisation number wins over the name when the workbook has one."""
+    orgnr = re.sub(r"\s", "", organisasjonsnummer or "")
+    kommune = orgnr if _ORGNR.fullmatch(orgnr) else _nfc(kommunenavn).strip()
+    document_id = DocumentId(kommune, int(ar), _nfc(str(ansattnr)).strip(), kind, version)
+    _check_fields(document_id)
+    if len(format_id(document_id)) > MAX_LENGTH:
+        raise InvalidDocumentId(f"Dokument-ID-en blir lengre enn {MAX_LENGTH} tegn (kommunenavn eller Ansattnr er for langt)")
+    return document_id
+
+
+def format_id(document_id: DocumentId) -> str:
+    body = _SEP.join((PREFIX, _encode(document_id.kommune), str(document_id.ar), _encode(document_id.ansattnr),
+                      document_id.kind, document_id.version))
+    return body + _SEP + _check(body)
+
+
+def footer_text(document_id: DocumentId) -> str:
+    """What the footer of every page prints."""
+    return f"{FOOTER_LABEL} {format_id(document_id)}"
+
+
+def parse_id(text: str) -> DocumentId:
+    """The ID a string holds, or InvalidDocumentId saying why it is not one of ours.
+
+    Surrounding whitespace and a leading "Dokument-ID" (as copied from a footer) are allowed.
+    """
+    if not isinstance(text, str):
+        raise InvalidDocumentId("Dokument-ID-en er ikke tekst")
+    text = text.strip()
+    if text.startswith(FOOTER_LABEL):
+        text = text[len(FOOTER_LABEL):].lstrip(" :")
+    if len(text) > MAX_LENGTH:
+        raise InvalidDocumentId(f"Teksten er for lang til å være en dokument-ID ({len(text)} tegn)")
+    parts = text.split(_SEP)
+    if parts[0] != PREFIX:
+        raise InvalidDocumentId("Teksten er ikke en dokument-ID fra lederavtale (den begynner ikke med LA1:)")
+    if len(parts) != 7:
+        raise InvalidDocumentId(f"Dokument-ID-en har {len(parts)} deler, ikke 7 (den er skadet eller ufullstendig)")
+    _, kommune, ar, ansattnr, kind, version, check = parts
+    if not _CHECK.fullmatch(check) or check != _check(_SEP.join(parts[:-1])):
+        raise InvalidDocumentId("Kontrollsifrene i dokument-ID-en stemmer ikke (ID-en er skadet eller skrevet av feil)")
+    if not _YEAR.fullmatch(ar):
+        raise InvalidDocumentId(f"Året i dokument-ID-en er ikke et årstall: «{ar}»")
+    document_id = DocumentId(_decode(kommune, "kommunen"), int(ar), _decode(ansattnr, "Ansattnr"), kind, version)
+    _check_fields(document_id)
+    if format_id(document_id) != text:
+        raise InvalidDocumentId("Dokument-ID-en er ikke skrevet slik lederavtale skriver den")
+    return document_id
+
+
+def same_owner(document_id: DocumentId, kommunenavn: str, organisasjonsnummer: str, ar: int, ansattnr: str) -> str:
+    """Why the document belongs to another municipality, year or leader than these, or "" when it is theirs.
+
+    An ID made with the organisation number is compared with the workbook's; one made with the
+    name is compared with Kommunenavn (case, accents as written in either form, and spacing aside).
+    """
+    orgnr = re.sub(r"\s", "", organisasjonsnummer or "")
+    if document_id.by_orgnr and _ORGNR.fullmatch(orgnr):
+        if document_id.kommune != orgnr:
+            return f"dokumentet hører til organisasjonsnummer {document_id.kommune}, ikke {orgnr}"
+    elif document_id.by_orgnr and _name_key(document_id.kommune) != _name_key(kommunenavn):
+        return (f"dokumentet hører til organisasjonsnummer {document_id.kommune}, og arbeidsboken har "
+                "ikke noe organisasjonsnummer å sammenligne med")
+    elif _name_key(document_id.kommune) != _name_key(kommunenavn):
+        return f"dokumentet hører til {document_id.kommune}, ikke {kommunenavn}"
+    if document_id.ar != int(ar):
+        return f"dokumentet gjelder {document_id.ar}, ikke {ar}"
+    if _nfc(str(ansattnr)).strip() != document_id.ansattnr:
+        return f"dokumentet hører til Ansattnr {document_id.ansattnr}, ikke {ansattnr}"
+    return ""
+
+
+# --- QR code ----------------------------------------------------------------------------------
+
+# Level H restores 30 % of the code: a signature, a stamp or a staple across it on paper still
+# reads. One module is 8 pixels at 300 dpi, 0.68 mm printed: a 300 dpi scan puts about 8 scan
+# pixels on each module, far above what zxing-cpp needs, and a 200 dpi office scanner still 5.
+QR_ERROR = "h"
+QR_DPI = 300
+QR_SCALE = 8
+QR_BORDER = 4  # the quiet zone the QR standard asks for
+
+
+def qr_png(document_id: DocumentId) -> bytes:
+    """The ID as a QR code, PNG bytes that carry 300 dpi, so Word places it at its printed size."""
+    code = segno.make(format_id(document_id), error=QR_ERROR, micro=False, boost_error=False)
+    buffer = io.BytesIO()
+    code.save(buffer, kind="png", scale=QR_SCALE, border=QR_BORDER, dpi=QR_DPI)
+    return buffer.getvalue()
+
+
+def qr_width_mm(document_id: DocumentId) -> float:
+    """How wide qr_png prints, quiet zone included, for a template that sets the picture's width."""
+    code = segno.make(format_id(document_id), error=QR_ERROR, micro=False, boost_error=False)
+    modules = code.symbol_size(scale=1, border=QR_BORDER)[0]
+    return modules * QR_SCALE / QR_DPI * 25.4
+
+
+# --- .docx custom properties ------------------------------------------------------------------
+
+_CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+_VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+# The format ID every custom property of Office documents carries (MS-OSHARED, PID_CUSTOM).
+_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+_SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_blank_text=True)
+
+
+def set_docx_id(document, document_id: DocumentId) -> None:
+    """Store the ID as custom property "Dokument-ID" of a python-docx Document (before it is saved).
+
+    python-docx has no API for custom properties, so the part is written with its OPC layer:
+    the properties already there (Word's, HR's) are kept, ours is replaced, and the package's
+    relationship points to the new part.
+    """
+    package = document.part.package
+    root = None
+    for rId, rel in list(package.rels.items()):
+        if rel.reltype == RT.CUSTOM_PROPERTIES and not rel.is_external:
+            try:
+                root = etree.fromstring(rel.target_part.blob, _SAFE_XML)
+            except etree.XMLSyntaxError:
+                root = None  # a damaged part is replaced rather than carried on
+            del package.rels[rId]
+    if root is None or root.tag != f"{{{_CUSTOM_NS}}}Properties":
+        root = etree.Element(f"{{{_CUSTOM_NS}}}Properties", nsmap={None: _CUSTOM_NS, "vt": _VT_NS})
+    pids, pid = [], None
+    for prop in root.findall(f"{{{_CUSTOM_NS}}}property"):
+        if (prop.get("pid") or "").isdigit():
+            pids.append(int(prop.get("pid")))
+        if prop.get("name") == PROPERTY_NAME:
+            pid = pid or prop.get("pid")  # ours again: same place, same pid
+            root.remove(prop)
+    # pid 0 and 1 are reserved; 2 is the first a property may have.
+    prop = etree.SubElement(root, f"{{{_CUSTOM_NS}}}property", fmtid=_FMTID,
+                            pid=pid if pid and pid.isdigit() else str(max(pids, default=1) + 1), name=PROPERTY_NAME)
+    etree.SubElement(prop, f"{{{_VT_NS}}}lpwstr").text = format_id(document_id)
+    blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    part = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES, blob, package)
+    package.relate_to(part, RT.CUSTOM_PROPERTIES)
+
+
+def docx_id_text(document) -> str | None:
+    """The custom property "Dokument-ID" of a python-docx Document as written, or None."""
+    try:
+        blob = document.part.package.part_related_by(RT.CUSTOM_PROPERTIES).blob
+        root = etree.fromstring(blob, _SAFE_XML)
+    except (KeyError, ValueError, etree.XMLSyntaxError):
+        return None
+    for prop in root.findall(f"{{{_CUSTOM_NS}}}property"):
+        if prop.get("name") == PROPERTY_NAME:
+            value = prop.find(f"{{{_VT_NS}}}lpwstr")
+            return value.text if value is not None else None
+    return None
+
+
+def read_docx_id(path: Path | str) -> DocumentId | None:
+    """The ID stored in a .docx file, None when it has none; InvalidDocumentId when it is damaged."""
+    from docx import Document
+
+    text = docx_id_text(Document(str(path)))
+    return None if text is None else parse_id(text)
+
+
+# --- PDF XMP metadata ---------------------------------------------------------------------------
+
+XMP_NS = "https://lederavtale.no/ns/dokument/1.0/"
+XMP_PREFIX = "lederavtale"
+XMP_PROPERTY = "dokumentid"
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_X = "adobe:ns:meta/"
+_PDFA_EXT = "http://www.aiim.org/pdfa/ns/extension/"
+_PDFA_SCHEMA = "http://www.aiim.org/pdfa/ns/schema#"
+_PDFA_PROPERTY = "http://www.aiim.org/pdfa/ns/property#"
+
+
+def set_pdf_id(pdf: pikepdf.Pdf, document_id: DocumentId) -> None:
+    """Store the ID in the PDF's XMP metadata (in memory; the caller saves), keeping PDF/A-2b.
+
+    PDF/A allows a property outside the standard schemas only when the XMP itself describes it
+    in a PDF/A extension schema, so both are written. pikepdf's metadata API can write the
+    value but not that description (a bag of structures), so the XMP packet is edited with lxml;
+    everything LibreOffice wrote (pdfaid, dc, xmp dates) stays as it was.
+    """
+    stream = pdf.Root.get("/Metadata")
+    xmp = bytes(stream.read_bytes()) if isinstance(stream, pikepdf.Stream) else b""
+    root = _xmp_root(xmp)
+    rdf = root.find(f"{{{_RDF}}}RDF")
+    for description in rdf.findall(f"{{{_RDF}}}Description"):
+        for old in description.findall(f"{{{XMP_NS}}}{XMP_PROPERTY}"):
+            description.remove(old)
+        if description.get(f"{{{XMP_NS}}}{XMP_PROPERTY}") is not None:
+            del description.attrib[f"{{{XMP_NS}}}{XMP_PROPERTY}"]
+    ours = etree.SubElement(rdf, f"{{{_RDF}}}Description", {f"{{{_RDF}}}about": ""},
+                            nsmap={XMP_PREFIX: XMP_NS})
+    etree.SubElement(ours, f"{{{XMP_NS}}}{XMP_PROPERTY}").text = format_id(document_id)
+    _describe_schema(rdf)
+    packet = (b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+              + etree.tostring(root, encoding="UTF-8") + b'\n<?xpacket end="w"?>')
+    if isinstance(stream, pikepdf.Stream):
+        # Written unfiltered: PDF/A readers, and documents/pdf.py, read the XMP as plain text.
+        stream.write(packet, filter=None)
+    else:
+        pdf.Root.Metadata = pdf.make_stream(packet, Type=pikepdf.Name.Metadata, Subtype=pikepdf.Name.XML)
+
+
+def read_pdf_id(pdf: pikepdf.Pdf) -> str | None:
+    """The ID text in the PDF's XMP metadata as written (parse_id it), or None."""
+    stream = pdf.Root.get("/Metadata")
+    if not isinstance(stream, pikepdf.Stream):
+        return None
+    try:
+        root = _xmp_root(bytes(stream.read_bytes()))
+    except (etree.XMLSyntaxError, pikepdf.PdfError):
+        return None
+    for description in root.iter(f"{{{_RDF}}}Description"):
+        value = description.get(f"{{{XMP_NS}}}{XMP_PROPERTY}")
+        element = description.find(f"{{{XMP_NS}}}{XMP_PROPERTY}")
+        if element is not None:
+            value = element.text
+        if value:
+            return value.strip()
+    return None
+
+
+def stamp_pdf_file(path: Path, document_id: DocumentId) -> None:
+    """set_pdf_id on a PDF file, saved in place (for the copies made for signing, before anyone signs)."""
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        set_pdf_id(pdf, document_id)
+        pdf.save(path)
+
+
+def _xmp_root(xmp: bytes):
+    """The x:xmpmeta element of an XMP packet (a new, empty one when there is none)."""
+    body = re.sub(rb"<\?xpacket[^>]*\?>", b"", xmp).strip()
+    if body:
+        root = etree.fromstring(body, _SAFE_XML)
+        if root.tag == f"{{{_RDF}}}RDF":  # a bare rdf:RDF, allowed by XMP: wrap it
+            wrapper = etree.Element(f"{{{_X}}}xmpmeta", nsmap={"x": _X})
+            wrapper.append(root)
+            root = wrapper
+        if root.tag == f"{{{_X}}}xmpmeta" and root.find(f"{{{_RDF}}}RDF") is not None:
+            return root
+    root = etree.Element(f"{{{_X}}}xmpmeta", nsmap={"x": _X})
+    etree.SubElement(root, f"{{{_RDF}}}RDF", nsmap={"rdf": _RDF})
+    return root
+
+
+def _describe_schema(rdf) -> None:
+    """The PDF/A extension schema for our property, added to the schemas bag (once)."""
+    bag = None
+    for description in rdf.findall(f"{{{_RDF}}}Description"):
+        schemas = description.find(f"{{{_PDFA_EXT}}}schemas")
+        if schemas is not None:
+            bag = schemas.find(f"{{{_RDF}}}Bag")
+            if bag is None:
+                bag = etree.SubElement(schemas, f"{{{_RDF}}}Bag")
+            break
+    if bag is None:
+        description = etree.SubElement(rdf, f"{{{_RDF}}}Description", {f"{{{_RDF}}}about": ""},
+                                       nsmap={"pdfaExtension": _PDFA_EXT, "pdfaSchema": _PDFA_SCHEMA,
+                                              "pdfaProperty": _PDFA_PROPERTY})
+        bag = etree.SubElement(etree.SubElement(description, f"{{{_PDFA_EXT}}}schemas"), f"{{{_RDF}}}Bag")
+    for item in bag.findall(f"{{{_RDF}}}li"):
+        if item.findtext(f"{{{_PDFA_SCHEMA}}}namespaceURI") == XMP_NS:
+            return
+    item = etree.SubElement(bag, f"{{{_RDF}}}li", {f"{{{_RDF}}}parseType": "Resource"})
+    etree.SubElement(item, f"{{{_PDFA_SCHEMA}}}schema").text = "Lederavtale dokument-ID"
+    etree.SubElement(item, f"{{{_PDFA_SCHEMA}}}namespaceURI").text = XMP_NS
+    etree.SubElement(item, f"{{{_PDFA_SCHEMA}}}prefix").text = XMP_PREFIX
+    properties = etree.SubElement(etree.SubElement(item, f"{{{_PDFA_SCHEMA}}}property"), f"{{{_RDF}}}Seq")
+    prop = etree.SubElement(properties, f"{{{_RDF}}}li", {f"{{{_RDF}}}parseType": "Resource"})
+    etree.SubElement(prop, f"{{{_PDFA_PROPERTY}}}name").text = XMP_PROPERTY
+    etree.SubElement(prop, f"{{{_PDFA_PROPERTY}}}valueType").text = "Text"
+    etree.SubElement(prop, f"{{{_PDFA_PROPERTY}}}category").text = "external"
+    etree.SubElement(prop, f"{{{_PDFA_PROPERTY}}}description").text = (
+        "Dokument-ID: kommune, år, Ansattnr, dokumenttype og versjon")
+
+
+# --- encoding -----------------------------------------------------------------------------------
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def _encode(text: str) -> str:
+    return quote_plus(text, safe="", encoding="utf-8", errors="strict")
+
+
+def _decode(part: str, what: str) -> str:
+    if not part:
+        raise InvalidDocumentId(f"Dokument-ID-en mangler {what}")
+    if not _ENCODED.fullmatch(part):
+        raise InvalidDocumentId(f"{what} i dokument-ID-en har tegn som ikke hører hjemme der: «{part}»")
+    try:
+        return unquote_plus(part, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        raise InvalidDocumentId(f"{what} i dokument-ID-en er ikke gyldig UTF-8") from None
+
+
+def _check(body: str) -> str:
+    return hashlib.sha256(body.encode("ascii")).hexdigest()[:4]
+
+
+def _check_fields(document_id: DocumentId) -> None:
+    if not document_id.kommune:
+        raise InvalidDocumentId("Dokument-ID-en mangler kommunen")
+    if not document_id.ansattnr:
+        raise InvalidDocumentId("Dokument-ID-en mangler Ansattnr")
+    if not 1000 <= document_id.ar <= 9999:
+        raise InvalidDocumentId(f"Året i dokument-ID-en er ikke et årstall: {document_id.ar}")
+    if document_id.kind not in KINDS:
+        raise InvalidDocumentId(f"Dokumenttypen i dokument-ID-en er ukjent: «{document_id.kind}» "
+                                f"(kjente: {', '.join(KINDS)})")
+    if not _VERSION.fullmatch(document_id.version):
+        raise InvalidDocumentId(f"Versjonen i dokument-ID-en er ikke 12 heksadesimale sifre: «{document_id.version}»")
+    if any(unicodedata.category(c).startswith("C") for c in document_id.kommune + document_id.ansattnr):
+        raise InvalidDocumentId("Dokument-ID-en har kontrolltegn i kommunenavnet eller Ansattnr")
+
+
+def _name_key(name: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", name).casefold().split())

@@ -1,0 +1,183 @@
+"""A scanned copy signed on paper: which document it is, from the QR code on its signature page.
+
+A scan has no text layer to trust and no digital signature, so the page is rendered as a scanner
+would see it (pdftoppm from poppler, 300 dpi, greyscale) and the QR code is read with zxing-cpp.
+Rendering rather than taking the scanner's page image out of the PDF works for every scanner's
+output (JPEG, JBIG2, CCITT, rotated pages, pages made of strips) and for the tool's own PDFs alike.
+
+The signature block is at the end of a document, so pages are read from the last one backwards,
+and reading stops at the first of our IDs unless every page is wanted. Without an ID the file
+name's leading Ansattnr is the fallback ("210 Øystein Sykehjem.pdf").
+
+Bounded: at most MAX_BYTES of file, MAX_PAGES pages, MAX_PIXELS per page (a larger page is
+rendered at a lower resolution) and PAGE_TIMEOUT seconds of pdftoppm per page.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import shutil
+import subprocess
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import pikepdf
+from PIL import Image
+
+from ..documents.identity import DocumentId, InvalidDocumentId, parse_id
+from ..exceptions import EXIT_PARTIAL, LederavtaleError
+
+MAX_BYTES = 50 * 1024 * 1024
+MAX_PAGES = 30
+DPI = 300
+MAX_PIXELS = 40_000_000  # A4 at 300 dpi is 8.7 million; A3 17.4
+PAGE_TIMEOUT = 60.0
+
+
+class UnreadableScan(LederavtaleError):
+    """A scan that cannot be read; str() names the file and says why, in Norwegian."""
+
+    exit_code = EXIT_PARTIAL
+
+
+@dataclass
+class QrFunn:
+    side: int  # 1-based page number
+    dokument_id: DocumentId
+
+
+@dataclass
+class Skann:
+    funnet: list[QrFunn] = field(default_factory=list)  # our IDs, in the order found
+    andre_koder: list[str] = field(default_factory=list)  # QR codes that are not our IDs: why, per code
+    ansattnr_fra_filnavn: str | None = None  # only looked for when no ID was found
+    sider: int = 0  # pages in the file
+    sider_lest: int = 0
+
+    @property
+    def dokument_id(self) -> DocumentId | None:
+        return self.funnet[0].dokument_id if self.funnet else None
+
+
+def read_scan(source: Path | bytes, name: str = "", known_ansattnr: Iterable[str] | None = None,
+              all_pages: bool = False) -> Skann:
+    """The document IDs in a scanned PDF's QR codes, else the Ansattnr its file name begins with.
+
+    `name` is the file name for messages and for the fallback (the path's name by default);
+    `known_ansattnr` are the workbook's, see ansattnr_from_filename.
+    """
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:
+        raise UnreadableScan("pdftoppm (fra poppler-utils) er ikke installert, så skannede kopier kan ikke leses")
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data, name = bytes(source[: MAX_BYTES + 1]), name or "PDF-filen"
+    else:
+        name = name or Path(source).name
+        try:
+            with open(source, "rb") as f:
+                data = f.read(MAX_BYTES + 1)
+        except OSError as exc:
+            raise UnreadableScan(f"{name}: filen kan ikke åpnes ({exc.strerror or exc})") from None
+    if len(data) > MAX_BYTES:
+        raise UnreadableScan(f"{name}: filen er større enn {MAX_BYTES // (1024 * 1024)} MB og leses ikke")
+    sizes = _page_sizes(data, name)
+    result = Skann(sider=len(sizes))
+    order = list(range(len(sizes), 0, -1))[:MAX_PAGES]
+    with tempfile.TemporaryDirectory(prefix="lederavtale-skann-") as tmp:
+        pdf = Path(tmp) / "skann.pdf"
+        pdf.write_bytes(data)
+        for page in order:
+            image = _render(pdftoppm, pdf, page, sizes[page - 1], name)
+            result.sider_lest += 1
+            for text in _qr_texts(image):
+                try:
+                    found = parse_id(text)
+                except InvalidDocumentId as exc:
+                    result.andre_koder.append(f"side {page}: {exc}")
+                    continue
+                if all(f.dokument_id != found for f in result.funnet):
+                    result.funnet.append(QrFunn(page, found))
+            if result.funnet and not all_pages:
+                break
+    result.funnet.sort(key=lambda f: f.side)
+    if not result.funnet:
+        result.ansattnr_fra_filnavn = ansattnr_from_filename(name, known_ansattnr)
+    return result
+
+
+def ansattnr_from_filename(filename: str, known: Iterable[str] | None = None) -> str | None:
+    """The Ansattnr a file name begins with, followed by a space, "_", "-", "." or nothing.
+
+    With the workbook's Ansattnr given, the longest of them that the name begins with (so an
+    Ansattnr may hold letters, spaces or hyphens, and "21" is not read from "210 …"); without
+    them, the leading digits. Names are compared in NFC and without regard to case, since macOS
+    hands out file names decomposed.
+    """
+    stem = unicodedata.normalize("NFC", Path(filename).name)
+    if known is None:
+        digits = ""
+        for c in stem:
+            if not c.isascii() or not c.isdigit():
+                break
+            digits += c
+        rest = stem[len(digits):]
+        return digits if digits and (not rest or rest[0] in " _-.") else None
+    best = None
+    folded = stem.casefold()
+    for ansattnr in known:
+        key = unicodedata.normalize("NFC", str(ansattnr)).strip()
+        if not key or not folded.startswith(key.casefold()):
+            continue
+        rest = stem[len(key):]
+        if (not rest or rest[0] in " _-.") and (best is None or len(key) > len(best)):
+            best = key
+    return best
+
+
+def _page_sizes(data: bytes, name: str) -> list[tuple[float, float]]:
+    """Each page's size in points, for the resolution to render it at."""
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            sizes = []
+            for page in pdf.pages:
+                box = [float(v) for v in page.mediabox]
+                sizes.append((abs(box[2] - box[0]), abs(box[3] - box[1])))
+    except pikepdf.PasswordError:
+        raise UnreadableScan(f"{name}: filen er kryptert og kan ikke leses") from None
+    except Exception as exc:  # pikepdf raises PdfError and, for odd objects, others; never a traceback
+        raise UnreadableScan(f"{name}: filen kan ikke leses som PDF ({exc})") from None
+    if not sizes:
+        raise UnreadableScan(f"{name}: PDF-filen har ingen sider")
+    return sizes
+
+
+def _render(pdftoppm: str, pdf: Path, page: int, size: tuple[float, float], name: str) -> Image.Image:
+    width_in, height_in = max(size[0], 1.0) / 72, max(size[1], 1.0) / 72
+    dpi = min(DPI, math.floor(math.sqrt(MAX_PIXELS / (width_in * height_in))))
+    if dpi < 72:
+        raise UnreadableScan(f"{name}: side {page} er for stor til å leses ({width_in * 25.4:.0f} × "
+                             f"{height_in * 25.4:.0f} mm)")
+    try:
+        done = subprocess.run([pdftoppm, "-r", str(dpi), "-gray", "-f", str(page), "-l", str(page), "-singlefile",
+                               str(pdf)], capture_output=True, timeout=PAGE_TIMEOUT, check=False)
+    except subprocess.TimeoutExpired:
+        raise UnreadableScan(f"{name}: side {page} tok mer enn {PAGE_TIMEOUT:.0f} sekunder å lese") from None
+    if done.returncode != 0 or not done.stdout:
+        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise UnreadableScan(f"{name}: side {page} kan ikke leses ({detail[-1] if detail else 'pdftoppm feilet'})")
+    try:
+        image = Image.open(io.BytesIO(done.stdout))
+        image.load()
+    except Exception as exc:  # Pillow's errors for a damaged image vary
+        raise UnreadableScan(f"{name}: side {page} kan ikke leses ({exc})") from None
+    return image
+
+
+def _qr_texts(image: Image.Image) -> list[str]:
+    import zxingcpp
+
+    return [code.text for code in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode) if code.valid]

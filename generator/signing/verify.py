@@ -1,0 +1,360 @@
+"""The digital signatures of a PDF that came back from an e-signing portal, read with pyHanko.
+
+For each signature: whether it is intact (the signed bytes are unchanged and the signature
+matches them), whether it covers the whole document as it was when signed, whether anything
+other than further signatures was changed after it, the signer's name from the certificate,
+the signing time, and whether the certificate chain leads to one of the CA certificates the
+municipality trusts (`--tillit DIR`: BankID, Buypass, Commfides, the portal's own seal).
+
+What "verified" does not mean, said in the texts this module writes:
+
+* Without trust roots, no signature is `klarert`, and the text says "ikke kontrollert mot en
+  klarert utsteder": anyone can make a certificate with any name on it.
+* Nothing is fetched from the network: revocation (OCSP, CRL) is not checked, and a certificate
+  revoked after it was issued still counts as trusted when its chain is.
+* The certificate name is compared with the parties' names (`compare_parties`); a name is not an
+  identity number, and two people can share one.
+
+A file that cannot be read is an `UnreadablePdf` with a Norwegian message, never a traceback.
+At most MAX_BYTES are read; pyHanko's own decode limits bound what a stream may expand to.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+import re
+import unicodedata
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from asn1crypto import pem, x509
+
+from ..exceptions import EXIT_PARTIAL, LederavtaleError
+
+# pyHanko and its certificate validator log every failed check with its traceback. Without a
+# handler of their own, Python's last-resort handler would print those on stderr for every
+# tampered file; what went wrong is in the result instead. An application that configures
+# logging still receives them.
+for _name in ("pyhanko", "pyhanko_certvalidator"):
+    logging.getLogger(_name).addHandler(logging.NullHandler())
+
+MAX_BYTES = 50 * 1024 * 1024
+MAX_CERT_BYTES = 1024 * 1024  # a CA certificate is a few kB; a bundle a few hundred
+MAX_CERT_FILES = 1000
+CERT_SUFFIXES = (".pem", ".crt", ".cer", ".der")
+
+NOT_CHECKED = "ikke kontrollert mot en klarert utsteder"
+TRUSTED = "klarert utsteder"
+NOT_TRUSTED = "utstederen er ikke blant de klarerte"
+
+SIGNERT = "signert"
+DELVIS = "delvis signert"
+
+COVERS_FILE = "hele filen"
+COVERS_REVISION = "dokumentet slik det var da det ble signert"
+COVERS_PART = "bare en del av dokumentet"
+
+
+class UnreadablePdf(LederavtaleError):
+    """A file whose signatures cannot be read; str() names the file and says why, in Norwegian."""
+
+    exit_code = EXIT_PARTIAL
+
+
+class TrustError(LederavtaleError):
+    """The --tillit folder cannot be used."""
+
+
+@dataclass
+class Signatur:
+    navn: str  # from the certificate: given name and surname, else the common name
+    felt: str  # the signature field's name in the PDF
+    intakt: bool  # the signed bytes are unchanged and the signature matches them
+    dekker: str  # COVERS_FILE, COVERS_REVISION or COVERS_PART
+    endret_etter: bool  # something other than further signatures changed after this one
+    tidspunkt: datetime | None  # from a timestamp when there is one, else as the signer's software says
+    kontrollert: bool  # trust roots were given
+    klarert: bool  # the chain leads to a trust root (always False without them)
+    utsteder: str = ""  # the certificate's issuer, for the report
+    feil: str = ""  # why it is not valid, in Norwegian
+
+    @property
+    def gyldig(self) -> bool:
+        """Intact, covering the signed document, and nothing but signatures added after it."""
+        return self.intakt and self.dekker != COVERS_PART and not self.endret_etter and not self.feil
+
+    @property
+    def tillit(self) -> str:
+        if not self.kontrollert:
+            return NOT_CHECKED
+        return TRUSTED if self.klarert else NOT_TRUSTED
+
+    @property
+    def tekst(self) -> str:
+        when = f", {self.tidspunkt:%d.%m.%Y %H:%M}" if self.tidspunkt else ""
+        state = "gyldig" if self.gyldig else f"ugyldig: {self.feil or self.problem}"
+        return f"{self.navn}{when}: {state}, {self.tillit}"
+
+    @property
+    def problem(self) -> str:
+        if not self.intakt:
+            return "signaturen er brutt (filen er endret etter signering)"
+        if self.dekker == COVERS_PART:
+            return "signaturen dekker bare en del av dokumentet"
+        if self.endret_etter:
+            return "dokumentet er endret etter signeringen"
+        return ""
+
+
+@dataclass
+class Signaturer:
+    """The signatures of one PDF, in signing order."""
+
+    signaturer: list[Signatur] = field(default_factory=list)
+    kontrollert: bool = False
+
+    @property
+    def signert(self) -> bool:
+        return bool(self.signaturer)
+
+    @property
+    def feil(self) -> list[str]:
+        """Why the file must be refused (a broken signature, a change after the last one); [] when fine."""
+        return [f"Signaturen til {s.navn} er ugyldig: {s.feil or s.problem}" for s in self.signaturer if not s.gyldig]
+
+
+@dataclass
+class Parter:
+    """The signers compared with the two parties."""
+
+    status: str  # SIGNERT or DELVIS
+    signert_av: list[tuple[str, str]]  # (party as in the workbook, name in the certificate)
+    mangler: list[str]  # parties who have not signed
+    ikke_parter: list[str]  # valid signatures by someone who is not a party
+
+    @property
+    def advarsler(self) -> list[str]:
+        lines = [f"{navn} har ikke signert" for navn in self.mangler]
+        lines += [f"{navn} har signert, men er ikke part i avtalen" for navn in self.ikke_parter]
+        return lines
+
+
+# --- trust roots --------------------------------------------------------------------------------
+
+def load_trust_roots(folder: Path) -> list[x509.Certificate]:
+    """The CA certificates in a folder (PEM, several per file allowed, or DER); TrustError names a bad file."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise TrustError(f"Mappen med klarerte sertifikater finnes ikke: {folder}")
+    roots: list[x509.Certificate] = []
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in CERT_SUFFIXES and p.is_file())
+    if len(files) > MAX_CERT_FILES:
+        raise TrustError(f"{folder} har mer enn {MAX_CERT_FILES} sertifikatfiler")
+    for path in files:
+        if path.stat().st_size > MAX_CERT_BYTES:
+            raise TrustError(f"{path.name} er for stor til å være et sertifikat (over 1 MB)")
+        try:
+            data = path.read_bytes()
+            if pem.detect(data):
+                found = [x509.Certificate.load(der) for kind, _, der in pem.unarmor(data, multiple=True)
+                         if kind == "CERTIFICATE"]
+            else:
+                found = [x509.Certificate.load(data)]
+            for cert in found:
+                cert.native  # asn1crypto parses lazily: a damaged certificate fails here, not during validation
+        except Exception as exc:  # asn1crypto raises ValueError, TypeError and others for damaged input
+            raise TrustError(f"{path.name} er ikke et sertifikat i PEM- eller DER-format ({exc})") from None
+        if not found:
+            raise TrustError(f"{path.name} har ingen sertifikater")
+        roots += found
+    if not roots:
+        raise TrustError(f"Fant ingen sertifikater ({', '.join(CERT_SUFFIXES)}) i {folder}")
+    return roots
+
+
+# --- reading signatures -------------------------------------------------------------------------
+
+def read_signatures(source: bytes | Path, trust_roots: Sequence[x509.Certificate] | None = None,
+                    name: str = "") -> Signaturer:
+    """Every signature of a PDF, validated; trust_roots None means: not checked against any issuer.
+
+    `name` is what messages call the file (the path's name by default).
+    """
+    data, name = _read_bounded(source, name)
+    try:
+        return _run(_read(data, trust_roots))
+    except UnreadablePdf as exc:
+        raise UnreadablePdf(f"{name}: {exc}") from None
+    except Exception as exc:  # pyHanko's reader raises many kinds for damaged files; none may escape as a traceback
+        raise UnreadablePdf(f"{name}: filen kan ikke leses som PDF ({_short(exc)})") from None
+
+
+def _run(coroutine):
+    """The coroutine's result, also when called from inside a running event loop (a web front end)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def _read_bounded(source: bytes | Path, name: str) -> tuple[bytes, str]:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source[: MAX_BYTES + 1])
+        name = name or "PDF-filen"
+    else:
+        path = Path(source)
+        name = name or path.name
+        try:
+            with open(path, "rb") as f:
+                data = f.read(MAX_BYTES + 1)
+        except OSError as exc:
+            raise UnreadablePdf(f"{name}: filen kan ikke åpnes ({exc.strerror or exc})") from None
+    if len(data) > MAX_BYTES:
+        raise UnreadablePdf(f"{name}: filen er større enn {MAX_BYTES // (1024 * 1024)} MB og leses ikke")
+    if b"%PDF-" not in data[:1024]:
+        raise UnreadablePdf(f"{name}: filen er ikke en PDF")
+    return data, name
+
+
+async def _read(data: bytes, trust_roots: Sequence[x509.Certificate] | None) -> Signaturer:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation.settings import KeyUsageConstraints
+    from pyhanko_certvalidator import ValidationContext
+
+    reader = PdfFileReader(io.BytesIO(data), strict=False)
+    if reader.encrypted:
+        raise UnreadablePdf("filen er kryptert og kan ikke kontrolleres")
+    checked = trust_roots is not None
+    signatures = list(reader.embedded_regular_signatures)
+    result = Signaturer(kontrollert=checked)
+    # Personal certificates (BankID, Buypass) have non-repudiation; a portal's seal may have
+    # digital signature only. Either is a signature here; which issuer is trusted is --tillit's job.
+    usage = KeyUsageConstraints(key_usage={"non_repudiation", "digital_signature"}, match_all_key_usages=False)
+    for n, embedded in enumerate(signatures):
+        last = n == len(signatures) - 1
+        # A fresh context for each signature: with no roots it trusts nothing (not the
+        # operating system's TLS list), and it never goes to the network.
+        context = ValidationContext(trust_roots=list(trust_roots or []), allow_fetching=False,
+                                    revocation_mode="soft-fail")
+        result.signaturer.append(await _one(embedded, context, usage, last, checked))
+    return result
+
+
+async def _one(embedded, context, usage, last: bool, checked: bool) -> Signatur:
+    from pyhanko.sign.diff_analysis import ModificationLevel
+    from pyhanko.sign.validation import async_validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+
+    try:
+        cert = embedded.signer_cert
+        navn, utsteder = signer_name(cert), cert.issuer.human_friendly
+    except Exception:
+        navn, utsteder = "ukjent signatar", ""
+    felt = str(embedded.field_name or "")
+    try:
+        status = await async_validate_pdf_signature(embedded, signer_validation_context=context, key_usage_settings=usage)
+    except Exception as exc:  # a malformed signature is reported for what it is, the other signatures still count
+        return Signatur(navn, felt, False, COVERS_PART, False, None, checked, False, utsteder,
+                        feil=f"signaturen kan ikke kontrolleres ({_short(exc)})")
+    coverage = status.coverage
+    dekker = (COVERS_FILE if coverage == SignatureCoverageLevel.ENTIRE_FILE
+              else COVERS_REVISION if coverage == SignatureCoverageLevel.ENTIRE_REVISION else COVERS_PART)
+    level = status.modification_level
+    # After the last signature only archival updates (validation data, document timestamps)
+    # may follow; after an earlier one also the later signatures themselves.
+    allowed = ModificationLevel.LTA_UPDATES if last else ModificationLevel.FORM_FILLING
+    endret = level is None or level > allowed or status.docmdp_ok is False
+    when = None
+    if status.timestamp_validity is not None and status.timestamp_validity.intact:
+        when = status.timestamp_validity.timestamp
+    when = when or status.signer_reported_dt
+    feil = ""
+    if status.intact and not status.valid:
+        feil = "signaturen stemmer ikke med sertifikatet"
+    return Signatur(navn, felt, bool(status.intact), dekker, endret, when, checked,
+                    checked and bool(status.trusted), utsteder, feil)
+
+
+def signer_name(cert: x509.Certificate) -> str:
+    """Given name and surname from the certificate's subject when both are there, else its common name."""
+    subject = cert.subject.native
+    given, surname = subject.get("given_name"), subject.get("surname")
+    if isinstance(given, str) and isinstance(surname, str) and given.strip() and surname.strip():
+        return f"{given.strip()} {surname.strip()}"
+    common = subject.get("common_name")
+    if isinstance(common, list):
+        common = " ".join(common)
+    return (common or cert.subject.human_friendly or "ukjent signatar").strip()
+
+
+def _short(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 160 else text[:157] + "…"
+
+
+# --- the parties --------------------------------------------------------------------------------
+
+# Letters that Unicode does not decompose, folded as Norwegian keyboards without them write them.
+_FOLD = str.maketrans({"æ": "ae", "ø": "o", "đ": "d", "ł": "l", "þ": "th", "ß": "ss"})
+
+
+def name_key(name: str) -> tuple[str, ...]:
+    """A name as comparable words: "Direktør, Kari" and "kari  direktor" give the same key.
+
+    Case, accents (NFKD, combining marks dropped; æ → ae, ø → o), spacing, hyphens and dots
+    are ignored, and "Etternavn, Fornavn" is turned round.
+    """
+    text = unicodedata.normalize("NFKC", name or "").strip()
+    if text.count(",") == 1:
+        last, first = text.split(",")
+        text = f"{first} {last}"
+    text = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return tuple(w for w in re.split(r"[\s,.\-‐‑–—]+", text) if w)
+
+
+def same_person(party: str, signer: str) -> bool:
+    """The same name, or the same first and last name with the middle names of one found in the other.
+
+    A BankID certificate carries the full name from the population register, the workbook often
+    only the name in daily use ("Kari Direktør" signs as "Kari Anne Direktør").
+    """
+    a, b = name_key(party), name_key(signer)
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    shorter, longer = sorted((a, b), key=len)
+    return (len(shorter) >= 2 and shorter[0] == longer[0] and shorter[-1] == longer[-1]
+            and set(shorter) <= set(longer))
+
+
+def compare_parties(signatures: Iterable[Signatur], parties: Sequence[str]) -> Parter:
+    """Which parties signed (valid signatures only), who is missing, and who signed without being a party.
+
+    Each signature counts for at most one party, exact names before looser matches, so two
+    signatures are needed for two parties even when their names are alike.
+    """
+    signers = [s.navn for s in signatures if s.gyldig]
+    unused = list(range(len(signers)))
+    matched: dict[int, int] = {}
+    for exact in (True, False):
+        for p, party in enumerate(parties):
+            if p in matched:
+                continue
+            for i in unused:
+                if (name_key(party) == name_key(signers[i])) if exact else same_person(party, signers[i]):
+                    matched[p] = i
+                    unused.remove(i)
+                    break
+    signert_av = [(parties[p], signers[i]) for p, i in sorted(matched.items())]
+    mangler = [party for p, party in enumerate(parties) if p not in matched]
+    ikke_parter = [signers[i] for i in unused]
+    return Parter(SIGNERT if not mangler else DELVIS, signert_av, mangler, ikke_parter)

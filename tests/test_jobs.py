@@ -1,0 +1,94 @@
+"""The document jobs (`generer`, `oppfolging`, `status`, `nytt-ar`) return what they did.
+
+A document that failed is in the job's `Result` with exit code 3, never raised after the work,
+so a front end other than the terminal gets the whole result; the terminal shows exactly that
+result, in the same order.
+"""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from conftest import GOAL_TEXT, basic_sheets, write_xlsx
+
+from generator.cli import main
+from generator.commands.followup import follow_up
+from generator.commands.generate import generate
+from generator.commands.next_year import next_year
+from generator.job import Job
+from generator.terminal import lines
+from generator.workbook import read_workbook
+
+HEADING = "Ferdig, men noen dokumenter feilet (de andre er komplette):"
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.mark.slow
+def test_a_refused_agreement_is_in_the_result_and_the_terminal_shows_that_result(tmp_path):
+    sheets = basic_sheets()
+    sheets["Tiltak"].append([210, "1", GOAL_TEXT])  # the privacy guard refuses Øystein's agreement
+    workbook = write_xlsx(tmp_path / "a.xlsx", sheets)
+    job = Job(workbook, tmp_path / "ut")
+
+    result = generate(job, pdf=False)
+
+    assert result.exit_code == 3 and result.failure_heading == HEADING
+    assert [failure.split(": ")[0] for failure in result.failures] == ["210 Øystein Sykehjem"]
+    (item,) = [item for item in result.items if item.ansattnr == "210"]
+    assert item.status == "feilet" and any("Personvernsperre" in note for note in item.merknader)
+    assert [file.split("/")[1].split(" ")[0] for file in item.filer] == ["Utviklingsmål"]
+    assert result.summary == [f"Skrevet: 7 ledere, 13 filer i {job.year.path}. Oversikt: {job.year.report}"]
+    assert result.files == [job.year.report] and job.year.report.exists()
+
+    # The same run on the command line: the same lines in the same order, and exit code 3.
+    shown = run("generer", workbook, "--ut", tmp_path / "ut", "--ingen-pdf")
+    assert shown.exit_code == 3
+    again = generate(Job(workbook, tmp_path / "ut"), pdf=False)
+    assert shown.output.splitlines() == [line for line, _ in lines(again)]
+    assert shown.output.splitlines()[-2:] == [HEADING, f"  {result.failures[0]}"]
+
+
+def test_a_leaders_warning_belongs_to_the_leader_by_ansattnr(tmp_path):
+    workbook = write_xlsx(tmp_path / "a.xlsx", basic_sheets())
+    warnings = read_workbook(workbook).warnings
+    (no_email,) = [w for w in warnings if "e-postadresse" in w.message]
+    assert no_email.ansattnr == "320"  # Nils
+    assert all(w.ansattnr for w in warnings if w.place.startswith("Ledere"))
+
+    job = Job(workbook, tmp_path / "ut")
+    result = generate(job, pdf=False)
+    assert result.exit_code == 0 and result.warnings == [str(w) for w in warnings]
+    for item in result.items:
+        assert item.merknader == [w.message for w in warnings if w.ansattnr == item.ansattnr]
+    assert len({w.ansattnr for w in warnings}) > 1
+    report = {row[0]: row for row in openpyxl.load_workbook(job.year.report).active.iter_rows(values_only=True)}
+    assert no_email.message in report["320"][6].splitlines()
+
+
+def test_follow_up_says_what_it_did_with_the_status_workbook(tmp_path):
+    workbook = write_xlsx(tmp_path / "a.xlsx", basic_sheets())
+    job = Job(workbook, tmp_path / "ut")
+    first = follow_up(job, pdf=False)
+    assert first.files == [job.year.status] and first.notices == []
+    assert first.summary == [f"Ferdig: 7 ledere, 7 filer i {job.year.path}. Statusbok: {job.year.status}"]
+
+    wb = openpyxl.load_workbook(job.year.status)
+    wb["Status"]["K2"] = "Godt i gang"
+    wb.save(job.year.status)
+    kept = follow_up(job, pdf=False)
+    assert kept.files == [] and len(kept.notices) == 1 and "er ikke overskrevet" in kept.notices[0]
+    replaced = follow_up(job, pdf=False, overskriv=True)
+    assert replaced.files == [job.year.status] and "kopien ligger i" in replaced.notices[0]
+
+
+def test_next_year_returns_its_lines(tmp_path):
+    workbook = write_xlsx(tmp_path / "a.xlsx", basic_sheets())
+    target = tmp_path / "ny.xlsx"
+    result = next_year(Job(workbook, tmp_path / "ut"), 2028, target)
+    assert result.exit_code == 0 and result.files == [target] and target.exists()
+    assert result.summary[0].startswith(f"Ny arbeidsbok for 2028: {target} (")
+    assert result.summary[-1] == f"Kontroller den med: lederavtale sjekk \"{target}\""
