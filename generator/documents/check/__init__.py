@@ -68,6 +68,11 @@ def check_template(template: Path | PreparedTemplate, contexts: list[dict], kind
 
     `contexts` are real template contexts (the kind's own) to render with.
     """
+    return _check_word(template, contexts, not by_role(kind).public, name, env)
+
+
+def _check_word(template: Path | PreparedTemplate, contexts: list[dict], goals: bool, name: str | None,
+                env: jinja2.Environment | None) -> list[Problem]:
     env = env or make_jinja_env()
     path = template.path if isinstance(template, PreparedTemplate) else Path(template)
     report = Report(name or path.name)
@@ -82,7 +87,7 @@ def check_template(template: Path | PreparedTemplate, contexts: list[dict], kind
         tag_checks(paras, report, env)
         if len(report.problems) > before:
             continue  # the whole part would not compile; the tag messages say why
-        _check_source(part.source, paras, contexts, not by_role(kind).public, _PUBLIC_WORD, env, report,
+        _check_source(part.source, paras, contexts, goals, _PUBLIC_WORD, env, report,
                       area=part.area)
     return report.problems
 
@@ -202,7 +207,7 @@ def check_templates(bok, templates, selected: list, today: date | None = None, e
     def check(path: Path, kind: Kind, leaders: list) -> None:
         done.add(path)
         contexts = [kind.context(bok, leder, today) for leder in _samples(leaders, lambda lr: kind.samples(bok, lr))]
-        problems.extend(check_template(_read(templates, path), contexts, kind.rolle, _label(path, templates), env))
+        problems.extend(_check_word(_read(templates, path), contexts, not kind.public, _label(path, templates), env))
 
     for kind in kinds:
         if kind.leader_template:
