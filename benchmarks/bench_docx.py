@@ -30,6 +30,7 @@ from synth import synthetic_workbook  # noqa: E402
 from generator.commands.generate import generate  # noqa: E402
 from generator.documents.context import agreement_context, appendix_context  # noqa: E402
 from generator.documents.jinja import make_jinja_env  # noqa: E402
+from generator.documents.kinds import APPENDIX  # noqa: E402
 from generator.documents.templates import TemplateSet  # noqa: E402
 from generator.job import Job  # noqa: E402
 from generator.workbook import read_workbook  # noqa: E402
@@ -58,7 +59,7 @@ def measure(workbook: Path, out: Path, naive_leaders: int) -> dict:
     start = time.perf_counter()
     for leder in sample:
         naive_render(templates.agreement_for(leder), agreement_context(bok, leder, date.today()), env, bok.kommune.logo)
-        naive_render(templates.appendix, appendix_context(bok, leder, date.today()), env, bok.kommune.logo)
+        naive_render(templates.path(APPENDIX), appendix_context(bok, leder, date.today()), env, bok.kommune.logo)
     naive_seconds = time.perf_counter() - start
     return {"ledere": len(result.leaders), "docs": docs, "seconds": seconds, "peak_mb": peak,
             "naive_docs": 2 * len(sample), "naive_seconds": naive_seconds}

@@ -254,13 +254,14 @@ def test_keys_are_stable_and_differ_by_leader_year_and_municipality(tmp_path, fi
 
 
 def test_hostile_names_stay_in_filnavn_and_out_of_referanse_dokumentfil(tmp_path, fiks_schema):
+    from generator.documents.kinds import AGREEMENT
     from generator.documents.naming import file_stem
     from generator.model import Arbeidsbok
 
     navn = ('Æsa «Øy» "Sjefen" Ålund/Berg ' + "Ærlighetsvarenlengstefjordsgård " * 9)[:300].strip()
     leder = Leder("400", navn, "Rådgiver", "Stab", signert=date(2027, 1, 5))
     bok = Arbeidsbok(tmp_path, Kommune(**KOMMUNE), [leder], [], [], [])
-    stem = file_stem("avtale", bok, leder)  # what `generer` names the document, and `arkiv` its PDF
+    stem = file_stem(AGREEMENT, bok, leder)  # what `generer` names the document, and `arkiv` its PDF
     jp = record.Journalpost(leder, None, record.Dokumentfil("avtale", f"400 x/{stem}.pdf", "a" * 64, 1),
                      record.Dokumentfil("vedlegg", "400 x/400 Vedlegg unntatt offentlighet.pdf", "b" * 64, 1))
     reg = _message(tmp_path, fiks_schema, jp=jp)

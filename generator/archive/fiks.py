@@ -16,7 +16,6 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..documents.naming import AVTALE, VEDLEGG
 from ..model import Kommune, Leder
 from ..store.files import safe_filename
 from . import record
@@ -34,7 +33,7 @@ from ..store.year import FIKS_DIR as FIKS_DIRNAME  # noqa: E402
 MELDING_NAME = "arkivmelding.xml"  # payloadFilnavn of the message type (meldingstyper.json)
 # The files' names inside the message (referanseDokumentfil): plain ASCII, since the sender and
 # the archive need not agree on any other character; the name a person sees goes in filnavn.
-DOKUMENTFIL = {AVTALE: "lederavtale.pdf", VEDLEGG: "vedlegg.pdf"}
+DOKUMENTFIL = {k.rolle: k.arkiv.fiks_fil for k in record.ARCHIVED}
 FORMAT = Kode(record.PDFA_2B, record.PDFA_2B_NAVN)
 # F: HR has finished it and the records office journals it (J is theirs to set). An unsigned
 # agreement is R, a reserved entry whose document is still being written, with dokumentstatus B.

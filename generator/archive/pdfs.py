@@ -12,14 +12,15 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..documents.naming import AVTALE, VEDLEGG
+from ..documents.kinds import by_role
+from ..documents.naming import archive_stem
 from ..documents.pdf import PdfSettings
 from ..model import Leder
 from ..progress import Progress
 from ..store.files import sha256_file
 from ..store.manifest import Manifest
 from ..store.year import YearFolder, leader_folder
-from .record import Dokumentfil
+from .record import ARCHIVED, Dokumentfil
 
 PROGRESS_LABEL = "Lager PDF/A for arkivet"
 
@@ -43,7 +44,7 @@ class Converted:
 
 
 def rolle_navn(rolle: str) -> str:
-    return "lederavtalen" if rolle == AVTALE else "vedlegget"
+    return by_role(rolle).navn[0]
 
 
 def plan(manifest: Manifest, year: YearFolder, leder: Leder, nynorsk: bool) -> Plan | str:
@@ -52,20 +53,17 @@ def plan(manifest: Manifest, year: YearFolder, leder: Leder, nynorsk: bool) -> P
     if entry is None:
         return "ingen dokumenter er generert (kjør «lederavtale generer»)"
     kilder = {}
-    for rolle in (AVTALE, VEDLEGG):
+    for rolle in (kind.rolle for kind in ARCHIVED):
         fil = entry.file(rolle, "docx")
         if fil is None:
-            return f"{rolle_navn(rolle)} er ikke generert (kjør «lederavtale generer»)"
+            return f"{rolle_navn(rolle)} er ikke generert (kjør «lederavtale {by_role(rolle).command}»)"
         docx = year.path / fil.sti
         if not docx.is_file():
             return f"finner ikke «{docx}»"
         kilder[rolle] = docx
     folder = year.arkiv_leader(leder)
-    pdfer = {
-        AVTALE: folder / f"{kilder[AVTALE].stem}.pdf",
-        # The archive folder is internal, but the appendix's name need not tell whose it is.
-        VEDLEGG: folder / f"{leder.ansattnr} Vedlegg {'unnateke offentlegheit' if nynorsk else 'unntatt offentlighet'}.pdf",
-    }
+    pdfer = {rolle: folder / f"{archive_stem(by_role(rolle), leder, nynorsk, docx.stem)}.pdf"
+             for rolle, docx in kilder.items()}
     staging = {rolle: year.arkiv_staging / f"{leader_folder(leder)}-{rolle}.pdf" for rolle in kilder}
     return Plan(leder, kilder, pdfer, staging)
 

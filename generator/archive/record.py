@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from pathlib import PurePosixPath
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..documents.naming import AVTALE, VEDLEGG
+from ..documents.kinds import KINDS, by_role
 from ..exceptions import WorkbookError
 from ..model import (
     DEFAULT_SKJERMINGSHJEMMEL,
@@ -43,9 +43,12 @@ MIME_PDF = "application/pdf"
 SJEKKSUM_ALGORITME = "SHA256"
 
 ARKIVFORMAT = kode("variantformat", "A")
-TILKNYTTET = {AVTALE: kode("tilknyttetregistreringsom", "H"), VEDLEGG: kode("tilknyttetregistreringsom", "V")}
-DOKUMENTTYPE = {AVTALE: kode("dokumenttype", "AVTALE"), VEDLEGG: kode("dokumenttype", "VEDLEGG")}
-DOKUMENTNUMMER = {AVTALE: 1, VEDLEGG: 2}
+# The kinds archived for each leader (the agreement and its appendix), in the record's order, and
+# each one's codes by role.
+ARCHIVED = tuple(sorted((k for k in KINDS.values() if k.arkiv), key=lambda k: k.arkiv.dokumentnummer))
+TILKNYTTET = {k.rolle: kode("tilknyttetregistreringsom", k.arkiv.tilknyttet) for k in ARCHIVED}
+DOKUMENTTYPE = {k.rolle: kode("dokumenttype", k.arkiv.dokumenttype) for k in ARCHIVED}
+DOKUMENTNUMMER = {k.rolle: k.arkiv.dokumentnummer for k in ARCHIVED}
 # X, not N: the agreement passes between two internal parties and, once signed, asks nothing
 # more of the records office (N would put it on the list of documents awaiting a reply).
 JOURNALPOSTTYPE = kode("journalposttype", "X")
@@ -81,7 +84,7 @@ class Dokumentfil:
 
     @property
     def hoved(self) -> bool:
-        return self.rolle == AVTALE
+        return by_role(self.rolle).arkiv.hoved
 
 
 @dataclass

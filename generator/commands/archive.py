@@ -29,7 +29,7 @@ from ..archive.record import (
     norsk_tid,
     offentlig_tittel,
 )
-from ..documents.naming import AVTALE, VEDLEGG
+from ..documents.kinds import AGREEMENT, APPENDIX
 from ..documents.pdf import PdfSettings
 from ..documents.placeholders import placeholders_left
 from ..documents.privacy import PrivacyGuard
@@ -154,9 +154,9 @@ def _build(job: Job, package: _Package, now: datetime | None) -> Result:
             failed.append((leder, plan))
             continue
         plans.append(plan)
-        left = placeholders_left(plan.kilder[AVTALE])
+        left = placeholders_left(plan.kilder[AGREEMENT.rolle])
         if left:
-            placeholders[leder.ansattnr] = (f"{leder.ansattnr} {leder.navn}: {plan.kilder[AVTALE].name} har "
+            placeholders[leder.ansattnr] = (f"{leder.ansattnr} {leder.navn}: {plan.kilder[AGREEMENT.rolle].name} har "
                                             f"{left} «[Fylles ut …]» igjen")
     if year.arkiv.exists():
         remove_stale_temp_files(year.arkiv)
@@ -165,8 +165,8 @@ def _build(job: Job, package: _Package, now: datetime | None) -> Result:
 
     journalposter = [
         Journalpost(leder=plan.leder, overordnet=bok.overordnet(plan.leder),
-                    avtale=pdfs.dokumentfil(year, AVTALE, plan.pdfer[AVTALE]),
-                    vedlegg=pdfs.dokumentfil(year, VEDLEGG, plan.pdfer[VEDLEGG]))
+                    avtale=pdfs.dokumentfil(year, AGREEMENT.rolle, plan.pdfer[AGREEMENT.rolle]),
+                    vedlegg=pdfs.dokumentfil(year, APPENDIX.rolle, plan.pdfer[APPENDIX.rolle]))
         for plan in converted.done
     ]
     pakke = Arkivpakke(bok.kommune, journalposter, norsk_tid(now))

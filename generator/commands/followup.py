@@ -1,6 +1,6 @@
 """`oppfolging`: the autumn follow-up conversation's document for each leader, and status.xlsx.
 
-The document is public and made from the agreement's fields only (`FollowUpBatch`); it is
+The document is public and made from the agreement's fields only (`documents.kinds.FOLLOW_UP`); it is
 written by the same machinery as the agreements (`documents.writing`): checked for every
 leader before the first file, edit-protected, atomic and resumable, with its own role
 `oppfolging` in the manifest.
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ..documents.writing import FOLLOW_UP, LeaderResult, keep_copy, run
+from ..documents.writing import FOLLOW_UPS, LeaderResult, keep_copy, run
 from ..job import Job
 from ..result import Result
 from ..model import Arbeidsbok
@@ -45,7 +45,7 @@ def follow_up(job: Job, ledere=(), enhet: str | None = None, pdf: bool = True, o
     def finish(year: YearFolder, bok: Arbeidsbok, results: list[LeaderResult], removed: list[LeaderEntry]) -> None:
         outcome.append(_write_status(year, bok, overskriv, job.today))
 
-    written = run(job, FOLLOW_UP, ledere, enhet, pdf, overskriv, finish=finish)
+    written = run(job, FOLLOW_UPS, ledere, enhet, pdf, overskriv, finish=finish)
     status = outcome[0]
     result = written.result(f"Statusbok: {written.year.status}", [status.notice] if status.notice else [])
     if status.written:

@@ -1,4 +1,5 @@
-"""A run's documents: each selected leader's agreement and appendix, from one template set.
+"""A run's documents: each selected leader's documents of the run's kinds (the agreement and the
+appendix, or the follow-up document), from one template set.
 
 `prepare` reads and checks the workbook and the templates. `Batch.check` then renders every
 document once and keeps only the verdict (a fingerprint of what the documents are made of,
@@ -24,10 +25,11 @@ from ..store.files import sha256_file
 from ..store.year import leader_folder
 from ..workbook import read_workbook
 from ..workbook.selection import select_leaders
-from .check import check_followup_template, check_templates
-from .context import agreement_context, appendix_context, babel_locale
+from .check import check_templates
+from .context import babel_locale
 from .jinja import make_jinja_env
-from .naming import AVTALE, OPPFOLGING, VEDLEGG, document_properties, file_stem
+from .kinds import AGREEMENTS, Kind
+from .naming import document_properties, file_stem
 from .privacy import PrivacyGuard
 from .render import DocxRenderer, text_of
 from .templates import TemplateSet
@@ -35,10 +37,13 @@ from .templates import TemplateSet
 
 @dataclass
 class Document:
-    rolle: str  # "avtale", "vedlegg" or "oppfolging"
-    offentlig: bool
+    kind: Kind
     filename: str  # without extension
     docx: bytes
+
+    @property
+    def rolle(self) -> str:
+        return self.kind.rolle
 
 
 @dataclass
@@ -49,38 +54,41 @@ class Verdict:
     mappe: str  # the leader's folder in the year folder
     antall_oppdrag: int
     basis: str  # fingerprint of everything the documents are made from
-    feil: list[str] = field(default_factory=list)  # the agreement was refused (privacy guard)
+    feil: list[str] = field(default_factory=list)  # a public document was refused (privacy guard)
     advarsler: list[str] = field(default_factory=list)  # the workbook's warnings about this leader
 
 
 def prepare(workbook: Path, maler: Path | None = None, ledere=(), enhet: str | None = None,
             today: date | None = None, alle_maler: bool = False,
-            oppfolging: bool = False) -> tuple[Arbeidsbok, list[Leder], TemplateSet]:
-    """Read and validate the workbook and check the templates; nothing is written.
+            kinds: tuple[Kind, ...] = AGREEMENTS.kinds) -> tuple[Arbeidsbok, list[Leder], TemplateSet]:
+    """Read and validate the workbook and check the kinds' templates; nothing is written.
 
-    `alle_maler` (for `sjekk`) also checks the templates no leader uses and the e-mail texts;
-    `oppfolging` checks the follow-up template instead of the agreements'.
+    `alle_maler` (for `sjekk`) also checks the templates no leader uses and the e-mail texts.
     """
     bok = read_workbook(Path(workbook))
     selected = select_leaders(bok, tuple(ledere), enhet)
     templates = TemplateSet(bok, maler)
-    problems = templates.followup_problems() if oppfolging else templates.problems(selected)
+    problems = templates.problems(selected, kinds)
     if problems:
         raise TemplateError(problems)
     # Points at the paragraph or table cell of a broken tag; the renderer's own errors stay the backstop.
     today = today or date.today()
-    problems = (check_followup_template(bok, templates, selected, today) if oppfolging
-                else check_templates(bok, templates, selected, today, every=alle_maler))
+    problems = check_templates(bok, templates, selected, today, every=alle_maler, kinds=kinds)
     if problems:
         raise TemplateError(problems)
     return bok, selected, templates
 
 
 class Batch:
-    def __init__(self, bok: Arbeidsbok, templates: TemplateSet, today: date):
+    """Renders the kinds' documents. Each kind is filled from its own context; a public one is
+    read by the privacy guard, and one the guard refuses is not written (named in `feil`)."""
+
+    def __init__(self, bok: Arbeidsbok, templates: TemplateSet, today: date,
+                 kinds: tuple[Kind, ...] = AGREEMENTS.kinds):
         self.bok = bok
         self.templates = templates
         self.today = today
+        self.kinds = kinds
         self.env = make_jinja_env(autoescape=True, locale=babel_locale(bok.kommune))
         self.guard = PrivacyGuard(bok)
         self._renderers: dict[Path, DocxRenderer] = {}
@@ -100,33 +108,41 @@ class Batch:
         return verdicts
 
     def render(self, leder: Leder, keep: bool = True) -> tuple[Verdict, list[Document]]:
-        """The leader's documents; an agreement the privacy guard refuses is left out and named in `feil`.
+        """The leader's documents, in the kinds' order; a public one the privacy guard refuses is
+        left out (with every other public one) and named in `feil`.
 
         Without `keep`, the documents are filled in but not packed, and none are returned.
         """
         bok = self.bok
-        agreement_ctx = agreement_context(bok, leder, self.today)
-        appendix_ctx = appendix_context(bok, leder, self.today)
-        agreement_tpl, appendix_tpl = self.templates.agreement_for(leder), self.templates.appendix
-        inputs = [agreement_tpl, appendix_tpl] + ([bok.kommune.logo] if bok.kommune.logo else [])
-        verdict = Verdict(leder, leader_folder(leder), len(agreement_ctx["oppdrag"]),
-                          _basis(appendix_ctx, [self._file_hash(p) for p in inputs]),
+        contexts: dict = {}  # one per context builder: the agreement and the follow-up share one
+        for kind in self.kinds:
+            if kind.context not in contexts:
+                contexts[kind.context] = kind.context(bok, leder, self.today)
+        templates = [self.templates.path(kind, leder) for kind in self.kinds]
+        inputs = templates + ([bok.kommune.logo] if bok.kommune.logo else [])
+        everything: dict = {}
+        for context in contexts.values():
+            everything.update(context)  # the appendix's context holds all of the agreement's, plus the goals
+        verdict = Verdict(leder, leader_folder(leder), len(everything["oppdrag"]),
+                          _basis(everything, [self._file_hash(p) for p in inputs]),
                           advarsler=list(self._warnings.get(leder.ansattnr, [])))
-        agreement, appendix = self._renderer(agreement_tpl), self._renderer(appendix_tpl)
-        filled = agreement.fill(agreement_ctx)
-        appendix_filled = appendix.fill(appendix_ctx)
-        try:
-            self.guard.check(text_of(filled), leder)
-        except PrivacyViolation as exc:
-            verdict.feil.append(str(exc))
+        filled = []
+        for kind, template in zip(self.kinds, templates):
+            renderer = self._renderer(template)
+            filled.append((kind, renderer, renderer.fill(contexts[kind.context])))
+            if kind.public:
+                try:
+                    self.guard.check(text_of(filled[-1][2]), leder, kind.navn)
+                except PrivacyViolation as exc:
+                    verdict.feil.append(str(exc))
         if not keep:
             return verdict, []
         documents = []
-        if not verdict.feil:
-            data = agreement.pack(filled, agreement_ctx, document_properties(AVTALE, bok, leder))
-            documents.append(Document(AVTALE, True, file_stem(AVTALE, bok, leder), data))
-        data = appendix.pack(appendix_filled, appendix_ctx, document_properties(VEDLEGG, bok, leder))
-        documents.append(Document(VEDLEGG, False, file_stem(VEDLEGG, bok, leder), data))
+        for kind, renderer, document in filled:
+            if kind.public and verdict.feil:
+                continue
+            data = renderer.pack(document, contexts[kind.context], document_properties(kind, bok, leder))
+            documents.append(Document(kind, file_stem(kind, bok, leder), data))
         return verdict, documents
 
     def _renderer(self, path: Path) -> DocxRenderer:
@@ -140,34 +156,6 @@ class Batch:
         return self._hashes[path]
 
 
-class FollowUpBatch(Batch):
-    """The follow-up documents: one public document per leader, from the agreement's context.
-
-    The appendix context is never used, so no development goal can reach the document; the
-    privacy guard still reads every filled-in document, since a template HR has edited (or a
-    goal copied into an assignment's text) could bring one in.
-    """
-
-    def render(self, leder: Leder, keep: bool = True) -> tuple[Verdict, list[Document]]:
-        bok = self.bok
-        context = agreement_context(bok, leder, self.today)
-        template = self.templates.followup
-        inputs = [template] + ([bok.kommune.logo] if bok.kommune.logo else [])
-        verdict = Verdict(leder, leader_folder(leder), len(context["oppdrag"]),
-                          _basis(context, [self._file_hash(p) for p in inputs]),
-                          advarsler=list(self._warnings.get(leder.ansattnr, [])))
-        renderer = self._renderer(template)
-        filled = renderer.fill(context)
-        try:
-            self.guard.check(text_of(filled), leder, ("oppfølgingsdokumentet", "Dokumentet"))
-        except PrivacyViolation as exc:
-            verdict.feil.append(str(exc))
-        if not keep or verdict.feil:
-            return verdict, []
-        data = renderer.pack(filled, context, document_properties(OPPFOLGING, bok, leder))
-        return verdict, [Document(OPPFOLGING, True, file_stem(OPPFOLGING, bok, leder), data)]
-
-
 def _plain(value):
     # A measure is a dataclass (its text and its extra columns); both count.
     return asdict(value) if is_dataclass(value) else str(value)
@@ -176,7 +164,7 @@ def _plain(value):
 def _basis(context: dict, file_hashes: list[str]) -> str:
     """A fingerprint of everything a leader's documents are made from (not the date of the run).
 
-    For the agreements, the appendix context: it holds all of the agreement's, plus the goals.
+    `context` is every context the leader's documents are filled from, merged.
     """
     data = {k: v for k, v in context.items() if k != "dato"}
     digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=_plain, ensure_ascii=False).encode())

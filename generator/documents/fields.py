@@ -90,10 +90,6 @@ FILTERS = [
 ANY = "any"
 LEAF = "leaf"
 
-AVTALE = "avtale"
-VEDLEGG = "vedlegg"
-EPOST = "epost"
-
 
 def field_type(path: str) -> str | None:
     """"list:<prefix>", "rec:<prefix>", LEAF or ANY for a canonical dotted name; None if unknown."""
@@ -108,11 +104,12 @@ def field_type(path: str) -> str | None:
     return None
 
 
-def root_names(kind: str) -> dict[str, str]:
+def root_names(goals: bool) -> dict[str, str]:
+    """The names a template starts from; the development goals only where `goals` (the appendix)."""
     roots = {}
     for f in FIELDS:
         head = f.name.split(".")[0]
-        if head in LOOP_PREFIXES or (f.bare_vedlegg and kind != VEDLEGG):
+        if head in LOOP_PREFIXES or (f.bare_vedlegg and not goals):
             continue
         roots[head] = field_type(head)
     return roots

@@ -41,10 +41,11 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from lxml import etree
 
-from .naming import AVTALE, OPPFOLGING, VEDLEGG
+from .kinds import AGREEMENT, APPENDIX, FOLLOW_UP
 
 PREFIX = "LA1"
-KINDS = (AVTALE, VEDLEGG, OPPFOLGING)
+# The roles (documents.kinds) of the documents that carry an ID: the ones rendered for a leader.
+KINDS = (AGREEMENT.rolle, APPENDIX.rolle, FOLLOW_UP.rolle)
 FOOTER_LABEL = "Dokument-ID"
 PROPERTY_NAME = "Dokument-ID"  # the .docx custom property, as Word shows it under File > Properties
 
@@ -69,7 +70,7 @@ class DocumentId:
     kommune: str  # the organisation number (nine digits) or, without one, Kommunenavn as written
     ar: int
     ansattnr: str
-    kind: str  # AVTALE, VEDLEGG or OPPFOLGING
+    kind: str  # a role in KINDS
     version: str  # 12 lowercase hex digits
 
     @property

@@ -1,38 +1,37 @@
-"""What each document is called: its file name and the title and subject inside it."""
+"""What each document is called: its file name and the title and subject inside it, from its kind."""
 
 from __future__ import annotations
 
 from ..model import Arbeidsbok, Leder
 from ..store.files import NAME_BYTES, safe_filename, shortened
-
-AVTALE = "avtale"
-VEDLEGG = "vedlegg"
-OPPFOLGING = "oppfolging"  # the public follow-up document (`oppfolging`)
+from .kinds import Kind
 
 
-def file_stem(rolle: str, bok: Arbeidsbok, leder: Leder) -> str:
-    ar = bok.kommune.periode.ar
-    nynorsk = bok.kommune.malform == "nynorsk"
-    navn = shortened(leder.navn, NAME_BYTES)
-    if rolle == "avtale":
-        return safe_filename(f"{'Leiaravtale' if nynorsk else 'Lederavtale'} {ar} - {navn}")
-    if rolle == OPPFOLGING:
-        return safe_filename(f"Oppfølgingssamtale {ar} - {navn}")
-    exempt = "unnateke offentlegheit" if nynorsk else "unntatt offentlighet"
-    return safe_filename(f"Utviklingsmål {ar} - {navn} ({exempt})")
+def _fields(bok: Arbeidsbok, leder: Leder | None, navn: str) -> dict:
+    return {"ar": bok.kommune.periode.ar, "navn": navn, "enhet": leder.enhet if leder else "",
+            "ansattnr": leder.ansattnr if leder else "", "kommune": bok.kommune.navn,
+            "skjermingshjemmel": bok.kommune.skjermingshjemmel}
 
 
-def document_properties(rolle: str, bok: Arbeidsbok, leder: Leder) -> dict:
+def _nynorsk(bok: Arbeidsbok) -> bool:
+    return bok.kommune.malform == "nynorsk"
+
+
+def file_stem(kind: Kind, bok: Arbeidsbok, leder: Leder | None = None) -> str:
+    """The document's file name without extension (the leader's name shortened to fit)."""
+    navn = shortened(leder.navn, NAME_BYTES) if leder else ""
+    return safe_filename(kind.words(_nynorsk(bok)).stem.format(**_fields(bok, leder, navn)))
+
+
+def archive_stem(kind: Kind, leder: Leder, nynorsk: bool, own: str) -> str:
+    """The archived PDF's name without extension; `own` is the name of the document it is made from."""
+    pattern = kind.words(nynorsk).archive_stem
+    return pattern.format(ansattnr=leder.ansattnr) if pattern else own
+
+
+def document_properties(kind: Kind, bok: Arbeidsbok, leder: Leder | None = None) -> dict:
     """Title, subject and author of the .docx, which LibreOffice carries into the PDF."""
-    ar = bok.kommune.periode.ar
-    language = "nn-NO" if bok.kommune.malform == "nynorsk" else "nb-NO"
-    if rolle == "avtale":
-        return {"language": language, "title": f"Lederavtale {ar} – {leder.navn}", "subject": f"Lederavtale {ar}, {leder.enhet}",
-                "author": bok.kommune.navn, "keywords": "lederavtale"}
-    if rolle == OPPFOLGING:
-        return {"language": language, "title": f"Oppfølgingssamtale {ar} – {leder.navn}",
-                "subject": f"Oppfølging av lederavtale {ar}, {leder.enhet}", "author": bok.kommune.navn,
-                "keywords": "lederavtale, oppfølgingssamtale"}
-    return {"language": language, "title": f"Personlige utviklingsmål {ar} – {leder.navn}",
-            "subject": f"Unntatt offentlighet, {bok.kommune.skjermingshjemmel}",
-            "author": bok.kommune.navn, "keywords": "unntatt offentlighet"}
+    words = kind.words(_nynorsk(bok))
+    fields = _fields(bok, leder, leder.navn if leder else "")
+    return {"language": words.language, "title": words.title.format(**fields),
+            "subject": words.subject.format(**fields), "author": bok.kommune.navn, "keywords": words.keywords}

@@ -5,14 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..model import Arbeidsbok, Leder, Problem
+from .kinds import AGREEMENT, Kind
 from .template import PreparedTemplate
 
-AGREEMENT = "lederavtale.docx"
 TOP_LEADER_AGREEMENT = "lederavtale_kommunedirektor.docx"
-APPENDIX = "vedlegg.docx"
-EMAIL = "epost.txt"
-FOLLOW_UP = "oppfolging.docx"
-FOLLOW_UP_EMAIL = "epost_oppfolging.txt"
 NYNORSK_DIR = "nynorsk"
 
 
@@ -33,11 +29,13 @@ class TemplateSet:
         self.dir = Path(maler_dir) if maler_dir is not None else default_template_dir()
         nynorsk = self.dir / NYNORSK_DIR
         self.base = nynorsk if bok.kommune.malform == "nynorsk" and nynorsk.is_dir() else self.dir
-        self.appendix = self.base / APPENDIX
-        self.epost = self.base / EMAIL
-        self.followup = self.base / FOLLOW_UP
-        self.followup_epost = self.base / FOLLOW_UP_EMAIL
         self._prepared: dict[Path, PreparedTemplate] = {}
+
+    def path(self, kind: Kind, leder: Leder | None = None) -> Path:
+        """The template file a kind's document comes from (for the agreement: this leader's)."""
+        if kind.leader_template and leder is not None:
+            return self.agreement_for(leder)
+        return self.base / kind.template
 
     def agreement_for(self, leder: Leder) -> Path:
         if leder.mal:
@@ -48,31 +46,26 @@ class TemplateSet:
         top = self.base / TOP_LEADER_AGREEMENT
         if superior is not None and not superior.avtale and superior.niva.strip().casefold() == "ordfører" and top.is_file():
             return top
-        return self.base / AGREEMENT
+        return self.base / AGREEMENT.template
 
-    def problems(self, ledere: list[Leder]) -> list[Problem]:
-        """Template files that are named or needed but missing."""
+    def problems(self, ledere: list[Leder], kinds: tuple[Kind, ...]) -> list[Problem]:
+        """Template files of the kinds that are named or needed but missing: each kind's own
+        template first, then the leaders' (column Mal, the kommunedirektør's agreement)."""
         if not self.dir.is_dir():
             return [Problem("", f"malmappen «{self.dir}» finnes ikke")]
         found = []
-        if not self.appendix.is_file():
-            found.append(Problem(str(self.base), f"malen «{self.appendix.name}» mangler i malmappen"))
-        for leder in ledere:
+        for kind in kinds:
+            path = self.base / kind.template
+            if not kind.leader_template and not path.is_file():
+                hint = f"; {kind.missing_hint}" if kind.missing_hint else ""
+                found.append(Problem(str(self.base), f"malen «{path.name}» mangler i malmappen{hint}"))
+        for leder in ledere if any(kind.leader_template for kind in kinds) else ():
             path = self.agreement_for(leder)
             place = f"Ledere rad {leder.rad}" if leder.mal else str(self.base)
             problem = Problem(place, f"malen «{path.name}» finnes ikke i malmappen «{self.dir}»")
             if not path.is_file() and problem not in found:  # one line per missing default, not per leader
                 found.append(problem)
         return found
-
-    def followup_problems(self) -> list[Problem]:
-        """The follow-up template missing (`oppfolging`), e.g. in a template folder from before it existed."""
-        if not self.dir.is_dir():
-            return [Problem("", f"malmappen «{self.dir}» finnes ikke")]
-        if self.followup.is_file():
-            return []
-        return [Problem(str(self.base), f"malen «{FOLLOW_UP}» mangler i malmappen; kopier den fra standardmalene "
-                        "(lederavtale init lager en ny kopi)")]
 
     def prepared(self, path: Path) -> PreparedTemplate:
         """The template read once, for the check and the renderer alike (TemplateError if unreadable)."""

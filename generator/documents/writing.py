@@ -12,7 +12,8 @@ A PDF counts only while it shows the .docx beside it: its manifest entry names t
 the .docx it was made from (`kilde`). A .docx about to be rewritten loses its PDF first, and
 a run with PDFs makes every one that is missing or made from another .docx.
 
-What differs between the commands is only which documents a leader gets: `DocumentKind`.
+What differs between the commands is only which kinds of document a leader gets: a `Run` of
+kinds (documents.kinds).
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ from ..store.files import atomic_write_bytes, remove_stale_temp_files, sha256_by
 from ..store.lock import RunLock
 from ..store.manifest import FileEntry, LeaderEntry, Manifest
 from ..store.year import YearFolder
-from .batch import Batch, FollowUpBatch, Verdict, prepare
-from .naming import AVTALE, OPPFOLGING, VEDLEGG, file_stem
+from .batch import Batch, Verdict, prepare
+from .kinds import AGREEMENTS, FOLLOW_UPS, Kind, Run  # the runs, which the commands take from here
+from .naming import file_stem
 from .pdf import DRAFT_MARK, PdfSettings
 
 STATUS_NEW = "ny"
@@ -43,28 +45,6 @@ STATUS_EDITED = "endret av en person – ikke overskrevet"
 STATUS_BACKED_UP = "endret av en person – overskrevet, kopi tatt"
 STATUS_FAILED = "feilet"
 FAILURE_HEADING = "Ferdig, men noen dokumenter feilet (de andre er komplette):"
-
-
-@dataclass(frozen=True)
-class DocumentKind:
-    """Which documents a run writes for each leader, and what they may take on disk."""
-
-    name: str  # the manifest keeps one fingerprint per kind (LeaderEntry.basis)
-    roles: Callable[[Verdict], list[tuple[str, bool]]]  # (role, public) in writing order
-    space_per_leader: dict[bool, int]  # bytes, without and with PDF/A
-    batch: type[Batch] = Batch  # what renders them
-    follow_up: bool = False  # the templates `prepare` checks: the follow-up one, or the agreements'
-
-
-# The agreement and the appendix. An agreement the privacy guard refuses is not written; the
-# appendix is, since it is where the goals belong. Measured on the default templates with a
-# logo at about 70 kB per .docx and 145 kB per PDF/A, with room to spare.
-AGREEMENTS = DocumentKind(
-    "avtaler", lambda v: [(VEDLEGG, False)] if v.feil else [(AVTALE, True), (VEDLEGG, False)],
-    {False: 200_000, True: 600_000})
-# The public follow-up document alone; refused by the privacy guard, nothing is written.
-FOLLOW_UP = DocumentKind(OPPFOLGING, lambda v: [] if v.feil else [(OPPFOLGING, True)],
-                         {False: 100_000, True: 300_000}, FollowUpBatch, follow_up=True)
 
 
 @dataclass
@@ -150,8 +130,7 @@ class _Written:
     """A .docx handed to the converter: whose it is, for recording its PDF."""
 
     result: LeaderResult
-    rolle: str
-    offentlig: bool
+    kind: Kind
     kilde: str  # the .docx's sha256, which the PDF is made from
 
 
@@ -173,7 +152,7 @@ def _back_up(path: Path, today: date, result: LeaderResult) -> None:
     result.status = STATUS_BACKED_UP
 
 
-def _write_leader(kind: DocumentKind, verdict: Verdict, result: LeaderResult, batch: Batch, year_dir: Path,
+def _write_leader(run: Run, verdict: Verdict, result: LeaderResult, batch: Batch, year_dir: Path,
                   manifest: Manifest, overskriv: bool, today: date, converter, written: dict[Path, _Written]) -> None:
     leder = verdict.leder
     previous = manifest.ledere.get(leder.ansattnr)
@@ -182,18 +161,19 @@ def _write_leader(kind: DocumentKind, verdict: Verdict, result: LeaderResult, ba
         return  # renamed, with edited files in the old folder: nothing is touched
     entry = manifest.ledere.setdefault(leder.ansattnr, LeaderEntry(leder.ansattnr, leder.navn, result.mappe))
     entry.navn, entry.mappe = leder.navn, result.mappe
-    unchanged_basis = previous is not None and previous.basis(kind.name) == verdict.basis and not left_behind
+    unchanged_basis = previous is not None and previous.basis(run.basis_key) == verdict.basis and not left_behind
     rendered: dict[str, bytes] = {}
 
-    def docx(rolle: str) -> bytes:
+    def docx(kind: Kind) -> bytes:
         # Rendered again only now that it is known to be written; the check pass kept no bytes.
         if not rendered:
             rendered.update({doc.rolle: doc.docx for doc in batch.render(leder)[1]})
-        return rendered[rolle]
+        return rendered[kind.rolle]
 
     wrote_any = False
-    for rolle, offentlig in kind.roles(verdict):
-        filename = file_stem(rolle, batch.bok, leder)
+    for kind in run.written(bool(verdict.feil)):
+        rolle = kind.rolle
+        filename = file_stem(kind, batch.bok, leder)
         rel, pdf_rel = f"{result.mappe}/{filename}.docx", f"{result.mappe}/{filename}.pdf"
         path, pdf_path = year_dir / rel, year_dir / pdf_rel
         recorded, pdf_recorded = entry.file(rolle, "docx"), entry.file(rolle, "pdf")
@@ -213,14 +193,14 @@ def _write_leader(kind: DocumentKind, verdict: Verdict, result: LeaderResult, ba
             source = sha256_file(path)
             result.filer.append(rel)  # same data, same template: nothing to do
         else:
-            data = docx(rolle)
+            data = docx(kind)
             source = sha256_bytes(data)
             # The old PDF shows the old text: it goes before the new .docx exists, so that no
             # crash in between leaves it beside a .docx it does not match, vouched for.
             _drop_pdf(year_dir, manifest, entry, rolle, pdf_rel, pdf_theirs, result)
             manifest.intend(rel, source)
             atomic_write_bytes(path, data)
-            entry.set_file(FileEntry(rel, rolle, "docx", offentlig, source))
+            entry.set_file(FileEntry(rel, rolle, "docx", kind.public, source))
             wrote_any = True
             result.filer.append(rel)
         if _pdf_current(entry, rolle, pdf_rel, pdf_path, source, path):
@@ -231,15 +211,15 @@ def _write_leader(kind: DocumentKind, verdict: Verdict, result: LeaderResult, ba
             # so it is made again (or, without PDFs, removed rather than left as if current).
             _drop_pdf(year_dir, manifest, entry, rolle, pdf_rel, False, result)
             if converter is not None:
-                written[path] = _Written(result, rolle, offentlig, source)
+                written[path] = _Written(result, kind, source)
                 manifest.intend(pdf_rel, None)
                 converter.submit(path, pdf_path)
     if wrote_any and result.status == STATUS_UNCHANGED:
         result.status = STATUS_UPDATED if previous else STATUS_NEW
     if result.status != STATUS_EDITED:
         _clear_old_folder(left_behind, entry, year_dir, today, result)
-    entry.set_basis(kind.name, verdict.basis if result.status != STATUS_EDITED
-                    else (previous.basis(kind.name) if previous else ""))
+    entry.set_basis(run.basis_key, verdict.basis if result.status != STATUS_EDITED
+                    else (previous.basis(run.basis_key) if previous else ""))
     manifest.save_leader(leder.ansattnr)
 
 
@@ -322,11 +302,11 @@ def _clear_old_folder(left_behind: list[tuple[FileEntry, bool]], entry: LeaderEn
             folder.rmdir()
 
 
-def _check_space(kind: DocumentKind, year_dir: Path, manifest: Manifest, verdicts: list[Verdict], pdf: bool) -> None:
+def _check_space(run: Run, year_dir: Path, manifest: Manifest, verdicts: list[Verdict], pdf: bool) -> None:
     """Stop before the first file when the disk clearly cannot hold the documents about to change."""
     changing = sum(1 for v in verdicts
-                   if (e := manifest.ledere.get(v.leder.ansattnr)) is None or e.basis(kind.name) != v.basis)
-    need, free = changing * kind.space_per_leader[pdf], shutil.disk_usage(year_dir).free
+                   if (e := manifest.ledere.get(v.leder.ansattnr)) is None or e.basis(run.basis_key) != v.basis)
+    need, free = changing * run.space_per_leader(pdf), shutil.disk_usage(year_dir).free
     if need > free:
         raise LederavtaleError(
             f"For lite ledig plass der dokumentene skal skrives («{year_dir}»): {free / 1e6:.0f} MB ledig, men "
@@ -340,7 +320,7 @@ def _record_pdf(manifest: Manifest, year_dir: Path, written: dict[Path, _Written
     if conversion.ok:
         rel = conversion.pdf.relative_to(year_dir).as_posix()
         manifest.update(result.leder.ansattnr,
-                        FileEntry(rel, doc.rolle, "pdf", doc.offentlig, sha256_file(conversion.pdf), doc.kilde))
+                        FileEntry(rel, doc.kind.rolle, "pdf", doc.kind.public, sha256_file(conversion.pdf), doc.kilde))
         result.filer.append(rel)
     else:
         result.feil.append(f"PDF av «{conversion.docx.name}» feilet: {conversion.feil}")
@@ -351,21 +331,22 @@ def _record_pdf(manifest: Manifest, year_dir: Path, written: dict[Path, _Written
 Finish = Callable[[YearFolder, Arbeidsbok, list[LeaderResult], list[LeaderEntry]], None]
 
 
-def run(job, kind: DocumentKind, ledere=(), enhet: str | None = None, pdf: bool = True,
+def run(job, kind: Run, ledere=(), enhet: str | None = None, pdf: bool = True,
         overskriv: bool = False, finish: Finish | None = None) -> WriteResult:
-    """A whole run of one kind: check LibreOffice, the workbook and the templates, render every
+    """A whole run of the kinds in `kind`: check LibreOffice, the workbook and the templates, render every
     document once (nothing is written if any fails), then write them, and say what was done.
 
     `job` is the command's `job.Job`, not imported here: job.py stands above documents/ (a Job
     holds a TemplateSet and PdfSettings), and documents/ only reads its fields."""
     libreoffice = job.pdf.checked() if pdf else None  # fail before any work when LibreOffice is missing
-    bok, selected, templates = prepare(job.workbook, job.maler, ledere, enhet, job.today, oppfolging=kind.follow_up)
-    batch = kind.batch(bok, templates, job.today)
+    bok, selected, templates = prepare(job.workbook, job.maler, ledere, enhet, job.today,
+                                       kinds=kind.kinds)
+    batch = Batch(bok, templates, job.today, kind.kinds)
     verdicts = batch.check(selected, job.progress)
     return write_documents(job, kind, batch, verdicts, libreoffice, overskriv, finish)
 
 
-def write_documents(job, kind: DocumentKind, batch: Batch, verdicts: list[Verdict],
+def write_documents(job, kind: Run, batch: Batch, verdicts: list[Verdict],
                     libreoffice: PdfSettings | None, overskriv: bool, finish: Finish | None = None) -> WriteResult:
     """Write the verdicts' documents under the run lock; `finish` adds the command's own files
     (its report) once every document is written, before the lock is let go.

@@ -34,9 +34,9 @@ import jinja2
 
 from ..documents.context import agreement_context, babel_locale
 from ..documents.jinja import explain, make_jinja_env
-from ..documents.naming import AVTALE, OPPFOLGING, VEDLEGG
+from ..documents.kinds import AGREEMENT, APPENDIX, FOLLOW_UP, Kind
 from ..documents.privacy import PrivacyGuard
-from ..documents.templates import EMAIL, FOLLOW_UP_EMAIL, TemplateSet
+from ..documents.templates import TemplateSet
 from ..exceptions import MailError, TemplateError
 from ..model import Arbeidsbok, Leder, Problem
 from ..store.manifest import LeaderEntry
@@ -45,19 +45,36 @@ DOCX_SUBTYPE = "vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 @dataclass(frozen=True)
 class Mailing:
-    """One kind of e-mail: its text, the documents it attaches, and where its drafts and
-    send records go (below `<år>/epost/`), so that sending one kind never counts as having
-    sent the other."""
+    """One kind of e-mail: the documents it attaches, whose first kind gives its text, and where its
+    drafts and send records go (below `<år>/epost/`), so that sending one kind never counts as
+    having sent the other."""
 
-    template: str  # file in the template folder
-    roles: tuple[str, ...]  # manifest roles of the attached .docx files, in order
-    private: bool  # attaches a document exempt from public access: `Sensitivity: Private`
+    kinds: tuple[Kind, ...]  # the attached .docx files, in order
     subfolder: str = ""
 
+    @property
+    def template(self) -> str:
+        """The e-mail template's file in the template folder."""
+        return self.kinds[0].email
 
-AGREEMENT_MAIL = Mailing(EMAIL, (AVTALE, VEDLEGG), True)  # the agreement first, then the appendix
-AGREEMENT_ONLY_MAIL = Mailing(EMAIL, (AVTALE,), False)  # --uten-vedlegg
-FOLLOW_UP_MAIL = Mailing(FOLLOW_UP_EMAIL, (OPPFOLGING,), False, "oppfolging")  # --oppfolging: public
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return tuple(kind.rolle for kind in self.kinds)
+
+    @property
+    def private(self) -> bool:
+        """Attaches a document exempt from public access: `Sensitivity: Private`."""
+        return not all(kind.public for kind in self.kinds)
+
+    @property
+    def command(self) -> str:
+        """The command that makes the documents, for «kjør … for denne lederen»."""
+        return self.kinds[0].command
+
+
+AGREEMENT_MAIL = Mailing((AGREEMENT, APPENDIX))  # the agreement first, then the appendix
+AGREEMENT_ONLY_MAIL = Mailing((AGREEMENT,))  # --uten-vedlegg
+FOLLOW_UP_MAIL = Mailing((FOLLOW_UP,), "oppfolging")  # --oppfolging: public
 # Whitespace and control characters: in a header, a line break from a workbook cell would
 # start a new header (`Bcc: …`), and the email package refuses to write it.
 _BREAKS = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
@@ -99,11 +116,11 @@ def attachment_paths(folder: Path, leder: Leder, entry: LeaderEntry, mailing: Ma
         raise MailError(f"{label(leder)}: manifest.json hører til en annen leder")
     own_folder = (folder / entry.mappe).resolve()
     paths = []
-    for role in mailing.roles:
-        file = entry.file(role, "docx")
+    for kind in mailing.kinds:
+        file = entry.file(kind.rolle, "docx")
         if file is None:
-            command = "oppfolging" if role == OPPFOLGING else "generer"
-            raise MailError(f"{label(leder)}: manifest.json har ingen Word-fil med rolle «{role}»; kjør {command} på nytt")
+            raise MailError(f"{label(leder)}: manifest.json har ingen Word-fil med rolle «{kind.rolle}»; "
+                            f"kjør {kind.command} på nytt")
         path = (folder / file.sti).resolve()
         # The manifest is a file people can edit; never attach anything outside the
         # leader's own folder, which could be another leader's appendix.
@@ -265,8 +282,7 @@ def prepare_messages(
             warn(f"{label(leder)}: overordnet har ingen e-postadresse; e-posten får ingen kopimottaker")
         entry = entries.get(leder.ansattnr)
         if entry is None:
-            command = "oppfolging" if mailing is FOLLOW_UP_MAIL else "generer"
-            failures.append(f"{label(leder)}: dokumentene er ikke generert; kjør {command} for denne lederen")
+            failures.append(f"{label(leder)}: dokumentene er ikke generert; kjør {mailing.command} for denne lederen")
             continue
         try:
             messages.append(build_message(bok, leder, folder, entry, template, draft, guard=guard, mailing=mailing))

@@ -22,8 +22,10 @@ from docxtpl import DocxTemplate, InlineImage
 from ..documents import docx_engine
 from ..documents.context import babel_locale, kommune_fields, logo_image, periode_fields
 from ..documents.jinja import explain, make_jinja_env
+from ..documents.kinds import STATUS_REPORT
+from ..documents.naming import document_properties
 from ..documents.render import LOGO_HEIGHT
-from ..documents.templates import AGREEMENT, TemplateSet
+from ..documents.templates import TemplateSet
 from ..exceptions import TemplateError
 from ..model import Arbeidsbok
 from ..store.files import atomic_write_bytes
@@ -36,48 +38,44 @@ TEXT_WIDTH = Cm(17)
 # Where the template's footer names the leader, the report names itself (see _retitle_footer).
 _FOOTER_MARK = "\u2063STATUSRAPPORT\u2063"
 
-TEXT = {
-    "bokmål": {
-        "tittel": "Statusrapport {ar}",
-        "intro": "Status for oppdragene i styringsbrevet til {kommune} for {ar}, slik lederne har rapportert dem "
-                 "per {dato}. Hver leder som har fått et oppdrag i lederavtalen sin, teller én gang for det "
-                 "oppdraget.",
-        "samlet": "Samlet status",
-        "status": "Status", "antall": "Antall", "sum": "Sum",
-        "omrader": "Status per område",
-        "nr": "Nr", "oppdrag": "Oppdrag", "ledere": "Ledere", "leder": "Leder", "enhet": "Enhet",
-        "kommentar": "Kommentar",
-        "avvik": "Avvik: forsinkede oppdrag",
-        "ingen_avvik": "Ingen oppdrag er rapportert som forsinket.",
-        "enheter": "Status per enhet",
-        "statuser": dict(zip(KOLONNER, KOLONNER)),
-        "sprak": "nb-NO",
-    },
-    "nynorsk": {
-        "tittel": "Statusrapport {ar}",
-        "intro": "Status for oppdraga i styringsbrevet til {kommune} for {ar}, slik leiarane har rapportert dei "
-                 "per {dato}. Kvar leiar som har fått eit oppdrag i leiaravtalen sin, tel éin gong for det "
-                 "oppdraget.",
-        "samlet": "Samla status",
-        "status": "Status", "antall": "Tal", "sum": "Sum",
-        "omrader": "Status per område",
-        "nr": "Nr", "oppdrag": "Oppdrag", "ledere": "Leiarar", "leder": "Leiar", "enhet": "Eining",
-        "kommentar": "Kommentar",
-        "avvik": "Avvik: forseinka oppdrag",
-        "ingen_avvik": "Ingen oppdrag er rapporterte som forseinka.",
-        "enheter": "Status per eining",
-        "statuser": dict(zip(KOLONNER, ("Ikkje starta", "I rute", "Forseinka", "Fullført", "Går ut",
-                                        "Ikkje rapportert"))),
-        "sprak": "nn-NO",
-    },
+# Each text in bokmål and in nynorsk.
+_TEXT = {
+    "tittel": ("Statusrapport {ar}", "Statusrapport {ar}"),
+    "intro": ("Status for oppdragene i styringsbrevet til {kommune} for {ar}, slik lederne har rapportert dem "
+              "per {dato}. Hver leder som har fått et oppdrag i lederavtalen sin, teller én gang for det "
+              "oppdraget.",
+              "Status for oppdraga i styringsbrevet til {kommune} for {ar}, slik leiarane har rapportert dei "
+              "per {dato}. Kvar leiar som har fått eit oppdrag i leiaravtalen sin, tel éin gong for det "
+              "oppdraget."),
+    "samlet": ("Samlet status", "Samla status"),
+    "status": ("Status", "Status"),
+    "antall": ("Antall", "Tal"),
+    "sum": ("Sum", "Sum"),
+    "omrader": ("Status per område", "Status per område"),
+    "nr": ("Nr", "Nr"),
+    "oppdrag": ("Oppdrag", "Oppdrag"),
+    "ledere": ("Ledere", "Leiarar"),
+    "leder": ("Leder", "Leiar"),
+    "enhet": ("Enhet", "Eining"),
+    "kommentar": ("Kommentar", "Kommentar"),
+    "avvik": ("Avvik: forsinkede oppdrag", "Avvik: forseinka oppdrag"),
+    "ingen_avvik": ("Ingen oppdrag er rapportert som forsinket.", "Ingen oppdrag er rapporterte som forseinka."),
+    "enheter": ("Status per enhet", "Status per eining"),
+    "statuser": (dict(zip(KOLONNER, KOLONNER)),
+                 dict(zip(KOLONNER, ("Ikkje starta", "I rute", "Forseinka", "Fullført", "Går ut",
+                                     "Ikkje rapportert")))),
 }
+
+
+def _texts(nynorsk: bool) -> dict:
+    return {key: pair[nynorsk] for key, pair in _TEXT.items()}
 
 
 def status_document(bok: Arbeidsbok, status: Status, today: date, templates: TemplateSet) -> bytes:
     """The report as .docx bytes, on the letterhead of the agreement template in `templates`."""
-    t = TEXT[bok.kommune.malform]
+    t = _texts(bok.kommune.malform == "nynorsk")
     ar = bok.kommune.periode.ar
-    tpl = DocxTemplate(str(templates.base / AGREEMENT))
+    tpl = DocxTemplate(str(templates.path(STATUS_REPORT)))
     doc = tpl.get_docx()
     body = doc.element.body
     for child in list(body):
@@ -91,7 +89,7 @@ def status_document(bok: Arbeidsbok, status: Status, today: date, templates: Tem
     try:
         tpl.render({"kommune": kommune, "periode": periode_fields(bok.kommune), "leder": {"navn": _FOOTER_MARK}}, env)
     except jinja2.TemplateError as exc:
-        raise TemplateError([explain(AGREEMENT, exc)]) from exc
+        raise TemplateError([explain(STATUS_REPORT.template, exc)]) from exc
     # Reopened from the rendered bytes: docxtpl renders headers and footers into their parts'
     # bytes, which python-docx's objects from before rendering do not see.
     rendered = io.BytesIO()
@@ -129,8 +127,9 @@ def status_document(bok: Arbeidsbok, status: Status, today: date, templates: Tem
     _table(doc, [t["enhet"], t["ledere"], *(names[k] for k in KOLONNER)],
            [[tl.navn, tl.ledere, *tl.row()] for tl in status.enheter], [Cm(5.0), Cm(1.5), *count_widths])
 
-    doc.core_properties.title = t["tittel"].format(ar=ar) + f" – {bok.kommune.navn}"
-    doc.core_properties.language = t["sprak"]
+    properties = document_properties(STATUS_REPORT, bok)
+    doc.core_properties.title = properties["title"]
+    doc.core_properties.language = properties["language"]
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

@@ -13,6 +13,11 @@ from ..exceptions import LederavtaleError, NothingGenerated
 from .files import atomic_write_bytes, read_json_object, sha256_bytes, sha256_file
 from .year import JOURNAL_NAME, MANIFEST_NAME
 
+# The fingerprint keys every leader entry has (a run's key, documents.kinds.Run.basis_key, starts
+# with the prefix): written for every leader, empty until that run has written for the leader,
+# so a manifest from before a run existed loads as one in which it never ran.
+BASIS_PREFIX = "grunnlag"
+BASIS_KEYS = ("grunnlag", "grunnlag_oppfolging")
 
 
 @dataclass
@@ -32,20 +37,17 @@ class LeaderEntry:
     ansattnr: str
     navn: str
     mappe: str
-    grunnlag: str = ""  # hash of everything the agreement and appendix were made from
+    # A fingerprint of everything a run's documents were made from, under the run's key
+    # (documents.kinds: `grunnlag` for the agreement and appendix, `grunnlag_oppfolging` for the
+    # follow-up document): each command must see only whether its own documents' sources changed.
+    grunnlag: dict[str, str] = field(default_factory=lambda: dict.fromkeys(BASIS_KEYS, ""))
     filer: list[FileEntry] = field(default_factory=list)
-    # The same for the follow-up document: `oppfolging` runs apart from `generer`, and each
-    # must see only whether its own documents' sources changed.
-    grunnlag_oppfolging: str = ""
 
-    def basis(self, kind: str) -> str:
-        return self.grunnlag_oppfolging if kind == "oppfolging" else self.grunnlag
+    def basis(self, key: str) -> str:
+        return self.grunnlag.get(key, "")
 
-    def set_basis(self, kind: str, value: str) -> None:
-        if kind == "oppfolging":
-            self.grunnlag_oppfolging = value
-        else:
-            self.grunnlag = value
+    def set_basis(self, key: str, value: str) -> None:
+        self.grunnlag[key] = value
 
     def file(self, rolle: str, fmt: str) -> FileEntry | None:
         return next((f for f in self.filer if f.rolle == rolle and f.format == fmt), None)
@@ -55,11 +57,17 @@ class LeaderEntry:
         self.filer.append(entry)
         self.filer.sort(key=lambda f: (f.format, f.rolle))
 
+    def to_dict(self) -> dict:
+        """As manifest.json holds it: each fingerprint a key of its own beside the files."""
+        return {"ansattnr": self.ansattnr, "navn": self.navn, "mappe": self.mappe, **self.grunnlag,
+                "filer": [asdict(f) for f in self.filer]}
+
 
 def _leader_entry(data: dict) -> LeaderEntry:
     files = [FileEntry(**f) for f in data.get("filer", [])]
-    return LeaderEntry(data["ansattnr"], data["navn"], data["mappe"], data.get("grunnlag", ""), files,
-                       data.get("grunnlag_oppfolging", ""))
+    bases = dict.fromkeys(BASIS_KEYS, "")
+    bases.update({key: value for key, value in data.items() if key.startswith(BASIS_PREFIX)})
+    return LeaderEntry(data["ansattnr"], data["navn"], data["mappe"], bases, files)
 
 
 class Manifest:
@@ -128,7 +136,7 @@ class Manifest:
             "kommune": self.kommune,
             "arbeidsbok": self.arbeidsbok,
             "oppdatert": datetime.now().isoformat(timespec="seconds"),
-            "ledere": {nr: asdict(entry) for nr, entry in sorted(self.ledere.items())},
+            "ledere": {nr: entry.to_dict() for nr, entry in sorted(self.ledere.items())},
             "arsfiler": dict(sorted(self.arsfiler.items())),
         }
 
@@ -143,7 +151,7 @@ class Manifest:
     def save_leader(self, ansattnr: str) -> None:
         """Record one leader's current entry in the journal."""
         with self._lock:
-            self._journal(asdict(self.ledere[ansattnr]))
+            self._journal(self.ledere[ansattnr].to_dict())
 
     def intend(self, sti: str, sha256: str | None) -> None:
         """Record that this run is about to write `sti` (with these bytes), before it does."""

@@ -19,11 +19,10 @@ from lxml import etree
 
 from ...exceptions import TemplateError
 from ...model import Problem
-from ..context import agreement_context, appendix_context, babel_locale
-from ..fields import AVTALE, EPOST, VEDLEGG
+from ..context import agreement_context, babel_locale
 from ..jinja import jinja_message, make_jinja_env, render_message
+from ..kinds import AGREEMENT, AGREEMENTS, BY_TEMPLATE, KINDS, Kind, by_role
 from ..template import PreparedTemplate
-from ..templates import APPENDIX
 from .names import NameChecker
 from .paragraphs import Paragraph, Report, Tag, find_tags, paragraphs_of, straighten
 from .tags import tag_checks
@@ -57,12 +56,23 @@ def _template_lineno(exc: BaseException) -> int | None:
     return lines[-1] if lines else getattr(exc, "lineno", None)
 
 
-def check_template(template: Path | PreparedTemplate, contexts: list[dict], kind: str = AVTALE,
-                   name: str | None = None, env: jinja2.Environment | None = None) -> list[Problem]:
-    """Every problem of one Word template (`kind` "avtale" or "vedlegg"), in Norwegian, with places.
+# What a public Word template's message calls the text a development goal cannot go into.
+_PUBLIC_WORD = "lederavtalen"
 
-    `contexts` are real template contexts (agreement or appendix, to match `kind`) to render with.
+
+def check_template(template: Path | PreparedTemplate, contexts: list[dict], kind: str = AGREEMENT.rolle,
+                   name: str | None = None, env: jinja2.Environment | None = None) -> list[Problem]:
+    """Every problem of one Word template, in Norwegian, with places. `kind` is the role of the
+    document it makes ("avtale", "vedlegg", "oppfolging"): only one that is not public may use
+    the development goals.
+
+    `contexts` are real template contexts (the kind's own) to render with.
     """
+    return _check_word(template, contexts, not by_role(kind).public, name, env)
+
+
+def _check_word(template: Path | PreparedTemplate, contexts: list[dict], goals: bool, name: str | None,
+                env: jinja2.Environment | None) -> list[Problem]:
     env = env or make_jinja_env()
     path = template.path if isinstance(template, PreparedTemplate) else Path(template)
     report = Report(name or path.name)
@@ -77,13 +87,16 @@ def check_template(template: Path | PreparedTemplate, contexts: list[dict], kind
         tag_checks(paras, report, env)
         if len(report.problems) > before:
             continue  # the whole part would not compile; the tag messages say why
-        _check_source(part.source, paras, contexts, kind, env, report, area=part.area)
+        _check_source(part.source, paras, contexts, goals, _PUBLIC_WORD, env, report,
+                      area=part.area)
     return report.problems
 
 
-def _check_source(source: str, paras: list[Paragraph] | None, contexts: list[dict], kind: str,
+def _check_source(source: str, paras: list[Paragraph] | None, contexts: list[dict], goals: bool, where: str,
                   env: jinja2.Environment, report: Report, area: str = "") -> None:
-    """Compile, check names, and render with each context; `paras` None means a text template."""
+    """Compile, check names, and render with each context; `paras` None means a text template.
+
+    `goals` and `where` as for `NameChecker`."""
 
     def place_of(lineno, hint=""):
         if paras is None:
@@ -98,7 +111,7 @@ def _check_source(source: str, paras: list[Paragraph] | None, contexts: list[dic
         para, place = place_of(exc.lineno)
         report.add(para, jinja_message(exc), place=place)
         return
-    unknown = NameChecker(kind, set(env.globals)).run(tree)
+    unknown = NameChecker(goals, where, set(env.globals)).run(tree)
     for item in unknown:
         found = _locate_name(paras, item.dotted) if paras is not None else []
         line = _line_text(source, item.lineno)
@@ -145,7 +158,7 @@ def check_email_template(path: Path, contexts: list[dict], name: str | None = No
         for message, at in para.delimiter_problems:
             report.add(para, message, at)
     env = make_jinja_env(autoescape=False, locale=locale)
-    _check_source(source, None, contexts, EPOST, env, report)
+    _check_source(source, None, contexts, False, "e-posten", env, report)
     return report.problems
 
 
@@ -177,48 +190,45 @@ def _label(path: Path, templates) -> str:
         return path.name
 
 
-def check_templates(bok, templates, selected: list, today: date | None = None, every: bool = False) -> list[Problem]:
-    """Problems of the templates the selected leaders use; with `every`, also of every other
-    template in the folder (`oppfolging.docx` too) and of the e-mail texts (what `sjekk` does)."""
+def check_templates(bok, templates, selected: list, today: date | None = None, every: bool = False,
+                    kinds: tuple[Kind, ...] = AGREEMENTS.kinds) -> list[Problem]:
+    """Problems of the kinds' templates, rendered as their run does: the agreement's with the
+    selected leaders who use each one, the others with a few of the selected leaders.
+
+    With `every` (what `sjekk` does), also every other template in the folder, as the kind its
+    name says (an unknown name is an agreement template), and every kind's e-mail text.
+    """
     locale = babel_locale(bok.kommune)
     env = make_jinja_env(autoescape=True, locale=locale)
-    by_template: dict[Path, list] = {}
-    for leder in selected:
-        by_template.setdefault(templates.agreement_for(leder), []).append(leder)
     everyone = selected or bok.avtaleledere()
     problems: list[Problem] = []
-    for path, leaders in by_template.items():
-        contexts = [agreement_context(bok, leder, today) for leder in _samples(leaders, bok.oppdrag_for)]
-        problems += check_template(_read(templates, path), contexts, AVTALE, _label(path, templates), env)
-    appendix_contexts = [appendix_context(bok, leder, today) for leder in _samples(everyone, bok.utviklingsmal_for)]
-    if templates.appendix.is_file():
-        problems += check_template(_read(templates, templates.appendix), appendix_contexts, VEDLEGG,
-                                   _label(templates.appendix, templates), env)
+    done: set[Path] = set()
+
+    def check(path: Path, kind: Kind, leaders: list) -> None:
+        done.add(path)
+        contexts = [kind.context(bok, leder, today) for leder in _samples(leaders, lambda lr: kind.samples(bok, lr))]
+        problems.extend(_check_word(_read(templates, path), contexts, not kind.public, _label(path, templates), env))
+
+    for kind in kinds:
+        if kind.leader_template:
+            by_template: dict[Path, list] = {}
+            for leder in selected:
+                by_template.setdefault(templates.path(kind, leder), []).append(leder)
+            for path, leaders in by_template.items():
+                check(path, kind, leaders)
+        elif templates.path(kind).is_file():
+            check(templates.path(kind), kind, everyone)
     if not every:
         return problems
-    done = set(by_template) | {templates.appendix}
-    agreement_contexts = [agreement_context(bok, leder, today) for leder in _samples(everyone, bok.oppdrag_for)]
     for folder in dict.fromkeys((templates.dir, templates.base)):
         for path in sorted(folder.glob("*.docx")):
             if path in done or path.name.startswith(("~$", ".")):
                 continue  # Word's lock file of an open document is not a template
-            done.add(path)
-            if path.name == APPENDIX:
-                problems += check_template(path, appendix_contexts, VEDLEGG, _label(path, templates), env)
-            else:
-                problems += check_template(path, agreement_contexts, AVTALE, _label(path, templates), env)
-    # oppfolging.docx, like every other Word template there, was checked above with the
-    # agreement's fields: it must never use the development goals.
-    for email in (templates.epost, templates.followup_epost):
+            # oppfolging.docx, like every agreement template, has the agreement's fields: it
+            # must never use the development goals.
+            check(path, BY_TEMPLATE.get(path.name, AGREEMENT), everyone)
+    agreement_contexts = [agreement_context(bok, leder, today) for leder in _samples(everyone, bok.oppdrag_for)]
+    for email in dict.fromkeys(templates.base / kind.email for kind in KINDS.values() if kind.email):
         if email.is_file():
             problems += check_email_template(email, agreement_contexts, _label(email, templates), locale)
     return problems
-
-
-def check_followup_template(bok, templates, selected: list, today: date | None = None) -> list[Problem]:
-    """Problems of `oppfolging.docx`, rendered as `oppfolging` does: with the agreement's
-    fields only, so a development-goal field is reported as unknown."""
-    env = make_jinja_env(autoescape=True, locale=babel_locale(bok.kommune))
-    contexts = [agreement_context(bok, leder, today) for leder in _samples(selected or bok.avtaleledere(), bok.oppdrag_for)]
-    return check_template(_read(templates, templates.followup), contexts, AVTALE,
-                          _label(templates.followup, templates), env)

@@ -18,13 +18,11 @@ from ...typos import closest
 from ..jinja import REFUSED_NAMES, not_allowed
 from ..fields import (
     ANY,
-    EPOST,
     FIELDS,
     KNOWN,
     LEAF,
     LISTS,
     LOOP_PREFIXES,
-    VEDLEGG,
     field_type,
     record_fields,
     root_names,
@@ -64,9 +62,12 @@ class NameChecker:
     checked against an assignment's fields, and the suggestion uses the template's own loop name.
     """
 
-    def __init__(self, kind: str, globals_: set[str]):
-        self.kind = kind
-        self.roots = root_names(kind)
+    def __init__(self, goals: bool, where: str, globals_: set[str]):
+        """`goals`: the template may use the development goals (a document that is not public);
+        `where` names the public text in the message when it tries to."""
+        self.goals = goals
+        self.where = where
+        self.roots = root_names(goals)
         self.globals = globals_
         self.unknown: list[Unknown] = []
 
@@ -210,10 +211,9 @@ class NameChecker:
 
     def _unknown(self, dotted: str, lineno: int, scope: dict[str, str], record: str | None = None) -> None:
         head = dotted.split(".")[0]
-        if head == "utviklingsmal" and self.kind != VEDLEGG:
-            where = "e-posten" if self.kind == EPOST else "lederavtalen"
+        if head == "utviklingsmal" and not self.goals:
             message = (f"«{dotted}» finnes bare i vedlegg.docx: personlige utviklingsmål er unntatt "
-                       f"offentlighet og kan ikke stå i {where}")
+                       f"offentlighet og kan ikke stå i {self.where}")
         elif record is None and head in LOOP_PREFIXES and dotted in KNOWN | {head}:
             lists = [name for name, prefix in LISTS.items() if prefix == head]
             message = (f"ukjent felt «{dotted}»: «{head}» finnes bare inne i en løkke, "
