@@ -578,7 +578,7 @@ def _blank_jpeg() -> bytes:
 def test_scan_limits_and_broken_files(monkeypatch, tmp_path):
     with pytest.raises(scan.UnreadableScan, match="kan ikke leses som PDF"):
         read_scan(b"%PDF-1.4 ikke mer", name="x.pdf")
-    monkeypatch.setattr(scan, "MAX_BYTES", 100)
+    monkeypatch.setattr(verify, "MAX_BYTES", 100)  # one limit for every received file
     with pytest.raises(scan.UnreadableScan, match="større enn"):
         read_scan(b"%PDF" + b" " * 200, name="x.pdf")
     monkeypatch.setattr(scan.shutil, "which", lambda name: None)
@@ -638,13 +638,13 @@ def agreement_pdf(tmp_path_factory) -> Path:
 @pytest.mark.slow
 @needs_soffice
 def test_xmp_id_keeps_a_libreoffice_pdfa_pdfa_and_survives_signing(agreement_pdf, tmp_path, pki):
-    from generator.documents.pdf import _is_pdfa2
+    from generator.documents.pdf import pdfa_2b_problem
 
     copy = tmp_path / "Lederavtale.pdf"
     shutil.copy(agreement_pdf, copy)
     document_id = an_id("210", content=agreement_pdf.read_bytes())
     identity.stamp_pdf_file(copy, document_id)
-    assert _is_pdfa2(copy)
+    assert pdfa_2b_problem(copy) == ""
     with pikepdf.open(copy) as pdf:
         meta = pdf.open_metadata()
         assert (str(meta.get("pdfaid:part")), str(meta.get("pdfaid:conformance"))) == ("2", "B")

@@ -9,7 +9,7 @@ The signature block is at the end of a document, so pages are read from the last
 and reading stops at the first of our IDs unless every page is wanted. Without an ID the file
 name's leading Ansattnr is the fallback ("210 Øystein Sykehjem.pdf").
 
-Bounded: at most MAX_BYTES of file, MAX_PAGES pages, MAX_PIXELS per page (a larger page is
+Bounded: at most verify.MAX_BYTES of file, MAX_PAGES pages, MAX_PIXELS per page (a larger page is
 rendered at a lower resolution) and PAGE_TIMEOUT seconds of pdftoppm per page.
 """
 
@@ -30,8 +30,8 @@ from PIL import Image
 
 from ..documents.identity import DocumentId, InvalidDocumentId, parse_id
 from ..exceptions import EXIT_PARTIAL, LederavtaleError
+from .verify import read_bounded
 
-MAX_BYTES = 50 * 1024 * 1024
 MAX_PAGES = 30
 DPI = 300
 MAX_PIXELS = 40_000_000  # A4 at 300 dpi is 8.7 million; A3 17.4
@@ -73,17 +73,7 @@ def read_scan(source: Path | bytes, name: str = "", known_ansattnr: Iterable[str
     pdftoppm = shutil.which("pdftoppm")
     if pdftoppm is None:
         raise UnreadableScan("pdftoppm (fra poppler-utils) er ikke installert, så skannede kopier kan ikke leses")
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        data, name = bytes(source[: MAX_BYTES + 1]), name or "PDF-filen"
-    else:
-        name = name or Path(source).name
-        try:
-            with open(source, "rb") as f:
-                data = f.read(MAX_BYTES + 1)
-        except OSError as exc:
-            raise UnreadableScan(f"{name}: filen kan ikke åpnes ({exc.strerror or exc})") from None
-    if len(data) > MAX_BYTES:
-        raise UnreadableScan(f"{name}: filen er større enn {MAX_BYTES // (1024 * 1024)} MB og leses ikke")
+    data, name = read_bounded(source, name, UnreadableScan)
     sizes = _page_sizes(data, name)
     result = Skann(sider=len(sizes))
     order = list(range(len(sizes), 0, -1))[:MAX_PAGES]

@@ -204,7 +204,9 @@ def _run(coroutine):
         return pool.submit(asyncio.run, coroutine).result()
 
 
-def _read_bounded(source: bytes | Path, name: str) -> tuple[bytes, str]:
+def read_bounded(source: bytes | Path, name: str, error: type[Exception]) -> tuple[bytes, str]:
+    """At most MAX_BYTES of a received file (bytes or a path) and the name to show; `error` when
+    it cannot be opened or is larger (a signed copy or a scan is never read unbounded)."""
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source[: MAX_BYTES + 1])
         name = name or "PDF-filen"
@@ -215,9 +217,14 @@ def _read_bounded(source: bytes | Path, name: str) -> tuple[bytes, str]:
             with open(path, "rb") as f:
                 data = f.read(MAX_BYTES + 1)
         except OSError as exc:
-            raise UnreadablePdf(f"{name}: filen kan ikke åpnes ({exc.strerror or exc})") from None
+            raise error(f"{name}: filen kan ikke åpnes ({exc.strerror or exc})") from None
     if len(data) > MAX_BYTES:
-        raise UnreadablePdf(f"{name}: filen er større enn {MAX_BYTES // (1024 * 1024)} MB og leses ikke")
+        raise error(f"{name}: filen er større enn {MAX_BYTES // (1024 * 1024)} MB og leses ikke")
+    return data, name
+
+
+def _read_bounded(source: bytes | Path, name: str) -> tuple[bytes, str]:
+    data, name = read_bounded(source, name, UnreadablePdf)
     if b"%PDF-" not in data[:1024]:
         raise UnreadablePdf(f"{name}: filen er ikke en PDF")
     return data, name
