@@ -206,13 +206,12 @@ def epost_command(arbeidsbok, maler, ut, send_now, ledere, send_igjen, ja, smtp_
     Med --oppfolging får lederen dokumentet til oppfølgingssamtalen (offentlig) i stedet;
     utkastene og sendt.json for den utsendingen ligger i UT/<år>/epost/oppfolging/.
     """
-    from .commands.email import epost
+    from .commands.email import EpostOptions, epost
 
+    options = EpostOptions(send=send_now, ledere=ledere, send_igjen=send_igjen, ja=ja, smtp_vert=smtp_vert,
+                           smtp_port=smtp_port, ingen_tls=ingen_tls, uten_vedlegg=uten_vedlegg, oppfolging=oppfolging)
     job = Job(arbeidsbok, ut, templates_default(maler), progress=progress_bar())
-    sys.exit(show(epost(job, send_now=send_now, ledere=ledere, send_igjen=send_igjen, ja=ja, smtp_vert=smtp_vert,
-                        smtp_port=smtp_port, ingen_tls=ingen_tls, uten_vedlegg=uten_vedlegg, oppfolging=oppfolging,
-                        # Without a terminal there is nobody to ask: the job then requires --ja.
-                        confirm=confirm_sending if sys.stdin.isatty() else None)))
+    sys.exit(show(epost(job, options, interactive=sys.stdin.isatty(), confirm=confirm_sending)))
 
 
 @main.command("maler")

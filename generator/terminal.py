@@ -85,7 +85,10 @@ def progress_bar(enabled: bool | None = None):
 
 
 def confirm_sending(plan) -> bool:
-    """Ask before mail goes out to the leaders in `plan` (a terminal only)."""
+    """Ask before mail goes out to the leaders in `plan` (a terminal only), after what the plan
+    warns about (a leader skipped because an earlier message may have arrived)."""
+    for warning in plan.advarsler:
+        echo(f"Advarsel: {warning}", err=True)
     echo(f"Klar til å sende {antall(len(plan.utkast), 'e-post', 'e-poster')}:")
     for line in plan.lines():
         echo(f"  {line}")

@@ -1,7 +1,7 @@
-"""Sending over SMTP: one connection, every message's every step recorded, at most once each.
+"""Sending one mailing over SMTP: what is still to send (`plan`), and sending it (`deliver`).
 
-A message is marked in usikker.json before the server sees it and moved to sendt.json when the
-server has accepted it (`records.py`); what stops the run in between leaves it as uncertain.
+Both return what they found or did; neither prints or raises after a message has gone out,
+except at Ctrl-C (`Interrupted`), which names a message that may have been delivered.
 """
 
 from __future__ import annotations
@@ -11,24 +11,72 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..exceptions import Interrupted
+from ..model import Arbeidsbok, Leder
 from ..plural import antall
 from ..progress import Progress
-from .message import Epost, label
-from .records import Records, RecordsUnwritable, record
+from ..store.manifest import LeaderEntry
+from ..store.year import SENT_FILE, UNCERTAIN_FILE
+from .message import AGREEMENT_MAIL, Epost, Mailing, MailTemplate, label, prepare_messages
+from .records import Records, RecordsUnwritable, read_records, record
 from .smtp import Connection, ConnectionLost, SmtpSettings, refusal
 
 
 @dataclass
-class Delivered:
-    sendt: list[str] = field(default_factory=list)  # Ansattnr the server accepted
+class SendPlan:
+    """What a send run is about to do, shown to the user before anything goes out."""
+
+    utkast: list[Epost]
+    tidligere: list[Leder]  # skipped: sent before
+    usikre: list[Leder]  # skipped: an earlier outcome is unknown
+    advarsler: list[str] = field(default_factory=list)  # found while planning; the user sees them before saying yes
+    failures: list[str] = field(default_factory=list)  # leaders whose documents are missing
+
+    def lines(self) -> list[str]:
+        return [f"{label(e.leder)}: {', '.join(e.recipients)}" for e in self.utkast]
+
+
+@dataclass
+class Delivery:
+    """What one sending did: the leaders whose message the server took, and a line for each
+    message that did not go out (or may have)."""
+
+    sendt: list[Leder] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
 
 
-def deliver(messages: list[Epost], settings: SmtpSettings, mappe: Path, progress: Progress | None) -> Delivered:
+def plan(
+    bok: Arbeidsbok,
+    folder: Path,
+    mappe: Path,
+    entries: dict[str, LeaderEntry],
+    template: MailTemplate,
+    chosen: list[Leder],
+    send_igjen: bool,
+    mailing: Mailing = AGREEMENT_MAIL,
+) -> SendPlan:
+    """The messages still to send from the mailing's folder `mappe` (read while holding the RunLock)."""
+    sent = read_records(mappe / SENT_FILE)
+    uncertain = read_records(mappe / UNCERTAIN_FILE)
+    earlier, unknown, pending, warnings = [], [], [], []
+    for leder in chosen:
+        if not send_igjen and leder.ansattnr in sent:
+            earlier.append(leder)
+        elif not send_igjen and leder.ansattnr in uncertain:
+            unknown.append(leder)
+            warnings.append(
+                f"{label(leder)}: usikkert om forrige e-post kom fram; den sendes ikke på nytt. "
+                f"Kontroller med mottakeren, og send med --leder {leder.ansattnr} --send-igjen om den mangler."
+            )
+        else:
+            pending.append(leder)
+    messages, failures = prepare_messages(bok, pending, folder, entries, template, False, warnings.append, mailing)
+    return SendPlan(messages, earlier, unknown, warnings, failures)
+
+
+def deliver(messages: list[Epost], settings: SmtpSettings, mappe: Path, progress: Progress | None) -> Delivery:
     """Send the messages over one connection, recording each one's every step in `mappe`."""
     records = Records(mappe)
-    result = Delivered()
-    failures = result.failures
+    delivery = Delivery()
     stopped = ""  # why the remaining messages are not sent
     connection = Connection(settings)
     epost = None
@@ -37,29 +85,30 @@ def deliver(messages: list[Epost], settings: SmtpSettings, mappe: Path, progress
             who = label(epost.leder)
             stopped = stopped or connection.broken
             if stopped:
-                failures.append(f"{who}: ikke sendt ({stopped})")
+                delivery.failures.append(f"{who}: ikke sendt ({stopped})")
             else:
                 try:
-                    failures += _deliver_one(connection, epost, records, result)
+                    _deliver_one(connection, epost, records, delivery)
                 except RecordsUnwritable as exc:
                     # Without records, a rerun could not know what went out.
-                    failures.append(f"{who}: {exc}")
+                    delivery.failures.append(f"{who}: {exc}")
                     stopped = f"sendingen ble stoppet fordi «{exc.path}» ikke kan skrives"
             if progress:
                 progress("Sender e-post", done, len(messages))
     except KeyboardInterrupt:
         connection.close(wait=False)
-        lines = [f"Avbrutt. {antall(len(result.sendt), 'e-post', 'e-poster')} er sendt i denne kjøringen og registrert i «{records.sent_path}»."]
+        lines = [f"Avbrutt. {antall(len(delivery.sendt), 'e-post', 'e-poster')} er sendt i denne kjøringen og "
+                 f"registrert i «{records.sent_path}»."]
         if epost is not None and epost.leder.ansattnr in records.uncertain_records:
             lines.append(_uncertain(epost, f"avbrutt mens den ble sendt; se «{records.uncertain_path}»"))
         lines.append("Kjør samme kommando igjen for å sende resten.")
         raise Interrupted("\n".join(lines)) from None
     finally:
         connection.close()
-    return result
+    return delivery
 
 
-def _deliver_one(connection: Connection, epost: Epost, records: Records, result: Delivered) -> list[str]:
+def _deliver_one(connection: Connection, epost: Epost, records: Records, delivery: Delivery) -> None:
     who, nr = label(epost.leder), epost.leder.ansattnr
     # Marked as maybe delivered before the server sees it: if the run dies before the
     # server's answer is recorded, a rerun does not send it again.
@@ -68,16 +117,19 @@ def _deliver_one(connection: Connection, epost: Epost, records: Records, result:
         refused = connection.transmit(epost)
     except smtplib.SMTPException as exc:
         records.not_sent(nr)
-        return [f"{who}: serveren avviste e-posten ({refusal(exc)})"]
+        delivery.failures.append(f"{who}: serveren avviste e-posten ({refusal(exc)})")
+        return
     except ConnectionLost as lost:
         connection.reopen(str(lost))
         if lost.uncertain:
-            return [_uncertain(epost, str(lost))]
+            delivery.failures.append(_uncertain(epost, str(lost)))
+            return
         records.not_sent(nr)
-        return [f"{who}: ikke sendt ({lost})"]
+        delivery.failures.append(f"{who}: ikke sendt ({lost})")
+        return
     records.sent(nr, record(epost, [a for a in epost.recipients if a not in refused]))
-    result.sendt.append(nr)
-    return [f"{who}: sendt, men serveren avviste mottakeren {a} ({reason})" for a, reason in refused.items()]
+    delivery.sendt.append(epost.leder)
+    delivery.failures += [f"{who}: sendt, men serveren avviste mottakeren {a} ({reason})" for a, reason in refused.items()]
 
 
 def _uncertain(epost: Epost, why: str) -> str:

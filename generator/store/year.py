@@ -74,6 +74,10 @@ class YearFolder:
         """Drafts and records of one mailing: `epost/`, or `epost/<subfolder>/` for the follow-up's."""
         return self.path / EPOST_DIR / subfolder if subfolder else self.path / EPOST_DIR
 
+    def draft(self, leder: Leder, subfolder: str = "") -> Path:
+        """One leader's e-mail draft in the mailing's folder: `<Ansattnr> <Navn>.eml`."""
+        return self.epost(subfolder) / f"{leader_folder(leder)}.eml"
+
     @property
     def arkiv(self) -> Path:
         return self.path / ARKIV_DIR
