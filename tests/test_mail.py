@@ -36,13 +36,13 @@ from generator.documents.templates import default_template_dir
 
 DEFAULT_TEMPLATE_DIR = default_template_dir()
 from generator.cli import main
-from generator.commands.email import STATUS_SENT, send, write_drafts
+from generator.commands.email import STATUS_DRAFT, STATUS_SENT, EpostOptions, epost, send, write_drafts
 from generator.commands.generate import generate
-from generator.exceptions import Interrupted, MailError, NothingGenerated, TemplateError
+from generator.exceptions import Interrupted, MailError, NothingGenerated, OptionError, TemplateError
 from generator.job import Job
 from generator.mail import records as records_module
 from generator.mail.records import SENT_FILE, UNCERTAIN_FILE
-from generator.terminal import lines
+from generator.terminal import confirm_sending, lines, show
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 SENDER = "hr@testvik.kommune.no"
@@ -730,6 +730,93 @@ def test_confirmation_can_say_no(setup, smtp_server):
     assert result.cancelled and sent(result) == []
     assert "210 Øystein Sykehjem: oystein@testvik.kommune.no, per@testvik.kommune.no" in seen
     assert box.received == []
+
+
+@pytest.mark.parametrize("args, options, message", [
+    (["--oppfolging", "--uten-vedlegg"], EpostOptions(oppfolging=True, uten_vedlegg=True),
+     "--oppfolging og --uten-vedlegg kan ikke brukes sammen (oppfølgingen har ikke vedlegg)."),
+    (["--ja", "--ingen-tls"], EpostOptions(ja=True, ingen_tls=True), "--ja, --ingen-tls brukes bare sammen med --send."),
+    (["--send", "--ja", "--send-igjen"], EpostOptions(send=True, ja=True, send_igjen=True),
+     "--send-igjen krever at du velger ledere med --leder ANSATTNR."),
+    (["--send"], EpostOptions(send=True), "Bekreft utsendingen med --ja når kommandoen ikke kjøres i en terminal."),
+])
+def test_an_option_rule_gives_one_message_and_exit_2_from_the_job(setup, args, options, message):
+    result = setup.cli(*args)
+
+    assert result.exit_code == 2, result.output
+    assert result.output.count(message) == 1
+    with pytest.raises(OptionError) as caught:
+        epost(setup.job(), options, interactive=False)
+    assert str(caught.value) == message and caught.value.exit_code == 2
+    assert not setup.epost.exists()
+
+
+def test_send_igjen_without_leaders_is_refused_by_send_itself(setup):
+    """A front end calling `send` directly cannot resend to every leader either."""
+    with pytest.raises(OptionError, match="^--send-igjen krever at du velger ledere med --leder ANSATTNR[.]$"):
+        send(setup.job(), send_igjen=True, host="127.0.0.1", tls=False)
+    assert not setup.epost.exists()
+
+
+def test_a_partly_failed_draft_run_returns_its_failures_with_exit_3(setup):
+    (setup.year / "211 Berit Avdeling" / "Utviklingsmål 2027 - Berit Avdeling (unntatt offentlighet).docx").unlink()
+
+    result = write_drafts(setup.job())
+
+    assert result.exit_code == 3
+    assert result.failure_heading == "Noen e-postutkast ble ikke laget:"
+    (missing, written) = result.failures
+    assert missing.startswith("211 Berit Avdeling: filen mangler: ")
+    assert written == f"5 e-postutkast er skrevet til «{setup.epost}»."
+    assert result.summary == []  # no «Ferdig» line over a list of failures
+    assert sorted(item.ansattnr for item in result.items) == sorted(set(EXPECTED) - {"211"})
+    for item in result.items:
+        assert item.status == STATUS_DRAFT
+        assert item.filer == [f"epost/{item.ansattnr} {NAMES[item.ansattnr]}.eml"]
+        assert (setup.year / item.filer[0]).is_file()
+
+
+def test_a_partly_failed_send_returns_what_went_out_and_what_did_not(setup, smtp_server):
+    box = Mailbox(ok=2, mode="refuse")
+
+    result = send(setup.job(), host="127.0.0.1", port=smtp_server(box), tls=False)
+
+    assert result.exit_code == 3
+    assert sorted(sent(result)) == sorted(NR_BY_ADDRESS[address] for address in box.to_addresses())
+    assert sorted(sent(result)) == sorted(setup.sent_records())
+    assert result.failure_heading == "Noen e-poster ble ikke sendt:"
+    assert sum(": serveren avviste e-posten (554 5.7.1" in line for line in result.failures) == 4
+    assert result.failures[-2:] == [
+        f"2 e-poster er sendt i denne kjøringen og registrert i «{setup.epost / SENT_FILE}».",
+        "Kjør samme kommando på nytt for å sende resten; det som er sendt, hoppes over."]
+    assert result.summary == []
+
+
+def test_asking_on_a_terminal_shows_the_warnings_first_and_no_sends_nothing(setup, smtp_server):
+    (setup.epost).mkdir(parents=True)
+    (setup.epost / UNCERTAIN_FILE).write_text(json.dumps({"210": {"message_id": "<1@testvik.kommune.no>",
+                                                                  "tid": "2027-01-15T10:00:00+01:00",
+                                                                  "mottakere": []}}), encoding="utf-8")
+    box = Mailbox()
+    options = EpostOptions(send=True, smtp_vert="127.0.0.1", smtp_port=smtp_server(box), ingen_tls=True)
+
+    with CliRunner().isolation(input="nei\n") as (_out, _err, mixed):
+        result = epost(setup.job(), options, interactive=True, confirm=confirm_sending)
+        code = show(result)
+    output = mixed.getvalue().decode("utf-8")
+
+    assert code == 1 and result.cancelled
+    warning = "Advarsel: 210 Øystein Sykehjem: usikkert om forrige e-post kom fram"
+    assert output.index(warning) < output.index("Klar til å sende 5 e-poster:") < output.index("Sende nå?")
+    assert output.rstrip().endswith("Avbrutt. Ingenting er sendt.")
+    assert box.received == []
+    assert not (setup.epost / SENT_FILE).exists()
+
+    with CliRunner().isolation(input="ja\n"):
+        result = epost(setup.job(), options, interactive=True, confirm=confirm_sending)
+    assert result.exit_code == 0
+    assert result.summary == ["Ferdig: 5 e-poster sendt."]
+    assert len(box.received) == 5 and "210" not in setup.sent_records()
 
 
 def test_full_disk_after_the_server_accepted_never_sends_twice(setup, smtp_server, monkeypatch):
