@@ -110,12 +110,12 @@ def test_epost_option_rules_are_the_jobs_said_once_with_exit_code_2(tmp_path, ar
 
 
 def test_resending_to_everyone_is_refused_by_the_job_and_by_send_alike(tmp_path):
-    from generator.commands.email import epost, send
+    from generator.commands.email import EpostOptions, epost, send
     from generator.exceptions import OptionError
 
     workbook = write_xlsx(tmp_path / "a.xlsx", basic_sheets())
-    for attempt in (lambda: epost(Job(workbook, tmp_path / "ut"), send_now=True, send_igjen=True, ja=True),
-                    lambda: send(workbook, tmp_path / "ut", send_igjen=True)):
+    for attempt in (lambda: epost(Job(workbook, tmp_path / "ut"), EpostOptions(send=True, send_igjen=True, ja=True)),
+                    lambda: send(Job(workbook, tmp_path / "ut"), send_igjen=True)):
         with pytest.raises(OptionError, match="--send-igjen krever"):
             attempt()
     assert not (tmp_path / "ut").exists()

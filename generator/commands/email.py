@@ -13,13 +13,13 @@ from typing import Callable, Iterable
 
 from ..exceptions import MailError, OptionError
 from ..job import Job
-from ..result import Item, Result
 from ..mail.delivery import SendPlan, deliver, plan
 from ..mail.message import (AGREEMENT_MAIL, AGREEMENT_ONLY_MAIL, FOLLOW_UP_MAIL, Mailing, load_template,
                             prepare_messages)
 from ..mail.smtp import DEFAULT_TIMEOUT, smtp_settings
 from ..model import Leder
 from ..plural import antall
+from ..result import Item, Result
 from ..store.files import atomic_write_bytes
 from ..store.lock import RunLock
 from ..store.manifest import load_generated, require_generated
@@ -200,11 +200,12 @@ def send(
     if failures:
         done = (f"{antall(len(sent), 'e-post', 'e-poster')} er sendt i denne kjøringen og registrert i "
                 f"«{mappe / SENT_FILE}».")
-        result.failures = failures + [done, "Kjør samme kommando på nytt for å sende resten; det som er sendt, hoppes over."]
+        result.failures = failures + [
+            done, "Kjør samme kommando på nytt for å sende resten; det som er sendt, hoppes over."]
         result.failure_heading = "Noen e-poster ble ikke sendt:"
         return result
     result.summary = [f"Ferdig: {antall(len(sent), 'e-post', 'e-poster')} sendt."]
     if todo.tidligere:
-        result.summary.append(f"{antall(len(todo.tidligere), 'leder', 'ledere')} har fått e-posten før og er hoppet over "
-                              "(se sendt.json; bruk --leder ANSATTNR --send-igjen for å sende på nytt).")
+        result.summary.append(f"{antall(len(todo.tidligere), 'leder', 'ledere')} har fått e-posten før og er "
+                              "hoppet over (se sendt.json; bruk --leder ANSATTNR --send-igjen for å sende på nytt).")
     return result

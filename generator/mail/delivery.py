@@ -1,7 +1,10 @@
-"""Sending one mailing over SMTP: what is still to send (`plan`), and sending it (`deliver`).
+"""Sending over SMTP: what is still to send (`plan`), then one connection, every message's every
+step recorded, at most once each (`deliver`).
 
-Both return what they found or did; neither prints or raises after a message has gone out,
-except at Ctrl-C (`Interrupted`), which names a message that may have been delivered.
+A message is marked in usikker.json before the server sees it and moved to sendt.json when the
+server has accepted it (`records.py`); what stops the run in between leaves it as uncertain.
+Both return what they found or did; only Ctrl-C raises (`Interrupted`), naming a message that
+may have been delivered.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ class SendPlan:
 
 
 @dataclass
-class Delivery:
+class Delivered:
     """What one sending did: the leaders whose message the server took, and a line for each
     message that did not go out (or may have)."""
 
@@ -73,10 +76,10 @@ def plan(
     return SendPlan(messages, earlier, unknown, warnings, failures)
 
 
-def deliver(messages: list[Epost], settings: SmtpSettings, mappe: Path, progress: Progress | None) -> Delivery:
+def deliver(messages: list[Epost], settings: SmtpSettings, mappe: Path, progress: Progress | None) -> Delivered:
     """Send the messages over one connection, recording each one's every step in `mappe`."""
     records = Records(mappe)
-    delivery = Delivery()
+    delivery = Delivered()
     stopped = ""  # why the remaining messages are not sent
     connection = Connection(settings)
     epost = None
@@ -108,7 +111,7 @@ def deliver(messages: list[Epost], settings: SmtpSettings, mappe: Path, progress
     return delivery
 
 
-def _deliver_one(connection: Connection, epost: Epost, records: Records, delivery: Delivery) -> None:
+def _deliver_one(connection: Connection, epost: Epost, records: Records, delivery: Delivered) -> None:
     who, nr = label(epost.leder), epost.leder.ansattnr
     # Marked as maybe delivered before the server sees it: if the run dies before the
     # server's answer is recorded, a rerun does not send it again.
@@ -129,7 +132,8 @@ def _deliver_one(connection: Connection, epost: Epost, records: Records, deliver
         return
     records.sent(nr, record(epost, [a for a in epost.recipients if a not in refused]))
     delivery.sendt.append(epost.leder)
-    delivery.failures += [f"{who}: sendt, men serveren avviste mottakeren {a} ({reason})" for a, reason in refused.items()]
+    delivery.failures += [f"{who}: sendt, men serveren avviste mottakeren {a} ({reason})"
+                          for a, reason in refused.items()]
 
 
 def _uncertain(epost: Epost, why: str) -> str:
