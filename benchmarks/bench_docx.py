@@ -61,7 +61,7 @@ def measure(workbook: Path, out: Path, naive_leaders: int) -> dict:
         naive_render(templates.agreement_for(leder), agreement_context(bok, leder, date.today()), env, bok.kommune.logo)
         naive_render(templates.path(APPENDIX), appendix_context(bok, leder, date.today()), env, bok.kommune.logo)
     naive_seconds = time.perf_counter() - start
-    return {"ledere": len(result.leaders), "docs": docs, "seconds": seconds, "peak_mb": peak,
+    return {"ledere": len(result.items), "docs": docs, "seconds": seconds, "peak_mb": peak,
             "naive_docs": 2 * len(sample), "naive_seconds": naive_seconds}
 
 
