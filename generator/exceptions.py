@@ -7,7 +7,7 @@ from __future__ import annotations
 
 EXIT_INVALID = 1  # invalid input or templates: nothing written
 EXIT_USAGE = 2  # options that do not go together (as click reports its own usage errors)
-EXIT_PARTIAL = 3  # finished, but some documents failed; the others are complete
+EXIT_PARTIAL = 3  # finished, but some documents failed; the others are complete (a Result with failures)
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
 
 
@@ -70,20 +70,6 @@ class PrivacyViolation(LederavtaleError):
 
 class MailError(LederavtaleError):
     pass
-
-
-class PartialFailure(LederavtaleError):
-    """The run finished, but some documents failed; the rest are complete."""
-
-    exit_code = EXIT_PARTIAL
-
-    def __init__(self, failures: list[str], heading: str = "Noen dokumenter feilet:"):
-        self.failures = list(failures)
-        self.heading = heading
-        super().__init__("\n".join(self.failures))
-
-    def lines(self) -> list[str]:
-        return [self.heading] + [f"  {f}" for f in self.failures]
 
 
 class Interrupted(LederavtaleError):
