@@ -29,7 +29,6 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 SCHEMAS = Path(__file__).resolve().parent / "schemas" / "fiks-arkiv"
 SCHEMA = SCHEMAS / f"{MELDINGSTYPE}.xsd"
 
-from ..store.year import FIKS_DIR as FIKS_DIRNAME  # noqa: E402
 MELDING_NAME = "arkivmelding.xml"  # payloadFilnavn of the message type (meldingstyper.json)
 # The files' names inside the message (referanseDokumentfil): plain ASCII, since the sender and
 # the archive need not agree on any other character; the name a person sees goes in filnavn.

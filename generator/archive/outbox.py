@@ -13,8 +13,8 @@ from pathlib import Path
 
 from ..exceptions import WorkbookError
 from ..model import Arbeidsbok, Leder, Problem
-from ..store.year import folder_key
-from .fiks import DOKUMENTFIL, FIKS_DIRNAME, MELDING_NAME, build_arkivmelding, folder_name, parse_xml, schema_problems
+from ..store.year import FIKS_DIR, folder_key
+from .fiks import DOKUMENTFIL, MELDING_NAME, build_arkivmelding, folder_name, parse_xml, schema_problems
 from .record import Arkivpakke, Journalpost
 
 STAGING_PREFIX = ".ny-"
@@ -58,7 +58,7 @@ def check_folder_names(bok: Arbeidsbok) -> None:
         if other is not leder:
             problems.append(Problem(f"Ledere rad {leder.rad}",
                                     f"Ansattnr «{leder.ansattnr}» og «{other.ansattnr}» (rad {other.rad}) får samme "
-                                    f"mappe under {FIKS_DIRNAME}/ på Windows; gi dem Ansattnr som skiller seg i mer "
+                                    f"mappe under {FIKS_DIR}/ på Windows; gi dem Ansattnr som skiller seg i mer "
                                     "enn store og små bokstaver"))
     if problems:
         raise WorkbookError(problems)

@@ -25,7 +25,6 @@ from ..model import (
 )
 from .kodelister import Kode, kode
 
-from ..store.year import ARKIV_DIR as ARKIV_DIRNAME  # noqa: E402
 
 # Who made the records, as the archive's opprettetAv/fagsystem fields name it.
 FAGSYSTEM = "lederavtale"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..archive import pdfs
 from ..archive.arkivert import Arkivert, description, update_report
-from ..archive.fiks import FIKS_DIRNAME, folder_name
+from ..archive.fiks import folder_name
 from ..archive.noark5 import CSV_NAME, XML_NAME, build_csv, build_xml
 from ..archive.outbox import check_folder_names, remove_confirmed, write_outbox
 from ..archive.receipts import Noted, note_receipts
@@ -41,7 +41,7 @@ from ..plural import antall
 from ..store.files import atomic_write_bytes, remove_stale_temp_files
 from ..store.lock import RunLock
 from ..store.manifest import Manifest, require_generated
-from ..store.year import YearFolder
+from ..store.year import FIKS_DIR, YearFolder
 from ..workbook.selection import select_leaders
 
 # What the package did with each leader (Item.status).
@@ -234,7 +234,7 @@ def _package_lines(arkiv_dir: Path, alle: bool, journalposter: list[Journalpost]
     lines = [
         f"Arkivpakke: {antall(len(journalposter), 'lederavtale', 'lederavtaler')} med vedlegg i {arkiv_dir}",
         f"  Noark 5: {XML_NAME} og {CSV_NAME} (regneark)",
-        (f"  Fiks Arkiv: {antall(len(meldinger), 'melding', 'meldinger')} i {arkiv_dir / FIKS_DIRNAME}, "
+        (f"  Fiks Arkiv: {antall(len(meldinger), 'melding', 'meldinger')} i {arkiv_dir / FIKS_DIR}, "
          "én mappe per leder, klare for kommunens Fiks IO-integrasjon"),
     ]
     if skipped:
@@ -307,6 +307,6 @@ def _receipt_lines(noted: Noted, arkivert_path: Path, fjernet: list[str], advars
                      "Sjekk i arkivet at lederen ikke er arkivert to ganger:")
         lines += [f"  {leder.ansattnr} {leder.navn}: {description(entry)}" for leder, entry in noted.endret]
     if fjernet:
-        lines.append(f"Fjernet fra {FIKS_DIRNAME}/ fordi arkivet har kvittert: {', '.join(fjernet)}")
+        lines.append(f"Fjernet fra {FIKS_DIR}/ fordi arkivet har kvittert: {', '.join(fjernet)}")
     lines += [f"Advarsel: {line}" for line in advarsler]
     return lines

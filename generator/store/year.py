@@ -54,10 +54,6 @@ class YearFolder:
         return self.path / MANIFEST_NAME
 
     @property
-    def journal(self) -> Path:
-        return self.path / JOURNAL_NAME
-
-    @property
     def report(self) -> Path:
         return self.path / REPORT_NAME
 
@@ -106,17 +102,9 @@ class YearFolder:
         """The leader's PDFs in the Noark 5 export: named like the leader's folder of the year."""
         return self.arkiv / leader_folder(leder)
 
-    def leader(self, leder: Leder) -> Path:
-        return self.path / leader_folder(leder)
-
     def relative(self, path: Path) -> str:
         """A path inside the folder as the manifest writes it: relative, with forward slashes."""
         return Path(path).relative_to(self.path).as_posix()
-
-
-def year_dir(bok: Arbeidsbok, ut: Path) -> Path:
-    """Named after the year the period starts in."""
-    return YearFolder.of(bok, ut).path
 
 
 def leader_folder(leder: Leder) -> str:
