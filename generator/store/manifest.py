@@ -30,6 +30,13 @@ class FileEntry:
     # A PDF: the sha256 of the .docx it was made from, so a PDF that no longer shows its .docx
     # is known. Empty for a .docx, and for PDFs in manifests from before it was recorded.
     kilde: str = ""
+    # The document ID (documents.identity) the file carries; empty in manifests from before IDs.
+    dokument_id: str = ""
+    # "" for what `generer`/`oppfolging` wrote (the drafts); SIGNING for the copy `signering` made.
+    fase: str = ""
+
+
+SIGNING = "signering"  # FileEntry.fase of a copy made for signing
 
 
 @dataclass
@@ -49,13 +56,14 @@ class LeaderEntry:
     def set_basis(self, key: str, value: str) -> None:
         self.grunnlag[key] = value
 
-    def file(self, rolle: str, fmt: str) -> FileEntry | None:
-        return next((f for f in self.filer if f.rolle == rolle and f.format == fmt), None)
+    def file(self, rolle: str, fmt: str, fase: str = "") -> FileEntry | None:
+        return next((f for f in self.filer if f.rolle == rolle and f.format == fmt and f.fase == fase), None)
 
     def set_file(self, entry: FileEntry) -> None:
-        self.filer = [f for f in self.filer if not (f.rolle == entry.rolle and f.format == entry.format)]
+        key = (entry.rolle, entry.format, entry.fase)
+        self.filer = [f for f in self.filer if (f.rolle, f.format, f.fase) != key]
         self.filer.append(entry)
-        self.filer.sort(key=lambda f: (f.format, f.rolle))
+        self.filer.sort(key=lambda f: (f.fase, f.format, f.rolle))
 
     def to_dict(self) -> dict:
         """As manifest.json holds it: each fingerprint a key of its own beside the files."""

@@ -38,6 +38,12 @@ ARKIVERT_NAME = "arkivert.json"
 FIKS_DIR = "fiks"  # inside arkiv/: one folder per leader for the Fiks IO integration
 # Inside arkiv/: the PDFs are converted here first and moved into place when the whole batch is done.
 ARKIV_STAGING_DIR = ".konvertering"
+# The signing round trip: the copies made for signing, the list for e-signing portals, and the record
+# of the signed copies that came back (each kept byte for byte in the leader's folder, `… (signert).pdf`).
+SIGNERING_DIR = "signering"
+SIGNATARER_NAME = "signatarer.csv"
+SIGNERT_NAME = "signert.json"
+SIGNED_SUFFIX = " (signert)"
 
 
 @dataclass(frozen=True)
@@ -97,6 +103,26 @@ class YearFolder:
     @property
     def arkiv_staging(self) -> Path:
         return self.arkiv / ARKIV_STAGING_DIR
+
+    @property
+    def signering(self) -> Path:
+        return self.path / SIGNERING_DIR
+
+    def signering_leader(self, leder: Leder) -> Path:
+        """The leader's copies for signing: `signering/<Ansattnr> <Navn>/`."""
+        return self.signering / leader_folder(leder)
+
+    @property
+    def signatarer(self) -> Path:
+        return self.signering / SIGNATARER_NAME
+
+    @property
+    def signert(self) -> Path:
+        return self.path / SIGNERT_NAME
+
+    def signed_copy(self, leder: Leder, stem: str) -> Path:
+        """Where a signed copy of the document named `stem` is kept: in the leader's folder, `<stem> (signert).pdf`."""
+        return self.path / leader_folder(leder) / f"{stem}{SIGNED_SUFFIX}.pdf"
 
     def arkiv_leader(self, leder: Leder) -> Path:
         """The leader's PDFs in the Noark 5 export: named like the leader's folder of the year."""

@@ -1,0 +1,82 @@
+"""`signert.json`: the signed copies that came back, per Ansattnr and document (SPEC «Signing»).
+
+`signert` writes it; `arkiv`, the run report and the web page read it. Each recorded copy is a file
+in the leader's folder that the tool never changes (`… (signert).pdf`), so the record names it by
+path and sha256: a copy that no longer matches its record is not the one that was verified.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ..exceptions import LederavtaleError
+from ..store.files import atomic_write_bytes, read_json_object
+
+E_SIGNATURE = "e-signatur"
+SCAN = "skann"
+SIGNED = "signert"
+PARTLY_SIGNED = "delvis signert"
+
+
+@dataclass
+class Signature:
+    navn: str  # the signer's name from the certificate
+    gyldig: bool  # intact, and covering the document up to its revision
+    klarert: bool  # the issuer chain is trusted against --tillit (always False without it)
+    tidspunkt: str  # ISO date and time the signature claims, "" when it claims none
+
+
+@dataclass
+class SignedDocument:
+    fil: str  # the kept copy, relative to the year folder
+    sha256: str
+    type: str  # E_SIGNATURE or SCAN
+    dato: str  # ISO date it was signed
+    dokument_id: str  # as the copy carries it; "" for a scan matched by its file name only
+    status: str  # SIGNED or PARTLY_SIGNED
+    signaturer: list[Signature] = field(default_factory=list)
+    kilde: str = ""  # where it was read from (the path under MAPPE, as given)
+    versjon: str = ""  # the version in its document ID
+    advarsler: list[str] = field(default_factory=list)  # e.g. an older version than the copy for signing
+    andre: list[str] = field(default_factory=list)  # other copies of the document that were not kept, and why
+
+
+@dataclass
+class LeaderSigned:
+    avtale: SignedDocument | None = None
+    vedlegg: SignedDocument | None = None
+
+    def document(self, rolle: str) -> SignedDocument | None:
+        return getattr(self, rolle, None) if rolle in ("avtale", "vedlegg") else None
+
+    def to_dict(self) -> dict:
+        return {rolle: asdict(doc) for rolle, doc in (("avtale", self.avtale), ("vedlegg", self.vedlegg))
+                if doc is not None}
+
+
+def _document(data: dict) -> SignedDocument:
+    signatures = [Signature(**s) for s in data.get("signaturer", [])]
+    return SignedDocument(**{**data, "signaturer": signatures})
+
+
+def load_signed(path: Path) -> dict[str, LeaderSigned]:
+    """signert.json by Ansattnr; empty when there is none yet."""
+    path = Path(path)
+    if not path.exists():
+        return {}
+    try:
+        data = read_json_object(path)
+        return {nr: LeaderSigned(**{rolle: _document(doc) for rolle, doc in value.items()
+                                    if rolle in ("avtale", "vedlegg")})
+                for nr, value in data.items()}
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise LederavtaleError(
+            f"{path}: oversikten over signerte dokumenter kan ikke leses ({exc}). Flytt filen bort og kjør "
+            "«lederavtale signert» på nytt med mappen med de signerte kopiene.") from exc
+
+
+def save_signed(path: Path, record: dict[str, LeaderSigned]) -> None:
+    data = {nr: record[nr].to_dict() for nr in sorted(record) if record[nr].to_dict()}
+    atomic_write_bytes(Path(path), json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"), durable=True)
