@@ -24,7 +24,7 @@ from synth import synthetic_workbook  # noqa: E402
 from generator.documents.batch import Batch  # noqa: E402
 from generator.documents.context import agreement_context  # noqa: E402
 from generator.documents.privacy import PrivacyGuard, _needles, normalise  # noqa: E402
-from generator.documents.render import text_of  # noqa: E402
+from generator.documents.text import text_of  # noqa: E402
 from generator.documents.templates import TemplateSet  # noqa: E402
 from generator.workbook import read_workbook  # noqa: E402
 

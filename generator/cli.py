@@ -144,6 +144,25 @@ def oppfolging_command(arbeidsbok, maler, ut, ledere, enhet, pdf, overskriv, job
     sys.exit(show(follow_up(job, ledere, enhet, pdf, overskriv)))
 
 
+@main.command("signering")
+@click.argument("arbeidsbok", type=PathArg)
+@click.option("--ut", type=DirOption, default=OUTPUT, show_default=True,
+              help="Mappen dokumentene ble generert i.")
+@click.option("--leder", "ledere", multiple=True, metavar="ANSATTNR",
+              help="Bare denne lederen (kan gjentas).")
+@libreoffice_options
+def signering_command(arbeidsbok, ut, ledere, jobber, soffice):
+    """Lag kopiene som skal signeres: PDF/A uten UTKAST i <ut>/<år>/signering/, og signatarer.csv.
+
+    Kopiene lages fra Word-filene slik de er nå (etter samtalen). En leder med felt som ikke er fylt
+    ut («[Fylles ut …]») eller uten utviklingsmål får ingen kopi; de andre lages. En ny kjøring lager
+    bare kopiene der Word-filen er endret.
+    """
+    from .commands.signing import signering
+
+    sys.exit(show(signering(Job(arbeidsbok, ut, pdf=PdfSettings(jobber, soffice), progress=progress_bar()), ledere)))
+
+
 @main.command("arkiv")
 @click.argument("arbeidsbok", type=PathArg)
 @click.option("--ut", type=DirOption, default=OUTPUT, show_default=True,

@@ -32,6 +32,9 @@ COMMANDS = (
     Command("epost", "ARBEIDSBOK",
             "Lager e-postutkast (.eml) til hver leder med kopi til overordnet, eller sender dem over SMTP "
             "med --send."),
+    Command("signering", "ARBEIDSBOK",
+            "Lager kopiene som skal signeres (PDF/A uten UTKAST) fra avtalene slik de er etter samtalen, og "
+            "signatarer.csv til signeringstjenesten."),
     Command("arkiv", "ARBEIDSBOK",
             "Lager arkivpakken for de signerte avtalene (med --alle: alle): PDF/A, Noark 5-metadata og én "
             "Fiks Arkiv-melding per leder."),

@@ -30,9 +30,14 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
+from docx.shared import Cm, Mm, Pt, RGBColor
+import segno
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from generator.documents import stamp  # noqa: E402  (where the document ID goes: one definition)
 
 # Arial is on every Windows PC; LibreOffice maps it to the metric-compatible Liberation Sans,
 # so Word and the PDF break lines in the same places.
@@ -576,6 +581,8 @@ def build_footer(doc, spec: DocSpec):
     add_field(pages, "PAGE")
     pages.add_run(" av ")
     add_field(pages, "NUMPAGES")
+    # The document ID on every page, in the content control the tool fills in (documents/stamp.py).
+    footer._element.append(parse_xml(stamp.id_line_xml().replace("<w:p>", f'<w:p {nsdecls("w")}>', 1)))
 
 
 # --------------------------------------------------------------------------- blocks
@@ -788,7 +795,7 @@ def add_signatures(doc, block: Signatures, malform: Malform):
             break
     heading = doc.add_paragraph("Underskrifter", style=doc.styles["Heading 1"])
     heading.paragraph_format.space_before = Pt(20)
-    gap = 1.4
+    gap = 3.0  # room for the QR code
     side = (TEXT_WIDTH_CM - gap) / 2
     table = new_table(doc, 1, [side, gap, side])
     table_borders(table, sz=0)
@@ -813,6 +820,24 @@ def add_signatures(doc, block: Signatures, malform: Malform):
         name.add_run(party.navn).bold = True
         cell.add_paragraph(party.stilling, style=style_of(cell, "Liten tekst"))
     row.cells[1].paragraphs[0].style = style_of(row.cells[1], "Liten tekst")
+    add_qr(table, malform)
+
+
+def add_qr(table, malform: Malform):
+    """Between the two signatures, in the row that cannot split, so always on their page and costing
+    no height: the QR code with the document ID that a scanned, signed copy is matched by
+    (documents/stamp.py puts each document's own code in the picture's place)."""
+    picture = table.rows[0].cells[1].paragraphs[0]
+    picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    picture.paragraph_format.space_before = Pt(16)
+    # The template's own picture is a QR code that says what goes there.
+    code = segno.make(malform.phrase("qr_placeholder"), error="h", micro=False)
+    png = io.BytesIO()
+    code.save(png, kind="png", scale=8, border=4, dpi=300)
+    png.seek(0)
+    shape = picture.add_run().add_picture(png, width=Mm(stamp.QR_WIDTH_MM))
+    shape._inline.docPr.set("name", stamp.QR_NAME)
+    shape._inline.docPr.set("descr", stamp.QR_DESCRIPTION)
 
 
 def add_block(doc, block, spec: DocSpec):
@@ -1204,6 +1229,7 @@ PHRASES = {
         "Den underskrivne avtalen blir arkivert i sak- og arkivsystemet til kommunen"
         "{% if kommune.arkivsak %} (sak {{ kommune.arkivsak }}){% endif %}."),
     "place_and_date": ("Sted og dato", "Stad og dato"),
+    "qr_placeholder": ("Her kommer dokumentets dokument-ID", "Her kjem dokument-ID-en til dokumentet"),
     "follow_up.agreed": ("**Avtalte samtaler:** {{ leder.oppfolging }}", "**Avtalte samtalar:** {{ leder.oppfolging }}"),
     "follow_up.when": ("**Tidspunkt for samtalene:**", "**Tidspunkt for samtalane:**"),
     "closing": ("Om avtalen", "Om avtalen"),

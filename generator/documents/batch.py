@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from .. import __version__
-from ..exceptions import PrivacyViolation, TemplateError
+from ..exceptions import LederavtaleError, PrivacyViolation, TemplateError
 from ..model import Arbeidsbok, Leder
 from ..progress import Progress
 from ..store.files import sha256_file
@@ -27,11 +27,13 @@ from ..workbook import read_workbook
 from ..workbook.selection import select_leaders
 from .check import check_templates
 from .context import babel_locale
+from .identity import DocumentId, InvalidDocumentId, format_id, make_id
 from .jinja import make_jinja_env
 from .kinds import AGREEMENTS, Kind
 from .naming import document_properties, file_stem
 from .privacy import PrivacyGuard
-from .render import DocxRenderer, text_of
+from .render import DocxRenderer
+from .text import text_of
 from .templates import TemplateSet
 
 
@@ -40,6 +42,7 @@ class Document:
     kind: Kind
     filename: str  # without extension
     docx: bytes
+    dokument_id: str = ""  # documents.identity: what the document carries
 
     @property
     def rolle(self) -> str:
@@ -91,7 +94,7 @@ class Batch:
         self.kinds = kinds
         self.env = make_jinja_env(autoescape=True, locale=babel_locale(bok.kommune))
         self.guard = PrivacyGuard(bok)
-        self._renderers: dict[Path, DocxRenderer] = {}
+        self._renderers: dict[tuple[Path, bool], DocxRenderer] = {}
         self._hashes: dict[Path, str] = {}
         self._warnings: dict[str, list[str]] = {}
         for problem in bok.warnings:
@@ -128,7 +131,7 @@ class Batch:
                           advarsler=list(self._warnings.get(leder.ansattnr, [])))
         filled = []
         for kind, template in zip(self.kinds, templates):
-            renderer = self._renderer(template)
+            renderer = self._renderer(template, kind.carries_id)
             filled.append((kind, renderer, renderer.fill(contexts[kind.context])))
             if kind.public:
                 try:
@@ -141,19 +144,32 @@ class Batch:
         for kind, renderer, document in filled:
             if kind.public and verdict.feil:
                 continue
-            data = renderer.pack(document, contexts[kind.context], document_properties(kind, bok, leder))
-            documents.append(Document(kind, file_stem(kind, bok, leder), data))
+            document_id = (document_id_of(bok, leder, kind, renderer.version(kind.rolle, document))
+                           if kind.carries_id else None)
+            data = renderer.pack(document, contexts[kind.context], document_properties(kind, bok, leder), document_id)
+            documents.append(Document(kind, file_stem(kind, bok, leder), data,
+                                      format_id(document_id) if document_id else ""))
         return verdict, documents
 
-    def _renderer(self, path: Path) -> DocxRenderer:
-        if path not in self._renderers:
-            self._renderers[path] = DocxRenderer(self.templates.prepared(path), self.env, self.bok.kommune.logo)
-        return self._renderers[path]
+    def _renderer(self, path: Path, identity: bool) -> DocxRenderer:
+        if (path, identity) not in self._renderers:
+            self._renderers[path, identity] = DocxRenderer(self.templates.prepared(path), self.env,
+                                                           self.bok.kommune.logo, identity=identity)
+        return self._renderers[path, identity]
 
     def _file_hash(self, path: Path) -> str:
         if path not in self._hashes:
             self._hashes[path] = sha256_file(path)
         return self._hashes[path]
+
+
+def document_id_of(bok: Arbeidsbok, leder: Leder, kind: Kind, version: str) -> DocumentId:
+    """The ID of a leader's document of `kind` in the workbook's municipality and year."""
+    try:
+        return make_id(bok.kommune.navn, bok.kommune.organisasjonsnummer, bok.kommune.periode.ar, leder.ansattnr,
+                       kind.rolle, version)
+    except InvalidDocumentId as exc:
+        raise LederavtaleError(f"Ledere rad {leder.rad} ({leder.ansattnr}): {exc}. Ingenting er skrevet.") from None
 
 
 def _plain(value):

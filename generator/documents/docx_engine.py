@@ -33,6 +33,7 @@ What each function relies on:
   `target_part`), `Part.blob` and `Part.partname`, read the way docxtpl's
   `get_headers_footers` and `get_part_xml` read them, so that the parts filled in are the
   ones docxtpl would fill in.
+- `story_element`: python-docx's `_Footer._element` (and a header's), the part's root element.
 - `table_element`: python-docx's `Table._tbl`, the table's `<w:tbl>`, to append rows to in
   one piece (python-docx's `add_row` costs about a millisecond a cell).
 """
@@ -105,6 +106,11 @@ def template_parts(document) -> list[DocxPart]:
                 target = rel.target_part
                 parts.append(DocxPart(kind, _zip_name(target), _xml(parse_xml(target.blob)), target))
     return parts
+
+
+def story_element(story):
+    """The XML element of a python-docx header or footer (`section.footer`)."""
+    return story._element
 
 
 def table_element(table):

@@ -73,6 +73,8 @@ class Kind:
     email: str = ""  # the e-mail template that sends it
     space: tuple[int, int] = (0, 0)  # bytes on disk per leader, without and with PDF/A
     arkiv: Archiving | None = None
+    # A leader's document that comes back signed or is filed carries a document ID (documents.identity).
+    carries_id: bool = False
 
     def words(self, nynorsk: bool) -> Words:
         return self.nynorsk if nynorsk else self.bokmal
@@ -88,7 +90,7 @@ AGREEMENT = Kind(
           "nn-NO"),
     "generer", "lederavtale.docx", agreement_context, leader_template=True, basis_key="grunnlag",
     email="epost.txt", space=(100_000, 300_000),
-    arkiv=Archiving("H", "AVTALE", 1, "lederavtale.pdf"))
+    arkiv=Archiving("H", "AVTALE", 1, "lederavtale.pdf"), carries_id=True)
 
 
 def _appendix_words(nynorsk: bool, language: str) -> Words:
@@ -103,7 +105,7 @@ APPENDIX = Kind(
     "vedlegg", False, ("vedlegget", "Vedlegget"), _appendix_words(False, "nb-NO"), _appendix_words(True, "nn-NO"),
     "generer", "vedlegg.docx", appendix_context, samples=Arbeidsbok.utviklingsmal_for, basis_key="grunnlag",
     email="epost.txt", space=(100_000, 300_000),
-    arkiv=Archiving("V", "VEDLEGG", 2, "vedlegg.pdf"))
+    arkiv=Archiving("V", "VEDLEGG", 2, "vedlegg.pdf"), carries_id=True)
 
 _FOLLOW_UP_WORDS = Words("Oppfølgingssamtale {ar} - {navn}", "Oppfølgingssamtale {ar} – {navn}",
                          "Oppfølging av lederavtale {ar}, {enhet}", "lederavtale, oppfølgingssamtale", "nb-NO")
@@ -113,7 +115,7 @@ FOLLOW_UP = Kind(
     replace(_FOLLOW_UP_WORDS, language="nn-NO"), "oppfolging", "oppfolging.docx", agreement_context,
     # A template folder from before the follow-up document existed lacks it.
     missing_hint="kopier den fra standardmalene (lederavtale init lager en ny kopi)",
-    basis_key="grunnlag_oppfolging", email="epost_oppfolging.txt", space=(100_000, 300_000))
+    basis_key="grunnlag_oppfolging", email="epost_oppfolging.txt", space=(100_000, 300_000), carries_id=True)
 
 # The year folder names its own files (store.year); the report is one of them.
 _STATUS_REPORT_WORDS = Words(PurePath(STATUS_REPORT_DOCX).stem, "Statusrapport {ar} – {kommune}", "", "", "nb-NO")

@@ -1,24 +1,49 @@
 """The placeholder convention: what a template prints where the leader conversation must fill in.
 
 The default templates write `[Fylles ut i ledersamtalen]` (nynorsk `[Fyllast ut i leiarsamtalen]`),
-highlighted; a person replaces it in Word. `arkiv` looks for what is left before archiving.
+highlighted; a person replaces it in Word. `signering` and `arkiv` look for what is left: a
+document still holding one is not ready to be signed or archived as final.
 """
 
 from __future__ import annotations
 
+import io
+import re
 import zipfile
 from pathlib import Path
 
-from .render import document_text
+from .text import document_text
 
 MARKS = ("[Fylles ut", "[Fyllast ut")
 
 
-def placeholders_left(docx: Path) -> int:
-    """How many placeholders a .docx still holds (0 when it cannot be read: the conversion reports that)."""
+def _body(docx: Path | bytes) -> str | None:
     try:
-        with zipfile.ZipFile(docx) as archive:
-            text = document_text(archive.read("word/document.xml").decode("utf-8"))
+        source = io.BytesIO(docx) if isinstance(docx, bytes) else docx
+        with zipfile.ZipFile(source) as archive:
+            return archive.read("word/document.xml").decode("utf-8")
     except (OSError, KeyError, zipfile.BadZipFile, UnicodeDecodeError):
-        return 0
+        return None
+
+
+def placeholders_left(docx: Path | bytes) -> int:
+    """How many placeholders a .docx still holds (0 when it cannot be read: the conversion reports that)."""
+    body = _body(docx)
+    text = document_text(body) if body is not None else ""
     return sum(text.count(mark) for mark in MARKS)
+
+
+def empty_tables(docx: Path | bytes) -> int:
+    """How many tables have a heading row and nothing written in any row below it: the goals table of
+    an appendix whose placeholder a person deleted without writing a goal."""
+    body = _body(docx)
+    if body is None:
+        return 0
+    count = 0
+    for table in re.findall(r"<w:tbl>.*?</w:tbl>", body, flags=re.S):
+        if "<w:tbl>" in table[len("<w:tbl>"):]:
+            continue  # a nested table: its outer table is not judged by the regular expression
+        rows = re.findall(r"<w:tr[ >].*?</w:tr>", table, flags=re.S)
+        if len(rows) >= 2 and document_text(rows[0]).strip() and not any(document_text(r).strip() for r in rows[1:]):
+            count += 1
+    return count

@@ -6,13 +6,13 @@ unchanged parts were compressed once, so each document costs a few milliseconds.
 
 from __future__ import annotations
 
-import html
 import io
 import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Callable
 from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
@@ -21,8 +21,10 @@ from lxml import etree
 from markupsafe import Markup
 
 from ..exceptions import TemplateError
-from . import docx_engine
+from ..model import Problem
+from . import docx_engine, stamp
 from .context import logo_image
+from .identity import DocumentId, qr_png
 from .jinja import explain, make_jinja_env
 from .template import PreparedTemplate
 
@@ -32,14 +34,6 @@ _ZIP_TIME = (2020, 1, 1, 0, 0, 0)  # fixed, so that equal content gives equal by
 _BODY_MARK = "LEDERAVTALE-BODY-PLACEHOLDER"
 _XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _LISTING_CHARS = re.compile(r"[\t\n\a\f]")
-
-
-def document_text(xml: str) -> str:
-    """The visible text of WordprocessingML, paragraphs on their own lines."""
-    xml = re.sub(r"</w:p>|<w:br/>|<w:br [^>]*/>", "\n", xml)
-    xml = re.sub(r"<w:tab/>", "\t", xml)
-    texts = re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>|(\n)", xml)
-    return html.unescape("".join(t or nl for t, nl in texts))
 
 
 @dataclass
@@ -52,33 +46,66 @@ class _Part:
 
 
 class DocxRenderer:
-    """One agreement or appendix template, rendered for many leaders."""
+    """One agreement or appendix template, rendered for many leaders.
 
-    def __init__(self, template: PreparedTemplate, env: jinja2.Environment | None = None, logo: Path | None = None):
+    With `identity`, every document carries its document ID (documents.stamp): the template's ID
+    line and QR picture, or ones added where it has none, and the custom property; `pack` is then
+    given the ID. Without, an ID line the template holds is left out.
+    """
+
+    def __init__(self, template: PreparedTemplate, env: jinja2.Environment | None = None, logo: Path | None = None,
+                 identity: bool = False):
         self.template = template
         self.env = env or make_jinja_env()
+        self.identity = identity
         self._needs_table_fix = any("{%tc" in p.source or "{% tc" in p.source for p in template.parts)
         body, *others = template.parts
+        sources = {part.zip_name: part.source for part in template.parts}
+        qr_rid = stamp.qr_rid(body.source)
+        if identity:
+            if qr_rid is None:
+                sources[body.zip_name] = stamp.with_qr(body.source, stamp.QR_RID)
+            footers = [p for p in others if p.zip_name.startswith("word/footer")]
+            if not any(stamp.has_id_line(p.source) for p in footers):
+                sources.update({p.zip_name: stamp.with_id_line(p.source) for p in footers})
         prefix, suffix = _around_body(template.document)
-        self._parts = [self._compile(body, _XML_DECLARATION + prefix, suffix, logo)]
-        self._parts += [self._compile(part, _XML_DECLARATION, "", logo) for part in others]
+        self._parts = [self._compile(body, sources[body.zip_name], _XML_DECLARATION + prefix, suffix, logo)]
+        self._parts += [self._compile(part, sources[part.zip_name], _XML_DECLARATION, "", logo) for part in others]
         buffer = io.BytesIO()
         template.document.save(buffer)  # now holds the logo's image part and relationships, if any
-        self._base_zip = _zip_without(buffer.getvalue(), {p.zip_name for p in self._parts} | {CORE_XML})
+        replaced = {p.zip_name for p in self._parts} | {CORE_XML}
+        with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as zf:
+            members = {name: zf.read(name) for name in zf.namelist()}
+        self._custom = self._qr_member = None
+        if identity:
+            members, rid, self._qr_member = stamp.prepare_package(members, qr_rid)
+            if qr_rid is None and rid != stamp.QR_RID:
+                raise TemplateError([Problem(template.path.name, f"relasjonen {stamp.QR_RID} er allerede i bruk")])
+            custom_name = stamp.custom_part_name(members)
+            self._custom = (custom_name, members[custom_name].decode("utf-8"))
+            replaced |= {custom_name, self._qr_member}
+        self._base_zip = _zip_without(members, replaced)
 
-    def _compile(self, part, prefix: str, suffix: str, logo: Path | None) -> _Part:
+    def _compile(self, part, source: str, prefix: str, suffix: str, logo: Path | None) -> _Part:
         try:
-            template = self.env.from_string(part.source)
+            template = self.env.from_string(source)
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError([explain(self.template.path.name, exc)]) from exc
         logo_markup = Markup("")
-        if logo is not None and "logo" in part.source:
+        if logo is not None and "logo" in source:
             logo_markup = Markup(docx_engine.inline_image_xml(part.docx_part, logo_image(logo), LOGO_HEIGHT))
         return _Part(part.zip_name, prefix, suffix, template, logo_markup)
 
-    def render(self, context: dict, properties: dict | None = None) -> bytes:
-        """The finished .docx."""
-        return self.pack(self.fill(context), context, properties)
+    def render(self, context: dict, properties: dict | None = None, rolle: str = "",
+               make_id: Callable[[str], DocumentId] | None = None) -> bytes:
+        """The finished .docx (with `identity`, `make_id(version)` gives its ID; `rolle` its kind)."""
+        filled = self.fill(context)
+        document_id = make_id(self.version(rolle, filled)) if self.identity else None
+        return self.pack(filled, context, properties, document_id)
+
+    def version(self, rolle: str, filled: dict[str, str]) -> str:
+        """The version of the document ID of a filled-in document: its body's content."""
+        return stamp.content_version(rolle, filled[self._parts[0].zip_name])
 
     def fill(self, context: dict) -> dict[str, str]:
         """Every part's XML filled in for one context, without packing a document: what a check needs."""
@@ -122,24 +149,29 @@ class DocxRenderer:
             done = end
         return "".join(pieces) + xml[done:] if pieces else xml
 
-    def pack(self, filled: dict[str, str], context: dict, properties: dict | None = None) -> bytes:
-        """The .docx of parts filled in by `fill`, with the document properties."""
+    def pack(self, filled: dict[str, str], context: dict, properties: dict | None = None,
+             document_id: DocumentId | None = None) -> bytes:
+        """The .docx of parts filled in by `fill`, with the document properties and, with `identity`,
+        the document ID `document_id` in its footer line, QR code and custom property."""
+        if self.identity and document_id is None:
+            raise ValueError("a renderer with identity packs a document only with its ID")
         # Appending to a copy of the precompressed base is what makes a document cost
         # milliseconds: only the filled-in parts are compressed.
         out = io.BytesIO(self._base_zip)
         out.seek(0, io.SEEK_END)
         with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as zf:
             for part in self._parts:
-                xml = part.prefix + filled[part.zip_name] + part.suffix
+                xml = stamp.fill_ids(part.prefix + filled[part.zip_name] + part.suffix, document_id)
                 zf.writestr(zipfile.ZipInfo(part.zip_name, _ZIP_TIME), xml.encode("utf-8"), zipfile.ZIP_DEFLATED)
+            if document_id is not None:
+                custom_name, custom = self._custom
+                zf.writestr(zipfile.ZipInfo(custom_name, _ZIP_TIME), stamp.fill_ids(custom, document_id).encode("utf-8"),
+                            zipfile.ZIP_DEFLATED)
+                # PNG is compressed already.
+                zf.writestr(zipfile.ZipInfo(self._qr_member, _ZIP_TIME), qr_png(document_id), zipfile.ZIP_STORED)
             zf.writestr(zipfile.ZipInfo(CORE_XML, _ZIP_TIME), _core_xml(properties or {}, context.get("dato")).encode("utf-8"),
                         zipfile.ZIP_DEFLATED)
         return out.getvalue()
-
-
-def text_of(filled: dict[str, str]) -> str:
-    """The visible text of a filled-in document, part by part."""
-    return "\n".join(document_text(xml) for xml in filled.values())
 
 
 def _core_xml(properties: dict, when) -> str:
@@ -174,11 +206,11 @@ def _around_body(document) -> tuple[str, str]:
     return shell_xml[: shell_xml.rindex("<", 0, body_open)], shell_xml[shell_xml.index(">", body_open) + 1 :]
 
 
-def _zip_without(data: bytes, names: set[str]) -> bytes:
+def _zip_without(members: dict[str, bytes], names: set[str]) -> bytes:
     """The template's zip minus the parts each render replaces, compressed once."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            if info.filename not in names:
-                dst.writestr(zipfile.ZipInfo(info.filename, _ZIP_TIME), src.read(info.filename), zipfile.ZIP_DEFLATED)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, data in members.items():
+            if name not in names:
+                dst.writestr(zipfile.ZipInfo(name, _ZIP_TIME), data, zipfile.ZIP_DEFLATED)
     return out.getvalue()

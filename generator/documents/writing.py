@@ -33,7 +33,8 @@ from ..store.files import atomic_write_bytes, remove_stale_temp_files, sha256_by
 from ..store.lock import RunLock
 from ..store.manifest import FileEntry, LeaderEntry, Manifest
 from ..store.year import YearFolder
-from .batch import Batch, Verdict, prepare
+from .batch import Batch, Document, Verdict, prepare
+from .identity import parse_id, stamp_pdf_file
 from .kinds import AGREEMENTS, FOLLOW_UPS, Kind, Run  # the runs, which the commands take from here
 from .naming import file_stem
 from .pdf import DRAFT_MARK, PdfSettings
@@ -132,6 +133,7 @@ class _Written:
     result: LeaderResult
     kind: Kind
     kilde: str  # the .docx's sha256, which the PDF is made from
+    dokument_id: str  # the .docx's document ID, which the PDF carries in its XMP too
 
 
 def _edited(year_dir: Path, manifest: Manifest, recorded: FileEntry | None, rel: str) -> bool:
@@ -162,12 +164,12 @@ def _write_leader(run: Run, verdict: Verdict, result: LeaderResult, batch: Batch
     entry = manifest.ledere.setdefault(leder.ansattnr, LeaderEntry(leder.ansattnr, leder.navn, result.mappe))
     entry.navn, entry.mappe = leder.navn, result.mappe
     unchanged_basis = previous is not None and previous.basis(run.basis_key) == verdict.basis and not left_behind
-    rendered: dict[str, bytes] = {}
+    rendered: dict[str, Document] = {}
 
-    def docx(kind: Kind) -> bytes:
+    def docx(kind: Kind) -> Document:
         # Rendered again only now that it is known to be written; the check pass kept no bytes.
         if not rendered:
-            rendered.update({doc.rolle: doc.docx for doc in batch.render(leder)[1]})
+            rendered.update({doc.rolle: doc for doc in batch.render(leder)[1]})
         return rendered[kind.rolle]
 
     wrote_any = False
@@ -190,17 +192,18 @@ def _write_leader(run: Run, verdict: Verdict, result: LeaderResult, batch: Batch
             _back_up(year_dir / p, today, result)
         pdf_theirs = pdf_edited and pdf_rel not in edited  # a person's PDF, and no copy of it taken
         if path.exists() and rel not in edited and unchanged_basis and recorded is not None and recorded.sti == rel:
-            source = sha256_file(path)
+            source, dokument_id = sha256_file(path), recorded.dokument_id
             result.filer.append(rel)  # same data, same template: nothing to do
         else:
-            data = docx(kind)
+            document = docx(kind)
+            data, dokument_id = document.docx, document.dokument_id
             source = sha256_bytes(data)
             # The old PDF shows the old text: it goes before the new .docx exists, so that no
             # crash in between leaves it beside a .docx it does not match, vouched for.
             _drop_pdf(year_dir, manifest, entry, rolle, pdf_rel, pdf_theirs, result)
             manifest.intend(rel, source)
             atomic_write_bytes(path, data)
-            entry.set_file(FileEntry(rel, rolle, "docx", kind.public, source))
+            entry.set_file(FileEntry(rel, rolle, "docx", kind.public, source, dokument_id=dokument_id))
             wrote_any = True
             result.filer.append(rel)
         if _pdf_current(entry, rolle, pdf_rel, pdf_path, source, path):
@@ -211,7 +214,7 @@ def _write_leader(run: Run, verdict: Verdict, result: LeaderResult, batch: Batch
             # so it is made again (or, without PDFs, removed rather than left as if current).
             _drop_pdf(year_dir, manifest, entry, rolle, pdf_rel, False, result)
             if converter is not None:
-                written[path] = _Written(result, kind, source)
+                written[path] = _Written(result, kind, source, dokument_id)
                 manifest.intend(pdf_rel, None)
                 converter.submit(path, pdf_path)
     if wrote_any and result.status == STATUS_UNCHANGED:
@@ -319,8 +322,11 @@ def _record_pdf(manifest: Manifest, year_dir: Path, written: dict[Path, _Written
     result = doc.result
     if conversion.ok:
         rel = conversion.pdf.relative_to(year_dir).as_posix()
+        if doc.dokument_id:
+            stamp_pdf_file(conversion.pdf, parse_id(doc.dokument_id))
         manifest.update(result.leder.ansattnr,
-                        FileEntry(rel, doc.kind.rolle, "pdf", doc.kind.public, sha256_file(conversion.pdf), doc.kilde))
+                        FileEntry(rel, doc.kind.rolle, "pdf", doc.kind.public, sha256_file(conversion.pdf), doc.kilde,
+                                  doc.dokument_id))
         result.filer.append(rel)
     else:
         result.feil.append(f"PDF av «{conversion.docx.name}» feilet: {conversion.feil}")

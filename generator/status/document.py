@@ -15,11 +15,11 @@ from xml.sax.saxutils import escape
 import jinja2
 from docx import Document
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm
 from docxtpl import DocxTemplate, InlineImage
 
-from ..documents import docx_engine
+from ..documents import docx_engine, stamp
 from ..documents.context import babel_locale, kommune_fields, logo_image, periode_fields
 from ..documents.jinja import explain, make_jinja_env
 from ..documents.kinds import STATUS_REPORT
@@ -140,8 +140,16 @@ def write_status_document(bok: Arbeidsbok, status: Status, path: Path, today: da
 
 
 def _retitle_footer(doc, title: str) -> None:
-    """The template's footer reads «Lederavtale <år> – <leder>»; here it is the report's title."""
+    """The template's footer reads «Lederavtale <år> – <leder>»; here it is the report's title. The
+    report is the year's, not a leader's document, and carries no document ID: its line goes."""
     for section in doc.sections:
+        footer = docx_engine.story_element(section.footer)
+        tags = [tag for tag in footer.iter(qn("w:tag")) if tag.get(qn("w:val")) == stamp.ID_TAG]
+        for control in [tag.getparent().getparent() for tag in tags]:  # w:tag in w:sdtPr in w:sdt
+            paragraph = control.getparent()
+            paragraph.remove(control)
+            if not "".join(paragraph.itertext()).strip() and paragraph.getparent() is not None:
+                paragraph.getparent().remove(paragraph)
         for paragraph in section.footer.paragraphs:
             for run in paragraph.runs:
                 if _FOOTER_MARK in run.text:
