@@ -6,12 +6,13 @@ This is the one place where errors become messages and exit codes.
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
 
 from .documents.pdf import PdfSettings
-from .exceptions import EXIT_INTERRUPTED, EXIT_INVALID, LederavtaleError
+from .exceptions import EXIT_INTERRUPTED, EXIT_INVALID, LederavtaleError, OptionError
 from .job import Job
 from .result import Result
 from .terminal import confirm_sending, echo, progress_bar, show, show_error
@@ -161,6 +162,38 @@ def signering_command(arbeidsbok, ut, ledere, jobber, soffice):
     from .commands.signing import signering
 
     sys.exit(show(signering(Job(arbeidsbok, ut, pdf=PdfSettings(jobber, soffice), progress=progress_bar()), ledere)))
+
+
+def _date(value: str | None):
+    """--dato: dd.mm.åååå or åååå-mm-dd."""
+    if value is None:
+        return None
+    for pattern in ("%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value.strip(), pattern).date()
+        except ValueError:
+            continue
+    raise OptionError(f"--dato «{value}» er ikke en dato; skriv dd.mm.åååå eller åååå-mm-dd.")
+
+
+@main.command("signert")
+@click.argument("arbeidsbok", type=PathArg)
+@click.argument("mappe", type=PathArg)
+@click.option("--ut", type=DirOption, default=OUTPUT, show_default=True,
+              help="Mappen dokumentene ble generert i.")
+@click.option("--tillit", type=DirOption, metavar="MAPPE",
+              help="CA-sertifikater (PEM eller DER) for utstederne signaturene skal kontrolleres mot.")
+@click.option("--dato", metavar="DATO", help="Signeringsdato for skannede kopier (dd.mm.åååå eller åååå-mm-dd).")
+def signert_command(arbeidsbok, mappe, ut, tillit, dato):
+    """Les signerte kopier (e-signerte PDF-er og skann) fra MAPPE inn i signert.json.
+
+    E-signerte PDF-er kontrolleres (signaturene er intakte, hvem som signerte og når; med --tillit om
+    utstederen er klarert). Skannede kopier kjennes igjen på QR-koden. Hver godtatt kopi legges uendret
+    i lederens mappe som «… (signert).pdf».
+    """
+    from .commands.signed import signert
+
+    sys.exit(show(signert(Job(arbeidsbok, ut, progress=progress_bar()), mappe, tillit, _date(dato))))
 
 
 @main.command("arkiv")

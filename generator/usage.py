@@ -35,6 +35,9 @@ COMMANDS = (
     Command("signering", "ARBEIDSBOK",
             "Lager kopiene som skal signeres (PDF/A uten UTKAST) fra avtalene slik de er etter samtalen, og "
             "signatarer.csv til signeringstjenesten."),
+    Command("signert", "ARBEIDSBOK MAPPE",
+            "Leser signerte kopier fra MAPPE: kontrollerer e-signaturene, kjenner igjen skann på QR-koden, "
+            "og legger kopiene uendret i lederens mappe."),
     Command("arkiv", "ARBEIDSBOK",
             "Lager arkivpakken for de signerte avtalene (med --alle: alle): PDF/A, Noark 5-metadata og én "
             "Fiks Arkiv-melding per leder."),

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from ..archive.arkivert import REPORT_COLUMN, report_column
 from ..documents.writing import AGREEMENTS, LeaderResult, run
+from ..exceptions import LederavtaleError
 from ..job import Job
 from ..result import Result
 from ..model import Arbeidsbok
+from ..signing.record import REPORT_COLUMN as SIGNED_COLUMN
+from ..signing.record import load_signed
+from ..signing.record import report_column as signed_column
 from ..store.manifest import LeaderEntry
 from ..store.report import write_run_report
 from ..store.year import YearFolder
@@ -28,5 +32,14 @@ def generate(job: Job, ledere=(), enhet: str | None = None, pdf: bool = True, ov
 
 def _write_run_report(year: YearFolder, bok: Arbeidsbok, results: list[LeaderResult],
                       removed: list[LeaderEntry]) -> None:
-    # The archive's receipts, as `arkiv --kvitteringer` recorded them.
-    write_run_report(year.report, bok, [r.item() for r in results], removed, REPORT_COLUMN, report_column(year.path))
+    # The signed copies as `signert` recorded them, the archive's receipts as `arkiv --kvitteringer` did.
+    write_run_report(year.report, bok, [r.item() for r in results], removed,
+                     {SIGNED_COLUMN: signed_column(_signed(year)), REPORT_COLUMN: report_column(year.path)})
+
+
+def _signed(year: YearFolder) -> dict:
+    # The report is about the documents: a damaged signert.json is for `signert` to say.
+    try:
+        return load_signed(year.signert)
+    except LederavtaleError:
+        return {}

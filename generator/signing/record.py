@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from pathlib import Path
 
 from ..exceptions import LederavtaleError
@@ -18,6 +19,7 @@ E_SIGNATURE = "e-signatur"
 SCAN = "skann"
 SIGNED = "signert"
 PARTLY_SIGNED = "delvis signert"
+REPORT_COLUMN = "Signert"  # the column of rapport.xlsx that shows the record
 
 
 @dataclass
@@ -80,3 +82,21 @@ def load_signed(path: Path) -> dict[str, LeaderSigned]:
 def save_signed(path: Path, record: dict[str, LeaderSigned]) -> None:
     data = {nr: record[nr].to_dict() for nr in sorted(record) if record[nr].to_dict()}
     atomic_write_bytes(Path(path), json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"), durable=True)
+
+
+def report_column(record: dict[str, LeaderSigned]) -> dict[str, str]:
+    """Ansattnr → rapport.xlsx's «Signert» text."""
+    column = {}
+    for ansattnr, leader in record.items():
+        parts = []
+        for rolle, name in (("avtale", "Avtalen"), ("vedlegg", "Vedlegget")):
+            document = leader.document(rolle)
+            if document is None:
+                continue
+            how = "e-signatur" if document.type == E_SIGNATURE else "skann"
+            line = f"{name}: {document.status} ({how}) {date.fromisoformat(document.dato):%d.%m.%Y}"
+            if document.status == PARTLY_SIGNED:
+                line += " – " + "; ".join(document.advarsler)
+            parts.append(line)
+        column[ansattnr] = "\n".join(parts)
+    return column

@@ -42,10 +42,10 @@ def write_report(path: Path, headers: list[str], rows: list[list]) -> None:
 
 
 def write_run_report(path: Path, bok: Arbeidsbok, items: list[Item], removed: list[LeaderEntry],
-                     column: str, arkivert: dict[str, str]) -> None:
+                     columns: dict[str, dict[str, str]]) -> None:
     """`generer`'s report: every leader with an agreement, those this run left out too, and the
-    leaders gone from the workbook whose files are kept; `column` is the archive's receipts as
-    `arkiv --kvitteringer` recorded them (`arkivert`, by Ansattnr)."""
+    leaders gone from the workbook whose files are kept; `columns` are what later commands record
+    (header → Ansattnr → text: the signed copies, the archive's receipts)."""
     by_nr = {item.ansattnr: item for item in items}
     rows = []
     for leder in bok.avtaleledere():
@@ -58,7 +58,8 @@ def write_run_report(path: Path, bok: Arbeidsbok, items: list[Item], removed: li
                      "\n".join(r.merknader)])
     for entry in removed:
         rows.append([entry.ansattnr, entry.navn, "", "", STATUS_REMOVED, "\n".join(f.sti for f in entry.filer), ""])
-    write_report(path, HEADERS + [column], [row + [arkivert.get(row[0], "")] for row in rows])
+    write_report(path, HEADERS + list(columns),
+                 [row + [values.get(row[0], "") for values in columns.values()] for row in rows])
 
 
 def update_column(path: Path, header: str, values: dict[str, str]) -> None:

@@ -1,0 +1,266 @@
+"""`signert`: the signed copies come home, read from a folder of PDFs with any names.
+
+An e-signed PDF (PAdES from a signing portal) is validated with pyHanko (signing/verify.py) and
+matched by the document ID in its XMP; a scan has no signature and is matched by the QR code on
+its signature page, else by the Ansattnr its file name begins with (signing/scan.py). A copy of
+another municipality, year or leader, a broken signature, or a change after the last signature
+is refused with the file named. What is accepted is copied byte for byte into the leader's folder
+as `… (signert).pdf`, never changed afterwards, and recorded in `signert.json` (signing/record.py).
+Reading the same folder again changes nothing.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+import pikepdf
+
+from ..documents.identity import DocumentId, InvalidDocumentId, format_id, parse_id, read_pdf_id, same_owner
+from ..documents.kinds import AGREEMENT, APPENDIX
+from ..exceptions import LederavtaleError
+from ..job import Job
+from ..model import Arbeidsbok, Leder
+from ..plural import antall
+from ..result import Item, Result
+from ..signing.record import (
+    E_SIGNATURE,
+    SCAN,
+    SIGNED,
+    REPORT_COLUMN,
+    LeaderSigned,
+    Signature,
+    SignedDocument,
+    load_signed,
+    report_column,
+    save_signed,
+)
+from ..signing.scan import UnreadableScan, read_scan
+from ..signing.verify import NOT_CHECKED, UnreadablePdf, compare_parties, load_trust_roots, read_bounded, read_signatures
+from ..store.files import sha256_bytes
+from ..store.lock import RunLock
+from ..store.manifest import SIGNING, Manifest, load_generated
+from ..store.report import update_column
+from ..store.year import SIGNED_SUFFIX, YearFolder
+
+KINDS = {kind.rolle: kind for kind in (AGREEMENT, APPENDIX)}
+FAILURE_HEADING = "Noen filer ble ikke godtatt (de andre er registrert):"
+# In a scan's file name, when no QR code says which document it is.
+_APPENDIX_WORDS = ("vedlegg", "utviklingsm")
+
+
+@dataclass
+class _Copy:
+    """One PDF from the folder, read and matched."""
+
+    path: Path
+    kilde: str  # as the messages name it: relative to the folder
+    data: bytes
+    leder: Leder
+    rolle: str
+    type: str
+    dato: date
+    dokument_id: DocumentId | None
+    status: str
+    signaturer: list[Signature] = field(default_factory=list)
+    advarsler: list[str] = field(default_factory=list)
+
+    @property
+    def rank(self) -> tuple:
+        """Which of several copies of one document is kept: fully signed first, then the newest."""
+        latest = max((s.tidspunkt for s in self.signaturer), default="")
+        return (self.status == SIGNED, self.dato.isoformat(), latest, self.kilde)
+
+
+def signert(job: Job, mappe: Path, tillit: Path | None = None, dato: date | None = None) -> Result:
+    """Read every PDF under `mappe`, verify and match it, keep the signed copies and record them."""
+    mappe = Path(mappe)
+    if not mappe.is_dir():
+        raise LederavtaleError(f"Finner ikke mappen «{mappe}» med de signerte kopiene.")
+    roots = load_trust_roots(tillit) if tillit is not None else None
+    bok, year = job.bok, job.year
+    files = sorted(p for p in mappe.rglob("*") if p.is_file() and not p.name.startswith("."))
+    pdfs = [p for p in files if p.suffix.lower() == ".pdf"]
+    result = Result(failure_heading=FAILURE_HEADING)
+    if len(pdfs) < len(files):
+        result.notices.append(f"{antall(len(files) - len(pdfs), 'fil', 'filer')} i «{mappe}» er ikke PDF og er hoppet over.")
+    if not pdfs:
+        raise LederavtaleError(f"Fant ingen PDF-filer i «{mappe}».")
+    with RunLock(year.path):
+        load_generated(year.path, job.workbook, "signert")
+        manifest = Manifest.load(year.path)
+        record = load_signed(year.signert)
+        copies: dict[tuple[str, str], list[_Copy]] = {}
+        for index, path in enumerate(pdfs, 1):
+            kilde = path.relative_to(mappe).as_posix()
+            try:
+                copy = _read(path, kilde, bok, manifest, roots, dato, job.today)
+            except (UnreadablePdf, UnreadableScan, _Refused) as exc:
+                result.failures.append(f"{kilde}: {exc}")
+                continue
+            copies.setdefault((copy.leder.ansattnr, copy.rolle), []).append(copy)
+            if job.progress:
+                job.progress("Leser signerte kopier", index, len(pdfs))
+        changed, items = False, {}
+        for (ansattnr, rolle), found in sorted(copies.items()):
+            kept = max(found, key=lambda c: c.rank)
+            leader = record.setdefault(ansattnr, LeaderSigned())
+            earlier = leader.document(rolle)
+            item = items.setdefault(ansattnr, Item(ansattnr, kept.leder.navn, "uendret", [], []))
+            document = _keep(kept, [c for c in found if c is not kept], earlier, year, manifest)
+            if document is not earlier:
+                setattr(leader, rolle, document)
+                changed = True
+                item.status = document.status
+            item.filer.append(document.fil)
+            item.merknader += [f"{KINDS[rolle].navn[1]}: {w}" for w in document.advarsler]
+        if changed:
+            save_signed(year.signert, record)
+            warning = _update_report(year, record)
+            if warning:
+                result.notices.append(warning)
+    result.items = list(items.values())
+    if roots is None:
+        result.notices.append(f"Signaturene er {NOT_CHECKED} (bruk --tillit MAPPE med utstedernes "
+                              "CA-sertifikater for å kontrollere det).")
+    result.summary.append(f"{'Ferdig' if not result.failures else 'Lest'}: {antall(len(pdfs), 'fil', 'filer')} lest, "
+                          f"{antall(len(items), 'leder', 'ledere')} med signerte kopier. Oversikt: {year.signert}")
+    result.files.append(year.signert)
+    return result
+
+
+class _Refused(LederavtaleError):
+    """A copy that is not recorded; str() says why."""
+
+
+def _read(path: Path, kilde: str, bok: Arbeidsbok, manifest: Manifest, roots, dato: date | None,
+          today: date) -> _Copy:
+    data, _ = read_bounded(path, kilde, UnreadablePdf)
+    signatures = read_signatures(data, roots, kilde)
+    known = [leder.ansattnr for leder in bok.ledere]
+    if signatures.signert:
+        if signatures.feil:
+            raise _Refused("; ".join(signatures.feil))
+        document_id = _xmp_id(data) or read_scan(data, kilde, known).dokument_id
+        if document_id is None:
+            raise _Refused("den digitalt signerte filen har ingen dokument-ID (ikke laget med «lederavtale signering»)")
+        copy_type = E_SIGNATURE
+    else:
+        scan = read_scan(data, kilde, known)
+        document_id = scan.dokument_id
+        if document_id is None and scan.ansattnr_fra_filnavn is None:
+            raise _Refused("ingen signatur, ingen QR-kode med dokument-ID og ingen Ansattnr først i filnavnet")
+        copy_type = SCAN
+    if document_id is not None:
+        why = same_owner(document_id, bok.kommune.navn, bok.kommune.organisasjonsnummer, bok.kommune.periode.ar,
+                         document_id.ansattnr)
+        if why:
+            raise _Refused(f"hører ikke til denne arbeidsboken: {why}")
+        ansattnr, rolle = document_id.ansattnr, document_id.kind
+    else:
+        ansattnr = scan.ansattnr_fra_filnavn
+        rolle = APPENDIX.rolle if any(w in path.name.casefold() for w in _APPENDIX_WORDS) else AGREEMENT.rolle
+    if rolle not in KINDS:
+        raise _Refused(f"er {document_id.kind}-dokumentet, ikke avtalen eller vedlegget som signeres")
+    leder = next((leder for leder in bok.ledere if leder.ansattnr == ansattnr), None)
+    if leder is None or not leder.avtale:
+        raise _Refused(f"Ansattnr {ansattnr} har ingen lederavtale i arbeidsboken")
+    superior = bok.overordnet(leder)
+    parties = [leder.navn] + ([superior.navn] if superior else [])
+    warnings = []
+    if document_id is None:
+        warnings.append(f"kjent igjen bare på filnavnet (Ansattnr {ansattnr}); ingen QR-kode ble funnet")
+    else:
+        warnings += _version_warning(manifest, ansattnr, rolle, document_id)
+    if copy_type == E_SIGNATURE:
+        parter = compare_parties(signatures.signaturer, parties)
+        status = parter.status
+        warnings += parter.advarsler
+        times = [s.tidspunkt for s in signatures.signaturer if s.tidspunkt]
+        signed_on = max(times).date() if times else today
+        found = [Signature(s.navn, s.gyldig, s.klarert, s.tidspunkt.isoformat() if s.tidspunkt else "")
+                 for s in signatures.signaturer]
+    else:
+        signed_on = dato or leder.signert
+        if signed_on is None:
+            raise _Refused(f"skannet kopi uten dato: oppgi --dato, eller før datoen i Signert for {leder.navn}")
+        status, found = SIGNED, []
+    return _Copy(path, kilde, data, leder, rolle, copy_type, signed_on, document_id, status, found, warnings)
+
+
+def _xmp_id(data: bytes) -> DocumentId | None:
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            text = read_pdf_id(pdf)
+        return parse_id(text) if text else None
+    except (pikepdf.PdfError, InvalidDocumentId):
+        return None
+
+
+def _version_warning(manifest: Manifest, ansattnr: str, rolle: str, document_id: DocumentId) -> list[str]:
+    """A copy of another version than the current copy for signing: accepted, with both versions named."""
+    entry = manifest.ledere.get(ansattnr)
+    current = entry.file(rolle, "pdf", SIGNING) if entry else None
+    if current is None or not current.dokument_id:
+        return []
+    current_version = parse_id(current.dokument_id).version
+    if current_version == document_id.version:
+        return []
+    return [f"den signerte kopien er versjon {document_id.version}, men gjeldende kopi for signering er versjon "
+            f"{current_version}: den signerte er en eldre (eller annen) versjon av dokumentet"]
+
+
+def _keep(kept: _Copy, others: list[_Copy], earlier: SignedDocument | None, year: YearFolder,
+          manifest: Manifest) -> SignedDocument:
+    """The kept copy in the leader's folder and its record; `earlier` itself when nothing is new."""
+    sha = sha256_bytes(kept.data)
+    if earlier is not None and earlier.sha256 == sha:
+        # The same file read again: what its check says now (with --tillit, after a new copy for
+        # signing) replaces what it said; nothing else changes.
+        now = replace(earlier, status=kept.status, signaturer=kept.signaturer, advarsler=kept.advarsler)
+        return earlier if now == earlier else now
+    if earlier is not None and _better(earlier, kept):
+        return earlier
+    entry = manifest.ledere[kept.leder.ansattnr]
+    stem = Path(entry.file(kept.rolle, "docx").sti).stem if entry.file(kept.rolle, "docx") else kept.path.stem
+    target = year.signed_copy(kept.leder, stem)
+    number = 2
+    # Never over another signed copy: the next free name (… (signert 2).pdf) unless it is these bytes.
+    while target.exists() and sha256_bytes(target.read_bytes()) != sha:
+        target = target.with_name(f"{stem}{SIGNED_SUFFIX[:-1]} {number}).pdf")
+        number += 1
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(target.name + ".part")
+        partial.write_bytes(kept.data)
+        shutil.move(partial, target)
+    others_text = [f"{c.kilde}: ikke brukt ({c.status}, {c.dato:%d.%m.%Y}); en nyere eller fullt signert kopi er valgt"
+                   for c in others]
+    if earlier is not None:
+        others_text.append(f"{earlier.fil}: tidligere registrert kopi, erstattet av {kept.kilde}")
+    return SignedDocument(
+        fil=year.relative(target), sha256=sha, type=kept.type, dato=kept.dato.isoformat(),
+        dokument_id=format_id(kept.dokument_id) if kept.dokument_id else "", status=kept.status,
+        signaturer=kept.signaturer, kilde=kept.kilde, versjon=kept.dokument_id.version if kept.dokument_id else "",
+        advarsler=kept.advarsler, andre=others_text)
+
+
+def _better(earlier: SignedDocument, new: _Copy) -> bool:
+    """Whether the copy recorded before stays: fully signed where the new is not, or newer."""
+    if (earlier.status == SIGNED) != (new.status == SIGNED):
+        return earlier.status == SIGNED
+    return earlier.dato > new.dato.isoformat()
+
+
+def _update_report(year: YearFolder, record: dict[str, LeaderSigned]) -> str:
+    if not year.report.is_file():
+        return ""
+    try:
+        update_column(year.report, REPORT_COLUMN, report_column(record))
+    except OSError as exc:
+        return (f"«{year.report}» kunne ikke oppdateres ({exc.strerror or exc}); er den åpen i Excel? "
+                "De signerte kopiene er likevel registrert.")
+    return ""
