@@ -656,6 +656,31 @@ TARGETS = [("Mål", "{{ o.mal }}"), ("Målemetode", "{{ o.malemetode }}"),
            ("Utgangspunkt", "{{ o.utgangspunkt }}"), ("Frist", "{{ o.frist|dato }}")]
 
 
+# The tag of each assignment's measures control: `oppfolging` and `sjekk` read the tiltak a person
+# typed into the agreement from it (generator/documents/measures.py, TAG_PREFIX, must agree).
+MEASURES_TAG = "lederavtale-tiltak:{{ o.nr }}"
+
+
+def measures_control(cell, paragraphs):
+    """The paragraphs moved into a rich-text content control carrying the assignment's Nr.
+
+    Word keeps a content control and its tag through any editing inside it, so the measures
+    typed there can be read back per assignment; the label stays outside, so that what the
+    control holds is the measures only. No w:id: the loop repeats the control, and Word gives
+    each one its own when it saves.
+    """
+    sdt = OxmlElement("w:sdt")
+    props = child(sdt, "w:sdtPr")
+    child(props, "w:alias", val="Tiltak {{ o.nr }}")
+    child(props, "w:tag", val=MEASURES_TAG)
+    child(props, "w:richText")
+    content = child(sdt, "w:sdtContent")
+    paragraphs[0]._p.addprevious(sdt)
+    for paragraph in paragraphs:
+        content.append(paragraph._p)
+    return sdt
+
+
 def add_assignments(doc, block: Assignments):
     code_line(doc, "{%p if omrader %}")
     add_text(doc.add_paragraph(), block.intro)
@@ -682,12 +707,10 @@ def add_assignments(doc, block: Assignments):
     row_props(measures_row, cant_split=False, min_height_cm=1.5)
     measures = spanning_cell(measures_row)
     cell_paragraph(measures, block.measures, "Feltnavn", first=True)
-    cell_paragraph(measures, "{%p for t in o.tiltak %}", "Malkode")
-    cell_paragraph(measures, "{{ t }}", "Tabellpunkt")
-    cell_paragraph(measures, "{%p endfor %}", "Malkode")
-    cell_paragraph(measures, "{%p if not o.tiltak %}", "Malkode")
-    cell_paragraph(measures, block.placeholder, "Tabelltekst")
-    cell_paragraph(measures, "{%p endif %}", "Malkode")
+    area = [cell_paragraph(measures, text, style) for text, style in (
+        ("{%p for t in o.tiltak %}", "Malkode"), ("{{ t }}", "Tabellpunkt"), ("{%p endfor %}", "Malkode"),
+        ("{%p if not o.tiltak %}", "Malkode"), (block.placeholder, "Tabelltekst"), ("{%p endif %}", "Malkode"))]
+    measures_control(measures, area)
     if block.follow_up is not None:
         # Status, result and comment, written in the follow-up conversation; the comment
         # takes the two narrow columns so that it has room for a sentence or two.
