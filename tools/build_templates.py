@@ -656,29 +656,22 @@ TARGETS = [("Mål", "{{ o.mal }}"), ("Målemetode", "{{ o.malemetode }}"),
            ("Utgangspunkt", "{{ o.utgangspunkt }}"), ("Frist", "{{ o.frist|dato }}")]
 
 
-# The tag of each assignment's measures control: `oppfolging` and `sjekk` read the tiltak a person
-# typed into the agreement from it (generator/documents/measures.py, TAG_PREFIX, must agree).
+# Each assignment's table names its Nr, so that `oppfolging` and `sjekk` can read the measures a
+# person typed into the agreement (generator/documents/measures.py; TAG_PREFIX there must agree).
 MEASURES_TAG = "lederavtale-tiltak:{{ o.nr }}"
 
 
-def measures_control(cell, paragraphs):
-    """The paragraphs moved into a rich-text content control carrying the assignment's Nr.
+def mark_measures(table):
+    """The table's alternative text (Word: Tabellegenskaper > Alternativ tekst) names the assignment.
 
-    Word keeps a content control and its tag through any editing inside it, so the measures
-    typed there can be read back per assignment; the label stays outside, so that what the
-    control holds is the measures only. No w:id: the loop repeats the control, and Word gives
-    each one its own when it saves.
+    Not a content control around the measures: python-docx, and every script that reads a cell
+    with it, does not see paragraphs inside one (`cell.text` comes out empty), and LibreOffice 7.4
+    drops the formatting of a control's first paragraph. The table's own properties are invisible
+    on the page and in the text, and Word keeps them through any editing inside the table.
     """
-    sdt = OxmlElement("w:sdt")
-    props = child(sdt, "w:sdtPr")
-    child(props, "w:alias", val="Tiltak {{ o.nr }}")
-    child(props, "w:tag", val=MEASURES_TAG)
-    child(props, "w:richText")
-    content = child(sdt, "w:sdtContent")
-    paragraphs[0]._p.addprevious(sdt)
-    for paragraph in paragraphs:
-        content.append(paragraph._p)
-    return sdt
+    props = table._tbl.tblPr
+    child(props, "w:tblCaption", val=MEASURES_TAG)
+    child(props, "w:tblDescription", val="Tiltak {{ o.nr }}")
 
 
 def add_assignments(doc, block: Assignments):
@@ -707,10 +700,13 @@ def add_assignments(doc, block: Assignments):
     row_props(measures_row, cant_split=False, min_height_cm=1.5)
     measures = spanning_cell(measures_row)
     cell_paragraph(measures, block.measures, "Feltnavn", first=True)
-    area = [cell_paragraph(measures, text, style) for text, style in (
-        ("{%p for t in o.tiltak %}", "Malkode"), ("{{ t }}", "Tabellpunkt"), ("{%p endfor %}", "Malkode"),
-        ("{%p if not o.tiltak %}", "Malkode"), (block.placeholder, "Tabelltekst"), ("{%p endif %}", "Malkode"))]
-    measures_control(measures, area)
+    cell_paragraph(measures, "{%p for t in o.tiltak %}", "Malkode")
+    cell_paragraph(measures, "{{ t }}", "Tabellpunkt")
+    cell_paragraph(measures, "{%p endfor %}", "Malkode")
+    cell_paragraph(measures, "{%p if not o.tiltak %}", "Malkode")
+    cell_paragraph(measures, block.placeholder, "Tabelltekst")
+    cell_paragraph(measures, "{%p endif %}", "Malkode")
+    mark_measures(table)
     if block.follow_up is not None:
         # Status, result and comment, written in the follow-up conversation; the comment
         # takes the two narrow columns so that it has room for a sentence or two.

@@ -1,15 +1,16 @@
 """The leader's own measures (tiltak) as they stand in the agreement on disk.
 
-The default templates put each assignment's measures in a content control tagged
-`lederavtale-tiltak:<Nr>` (tools/build_templates.py, `measures_control`). The draft invites the
+The default templates give each assignment's table the alternative text (`w:tblCaption`)
+`lederavtale-tiltak:<Nr>` (tools/build_templates.py, `mark_measures`). The draft invites the
 leader to write measures in Word during the conversation, so the signed agreement may hold
-measures the workbook does not. `oppfolging` uses those (through `with_measures`, an
-Arbeidsbok whose measures are the agreement's), and `sjekk` warns where the two differ.
+measures the workbook does not. `oppfolging` uses those (through `with_measures`, an Arbeidsbok
+whose measures are the agreement's), and `sjekk` warns where the two differ.
 
 Only a .docx a person has changed counts: one as the tool wrote it holds the workbook's measures.
-Each non-empty paragraph in a control is one measure; the placeholder (`[Fylles ut …]`) and a
-typed list mark are not. A control that is gone (deleted in Word, or a template without them)
-leaves that assignment's measures unknown: the workbook's stand, with a warning.
+The measures are the paragraphs of the table's first row below its heading rows, after the
+label: each non-empty one is one measure; the placeholder (`[Fylles ut …]`) and a typed list
+mark are not. A table that no longer names its Nr (deleted in Word, or an older template) leaves
+that assignment's measures unknown: the workbook's stand, with a warning.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from .placeholders import MARKS
 from .privacy import PrivacyGuard
 
 TAG_PREFIX = "lederavtale-tiltak:"
+LABEL_STYLE = "Feltnavn"  # the label over the measures («Lederens tiltak») in the default templates
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _NS = {"w": _W}
 DOCUMENT_XML = "word/document.xml"
@@ -43,7 +45,7 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=Fal
 
 
 def clean(text: str) -> str:
-    """One paragraph of a control as a measure: "" for a placeholder, a list mark or nothing."""
+    """One paragraph as a measure: "" for a placeholder, a list mark or nothing."""
     text = _PLACEHOLDER.sub("", text.replace("\u00a0", " "))
     lines = [" ".join(line.split()) for line in text.split("\n")]
     text = "\n".join(line for line in lines if line)
@@ -60,8 +62,8 @@ class Unreadable(ValueError):
 
 
 def read_measures(docx: Path) -> dict[str, list[str]]:
-    """Nr -> the measures in that assignment's control, in document order; Unreadable when the
-    file is not a readable .docx. An assignment without a control is not a key."""
+    """Nr -> the measures in that assignment's table, in document order; Unreadable when the
+    file is not a readable .docx. An assignment whose table is not marked is not a key."""
     docx = Path(docx)
     try:
         if docx.stat().st_size > MAX_DOCX_BYTES:
@@ -83,23 +85,51 @@ def read_measures(docx: Path) -> dict[str, list[str]]:
         # RuntimeError: an encrypted zip; NotImplementedError: an unknown compression.
         raise Unreadable(f"filen kan ikke leses ({exc})") from None
     found: dict[str, list[str]] = {}
-    for sdt in root.iter(f"{{{_W}}}sdt"):
-        tag = sdt.find("w:sdtPr/w:tag", _NS)
-        value = tag.get(f"{{{_W}}}val", "") if tag is not None else ""
-        if not value.startswith(TAG_PREFIX):
-            continue
-        content = sdt.find("w:sdtContent", _NS)
-        items = found.setdefault(value[len(TAG_PREFIX):].strip(), [])
-        if content is not None:
-            items += [text for p in content.iter(f"{{{_W}}}p") if (text := clean(_paragraph_text(p)))]
+    for table in root.iter(_w("tbl")):
+        caption = table.find("w:tblPr/w:tblCaption", _NS)
+        value = caption.get(_w("val"), "") if caption is not None else ""
+        if value.startswith(TAG_PREFIX):
+            # A table copied in Word names the same Nr twice: both hold that assignment's measures.
+            found.setdefault(value[len(TAG_PREFIX):].strip(), []).extend(_measures_of(table))
     return found
+
+
+def _w(name: str) -> str:
+    return f"{{{_W}}}{name}"
+
+
+def _measures_of(table) -> list[str]:
+    """The measures in the table's first row below the heading rows (the assignment and its targets)."""
+    row = next((tr for tr in table.findall("w:tr", _NS) if tr.find("w:trPr/w:tblHeader", _NS) is None), None)
+    if row is None:
+        return []
+    measures = []
+    for cell in row.findall("w:tc", _NS):
+        paragraphs = [p for p in cell.iter(_w("p")) if _table_of(p) is table]
+        if paragraphs and _style(paragraphs[0]) == LABEL_STYLE:
+            paragraphs = paragraphs[1:]
+        measures += [text for p in paragraphs if (text := clean(_paragraph_text(p)))]
+    return measures
+
+
+def _table_of(p):
+    """The innermost table a paragraph is in (a table a person put in the cell reads as its own)."""
+    node = p.getparent()
+    while node is not None and node.tag != _w("tbl"):
+        node = node.getparent()
+    return node
+
+
+def _style(p) -> str:
+    style = p.find("w:pPr/w:pStyle", _NS)
+    return style.get(_w("val"), "") if style is not None else ""
 
 
 def _paragraph_text(p) -> str:
     """The paragraph's visible text: deleted text (w:delText) and field codes are not w:t."""
     parts = []
-    for node in p.iter(f"{{{_W}}}t", f"{{{_W}}}tab", f"{{{_W}}}br", f"{{{_W}}}cr"):
-        # A paragraph nested deeper (a table inside the control) is read as its own.
+    for node in p.iter(_w("t"), _w("tab"), _w("br"), _w("cr")):
+        # A text box's paragraphs inside this one are read as their own.
         if _owner(node) is not p:
             continue
         name = etree.QName(node).localname
@@ -108,7 +138,7 @@ def _paragraph_text(p) -> str:
 
 
 def _owner(node):
-    while node is not None and node.tag != f"{{{_W}}}p":
+    while node is not None and node.tag != _w("p"):
         node = node.getparent()
     return node
 
@@ -124,7 +154,7 @@ class AgreementMeasures:
     fil: str  # the agreement, relative to the year folder
     # Nr -> the measures in the agreement, where they differ from the workbook's and may be used.
     differ: dict[str, list[str]] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)  # a control gone, a file unreadable
+    warnings: list[str] = field(default_factory=list)  # a table no longer marked, a file unreadable
     # A measure typed into the agreement holds a development goal's text: the agreement's
     # measures are not used for that leader, and the run says so as a failure.
     refused: list[str] = field(default_factory=list)
@@ -179,22 +209,23 @@ def _compare(bok: Arbeidsbok, leder: Leder, rel: str, path: Path, guard: Privacy
         return result
     assigned = bok.tildeling.get(leder.ansattnr, [])
     if not read and assigned:
-        result.warnings.append(f"Lederavtalen «{rel}» for {who} er endret i Word, men har ingen merkede "
-                               "tiltaksfelt (de er slettet, eller avtalen er laget med en eldre mal); tiltakene fra "
-                               "arbeidsboken er brukt.")
+        result.warnings.append(f"Lederavtalen «{rel}» for {who} er endret i Word, men ingen av tabellene i den "
+                               "er merket med oppdragets Nr (avtalen er laget med en eldre mal, eller merkingen er "
+                               "fjernet), så tiltakene i den kan ikke leses; tiltakene fra arbeidsboken er brukt.")
         return result
     for nr in assigned:
         if nr not in read:
-            result.warnings.append(f"I lederavtalen «{rel}» for {who} er tiltaksfeltet for oppdrag {nr} "
-                                   "slettet; tiltakene fra arbeidsboken er brukt for det oppdraget.")
+            result.warnings.append(f"I lederavtalen «{rel}» for {who} er tabellen for oppdrag {nr} slettet "
+                                   "eller ikke lenger merket med Nr; tiltakene fra arbeidsboken er brukt for det "
+                                   "oppdraget.")
             continue
         workbook = [t.tekst for t in bok.tiltak_for(leder, nr)]
         if not same(read[nr], workbook):
             result.differ[nr] = read[nr]
     for nr in read:
         if nr not in assigned:
-            result.warnings.append(f"Lederavtalen «{rel}» for {who} har et tiltaksfelt for oppdrag {nr}, "
-                                   "som ikke (lenger) gjelder lederen i arbeidsboken; de tiltakene er ikke brukt.")
+            result.warnings.append(f"Lederavtalen «{rel}» for {who} har en tabell for oppdrag {nr}, som ikke "
+                                   "(lenger) gjelder lederen i arbeidsboken; tiltakene i den er ikke brukt.")
     for nr, measures in result.differ.items():
         hits = guard.found("\n".join(measures))
         if hits:
