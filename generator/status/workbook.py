@@ -50,8 +50,9 @@ HELP = (
     ("Statusrapportering", None),
     (("Arket Status har én rad per leder og oppdrag fra styringsbrevet. Lederen (eller HR etter "
       "oppfølgingssamtalen) fyller ut kolonnene Status, Resultat og Kommentar."), ""),
-    (("De grå kolonnene (Ansattnr, Navn, Enhet, Nr, Område, Oppdrag, Mål, Frist og Tiltak) kommer fra "
-      "arbeidsboken og er låst. Ikke endre dem: «lederavtale status» kjenner igjen radene på Ansattnr og Nr."), ""),
+    (("De grå kolonnene (Ansattnr, Navn, Enhet, Nr, Område, Oppdrag, Mål, Frist og til sist Tiltak) kommer "
+      "fra arbeidsboken og er låst. Ikke endre dem: «lederavtale status» kjenner igjen radene på Ansattnr og Nr."),
+     ""),
     (("Tiltak er lederens egne tiltak, ett per linje. Er lederavtalen endret i Word etter at den ble laget, "
       "står tiltakene slik de er skrevet i avtalen."), ""),
     ("Status velges fra listen: " + ", ".join(STATUSES) + ". En tom Status telles som «Ikke rapportert».", ""),

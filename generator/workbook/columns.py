@@ -224,13 +224,14 @@ STATUS = Sheet("Status", "Én rad per leder og oppdrag: lederen fyller ut Status
     Column("oppdrag", "Oppdrag", ("oppdrag",), "Oppdragsteksten.", width=50, wrap=True),
     Column("mal", "Mål", ("mål", "mal", "maal"), "Målet for oppdraget.", width=30, wrap=True),
     Column("frist", "Frist", ("frist",), "Fristen.", width=12, date=True),
-    # Not required: status books written before the column existed are still read.
-    Column("tiltak", "Tiltak", ("tiltak",), "Lederens egne tiltak for oppdraget, ett per linje.", width=40,
-           wrap=True),
     Column("status", "Status", ("status",), "Hvordan oppdraget står.", required=True, width=14, input=True),
     Column("resultat", "Resultat", ("resultat",), "Hva som er oppnådd.", width=36, wrap=True, input=True),
     Column("kommentar", "Kommentar", ("kommentar",), "Forklaring, særlig når oppdraget er forsinket.", width=40,
            wrap=True, input=True),
+    # Last, so that Status, Resultat and Kommentar keep their letters (I, J, K) from books and
+    # instructions before it; not required, so that those books are still read.
+    Column("tiltak", "Tiltak", ("tiltak",), "Lederens egne tiltak for oppdraget, ett per linje.", width=40,
+           wrap=True),
 ))
 
 MALFORMER = {
