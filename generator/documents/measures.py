@@ -40,7 +40,7 @@ MAX_DOCUMENT_XML_BYTES = 50_000_000
 _PLACEHOLDER = re.compile("|".join(re.escape(mark) + r"[^\]]*\]?" for mark in MARKS))
 # What a person types to make a list by hand: the measure is the text after it.
 # Not «1.»: a measure may begin «2. tertial …».
-_LIST_MARK = re.compile(r"^(?:[\u2022\u2023\u2043\u2219\u25aa\u25cf\u25e6\u00b7]\s*|[*\-\u2013\u2014]\s+)")
+_LIST_MARK = re.compile(r"^(?:[\u2022\u2023\u2043\u2219\u25aa\u25cf\u25e6\u00b7]\s*|[*\-\u2013\u2014](?:\s+|$))")
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
 
 
