@@ -94,11 +94,13 @@ def init_command(mappe: Path):
 @main.command("sjekk")
 @click.argument("arbeidsbok", type=PathArg)
 @click.option("--maler", type=DirOption, help="Malmappe (standard: maler/).")
-def sjekk_command(arbeidsbok: Path, maler: Path | None):
+@click.option("--ut", type=DirOption, default=OUTPUT, show_default=True,
+              help="Mappen generer skrev til: tiltak i avtaler endret i Word sammenlignes med arbeidsboken.")
+def sjekk_command(arbeidsbok: Path, maler: Path | None, ut: Path):
     """Kontroller arbeidsboken og malene, og vis alle feil og advarsler."""
     from .commands.check import check
 
-    sys.exit(show(check(Job(arbeidsbok, OUTPUT, templates_default(maler), progress=progress_bar()))))
+    sys.exit(show(check(Job(arbeidsbok, ut, templates_default(maler), progress=progress_bar()))))
 
 
 def document_options(command):

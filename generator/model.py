@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -192,3 +192,10 @@ class Arbeidsbok:
 
     def utviklingsmal_for(self, leder: Leder) -> list[Utviklingsmal]:
         return self._goals.get(leder.ansattnr, [])
+
+    def with_tiltak(self, tiltak: dict[tuple[str, str], list[Tiltak]]) -> "Arbeidsbok":
+        """A new workbook model whose measures for these (Ansattnr, Nr) are the ones given (the
+        agreement's, as a person wrote them in Word); every other measure as it was."""
+        kept = [t for t in self.tiltak if (t.ansattnr, t.nr) not in tiltak]
+        return replace(self, tiltak=kept + [t for items in tiltak.values() for t in items],
+                       warnings=list(self.warnings))

@@ -663,6 +663,24 @@ TARGETS = [("Mål", "{{ o.mal }}"), ("Målemetode", "{{ o.malemetode }}"),
            ("Utgangspunkt", "{{ o.utgangspunkt }}"), ("Frist", "{{ o.frist|dato }}")]
 
 
+# Each assignment's table names its Nr, so that `oppfolging` and `sjekk` can read the measures a
+# person typed into the agreement (generator/documents/measures.py; TAG_PREFIX there must agree).
+MEASURES_TAG = "lederavtale-tiltak:{{ o.nr }}"
+
+
+def mark_measures(table):
+    """The table's alternative text (Word: Tabellegenskaper > Alternativ tekst) names the assignment.
+
+    Not a content control around the measures: python-docx, and every script that reads a cell
+    with it, does not see paragraphs inside one (`cell.text` comes out empty), and LibreOffice 7.4
+    drops the formatting of a control's first paragraph. The table's own properties are invisible
+    on the page and in the text, and Word keeps them through any editing inside the table.
+    """
+    props = table._tbl.tblPr
+    child(props, "w:tblCaption", val=MEASURES_TAG)
+    child(props, "w:tblDescription", val="Tiltak {{ o.nr }}")
+
+
 def add_assignments(doc, block: Assignments):
     code_line(doc, "{%p if omrader %}")
     add_text(doc.add_paragraph(), block.intro)
@@ -695,6 +713,7 @@ def add_assignments(doc, block: Assignments):
     cell_paragraph(measures, "{%p if not o.tiltak %}", "Malkode")
     cell_paragraph(measures, block.placeholder, "Tabelltekst")
     cell_paragraph(measures, "{%p endif %}", "Malkode")
+    mark_measures(table)
     if block.follow_up is not None:
         # Status, result and comment, written in the follow-up conversation; the comment
         # takes the two narrow columns so that it has room for a sentence or two.

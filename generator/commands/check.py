@@ -1,13 +1,20 @@
-"""`sjekk`: everything `generer` checks, with every template, and nothing written."""
+"""`sjekk`: everything `generer` checks, with every template, and nothing written.
+
+Where `generer` has written agreements that a person has since changed in Word, it also says
+which assignments' measures in them differ from the workbook's (documents.measures): those
+are the measures `oppfolging` uses. A warning, not an error: the agreement is the signed truth.
+"""
 
 from __future__ import annotations
 
 from ..documents.batch import Batch, prepare
+from ..documents.measures import edited_agreements
 from ..exceptions import InvalidInput
 from ..job import Job
 from ..result import Result
 from ..model import Problem
 from ..plural import antall
+from ..store.year import YearFolder
 
 
 def check(job: Job) -> Result:
@@ -17,6 +24,9 @@ def check(job: Job) -> Result:
     failures = [f"{v.leder.ansattnr} {v.leder.navn}: {f}" for v in verdicts for f in v.feil]
     if failures:
         raise InvalidInput([Problem("", line) for line in failures], heading="Noen dokumenter kan ikke lages:")
-    return Result(warnings=[str(w) for w in bok.warnings], summary=[
+    agreements = edited_agreements(bok, YearFolder.of(bok, job.ut).path, [v.leder for v in verdicts])
+    measures = [line for m in agreements for line in m.difference_warnings(bok) + m.warnings + m.refused]
+    warnings = [str(w) for w in bok.warnings] + measures
+    return Result(warnings=warnings, summary=[
         f"Arbeidsboken er i orden: {antall(len(verdicts), 'leder', 'ledere')} får avtale, "
-        f"{antall(len(bok.oppdrag), 'oppdrag', 'oppdrag')}, {antall(len(bok.warnings), 'advarsel', 'advarsler')}."])
+        f"{antall(len(bok.oppdrag), 'oppdrag', 'oppdrag')}, {antall(len(warnings), 'advarsel', 'advarsler')}."])

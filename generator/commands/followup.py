@@ -9,6 +9,11 @@ status.xlsx follows the same rule as the documents: the manifest records the sha
 wrote, and a file that differs from it (filled in, a sheet or column added, a header renamed),
 or that the manifest does not know, is someone's work. It is kept; with --overskriv it is copied
 first, as an edited document is.
+
+The measures (tiltak) are the agreement's where a person has changed the agreement in Word
+and its measures differ from the workbook's (documents.measures): the follow-up document and
+status.xlsx are then made from an Arbeidsbok holding those, and the run says so per leader.
+The workbook itself is only read.
 """
 
 from __future__ import annotations
@@ -17,7 +22,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ..documents.writing import FOLLOW_UPS, LeaderResult, keep_copy, run
+from ..documents.batch import Batch, prepare
+from ..documents.measures import edited_agreements, with_measures
+from ..documents.writing import FOLLOW_UPS, LeaderResult, keep_copy, write_documents
 from ..job import Job
 from ..result import Result
 from ..model import Arbeidsbok
@@ -45,9 +52,25 @@ def follow_up(job: Job, ledere=(), enhet: str | None = None, pdf: bool = True, o
     def finish(year: YearFolder, bok: Arbeidsbok, results: list[LeaderResult], removed: list[LeaderEntry]) -> None:
         outcome.append(_write_status(year, bok, overskriv, job.today))
 
-    written = run(job, FOLLOW_UPS, ledere, enhet, pdf, overskriv, finish=finish)
+    libreoffice = job.pdf.checked() if pdf else None  # fail before any work when LibreOffice is missing
+    bok, selected, templates = prepare(job.workbook, job.maler, ledere, enhet, job.today, kinds=FOLLOW_UPS.kinds)
+    # Every leader's, not only the selected: status.xlsx is the whole year's.
+    agreements = edited_agreements(bok, YearFolder.of(bok, job.ut).path, bok.avtaleledere())
+    batch = Batch(with_measures(bok, agreements), templates, job.today, FOLLOW_UPS.kinds)
+    verdicts = batch.check(selected, job.progress)
+    written = write_documents(job, FOLLOW_UPS, batch, verdicts, libreoffice, overskriv, finish=finish)
+    by_nr = {m.leder.ansattnr: m for m in agreements}
+    for leader in written.leaders:
+        found = by_nr.pop(leader.leder.ansattnr, None)
+        if found is not None:
+            leader.advarsler += ([found.notice] if found.differ else []) + found.warnings
+            leader.feil += found.refused  # in the run's failures, under the leader's name
     status = outcome[0]
-    result = written.result(f"Statusbok: {written.year.status}", [status.notice] if status.notice else [])
+    notices = [line for m in agreements
+               for line in ([m.notice] if m.differ else []) + [f"Advarsel: {w}" for w in m.warnings]]
+    result = written.result(f"Statusbok: {written.year.status}", notices + ([status.notice] if status.notice else []))
+    # A leader this run did not select still has a row in status.xlsx.
+    result.failures += [line for m in by_nr.values() for line in m.refused]
     if status.written:
         result.files.append(written.year.status)
     return result

@@ -50,8 +50,11 @@ HELP = (
     ("Statusrapportering", None),
     (("Arket Status har én rad per leder og oppdrag fra styringsbrevet. Lederen (eller HR etter "
       "oppfølgingssamtalen) fyller ut kolonnene Status, Resultat og Kommentar."), ""),
-    (("De grå kolonnene (Ansattnr, Navn, Enhet, Nr, Område, Oppdrag, Mål og Frist) kommer fra arbeidsboken "
-      "og er låst. Ikke endre dem: «lederavtale status» kjenner igjen radene på Ansattnr og Nr."), ""),
+    (("De grå kolonnene (Ansattnr, Navn, Enhet, Nr, Område, Oppdrag, Mål, Frist og til sist Tiltak) kommer "
+      "fra arbeidsboken og er låst. Ikke endre dem: «lederavtale status» kjenner igjen radene på Ansattnr og Nr."),
+     ""),
+    (("Tiltak er lederens egne tiltak, ett per linje. Er lederavtalen endret i Word etter at den ble laget, "
+      "står tiltakene slik de er skrevet i avtalen."), ""),
     ("Status velges fra listen: " + ", ".join(STATUSES) + ". En tom Status telles som «Ikke rapportert».", ""),
     (("Resultat: hva som er oppnådd, målt slik oppdraget sier. Kommentar: forklaring, særlig når oppdraget "
       "er forsinket (kommentaren står i avviksoversikten i statusrapporten, som er offentlig)."), ""),
@@ -85,7 +88,9 @@ def build_status_workbook(bok: Arbeidsbok, ledere: list[Leder], today: date | No
         for o in bok.oppdrag_for(leder):
             r += 1
             values = {"ansattnr": leder.ansattnr, "navn": leder.navn, "enhet": leder.enhet, "nr": o.nr,
-                      "omrade": o.omrade, "oppdrag": o.tekst, "mal": o.mal, "frist": o.frist}
+                      "omrade": o.omrade, "oppdrag": o.tekst, "mal": o.mal, "frist": o.frist,
+                      # The agreement's, when `oppfolging` read them from an agreement edited in Word.
+                      "tiltak": "\n".join(t.tekst for t in bok.tiltak_for(leder, o.nr))}
             for c, column in enumerate(STATUS.columns, start=1):
                 if column.input:
                     cell = ws.cell(r, c)
