@@ -160,29 +160,11 @@ def _build(job: Job, package: _Package, now: datetime | None) -> Result:
     valgt = [leder for leder in valgt if leder.ansattnr not in not_again]
     ikke_signert = [leder for leder in avtaleledere if not claimed(leder) and leder.ansattnr not in not_again]
 
-    failed, placeholders, plans, states, left_out = [], {}, [], {}, []
-    for leder in valgt:
-        record = signed.get(leder.ansattnr, LeaderSigned())
-        copies = {rolle: doc for rolle in ROLES if (doc := record.document(rolle)) and doc.status == SIGNED}
-        plan = pdfs.plan(manifest, year, leder, bok.kommune.malform == "nynorsk", copies)
-        if isinstance(plan, str):
-            failed.append((leder, plan))
-            continue
-        left = {rolle: n for rolle, docx in plan.kilder.items() if (n := placeholders_left(docx))}
-        if left:
-            placeholders[leder.ansattnr] = [f"{leder.ansattnr} {leder.navn}: {plan.kilder[rolle].name} har "
-                                            f"{n} «[Fylles ut …]» igjen" for rolle, n in left.items()]
-        state = _state(leder, record, plan, left, package.godta_usignert)
-        states[leder.ansattnr] = state
-        if state.ferdig or package.alle:
-            plans.append(plan)
-        elif state.nektet:
-            failed.append((leder, "; ".join(state.hvorfor)))
-        else:
-            left_out.append(leder)
+    sorting = _sort(valgt, signed, manifest, year, bok.kommune.malform == "nynorsk", package)
+    failed, placeholders, states, left_out = sorting.failed, sorting.placeholders, sorting.states, sorting.left_out
     if year.arkiv.exists():
         remove_stale_temp_files(year.arkiv)
-    converted = pdfs.convert_into_place(plans, year, package.libreoffice, job.progress)
+    converted = pdfs.convert_into_place(sorting.plans, year, package.libreoffice, job.progress)
     pdfs.remove_other_pdfs(year, {pdf for plan in converted.done for pdf in plan.pdfer.values()})
 
     journalposter = [
@@ -210,7 +192,8 @@ def _build(job: Job, package: _Package, now: datetime | None) -> Result:
         by_leader.failed.setdefault(leder.ansattnr, []).append(why)
     refused = {leder.ansattnr for leder in left_out}
     items = [_package_item(year, leder, by_leader) for leder in valgt if leder.ansattnr not in refused]
-    items += [Item(leder.ansattnr, leder.navn, IKKE_FERDIG, merknader=states[leder.ansattnr].hvorfor)
+    items += [Item(leder.ansattnr, leder.navn, IKKE_FERDIG,
+                   merknader=states[leder.ansattnr].hvorfor + placeholders.get(leder.ansattnr, []))
               for leder in left_out]
     items += [Item(leder.ansattnr, leder.navn, ARKIVERT) for leder in skipped]
     if not package.alle:
@@ -233,6 +216,42 @@ def _build(job: Job, package: _Package, now: datetime | None) -> Result:
 
 # --- final or not ------------------------------------------------------------------------------
 
+
+@dataclass
+class _Sorted:
+    """The selected leaders sorted before any work: what to package, and what not and why."""
+
+    plans: list[pdfs.Plan] = field(default_factory=list)  # to package
+    states: dict[str, "_State"] = field(default_factory=dict)  # Ansattnr -> final or not, and why
+    failed: list[tuple[Leder, str]] = field(default_factory=list)
+    left_out: list[Leder] = field(default_factory=list)  # not final, and no --alle to take them
+    placeholders: dict[str, list[str]] = field(default_factory=dict)  # Ansattnr -> the warnings
+
+
+def _sort(valgt: list[Leder], signed: dict[str, LeaderSigned], manifest: Manifest, year: YearFolder, nynorsk: bool,
+          package: _Package) -> _Sorted:
+    out = _Sorted()
+    for leder in valgt:
+        record = signed.get(leder.ansattnr, LeaderSigned())
+        copies = {rolle: doc for rolle in ROLES if (doc := record.document(rolle)) and doc.status == SIGNED}
+        plan = pdfs.plan(manifest, year, leder, nynorsk, copies)
+        if isinstance(plan, str):
+            out.failed.append((leder, plan))
+            continue
+        # Only a rendering is checked: a signed copy is what was signed, whatever its .docx holds now.
+        left = {rolle: n for rolle, docx in plan.kilder.items() if (n := placeholders_left(docx))}
+        if left:
+            out.placeholders[leder.ansattnr] = [f"{leder.ansattnr} {leder.navn}: {plan.kilder[rolle].name} har "
+                                                f"{n} «[Fylles ut …]» igjen" for rolle, n in left.items()]
+        state = out.states[leder.ansattnr] = _state(leder, record, plan, left, package.godta_usignert)
+        if state.ferdig or package.alle:
+            out.plans.append(plan)
+        elif state.nektet:
+            out.failed.append((leder, "; ".join(state.hvorfor)))
+        else:
+            out.left_out.append(leder)
+    return out
+
 ROLES = tuple(kind.rolle for kind in (AGREEMENT, APPENDIX))
 UTEN_KOPI = ("signert etter arbeidsboken, men ingen signert kopi er lest inn (kjør «lederavtale signert»), "
              "eller bruk --godta-usignert")
@@ -252,7 +271,7 @@ class _State:
 def _state(leder: Leder, record: LeaderSigned, plan: pdfs.Plan, left: dict[str, int], godta: bool) -> _State:
     """Final only when every document is final: a signed copy, or (Signert with --godta-usignert)
     a rendering without placeholders. A copy signed by only one party is never final."""
-    hvorfor, nektet, godtatt, uten_kopi, merknader = [], False, [], [], []
+    hvorfor, godtatt, uten_kopi, ikke_utfylt, merknader = [], [], [], [], []
     for rolle in ROLES:
         navn = pdfs.rolle_navn(rolle)
         copy = plan.signerte.get(rolle)
@@ -270,13 +289,14 @@ def _state(leder: Leder, record: LeaderSigned, plan: pdfs.Plan, left: dict[str, 
         elif not godta:
             uten_kopi.append(navn)
         elif rolle in left:
-            nektet = True
-            hvorfor.append(f"{plan.kilder[rolle].name} har {left[rolle]} «[Fylles ut …]» igjen, og en avtale med "
-                           "felt som ikke er fylt ut arkiveres aldri som ferdig, heller ikke med --godta-usignert")
+            ikke_utfylt.append(f"{plan.kilder[rolle].name} har {left[rolle]} «[Fylles ut …]» igjen")
         else:
             godtatt.append(navn)
     if uten_kopi:
         hvorfor.insert(0, UTEN_KOPI if len(uten_kopi) == len(ROLES) else f"{' og '.join(uten_kopi)}: {UTEN_KOPI}")
+    if ikke_utfylt:
+        hvorfor.append(f"{'; '.join(ikke_utfylt)}: et dokument med felt som ikke er fylt ut, arkiveres aldri som "
+                       "ferdig, heller ikke med --godta-usignert")
     if not plan.signerte and leder.signert is None and not hvorfor:
         hvorfor.append("ikke signert ennå")
     ferdig = not hvorfor
@@ -286,7 +306,7 @@ def _state(leder: Leder, record: LeaderSigned, plan: pdfs.Plan, left: dict[str, 
     # The record is complete on the day its last document was signed.
     dates = [d for rolle in plan.signerte if (d := _iso_date(record.document(rolle).dato))]
     dato = max(dates, default=leder.signert) if ferdig else None
-    return _State(ferdig, dato, hvorfor, nektet, merknader)
+    return _State(ferdig, dato, hvorfor, bool(ikke_utfylt), merknader)
 
 
 def _signers(doc: SignedDocument) -> str:
