@@ -165,6 +165,7 @@ def arkiv_command(arbeidsbok, ut, alle, godta_usignert, kvitteringer, arkiver_ig
     byte for byte, slik den ble signert, og bare den arkiveres som ferdig. Har en avtale bare dato i
     kolonnen Signert, arkiveres Word-filen som ferdig bare med --godta-usignert, og aldri med felt
     som ikke er fylt ut. --alle tar med alle, de usignerte som under redigering.
+
     Pakken skrives til <ut>/<år>/arkiv/: arkivstruktur.xml og import.csv (Noark 5), og
     fiks/<Ansattnr>/ med arkivmelding.xml og PDF-ene, som kommunens Fiks IO-integrasjon sender.
 
