@@ -203,6 +203,8 @@ def signert_command(arbeidsbok, mappe, ut, tillit, dato):
 @click.option("--ut", type=DirOption, default=OUTPUT, show_default=True,
               help="Mappen dokumentene ble generert i.")
 @click.option("--alle", is_flag=True, help="Ta med alle avtaler, også de som ikke er signert ennå.")
+@click.option("--godta-usignert", is_flag=True,
+              help="Arkiver Word-filen som ferdig når Signert er fylt ut, men ingen signert kopi er lest inn.")
 @click.option("--kvitteringer", type=DirOption, metavar="MAPPE",
               help="Les kvitteringene fra arkivet (arkivmeldingKvittering) i MAPPE inn i arkivert.json.")
 @click.option("--arkiver-igjen", is_flag=True,
@@ -210,11 +212,14 @@ def signert_command(arbeidsbok, mappe, ut, tillit, dato):
 @click.option("--leder", "ledere", multiple=True, metavar="ANSATTNR",
               help="Lederen som skal arkiveres på nytt (sammen med --arkiver-igjen; kan gjentas).")
 @libreoffice_options
-def arkiv_command(arbeidsbok, ut, alle, kvitteringer, arkiver_igjen, ledere, jobber, soffice):
+def arkiv_command(arbeidsbok, ut, alle, godta_usignert, kvitteringer, arkiver_igjen, ledere, jobber, soffice):
     """Lag arkivpakke til sak/arkiv: PDF/A, Noark 5-metadata og én Fiks Arkiv-melding per leder.
 
-    Tar med avtalene som har dato i kolonnen Signert i arket Ledere (--alle tar med alle),
-    laget av Word-dokumentene slik de er nå, også om de er endret etter `generer`.
+    Tar med avtalene som er signert: en signert kopi lest inn med `lederavtale signert` arkiveres
+    byte for byte, slik den ble signert, og bare den arkiveres som ferdig. Har en avtale bare dato i
+    kolonnen Signert, arkiveres Word-filen som ferdig bare med --godta-usignert, og aldri med felt
+    som ikke er fylt ut. --alle tar med alle, de usignerte som under redigering.
+
     Pakken skrives til <ut>/<år>/arkiv/: arkivstruktur.xml og import.csv (Noark 5), og
     fiks/<Ansattnr>/ med arkivmelding.xml og PDF-ene, som kommunens Fiks IO-integrasjon sender.
 
@@ -226,7 +231,8 @@ def arkiv_command(arbeidsbok, ut, alle, kvitteringer, arkiver_igjen, ledere, job
     from .commands.archive import arkiv
 
     job = Job(arbeidsbok, ut, pdf=PdfSettings(jobber, soffice), progress=progress_bar())
-    sys.exit(show(arkiv(job, alle=alle, kvitteringer=kvitteringer, arkiver_igjen=arkiver_igjen, ledere=ledere)))
+    sys.exit(show(arkiv(job, alle=alle, kvitteringer=kvitteringer, arkiver_igjen=arkiver_igjen, ledere=ledere,
+                        godta_usignert=godta_usignert)))
 
 
 @main.command("epost")

@@ -175,13 +175,27 @@ def generated(tmp_path_factory):
     document = Document(docx_path)
     document.add_paragraph(EDIT_MARK)
     document.save(docx_path)
+    # Signed as the workbook says: filled in at the conversation, so that --godta-usignert may file
+    # them as final (a signed copy's own run is test_archive_signed.py).
+    for nr in SIGNED:
+        for rolle in ("avtale", "vedlegg"):
+            fill_placeholders(year_dir / Manifest.load(year_dir).ledere[nr].file(rolle, "docx").sti)
     return tmp, workbook, ut
+
+
+def fill_placeholders(docx_path: Path) -> None:
+    """What the leader conversation does in Word: every «[Fylles ut …]» replaced."""
+    doc = Document(str(docx_path))
+    for paragraph in doc.paragraphs + [p for t in doc.tables for row in t.rows for c in row.cells for p in c.paragraphs]:
+        for run in paragraph.runs:
+            run.text = run.text.replace("[Fylles ut i ledersamtalen]", "Avtalt 3. februar")
+    doc.save(str(docx_path))
 
 
 @pytest.fixture(scope="module")
 def signed_run(generated) -> Snapshot:
     tmp, workbook, ut = generated
-    result = build_archive(Job(workbook, ut))
+    result = build_archive(Job(workbook, ut), godta_usignert=True)
     return _snapshot(ut / "2027" / "arkiv", tmp / "run-signed", result)
 
 
@@ -195,14 +209,14 @@ def all_run(generated, signed_run) -> Snapshot:
     manifest = Manifest.load(year_dir)
     (year_dir / manifest.ledere[MISSING].file("vedlegg", "docx").sti).unlink()
     (year_dir / manifest.ledere[CORRUPT].file("avtale", "docx").sti).write_bytes(b"PK\x03\x04 ikke en Word-fil")
-    outcome = CliRunner().invoke(main, ["arkiv", str(workbook), "--ut", str(ut), "--alle"])
+    outcome = CliRunner().invoke(main, ["arkiv", str(workbook), "--ut", str(ut), "--alle", "--godta-usignert"])
     return _snapshot(year_dir / "arkiv", tmp / "run-all", None, outcome.exit_code, outcome.output)
 
 
 @pytest.fixture(scope="module")
 def rerun(generated, all_run) -> Snapshot:
     tmp, workbook, ut = generated
-    result = build_archive(Job(workbook, ut))
+    result = build_archive(Job(workbook, ut), godta_usignert=True)
     return _snapshot(ut / "2027" / "arkiv", tmp / "run-again", result)
 
 
@@ -546,7 +560,8 @@ def archived_again(generated, after_receipts) -> Snapshot:
     from generator.cli import main
 
     tmp, workbook, ut = generated
-    outcome = CliRunner().invoke(main, ["arkiv", str(workbook), "--ut", str(ut), "--arkiver-igjen", "--leder", "100"])
+    outcome = CliRunner().invoke(main, ["arkiv", str(workbook), "--ut", str(ut), "--arkiver-igjen", "--leder", "100",
+                                        "--godta-usignert"])
     return _snapshot(ut / "2027" / "arkiv", tmp / "run-again-100", None, outcome.exit_code, outcome.output)
 
 
@@ -744,11 +759,7 @@ def test_drafts_are_marked_utkast_and_the_archive_is_clean_with_language(tmp_pat
     for pdf in (out / "2027" / "arkiv").rglob("*.pdf"):
         assert "UTKAST" not in _pdf_text(pdf), pdf
 
-    doc = Document(str(agreement))
-    for paragraph in doc.paragraphs + [p for t in doc.tables for row in t.rows for c in row.cells for p in c.paragraphs]:
-        for run in paragraph.runs:
-            run.text = run.text.replace("[Fylles ut i ledersamtalen]", "Avtalt 3. februar")
-    doc.save(str(agreement))
+    fill_placeholders(agreement)
     again = build_archive(Job(workbook, out), alle=True)
     assert heading not in again.summary and not any("«[Fylles ut …]»" in line for line in again.summary)
     assert not any("«[Fylles ut …]»" in note for item in again.items for note in item.merknader)

@@ -95,12 +95,14 @@ SJEF = Leder("100", "Kari Direktør", "Kommunedirektør", "Stab", epost="kari@te
 
 
 def _journalpost(signert: date | None = date(2027, 1, 20), ansattnr: str = "210") -> record.Journalpost:
+    """A final record when `signert` (`arkiv` decides finality from the signed copies; see test_archive_signed)."""
     leder = Leder(ansattnr, "Øystein Sykehjem", "Virksomhetsleder", "Testvik sykehjem", epost="o@testvik.no",
                   overordnet="100", signert=signert)
     folder = f"{ansattnr} Øystein Sykehjem"
     return record.Journalpost(leder, SJEF,
                        record.Dokumentfil("avtale", f"{folder}/Lederavtale 2027 - Øystein Sykehjem.pdf", "a" * 64, 1234),
-                       record.Dokumentfil("vedlegg", f"{folder}/{ansattnr} Vedlegg unntatt offentlighet.pdf", "b" * 64, 567))
+                       record.Dokumentfil("vedlegg", f"{folder}/{ansattnr} Vedlegg unntatt offentlighet.pdf", "b" * 64, 567),
+                       ferdig=signert is not None, dato=signert)
 
 
 def _message(tmp_path: Path, schema, jp: record.Journalpost | None = None, when: datetime | None = None, **kommune):

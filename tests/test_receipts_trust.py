@@ -74,14 +74,22 @@ def test_conflicting_receipts_are_reported_once_and_a_reread_changes_nothing(set
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="arkiv krever LibreOffice")
 @pytest.mark.slow
 def test_a_reread_never_removes_a_package_made_after_the_receipt_was_recorded(setup):
+    from test_archive import fill_placeholders
+
+    from generator.store.manifest import Manifest
+
     workbook, year_dir, svar, kommune = setup
-    # Kari Direktør (100) is signed; the archive has answered twice, with two different records.
+    # Kari Direktør (100) is signed, by the workbook's word (filled in, as Per Helse's, so that
+    # --godta-usignert files them as final); the archive has answered twice, with two different records.
+    for nr in ("100", "200"):
+        for rolle in ("avtale", "vedlegg"):
+            fill_placeholders(year_dir / Manifest.load(year_dir).ledere[nr].file(rolle, "docx").sti)
     (svar / "a.xml").write_bytes(_receipt(kommune, "100", 5))
     (svar / "b.xml").write_bytes(_receipt(kommune, "100", 6))
     assert _read(workbook, svar, year_dir).exit_code == 0
     # HR sends her again on purpose.
     again = CliRunner().invoke(main, ["arkiv", str(workbook), "--ut", str(year_dir.parent),
-                                      "--arkiver-igjen", "--leder", "100"])
+                                      "--arkiver-igjen", "--leder", "100", "--godta-usignert"])
     assert again.exit_code == 0, again.output
     package = year_dir / "arkiv" / "fiks" / "100"
     message = (package / "arkivmelding.xml").read_bytes()

@@ -33,9 +33,9 @@ MELDING_NAME = "arkivmelding.xml"  # payloadFilnavn of the message type (melding
 # The files' names inside the message (referanseDokumentfil): plain ASCII, since the sender and
 # the archive need not agree on any other character; the name a person sees goes in filnavn.
 DOKUMENTFIL = {k.rolle: k.arkiv.fiks_fil for k in record.ARCHIVED}
-FORMAT = Kode(record.PDFA_2B, record.PDFA_2B_NAVN)
-# F: HR has finished it and the records office journals it (J is theirs to set). An unsigned
-# agreement is R, a reserved entry whose document is still being written, with dokumentstatus B.
+# F: signed and finished (Journalpost.ferdig), and the records office journals it (J is theirs to
+# set). Anything else is R, a reserved entry whose document is still being written, with
+# dokumentstatus B.
 JOURNALSTATUS_SIGNERT = kode("journalstatus", "F")
 JOURNALSTATUS_IKKE_SIGNERT = kode("journalstatus", "R")
 
@@ -102,10 +102,10 @@ def build_arkivmelding(pakke: record.Arkivpakke, jp: record.Journalpost) -> byte
     _mdk(noekkel, "fagsystem", record.FAGSYSTEM)
     _mdk(noekkel, "noekkel", record.ekstern_noekkel(kommune, leder.ansattnr))
     _kode(reg, "journalposttype", record.JOURNALPOSTTYPE)
-    _kode(reg, "journalstatus", JOURNALSTATUS_SIGNERT if jp.signert else JOURNALSTATUS_IKKE_SIGNERT)
+    _kode(reg, "journalstatus", JOURNALSTATUS_SIGNERT if jp.ferdig else JOURNALSTATUS_IKKE_SIGNERT)
     _el(reg, "journaldato", pakke.opprettet.date().isoformat())
-    if leder.signert is not None:
-        _el(reg, "dokumentetsDato", leder.signert.isoformat())
+    if jp.dato is not None:
+        _el(reg, "dokumentetsDato", jp.dato.isoformat())
     _el(reg, "antallVedlegg", len(jp.dokumenter) - 1)
     return XML_DECLARATION + etree.tostring(root, encoding="UTF-8", xml_declaration=False, pretty_print=True)
 
@@ -139,9 +139,9 @@ def _dokumentbeskrivelse(reg, pakke: record.Arkivpakke, jp: record.Journalpost, 
         _skjerming(db, kommune)
     obj = _el(db, "dokumentobjekt")
     _el(obj, "versjonsnummer", 1)
-    _kode(obj, "variantformat", record.ARKIVFORMAT)
-    _kode(obj, "format", FORMAT)
-    _el(obj, "formatDetaljer", record.PDFA_2B_NAVN)
+    _kode(obj, "variantformat", fil.variantformat)
+    _kode(obj, "format", fil.filformat)
+    _el(obj, "formatDetaljer", fil.filformat.beskrivelse)
     _el(obj, "mimeType", record.MIME_PDF)
     _el(obj, "filnavn", fil.filnavn)
     _el(obj, "referanseDokumentfil", DOKUMENTFIL[fil.rolle])

@@ -21,7 +21,6 @@ from ..store.report import spreadsheet_text
 from ..store.year import ARKIV_CSV as CSV_NAME
 from ..store.year import ARKIV_XML as XML_NAME
 from .record import (
-    ARKIVFORMAT,
     DOCX,
     DOKUMENTNUMMER,
     DOKUMENTTYPE,
@@ -29,8 +28,6 @@ from .record import (
     INTERN_AVSENDER,
     INTERN_MOTTAKER,
     JOURNALPOSTTYPE,
-    PDFA_2B,
-    PDFA_2B_NAVN,
     SJEKKSUM_ALGORITME,
     TILKNYTTET,
     Arkivpakke,
@@ -204,8 +201,8 @@ def _registrering(mappe: ET.Element, pakke: Arkivpakke, jp: Journalpost, now: st
     if jp.overordnet is not None:
         _korrespondansepart(reg, INTERN_AVSENDER.beskrivelse, jp.overordnet)
     _korrespondansepart(reg, INTERN_MOTTAKER.beskrivelse, leder)
-    if leder.signert is not None:
-        _el(reg, "dokumentetsDato", _d(leder.signert))
+    if jp.dato is not None:
+        _el(reg, "dokumentetsDato", _d(jp.dato))
     _el(reg, "antallVedlegg", 1)
 
 
@@ -236,21 +233,22 @@ def _dokumentbeskrivelse(reg: ET.Element, pakke: Arkivpakke, jp: Journalpost, fi
     obj = _el(db, "dokumentobjekt")
     _el(obj, "systemID", system_id(kommune, jp.leder.ansattnr, fil.rolle, "dokumentobjekt"))
     _el(obj, "versjonsnummer", 1)
-    _el(obj, "variantformat", ARKIVFORMAT.beskrivelse)
-    _el(obj, "format", PDFA_2B)
-    _el(obj, "formatDetaljer", PDFA_2B_NAVN)
+    _el(obj, "variantformat", fil.variantformat.beskrivelse)
+    _el(obj, "format", fil.filformat.kode)
+    _el(obj, "formatDetaljer", fil.filformat.beskrivelse)
     _el(obj, "opprettetDato", now)
     _el(obj, "opprettetAv", FAGSYSTEM)
     _el(obj, "referanseDokumentfil", fil.sti)
     _el(obj, "sjekksum", fil.sha256)
     _el(obj, "sjekksumAlgoritme", SJEKKSUM_ALGORITME)
     _el(obj, "filstoerrelse", fil.storrelse)
-    konvertering = _el(obj, "konvertering")
-    _el(konvertering, "konvertertDato", now)
-    _el(konvertering, "konvertertAv", FAGSYSTEM)
-    _el(konvertering, "konvertertFraFormat", DOCX)
-    _el(konvertering, "konvertertTilFormat", PDFA_2B)
-    _el(konvertering, "konverteringsverktoey", "LibreOffice")
+    if fil.konvertert:  # a signed copy is archived as it was signed: nothing converted it
+        konvertering = _el(obj, "konvertering")
+        _el(konvertering, "konvertertDato", now)
+        _el(konvertering, "konvertertAv", FAGSYSTEM)
+        _el(konvertering, "konvertertFraFormat", DOCX)
+        _el(konvertering, "konvertertTilFormat", fil.filformat.kode)
+        _el(konvertering, "konverteringsverktoey", "LibreOffice")
 
 
 # --- import.csv -------------------------------------------------------------------------------
@@ -277,9 +275,9 @@ def csv_rows(pakke: Arkivpakke) -> list[dict[str, str]]:
                     "Dokumentnummer": str(DOKUMENTNUMMER[fil.rolle]),
                     "Dokumentstatus": jp.dokumentstatus.beskrivelse,
                     "Filnavn": fil.sti,
-                    "Format": PDFA_2B,
-                    "Formatnavn": PDFA_2B_NAVN,
-                    "Variantformat": ARKIVFORMAT.beskrivelse,
+                    "Format": fil.filformat.kode,
+                    "Formatnavn": fil.filformat.beskrivelse,
+                    "Variantformat": fil.variantformat.beskrivelse,
                     "Sjekksum SHA256": fil.sha256,
                     "Størrelse": str(fil.storrelse),
                     "Tilgangskode": "" if hoved else tilgangskode(kommune),
@@ -290,7 +288,7 @@ def csv_rows(pakke: Arkivpakke) -> list[dict[str, str]]:
                     "Stilling": leder.stilling,
                     "Enhet": leder.enhet,
                     "Overordnet": jp.overordnet.navn if jp.overordnet else "",
-                    "Signert": leder.signert.strftime("%d.%m.%Y") if leder.signert else "",
+                    "Signert": jp.dato.strftime("%d.%m.%Y") if jp.dato else "",
                     "Journalposttype": JOURNALPOSTTYPE.beskrivelse,
                     "Journalpost systemID": system_id(kommune, leder.ansattnr, "journalpost"),
                     "Dokument systemID": system_id(kommune, leder.ansattnr, fil.rolle, "dokumentbeskrivelse"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import PurePosixPath
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -23,6 +23,7 @@ from ..model import (
     Leder,
     Problem,
 )
+from .formats import PDFA_2B as PDFA_2B_FORMAT
 from .kodelister import Kode, kode
 
 
@@ -34,14 +35,16 @@ FAGSYSTEM = "lederavtale"
 # historical: changing it would change every identity already handed to an archive.)
 SYSTEM_ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:lederavtale:noark5:arkivstruktur")
 
-# The files: PDF/A-2b made by LibreOffice, described by PRONOM id, MIME type and SHA-256.
-PDFA_2B = "fmt/477"
-PDFA_2B_NAVN = "PDF/A-2b"
+# The files: PDF/A-2b made by LibreOffice, or a signed copy as it came back (formats.py),
+# described by PRONOM id, MIME type and SHA-256.
 DOCX = "fmt/412"
 MIME_PDF = "application/pdf"
 SJEKKSUM_ALGORITME = "SHA256"
 
 ARKIVFORMAT = kode("variantformat", "A")
+# A signed copy that is not PDF/A is kept as it is (converting it would break the signatures),
+# so it is the production format and the archive decides what to make of it.
+PRODUKSJONSFORMAT = kode("variantformat", "P")
 # The kinds archived for each leader (the agreement and its appendix), in the record's order, and
 # each one's codes by role.
 ARCHIVED = tuple(sorted((k for k in KINDS.values() if k.arkiv), key=lambda k: k.arkiv.dokumentnummer))
@@ -51,7 +54,7 @@ DOKUMENTNUMMER = {k.rolle: k.arkiv.dokumentnummer for k in ARCHIVED}
 # X, not N: the agreement passes between two internal parties and, once signed, asks nothing
 # more of the records office (N would put it on the list of documents awaiting a reply).
 JOURNALPOSTTYPE = kode("journalposttype", "X")
-# An unsigned agreement (packaged with --alle) is never filed as final.
+# Only a signed agreement is filed as final; one packaged with --alle is under editing.
 FERDIGSTILT = kode("dokumentstatus", "F")
 UNDER_REDIGERING = kode("dokumentstatus", "B")
 # The superior sends the agreement, the leader receives it; both are inside the organisation.
@@ -75,6 +78,9 @@ class Dokumentfil:
     sti: str  # relative to the arkiv folder, with "/" separators
     sha256: str
     storrelse: int
+    filformat: Kode = PDFA_2B_FORMAT  # PRONOM id and name
+    variantformat: Kode = ARKIVFORMAT
+    konvertert: bool = True  # made from the .docx by this run (False: a signed copy, byte for byte)
 
     @property
     def filnavn(self) -> str:
@@ -94,18 +100,18 @@ class Journalpost:
     overordnet: Leder | None
     avtale: Dokumentfil
     vedlegg: Dokumentfil
+    # Final (journalstatus F, dokumentstatus F): every document is a signed copy, or HR vouched
+    # for a rendering with Signert and --godta-usignert. `arkiv` decides; the exports only say it.
+    ferdig: bool = False
+    dato: date | None = None  # the day it was signed (dokumentetsDato), for a final record only
 
     @property
     def dokumenter(self) -> tuple[Dokumentfil, Dokumentfil]:
         return self.avtale, self.vedlegg
 
     @property
-    def signert(self) -> bool:
-        return self.leder.signert is not None
-
-    @property
     def dokumentstatus(self) -> Kode:
-        return FERDIGSTILT if self.signert else UNDER_REDIGERING
+        return FERDIGSTILT if self.ferdig else UNDER_REDIGERING
 
 
 @dataclass

@@ -1,8 +1,11 @@
-"""`arkiv`: the archive package for the records system, from the documents as they are now.
+"""`arkiv`: the archive package for the records system, from what was signed.
 
-The package is rebuilt from the .docx files on disk on every run, because HR edits and signs
-those after `generer`: each becomes a fresh PDF/A-2b (`archive/pdfs.py`), and the metadata
-describes the PDFs actually written. Two forms of the same facts come out: the Noark 5 export
+A document with a signed copy in signert.json is archived as that copy, byte for byte, in its
+real format (`archive/formats.py`). Only such a document is final (journalstatus and
+dokumentstatus F), or a rendering of the .docx when HR vouches for it with the workbook's
+`Signert` and `--godta-usignert`, and never one with placeholders left. Every other document is
+made afresh from its .docx on disk (HR edits those after `generer`) as PDF/A-2b
+(`archive/pdfs.py`), and the metadata describes the PDFs actually written. Two forms of the same facts come out: the Noark 5 export
 (`arkivstruktur.xml`, `import.csv`) and one Fiks Arkiv message per leader under `fiks/`
 (`archive/outbox.py`). With `--kvitteringer`, the archive's receipts are read back into
 `arkivert.json` (`archive/receipts.py`), and a leader the archive has confirmed is never
@@ -11,8 +14,8 @@ packaged again unless asked for by name.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 
 from ..archive import pdfs
@@ -38,6 +41,7 @@ from ..job import Job
 from ..result import Item, Result
 from ..model import Arbeidsbok, Leder
 from ..plural import antall
+from ..signing.record import PARTLY_SIGNED, SIGNED, LeaderSigned, SignedDocument, load_signed
 from ..store.files import atomic_write_bytes, remove_stale_temp_files
 from ..store.lock import RunLock
 from ..store.manifest import Manifest, require_generated
@@ -48,6 +52,7 @@ from ..workbook.selection import select_leaders
 PAKKET = "pakket"
 ARKIVERT = "arkivert"  # confirmed by the archive: not packaged again
 IKKE_SIGNERT = "ikke signert"  # left out until signed (--alle takes them)
+IKKE_FERDIG = "ikke ferdig"  # signed by some account, but not final (the notes say why; --alle takes them)
 FEILET = "feilet"
 # What a receipt did (Item.status).
 REGISTRERT = "registrert"
@@ -59,34 +64,36 @@ RECEIPTS_FAILED = "Noen kvitteringer kunne ikke brukes (de andre er registrert):
 
 
 def arkiv(job: Job, alle: bool = False, kvitteringer: Path | None = None, arkiver_igjen: bool = False,
-          ledere: tuple[str, ...] | list[str] = (), now: datetime | None = None) -> Result:
+          ledere: tuple[str, ...] | list[str] = (), now: datetime | None = None,
+          godta_usignert: bool = False) -> Result:
     """`arkiv`: the package; with `kvitteringer`, the receipts first, and the package only with
-    `alle` or `arkiver_igjen` (`ledere`: who to package again although the archive confirmed them)."""
+    `alle` or `arkiver_igjen` (`ledere`: who to package again although the archive confirmed them).
+    `godta_usignert`: a rendering of the .docx is final when the workbook's Signert says so."""
     if arkiver_igjen and not ledere:
         raise OptionError("--arkiver-igjen krever at du velger ledere med --leder ANSATTNR.")
     if ledere and not arkiver_igjen:
         raise OptionError("--leder brukes bare sammen med --arkiver-igjen.")
     if kvitteringer is None:
-        return build_archive(job, alle, ledere, now)
+        return build_archive(job, alle, ledere, now, godta_usignert)
     if not (alle or arkiver_igjen):
         return read_receipts(job, kvitteringer, now)
     # Everything that would stop the package stops it before a receipt is noted, and one lock
     # covers both: no other run comes between the receipts and the package they decide.
     folder = _receipts_folder(job, kvitteringer)
-    package = _prepare(job, alle, ledere)
+    package = _prepare(job, alle, ledere, godta_usignert)
     with RunLock(job.year.path):
         return _read_receipts(job, folder, now).add(_build(job, package, now))
 
 
 def build_archive(job: Job, alle: bool = False, arkiver_igjen: tuple[str, ...] | list[str] = (),
-                  now: datetime | None = None) -> Result:
-    """Build `<ut>/<år>/arkiv/` from the documents on disk.
+                  now: datetime | None = None, godta_usignert: bool = False) -> Result:
+    """Build `<ut>/<år>/arkiv/` from the signed copies and the documents on disk.
 
     `arkiver_igjen`: Ansattnr of leaders to package although the archive has confirmed them.
     Failed or missing documents are the result's failures (exit code 3); everything else is
     written completely.
     """
-    package = _prepare(job, alle, arkiver_igjen)
+    package = _prepare(job, alle, arkiver_igjen, godta_usignert)
     with RunLock(job.year.path):
         return _build(job, package, now)
 
@@ -112,9 +119,10 @@ class _Package:
     alle: bool
     igjen: set[str]
     libreoffice: PdfSettings
+    godta_usignert: bool = False
 
 
-def _prepare(job: Job, alle: bool, arkiver_igjen) -> _Package:
+def _prepare(job: Job, alle: bool, arkiver_igjen, godta_usignert: bool = False) -> _Package:
     """Everything that can stop the package does so here, before any work."""
     bok = job.bok
     check_placement(bok.kommune)
@@ -122,7 +130,7 @@ def _prepare(job: Job, alle: bool, arkiver_igjen) -> _Package:
     igjen = {leder.ansattnr for leder in select_leaders(bok, arkiver_igjen)} if arkiver_igjen else set()
     check_folder_names(bok)
     require_generated(job.year.path, job.workbook, "arkiv")
-    return _Package(alle, igjen, job.pdf.checked())
+    return _Package(alle, igjen, job.pdf.checked(), godta_usignert)
 
 
 def _check_titles(bok: Arbeidsbok) -> None:
@@ -139,34 +147,31 @@ def _build(job: Job, package: _Package, now: datetime | None) -> Result:
     bok, year = job.bok, job.year
     manifest = Manifest.load(year.path)  # as it is now that no `generer` can be writing
     arkivert = Arkivert(year.arkivert)  # a damaged record stops the run here
+    signed = load_signed(year.signert)  # and so does a damaged record of the signed copies
     avtaleledere = bok.avtaleledere()
-    valgt = avtaleledere if package.alle else [leder for leder in avtaleledere if leder.signert is not None]
+
+    def claimed(leder: Leder) -> bool:  # signed, by a copy or by the workbook's word
+        return leder.signert is not None or bool(signed.get(leder.ansattnr, LeaderSigned()).to_dict())
+
+    valgt = avtaleledere if package.alle else [leder for leder in avtaleledere if claimed(leder)]
     skipped = [leder for leder in valgt if arkivert.has(leder.ansattnr) and leder.ansattnr not in package.igjen]
     igjen = [leder for leder in valgt if arkivert.has(leder.ansattnr) and leder.ansattnr in package.igjen]
     not_again = {leder.ansattnr for leder in skipped}
     valgt = [leder for leder in valgt if leder.ansattnr not in not_again]
-    ikke_signert = [leder for leder in avtaleledere if leder.signert is None and leder.ansattnr not in not_again]
+    ikke_signert = [leder for leder in avtaleledere if not claimed(leder) and leder.ansattnr not in not_again]
 
-    failed, placeholders, plans = [], {}, []
-    for leder in valgt:
-        plan = pdfs.plan(manifest, year, leder, bok.kommune.malform == "nynorsk")
-        if isinstance(plan, str):
-            failed.append((leder, plan))
-            continue
-        plans.append(plan)
-        left = placeholders_left(plan.kilder[AGREEMENT.rolle])
-        if left:
-            placeholders[leder.ansattnr] = (f"{leder.ansattnr} {leder.navn}: {plan.kilder[AGREEMENT.rolle].name} har "
-                                            f"{left} «[Fylles ut …]» igjen")
+    sorting = _sort(valgt, signed, manifest, year, bok.kommune.malform == "nynorsk", package)
+    failed, placeholders, states, left_out = sorting.failed, sorting.placeholders, sorting.states, sorting.left_out
     if year.arkiv.exists():
         remove_stale_temp_files(year.arkiv)
-    converted = pdfs.convert_into_place(plans, year, package.libreoffice, job.progress)
+    converted = pdfs.convert_into_place(sorting.plans, year, package.libreoffice, job.progress)
     pdfs.remove_other_pdfs(year, {pdf for plan in converted.done for pdf in plan.pdfer.values()})
 
     journalposter = [
         Journalpost(leder=plan.leder, overordnet=bok.overordnet(plan.leder),
-                    avtale=pdfs.dokumentfil(year, AGREEMENT.rolle, plan.pdfer[AGREEMENT.rolle]),
-                    vedlegg=pdfs.dokumentfil(year, APPENDIX.rolle, plan.pdfer[APPENDIX.rolle]))
+                    avtale=pdfs.dokumentfil(year, plan, AGREEMENT.rolle),
+                    vedlegg=pdfs.dokumentfil(year, plan, APPENDIX.rolle),
+                    ferdig=states[plan.leder.ansattnr].ferdig, dato=states[plan.leder.ansattnr].dato)
         for plan in converted.done
     ]
     pakke = Arkivpakke(bok.kommune, journalposter, norsk_tid(now))
@@ -181,21 +186,139 @@ def _build(job: Job, package: _Package, now: datetime | None) -> Result:
         failed={},
         placeholders=placeholders,
         igjen={leder.ansattnr for leder in igjen},
+        states=states,
     )
     for leder, why in failed:
         by_leader.failed.setdefault(leder.ansattnr, []).append(why)
-    items = [_package_item(year, leder, by_leader) for leder in valgt]
+    refused = {leder.ansattnr for leder in left_out}
+    items = [_package_item(year, leder, by_leader) for leder in valgt if leder.ansattnr not in refused]
+    items += [Item(leder.ansattnr, leder.navn, IKKE_FERDIG,
+                   merknader=states[leder.ansattnr].hvorfor + placeholders.get(leder.ansattnr, []))
+              for leder in left_out]
     items += [Item(leder.ansattnr, leder.navn, ARKIVERT) for leder in skipped]
     if not package.alle:
         items += [Item(leder.ansattnr, leder.navn, IKKE_SIGNERT) for leder in ikke_signert]
+    packaged = [jp.leder for jp in journalposter]
+    # Signed by some account but not final; a refusal is among the failures unless --alle took it.
+    ikke_ferdig = [(leder, state) for leder in valgt if (state := states.get(leder.ansattnr)) is not None
+                   and not state.ferdig and claimed(leder) and (package.alle or not state.nektet)]
     return Result(
         items=items,
+        notices=[f"{leder.ansattnr} {leder.navn}: {line}" for leder in packaged
+                 for line in states[leder.ansattnr].merknader],
         summary=_package_lines(year.arkiv, package.alle, journalposter, sent.meldinger, skipped, igjen, ikke_signert,
-                               list(placeholders.values())),
+                               ikke_ferdig, [line for lines in placeholders.values() for line in lines]),
         failures=[f"{leder.ansattnr} {leder.navn}: {why}" for leder, why in failed],
         failure_heading=PACKAGE_FAILED,
         files=[year.arkivstruktur, year.import_csv, *sent.meldinger],
     )
+
+
+# --- final or not ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Sorted:
+    """The selected leaders sorted before any work: what to package, and what not and why."""
+
+    plans: list[pdfs.Plan] = field(default_factory=list)  # to package
+    states: dict[str, "_State"] = field(default_factory=dict)  # Ansattnr -> final or not, and why
+    failed: list[tuple[Leder, str]] = field(default_factory=list)
+    left_out: list[Leder] = field(default_factory=list)  # not final, and no --alle to take them
+    placeholders: dict[str, list[str]] = field(default_factory=dict)  # Ansattnr -> the warnings
+
+
+def _sort(valgt: list[Leder], signed: dict[str, LeaderSigned], manifest: Manifest, year: YearFolder, nynorsk: bool,
+          package: _Package) -> _Sorted:
+    out = _Sorted()
+    for leder in valgt:
+        record = signed.get(leder.ansattnr, LeaderSigned())
+        copies = {rolle: doc for rolle in ROLES if (doc := record.document(rolle)) and doc.status == SIGNED}
+        plan = pdfs.plan(manifest, year, leder, nynorsk, copies)
+        if isinstance(plan, str):
+            out.failed.append((leder, plan))
+            continue
+        # Only a rendering is checked: a signed copy is what was signed, whatever its .docx holds now.
+        left = {rolle: n for rolle, docx in plan.kilder.items() if (n := placeholders_left(docx))}
+        if left:
+            out.placeholders[leder.ansattnr] = [f"{leder.ansattnr} {leder.navn}: {plan.kilder[rolle].name} har "
+                                                f"{n} «[Fylles ut …]» igjen" for rolle, n in left.items()]
+        state = out.states[leder.ansattnr] = _state(leder, record, plan, left, package.godta_usignert)
+        if state.ferdig or package.alle:
+            out.plans.append(plan)
+        elif state.nektet:
+            out.failed.append((leder, "; ".join(state.hvorfor)))
+        else:
+            out.left_out.append(leder)
+    return out
+
+ROLES = tuple(kind.rolle for kind in (AGREEMENT, APPENDIX))
+UTEN_KOPI = ("signert etter arbeidsboken, men ingen signert kopi er lest inn (kjør «lederavtale signert»), "
+             "eller bruk --godta-usignert")
+
+
+@dataclass
+class _State:
+    """Whether a leader's record is final, and what the user must know about it."""
+
+    ferdig: bool
+    dato: date | None = None  # the day it was signed, when final
+    hvorfor: list[str] = field(default_factory=list)  # why it is not final
+    nektet: bool = False  # HR asked for it as final (--godta-usignert), and it cannot be
+    merknader: list[str] = field(default_factory=list)  # about the files archived (the run's notices)
+
+
+def _state(leder: Leder, record: LeaderSigned, plan: pdfs.Plan, left: dict[str, int], godta: bool) -> _State:
+    """Final only when every document is final: a signed copy, or (Signert with --godta-usignert)
+    a rendering without placeholders. A copy signed by only one party is never final."""
+    hvorfor, godtatt, uten_kopi, ikke_utfylt, merknader = [], [], [], [], []
+    for rolle in ROLES:
+        navn = pdfs.rolle_navn(rolle)
+        copy = plan.signerte.get(rolle)
+        doc = record.document(rolle)
+        if copy is not None:
+            if not copy.format.pdfa:
+                merknader.append(f"den signerte kopien av {navn} er ikke PDF/A-2b, men {copy.format.beskrivelse}; "
+                                 "den arkiveres uendret som vanlig PDF (variantformat Produksjonsformat)")
+        elif doc is not None and doc.status == PARTLY_SIGNED:
+            hvorfor.append(f"{navn} er bare delvis signert ({_signers(doc)}), og er derfor ikke ferdig: "
+                           "begge parter må signere")
+        elif leder.signert is None:
+            if record.to_dict():  # the other document has a copy
+                hvorfor.append(f"{navn} har ingen signert kopi (kjør «lederavtale signert» med den signerte kopien)")
+        elif not godta:
+            uten_kopi.append(navn)
+        elif rolle in left:
+            ikke_utfylt.append(f"{plan.kilder[rolle].name} har {left[rolle]} «[Fylles ut …]» igjen")
+        else:
+            godtatt.append(navn)
+    if uten_kopi:
+        hvorfor.insert(0, UTEN_KOPI if len(uten_kopi) == len(ROLES) else f"{' og '.join(uten_kopi)}: {UTEN_KOPI}")
+    if ikke_utfylt:
+        hvorfor.append(f"{'; '.join(ikke_utfylt)}: et dokument med felt som ikke er fylt ut, arkiveres aldri som "
+                       "ferdig, heller ikke med --godta-usignert")
+    if not plan.signerte and leder.signert is None and not hvorfor:
+        hvorfor.append("ikke signert ennå")
+    ferdig = not hvorfor
+    if ferdig and godtatt:
+        merknader.append(f"arkiverer en usignert gjengivelse av Word-filen ({' og '.join(godtatt)}) som ferdig, "
+                         "fordi arbeidsboken sier signert og --godta-usignert er brukt")
+    # The record is complete on the day its last document was signed.
+    dates = [d for rolle in plan.signerte if (d := _iso_date(record.document(rolle).dato))]
+    dato = max(dates, default=leder.signert) if ferdig else None
+    return _State(ferdig, dato, hvorfor, bool(ikke_utfylt), merknader)
+
+
+def _signers(doc: SignedDocument) -> str:
+    names = [s.navn for s in doc.signaturer if s.gyldig]
+    return f"signert av {' og '.join(names)}" if names else "ingen gyldige signaturer"
+
+
+def _iso_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
 
 
 @dataclass
@@ -205,8 +328,9 @@ class _Outcomes:
     journalposter: dict[str, Journalpost]
     meldinger: dict[str, Path]
     failed: dict[str, list[str]]
-    placeholders: dict[str, str]
+    placeholders: dict[str, list[str]]
     igjen: set[str]
+    states: dict[str, _State] = field(default_factory=dict)
 
 
 def _package_item(year: YearFolder, leder: Leder, outcomes: _Outcomes) -> Item:
@@ -221,22 +345,28 @@ def _package_item(year: YearFolder, leder: Leder, outcomes: _Outcomes) -> Item:
     status = FEILET if notes else PAKKET
     if nr in outcomes.igjen:
         notes.append("arkivert før, pakket på nytt fordi du ba om det")
-    if leder.signert is None:
-        notes.append("ikke signert ennå: arkiveres som under redigering")
-    if nr in outcomes.placeholders:
-        notes.append(outcomes.placeholders[nr])
+    state = outcomes.states.get(nr)
+    if state is not None and jp is not None:
+        if not state.ferdig:
+            notes.append(f"{'; '.join(state.hvorfor)}: arkiveres som under redigering")
+        notes += state.merknader
+    notes += outcomes.placeholders.get(nr, [])
     return Item(nr, leder.navn, status, filer, notes)
 
 
 def _package_lines(arkiv_dir: Path, alle: bool, journalposter: list[Journalpost], meldinger: list[Path],
                    skipped: list[Leder], igjen: list[Leder], ikke_signert: list[Leder],
-                   placeholders: list[str]) -> list[str]:
+                   ikke_ferdig: list[tuple[Leder, _State]], placeholders: list[str]) -> list[str]:
     lines = [
         f"Arkivpakke: {antall(len(journalposter), 'lederavtale', 'lederavtaler')} med vedlegg i {arkiv_dir}",
         f"  Noark 5: {XML_NAME} og {CSV_NAME} (regneark)",
         (f"  Fiks Arkiv: {antall(len(meldinger), 'melding', 'meldinger')} i {arkiv_dir / FIKS_DIR}, "
          "én mappe per leder, klare for kommunens Fiks IO-integrasjon"),
     ]
+    signerte = sum(1 for jp in journalposter for fil in jp.dokumenter if not fil.konvertert)
+    if signerte:
+        lines.append(f"  Signerte kopier: {antall(signerte, 'dokument', 'dokumenter')} arkivert byte for byte, "
+                     "slik de ble signert")
     if skipped:
         lines.append(f"Allerede arkivert ({len(skipped)}), ifølge kvitteringene i arkivert.json; "
                      "ikke pakket på nytt (--arkiver-igjen --leder ANSATTNR sender en leder på nytt):")
@@ -244,6 +374,13 @@ def _package_lines(arkiv_dir: Path, alle: bool, journalposter: list[Journalpost]
     if igjen:
         lines.append(f"Arkivert før, men pakket på nytt fordi du ba om det ({len(igjen)}):")
         lines += _names(igjen)
+    if ikke_ferdig:
+        if alle:
+            lines.append(f"Ikke ferdige ({len(ikke_ferdig)}), men tatt med som under redigering fordi --alle er brukt:")
+        else:
+            lines.append(f"Ikke ferdige ({len(ikke_ferdig)}), og derfor ikke med (--alle tar dem med som under "
+                         "redigering):")
+        lines += [f"  {leder.ansattnr} {leder.navn}: {'; '.join(state.hvorfor)}" for leder, state in ikke_ferdig]
     if ikke_signert:
         if alle:
             lines.append(f"Ikke signert ennå ({len(ikke_signert)}), men tatt med fordi --alle er brukt "
