@@ -39,8 +39,8 @@ COMMANDS = (
             "Leser signerte kopier fra MAPPE: kontrollerer e-signaturene, kjenner igjen skann på QR-koden, "
             "og legger kopiene uendret i lederens mappe."),
     Command("arkiv", "ARBEIDSBOK",
-            "Lager arkivpakken for de signerte avtalene (med --alle: alle): PDF/A, Noark 5-metadata og én "
-            "Fiks Arkiv-melding per leder."),
+            "Lager arkivpakken for de signerte avtalene: de signerte kopiene uendret (med --alle: alle, som "
+            "utkast), Noark 5-metadata og én Fiks Arkiv-melding per leder."),
     Command("oppfolging", "ARBEIDSBOK",
             "Lager dokumentet til høstens oppfølgingssamtale for hver leder, og status.xlsx der status for "
             "oppdragene føres."),

@@ -70,7 +70,8 @@ def type_measures(path: Path, nr: str, texts: list[str]) -> None:
 
 
 def status_rows(path: Path) -> dict[tuple[str, str], dict]:
-    ws = openpyxl.load_workbook(path)["Status"]
+    """status.xlsx's sheet Tiltak, by (Ansattnr, Nr)."""
+    ws = openpyxl.load_workbook(path)["Tiltak"]
     headers = [c.value for c in ws[1]]
     return {(str(r[0]), str(r[3])): dict(zip(headers, r)) for r in ws.iter_rows(min_row=2, values_only=True)}
 
@@ -163,9 +164,11 @@ def test_the_leaders_item_notes_it(edited):
 
 def test_status_workbook_has_the_agreements_measures_last(edited):
     _, workbook, _, year, _, _ = edited
-    ws = openpyxl.load_workbook(year / "status.xlsx")["Status"]
-    headers = [c.value for c in ws[1]]
-    assert headers[-1] == "Tiltak" and headers[8:11] == ["Status", "Resultat", "Kommentar"]
+    book = openpyxl.load_workbook(year / "status.xlsx")
+    # Sheet Status keeps the columns of SPEC; the measures have a sheet of their own.
+    assert [c.value for c in book["Status"][1]] == ["Ansattnr", "Navn", "Enhet", "Nr", "Område", "Oppdrag", "Mål",
+                                                    "Frist", "Status", "Resultat", "Kommentar"]
+    assert [c.value for c in book["Tiltak"][1]][-1] == "Tiltak"
     rows = status_rows(year / "status.xlsx")
     assert rows[LEADER, "1"]["Tiltak"] == "\n".join(TYPED_1)
     bok = read_workbook(workbook)
@@ -176,7 +179,7 @@ def test_status_workbook_has_the_agreements_measures_last(edited):
             assert (row["Tiltak"] or "") == "\n".join(workbook_measures(bok, ansattnr, nr)), (ansattnr, nr)
 
 
-def test_status_reads_the_new_book_and_an_old_one_without_the_column(edited, tmp_path):
+def test_status_reads_the_new_book_and_an_old_one_without_the_measures(edited, tmp_path):
     _, workbook, _, year, _, _ = edited
     for old in (False, True):
         book = tmp_path / f"status-{old}.xlsx"
@@ -186,7 +189,7 @@ def test_status_reads_the_new_book_and_an_old_one_without_the_column(edited, tmp
         ws["I2"] = "Forsinket"
         ws["K2"] = "Venter på budsjett"
         if old:
-            ws.delete_cols(12)
+            del wb["Tiltak"]  # a status.xlsx from before the sheet
         wb.save(book)
         result = run("status", workbook, book, "--ut", tmp_path / f"ut-{old}", "--ingen-pdf")
         assert result.exit_code == 0, result.output

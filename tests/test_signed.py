@@ -71,7 +71,8 @@ def round_trip(tmp_path_factory):
     scan = scanned(signering_pdf, scan_folder)
     files = {"portal/dokument-1.pdf": pair, "portal/under/a.pdf": only_leader, "kd.pdf": third,
              "endret.pdf": bytes(tampered), "annen kommune.pdf": foreign, "IMG_0001.pdf": scan,
-             "portal/bare-leder-avtale.pdf": sign(copies["210", "avtale"], people["Øystein Sykehjem"], "Leder")}
+             "portal/bare-leder-avtale.pdf": sign(copies["210", "avtale"], people["Øystein Sykehjem"], "Leder"),
+             "usignert.pdf": copies["210", "vedlegg"]}
     for name, data in files.items():
         (inbox / name).write_bytes(data)
     (inbox / "les meg.txt").write_text("ikke en PDF")
@@ -91,6 +92,7 @@ def test_outcomes_without_trust_roots(round_trip):
     assert "endret.pdf" in first.output and "ugyldig" in first.output
     assert "annen kommune.pdf" in first.output and "Annenvik kommune" in first.output
     assert "ikke kontrollert mot en klarert utsteder" in first.output
+    assert "usignert.pdf: PDF-en er ikke signert" in first.output  # the copy for signing itself
     data = record(rt)
     agreement = data["210"]["avtale"]
     assert (agreement["type"], agreement["status"]) == ("e-signatur", "signert")

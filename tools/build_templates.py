@@ -33,11 +33,11 @@ from docx.oxml.ns import qn
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from docx.shared import Cm, Mm, Pt, RGBColor
-import segno
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from generator.documents import stamp  # noqa: E402  (where the document ID goes: one definition)
+from generator.documents.identity import qr_png_of  # noqa: E402
 
 # Arial is on every Windows PC; LibreOffice maps it to the metric-compatible Liberation Sans,
 # so Word and the PDF break lines in the same places.
@@ -850,10 +850,7 @@ def add_qr(table, malform: Malform):
     picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
     picture.paragraph_format.space_before = Pt(16)
     # The template's own picture is a QR code that says what goes there.
-    code = segno.make(malform.phrase("qr_placeholder"), error="h", micro=False)
-    png = io.BytesIO()
-    code.save(png, kind="png", scale=8, border=4, dpi=300)
-    png.seek(0)
+    png = io.BytesIO(qr_png_of(malform.phrase("qr_placeholder")))
     shape = picture.add_run().add_picture(png, width=Mm(stamp.QR_WIDTH_MM))
     shape._inline.docPr.set("name", stamp.QR_NAME)
     shape._inline.docPr.set("descr", stamp.QR_DESCRIPTION)

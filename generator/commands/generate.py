@@ -9,6 +9,7 @@ leader, journalled, edit-protected and resumable) is `documents.writing`, shared
 from __future__ import annotations
 
 from ..archive.arkivert import REPORT_COLUMN, report_column
+from ..documents.measures import edited_agreements
 from ..documents.writing import AGREEMENTS, LeaderResult, run
 from ..exceptions import LederavtaleError
 from ..job import Job
@@ -32,8 +33,12 @@ def generate(job: Job, ledere=(), enhet: str | None = None, pdf: bool = True, ov
 
 def _write_run_report(year: YearFolder, bok: Arbeidsbok, results: list[LeaderResult],
                       removed: list[LeaderEntry]) -> None:
+    # What an agreement edited in Word says about its measures, beside the workbook's (documents.measures).
+    items = {r.leder.ansattnr: r.item() for r in results}
+    for found in edited_agreements(bok, year.path, [r.leder for r in results]):
+        items[found.leder.ansattnr].merknader += found.difference_warnings(bok) + found.warnings
     # The signed copies as `signert` recorded them, the archive's receipts as `arkiv --kvitteringer` did.
-    write_run_report(year.report, bok, [r.item() for r in results], removed,
+    write_run_report(year.report, bok, list(items.values()), removed,
                      {SIGNED_COLUMN: signed_column(_signed(year)), REPORT_COLUMN: report_column(year.path)})
 
 

@@ -149,6 +149,10 @@ def _read(path: Path, kilde: str, bok: Arbeidsbok, manifest: Manifest, roots, da
             raise _Refused("den digitalt signerte filen har ingen dokument-ID (ikke laget med «lederavtale signering»)")
         copy_type = E_SIGNATURE
     else:
+        if _xmp_id(data) is not None:
+            # Our own PDF, untouched since the tool wrote it: a scan or a portal's copy loses our XMP.
+            raise _Refused("PDF-en er ikke signert: det er kopien laget for signering (eller et utkast) slik "
+                           "verktøyet skrev den. Legg inn den signerte kopien fra signeringstjenesten, eller skannet.")
         scan = read_scan(data, kilde, known)
         document_id = scan.dokument_id
         if document_id is None and scan.ansattnr_fra_filnavn is None:

@@ -33,7 +33,7 @@ from .kinds import AGREEMENTS, Kind
 from .naming import document_properties, file_stem
 from .privacy import PrivacyGuard
 from .render import DocxRenderer
-from .text import text_of
+from .text import document_text
 from .templates import TemplateSet
 
 
@@ -132,19 +132,22 @@ class Batch:
         filled = []
         for kind, template in zip(self.kinds, templates):
             renderer = self._renderer(template, kind.carries_id)
-            filled.append((kind, renderer, renderer.fill(contexts[kind.context])))
+            document = renderer.fill(contexts[kind.context])
+            # Read once: the privacy guard reads a public document's text, the document ID its body's.
+            texts = {name: document_text(xml) for name, xml in document.items()} if kind.public else None
+            filled.append((kind, renderer, document, texts))
             if kind.public:
                 try:
-                    self.guard.check(text_of(filled[-1][2]), leder, kind.navn)
+                    self.guard.check("\n".join(texts.values()), leder, kind.navn)
                 except PrivacyViolation as exc:
                     verdict.feil.append(str(exc))
         if not keep:
             return verdict, []
         documents = []
-        for kind, renderer, document in filled:
+        for kind, renderer, document, texts in filled:
             if kind.public and verdict.feil:
                 continue
-            document_id = (document_id_of(bok, leder, kind, renderer.version(kind.rolle, document))
+            document_id = (document_id_of(bok, leder, kind, renderer.version(kind.rolle, document, texts))
                            if kind.carries_id else None)
             data = renderer.pack(document, contexts[kind.context], document_properties(kind, bok, leder), document_id)
             documents.append(Document(kind, file_stem(kind, bok, leder), data,

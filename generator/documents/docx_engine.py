@@ -33,7 +33,9 @@ What each function relies on:
   `target_part`), `Part.blob` and `Part.partname`, read the way docxtpl's
   `get_headers_footers` and `get_part_xml` read them, so that the parts filled in are the
   ones docxtpl would fill in.
-- `story_element`: python-docx's `_Footer._element` (and a header's), the part's root element.
+- `drop_relationship`: python-docx's `Part.drop_rel(rId)`, which drops a relationship whose
+  reference count in the part's XML is under two.
+- `remove_paragraph`: python-docx's `Paragraph._p`, the paragraph's `<w:p>`, taken from its parent.
 - `table_element`: python-docx's `Table._tbl`, the table's `<w:tbl>`, to append rows to in
   one piece (python-docx's `add_row` costs about a millisecond a cell).
 """
@@ -108,9 +110,16 @@ def template_parts(document) -> list[DocxPart]:
     return parts
 
 
-def story_element(story):
-    """The XML element of a python-docx header or footer (`section.footer`)."""
-    return story._element
+def drop_relationship(part, rid: str) -> None:
+    """A part's relationship (and, when nothing else uses it, its target) dropped, once no XML of the
+    part refers to it any more: python-docx's `Part.drop_rel`."""
+    part.drop_rel(rid)
+
+
+def remove_paragraph(paragraph) -> None:
+    """A python-docx Paragraph taken out of its document (python-docx has no API for it)."""
+    element = paragraph._p
+    element.getparent().remove(element)
 
 
 def table_element(table):

@@ -25,6 +25,7 @@ from lxml import etree
 from ..model import Arbeidsbok, Leder, Tiltak
 from ..store.files import sha256_file
 from ..store.manifest import Manifest
+from ..store.year import YearFolder
 from .placeholders import MARKS
 from .privacy import PrivacyGuard
 
@@ -179,7 +180,7 @@ def edited_agreements(bok: Arbeidsbok, year_dir: Path, ledere: list[Leder]) -> l
     """The leaders among `ledere` whose agreement on disk a person has changed since the tool wrote
     it, with what its measures say; a leader without anything to say is left out."""
     year_dir = Path(year_dir)
-    if not (year_dir / "manifest.json").is_file():
+    if not YearFolder(year_dir).manifest.is_file():
         return []
     manifest = Manifest.load(year_dir)
     guard = PrivacyGuard(bok)

@@ -27,6 +27,7 @@ from .context import logo_image
 from .identity import DocumentId, qr_png
 from .jinja import explain, make_jinja_env
 from .template import PreparedTemplate
+from .text import document_text
 
 CORE_XML = "docProps/core.xml"
 LOGO_HEIGHT = Mm(20)
@@ -103,9 +104,11 @@ class DocxRenderer:
         document_id = make_id(self.version(rolle, filled)) if self.identity else None
         return self.pack(filled, context, properties, document_id)
 
-    def version(self, rolle: str, filled: dict[str, str]) -> str:
-        """The version of the document ID of a filled-in document: its body's content."""
-        return stamp.content_version(rolle, filled[self._parts[0].zip_name])
+    def version(self, rolle: str, filled: dict[str, str], texts: dict[str, str] | None = None) -> str:
+        """The version of the document ID of a filled-in document: its body's content (`texts`: each
+        part's text, when the caller has it already)."""
+        body = self._parts[0].zip_name
+        return stamp.content_version(rolle, texts[body] if texts else document_text(filled[body]))
 
     def fill(self, context: dict) -> dict[str, str]:
         """Every part's XML filled in for one context, without packing a document: what a check needs."""

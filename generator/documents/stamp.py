@@ -1,7 +1,8 @@
 """Where a Word document carries its document ID (documents.identity), and putting it there.
 
 Three places in the .docx, each found by a name that survives editing in Word:
-- the footer line «Dokument-ID …», inside a content control tagged `ID_TAG`;
+- the footer line «Dokument-ID …», a paragraph of its own (found by its text, so python-docx, Word's
+  search and a person read it as the text it is; a content control would hide it from python-docx);
 - the QR code, a picture whose name (`wp:docPr/@name`) is `QR_NAME`, on the signature page;
 - the custom property «Dokument-ID» (`docProps/custom.xml`).
 
@@ -27,7 +28,6 @@ from lxml import etree
 from .identity import FOOTER_LABEL, DocumentId, custom_xml, fingerprint, format_id, qr_png
 from .text import document_text
 
-ID_TAG = "lederavtale-dokument-id"
 QR_NAME = "lederavtale-qr"
 QR_DESCRIPTION = "QR-kode med dokumentets dokument-ID"
 QR_WIDTH_MM = 20  # about 0.45 mm a module for a typical ID: 5 scan pixels at 300 dpi
@@ -59,15 +59,9 @@ _EMBED = re.compile(r'r:embed="([^"]+)"')
 # --- the parts' XML ----------------------------------------------------------------------------
 
 def id_line_xml() -> str:
-    """A footer paragraph with the ID's content control, small and grey, for a template without one."""
-    return (f'<w:p><w:pPr><w:spacing w:before="40" w:after="0"/></w:pPr>{id_control_xml()}</w:p>')
-
-
-def id_control_xml(run_properties: str = '<w:rPr><w:color w:val="6E6E6E"/><w:sz w:val="13"/></w:rPr>') -> str:
-    """The run-level content control that holds «Dokument-ID …»."""
-    return (f'<w:sdt><w:sdtPr><w:alias w:val="Dokument-ID"/><w:tag w:val="{ID_TAG}"/><w:lock w:val="sdtLocked"/>'
-            f'</w:sdtPr><w:sdtContent><w:r>{run_properties}<w:t xml:space="preserve">{FOOTER_LABEL} {SENTINEL}</w:t>'
-            f'</w:r></w:sdtContent></w:sdt>')
+    """A footer paragraph with the ID, small and grey, for a template without one."""
+    return ('<w:p><w:pPr><w:spacing w:before="40" w:after="0"/></w:pPr><w:r><w:rPr><w:color w:val="6E6E6E"/>'
+            f'<w:sz w:val="13"/></w:rPr><w:t xml:space="preserve">{FOOTER_LABEL} {SENTINEL}</w:t></w:r></w:p>')
 
 
 def qr_drawing_xml(rid: str, width_mm: float = QR_WIDTH_MM, shape_id: int = 7301) -> str:
@@ -116,7 +110,8 @@ def with_id_line(footer_xml: str) -> str:
 
 
 def has_id_line(xml: str) -> bool:
-    return f'w:val="{ID_TAG}"' in xml
+    """Whether a template part holds the ID line (its sentinel, as the template has it)."""
+    return SENTINEL in xml
 
 
 def fill_ids(xml: str, document_id: DocumentId | None) -> str:
@@ -127,16 +122,16 @@ def fill_ids(xml: str, document_id: DocumentId | None) -> str:
 
 
 def drop_id_lines(xml: str) -> str:
-    """A part without the ID's content controls (a document that carries no ID, such as the status report)."""
-    return re.sub(r"<w:sdt>(?:(?!<w:sdt>).)*?" + re.escape(f'w:val="{ID_TAG}"') + r".*?</w:sdt>", "", xml,
-                  flags=re.S)
+    """A part without the paragraphs holding the sentinel (a document that carries no ID)."""
+    return re.sub(r"<w:p[ >](?:(?!</w:p>).)*?" + re.escape(SENTINEL) + r".*?</w:p>", "", xml, flags=re.S)
 
 
-def content_version(rolle: str, body_xml: str) -> str:
-    """The ID's version: a fingerprint of the kind and the body's visible text (any ID in it left out)."""
+def content_version(rolle: str, body_text: str) -> str:
+    """The ID's version: a fingerprint of the kind and the body's visible text (`document_text` of the
+    body part; any ID in it left out)."""
     # Line by line without blank lines and edge spaces: what the XML holds between paragraphs (the
     # declaration's line break, Word's own) is no content.
-    lines = (line.strip() for line in _ID_PATTERN.sub("", document_text(body_xml)).splitlines())
+    lines = (line.strip() for line in _ID_PATTERN.sub("", body_text).splitlines())
     return fingerprint(rolle, "\n".join(line for line in lines if line))
 
 
@@ -224,7 +219,7 @@ def restamp_docx(data: bytes, rolle: str, make_id: Callable[[str], DocumentId]) 
         infos = zf.infolist()
         members = {info.filename: zf.read(info.filename) for info in infos}
     body = members[BODY].decode("utf-8")
-    document_id = make_id(content_version(rolle, body))
+    document_id = make_id(content_version(rolle, document_text(body)))
     text = format_id(document_id)
     if qr_rid(body) is None:
         members, rid, qr_member = prepare_package(members, None)
@@ -233,11 +228,11 @@ def restamp_docx(data: bytes, rolle: str, make_id: Callable[[str], DocumentId]) 
         members, rid, qr_member = prepare_package(members, qr_rid(body))
     members[BODY] = body.encode("utf-8")
     footers = [name for name in _xml_parts(members) if name.startswith("word/footer")]
-    if footers and not any(has_id_line(members[name].decode("utf-8")) for name in footers):
+    if footers and not any(_id_lines(etree.fromstring(members[name], _SAFE_XML)) for name in footers):
         for name in footers:
             members[name] = with_id_line(members[name].decode("utf-8")).encode("utf-8")
-    for name in _xml_parts(members):
-        members[name] = _set_controls(members[name], f"{FOOTER_LABEL} {text}")
+    for name in footers:
+        members[name] = _set_id_lines(members[name], f"{FOOTER_LABEL} {text}")
     members[qr_member] = qr_png(document_id)
     members[custom_part_name(members)] = custom_xml(members.get(custom_part_name(members)), text)
     out = io.BytesIO()
@@ -251,22 +246,23 @@ def restamp_docx(data: bytes, rolle: str, make_id: Callable[[str], DocumentId]) 
     return out.getvalue(), document_id
 
 
-def _set_controls(xml: bytes, value: str) -> bytes:
-    """Every ID content control in a part holding `value` as its one text (Word may have split it)."""
-    if ID_TAG.encode() not in xml:
-        return xml
+# The ID line as a person may have left it: the label, then an ID or the sentinel (Word may split the text).
+_ID_LINE = re.compile(rf"\s*{re.escape(FOOTER_LABEL)}\s+(?:LA1:\S*|{re.escape(SENTINEL)})\s*")
+
+
+def _id_lines(root) -> list:
+    return [p for p in root.iter(f"{{{W}}}p")
+            if _ID_LINE.fullmatch("".join(t.text or "" for t in p.iter(f"{{{W}}}t")))]
+
+
+def _set_id_lines(xml: bytes, value: str) -> bytes:
+    """Every ID line of a footer part holding `value` as its one text."""
     root = etree.fromstring(xml, _SAFE_XML)
-    for tag in root.iter(f"{{{W}}}tag"):
-        if tag.get(f"{{{W}}}val") != ID_TAG:
-            continue
-        sdt = tag.getparent().getparent()
-        content = sdt.find(f"{{{W}}}sdtContent")
-        if content is None:
-            continue
-        texts = list(content.iter(f"{{{W}}}t"))
-        if not texts:
-            run = etree.SubElement(content, f"{{{W}}}r")
-            texts = [etree.SubElement(run, f"{{{W}}}t")]
+    lines = _id_lines(root)
+    if not lines:
+        return xml
+    for paragraph in lines:
+        texts = list(paragraph.iter(f"{{{W}}}t"))
         texts[0].text = value
         texts[0].set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
         for extra in texts[1:]:

@@ -13,13 +13,15 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import jinja2
+from lxml import etree
 from docx import Document
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml.ns import nsdecls
 from docx.shared import Cm
 from docxtpl import DocxTemplate, InlineImage
 
 from ..documents import docx_engine, stamp
+from ..documents.identity import FOOTER_LABEL
 from ..documents.context import babel_locale, kommune_fields, logo_image, periode_fields
 from ..documents.jinja import explain, make_jinja_env
 from ..documents.kinds import STATUS_REPORT
@@ -78,6 +80,8 @@ def status_document(bok: Arbeidsbok, status: Status, today: date, templates: Tem
     tpl = DocxTemplate(str(templates.path(STATUS_REPORT)))
     doc = tpl.get_docx()
     body = doc.element.body
+    # The report has no signatures: the QR code's picture goes with the body (below, once reopened).
+    qr = stamp.qr_rid(etree.tostring(body, encoding="unicode"))
     for child in list(body):
         if not child.tag.endswith("}sectPr"):  # the page setup stays, with the letterhead it points to
             body.remove(child)
@@ -95,6 +99,8 @@ def status_document(bok: Arbeidsbok, status: Status, today: date, templates: Tem
     rendered = io.BytesIO()
     tpl.save(rendered)
     doc = Document(rendered)
+    if qr:
+        docx_engine.drop_relationship(doc.part, qr)
     _retitle_footer(doc, t["tittel"].format(ar=ar))
 
     doc.add_paragraph(t["tittel"].format(ar=ar), style="Title")
@@ -143,13 +149,9 @@ def _retitle_footer(doc, title: str) -> None:
     """The template's footer reads «Lederavtale <år> – <leder>»; here it is the report's title. The
     report is the year's, not a leader's document, and carries no document ID: its line goes."""
     for section in doc.sections:
-        footer = docx_engine.story_element(section.footer)
-        tags = [tag for tag in footer.iter(qn("w:tag")) if tag.get(qn("w:val")) == stamp.ID_TAG]
-        for control in [tag.getparent().getparent() for tag in tags]:  # w:tag in w:sdtPr in w:sdt
-            paragraph = control.getparent()
-            paragraph.remove(control)
-            if not "".join(paragraph.itertext()).strip() and paragraph.getparent() is not None:
-                paragraph.getparent().remove(paragraph)
+        for paragraph in section.footer.paragraphs:
+            if paragraph.text.startswith(f"{FOOTER_LABEL} {stamp.SENTINEL}"):
+                docx_engine.remove_paragraph(paragraph)
         for paragraph in section.footer.paragraphs:
             for run in paragraph.runs:
                 if _FOOTER_MARK in run.text:

@@ -32,6 +32,8 @@ from ..workbook.values import id_text, norm, quoted
 
 SHEET = STATUS.name
 HELP_SHEET = "Veiledning"
+TILTAK_SHEET = "Tiltak"  # the measures beside each assignment, read only
+MEASURE_KEYS = ("ansattnr", "navn", "enhet", "nr", "omrade", "oppdrag")
 # Which municipality and year the book belongs to, so that `status` and `nytt-ar` can refuse
 # another year's book (the rows alone cannot tell: `nytt-ar` carries the leaders and Nr over).
 ABOUT_SHEET = "Om"
@@ -50,11 +52,10 @@ HELP = (
     ("Statusrapportering", None),
     (("Arket Status har én rad per leder og oppdrag fra styringsbrevet. Lederen (eller HR etter "
       "oppfølgingssamtalen) fyller ut kolonnene Status, Resultat og Kommentar."), ""),
-    (("De grå kolonnene (Ansattnr, Navn, Enhet, Nr, Område, Oppdrag, Mål, Frist og til sist Tiltak) kommer "
-      "fra arbeidsboken og er låst. Ikke endre dem: «lederavtale status» kjenner igjen radene på Ansattnr og Nr."),
-     ""),
-    (("Tiltak er lederens egne tiltak, ett per linje. Er lederavtalen endret i Word etter at den ble laget, "
-      "står tiltakene slik de er skrevet i avtalen."), ""),
+    (("De grå kolonnene (Ansattnr, Navn, Enhet, Nr, Område, Oppdrag, Mål og Frist) kommer fra arbeidsboken "
+      "og er låst. Ikke endre dem: «lederavtale status» kjenner igjen radene på Ansattnr og Nr."), ""),
+    (("Arket Tiltak viser lederens egne tiltak for hvert oppdrag, ett per linje. Er lederavtalen endret i "
+      "Word etter at den ble laget, står tiltakene slik de er skrevet i avtalen."), ""),
     ("Status velges fra listen: " + ", ".join(STATUSES) + ". En tom Status telles som «Ikke rapportert».", ""),
     (("Resultat: hva som er oppnådd, målt slik oppdraget sier. Kommentar: forklaring, særlig når oppdraget "
       "er forsinket (kommentaren står i avviksoversikten i statusrapporten, som er offentlig)."), ""),
@@ -88,9 +89,7 @@ def build_status_workbook(bok: Arbeidsbok, ledere: list[Leder], today: date | No
         for o in bok.oppdrag_for(leder):
             r += 1
             values = {"ansattnr": leder.ansattnr, "navn": leder.navn, "enhet": leder.enhet, "nr": o.nr,
-                      "omrade": o.omrade, "oppdrag": o.tekst, "mal": o.mal, "frist": o.frist,
-                      # The agreement's, when `oppfolging` read them from an agreement edited in Word.
-                      "tiltak": "\n".join(t.tekst for t in bok.tiltak_for(leder, o.nr))}
+                      "omrade": o.omrade, "oppdrag": o.tekst, "mal": o.mal, "frist": o.frist}
             for c, column in enumerate(STATUS.columns, start=1):
                 if column.input:
                     cell = ws.cell(r, c)
@@ -109,6 +108,7 @@ def build_status_workbook(bok: Arbeidsbok, ledere: list[Leder], today: date | No
     # Filtering and sorting stay allowed, since that is how a leader finds their own rows.
     ws.protection.autoFilter = False
     ws.protection.sort = False
+    _write_measures(wb.create_sheet(TILTAK_SHEET), bok, ledere)
     _write_help(wb.create_sheet(HELP_SHEET))
     _write_about(wb.create_sheet(ABOUT_SHEET), bok, today or date.today())
     return wb
@@ -117,6 +117,25 @@ def build_status_workbook(bok: Arbeidsbok, ledere: list[Leder], today: date | No
 def write_status_workbook(bok: Arbeidsbok, ledere: list[Leder], path: Path) -> bytes:
     """Write `path` for these leaders (whatever is there: `oppfolging` decides whether it may); the bytes."""
     return xlsx.save(build_status_workbook(bok, ledere), path)
+
+
+def _write_measures(ws, bok: Arbeidsbok, ledere: list[Leder]) -> None:
+    """The leaders' own measures beside the assignments, on a sheet of their own so that sheet Status
+    keeps its columns: the agreement's, when `oppfolging` read them from an agreement edited in Word."""
+    keys = [STATUS.column(key) for key in MEASURE_KEYS]
+    xlsx.header(ws, [(column.header, column.width) for column in keys] + [("Tiltak", 60)])
+    r = 1
+    for leder in ledere:
+        for o in bok.oppdrag_for(leder):
+            r += 1
+            values = (leder.ansattnr, leder.navn, leder.enhet, o.nr, o.omrade, o.tekst,
+                      "\n".join(t.tekst for t in bok.tiltak_for(leder, o.nr)))
+            for c, value in enumerate(values, start=1):
+                xlsx.put(ws, r, c, value, TOP_WRAP)
+    xlsx.auto_filter(ws, len(keys) + 1, r - 1)
+    _protect(ws)
+    ws.protection.autoFilter = False
+    ws.protection.sort = False
 
 
 def _protect(ws) -> None:

@@ -228,10 +228,6 @@ STATUS = Sheet("Status", "Én rad per leder og oppdrag: lederen fyller ut Status
     Column("resultat", "Resultat", ("resultat",), "Hva som er oppnådd.", width=36, wrap=True, input=True),
     Column("kommentar", "Kommentar", ("kommentar",), "Forklaring, særlig når oppdraget er forsinket.", width=40,
            wrap=True, input=True),
-    # Last, so that Status, Resultat and Kommentar keep their letters (I, J, K) from books and
-    # instructions before it; not required, so that those books are still read.
-    Column("tiltak", "Tiltak", ("tiltak",), "Lederens egne tiltak for oppdraget, ett per linje.", width=40,
-           wrap=True),
 ))
 
 MALFORMER = {
