@@ -211,8 +211,12 @@ def signert_command(arbeidsbok, mappe, ut, tillit, dato):
               help="Pakk lederne valgt med --leder på nytt, selv om arkivet har kvittert for dem.")
 @click.option("--leder", "ledere", multiple=True, metavar="ANSATTNR",
               help="Lederen som skal arkiveres på nytt (sammen med --arkiver-igjen; kan gjentas).")
+@click.option("--kodelister", type=PathArg, metavar="FIL",
+              help="Arkivets kodelister (lagrede svar på innsyn.kodeliste.hent, én fil eller en mappe): "
+                   "pakken lages bare når arkivet kjenner alle kodene.")
 @libreoffice_options
-def arkiv_command(arbeidsbok, ut, alle, godta_usignert, kvitteringer, arkiver_igjen, ledere, jobber, soffice):
+def arkiv_command(arbeidsbok, ut, alle, godta_usignert, kvitteringer, arkiver_igjen, ledere, kodelister, jobber,
+                  soffice):
     """Lag arkivpakke til sak/arkiv: PDF/A, Noark 5-metadata og én Fiks Arkiv-melding per leder.
 
     Tar med avtalene som er signert: en signert kopi lest inn med `lederavtale signert` arkiveres
@@ -227,12 +231,16 @@ def arkiv_command(arbeidsbok, ut, alle, godta_usignert, kvitteringer, arkiver_ig
     arkivet har kvittert for, pakkes aldri på nytt (unntatt med --arkiver-igjen --leder ANSATTNR).
     --kvitteringer alene lager ingen ny pakke; sammen med --alle eller --arkiver-igjen lages
     pakken etter at kvitteringene er lest.
+
+    Med --kodelister FIL kontrolleres kodene (dokumenttype, tilgangskode, format, statuser …) mot
+    arkivets egne kodelister før noe skrives; FIL er et lagret svar på innsyn.kodeliste.hent med
+    kodelistens navn som filnavn (dokumenttype.xml), eller en mappe med slike svar.
     """
     from .commands.archive import arkiv
 
     job = Job(arbeidsbok, ut, pdf=PdfSettings(jobber, soffice), progress=progress_bar())
     sys.exit(show(arkiv(job, alle=alle, kvitteringer=kvitteringer, arkiver_igjen=arkiver_igjen, ledere=ledere,
-                        godta_usignert=godta_usignert)))
+                        godta_usignert=godta_usignert, kodelister=kodelister)))
 
 
 @main.command("epost")

@@ -8,6 +8,9 @@ from pathlib import Path
 
 DEFAULT_SKJERMINGSHJEMMEL = "Offl. § 13 jf. fvl. § 13 første ledd nr. 1"
 DEFAULT_TILGANGSKODE = "P"
+# KS' example codes (archive/schemas/fiks-arkiv/kodelister/), used until HR sets the archive's own.
+DEFAULT_DOKUMENTTYPE = {"avtale": "AVTALE", "vedlegg": "VEDLEGG"}
+DEFAULT_FORMATKODE = "fmt/477"  # PRONOM's id of PDF/A-2b
 
 
 def fold_key(key) -> str:
@@ -81,6 +84,13 @@ class Kommune:
     skjerm_navn: bool = False
     arkivdel: str = ""  # where a registrering goes in the archive when Arkivsak is empty (Fiks Arkiv)
     organisasjonsnummer: str = ""  # nine digits, no spaces: the arkivskaper in archive metadata
+    # The archive's own codes (archive/kodelister.py); empty: the built-in default.
+    dokumenttype_avtale: str = ""
+    dokumenttype_vedlegg: str = ""
+    formatkode: str = ""  # the archive's code for PDF/A-2b (PRONOM fmt/477 unless its list says otherwise)
+    # Field key -> the cell HR wrote a code in (Kommune!B17), so a code the archive refuses is named
+    # where it came from.
+    kodeceller: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -19,7 +19,7 @@ from lxml import etree
 from ..model import Kommune, Leder
 from ..store.files import safe_filename
 from . import record
-from .kodelister import Kode, kode
+from .kodelister import Kode, dokumenttype, filformat, kode
 
 MELDINGSTYPE = "no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett"
 NS = "https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/arkivmelding/opprett/v1"
@@ -130,7 +130,7 @@ def _skjerming(parent, kommune: Kommune) -> None:
 def _dokumentbeskrivelse(reg, pakke: record.Arkivpakke, jp: record.Journalpost, fil: record.Dokumentfil) -> None:
     kommune = pakke.kommune
     db = _el(reg, "dokumentbeskrivelse")
-    _kode(db, "dokumenttype", record.DOKUMENTTYPE[fil.rolle])
+    _kode(db, "dokumenttype", dokumenttype(kommune, fil.rolle))
     _kode(db, "dokumentstatus", jp.dokumentstatus)
     _el(db, "tittel", record.dokument_tittel(fil, jp.leder, pakke.ar, kommune.skjerm_navn))
     _kode(db, "tilknyttetRegistreringSom", record.TILKNYTTET[fil.rolle])
@@ -140,7 +140,7 @@ def _dokumentbeskrivelse(reg, pakke: record.Arkivpakke, jp: record.Journalpost, 
     obj = _el(db, "dokumentobjekt")
     _el(obj, "versjonsnummer", 1)
     _kode(obj, "variantformat", fil.variantformat)
-    _kode(obj, "format", fil.filformat)
+    _kode(obj, "format", filformat(kommune, fil.filformat))
     _el(obj, "formatDetaljer", fil.filformat.beskrivelse)
     _el(obj, "mimeType", record.MIME_PDF)
     _el(obj, "filnavn", fil.filnavn)

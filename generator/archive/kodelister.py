@@ -1,8 +1,11 @@
-"""KS' Fiks Arkiv code lists (schemas/fiks-arkiv/kodelister/), the one source of every archive code.
+"""The archive's codes: KS' example lists (schemas/fiks-arkiv/kodelister/), the codes HR sets in
+sheet Kommune, and the archive's own lists read from a saved `innsyn.kodeliste.hent` reply.
 
-A code is looked up here rather than typed where it is used, so a code that is not in KS' list
-fails at import, and the Noark 5 export (which writes the description) and the Fiks message
-(which writes code and description) cannot drift apart.
+A built-in code is looked up in KS' lists rather than typed where it is used, so a code that is not
+in KS' list fails at import, and the Noark 5 export (which writes the description) and the Fiks
+message (which writes code and description) cannot drift apart. KS calls its lists examples: each
+archive has its own, and `arkiv --kodelister` refuses a package whose codes the archive's lists
+do not have, before anything is written.
 """
 
 from __future__ import annotations
@@ -12,7 +15,23 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-KODELISTER = Path(__file__).resolve().parent / "schemas" / "fiks-arkiv" / "kodelister"
+from lxml import etree
+
+from ..exceptions import InvalidInput
+from ..model import DEFAULT_DOKUMENTTYPE, DEFAULT_FORMATKODE, Kommune
+
+SCHEMAS = Path(__file__).resolve().parent / "schemas" / "fiks-arkiv"
+KODELISTER = SCHEMAS / "kodelister"
+# The reply to no.ks.fiks.arkiv.v1.innsyn.kodeliste.hent (KS' Schema/V1, vendored unchanged).
+RESULTAT_SCHEMA = SCHEMAS / "no.ks.fiks.arkiv.v1.innsyn.kodeliste.hent.resultat.xsd"
+RESULTAT_NS = "https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/kodeliste/hent/resultat/v1"
+MDK = "https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/metadatakatalog/v1"
+# The names a request may ask for (kodelistenavn): the reply does not repeat it, so the file a
+# reply is saved in is named after the list it answers.
+LISTENAVN_SCHEMA = SCHEMAS / "kodelister.xsd"
+# A code list is a few kilobytes; anything this large is not one, and is not parsed.
+MAX_REPLY_BYTES = 5_000_000
+MAX_SHOWN = 25  # allowed values shown in a refusal before «… og N til»
 
 
 @dataclass(frozen=True)
@@ -30,3 +49,199 @@ def _liste(navn: str) -> dict[str, str]:
 def kode(liste: str, verdi: str) -> Kode:
     """The code `verdi` of the list `liste` with KS' description; KeyError if KS has no such code."""
     return Kode(verdi, _liste(liste)[verdi])
+
+
+def _example(liste: str, verdi: str) -> Kode:
+    """A code HR may have set: KS' description when KS' example list has the code, else none
+    (Fiks Arkiv's beskrivelse is optional, and only the archive knows its own)."""
+    return Kode(verdi, _liste(liste).get(verdi, ""))
+
+
+# --- the codes HR sets ----------------------------------------------------------------------------
+
+
+def dokumenttype(kommune: Kommune, rolle: str) -> Kode:
+    """The dokumenttype of the agreement (`avtale`) or the appendix (`vedlegg`)."""
+    written = getattr(kommune, f"dokumenttype_{rolle}").strip()
+    return _example("dokumenttype", written or DEFAULT_DOKUMENTTYPE[rolle])
+
+
+def filformat(kommune: Kommune, found: Kode) -> Kode:
+    """The format code a file is described by: the archive's own code for PDF/A-2b when HR set one
+    (Formatkode), else the PRONOM id the file was identified by (formats.py)."""
+    if found.kode == DEFAULT_FORMATKODE and kommune.formatkode.strip():
+        return Kode(kommune.formatkode.strip(), found.beskrivelse)
+    return found
+
+
+# --- the archive's lists --------------------------------------------------------------------------
+
+
+@cache
+def listenavn() -> tuple[str, ...]:
+    """Every list a kodeliste.hent request can name (KS' kodelister.xsd)."""
+    root = etree.parse(str(LISTENAVN_SCHEMA), _parser()).getroot()
+    return tuple(e.get("value") for e in root.iter("{http://www.w3.org/2001/XMLSchema}enumeration"))
+
+
+def _parser() -> etree.XMLParser:
+    # A reply comes from outside: no entities, no DTDs, no network, no unbounded trees.
+    return etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False)
+
+
+@cache
+def _resultat_schema() -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(RESULTAT_SCHEMA), _parser()))
+
+
+class KodelisteError(InvalidInput):
+    heading = "Arkivets kodelister kan ikke brukes. Ingenting er skrevet."
+
+
+class UnknownCodes(InvalidInput):
+    heading = "Arkivet kjenner ikke alle kodene arkivpakken ville brukt. Ingenting er skrevet."
+
+
+@dataclass
+class Kodelister:
+    """The archive's lists by name (code -> description), and the file each came from."""
+
+    lister: dict[str, dict[str, str]]
+    filer: dict[str, Path]
+
+
+def read_kodelister(path: Path) -> Kodelister:
+    """The replies in `path`: one file, or every .xml file in a folder. Each file is named after
+    the list it answers (`dokumenttype.xml`, `tilgangsrestriksjon.xml`, …), since the reply does not
+    say. KodelisteError (every problem, with its file) when one cannot be used."""
+    path = Path(path)
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".xml")
+        if not files:
+            raise KodelisteError([f"{path}: mappen har ingen .xml-filer med svar fra arkivet"])
+    elif path.is_file():
+        files = [path]
+    else:
+        raise KodelisteError([f"{path}: finner ikke filen eller mappen med arkivets kodelister"])
+    lister, filer, problems = {}, {}, []
+    known = {navn.casefold(): navn for navn in listenavn()}
+    for file in files:
+        navn = known.get(file.stem.casefold())
+        if navn is None:
+            problems.append(f"{file.name}: filnavnet må være navnet på kodelisten svaret gjelder, for eksempel "
+                            f"dokumenttype.xml (svaret sier det ikke selv); kodelistene er: {', '.join(listenavn())}")
+            continue
+        if navn in filer:
+            problems.append(f"{file.name}: kodelisten {navn} står også i {filer[navn].name}")
+            continue
+        try:
+            lister[navn] = _read_reply(file)
+            filer[navn] = file
+        except ValueError as exc:
+            problems.append(f"{file.name}: {exc}")
+    if problems:
+        raise KodelisteError(problems)
+    return Kodelister(lister, filer)
+
+
+def _read_reply(file: Path) -> dict[str, str]:
+    """One reply's codes; ValueError (in Norwegian) when it is not a valid kodeliste.hent reply."""
+    if file.stat().st_size > MAX_REPLY_BYTES:
+        raise ValueError(f"filen er over {MAX_REPLY_BYTES // 1_000_000} MB og er ikke et svar med en kodeliste")
+    try:
+        root = etree.fromstring(file.read_bytes(), _parser())
+    except etree.XMLSyntaxError as exc:
+        raise ValueError(f"er ikke gyldig XML ({exc})") from None
+    schema = _resultat_schema()
+    if not schema.validate(root):
+        first = schema.error_log[0]
+        raise ValueError("er ikke et svar på no.ks.fiks.arkiv.v1.innsyn.kodeliste.hent "
+                         f"(linje {first.line}: {first.message})")
+    return {entry.findtext(f"{{{MDK}}}kode").strip(): (entry.findtext(f"{{{MDK}}}beskrivelse") or "").strip()
+            for entry in root.iter(f"{{{RESULTAT_NS}}}liste")}
+
+
+# --- checking the package's codes against them ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bruk:
+    """A code the package uses: its list, the code, and where it came from (in Norwegian)."""
+
+    liste: str
+    kode: str
+    kilde: str
+
+
+FELTNAVN = {"tilgangskode": "Tilgangskode", "arkivdel": "Arkivdel", "dokumenttype_avtale": "Dokumenttype avtale",
+            "dokumenttype_vedlegg": "Dokumenttype vedlegg", "formatkode": "Formatkode"}
+INNEBYGD = "innebygd standardverdi"
+
+
+def kilde(kommune: Kommune, key: str) -> str:
+    """Where the code of the field `key` came from: its cell, or the built-in default (and the
+    field that would replace it)."""
+    cell = kommune.kodeceller.get(key)
+    if cell:
+        return f"{cell}, feltet {FELTNAVN[key]}"
+    return f"{INNEBYGD}; sett feltet {FELTNAVN[key]} i arket Kommune"
+
+
+def hr_codes(kommune: Kommune) -> list[Bruk]:
+    """The codes HR sets in sheet Kommune (or their defaults), with their sources."""
+    from .record import tilgangskode  # record reads its codes from here: imported when used
+
+    codes = [Bruk("dokumenttype", dokumenttype(kommune, rolle).kode, kilde(kommune, f"dokumenttype_{rolle}"))
+             for rolle in DEFAULT_DOKUMENTTYPE]
+    codes.append(Bruk("tilgangsrestriksjon", tilgangskode(kommune), kilde(kommune, "tilgangskode")))
+    codes.append(Bruk("format", filformat(kommune, Kode(DEFAULT_FORMATKODE, "")).kode, kilde(kommune, "formatkode")))
+    if kommune.arkivdel.strip() and not kommune.arkivsak.strip():  # the message names the arkivdel only then
+        codes.append(Bruk("arkivdel", kommune.arkivdel.strip(), kilde(kommune, "arkivdel")))
+    return codes
+
+
+def check_codes(kodelister: Kodelister, codes: list[Bruk]) -> None:
+    """UnknownCodes naming every code whose list the archive sent and does not have it. A list the
+    archive did not send is not checked."""
+    problems = []
+    for bruk in dict.fromkeys(codes):
+        allowed = kodelister.lister.get(bruk.liste)
+        if allowed is None or bruk.kode in allowed:
+            continue
+        shown = [f"{k} ({b})" if b else k for k, b in list(allowed.items())[:MAX_SHOWN]]
+        if len(allowed) > MAX_SHOWN:
+            shown.append(f"… og {len(allowed) - MAX_SHOWN} til")
+        problems.append(f"{bruk.liste} «{bruk.kode}» ({bruk.kilde}) finnes ikke i arkivets kodeliste "
+                        f"{kodelister.filer[bruk.liste].name}; arkivet kjenner: {', '.join(shown) or '(ingen koder)'}")
+    if problems:
+        raise UnknownCodes(problems)
+
+
+FAST = "innebygd kode som arbeidsboken ikke kan endre; ta det opp med arkivet eller leverandøren av lederavtale"
+
+
+def package_codes(kommune: Kommune, alle: bool) -> list[Bruk]:
+    """Every code a package puts in its Fiks messages, before it is made: HR's, then the built-in
+    ones (the statuses of a record under editing only with `alle`, which alone packages one)."""
+    from . import fiks, record  # both read their codes from here: imported when used
+
+    fixed = [("dokumentstatus", record.FERDIGSTILT), ("journalstatus", fiks.JOURNALSTATUS_SIGNERT),
+             ("journalposttype", record.JOURNALPOSTTYPE), ("variantformat", record.ARKIVFORMAT),
+             ("korrespondanseparttype", record.INTERN_AVSENDER), ("korrespondanseparttype", record.INTERN_MOTTAKER)]
+    fixed += [("tilknyttetregistreringsom", code) for code in record.TILKNYTTET.values()]
+    if alle:
+        fixed += [("dokumentstatus", record.UNDER_REDIGERING), ("journalstatus", fiks.JOURNALSTATUS_IKKE_SIGNERT)]
+    return hr_codes(kommune) + [Bruk(liste, code.kode, FAST) for liste, code in fixed]
+
+
+def signed_copy_codes(kommune: Kommune, copies: list[tuple[str, Kode, bool]]) -> list[Bruk]:
+    """The codes of signed copies archived as they are: (file name, format, PDF/A-2b or not)."""
+    from . import record
+
+    codes = []
+    for name, code, pdfa in copies:
+        if not pdfa:
+            codes.append(Bruk("format", filformat(kommune, code).kode, f"formatet til den signerte kopien {name}"))
+            codes.append(Bruk("variantformat", record.PRODUKSJONSFORMAT.kode,
+                              f"den signerte kopien {name} er ikke PDF/A-2b og arkiveres som produksjonsformat"))
+    return codes

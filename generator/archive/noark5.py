@@ -1,11 +1,17 @@
-"""Noark 5 metadata for the records system: `arkivstruktur.xml` (Arkivverket's v5.0 schema) and `import.csv`.
+"""Noark 5 metadata for the records system: `arkivstruktur.xml` (valid against Arkivverket's v5.0
+schema) and `import.csv`.
 
 Both are computed from the PDFs actually written, so the checksums always match the folder.
-This is the deposit format, describing the agreements for a records system to import; what
-only the archive can give (journal numbers, the live sak's dates and status) it does not claim.
-Each agreement is therefore an `arkivnotat`: Noark 5 requires journal numbers on a
-`journalpost`, and those are the archive's to assign (the Fiks Arkiv message, fiks.py, asks
-the archive for a journalpost and its receipt reports them back).
+`arkivstruktur.xml` is an import description, not a deposit (avleveringspakke): the tool does not
+own the live sak, its title, dates, status or saksansvarlig, nor the arkivdel, so it claims none of
+them. The records lie directly in an arkivdel (the schema allows it) that stands for this
+description; the few values v5.0 requires of what only the archive knows are plain placeholders
+(PLASSHOLDER), and the dates on arkiv and arkivdel are the description's own. Only final records
+are described: every container in v5.0 is closed (avsluttetDato is required), and a document under
+editing must not lie in a closed one; drafts go to the archive as Fiks messages (fiks.py) and are
+rows of import.csv. Each agreement is an `arkivnotat`: Noark 5 requires journal numbers on a
+`journalpost`, and those are the archive's to assign (the Fiks message asks for a journalpost and
+its receipt reports them back). README «Noark 5-eksporten» lists which value is whose.
 """
 
 from __future__ import annotations
@@ -20,10 +26,10 @@ from ..model import Leder
 from ..store.report import spreadsheet_text
 from ..store.year import ARKIV_CSV as CSV_NAME
 from ..store.year import ARKIV_XML as XML_NAME
+from .kodelister import dokumenttype, filformat
 from .record import (
     DOCX,
     DOKUMENTNUMMER,
-    DOKUMENTTYPE,
     FAGSYSTEM,
     INTERN_AVSENDER,
     INTERN_MOTTAKER,
@@ -59,9 +65,9 @@ SKJERMING_HELE_DOKUMENTET = "Skjerming av hele dokumentet"
 # With Skjerm navn, the public title hides the leader, so the parties (who name the leader)
 # are screened too; the agreement itself stays public either way.
 SKJERMING_NAVN = [SKJERMING_TITTEL_REGISTRERING, SKJERMING_NAVN_AVSENDER, SKJERMING_NAVN_MOTTAKER]
-# An extract describes closed material: Noark 5 requires avsluttetDato on every mappe, and the
-# status says the same. The live sak in the archive is not touched by this file.
-SAKSSTATUS = "Avsluttet"
+# A value v5.0 requires and only the archive knows (the arkivdel's title without Arkivdel, its
+# status): visibly not a value, for the archivist to set before any import.
+PLASSHOLDER = "[Fylles ut av arkivet]"
 
 CSV_COLUMNS = [
     "Arkivsak",
@@ -113,63 +119,61 @@ def _d(value: date) -> str:
 
 
 def build_xml(pakke: Arkivpakke) -> bytes:
-    """`arkivstruktur.xml` for the package; element order follows the Noark 5 v5.0 XSD."""
+    """`arkivstruktur.xml` for the package's final records; element order follows the Noark 5 v5.0 XSD."""
     kommune, ar, now = pakke.kommune, pakke.ar, _dt(pakke.opprettet)
     ET.register_namespace("", NS)
     ET.register_namespace("xsi", XSI)
 
     arkiv = ET.Element(f"{{{NS}}}arkiv", {f"{{{XSI}}}schemaLocation": f"{NS} arkivstruktur.xsd"})
     _el(arkiv, "systemID", system_id(kommune, "arkiv"))
-    _el(arkiv, "tittel", f"Lederavtaler – {kommune.navn}")
-    _el(arkiv, "arkivstatus", "Avsluttet")
+    _el(arkiv, "tittel", f"Importbeskrivelse: lederavtaler {ar}, {kommune.navn}")
+    _el(arkiv, "beskrivelse", _beskrivelse(pakke))
     _el(arkiv, "dokumentmedium", "Elektronisk arkiv")
-    _created_closed(arkiv, now)
+    _described(arkiv, now)
     arkivskaper = _el(arkiv, "arkivskaper")
     _el(arkivskaper, "arkivskaperID", kommune.organisasjonsnummer or kommune.navn)
     _el(arkivskaper, "arkivskaperNavn", kommune.navn)
 
     arkivdel = _el(arkiv, "arkivdel")
     _el(arkivdel, "systemID", system_id(kommune, "arkivdel"))
-    _el(arkivdel, "tittel", f"Lederavtaler {ar}")
-    _el(arkivdel, "arkivdelstatus", "Avsluttet periode")
+    _el(arkivdel, "tittel", kommune.arkivdel.strip() or PLASSHOLDER)
+    _el(arkivdel, "arkivdelstatus", PLASSHOLDER)
     _el(arkivdel, "dokumentmedium", "Elektronisk arkiv")
-    _created_closed(arkivdel, now)
-    _el(arkivdel, "arkivperiodeStartDato", _d(kommune.periode.fra))
-    _el(arkivdel, "arkivperiodeSluttDato", _d(kommune.periode.til))
-
-    _saksmappe(arkivdel, pakke, now)
+    _described(arkivdel, now)
+    for jp in ferdige(pakke):
+        _registrering(arkivdel, pakke, jp, now)
     ET.indent(arkiv, space="  ")
     return ET.tostring(arkiv, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def _created_closed(parent: ET.Element, now: str) -> None:
+def ferdige(pakke: Arkivpakke) -> list[Journalpost]:
+    """The records `arkivstruktur.xml` describes: the final ones."""
+    return [jp for jp in pakke.journalposter if jp.ferdig]
+
+
+def _beskrivelse(pakke: Arkivpakke) -> str:
+    kommune = pakke.kommune
+    if kommune.arkivsak.strip():
+        saksaar, sekvens = parse_arkivsak(kommune.arkivsak, pakke.ar)
+        plassering = f"Registreringene skal arkiveres i sak {saksaar}/{sekvens} (Arkivsak i arbeidsboken)."
+    else:
+        plassering = "Arbeidsboken oppgir ingen sak; arkivet bestemmer hvor registreringene skal ligge."
+    utelatt = len(pakke.journalposter) - len(ferdige(pakke))
+    rest = (f" {utelatt} avtaler under redigering er ikke med her (de står i import.csv og i Fiks-meldingene)."
+            if utelatt else "")
+    return ("Importbeskrivelse laget av lederavtale, ikke et arkivuttrekk: den beskriver ferdige lederavtaler "
+            "med vedlegg for import i sak/arkiv-systemet. Saken og arkivdelen er arkivets; verdier merket "
+            f"{PLASSHOLDER} setter arkivaren, og datoene på arkiv og arkivdel er datoen beskrivelsen ble laget. "
+            + plassering + rest)
+
+
+def _described(parent: ET.Element, now: str) -> None:
+    """v5.0's required dates of an arkiv or arkivdel: here the description's own, which is complete
+    when written."""
     _el(parent, "opprettetDato", now)
     _el(parent, "opprettetAv", FAGSYSTEM)
     _el(parent, "avsluttetDato", now)
     _el(parent, "avsluttetAv", FAGSYSTEM)
-
-
-def _saksmappe(arkivdel: ET.Element, pakke: Arkivpakke, now: str) -> None:
-    kommune, ar = pakke.kommune, pakke.ar
-    saksaar, sekvens = parse_arkivsak(kommune.arkivsak, ar)
-    mappe = _el(arkivdel, "mappe")
-    mappe.set(f"{{{XSI}}}type", "saksmappe")
-    _el(mappe, "systemID", system_id(kommune, "saksmappe"))
-    _el(mappe, "mappeID", f"{saksaar}/{sekvens}")
-    _el(mappe, "tittel", f"Lederavtaler {ar}")
-    _el(mappe, "offentligTittel", f"Lederavtaler {ar}")
-    _el(mappe, "dokumentmedium", "Elektronisk arkiv")
-    _created_closed(mappe, now)
-    for jp in pakke.journalposter:
-        _registrering(mappe, pakke, jp, now)
-    _el(mappe, "saksaar", saksaar)
-    _el(mappe, "sakssekvensnummer", sekvens)
-    # The sak is the archive's; the day its period starts is the one date this tool knows it by
-    # (and, unlike the export date, it is the same on every run).
-    _el(mappe, "saksdato", _d(kommune.periode.fra))
-    _el(mappe, "administrativEnhet", "HR")
-    _el(mappe, "saksansvarlig", "HR")
-    _el(mappe, "saksstatus", SAKSSTATUS)
 
 
 def _skjerming(parent: ET.Element, pakke: Arkivpakke, metadata: list[str], dokument: str | None) -> None:
@@ -182,10 +186,10 @@ def _skjerming(parent: ET.Element, pakke: Arkivpakke, metadata: list[str], dokum
         _el(skjerming, "skjermingDokument", dokument)
 
 
-def _registrering(mappe: ET.Element, pakke: Arkivpakke, jp: Journalpost, now: str) -> None:
+def _registrering(arkivdel: ET.Element, pakke: Arkivpakke, jp: Journalpost, now: str) -> None:
     kommune, ar = pakke.kommune, pakke.ar
     leder = jp.leder
-    reg = _el(mappe, "registrering")
+    reg = _el(arkivdel, "registrering")
     reg.set(f"{{{XSI}}}type", "arkivnotat")
     _el(reg, "systemID", system_id(kommune, leder.ansattnr, "journalpost"))
     _el(reg, "opprettetDato", now)
@@ -219,7 +223,8 @@ def _dokumentbeskrivelse(reg: ET.Element, pakke: Arkivpakke, jp: Journalpost, fi
     kommune, ar = pakke.kommune, pakke.ar
     db = _el(reg, "dokumentbeskrivelse")
     _el(db, "systemID", system_id(kommune, jp.leder.ansattnr, fil.rolle, "dokumentbeskrivelse"))
-    _el(db, "dokumenttype", DOKUMENTTYPE[fil.rolle].beskrivelse)
+    typ = dokumenttype(kommune, fil.rolle)
+    _el(db, "dokumenttype", typ.beskrivelse or typ.kode)
     _el(db, "dokumentstatus", jp.dokumentstatus.beskrivelse)
     _el(db, "tittel", dokument_tittel(fil, jp.leder, ar, kommune.skjerm_navn))
     _el(db, "opprettetDato", now)
@@ -234,7 +239,7 @@ def _dokumentbeskrivelse(reg: ET.Element, pakke: Arkivpakke, jp: Journalpost, fi
     _el(obj, "systemID", system_id(kommune, jp.leder.ansattnr, fil.rolle, "dokumentobjekt"))
     _el(obj, "versjonsnummer", 1)
     _el(obj, "variantformat", fil.variantformat.beskrivelse)
-    _el(obj, "format", fil.filformat.kode)
+    _el(obj, "format", filformat(kommune, fil.filformat).kode)
     _el(obj, "formatDetaljer", fil.filformat.beskrivelse)
     _el(obj, "opprettetDato", now)
     _el(obj, "opprettetAv", FAGSYSTEM)
@@ -247,7 +252,7 @@ def _dokumentbeskrivelse(reg: ET.Element, pakke: Arkivpakke, jp: Journalpost, fi
         _el(konvertering, "konvertertDato", now)
         _el(konvertering, "konvertertAv", FAGSYSTEM)
         _el(konvertering, "konvertertFraFormat", DOCX)
-        _el(konvertering, "konvertertTilFormat", fil.filformat.kode)
+        _el(konvertering, "konvertertTilFormat", filformat(kommune, fil.filformat).kode)
         _el(konvertering, "konverteringsverktoey", "LibreOffice")
 
 
@@ -275,7 +280,7 @@ def csv_rows(pakke: Arkivpakke) -> list[dict[str, str]]:
                     "Dokumentnummer": str(DOKUMENTNUMMER[fil.rolle]),
                     "Dokumentstatus": jp.dokumentstatus.beskrivelse,
                     "Filnavn": fil.sti,
-                    "Format": fil.filformat.kode,
+                    "Format": filformat(kommune, fil.filformat).kode,
                     "Formatnavn": fil.filformat.beskrivelse,
                     "Variantformat": fil.variantformat.beskrivelse,
                     "Sjekksum SHA256": fil.sha256,

@@ -21,6 +21,7 @@ from pathlib import Path
 from ..archive import pdfs
 from ..archive.arkivert import Arkivert, description, update_report
 from ..archive.fiks import folder_name
+from ..archive.kodelister import Kodelister, check_codes, package_codes, read_kodelister, signed_copy_codes
 from ..archive.noark5 import CSV_NAME, XML_NAME, build_csv, build_xml
 from ..archive.outbox import check_folder_names, remove_confirmed, write_outbox
 from ..archive.receipts import Noted, note_receipts
@@ -65,35 +66,39 @@ RECEIPTS_FAILED = "Noen kvitteringer kunne ikke brukes (de andre er registrert):
 
 def arkiv(job: Job, alle: bool = False, kvitteringer: Path | None = None, arkiver_igjen: bool = False,
           ledere: tuple[str, ...] | list[str] = (), now: datetime | None = None,
-          godta_usignert: bool = False) -> Result:
+          godta_usignert: bool = False, kodelister: Path | None = None) -> Result:
     """`arkiv`: the package; with `kvitteringer`, the receipts first, and the package only with
     `alle` or `arkiver_igjen` (`ledere`: who to package again although the archive confirmed them).
-    `godta_usignert`: a rendering of the .docx is final when the workbook's Signert says so."""
+    `godta_usignert`: a rendering of the .docx is final when the workbook's Signert says so.
+    `kodelister`: the archive's saved kodeliste.hent replies, which the package's codes must be in."""
+    if kodelister is not None and kvitteringer is not None and not (alle or arkiver_igjen):
+        raise OptionError("--kodelister brukes når arkivpakken lages; --kvitteringer alene lager ingen pakke.")
     if arkiver_igjen and not ledere:
         raise OptionError("--arkiver-igjen krever at du velger ledere med --leder ANSATTNR.")
     if ledere and not arkiver_igjen:
         raise OptionError("--leder brukes bare sammen med --arkiver-igjen.")
     if kvitteringer is None:
-        return build_archive(job, alle, ledere, now, godta_usignert)
+        return build_archive(job, alle, ledere, now, godta_usignert, kodelister)
     if not (alle or arkiver_igjen):
         return read_receipts(job, kvitteringer, now)
     # Everything that would stop the package stops it before a receipt is noted, and one lock
     # covers both: no other run comes between the receipts and the package they decide.
     folder = _receipts_folder(job, kvitteringer)
-    package = _prepare(job, alle, ledere, godta_usignert)
+    package = _prepare(job, alle, ledere, godta_usignert, kodelister)
     with RunLock(job.year.path):
         return _read_receipts(job, folder, now).add(_build(job, package, now))
 
 
 def build_archive(job: Job, alle: bool = False, arkiver_igjen: tuple[str, ...] | list[str] = (),
-                  now: datetime | None = None, godta_usignert: bool = False) -> Result:
+                  now: datetime | None = None, godta_usignert: bool = False,
+                  kodelister: Path | None = None) -> Result:
     """Build `<ut>/<år>/arkiv/` from the signed copies and the documents on disk.
 
     `arkiver_igjen`: Ansattnr of leaders to package although the archive has confirmed them.
     Failed or missing documents are the result's failures (exit code 3); everything else is
     written completely.
     """
-    package = _prepare(job, alle, arkiver_igjen, godta_usignert)
+    package = _prepare(job, alle, arkiver_igjen, godta_usignert, kodelister)
     with RunLock(job.year.path):
         return _build(job, package, now)
 
@@ -120,9 +125,11 @@ class _Package:
     igjen: set[str]
     libreoffice: PdfSettings
     godta_usignert: bool = False
+    kodelister: Kodelister | None = None  # the archive's own lists, which every code must be in
 
 
-def _prepare(job: Job, alle: bool, arkiver_igjen, godta_usignert: bool = False) -> _Package:
+def _prepare(job: Job, alle: bool, arkiver_igjen, godta_usignert: bool = False,
+             kodelister: Path | None = None) -> _Package:
     """Everything that can stop the package does so here, before any work."""
     bok = job.bok
     check_placement(bok.kommune)
@@ -130,7 +137,10 @@ def _prepare(job: Job, alle: bool, arkiver_igjen, godta_usignert: bool = False) 
     igjen = {leder.ansattnr for leder in select_leaders(bok, arkiver_igjen)} if arkiver_igjen else set()
     check_folder_names(bok)
     require_generated(job.year.path, job.workbook, "arkiv")
-    return _Package(alle, igjen, job.pdf.checked(), godta_usignert)
+    lister = read_kodelister(kodelister) if kodelister is not None else None
+    if lister is not None:
+        check_codes(lister, package_codes(bok.kommune, alle))
+    return _Package(alle, igjen, job.pdf.checked(), godta_usignert, lister)
 
 
 def _check_titles(bok: Arbeidsbok) -> None:
@@ -162,6 +172,10 @@ def _build(job: Job, package: _Package, now: datetime | None) -> Result:
 
     sorting = _sort(valgt, signed, manifest, year, bok.kommune.malform == "nynorsk", package)
     failed, placeholders, states, left_out = sorting.failed, sorting.placeholders, sorting.states, sorting.left_out
+    if package.kodelister is not None:  # a signed copy's format is known only now, and still before any work
+        check_codes(package.kodelister, signed_copy_codes(bok.kommune, [
+            (copy.path.name, copy.format.kode, copy.format.pdfa) for plan in sorting.plans
+            for copy in plan.signerte.values()]))
     if year.arkiv.exists():
         remove_stale_temp_files(year.arkiv)
     converted = pdfs.convert_into_place(sorting.plans, year, package.libreoffice, job.progress)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model import DEFAULT_SKJERMINGSHJEMMEL, DEFAULT_TILGANGSKODE
+from ..model import DEFAULT_DOKUMENTTYPE, DEFAULT_FORMATKODE, DEFAULT_SKJERMINGSHJEMMEL, DEFAULT_TILGANGSKODE
 from .values import norm
 
 
@@ -114,6 +114,15 @@ KOMMUNE_FIELDS: tuple[Field, ...] = (
     Field("organisasjonsnummer", "Organisasjonsnummer", "Kommunens organisasjonsnummer (9 siffer), "
           "f.eks. 974 760 673. Brukes som arkivskaper i arkivmetadataene.",
           ("organisasjonsnummer", "org.nr.", "orgnr", "org.nr", "organisasjonsnr")),
+    # The archive's own codes (archive/kodelister.py): KS' example lists are only examples, and
+    # `arkiv --kodelister` checks these against the lists the archive itself answers with.
+    Field("dokumenttype_avtale", "Dokumenttype avtale", "Arkivets kode for dokumenttypen til lederavtalen "
+          f"(kodelisten dokumenttype). Tom: {DEFAULT_DOKUMENTTYPE['avtale']}.", ("dokumenttype avtale",)),
+    Field("dokumenttype_vedlegg", "Dokumenttype vedlegg", "Arkivets kode for dokumenttypen til vedlegget med "
+          f"utviklingsmål (kodelisten dokumenttype). Tom: {DEFAULT_DOKUMENTTYPE['vedlegg']}.",
+          ("dokumenttype vedlegg",)),
+    Field("formatkode", "Formatkode", "Arkivets kode for filformatet PDF/A-2b (kodelisten format). "
+          f"Tom: {DEFAULT_FORMATKODE} (PRONOM-koden).", ("formatkode", "format")),
 )
 
 KOMMUNE = Sheet("Kommune", "Opplysninger om kommunen og perioden. Én rad per felt: skriv verdien i kolonne Verdi.", (

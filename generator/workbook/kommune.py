@@ -20,6 +20,8 @@ _YEAR = re.compile(r"\d{4}")
 # bomb (a PNG of 68 bytes can claim 20000 × 20000 pixels): refused before it is decoded. Below
 # it, a large logo is scaled down for the documents (documents.context.logo_image).
 MAX_LOGO_PIXELS = 150_000_000
+# The fields that hold one of the archive's codes, whose cells `arkiv --kodelister` names.
+CODE_FIELDS = ("tilgangskode", "arkivdel", "dokumenttype_avtale", "dokumenttype_vedlegg", "formatkode")
 
 
 def read_kommune(c: Cells, sheet: Table | None, folder: Path) -> Kommune | None:
@@ -77,6 +79,10 @@ def read_kommune(c: Cells, sheet: Table | None, folder: Path) -> Kommune | None:
         skjerm_navn=skjerm_navn,
         arkivdel=text("arkivdel"),
         organisasjonsnummer=organisasjonsnummer,
+        dokumenttype_avtale=text("dokumenttype_avtale"),
+        dokumenttype_vedlegg=text("dokumenttype_vedlegg"),
+        formatkode=text("formatkode"),
+        kodeceller={key: fields[key][1] for key in CODE_FIELDS if text(key)},
     )
 
 def _periode(c: Cells, fields: dict) -> Periode | None:
