@@ -35,7 +35,7 @@ SPEC_HEADERS = {
 }
 SPEC_FIELDS = ["Kommunenavn", "Periode", "Fra", "Til", "Adresse", "Telefon", "E-post", "Nettside", "Logo",
                "Sted", "Avsender", "Arkivsak", "Skjermingshjemmel", "Målform", "Tilgangskode", "Skjerm navn",
-               "Arkivdel", "Organisasjonsnummer"]
+               "Arkivdel", "Organisasjonsnummer", "Dokumenttype avtale", "Dokumenttype vedlegg", "Formatkode"]
 
 
 def read_workbook(path: Path):

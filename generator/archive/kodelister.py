@@ -153,10 +153,13 @@ def _read_reply(file: Path) -> dict[str, str]:
     except etree.XMLSyntaxError as exc:
         raise ValueError(f"er ikke gyldig XML ({exc})") from None
     schema = _resultat_schema()
-    if not schema.validate(root):
-        first = schema.error_log[0]
-        raise ValueError("er ikke et svar på no.ks.fiks.arkiv.v1.innsyn.kodeliste.hent "
-                         f"(linje {first.line}: {first.message})")
+    try:
+        valid = schema.validate(root)
+        why = "" if valid else f"linje {schema.error_log[0].line}: {schema.error_log[0].message}"
+    except etree.XMLSchemaValidateError as exc:  # libxml2 gives up on some input (an unresolved entity)
+        valid, why = False, str(exc)
+    if not valid:
+        raise ValueError(f"er ikke et svar på no.ks.fiks.arkiv.v1.innsyn.kodeliste.hent ({why})")
     return {entry.findtext(f"{{{MDK}}}kode").strip(): (entry.findtext(f"{{{MDK}}}beskrivelse") or "").strip()
             for entry in root.iter(f"{{{RESULTAT_NS}}}liste")}
 
