@@ -14,6 +14,7 @@ import pytest
 import xmlschema
 from click.testing import CliRunner
 from conftest import basic_sheets, write_xlsx
+from test_archive import needs_soffice
 
 from generator.archive import fiks, kodelister, noark5, record
 from generator.archive.record import Arkivpakke, Dokumentfil, Journalpost
@@ -237,18 +238,8 @@ def test_kodelister_without_a_package_is_a_usage_error(generated, tmp_path):
 # --- a real package with every code known ------------------------------------------------------------
 
 
-def _soffice_available() -> bool:
-    try:
-        from generator.documents.pdf import find_soffice
-
-        find_soffice()
-    except Exception:
-        return False
-    return True
-
-
+@needs_soffice
 @pytest.mark.slow
-@pytest.mark.skipif(not _soffice_available(), reason="LibreOffice (soffice) er ikke installert")
 def test_a_package_whose_codes_the_archive_knows_is_made_and_carries_them(tmp_path):
     from generator.commands.generate import generate
     from generator.job import Job
