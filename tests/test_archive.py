@@ -424,7 +424,7 @@ def test_every_message_is_valid_and_describes_the_files_beside_it(any_run, fiks_
         fiks_schema.validate(str(folder / "arkivmelding.xml"))
         files = {p.name for p in folder.iterdir()}
         objects = root.findall(".//f:dokumentobjekt", F)
-        assert files == {"arkivmelding.xml"} | {o.findtext("f:referanseDokumentfil", namespaces=F) for o in objects}
+        assert files == {"arkivmelding.xml", "melding.json"} | {o.findtext("f:referanseDokumentfil", namespaces=F) for o in objects}
         assert int(root.findtext("f:antallFiler", namespaces=F)) == len(files) - 1 == len(objects) == 2
         assert len(root.findall("f:registrering", F)) == 1
         for obj in objects:
