@@ -344,9 +344,11 @@ def test_arkiv_writes_melding_json_beside_every_message_with_ids_stable_until_th
     from generator.store.manifest import Manifest
 
     sheets = basic_sheets()
-    for row in sheets["Ledere"][1:]:
+    for row in sheets["Ledere"][1:]:  # two agreements are enough, and LibreOffice's time is shared
         if row[0] not in (100, 200):
             row[7] = "nei"
+    for sheet in ("Tiltak", "Utviklingsmål"):
+        sheets[sheet] = [row for row in sheets[sheet] if row[0] in ("Ansattnr", 100, 200)]
     workbook = write_xlsx(tmp_path / "a.xlsx", sheets)
     ut = tmp_path / "ut"
     generate(Job(workbook, ut), pdf=False)

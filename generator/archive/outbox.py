@@ -16,7 +16,7 @@ import hashlib
 import json
 import shutil
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -41,11 +41,24 @@ class MeldingIds:
     klient_korrelasjons_id: str  # the same for every message about one leader's record
 
 
-def melding_ids(noekkel: str, melding: bytes) -> MeldingIds:
-    """The ids of the message `melding` for the record `noekkel` (its referanseEksternNoekkel).
-    The message holds the files' checksums, so a changed PDF changes the id too."""
-    return MeldingIds(str(uuid.uuid5(ID_NAMESPACE, "melding:" + hashlib.sha256(melding).hexdigest())),
+def melding_ids(noekkel: str, innhold: bytes) -> MeldingIds:
+    """The ids of a message for the record `noekkel` (its referanseEksternNoekkel); `innhold` is
+    what the message says (`fingerprint`), so the same content gives the same klientMeldingId."""
+    return MeldingIds(str(uuid.uuid5(ID_NAMESPACE, "melding:" + hashlib.sha256(innhold).hexdigest())),
                       str(uuid.uuid5(ID_NAMESPACE, "korrelasjon:" + noekkel)))
+
+
+def fingerprint(pakke: Arkivpakke, jp: Journalpost, kilder: dict[str, str]) -> bytes:
+    """The message as its content, for its id: LibreOffice stamps every PDF it makes with the time,
+    so a PDF made afresh from an unchanged .docx has new bytes and a new checksum on every run. Such
+    a PDF is named here by its source instead (`kilder`: rolle → sha256 of the .docx); a signed
+    copy, archived byte for byte, by its own checksum."""
+    stand_in = {fil.rolle: replace(fil, sha256=f"kilde:{kilder[fil.rolle]}", storrelse=0)
+                for fil in jp.dokumenter if fil.konvertert and fil.rolle in kilder}
+    if not stand_in:
+        return build_arkivmelding(pakke, jp)
+    return build_arkivmelding(pakke, replace(jp, avtale=stand_in.get(jp.avtale.rolle, jp.avtale),
+                                             vedlegg=stand_in.get(jp.vedlegg.rolle, jp.vedlegg)))
 
 
 def envelope(ids: MeldingIds, vedlegg: list[str]) -> bytes:
@@ -85,9 +98,12 @@ class Sent:
     feil: list[tuple[Leder, str]] = field(default_factory=list)  # (leader, why)
 
 
-def write_outbox(fiks_dir: Path, arkiv_dir: Path, pakke: Arkivpakke, log_path: Path) -> Sent:
+def write_outbox(fiks_dir: Path, arkiv_dir: Path, pakke: Arkivpakke, log_path: Path,
+                 kilder: dict[str, dict[str, str]] | None = None) -> Sent:
     """One message folder per journalpost (its PDFs copied from `arkiv_dir`); every other entry
-    under fiks/ goes. Each message's ids are added to the log at `log_path` (YearFolder.fiks_log)."""
+    under fiks/ goes. Each message's ids are added to the log at `log_path` (YearFolder.fiks_log).
+    `kilder`: Ansattnr → rolle → sha256 of the .docx each PDF made afresh was made from."""
+    kilder = kilder or {}
     sent = Sent()
     keep = set()
     log = read_log(log_path)
@@ -99,7 +115,8 @@ def write_outbox(fiks_dir: Path, arkiv_dir: Path, pakke: Arkivpakke, log_path: P
             # Never sent as it is: the archive would refuse it. A fault in this tool, not in the data.
             sent.feil.append((jp.leder, f"Fiks-meldingen følger ikke skjemaet ({'; '.join(problems[:3])})"))
             continue
-        ids = melding_ids(ekstern_noekkel(pakke.kommune, jp.leder.ansattnr), melding)
+        ids = melding_ids(ekstern_noekkel(pakke.kommune, jp.leder.ansattnr),
+                          fingerprint(pakke, jp, kilder.get(jp.leder.ansattnr, {})))
         log.setdefault(ids.klient_melding_id, {"ansattnr": jp.leder.ansattnr,
                                                "klientKorrelasjonsId": ids.klient_korrelasjons_id,
                                                "laget": pakke.opprettet.isoformat(timespec="seconds")})

@@ -43,7 +43,7 @@ from ..result import Item, Result
 from ..model import Arbeidsbok, Leder
 from ..plural import antall
 from ..signing.record import PARTLY_SIGNED, SIGNED, LeaderSigned, SignedDocument, load_signed
-from ..store.files import atomic_write_bytes, read_json_object, remove_stale_temp_files
+from ..store.files import atomic_write_bytes, read_json_object, remove_stale_temp_files, sha256_file
 from ..store.lock import RunLock
 from ..store.manifest import Manifest, require_generated
 from ..store.year import FIKS_DIR, YearFolder
@@ -180,7 +180,9 @@ def _build(job: Job, package: _Package, now: datetime | None) -> Result:
     pakke = Arkivpakke(bok.kommune, journalposter, norsk_tid(now))
     atomic_write_bytes(year.arkivstruktur, build_xml(pakke))
     atomic_write_bytes(year.import_csv, build_csv(pakke))
-    sent = write_outbox(year.fiks, year.arkiv, pakke, year.fiks_log)
+    kilder = {plan.leder.ansattnr: {rolle: sha256_file(docx) for rolle, docx in plan.kilder.items()}
+              for plan in converted.done}
+    sent = write_outbox(year.fiks, year.arkiv, pakke, year.fiks_log, kilder)
     failed += converted.feil + sent.feil
 
     by_leader = _Outcomes(
