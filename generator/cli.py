@@ -206,7 +206,8 @@ def signert_command(arbeidsbok, mappe, ut, tillit, dato):
 @click.option("--godta-usignert", is_flag=True,
               help="Arkiver Word-filen som ferdig når Signert er fylt ut, men ingen signert kopi er lest inn.")
 @click.option("--kvitteringer", type=DirOption, metavar="MAPPE",
-              help="Les kvitteringene fra arkivet (arkivmeldingKvittering) i MAPPE inn i arkivert.json.")
+              help="Les arkivets svar i MAPPE: kvitteringer inn i arkivert.json; mottatt og feilmeldinger "
+                   "(ugyldigforespoersel, serverfeil, ikkefunnet) med råd om hva som må gjøres.")
 @click.option("--arkiver-igjen", is_flag=True,
               help="Pakk lederne valgt med --leder på nytt, selv om arkivet har kvittert for dem.")
 @click.option("--leder", "ledere", multiple=True, metavar="ANSATTNR",

@@ -421,8 +421,10 @@ def test_every_message_is_valid_and_describes_the_files_beside_it(any_run, fiks_
         fiks_schema.validate(str(folder / "arkivmelding.xml"))
         files = {p.name for p in folder.iterdir()}
         objects = root.findall(".//f:dokumentobjekt", F)
-        assert files == {"arkivmelding.xml"} | {o.findtext("f:referanseDokumentfil", namespaces=F) for o in objects}
-        assert int(root.findtext("f:antallFiler", namespaces=F)) == len(files) - 1 == len(objects) == 2
+        assert files == {"arkivmelding.xml", "melding.json"} | {o.findtext("f:referanseDokumentfil", namespaces=F) for o in objects}
+        assert int(root.findtext("f:antallFiler", namespaces=F)) == len(files) - 2 == len(objects) == 2
+        melding = json.loads((folder / "melding.json").read_text("utf-8"))
+        assert sorted(melding["vedlegg"]) == sorted(o.findtext("f:referanseDokumentfil", namespaces=F) for o in objects)
         assert len(root.findall("f:registrering", F)) == 1
         for obj in objects:
             path = folder / obj.findtext("f:referanseDokumentfil", namespaces=F)

@@ -98,7 +98,7 @@ def test_a_reread_never_removes_a_package_made_after_the_receipt_was_recorded(se
 
     assert reread.exit_code == 0, reread.output
     assert (package / "arkivmelding.xml").read_bytes() == message
-    assert sorted(p.name for p in package.iterdir()) == ["arkivmelding.xml", "lederavtale.pdf", "vedlegg.pdf"]
+    assert sorted(p.name for p in package.iterdir()) == ["arkivmelding.xml", "lederavtale.pdf", "melding.json", "vedlegg.pdf"]
     assert "Fjernet fra" not in reread.output
 
     # The archive's answer to that message is a receipt recorded after the package was made: it goes.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -33,7 +33,10 @@ class Kvittering:
     journalsekvensnummer: int | None = None
     journalpostnummer: int | None = None
     opprettet_dato: str = ""  # the archive's opprettetDato (xs:dateTime) as it wrote it
-
+    journalstatus: str = ""  # the code, when the archive says (it may have journalført it: J)
+    # The archive's documents: {"dokumentnummer", "systemID", "dokumentobjekter": [systemID, …]}.
+    dokumenter: list[dict] = field(default_factory=list)
+    klient_melding_id: str = ""  # the message it answers, when the integration stored it so
 
 
 REPORT_COLUMN = "Arkivert"  # the column of rapport.xlsx that shows the archive's record
@@ -64,7 +67,10 @@ class Arkivert:
             "journalpostnummer": kvittering.journalpostnummer,
             "opprettetEllerEksisterende": kvittering.opprettet_eller_eksisterende,
             "opprettetDato": kvittering.opprettet_dato or None,
-            "noekkel": kvittering.noekkel,
+            "journalstatus": kvittering.journalstatus or None,
+            "dokumenter": kvittering.dokumenter,
+            "noekkel": kvittering.noekkel or None,
+            "klientMeldingId": kvittering.klient_melding_id or None,
             "kvittering": kvittering.fil,
             "lest": lest.isoformat(timespec="seconds"),
         }

@@ -23,8 +23,9 @@ from ..archive.arkivert import Arkivert, description, update_report
 from ..archive.fiks import folder_name
 from ..archive.kodelister import Kodelister, check_codes, package_codes, read_kodelister, signed_copy_codes
 from ..archive.noark5 import CSV_NAME, XML_NAME, build_csv, build_xml
-from ..archive.outbox import check_folder_names, remove_confirmed, write_outbox
+from ..archive.outbox import ENVELOPE_NAME, check_folder_names, read_log, remove_confirmed, write_outbox
 from ..archive.receipts import Noted, note_receipts
+from ..archive.replies import Svar
 from ..archive.record import (
     Arkivpakke,
     Journalpost,
@@ -43,7 +44,7 @@ from ..result import Item, Result
 from ..model import Arbeidsbok, Leder
 from ..plural import antall
 from ..signing.record import PARTLY_SIGNED, SIGNED, LeaderSigned, SignedDocument, load_signed
-from ..store.files import atomic_write_bytes, remove_stale_temp_files
+from ..store.files import atomic_write_bytes, read_json_object, remove_stale_temp_files, sha256_file
 from ..store.lock import RunLock
 from ..store.manifest import Manifest, require_generated
 from ..store.year import FIKS_DIR, YearFolder
@@ -59,6 +60,8 @@ FEILET = "feilet"
 REGISTRERT = "registrert"
 UENDRET = "uendret"
 ENDRET = "endret"
+MOTTATT = "mottatt"  # the archive has the message; its receipt is still to come
+FEILSVAR = "feilsvar"  # the archive answered with an error: not archived
 
 PACKAGE_FAILED = "Noen dokumenter kom ikke med i arkivpakken:"
 RECEIPTS_FAILED = "Noen kvitteringer kunne ikke brukes (de andre er registrert):"
@@ -191,7 +194,9 @@ def _build(job: Job, package: _Package, now: datetime | None) -> Result:
     pakke = Arkivpakke(bok.kommune, journalposter, norsk_tid(now))
     atomic_write_bytes(year.arkivstruktur, build_xml(pakke))
     atomic_write_bytes(year.import_csv, build_csv(pakke))
-    sent = write_outbox(year.fiks, year.arkiv, pakke)
+    kilder = {plan.leder.ansattnr: {rolle: sha256_file(docx) for rolle, docx in plan.kilder.items()}
+              for plan in converted.done}
+    sent = write_outbox(year.fiks, year.arkiv, pakke, year.fiks_log, kilder)
     failed += converted.feil + sent.feil
 
     by_leader = _Outcomes(
@@ -428,7 +433,8 @@ def _read_receipts(job: Job, folder: Path, now: datetime | None) -> Result:
     fiks/, the report's «Arkivert» column."""
     year = job.year
     arkivert = Arkivert(year.arkivert)
-    noted = note_receipts(folder, job.bok, arkivert, norsk_tid(now))
+    log = read_log(year.fiks_log)
+    noted = note_receipts(folder, job.bok, arkivert, norsk_tid(now), log)
     files = []
     if noted.nye or noted.endret:
         arkivert.save()
@@ -440,14 +446,58 @@ def _read_receipts(job: Job, folder: Path, now: datetime | None) -> Result:
     items = [Item(leder.ansattnr, leder.navn, status, merknader=[description(entry)])
              for status, found in ((REGISTRERT, noted.nye), (UENDRET, noted.uendret), (ENDRET, noted.endret))
              for leder, entry in found]
-    return Result(items=items, summary=_receipt_lines(noted, arkivert.path, fjernet, [warning] if warning else []),
-                  failures=[str(avvist) for avvist in noted.avvist], failure_heading=RECEIPTS_FAILED, files=files)
+    feilsvar = [(leder, _error_advice(year, arkivert, log, leder, svar)) for leder, svar in noted.feilsvar]
+    items += [Item(leder.ansattnr, leder.navn, MOTTATT, merknader=[f"{svar.fil}: arkivet har mottatt meldingen"])
+              for leder, svar in noted.mottatt]
+    items += [Item(leder.ansattnr, leder.navn, FEILSVAR, merknader=[advice]) for leder, advice in feilsvar]
+    failures = [str(avvist) for avvist in noted.avvist]
+    failures += [f"{svar.fil}: {leder.ansattnr} {leder.navn}: {advice}"
+                 for (leder, svar), (_, advice) in zip(noted.feilsvar, feilsvar)]
+    return Result(items=items, summary=_receipt_lines(noted, arkivert, fjernet, [warning] if warning else []),
+                  failures=sorted(failures), failure_heading=RECEIPTS_FAILED, files=files)
 
 
-def _receipt_lines(noted: Noted, arkivert_path: Path, fjernet: list[str], advarsler: list[str]) -> list[str]:
+def _error_advice(year: YearFolder, arkivert: Arkivert, log: dict[str, dict], leder: Leder, svar: Svar) -> str:
+    """The error reply's advice, and what it means now: where the message is, whether the archive has
+    confirmed the leader anyway (that record stays), whether a newer message has been made since."""
+    lines = [svar.advice()]
+    mappe = year.fiks / folder_name(leder.ansattnr)
+    now = _envelope_id(mappe / ENVELOPE_NAME)
+    if now is not None:
+        older = now != svar.svar_pa
+    else:  # no message in fiks/ now: a later one in the log says the same
+        sendt = str(log.get(svar.svar_pa, {}).get("laget", ""))
+        older = any(entry.get("ansattnr") == leder.ansattnr and str(entry.get("laget", "")) > sendt
+                    for melding_id, entry in log.items() if melding_id != svar.svar_pa)
+    if older:
+        lines.append("Svaret gjelder en eldre utgave av meldingen; en nyere er laget siden, og det er den som "
+                     "skal sendes.")
+    entry = arkivert.ledere.get(leder.ansattnr)
+    if entry is not None:
+        same = entry.get("klientMeldingId") == svar.svar_pa
+        lines.append(f"Arkivet har {'også kvittert for den samme meldingen' if same else 'likevel kvittert for lederen'} "
+                     f"({description(entry)}), og den registreringen står i arkivert.json. Sjekk i arkivet at "
+                     "journalposten finnes; gjør den det, er ingenting tapt, og feilsvaret kan flyttes ut av mappen.")
+    elif now is not None:
+        lines.append(f"Meldingen som skal sendes, ligger i {year.relative(mappe)}/.")
+    else:
+        lines.append("Meldingen ligger ikke lenger under fiks/: kjør «lederavtale arkiv» for å lage den på nytt.")
+    return " ".join(lines)
+
+
+def _envelope_id(path: Path) -> str | None:
+    """The klientMeldingId of the message now in the outbox (this tool's own file), if any."""
+    try:
+        data = read_json_object(path)
+    except ValueError:
+        return None
+    return data.get("klientMeldingId") if isinstance(data.get("klientMeldingId"), str) else None
+
+
+def _receipt_lines(noted: Noted, arkivert: Arkivert, fjernet: list[str], advarsler: list[str]) -> list[str]:
     if not noted.lest:
         return ["Fant ingen kvitteringer å lese."]
-    lines = [f"Kvitteringer: {antall(len(noted.nye), 'ny', 'nye')} registrert i {arkivert_path}"]
+    lines = [f"Kvitteringer: {antall(len(noted.nye), 'ny', 'nye')} registrert i {arkivert.path}"]
     lines += [f"  {leder.ansattnr} {leder.navn}: {description(entry)}" for leder, entry in noted.nye]
     if noted.uendret:
         lines.append(f"Allerede registrert fra før ({len(noted.uendret)}), ingenting endret:")
@@ -457,6 +507,15 @@ def _receipt_lines(noted: Noted, arkivert_path: Path, fjernet: list[str], advars
                      "den nye er registrert, den gamle står under «tidligere» i arkivert.json. "
                      "Sjekk i arkivet at lederen ikke er arkivert to ganger:")
         lines += [f"  {leder.ansattnr} {leder.navn}: {description(entry)}" for leder, entry in noted.endret]
+    venter = sorted({leder.ansattnr: leder for leder, _ in noted.mottatt if not arkivert.has(leder.ansattnr)}.values(),
+                    key=lambda leder: leder.ansattnr)
+    if venter:
+        lines.append(f"Mottatt av arkivet, men ikke kvittert ennå ({len(venter)}); kvitteringen kommer når arkivet har "
+                     "registrert meldingen – les den inn da:")
+        lines += _names(venter)
+    if noted.feilsvar:
+        lines.append(f"Feilsvar fra arkivet ({len(noted.feilsvar)}): meldingene er ikke arkivert; hva som må gjøres, "
+                     "står under feilene nedenfor.")
     if fjernet:
         lines.append(f"Fjernet fra {FIKS_DIR}/ fordi arkivet har kvittert: {', '.join(fjernet)}")
     lines += [f"Advarsel: {line}" for line in advarsler]

@@ -36,6 +36,9 @@ ARKIV_XML = "arkivstruktur.xml"
 ARKIV_CSV = "import.csv"
 ARKIVERT_NAME = "arkivert.json"
 FIKS_DIR = "fiks"  # inside arkiv/: one folder per leader for the Fiks IO integration
+# Inside arkiv/: every Fiks message ever put in fiks/ by its klientMeldingId, so that a reply to an
+# earlier version of a message (since replaced or confirmed) still finds its leader.
+FIKS_LOG_NAME = "fiks-meldinger.json"
 # Inside arkiv/: the PDFs are converted here first and moved into place when the whole batch is done.
 ARKIV_STAGING_DIR = ".konvertering"
 # The signing round trip: the copies made for signing, the list for e-signing portals, and the record
@@ -91,6 +94,10 @@ class YearFolder:
     @property
     def fiks(self) -> Path:
         return self.arkiv / FIKS_DIR
+
+    @property
+    def fiks_log(self) -> Path:
+        return self.arkiv / FIKS_LOG_NAME
 
     @property
     def arkivstruktur(self) -> Path:

@@ -1,0 +1,193 @@
+"""The archive's replies as the Fiks IO integration stores them, and what each means for HR.
+
+The integration saves a reply as `<navn>.json` holding `meldingstype` (the reply's type) and
+`svarPaMelding` (the `klientMeldingId` from the `melding.json` of the message it answers), with
+the payload, when the reply has one, beside it as `<navn>.xml`. A receipt's payload is read by
+`receipts.py`; this module reads the envelope, the error replies (`ugyldigforespoersel`,
+`serverfeil`, `ikkefunnet`, after KS' v1 schemas vendored in schemas/fiks-arkiv/) and says, in
+Norwegian, what went wrong and what to do. Everything read here comes from outside: bounded in
+size, parsed without entities or DTDs, checked against the schema before anything is believed.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from ..store.files import TooLarge, read_plain_file
+from .fiks import SCHEMAS, parse_xml, schema_problems
+
+KVITTERING = "no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett.kvittering"
+MOTTATT = "no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett.mottatt"
+FEIL_BASE_NS = "https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/feil/feilmelding/v1"
+# An envelope holds two short strings; a reply's payload a few kilobytes.
+MAX_ENVELOPE_BYTES = 64 * 1024
+MAX_BYTES = 1024 * 1024
+# See receipts.py: every element needs a «<» and every attribute a «=»; a reply has a few dozen.
+MAX_MARKUP = 5000
+# The archive's own text is shown to HR as it is, but never more of it than a screenful.
+MAX_FEILMELDING = 600
+
+
+@dataclass(frozen=True)
+class Feiltype:
+    """One of KS' error replies: its name (the payload's root element) and what it means for HR."""
+
+    navn: str
+    hva: str  # what went wrong
+    gjor: str  # what HR or the archivist should do
+
+    @property
+    def meldingstype(self) -> str:
+        return f"no.ks.fiks.arkiv.v1.feilmelding.{self.navn}"
+
+    @property
+    def schema(self) -> Path:
+        return SCHEMAS / f"{self.meldingstype}.xsd"
+
+    @property
+    def root(self) -> str:
+        return f"{{https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/feil/{self.navn}/v1}}{self.navn}"
+
+
+FEILTYPER = {t.meldingstype: t for t in (
+    Feiltype("ugyldigforespoersel",
+             "arkivet avviste meldingen som ugyldig, og den er ikke arkivert",
+             "Rett det feilmeldingen peker på (ofte Arkivsak, Plassering eller kodene i arket Kommune, "
+             "eller dokumentene), kjør «lederavtale arkiv» på nytt og send den nye meldingen. Er feilmeldingen "
+             "uklar, spør arkivaren."),
+    Feiltype("serverfeil",
+             "arkivsystemet fikk en feil da det behandlet meldingen, og den er ikke arkivert; meldingen selv er "
+             "trolig i orden",
+             "Send den samme meldingen på nytt senere. Gjentar feilen seg, be arkivaren kontakte leverandøren av "
+             "arkivsystemet og oppgi feilId."),
+    Feiltype("ikkefunnet",
+             "arkivet finner ikke saken eller mappen meldingen skal inn i, og den er ikke arkivert",
+             "Sjekk Arkivsak (og Plassering) i arket Kommune sammen med arkivaren: saken må finnes i arkivet. "
+             "Rett arbeidsboken, kjør «lederavtale arkiv» på nytt og send den nye meldingen."),
+)}
+# KS' own list of message types (meldingstyper.json, v1) spells this one «no.ks.fik.arkiv…»; an
+# integration that copied the list may store replies under that name.
+ALIASES = {"no.ks.fik.arkiv.v1.feilmelding.ugyldigforespoersel": "no.ks.fiks.arkiv.v1.feilmelding.ugyldigforespoersel"}
+KNOWN = (KVITTERING, MOTTATT, *FEILTYPER)
+
+
+@dataclass
+class Avvist:
+    """A file that is not a usable reply, or a receipt saying the registrering failed."""
+
+    fil: str
+    grunn: str
+
+    def __str__(self) -> str:
+        return f"{self.fil}: {self.grunn}"
+
+
+@dataclass
+class Konvolutt:
+    """`<navn>.json`: which reply this is, and to which message."""
+
+    fil: str
+    meldingstype: str
+    svar_pa: str  # klientMeldingId of the message answered
+
+
+@dataclass
+class Svar:
+    """A reply that is not a receipt: `mottatt` (feil is None) or one of the error replies."""
+
+    fil: str
+    svar_pa: str
+    feil: Feiltype | None = None
+    feil_id: str = ""
+    feilmelding: str = ""
+
+    def advice(self) -> str:
+        """What went wrong and what to do."""
+        assert self.feil is not None
+        sagt = f"«{self.feilmelding}»" if self.feilmelding else "ingen feilmelding"
+        feil_id = f", feilId {self.feil_id}" if self.feil_id else ""
+        return f"{self.feil.navn}: {self.feil.hva} (arkivet sier {sagt}{feil_id}). {self.feil.gjor}"
+
+
+def read_envelope(path: Path, fil: str) -> Konvolutt | Avvist:
+    data = _read_bounded(path, fil, MAX_ENVELOPE_BYTES)
+    if isinstance(data, Avvist):
+        return data
+    try:
+        content = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        return Avvist(fil, f"er ikke et svar fra arkivet (ikke gyldig JSON: {exc})")
+    if not isinstance(content, dict):
+        return Avvist(fil, "er ikke et svar fra arkivet (JSON-filen er ikke et objekt med meldingstype og svarPaMelding)")
+    meldingstype, svar_pa = content.get("meldingstype"), content.get("svarPaMelding")
+    if not isinstance(meldingstype, str) or not meldingstype.strip():
+        return Avvist(fil, "er ikke et svar fra arkivet (mangler meldingstype)")
+    meldingstype = ALIASES.get(meldingstype.strip(), meldingstype.strip())
+    if meldingstype not in KNOWN:
+        return Avvist(fil, f"meldingstypen «{_shown(meldingstype, 120)}» er ikke et svar på en arkivmelding; "
+                           f"kjente svar er {', '.join(KNOWN)}")
+    if not isinstance(svar_pa, str) or not svar_pa.strip():
+        return Avvist(fil, "mangler svarPaMelding (klientMeldingId fra melding.json i meldingen det svares på), "
+                           "så svaret kan ikke knyttes til en leder")
+    return Konvolutt(fil, meldingstype, svar_pa.strip())
+
+
+def read_error(konvolutt: Konvolutt, payload: Path | None, payload_fil: str) -> Svar | Avvist:
+    """The error reply the envelope announces, its payload checked against KS' schema for it."""
+    feil = FEILTYPER[konvolutt.meldingstype]
+    if payload is None:
+        # The archive's words are lost, but the reply itself still says the message failed.
+        return Svar(konvolutt.fil, konvolutt.svar_pa, feil)
+    root = read_xml(payload, payload_fil, feil.navn)
+    if isinstance(root, Avvist):
+        return root
+    if root.tag != feil.root:
+        return Avvist(payload_fil, f"er ikke en {feil.navn} (rotelementet er «{etree.QName(root).localname}»), "
+                                   f"som {konvolutt.fil} sier")
+    problems = schema_problems(root, feil.schema)
+    if problems:
+        return Avvist(payload_fil, f"samsvarer ikke med skjemaet for {feil.navn}: " + "; ".join(problems[:3]))
+    return Svar(konvolutt.fil, konvolutt.svar_pa, feil,
+                feil_id=_shown(root.findtext(f"{{{FEIL_BASE_NS}}}feilId") or "", 100),
+                feilmelding=_shown(root.findtext(f"{{{FEIL_BASE_NS}}}feilmelding") or "", MAX_FEILMELDING))
+
+
+def read_xml(path: Path, fil: str, what: str):
+    """The root of the XML reply at `path`, or why it cannot be read: bounded, no DTD, no entities."""
+    data = _read_bounded(path, fil, MAX_BYTES)
+    if isinstance(data, Avvist):
+        return data
+    if data.count(b"<") > MAX_MARKUP or data.count(b"=") > MAX_MARKUP:
+        return Avvist(fil, f"er ikke en {what} fra arkivet (langt flere elementer eller attributter enn "
+                           f"en {what} har)")
+    try:
+        root = parse_xml(data)
+    except etree.XMLSyntaxError as exc:
+        return Avvist(fil, f"er ikke gyldig XML ({exc.msg})")
+    if root.getroottree().docinfo.doctype:
+        # A reply never has one; entities it could declare are left unexpanded, not trusted.
+        return Avvist(fil, f"er ikke en {what} fra arkivet (inneholder en DOCTYPE-erklæring)")
+    return root
+
+
+def _read_bounded(path: Path, fil: str, limit: int) -> bytes | Avvist:
+    try:
+        data = read_plain_file(path, limit)
+    except TooLarge:
+        size = f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit // 1024} kB"
+        return Avvist(fil, f"filen er for stor til å være et svar fra arkivet (over {size})")
+    except ValueError as exc:
+        return Avvist(fil, f"kan ikke leses ({exc})")
+    if data is None:
+        return Avvist(fil, "filen forsvant mens mappen ble lest")
+    return data
+
+
+def _shown(text: str, limit: int) -> str:
+    """Outside text as one line HR can read: no control characters (a terminal would obey them), cut short."""
+    text = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
