@@ -20,7 +20,7 @@ from .model import Arbeidsbok
 from .progress import Progress
 from .store.year import YearFolder
 from .workbook import read_workbook
-
+from .workbook.values import run_date
 
 @dataclass
 class Job:
@@ -31,7 +31,7 @@ class Job:
     maler: Path | None = None  # None: the templates that come with the tool
     pdf: PdfSettings = field(default_factory=PdfSettings)
     progress: Progress | None = None
-    today: date = field(default_factory=date.today)
+    today: date = field(default_factory=run_date)
     _bok: Arbeidsbok | None = field(default=None, repr=False)
     _templates: TemplateSet | None = field(default=None, repr=False)
 
@@ -39,7 +39,7 @@ class Job:
     def bok(self) -> Arbeidsbok:
         """The workbook, read and validated once (WorkbookError with every problem)."""
         if self._bok is None:
-            self._bok = read_workbook(self.workbook)
+            self._bok = read_workbook(self.workbook, self.today)
         return self._bok
 
     @property

@@ -8,6 +8,9 @@ from pathlib import Path
 
 DEFAULT_SKJERMINGSHJEMMEL = "Offl. § 13 jf. fvl. § 13 første ledd nr. 1"
 DEFAULT_TILGANGSKODE = "P"
+PLASSERING_SAK = "sak"  # every journalpost in the sak named by Arkivsak
+PLASSERING_PERSONALMAPPE = "personalmappe"  # one saksmappe per leader
+KLASSE_ANSATTNR = "ansattnr"
 
 
 def fold_key(key) -> str:
@@ -81,6 +84,19 @@ class Kommune:
     skjerm_navn: bool = False
     arkivdel: str = ""  # where a registrering goes in the archive when Arkivsak is empty (Fiks Arkiv)
     organisasjonsnummer: str = ""  # nine digits, no spaces: the arkivskaper in archive metadata
+    # HR in the records system: the user (e-mail or initials) and the unit that are saksbehandler
+    # and behandlingsansvarlig of every journalpost.
+    saksbehandler: str = ""
+    administrativ_enhet: str = ""
+    plassering: str = PLASSERING_SAK  # or PLASSERING_PERSONALMAPPE
+    # The klassifikasjon of each leader's personalmappe; klasse KLASSE_ANSATTNR means each leader's own.
+    klassifikasjonssystem: str = ""
+    klasse: str = ""
+    # Field key -> its Verdi cell (`Kommune!B12`), so that later checks can name the cell.
+    celler: dict[str, str] = field(default_factory=dict)
+
+    def celle(self, key: str, name: str) -> str:
+        return self.celler.get(key, f"Kommune (feltet {name})")
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 import re
 import sys
 import zipfile
@@ -13,6 +14,9 @@ import openpyxl
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# The fixtures' agreements are signed in 2027, and a Signert date after today is refused: every
+# run in the suite, subprocesses too, takes this day as today (job.TODAY_ENV).
+os.environ.setdefault("LEDERAVTALE_IDAG", "2027-06-30")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 GOAL_TEXT = "Bli tryggere i krevende personalsamtaler"
