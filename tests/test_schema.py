@@ -8,6 +8,7 @@ status workbook read through the same cell access as the main workbook.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from datetime import date
@@ -51,7 +52,8 @@ def run_with_new_columns(tmp_path: Path, *args) -> subprocess.CompletedProcess:
     script = tmp_path / "med_nye_kolonner.py"
     script.write_text(WITH_NEW_COLUMNS, encoding="utf-8")
     return subprocess.run([sys.executable, str(script), *map(str, args)], capture_output=True, text=True,
-                          cwd=ROOT, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+                          cwd=ROOT, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path),
+                               "LEDERAVTALE_IDAG": os.environ["LEDERAVTALE_IDAG"]},
                           timeout=300)
 
 
