@@ -389,3 +389,38 @@ def test_sjekk_warns_when_avsender_stands_in_for_saksbehandler(tmp_path):
     sheets["Kommune"].append(["Saksbehandler", "KNO"])
     outcome = CliRunner().invoke(main, ["sjekk", str(write_xlsx(tmp_path / "b.xlsx", sheets))])
     assert outcome.exit_code == 0 and "Saksbehandler" not in outcome.output, outcome.output
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="LibreOffice er ikke installert")
+def test_arkiv_with_personalmappe_end_to_end_finds_the_same_mappe_on_a_rerun(tmp_path, fiks_schema):
+    """The real command: generer, then arkiv --alle twice; every leader gets a mappe of their own, with
+    the same key both times, HR responsible, every message valid."""
+    sheets = basic_sheets()
+    sheets["Kommune"] = [row for row in sheets["Kommune"] if row[0] != "Arkivsak"] + [
+        ["Plassering", "personalmappe"], ["Klassifikasjonssystem", "Ansattnummer"], ["Klasse", "Ansattnr"],
+        ["Arkivdel", "PERSONAL"], ["Saksbehandler", "KNO"], ["Administrativ enhet", "HR-avdelingen"]]
+    workbook, ut = write_xlsx(tmp_path / "a.xlsx", sheets), tmp_path / "ut"
+    assert CliRunner().invoke(main, ["generer", str(workbook), "--ut", str(ut), "--ingen-pdf"]).exit_code == 0
+
+    def run() -> dict[str, tuple[str, str]]:
+        outcome = CliRunner().invoke(main, ["arkiv", str(workbook), "--ut", str(ut), "--alle"])
+        assert outcome.exit_code == 0, outcome.output
+        assert "Saksbehandler" not in outcome.output  # given, so no warning
+        found = {}
+        for path in sorted((ut / "2027" / "arkiv" / "fiks").glob(f"*/{fiks.MELDING_NAME}")):
+            fiks_schema.validate(str(path))
+            root = ET.parse(path).getroot()
+            mappe_key = root.findtext("f:mappe/f:referanseEksternNoekkel/m:noekkel", namespaces=F)
+            reg = root.find("f:registrering", F)
+            assert reg.findtext("f:referanseForelderMappe/m:referanseEksternNoekkel/m:noekkel", namespaces=F) == mappe_key
+            assert [p.findtext("f:saksbehandler/m:initialer", namespaces=F) for p in _ansvarlige(reg)] == ["KNO"]
+            assert not [e for e in root.iter() if e.tag.endswith("}journaldato")]
+            found[root.findtext("f:mappe/f:klassifikasjon/f:klasseID", namespaces=F)] = (
+                mappe_key, reg.findtext("f:referanseEksternNoekkel/m:noekkel", namespaces=F))
+        return found
+
+    first = run()
+    assert set(first) == {"100", "200", "300", "210", "310", "320", "211"}
+    assert run() == first
+    assert len({mappe for mappe, _ in first.values()}) == 7
