@@ -11,6 +11,9 @@ DEFAULT_TILGANGSKODE = "P"
 # KS' example codes (archive/schemas/fiks-arkiv/kodelister/), used until HR sets the archive's own.
 DEFAULT_DOKUMENTTYPE = {"avtale": "AVTALE", "vedlegg": "VEDLEGG"}
 DEFAULT_FORMATKODE = "fmt/477"  # PRONOM's id of PDF/A-2b
+PLASSERING_SAK = "sak"  # every journalpost in the sak named by Arkivsak
+PLASSERING_PERSONALMAPPE = "personalmappe"  # one saksmappe per leader
+KLASSE_ANSATTNR = "ansattnr"
 
 
 def fold_key(key) -> str:
@@ -88,9 +91,19 @@ class Kommune:
     dokumenttype_avtale: str = ""
     dokumenttype_vedlegg: str = ""
     formatkode: str = ""  # the archive's code for PDF/A-2b (PRONOM fmt/477 unless its list says otherwise)
-    # Field key -> the cell HR wrote a code in (Kommune!B17), so a code the archive refuses is named
-    # where it came from.
-    kodeceller: dict[str, str] = field(default_factory=dict)
+    # HR in the records system: the user (e-mail or initials) and the unit that are saksbehandler
+    # and behandlingsansvarlig of every journalpost.
+    saksbehandler: str = ""
+    administrativ_enhet: str = ""
+    plassering: str = PLASSERING_SAK  # or PLASSERING_PERSONALMAPPE
+    # The klassifikasjon of each leader's personalmappe; klasse KLASSE_ANSATTNR means each leader's own.
+    klassifikasjonssystem: str = ""
+    klasse: str = ""
+    # Field key -> its Verdi cell (`Kommune!B12`), so that later checks can name the cell.
+    celler: dict[str, str] = field(default_factory=dict)
+
+    def celle(self, key: str, name: str) -> str:
+        return self.celler.get(key, f"Kommune (feltet {name})")
 
 
 @dataclass

@@ -492,6 +492,8 @@ def test_unsigned_agreements_are_never_filed_as_final(all_run):
         else:
             assert (reg.findtext("f:journalstatus/m:kode", namespaces=F), statuses) == ("R", {"B"}), name
             assert reg.find("f:dokumentetsDato", F) is None
+            assert {o.findtext("f:variantformat/m:kode", namespaces=F)
+                    for o in reg.iter(f"{{{fiks.NS}}}dokumentobjekt")} == {"P"}, name
 
 
 @needs_soffice

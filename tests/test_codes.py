@@ -82,8 +82,10 @@ def test_kommune_reads_the_codes_with_their_cells(tmp_path):
     kommune = read_workbook(write_xlsx(tmp_path / "a.xlsx", sheets)).kommune
     assert (kommune.dokumenttype_avtale, kommune.dokumenttype_vedlegg, kommune.formatkode) == ("LA", "LV", "PDFA2B")
     first = len(basic_sheets()["Kommune"]) + 1
-    assert kommune.kodeceller == {"dokumenttype_avtale": f"Kommune!B{first}", "dokumenttype_vedlegg": f"Kommune!B{first + 1}",
-                                  "formatkode": f"Kommune!B{first + 2}", "tilgangskode": f"Kommune!B{first + 3}"}
+    assert {key: kommune.celler[key] for key in ("dokumenttype_avtale", "dokumenttype_vedlegg", "formatkode",
+                                                  "tilgangskode")} == {
+        "dokumenttype_avtale": f"Kommune!B{first}", "dokumenttype_vedlegg": f"Kommune!B{first + 1}",
+        "formatkode": f"Kommune!B{first + 2}", "tilgangskode": f"Kommune!B{first + 3}"}
 
 
 def _pakke(**kommune) -> Arkivpakke:

@@ -90,7 +90,8 @@ def test_the_test_receipts_are_valid_receipts(receipt_schema):
 # --- the message ------------------------------------------------------------------------------
 
 KOMMUNE = {"navn": "Testvik kommune", "periode": Periode(date(2027, 1, 1), date(2027, 12, 31)),
-           "tilgangskode": "PS", "skjermingshjemmel": "Offl. § 13"}
+           "tilgangskode": "PS", "skjermingshjemmel": "Offl. § 13", "saksbehandler": "hr@testvik.no",
+           "administrativ_enhet": "HR-avdelingen"}
 SJEF = Leder("100", "Kari Direktør", "Kommunedirektør", "Stab", epost="kari@testvik.no")
 
 
@@ -116,7 +117,9 @@ def _message(tmp_path: Path, schema, jp: record.Journalpost | None = None, when:
 
 
 def _parts(reg) -> dict[str, ET.Element]:
-    return {p.findtext("f:korrespondanseparttype/m:kode", namespaces=F): p for p in reg.findall("f:korrespondansepart", F)}
+    """The leader (IM) and the superior (IA), by type; HR's part is `_hr`."""
+    return {p.findtext("f:korrespondanseparttype/m:kode", namespaces=F): p for p in reg.findall("f:korrespondansepart", F)
+            if p.findtext("f:erBehandlingsansvarlig", namespaces=F) != "true"}
 
 
 def test_default_names_the_leader_in_public_and_screens_only_the_appendix(tmp_path, fiks_schema):
@@ -140,10 +143,14 @@ def test_skjerm_navn_masks_public_titles_and_screens_the_parties_in_both_exports
     reg = _message(tmp_path, fiks_schema, skjerm_navn=True)
     assert reg.findtext("f:offentligTittel", namespaces=F) == "Lederavtale 2027 – ****** ******, ******, ****** ******"
     assert "Øystein" in reg.findtext("f:tittel", namespaces=F)
-    assert reg.findtext("f:skjerming/f:tilgangsrestriksjon/m:kode", namespaces=F) == "PS"
+    # Not the journalpost as a whole: Noark would pass that down to the public agreement.
+    assert reg.find("f:skjerming", F) is None
     assert {p.findtext("f:erSkjermet", namespaces=F) for p in _parts(reg).values()} == {"true"}
     titles = [d.findtext("f:tittel", namespaces=F) for d in reg.findall("f:dokumentbeskrivelse", F)]
     assert titles == ["Lederavtale 2027", "Personlige utviklingsmål"]
+    avtale, vedlegg = reg.findall("f:dokumentbeskrivelse", F)
+    assert avtale.find("f:skjerming", F) is None
+    assert vedlegg.findtext("f:skjerming/f:tilgangsrestriksjon/m:kode", namespaces=F) == "PS"
 
     # The Noark 5 export follows the same field.
     pakke = record.Arkivpakke(Kommune(**KOMMUNE, arkivsak="2027/123", skjerm_navn=True), [_journalpost()],
@@ -205,24 +212,26 @@ def test_signed_is_final_and_unsigned_is_under_redigering(tmp_path, fiks_schema)
     assert unsigned.find("f:dokumentetsDato", F) is None
 
 
-def test_dates_are_norwegian_not_utc(tmp_path, fiks_schema):
+def test_no_journaldato_and_dates_are_norwegian_not_utc(tmp_path, fiks_schema):
+    # The archive sets journaldato when it journals the entry (M101); KS' examples send none.
+    for jp in (_journalpost(), _journalpost(signert=None)):
+        reg = _message(tmp_path, fiks_schema, jp=jp, when=datetime(2027, 1, 31, 23, 30, tzinfo=timezone.utc))
+        assert reg.find("f:journaldato", F) is None
+        assert b"journaldato" not in (tmp_path / "arkivmelding.xml").read_bytes()
     # 23:30 UTC on 31 January is already 1 February in Norway (00:30 CET).
-    reg = _message(tmp_path, fiks_schema, when=datetime(2027, 1, 31, 23, 30, tzinfo=timezone.utc))
-    assert reg.findtext("f:journaldato", namespaces=F) == "2027-02-01"
+    assert record.norsk_tid(datetime(2027, 1, 31, 23, 30, tzinfo=timezone.utc)).date() == date(2027, 2, 1)
     assert record.norsk_tid(datetime(2027, 7, 1, 22, 30, tzinfo=timezone.utc)).isoformat() == "2027-07-02T00:30:00+02:00"
 
 
-def test_placed_by_saksnummer_else_by_arkivdel_else_an_error(tmp_path, fiks_schema):
+def test_placed_by_saksnummer_never_by_arkivdel_alone(tmp_path, fiks_schema):
     reg = _message(tmp_path, fiks_schema, arkivsak="27/00123", arkivdel="PERSONAL")
     assert reg.findtext("f:referanseForelderMappe/m:saksnummer/m:saksaar", namespaces=F) == "2027"
     assert reg.findtext("f:referanseForelderMappe/m:saksnummer/m:sakssekvensnummer", namespaces=F) == "123"
     assert reg.find("f:arkivdel", F) is None
 
-    reg = _message(tmp_path, fiks_schema, arkivsak="", arkivdel="PERSONAL")
-    assert reg.find("f:referanseForelderMappe", F) is None
-    assert reg.findtext("f:arkivdel/m:kode", namespaces=F) == "PERSONAL"
-
-    with pytest.raises(WorkbookError, match="Arkivsak.*Arkivdel"):
+    # Without an Arkivsak the journalpost has no saksmappe; the workbook check refuses an Arkivdel
+    # alone (test_fiks_ks), and arkiv refuses an empty placement.
+    with pytest.raises(WorkbookError, match="Arkivsak.*personalmappe"):
         record.check_placement(Kommune(**KOMMUNE, arkivsak=" ", arkivdel=""))
 
 
@@ -237,7 +246,7 @@ def test_arkiv_without_arkivsak_or_arkivdel_stops_before_anything_is_written(tmp
     generate(Job(workbook, tmp_path / "ut"), pdf=False)
     outcome = CliRunner().invoke(main, ["arkiv", str(workbook), "--ut", str(tmp_path / "ut"), "--alle"])
     assert outcome.exit_code == 1, outcome.output
-    assert "Arkivsak" in outcome.output and "Arkivdel" in outcome.output
+    assert "Arkivsak" in outcome.output and "personalmappe" in outcome.output
     assert outcome.exception is None or isinstance(outcome.exception, SystemExit)  # a message, no traceback
     assert not (tmp_path / "ut" / "2027" / "arkiv").exists()
 

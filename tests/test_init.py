@@ -35,7 +35,8 @@ SPEC_HEADERS = {
 }
 SPEC_FIELDS = ["Kommunenavn", "Periode", "Fra", "Til", "Adresse", "Telefon", "E-post", "Nettside", "Logo",
                "Sted", "Avsender", "Arkivsak", "Skjermingshjemmel", "Målform", "Tilgangskode", "Skjerm navn",
-               "Arkivdel", "Organisasjonsnummer", "Dokumenttype avtale", "Dokumenttype vedlegg", "Formatkode"]
+               "Arkivdel", "Organisasjonsnummer", "Saksbehandler", "Administrativ enhet", "Plassering",
+               "Klassifikasjonssystem", "Klasse", "Dokumenttype avtale", "Dokumenttype vedlegg", "Formatkode"]
 
 
 def read_workbook(path: Path):
@@ -122,7 +123,9 @@ def test_new_workbook_has_placeholders_and_drop_downs(tmp_path, fake_templates):
     assert any(rng.startswith("H2:") for rng in avtale) and '"ja,nei"' in avtale.values()
     malform_row = 2 + SPEC_FIELDS.index("Målform")
     skjerm_row = 2 + SPEC_FIELDS.index("Skjerm navn")
-    assert validations(wb["Kommune"]) == {f"B{malform_row}": '"bokmål,nynorsk"', f"B{skjerm_row}": '"ja,nei"'}
+    plassering_row = 2 + SPEC_FIELDS.index("Plassering")
+    assert validations(wb["Kommune"]) == {f"B{malform_row}": '"bokmål,nynorsk"', f"B{skjerm_row}": '"ja,nei"',
+                                          f"B{plassering_row}": '"sak,personalmappe"'}
 
 
 def test_new_workbook_drop_downs_and_date_checks(tmp_path, fake_templates):

@@ -521,6 +521,9 @@ def test_period_text_in_nynorsk(tmp_path):
     sheets["Kommune"] += [["Målform", "nynorsk"]]
     sheets["Kommune"][2] = ["Periode", None]
     sheets["Kommune"] += [["Fra", "1.8.2027"], ["Til", "31.7.2028"]]
+    signert = sheets["Ledere"][0].index("Signert")
+    for row in sheets["Ledere"][1:]:  # BASIC's are signed in January 2027, before this period
+        row[signert] = None
     nynorsk = read_workbook(write_xlsx(tmp_path / "nn.xlsx", sheets))
     assert agreement_context(nynorsk, nynorsk.leder("210"), TODAY)["periode"]["tekst"] == \
         "1. august 2027 – 31. juli 2028"

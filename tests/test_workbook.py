@@ -399,10 +399,17 @@ def test_misspelt_column_is_a_warning(tmp_path):
 # --------------------------------------------------------------------------- Kommune
 
 
+def _unsigned(s) -> None:
+    col = s["Ledere"][0].index("Signert")
+    for row in s["Ledere"][1:]:
+        row[col] = None
+
+
 def test_period_from_fra_and_til(tmp_path):
     s = basic_sheets()
     s["Kommune"][2] = ["Periode", None]
     s["Kommune"] += [["Fra", "1.8.2027"], ["Til", datetime(2028, 7, 31)]]
+    _unsigned(s)  # BASIC's agreements are signed in January 2027, before this period
     bok = read(tmp_path, s)
     assert (bok.kommune.periode.fra, bok.kommune.periode.til) == (date(2027, 8, 1), date(2028, 7, 31))
     assert bok.kommune.periode.ar == 2027
@@ -411,6 +418,7 @@ def test_period_from_fra_and_til(tmp_path):
 def test_period_as_text_year(tmp_path):
     s = basic_sheets()
     s["Kommune"][2] = [" periode ", " 2028 "]
+    _unsigned(s)
     bok = read(tmp_path, s)
     assert (bok.kommune.periode.fra, bok.kommune.periode.til) == (date(2028, 1, 1), date(2028, 12, 31))
 

@@ -41,6 +41,9 @@ KOMMUNE = {
     "Skjermingshjemmel": "Offl. § 13 jf. fvl. § 13 første ledd nr. 1",
     "Målform": "bokmål",
     "Tilgangskode": "P",
+    "Saksbehandler": f"hr@{DOMAIN}",
+    "Administrativ enhet": "HR-avdelingen",
+    "Plassering": "sak",
 }
 
 # (Ansattnr, Navn, Stilling, Enhet, Nivå, e-mail local part or None, Overordnet, Avtale, Signert)

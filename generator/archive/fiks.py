@@ -86,39 +86,67 @@ def build_arkivmelding(pakke: record.Arkivpakke, jp: record.Journalpost) -> byte
     root = etree.Element(f"{{{NS}}}arkivmelding", nsmap={None: NS, "mdk": MDK, "xsi": XSI})
     _el(root, "system", record.FAGSYSTEM)
     _el(root, "antallFiler", len(jp.dokumenter))
+    if record.personalmappe(kommune):
+        _personalmappe(root, kommune, leder)
     reg = _el(root, "registrering")
     reg.set(f"{{{XSI}}}type", "journalpost")
-    _plassering(reg, kommune)
-    if kommune.skjerm_navn:
-        _skjerming(reg, kommune)
+    _plassering(reg, kommune, leder)
+    # No skjerming on the journalpost itself, even with Skjerm navn: v1 cannot say which fields
+    # it covers (no skjermingMetadata), and Noark inherits it down to the documents, so it would
+    # screen the public agreement. The names are screened where they stand: the masked
+    # offentligTittel and erSkjermet on the parties.
     for fil in jp.dokumenter:
         _dokumentbeskrivelse(reg, pakke, jp, fil)
     _el(reg, "tittel", record.journalpost_tittel(leder, ar))
     _el(reg, "offentligTittel", record.offentlig_tittel(leder, ar, kommune.skjerm_navn))
+    _behandlingsansvarlig(reg, kommune)
     if jp.overordnet is not None:
         _korrespondansepart(reg, record.INTERN_AVSENDER, jp.overordnet, kommune.skjerm_navn)
     _korrespondansepart(reg, record.INTERN_MOTTAKER, leder, kommune.skjerm_navn)
-    noekkel = _el(reg, "referanseEksternNoekkel")
-    _mdk(noekkel, "fagsystem", record.FAGSYSTEM)
-    _mdk(noekkel, "noekkel", record.ekstern_noekkel(kommune, leder.ansattnr))
+    _ekstern_noekkel(_el(reg, "referanseEksternNoekkel"), record.ekstern_noekkel(kommune, leder.ansattnr))
     _kode(reg, "journalposttype", record.JOURNALPOSTTYPE)
     _kode(reg, "journalstatus", JOURNALSTATUS_SIGNERT if jp.ferdig else JOURNALSTATUS_IKKE_SIGNERT)
-    _el(reg, "journaldato", pakke.opprettet.date().isoformat())
+    # No journaldato: the archive sets it when it journals the entry (Noark M101), as KS' examples leave it.
     if jp.dato is not None:
         _el(reg, "dokumentetsDato", jp.dato.isoformat())
     _el(reg, "antallVedlegg", len(jp.dokumenter) - 1)
     return XML_DECLARATION + etree.tostring(root, encoding="UTF-8", xml_declaration=False, pretty_print=True)
 
 
-def _plassering(reg, kommune: Kommune) -> None:
-    """In the sak named by Arkivsak, else in the Arkivdel (check_placement made sure of one)."""
-    if kommune.arkivsak.strip():
-        saksaar, sekvens = record.parse_arkivsak(kommune.arkivsak, kommune.periode.ar)
-        saksnummer = _mdk(_el(reg, "referanseForelderMappe"), "saksnummer")
-        _mdk(saksnummer, "saksaar", saksaar)
-        _mdk(saksnummer, "sakssekvensnummer", sekvens)
-    else:
-        _kode(reg, "arkivdel", Kode(kommune.arkivdel.strip(), ""))
+def _ekstern_noekkel(parent, noekkel: str) -> None:
+    _mdk(parent, "fagsystem", record.FAGSYSTEM)
+    _mdk(parent, "noekkel", noekkel)
+
+
+def _plassering(reg, kommune: Kommune, leder: Leder) -> None:
+    """In the leader's personalmappe (the mappe in the same message, by its key, as KS'
+    NyMappeMedJournalpostN1), else in the sak named by Arkivsak (check_placement made sure of one)."""
+    forelder = _el(reg, "referanseForelderMappe")
+    if record.personalmappe(kommune):
+        _ekstern_noekkel(_mdk(forelder, "referanseEksternNoekkel"), record.mappe_noekkel(kommune, leder.ansattnr))
+        return
+    saksaar, sekvens = record.parse_arkivsak(kommune.arkivsak, kommune.periode.ar)
+    saksnummer = _mdk(forelder, "saksnummer")
+    _mdk(saksnummer, "saksaar", saksaar)
+    _mdk(saksnummer, "sakssekvensnummer", sekvens)
+
+
+def _personalmappe(root, kommune: Kommune, leder: Leder) -> None:
+    """The leader's saksmappe, classified by Klassifikasjonssystem and Klasse. Its key is the same on
+    every run and every year, so the archive finds the mappe it already has instead of making another."""
+    mappe = _el(root, "mappe")
+    mappe.set(f"{{{XSI}}}type", "saksmappe")
+    _el(mappe, "tittel", record.mappe_tittel(leder))
+    _el(mappe, "offentligTittel", record.mappe_offentlig_tittel(leder, kommune.skjerm_navn))
+    if kommune.arkivdel.strip():
+        _kode(mappe, "arkivdel", Kode(kommune.arkivdel.strip(), ""))
+    klassifikasjon = _el(mappe, "klassifikasjon")
+    _el(klassifikasjon, "klassifikasjonssystemID", kommune.klassifikasjonssystem.strip())
+    _el(klassifikasjon, "klasseID", record.klasse_id(kommune, leder))
+    _ekstern_noekkel(_el(mappe, "referanseEksternNoekkel"), record.mappe_noekkel(kommune, leder.ansattnr))
+    if kommune.administrativ_enhet.strip():
+        _mdk(_el(mappe, "administrativEnhet"), "navn", kommune.administrativ_enhet.strip())
+    _identifikatorer(_el(mappe, "saksansvarlig"), record.saksbehandler_identifikatorer(record.saksbehandler(kommune)))
 
 
 def _skjerming(parent, kommune: Kommune) -> None:
@@ -150,13 +178,37 @@ def _dokumentbeskrivelse(reg, pakke: record.Arkivpakke, jp: record.Journalpost, 
     _el(obj, "filstoerrelse", fil.storrelse)
 
 
+def _identifikatorer(parent, values: list[tuple[str, str]]) -> None:
+    for tag, value in values:
+        _mdk(parent, tag, value)
+
+
+def _behandlingsansvarlig(reg, kommune: Kommune) -> None:
+    """HR, who files the agreement: the internal party responsible for the record, with its unit
+    and its user, as KS' NyJournalpostN1 has it."""
+    part = _el(reg, "korrespondansepart")
+    _kode(part, "korrespondanseparttype", record.INTERN_MOTTAKER)
+    _el(part, "erBehandlingsansvarlig", "true")
+    _el(part, "korrespondansepartNavn", record.hr_navn(kommune))
+    if kommune.administrativ_enhet.strip():
+        _mdk(_el(part, "administrativEnhet"), "navn", kommune.administrativ_enhet.strip())
+    _identifikatorer(_el(part, "saksbehandler"), record.saksbehandler_identifikatorer(record.saksbehandler(kommune)))
+
+
 def _korrespondansepart(reg, parttype: Kode, person: Leder, skjermet: bool) -> None:
+    """The leader or the superior: a person in a unit, as KS' examples give an internal party, with
+    the e-mail as identifikator, so that the adapter can match the archive's own user."""
     part = _el(reg, "korrespondansepart")
     _kode(part, "korrespondanseparttype", parttype)
+    _el(part, "erBehandlingsansvarlig", "false")
     for tag, value in record.party_contact(person):
         _el(part, tag, value)
     if person.enhet:
         _mdk(_el(part, "administrativEnhet"), "navn", person.enhet)
+    bruker = [("navn", person.navn)]
+    if person.epost:
+        bruker += [("identifikator", person.epost), ("epostadresse", person.epost)]
+    _identifikatorer(_el(part, "saksbehandler"), bruker)
     if skjermet:
         _el(part, "erSkjermet", "true")
     _el(part, "erPersonnavn", "true")

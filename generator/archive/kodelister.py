@@ -184,7 +184,7 @@ INNEBYGD = "innebygd standardverdi"
 def kilde(kommune: Kommune, key: str) -> str:
     """Where the code of the field `key` came from: its cell, or the built-in default (and the
     field that would replace it)."""
-    cell = kommune.kodeceller.get(key)
+    cell = kommune.celler.get(key) if getattr(kommune, key, "") else None
     if cell:
         return f"{cell}, feltet {FELTNAVN[key]}"
     return f"{INNEBYGD}; sett feltet {FELTNAVN[key]} i arket Kommune"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from pathlib import PurePosixPath
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -19,6 +19,8 @@ from ..exceptions import WorkbookError
 from ..model import (
     DEFAULT_SKJERMINGSHJEMMEL,
     DEFAULT_TILGANGSKODE,
+    KLASSE_ANSATTNR,
+    PLASSERING_PERSONALMAPPE,
     Kommune,
     Leder,
     Problem,
@@ -105,6 +107,14 @@ class Journalpost:
     ferdig: bool = False
     dato: date | None = None  # the day it was signed (dokumentetsDato), for a final record only
 
+    def __post_init__(self) -> None:
+        # A document under editing (B) is not yet in its archival form: the archive makes that when
+        # it is finished. So a draft is always sent as production format, as KS' own examples send
+        # their documents; A beside B would contradict itself. Both exports read it from here.
+        if not self.ferdig:
+            self.avtale = replace(self.avtale, variantformat=PRODUKSJONSFORMAT)
+            self.vedlegg = replace(self.vedlegg, variantformat=PRODUKSJONSFORMAT)
+
     @property
     def dokumenter(self) -> tuple[Dokumentfil, Dokumentfil]:
         return self.avtale, self.vedlegg
@@ -174,14 +184,83 @@ def parse_arkivsak(arkivsak: str, ar: int) -> tuple[int, int]:
     return saksaar, int(match.group(2))
 
 
+def personalmappe(kommune: Kommune) -> bool:
+    return kommune.plassering == PLASSERING_PERSONALMAPPE
+
+
 def check_placement(kommune: Kommune) -> None:
-    """WorkbookError unless the records have somewhere to go: a valid Arkivsak, or an Arkivdel."""
-    parse_arkivsak(kommune.arkivsak, kommune.periode.ar)
-    if not kommune.arkivsak.strip() and not kommune.arkivdel.strip():
-        raise WorkbookError([Problem(
-            "Kommune",
-            "fyll ut Arkivsak (saksnummeret avtalene skal arkiveres i, f.eks. 2027/123) eller Arkivdel "
-            "(arkivdelen i sak/arkiv-systemet); ellers vet ikke arkivet hvor avtalene skal plasseres")])
+    """WorkbookError unless the records have somewhere to go (a valid Arkivsak, or a personalmappe
+    per leader: the workbook's check made sure of its klassifikasjon) and someone responsible:
+    without a Saksbehandler the archive files them as its integration's default user, not HR."""
+    problems = []
+    if not personalmappe(kommune):
+        if kommune.arkivsak.strip():
+            parse_arkivsak(kommune.arkivsak, kommune.periode.ar)
+        else:
+            problems.append(Problem(
+                kommune.celle("arkivsak", "Arkivsak"),
+                "fyll ut Arkivsak (saksnummeret avtalene skal arkiveres i, f.eks. 2027/123), eller sett Plassering "
+                "til «personalmappe»; ellers vet ikke arkivet hvor avtalene skal plasseres"))
+    if not saksbehandler(kommune):
+        problems.append(Problem(
+            kommune.celle("saksbehandler", "Saksbehandler"),
+            "Saksbehandler mangler (og Avsender er tom): skriv HRs bruker i sak/arkiv-systemet (e-postadresse "
+            "eller initialer). Den er saksbehandler og behandlingsansvarlig for hver journalpost; uten den blir "
+            "avtalene registrert på integrasjonens standardbruker i stedet for HR"))
+    if problems:
+        raise WorkbookError(problems)
+
+
+def mappe_noekkel(kommune: Kommune, ansattnr: str) -> str:
+    """The leader's personalmappe as this tool knows it: without the year, since the mappe outlives
+    the period, and next year's agreement must find the same mappe (the archive answers
+    `Eksisterende`)."""
+    key = "|".join([kommune.navn.strip().casefold(), "personalmappe", ansattnr])
+    return str(uuid.uuid5(SYSTEM_ID_NAMESPACE, key))
+
+
+def klasse_id(kommune: Kommune, leder: Leder) -> str:
+    klasse = kommune.klasse.strip()
+    return leder.ansattnr if klasse.casefold() == KLASSE_ANSATTNR else klasse
+
+
+def mappe_tittel(leder: Leder) -> str:
+    return f"Personalmappe – {leder.navn}"
+
+
+def mappe_offentlig_tittel(leder: Leder, skjerm_navn: bool) -> str:
+    return f"Personalmappe – {mask_words(leder.navn)}" if skjerm_navn else mappe_tittel(leder)
+
+
+# --- who is responsible -----------------------------------------------------------------------
+
+def saksbehandler(kommune: Kommune) -> str:
+    """HR's user in the archive: Saksbehandler, else Avsender, HR's own address that the agreements
+    went out from (archives match users by e-mail), so that a workbook made before the field
+    existed still names HR; `saksbehandler_warning` says so."""
+    return kommune.saksbehandler.strip() or kommune.avsender.strip()
+
+
+def saksbehandler_warning(kommune: Kommune) -> str | None:
+    if kommune.saksbehandler.strip() or not kommune.avsender.strip():
+        return None
+    return (f"{kommune.celle('saksbehandler', 'Saksbehandler')}: Saksbehandler er tom, så arkiv oppgir Avsender "
+            f"«{kommune.avsender.strip()}» som HRs bruker i sak/arkiv-systemet (saksbehandler og behandlingsansvarlig); "
+            "skriv brukeren arkivet kjenner HR som, hvis det er en annen")
+
+
+def saksbehandler_identifikatorer(saksbehandler: str) -> list[tuple[str, str]]:
+    """HR's user as Fiks' `identifikatorer` give it (their order is the schema's): as typed in
+    `identifikator`, and again as what it is, e-mail or initials, so that an adapter matching on
+    either finds the user."""
+    value = saksbehandler.strip()
+    kind = "epostadresse" if "@" in value else "initialer"
+    return [("identifikator", value), (kind, value)]
+
+
+def hr_navn(kommune: Kommune) -> str:
+    """The responsible party's name: HR's unit, else the municipality itself (nothing invented)."""
+    return kommune.administrativ_enhet.strip() or kommune.navn
 
 
 # --- screening --------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from ..archive.record import (
     journalpost_tittel,
     norsk_tid,
     offentlig_tittel,
+    saksbehandler_warning,
 )
 from ..documents.kinds import AGREEMENT, APPENDIX
 from ..documents.pdf import PdfSettings
@@ -226,7 +227,8 @@ def _build(job: Job, package: _Package, now: datetime | None) -> Result:
         notices=[f"{leder.ansattnr} {leder.navn}: {line}" for leder in packaged
                  for line in states[leder.ansattnr].merknader],
         summary=_package_lines(year.arkiv, package.alle, journalposter, sent.meldinger, skipped, igjen, ikke_signert,
-                               ikke_ferdig, [line for lines in placeholders.values() for line in lines]),
+                               ikke_ferdig, [line for lines in placeholders.values() for line in lines])
+        + [f"Advarsel: {w}" for w in [saksbehandler_warning(bok.kommune)] if w],
         failures=[f"{leder.ansattnr} {leder.navn}: {why}" for leder, why in failed],
         failure_heading=PACKAGE_FAILED,
         files=[year.arkivstruktur, year.import_csv, *sent.meldinger],

@@ -7,6 +7,7 @@ are the measures `oppfolging` uses. A warning, not an error: the agreement is th
 
 from __future__ import annotations
 
+from ..archive.record import saksbehandler_warning
 from ..documents.batch import Batch, prepare
 from ..documents.measures import edited_agreements
 from ..exceptions import InvalidInput
@@ -26,7 +27,9 @@ def check(job: Job) -> Result:
         raise InvalidInput([Problem("", line) for line in failures], heading="Noen dokumenter kan ikke lages:")
     agreements = edited_agreements(bok, YearFolder.of(bok, job.ut).path, [v.leder for v in verdicts])
     measures = [line for m in agreements for line in m.difference_warnings(bok) + m.warnings + m.refused]
-    warnings = [str(w) for w in bok.warnings] + measures
+    # Only arkiv uses Saksbehandler, so only sjekk (which checks for every command) and arkiv say it.
+    archive = [w for w in [saksbehandler_warning(bok.kommune)] if w]
+    warnings = [str(w) for w in bok.warnings] + archive + measures
     return Result(warnings=warnings, summary=[
         f"Arbeidsboken er i orden: {antall(len(verdicts), 'leder', 'ledere')} får avtale, "
         f"{antall(len(bok.oppdrag), 'oppdrag', 'oppdrag')}, {antall(len(warnings), 'advarsel', 'advarsler')}."])

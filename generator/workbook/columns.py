@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model import DEFAULT_DOKUMENTTYPE, DEFAULT_FORMATKODE, DEFAULT_SKJERMINGSHJEMMEL, DEFAULT_TILGANGSKODE
+from ..model import (
+    DEFAULT_DOKUMENTTYPE,
+    DEFAULT_FORMATKODE,
+    DEFAULT_SKJERMINGSHJEMMEL,
+    DEFAULT_TILGANGSKODE,
+    PLASSERING_PERSONALMAPPE,
+    PLASSERING_SAK,
+)
 from .values import norm
 
 
@@ -109,11 +116,24 @@ KOMMUNE_FIELDS: tuple[Field, ...] = (
           "skjules i de offentlige titlene i arkivet, og partene skjermes – for kommuner som arkiverer "
           "lederavtalene i skjermede personalmapper. Selve avtalen er offentlig uansett.",
           ("skjerm navn", "skjerm navnet", "skjerming av navn"), choices=("ja", "nei")),
-    Field("arkivdel", "Arkivdel", "Arkivdelen i sak/arkiv-systemet som avtalene arkiveres i når Arkivsak er tom "
-          "(Fiks Arkiv), f.eks. PERSONAL.", ("arkivdel",)),
+    Field("arkivdel", "Arkivdel", "Arkivdelen i sak/arkiv-systemet som personalmappene ligger i (Fiks Arkiv, "
+          "med Plassering personalmappe), f.eks. PERSONAL. Alene er den ikke nok: en journalpost ligger "
+          "alltid i en saksmappe.", ("arkivdel",)),
     Field("organisasjonsnummer", "Organisasjonsnummer", "Kommunens organisasjonsnummer (9 siffer), "
           "f.eks. 974 760 673. Brukes som arkivskaper i arkivmetadataene.",
           ("organisasjonsnummer", "org.nr.", "orgnr", "org.nr", "organisasjonsnr")),
+    Field("saksbehandler", "Saksbehandler", "HRs bruker i sak/arkiv-systemet (e-postadresse eller initialer, slik "
+          "arkivet kjenner brukeren): saksbehandler og behandlingsansvarlig for hver journalpost. Kreves av arkiv.",
+          ("saksbehandler",)),
+    Field("administrativ_enhet", "Administrativ enhet", "HRs enhet i sak/arkiv-systemet, f.eks. HR-avdelingen.",
+          ("administrativ enhet", "adm. enhet", "adm enhet")),
+    Field("plassering", "Plassering", "Hvor avtalene arkiveres: sak (standard: alle i saken i Arkivsak) eller "
+          "personalmappe (én saksmappe per leder, med Klassifikasjonssystem og Klasse).", ("plassering",),
+          choices=(PLASSERING_SAK, PLASSERING_PERSONALMAPPE)),
+    Field("klassifikasjonssystem", "Klassifikasjonssystem", "For personalmappe: klassifikasjonssystemet "
+          "personalmappene ordnes etter i arkivet, f.eks. Ansattnummer.", ("klassifikasjonssystem",)),
+    Field("klasse", "Klasse", "For personalmappe: klassen (klasseID) for lederens mappe. Skriv Ansattnr for "
+          "hver leders eget ansattnummer.", ("klasse", "klasseid")),
     # The archive's own codes (archive/kodelister.py): KS' example lists are only examples, and
     # `arkiv --kodelister` checks these against the lists the archive itself answers with.
     Field("dokumenttype_avtale", "Dokumenttype avtale", "Arkivets kode for dokumenttypen til lederavtalen "

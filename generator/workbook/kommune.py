@@ -9,7 +9,14 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from ..model import DEFAULT_SKJERMINGSHJEMMEL, DEFAULT_TILGANGSKODE, Kommune, Periode
+from ..model import (
+    DEFAULT_SKJERMINGSHJEMMEL,
+    DEFAULT_TILGANGSKODE,
+    PLASSERING_PERSONALMAPPE,
+    PLASSERING_SAK,
+    Kommune,
+    Periode,
+)
 from .cells import REPORTED, Cells, Table
 from .columns import KOMMUNE, MALFORMER, kommune_field
 from .values import clean_text, id_text, norm, parse_date, parse_yes_no, quoted
@@ -20,8 +27,6 @@ _YEAR = re.compile(r"\d{4}")
 # bomb (a PNG of 68 bytes can claim 20000 × 20000 pixels): refused before it is decoded. Below
 # it, a large logo is scaled down for the documents (documents.context.logo_image).
 MAX_LOGO_PIXELS = 150_000_000
-# The fields that hold one of the archive's codes, whose cells `arkiv --kodelister` names.
-CODE_FIELDS = ("tilgangskode", "arkivdel", "dokumenttype_avtale", "dokumenttype_vedlegg", "formatkode")
 
 
 def read_kommune(c: Cells, sheet: Table | None, folder: Path) -> Kommune | None:
@@ -60,6 +65,7 @@ def read_kommune(c: Cells, sheet: Table | None, folder: Path) -> Kommune | None:
     malform = _malform(c, fields)
     skjerm_navn = _skjerm_navn(c, fields)
     organisasjonsnummer = _organisasjonsnummer(c, fields)
+    plassering = _plassering(c, fields, text)
     if not navn or periode is None:
         return None
     return Kommune(
@@ -82,7 +88,12 @@ def read_kommune(c: Cells, sheet: Table | None, folder: Path) -> Kommune | None:
         dokumenttype_avtale=text("dokumenttype_avtale"),
         dokumenttype_vedlegg=text("dokumenttype_vedlegg"),
         formatkode=text("formatkode"),
-        kodeceller={key: fields[key][1] for key in CODE_FIELDS if text(key)},
+        saksbehandler=text("saksbehandler"),
+        administrativ_enhet=text("administrativ_enhet"),
+        plassering=plassering,
+        klassifikasjonssystem=text("klassifikasjonssystem"),
+        klasse=text("klasse"),
+        celler={key: place for key, (_, place) in fields.items()},
     )
 
 def _periode(c: Cells, fields: dict) -> Periode | None:
@@ -191,6 +202,37 @@ def _skjerm_navn(c: Cells, fields: dict) -> bool:
         c.error(place, f"Skjerm navn må være «ja» eller «nei», ikke {quoted(written)}")
         return False
     return answer
+
+def _plassering(c: Cells, fields: dict, text) -> str:
+    """Where the journalposter go. Noark 5 puts every journalpost in a saksmappe, and an archive
+    given only an Arkivdel has to invent one (or refuses): so an Arkivdel alone is an error here,
+    for every command, and not first when the package is sent."""
+    value, place = fields.get("plassering", (None, SHEET))
+    written = clean_text(value)
+    plassering = norm(written) if written else PLASSERING_SAK
+    if plassering not in (PLASSERING_SAK, PLASSERING_PERSONALMAPPE):
+        c.error(place, f"Plassering må være «{PLASSERING_SAK}» eller «{PLASSERING_PERSONALMAPPE}», ikke {quoted(written)}")
+        return PLASSERING_SAK
+    arkivdel = fields.get("arkivdel", (None, SHEET))[1]
+    if plassering == PLASSERING_SAK:
+        if text("arkivdel") and not text("arkivsak"):
+            c.error(arkivdel, "Arkivdel alene er ikke nok: i Noark 5 ligger en journalpost alltid i en saksmappe, "
+                    "og arkivet må ellers finne på en. Fyll ut Arkivsak (saken alle avtalene arkiveres i, "
+                    f"f.eks. 2027/123), eller sett Plassering til «{PLASSERING_PERSONALMAPPE}» med "
+                    "Klassifikasjonssystem og Klasse (én mappe per leder)")
+        elif text("arkivdel"):
+            c.warn(arkivdel, "Arkivdel blir ikke brukt med Plassering «sak»: journalpostene arkiveres i saken i Arkivsak")
+        return plassering
+    for key, name, example in (("klassifikasjonssystem", "Klassifikasjonssystem", "Ansattnummer"),
+                               ("klasse", "Klasse", "Ansattnr")):
+        if not text(key):
+            c.error(fields.get(key, (None, SHEET))[1],
+                    f"{name} mangler; Plassering «{PLASSERING_PERSONALMAPPE}» gir hver leder en saksmappe "
+                    f"med klassifikasjon (f.eks. {name} = {example})")
+    if text("arkivsak"):
+        c.warn(fields["arkivsak"][1], f"Arkivsak blir ikke brukt med Plassering «{PLASSERING_PERSONALMAPPE}»: "
+               "hver leders avtale arkiveres i lederens egen mappe")
+    return plassering
 
 _ORGNR_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
 

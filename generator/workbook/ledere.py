@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ..model import Leder
+from datetime import date
+
+from ..model import Leder, Periode
 from ..store.year import ANSATTNR_BYTES, folder_key, leader_folder
 from .cells import REPORTED, Cells, Row, Table
 from .columns import LEDERE
@@ -143,3 +145,24 @@ def _report_cycle(c: Cells, cycle: list[Leder]) -> None:
     chain = " → ".join(c.who(leder) for leder in ordered + ordered[:1])
     place = f"{SHEET} rad {ordered[0].rad}"
     c.error(place, f"overordnet-kjeden går i ring: {chain}")
+
+
+def check_signert(c: Cells, sheet: Table, ledere: list[Leder], periode: Periode, today: date) -> None:
+    """A Signert date is a fact HR reports, and `arkiv` sends it as the document's date, so one that
+    cannot be true is refused: before the period begins, after it ends (2072 for 2027), or, once the
+    period has begun, after today. Before the period begins the clock is not compared with: HR fills
+    the workbook in ahead, and an example or a test dated in that year must stay valid."""
+    rows = {row.number: row for row in sheet.rows}
+    for leder in ledere:
+        if leder.signert is None or leder.rad not in rows:
+            continue
+        place = sheet.place(rows[leder.rad], "signert")
+        if leder.signert < periode.fra:
+            c.error(place, f"Signert {leder.signert:%d.%m.%Y} er før perioden begynner ({periode.fra:%d.%m.%Y}); "
+                    "en avtale for perioden kan ikke være signert før den")
+        elif leder.signert > periode.til:
+            c.error(place, f"Signert {leder.signert:%d.%m.%Y} er etter at perioden slutter ({periode.til:%d.%m.%Y}); "
+                    "skriv datoen avtalen ble signert")
+        elif today >= periode.fra and leder.signert > today:
+            c.error(place, f"Signert {leder.signert:%d.%m.%Y} er etter dagens dato ({today:%d.%m.%Y}); skriv "
+                    "datoen avtalen ble signert, eller la cellen stå tom til den er signert")

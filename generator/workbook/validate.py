@@ -5,6 +5,7 @@ Errors are raised together as `WorkbookError`; warnings are returned with the wo
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from ..exceptions import WorkbookError
@@ -13,7 +14,7 @@ from . import columns
 from .cells import Cells
 from .file import RawSheets
 from .kommune import read_kommune
-from .ledere import check_hierarchy, read_ledere
+from .ledere import check_hierarchy, check_signert, read_ledere
 from .lederprinsipper import read_lederprinsipper
 from .oppdrag import read_oppdrag, read_tiltak
 from .utviklingsmal import read_utviklingsmal
@@ -24,7 +25,7 @@ TILTAK, UTVIKLINGSMAL = columns.TILTAK.name, columns.UTVIKLINGSMAL.name
 LEDERPRINSIPPER = columns.LEDERPRINSIPPER.name
 
 
-def validate(path: Path, raw: RawSheets) -> Arbeidsbok:
+def validate(path: Path, raw: RawSheets, today: date | None = None) -> Arbeidsbok:
     """The workbook as model objects; WorkbookError with every error when there is any."""
     c = Cells(raw)
     for name in raw.missing:
@@ -38,6 +39,8 @@ def validate(path: Path, raw: RawSheets) -> Arbeidsbok:
     ledere_ok = sheets.get(LEDERE) is not None
     if ledere_ok:
         check_hierarchy(c, ledere)
+        if kommune is not None:
+            check_signert(c, sheets[LEDERE], ledere, kommune.periode, today or date.today())
     oppdrag, tildeling, bad_gjelder = read_oppdrag(c, sheets.get(OPPDRAG), ledere, ledere_ok)
     tiltak = read_tiltak(c, sheets.get(TILTAK), ledere, oppdrag, tildeling, bad_gjelder, ledere_ok,
                          sheets.get(OPPDRAG) is not None)

@@ -102,5 +102,3 @@ def parse_yes_no(value) -> bool | None:
 
 def quoted(value) -> str:
     return f"«{value}»"
-
-

@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..model import DEFAULT_SKJERMINGSHJEMMEL, DEFAULT_TILGANGSKODE
+from ..model import DEFAULT_SKJERMINGSHJEMMEL, DEFAULT_TILGANGSKODE, PLASSERING_SAK
 from ..store import xlsx
 from ..store.xlsx import DATE_FORMAT, TOP, TOP_WRAP
 from ..usage import COMMANDS
@@ -105,6 +105,9 @@ def starter_content(today: date | None = None) -> dict:
             "Skjermingshjemmel": DEFAULT_SKJERMINGSHJEMMEL,
             "Målform": "bokmål",
             "Tilgangskode": DEFAULT_TILGANGSKODE,
+            "Saksbehandler": "hr@min.kommune.no",
+            "Administrativ enhet": "HR-avdelingen",
+            "Plassering": PLASSERING_SAK,
         },
         "ledere": [
             {"Ansattnr": 1, "Navn": "Ola Nordmann", "Stilling": "Ordfører", "Enhet": "Politisk ledelse",

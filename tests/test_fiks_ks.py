@@ -1,0 +1,425 @@
+"""Fiks Arkiv messages as KS' own examples have them (fiks-protokoll-validator's NyJournalpostN1 and
+NyMappeMedJournalpostN1): HR responsible with its saksbehandler, parties with an identifikator, no
+journaldato, a personalmappe per leader, drafts in production format, names screened where they
+stand. The workbook's checks behind them: Plassering, Arkivdel alone, Signert dates.
+
+Every message is validated with xmlschema against KS' vendored v1 schema, and with the product's own
+lxml check.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime, timezone
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+import xmlschema
+from click.testing import CliRunner
+from conftest import basic_sheets, write_xlsx
+
+from generator.archive import fiks, noark5, record
+from generator.cli import main
+from generator.exceptions import WorkbookError
+from generator.model import Kommune, Leder, Periode
+from generator.workbook import read_workbook
+
+F = {"f": fiks.NS, "m": fiks.MDK}
+XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
+# BASIC's Kommune sheet has nine fields (rows 2-10); fields appended to it start in row 11.
+NEXT_KOMMUNE_ROW = 11
+
+KOMMUNE = {"navn": "Testvik kommune", "periode": Periode(date(2027, 1, 1), date(2027, 12, 31)),
+           "arkivsak": "2027/123", "saksbehandler": "hr@testvik.no", "administrativ_enhet": "HR-avdelingen",
+           "avsender": "postmottak-hr@testvik.no"}
+PERSONALMAPPE = {"plassering": "personalmappe", "arkivsak": "", "klassifikasjonssystem": "Ansattnummer",
+                 "klasse": "Ansattnr", "arkivdel": "PERSONAL"}
+SJEF = Leder("100", "Kari Direktør", "Kommunedirektør", "Stab", epost="kari@testvik.no")
+
+
+@pytest.fixture(scope="module")
+def fiks_schema():
+    return xmlschema.XMLSchema(str(fiks.SCHEMA))
+
+
+def _journalpost(ansattnr: str = "210", ferdig: bool = True, epost: str = "o@testvik.no") -> record.Journalpost:
+    leder = Leder(ansattnr, "Øystein Sykehjem", "Virksomhetsleder", "Testvik sykehjem", epost=epost, overordnet="100")
+    return record.Journalpost(leder, SJEF,
+                              record.Dokumentfil("avtale", f"{ansattnr}/Lederavtale.pdf", "a" * 64, 1234),
+                              record.Dokumentfil("vedlegg", f"{ansattnr}/Vedlegg.pdf", "b" * 64, 567),
+                              ferdig=ferdig, dato=date(2027, 1, 20) if ferdig else None)
+
+
+def _pakke(jp: record.Journalpost | None = None, **kommune) -> record.Arkivpakke:
+    return record.Arkivpakke(Kommune(**{**KOMMUNE, **kommune}), [jp or _journalpost()],
+                             record.norsk_tid(datetime(2027, 2, 1, 9, 0, tzinfo=timezone.utc)))
+
+
+def _root(tmp_path: Path, schema, jp: record.Journalpost | None = None, **kommune):
+    """The message for one leader, valid against the schema (both validators), as an element tree."""
+    pakke = _pakke(jp, **kommune)
+    path = tmp_path / "arkivmelding.xml"
+    path.write_bytes(fiks.build_arkivmelding(pakke, pakke.journalposter[0]))
+    schema.validate(str(path))
+    assert fiks.schema_problems(fiks.parse_xml(path.read_bytes())) == []
+    return ET.parse(path).getroot()
+
+
+def _reg(tmp_path, schema, jp=None, **kommune):
+    return _root(tmp_path, schema, jp, **kommune).find("f:registrering", F)
+
+
+def _ansvarlige(reg) -> list[ET.Element]:
+    return [p for p in reg.findall("f:korrespondansepart", F) if p.findtext("f:erBehandlingsansvarlig", namespaces=F) == "true"]
+
+
+def _person_parts(reg) -> dict[str, ET.Element]:
+    return {p.findtext("f:korrespondanseparttype/m:kode", namespaces=F): p for p in reg.findall("f:korrespondansepart", F)
+            if p.findtext("f:erBehandlingsansvarlig", namespaces=F) == "false"}
+
+
+# --- responsible: HR, as in NyJournalpostN1 -------------------------------------------------------
+
+
+@pytest.mark.parametrize("kommune", [{}, PERSONALMAPPE, {"skjerm_navn": True}])
+def test_hr_is_the_one_behandlingsansvarlig_with_unit_and_saksbehandler(tmp_path, fiks_schema, kommune):
+    reg = _reg(tmp_path, fiks_schema, **kommune)
+    [hr] = _ansvarlige(reg)
+    assert hr.findtext("f:korrespondanseparttype/m:kode", namespaces=F) == "IM"
+    assert hr.findtext("f:korrespondansepartNavn", namespaces=F) == "HR-avdelingen"
+    assert hr.findtext("f:administrativEnhet/m:navn", namespaces=F) == "HR-avdelingen"
+    assert hr.findtext("f:saksbehandler/m:identifikator", namespaces=F) == "hr@testvik.no"
+    assert hr.findtext("f:saksbehandler/m:epostadresse", namespaces=F) == "hr@testvik.no"
+    assert hr.find("f:erSkjermet", F) is None  # HR's unit is no secret, whatever Skjerm navn says
+    # The other parties are not responsible: exactly one part is, so the adapter cannot pick the wrong one.
+    assert set(_person_parts(reg)) == {"IA", "IM"}
+    assert len(reg.findall("f:korrespondansepart", F)) == 3
+
+
+def test_saksbehandler_as_initials_and_hr_without_a_unit(tmp_path, fiks_schema):
+    [hr] = _ansvarlige(_reg(tmp_path, fiks_schema, saksbehandler=" KNO ", administrativ_enhet=""))
+    assert hr.findtext("f:saksbehandler/m:identifikator", namespaces=F) == "KNO"
+    assert hr.findtext("f:saksbehandler/m:initialer", namespaces=F) == "KNO"
+    assert hr.find("f:saksbehandler/m:epostadresse", F) is None
+    # No unit given: the municipality itself, nothing invented.
+    assert hr.findtext("f:korrespondansepartNavn", namespaces=F) == "Testvik kommune"
+    assert hr.find("f:administrativEnhet", F) is None
+
+
+def test_without_saksbehandler_avsender_is_hrs_user_and_says_so(tmp_path, fiks_schema):
+    kommune = Kommune(**{**KOMMUNE, "saksbehandler": "", "celler": {"saksbehandler": "Kommune!B20"}})
+    record.check_placement(kommune)
+    [hr] = _ansvarlige(_reg(tmp_path, fiks_schema, saksbehandler=""))
+    assert hr.findtext("f:saksbehandler/m:identifikator", namespaces=F) == "postmottak-hr@testvik.no"
+    warning = record.saksbehandler_warning(kommune)
+    assert warning.startswith("Kommune!B20: Saksbehandler er tom") and "postmottak-hr@testvik.no" in warning
+    assert record.saksbehandler_warning(Kommune(**KOMMUNE)) is None
+
+
+def test_arkiv_without_saksbehandler_or_avsender_refuses_naming_the_cell(tmp_path):
+    sheets = basic_sheets()
+    sheets["Kommune"] = [row for row in sheets["Kommune"] if row[0] != "Avsender"] + [["Saksbehandler", None]]
+    workbook = write_xlsx(tmp_path / "a.xlsx", sheets)
+    outcome = CliRunner().invoke(main, ["arkiv", str(workbook), "--ut", str(tmp_path / "ut"), "--alle"])
+    assert outcome.exit_code == 1, outcome.output
+    # Avsender's row went, so Saksbehandler is the last of nine rows.
+    assert "Kommune!B10: Saksbehandler mangler" in outcome.output
+    assert "Traceback" not in outcome.output
+    assert not (tmp_path / "ut").exists()
+
+
+def test_parties_carry_their_email_as_identifikator_beside_the_name(tmp_path, fiks_schema):
+    parts = _person_parts(_reg(tmp_path, fiks_schema))
+    leder, sjef = parts["IM"], parts["IA"]
+    assert leder.findtext("f:korrespondansepartNavn", namespaces=F) == "Øystein Sykehjem"
+    assert leder.findtext("f:saksbehandler/m:navn", namespaces=F) == "Øystein Sykehjem"
+    assert leder.findtext("f:saksbehandler/m:identifikator", namespaces=F) == "o@testvik.no"
+    assert leder.findtext("f:epostadresse", namespaces=F) == "o@testvik.no"
+    assert leder.findtext("f:administrativEnhet/m:navn", namespaces=F) == "Testvik sykehjem"
+    assert sjef.findtext("f:korrespondansepartNavn", namespaces=F) == "Kari Direktør"
+    assert sjef.findtext("f:saksbehandler/m:identifikator", namespaces=F) == "kari@testvik.no"
+
+    # Without an e-mail the party is its name only: no empty identifikator.
+    leder = _person_parts(_reg(tmp_path, fiks_schema, jp=_journalpost(epost="")))["IM"]
+    assert leder.findtext("f:saksbehandler/m:navn", namespaces=F) == "Øystein Sykehjem"
+    assert leder.find("f:saksbehandler/m:identifikator", F) is None
+    assert leder.find("f:epostadresse", F) is None
+
+
+def test_no_journaldato_in_any_message(tmp_path, fiks_schema):
+    for jp in (_journalpost(), _journalpost(ferdig=False)):
+        for kommune in ({}, PERSONALMAPPE):
+            root = _root(tmp_path, fiks_schema, jp, **kommune)
+            assert not [e for e in root.iter() if e.tag.endswith("}journaldato")]
+
+
+# --- placement: the sak, or one personalmappe per leader (NyMappeMedJournalpostN1) -----------------
+
+
+def test_personalmappe_is_a_classified_saksmappe_with_the_journalpost_in_it(tmp_path, fiks_schema):
+    root = _root(tmp_path, fiks_schema, **PERSONALMAPPE)
+    [mappe] = root.findall("f:mappe", F)
+    assert mappe.get(XSI_TYPE) == "saksmappe"
+    assert mappe.findtext("f:tittel", namespaces=F) == "Personalmappe – Øystein Sykehjem"
+    assert mappe.findtext("f:arkivdel/m:kode", namespaces=F) == "PERSONAL"
+    assert mappe.findtext("f:klassifikasjon/f:klassifikasjonssystemID", namespaces=F) == "Ansattnummer"
+    assert mappe.findtext("f:klassifikasjon/f:klasseID", namespaces=F) == "210"  # Klasse = Ansattnr: the leader's own
+    assert mappe.findtext("f:saksansvarlig/m:identifikator", namespaces=F) == "hr@testvik.no"
+    assert mappe.findtext("f:administrativEnhet/m:navn", namespaces=F) == "HR-avdelingen"
+    key = mappe.findtext("f:referanseEksternNoekkel/m:noekkel", namespaces=F)
+    assert mappe.findtext("f:referanseEksternNoekkel/m:fagsystem", namespaces=F) == "lederavtale"
+
+    reg = root.find("f:registrering", F)
+    forelder = reg.find("f:referanseForelderMappe", F)
+    assert forelder.findtext("m:referanseEksternNoekkel/m:noekkel", namespaces=F) == key
+    assert forelder.findtext("m:referanseEksternNoekkel/m:fagsystem", namespaces=F) == "lederavtale"
+    assert forelder.find("m:saksnummer", F) is None and reg.find("f:arkivdel", F) is None
+    # The mappe's key is its own, not the journalpost's.
+    assert reg.findtext("f:referanseEksternNoekkel/m:noekkel", namespaces=F) != key
+
+
+def test_sak_placement_has_no_mappe(tmp_path, fiks_schema):
+    root = _root(tmp_path, fiks_schema, arkivdel="PERSONAL")
+    assert root.find("f:mappe", F) is None
+    assert root.findtext("f:registrering/f:referanseForelderMappe/m:saksnummer/m:sakssekvensnummer", namespaces=F) == "123"
+
+
+def test_a_literal_klasse_is_used_as_written(tmp_path, fiks_schema):
+    root = _root(tmp_path, fiks_schema, **{**PERSONALMAPPE, "klasse": "221", "arkivdel": ""})
+    assert root.findtext("f:mappe/f:klassifikasjon/f:klasseID", namespaces=F) == "221"
+    assert root.find("f:mappe/f:arkivdel", F) is None
+
+
+def test_personalmappe_key_is_stable_across_reruns_and_years_and_differs_by_leader(tmp_path, fiks_schema):
+    def key(jp=None, **kommune):
+        root = _root(tmp_path, fiks_schema, jp, **{**PERSONALMAPPE, **kommune})
+        return root.findtext("f:mappe/f:referanseEksternNoekkel/m:noekkel", namespaces=F)
+
+    first = key()
+    assert key() == first  # a rerun
+    assert key(skjerm_navn=True, klasse="999") == first  # settings do not make it another mappe
+    # Next year's agreement goes in the same mappe; the journalpost is a new one.
+    assert key(periode=Periode(date(2028, 1, 1), date(2028, 12, 31))) == first
+    assert record.ekstern_noekkel(Kommune(**{**KOMMUNE, "periode": Periode(date(2028, 1, 1), date(2028, 12, 31))}), "210") \
+        != record.ekstern_noekkel(Kommune(**KOMMUNE), "210")
+    assert key(jp=_journalpost("211")) != first
+    assert key(navn="Nabovik kommune") != first
+
+
+def test_a_real_package_gives_one_mappe_per_leader_in_every_message(tmp_path, fiks_schema):
+    """The package's messages as outbox.py writes them, over several leaders."""
+    from generator.archive.outbox import write_outbox
+
+    ledere = [_journalpost(nr) for nr in ("210", "211", "310")] + [_journalpost("320", ferdig=False)]
+    pakke = record.Arkivpakke(Kommune(**{**KOMMUNE, **PERSONALMAPPE}), ledere,
+                              record.norsk_tid(datetime(2027, 2, 1, 9, 0, tzinfo=timezone.utc)))
+    arkiv = tmp_path / "arkiv"
+    for jp in ledere:
+        for fil in jp.dokumenter:
+            (arkiv / fil.sti).parent.mkdir(parents=True, exist_ok=True)
+            (arkiv / fil.sti).write_bytes(b"%PDF-1.7 test")
+    write_outbox(arkiv / "fiks", arkiv, pakke, arkiv / "fiks-meldinger.json")
+    keys = {}
+    for nr in ("210", "211", "310", "320"):
+        path = arkiv / "fiks" / nr / fiks.MELDING_NAME
+        fiks_schema.validate(str(path))
+        root = ET.parse(path).getroot()
+        [mappe] = root.findall("f:mappe", F)
+        assert mappe.findtext("f:klassifikasjon/f:klasseID", namespaces=F) == nr
+        keys[nr] = mappe.findtext("f:referanseEksternNoekkel/m:noekkel", namespaces=F)
+        assert root.findtext("f:registrering/f:referanseForelderMappe/m:referanseEksternNoekkel/m:noekkel",
+                             namespaces=F) == keys[nr]
+    assert len(set(keys.values())) == 4
+
+
+# --- statuses that agree ----------------------------------------------------------------------------
+
+
+def _documents(reg) -> list[tuple[str, str]]:
+    return [(d.findtext("f:dokumentstatus/m:kode", namespaces=F),
+             d.findtext("f:dokumentobjekt/f:variantformat/m:kode", namespaces=F)) for d in reg.findall("f:dokumentbeskrivelse", F)]
+
+
+def test_final_is_f_f_in_archive_format_and_a_draft_r_b_in_production_format(tmp_path, fiks_schema):
+    final = _reg(tmp_path, fiks_schema, jp=_journalpost())
+    assert final.findtext("f:journalstatus/m:kode", namespaces=F) == "F"
+    assert _documents(final) == [("F", "A"), ("F", "A")]
+    draft = _reg(tmp_path, fiks_schema, jp=_journalpost(ferdig=False))
+    assert draft.findtext("f:journalstatus/m:kode", namespaces=F) == "R"
+    assert _documents(draft) == [("B", "P"), ("B", "P")]
+    # The Noark 5 export says the same of the same documents.
+    rows = list(csv.DictReader(io.StringIO(noark5.build_csv(_pakke(_journalpost(ferdig=False))).decode("utf-8-sig")),
+                               delimiter=";"))
+    assert {r["Variantformat"] for r in rows} == {"Produksjonsformat"}
+
+
+# --- Skjerm navn: what is screened, and what not ------------------------------------------------
+
+
+def test_skjerm_navn_screens_the_names_where_they_stand_and_not_the_agreement(tmp_path, fiks_schema):
+    root = _root(tmp_path, fiks_schema, **{**PERSONALMAPPE, "skjerm_navn": True})
+    reg = root.find("f:registrering", F)
+    # Screened: the public titles (masked words), and the two persons as parties.
+    assert reg.findtext("f:offentligTittel", namespaces=F) == "Lederavtale 2027 – ****** ******, ******, ****** ******"
+    assert root.findtext("f:mappe/f:offentligTittel", namespaces=F) == "Personalmappe – ****** ******"
+    assert {k: p.findtext("f:erSkjermet", namespaces=F) for k, p in _person_parts(reg).items()} == {"IA": "true", "IM": "true"}
+    # The appendix is screened as a document, as it always is.
+    avtale, vedlegg = reg.findall("f:dokumentbeskrivelse", F)
+    assert vedlegg.find("f:skjerming/f:tilgangsrestriksjon", F) is not None
+    # Not screened: the journalpost and the mappe as wholes (Noark passes that down to every document),
+    # the public agreement, and HR.
+    assert reg.find("f:skjerming", F) is None and root.find("f:mappe/f:skjerming", F) is None
+    assert avtale.find("f:skjerming", F) is None
+    assert avtale.findtext("f:tittel", namespaces=F) == "Lederavtale 2027"
+    [hr] = _ansvarlige(reg)
+    assert hr.find("f:erSkjermet", F) is None
+    # Only the titles that are not public keep the name.
+    assert "Øystein" in reg.findtext("f:tittel", namespaces=F) and "Øystein" in root.findtext("f:mappe/f:tittel", namespaces=F)
+
+    plain = _root(tmp_path, fiks_schema, **PERSONALMAPPE)
+    assert plain.findtext("f:mappe/f:offentligTittel", namespaces=F) == "Personalmappe – Øystein Sykehjem"
+    assert not [e for e in plain.iter() if e.tag.endswith("}erSkjermet")]
+
+
+# --- the workbook's checks ----------------------------------------------------------------------
+
+
+def _read(tmp_path: Path, *fields: list, ledere: list | None = None, today: date | None = None):
+    sheets = basic_sheets()
+    sheets["Kommune"] += [list(f) for f in fields]
+    if ledere is not None:
+        sheets["Ledere"] = ledere
+    return read_workbook(write_xlsx(tmp_path / "a.xlsx", sheets), today)
+
+
+def _errors(tmp_path: Path, *fields: list, **kwargs) -> list[str]:
+    with pytest.raises(WorkbookError) as info:
+        _read(tmp_path, *fields, **kwargs)
+    return [str(p) for p in info.value.problems]
+
+
+def test_the_new_kommune_fields_are_read_with_their_cells(tmp_path):
+    kommune = _read(tmp_path, ["Saksbehandler", "hr@testvik.kommune.no"], ["Administrativ enhet", "HR-avdelingen"],
+                    ["Plassering", " Personalmappe "], ["Klassifikasjonssystem", "Ansattnummer"], ["Klasse", "ansattnr"],
+                    ["Arkivdel", "PERSONAL"]).kommune
+    assert (kommune.saksbehandler, kommune.administrativ_enhet, kommune.plassering, kommune.klassifikasjonssystem,
+            kommune.klasse, kommune.arkivdel) == ("hr@testvik.kommune.no", "HR-avdelingen", "personalmappe",
+                                                  "Ansattnummer", "ansattnr", "PERSONAL")
+    assert kommune.celle("saksbehandler", "Saksbehandler") == f"Kommune!B{NEXT_KOMMUNE_ROW}"
+    assert record.klasse_id(kommune, Leder("210", "A", "B", "C")) == "210"
+    assert _read(tmp_path).kommune.plassering == "sak"
+
+
+def test_arkivdel_alone_is_refused_with_an_explanation(tmp_path):
+    sheets_without_sak = [row for row in basic_sheets()["Kommune"] if row[0] != "Arkivsak"]
+    sheets = basic_sheets()
+    sheets["Kommune"] = sheets_without_sak + [["Arkivdel", "PERSONAL"]]
+    workbook = write_xlsx(tmp_path / "a.xlsx", sheets)
+    outcome = CliRunner().invoke(main, ["sjekk", str(workbook)])
+    assert outcome.exit_code == 1, outcome.output
+    assert "Kommune!B10: Arkivdel alene er ikke nok: i Noark 5 ligger en journalpost alltid i en saksmappe" in outcome.output
+    assert "Arkivsak" in outcome.output and "personalmappe" in outcome.output
+    assert "Traceback" not in outcome.output
+    # With a personalmappe it has its place: the mappe goes in it.
+    kommune = _read(tmp_path, ["Arkivdel", "PERSONAL"], ["Plassering", "personalmappe"],
+                    ["Klassifikasjonssystem", "Ansattnummer"], ["Klasse", "Ansattnr"]).kommune
+    assert kommune.arkivdel == "PERSONAL"
+
+
+def test_personalmappe_needs_its_klassifikasjon_and_plassering_its_two_words(tmp_path):
+    r = NEXT_KOMMUNE_ROW
+    errors = _errors(tmp_path, ["Plassering", "personalmappe"], ["Klassifikasjonssystem", None])
+    assert errors == [
+        f"Kommune!B{r + 1}: Klassifikasjonssystem mangler; Plassering «personalmappe» gir hver leder en saksmappe "
+        "med klassifikasjon (f.eks. Klassifikasjonssystem = Ansattnummer)",
+        "Kommune: Klasse mangler; Plassering «personalmappe» gir hver leder en saksmappe med klassifikasjon "
+        "(f.eks. Klasse = Ansattnr)"]
+    assert _errors(tmp_path, ["Plassering", "mappe"]) == [
+        f"Kommune!B{r}: Plassering må være «sak» eller «personalmappe», ikke «mappe»"]
+
+
+def test_arkivsak_beside_personalmappe_and_arkivdel_beside_sak_are_warned_of(tmp_path):
+    bok = _read(tmp_path, ["Plassering", "personalmappe"], ["Klassifikasjonssystem", "A"], ["Klasse", "B"])
+    assert [str(w) for w in bok.warnings if "Arkivsak" in str(w)] == [
+        "Kommune!B10: Arkivsak blir ikke brukt med Plassering «personalmappe»: hver leders avtale arkiveres i "
+        "lederens egen mappe"]
+    bok = _read(tmp_path, ["Arkivdel", "PERSONAL"])
+    assert any(str(w).startswith(f"Kommune!B{NEXT_KOMMUNE_ROW}: Arkivdel blir ikke brukt") for w in bok.warnings)
+
+
+def _ledere_signed(signert) -> list[list]:
+    rows = [list(row) for row in basic_sheets()["Ledere"]]
+    rows[2][9] = signert  # Kari Direktør, row 3 of the sheet, column J
+    return rows
+
+
+def test_signert_that_cannot_be_true_is_refused(tmp_path):
+    today = date(2027, 3, 1)
+    assert _errors(tmp_path, ledere=_ledere_signed(date(2027, 3, 2)), today=today) == [
+        "Ledere!J3: Signert 02.03.2027 er etter dagens dato (01.03.2027); skriv datoen avtalen ble signert, "
+        "eller la cellen stå tom til den er signert"]
+    assert _errors(tmp_path, ledere=_ledere_signed("31.12.2026"), today=today) == [
+        "Ledere!J3: Signert 31.12.2026 er før perioden begynner (01.01.2027); en avtale for perioden kan ikke "
+        "være signert før den"]
+    assert _errors(tmp_path, ledere=_ledere_signed(date(2072, 1, 1)), today=date(2026, 12, 1)) == [
+        "Ledere!J3: Signert 01.01.2072 er etter at perioden slutter (31.12.2027); skriv datoen avtalen ble signert"]
+    # The first day of the period and today itself are fine; before the period begins, a date in it is
+    # not compared with the clock (the workbook is filled in ahead).
+    for ok, on in ((date(2027, 1, 1), today), (today, today), (date(2027, 3, 2), date(2026, 12, 1))):
+        bok = _read(tmp_path, ledere=_ledere_signed(ok), today=on)
+        assert bok.leder("100").signert == ok
+
+
+def test_sjekk_refuses_a_signert_after_the_period(tmp_path):
+    workbook = write_xlsx(tmp_path / "a.xlsx", {**basic_sheets(), "Ledere": _ledere_signed(date(2072, 1, 20))})
+    outcome = CliRunner().invoke(main, ["sjekk", str(workbook)])
+    assert outcome.exit_code == 1, outcome.output
+    assert "Ledere!J3: Signert 20.01.2072 er etter at perioden slutter (31.12.2027)" in outcome.output
+
+
+def test_sjekk_warns_when_avsender_stands_in_for_saksbehandler(tmp_path):
+    workbook = write_xlsx(tmp_path / "a.xlsx", basic_sheets())
+    outcome = CliRunner().invoke(main, ["sjekk", str(workbook)])
+    assert outcome.exit_code == 0, outcome.output
+    assert "Saksbehandler er tom, så arkiv oppgir Avsender «hr@testvik.kommune.no»" in outcome.output
+    sheets = basic_sheets()
+    sheets["Kommune"].append(["Saksbehandler", "KNO"])
+    outcome = CliRunner().invoke(main, ["sjekk", str(write_xlsx(tmp_path / "b.xlsx", sheets))])
+    assert outcome.exit_code == 0 and "Saksbehandler" not in outcome.output, outcome.output
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="LibreOffice er ikke installert")
+def test_arkiv_with_personalmappe_end_to_end_finds_the_same_mappe_on_a_rerun(tmp_path, fiks_schema):
+    """The real command: generer, then arkiv --alle twice; every leader gets a mappe of their own, with
+    the same key both times, HR responsible, every message valid."""
+    sheets = basic_sheets()
+    sheets["Kommune"] = [row for row in sheets["Kommune"] if row[0] != "Arkivsak"] + [
+        ["Plassering", "personalmappe"], ["Klassifikasjonssystem", "Ansattnummer"], ["Klasse", "Ansattnr"],
+        ["Arkivdel", "PERSONAL"], ["Saksbehandler", "KNO"], ["Administrativ enhet", "HR-avdelingen"]]
+    workbook, ut = write_xlsx(tmp_path / "a.xlsx", sheets), tmp_path / "ut"
+    assert CliRunner().invoke(main, ["generer", str(workbook), "--ut", str(ut), "--ingen-pdf"]).exit_code == 0
+
+    def run() -> dict[str, tuple[str, str]]:
+        outcome = CliRunner().invoke(main, ["arkiv", str(workbook), "--ut", str(ut), "--alle"])
+        assert outcome.exit_code == 0, outcome.output
+        assert "Saksbehandler" not in outcome.output  # given, so no warning
+        found = {}
+        for path in sorted((ut / "2027" / "arkiv" / "fiks").glob(f"*/{fiks.MELDING_NAME}")):
+            fiks_schema.validate(str(path))
+            root = ET.parse(path).getroot()
+            mappe_key = root.findtext("f:mappe/f:referanseEksternNoekkel/m:noekkel", namespaces=F)
+            reg = root.find("f:registrering", F)
+            assert reg.findtext("f:referanseForelderMappe/m:referanseEksternNoekkel/m:noekkel", namespaces=F) == mappe_key
+            assert [p.findtext("f:saksbehandler/m:initialer", namespaces=F) for p in _ansvarlige(reg)] == ["KNO"]
+            assert not [e for e in root.iter() if e.tag.endswith("}journaldato")]
+            found[root.findtext("f:mappe/f:klassifikasjon/f:klasseID", namespaces=F)] = (
+                mappe_key, reg.findtext("f:referanseEksternNoekkel/m:noekkel", namespaces=F))
+        return found
+
+    first = run()
+    assert set(first) == {"100", "200", "300", "210", "310", "320", "211"}
+    assert run() == first
+    assert len({mappe for mappe, _ in first.values()}) == 7
