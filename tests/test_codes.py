@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from conftest import basic_sheets, write_xlsx
 from test_archive import needs_soffice
 
-from generator.archive import fiks, kodelister, noark5, record
+from generator.archive import codecheck, fiks, kodelister, noark5, record
 from generator.archive.record import Arkivpakke, Dokumentfil, Journalpost
 from generator.cli import main
 from generator.documents.kinds import by_role
@@ -265,7 +265,7 @@ def test_a_package_whose_codes_the_archive_knows_is_made_and_carries_them(tmp_pa
     assert len(meldinger) == 2
     checked = set()
     # What the check asks of the archive covers every code the messages carry.
-    asked = {(bruk.liste, bruk.kode) for bruk in kodelister.package_codes(read_workbook(workbook).kommune, alle=True)}
+    asked = {(bruk.liste, bruk.kode) for bruk in codecheck.package_codes(read_workbook(workbook).kommune, alle=True)}
     for path in meldinger:
         root = fiks.parse_xml(path.read_bytes())
         assert fiks.schema_problems(root) == []

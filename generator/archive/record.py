@@ -51,7 +51,6 @@ PRODUKSJONSFORMAT = kode("variantformat", "P")
 # each one's codes by role.
 ARCHIVED = tuple(sorted((k for k in KINDS.values() if k.arkiv), key=lambda k: k.arkiv.dokumentnummer))
 TILKNYTTET = {k.rolle: kode("tilknyttetregistreringsom", k.arkiv.tilknyttet) for k in ARCHIVED}
-DOKUMENTTYPE = {k.rolle: kode("dokumenttype", k.arkiv.dokumenttype) for k in ARCHIVED}
 DOKUMENTNUMMER = {k.rolle: k.arkiv.dokumentnummer for k in ARCHIVED}
 # X, not N: the agreement passes between two internal parties and, once signed, asks nothing
 # more of the records office (N would put it on the list of documents awaiting a reply).

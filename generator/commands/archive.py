@@ -21,7 +21,8 @@ from pathlib import Path
 from ..archive import pdfs
 from ..archive.arkivert import Arkivert, description, update_report
 from ..archive.fiks import folder_name
-from ..archive.kodelister import Kodelister, check_codes, package_codes, read_kodelister, signed_copy_codes
+from ..archive.codecheck import check_codes, package_codes, signed_copy_codes
+from ..archive.kodelister import Kodelister, read_kodelister
 from ..archive.noark5 import CSV_NAME, XML_NAME, build_csv, build_xml
 from ..archive.outbox import ENVELOPE_NAME, check_folder_names, read_log, remove_confirmed, write_outbox
 from ..archive.receipts import Noted, note_receipts
