@@ -39,7 +39,7 @@ class Job:
     def bok(self) -> Arbeidsbok:
         """The workbook, read and validated once (WorkbookError with every problem)."""
         if self._bok is None:
-            self._bok = read_workbook(self.workbook, self.today)
+            self._bok = read_workbook(self.workbook)
         return self._bok
 
     @property

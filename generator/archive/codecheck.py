@@ -77,7 +77,9 @@ def package_codes(kommune: Kommune, alle: bool) -> list[Bruk]:
              ("korrespondanseparttype", record.INTERN_AVSENDER), ("korrespondanseparttype", record.INTERN_MOTTAKER)]
     fixed += [("tilknyttetregistreringsom", code) for code in record.TILKNYTTET.values()]
     if alle:
-        fixed += [("dokumentstatus", record.UNDER_REDIGERING), ("journalstatus", fiks.JOURNALSTATUS_IKKE_SIGNERT)]
+        # A draft goes as it is, in production format (record.py).
+        fixed += [("dokumentstatus", record.UNDER_REDIGERING), ("journalstatus", fiks.JOURNALSTATUS_IKKE_SIGNERT),
+                  ("variantformat", record.PRODUKSJONSFORMAT)]
     return hr_codes(kommune) + [Bruk(liste, code.kode, FAST) for liste, code in fixed]
 
 

@@ -68,7 +68,7 @@ def prepare(workbook: Path, maler: Path | None = None, ledere=(), enhet: str | N
 
     `alle_maler` (for `sjekk`) also checks the templates no leader uses and the e-mail texts.
     """
-    bok = read_workbook(Path(workbook), today)
+    bok = read_workbook(Path(workbook))
     selected = select_leaders(bok, tuple(ledere), enhet)
     templates = TemplateSet(bok, maler)
     problems = templates.problems(selected, kinds)

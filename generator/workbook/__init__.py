@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from ..model import Arbeidsbok
@@ -11,11 +10,10 @@ from .validate import validate
 from .values import clean_text, id_text
 
 
-def read_workbook(path: Path, today: date | None = None) -> Arbeidsbok:
-    """Read and validate the workbook; raise WorkbookError with every error found. `today`
-    (default: the run's date) is the latest day a Signert date may be."""
+def read_workbook(path: Path) -> Arbeidsbok:
+    """Read and validate the workbook; raise WorkbookError with every error found."""
     path = Path(path)
-    return validate(path, read_sheets(path), today)
+    return validate(path, read_sheets(path))
 
 
 __all__ = ["read_workbook", "clean_text", "id_text"]

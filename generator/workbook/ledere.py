@@ -147,11 +147,11 @@ def _report_cycle(c: Cells, cycle: list[Leder]) -> None:
     c.error(place, f"overordnet-kjeden går i ring: {chain}")
 
 
-def check_signert(c: Cells, sheet: Table, ledere: list[Leder], periode: Periode, today: date) -> None:
+def check_signert(c: Cells, sheet: Table, ledere: list[Leder], periode: Periode) -> None:
     """A Signert date is a fact HR reports, and `arkiv` sends it as the document's date, so one that
-    cannot be true is refused: before the period begins, after it ends (2072 for 2027), or, once the
-    period has begun, after today. Before the period begins the clock is not compared with: HR fills
-    the workbook in ahead, and an example or a test dated in that year must stay valid."""
+    cannot be true for the period is refused: before the period begins, or after it ends (2072 for
+    2027). It is not compared with the clock: HR fills the workbook in ahead, and examples and runs
+    dated in the period's year must stay valid whatever day they are read."""
     rows = {row.number: row for row in sheet.rows}
     for leder in ledere:
         if leder.signert is None or leder.rad not in rows:
@@ -163,6 +163,3 @@ def check_signert(c: Cells, sheet: Table, ledere: list[Leder], periode: Periode,
         elif leder.signert > periode.til:
             c.error(place, f"Signert {leder.signert:%d.%m.%Y} er etter at perioden slutter ({periode.til:%d.%m.%Y}); "
                     "skriv datoen avtalen ble signert")
-        elif today >= periode.fra and leder.signert > today:
-            c.error(place, f"Signert {leder.signert:%d.%m.%Y} er etter dagens dato ({today:%d.%m.%Y}); skriv "
-                    "datoen avtalen ble signert, eller la cellen stå tom til den er signert")

@@ -5,7 +5,6 @@ Errors are raised together as `WorkbookError`; warnings are returned with the wo
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from ..exceptions import WorkbookError
@@ -25,7 +24,7 @@ TILTAK, UTVIKLINGSMAL = columns.TILTAK.name, columns.UTVIKLINGSMAL.name
 LEDERPRINSIPPER = columns.LEDERPRINSIPPER.name
 
 
-def validate(path: Path, raw: RawSheets, today: date | None = None) -> Arbeidsbok:
+def validate(path: Path, raw: RawSheets) -> Arbeidsbok:
     """The workbook as model objects; WorkbookError with every error when there is any."""
     c = Cells(raw)
     for name in raw.missing:
@@ -40,7 +39,7 @@ def validate(path: Path, raw: RawSheets, today: date | None = None) -> Arbeidsbo
     if ledere_ok:
         check_hierarchy(c, ledere)
         if kommune is not None:
-            check_signert(c, sheets[LEDERE], ledere, kommune.periode, today or date.today())
+            check_signert(c, sheets[LEDERE], ledere, kommune.periode)
     oppdrag, tildeling, bad_gjelder = read_oppdrag(c, sheets.get(OPPDRAG), ledere, ledere_ok)
     tiltak = read_tiltak(c, sheets.get(TILTAK), ledere, oppdrag, tildeling, bad_gjelder, ledere_ok,
                          sheets.get(OPPDRAG) is not None)
