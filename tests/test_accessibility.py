@@ -8,16 +8,24 @@ outline level and the pictures' descriptions (docPr descr).
 from __future__ import annotations
 
 import json
+import re
+import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+from conftest import basic_sheets, write_xlsx
 from docx import Document
 from docx.oxml.ns import qn
 
+from generator.cli import main
 from generator.documents.pdf import pdf_filter
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = sorted((ROOT / "maler").rglob("*.docx"))
+KOMMUNE = "Testvik kommune"  # conftest's municipality
+_DOCPR = re.compile(r"<wp:docPr\b[^>]*>")
 
 
 def outline_level(document, style_name: str) -> str | None:
@@ -38,3 +46,43 @@ def test_pdf_export_is_tagged_with_bookmarks():
     assert options["SelectPdfVersion"]["value"] == "2"
     assert options["UseTaggedPDF"] == {"type": "boolean", "value": "true"}
     assert options["ExportBookmarks"] == {"type": "boolean", "value": "true"}
+
+
+def run(*args):
+    result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def workbook(folder: Path, malform: str = "bokmål") -> Path:
+    shutil.copy(ROOT / "input" / "logo.png", folder / "logo.png")
+    sheets = basic_sheets()
+    sheets["Kommune"] += [["Logo", "logo.png"], ["Målform", malform]]
+    return write_xlsx(folder / "arbeidsbok.xlsx", sheets)
+
+
+def pictures(docx: Path) -> dict[str, list[dict[str, str]]]:
+    """Part name -> the attributes of each picture's wp:docPr in it."""
+    found = {}
+    with zipfile.ZipFile(docx) as zf:
+        for name in zf.namelist():
+            if name.startswith("word/") and name.endswith(".xml"):
+                tags = _DOCPR.findall(zf.read(name).decode("utf-8"))
+                if tags:
+                    found[name] = [dict(re.findall(r'(\w+)="([^"]*)"', tag)) for tag in tags]
+    return found
+
+
+@pytest.mark.parametrize("malform", ["bokmål", "nynorsk"])
+def test_every_picture_in_every_docx_has_a_description(tmp_path, malform):
+    book = workbook(tmp_path, malform)
+    run("generer", book, "--ut", tmp_path / "ut", "--ingen-pdf")
+    run("oppfolging", book, "--ut", tmp_path / "ut", "--ingen-pdf")
+    documents = sorted((tmp_path / "ut" / "2027").rglob("*.docx"))
+    assert {d.name.split(" ")[0] for d in documents} >= {"Oppfølgingssamtale", "Utviklingsmål"} | (
+        {"Lederavtale"} if malform == "bokmål" else {"Leiaravtale"})
+    for document in documents:
+        found = pictures(document)
+        logos = [pic for name, pics in found.items() if name.startswith("word/header") for pic in pics]
+        assert logos and all(pic["descr"] == f"Logo for {KOMMUNE}" for pic in logos), (document.name, logos)
+        assert all(pic.get("descr") for pics in found.values() for pic in pics), (document.name, found)
