@@ -13,6 +13,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import pikepdf
 import pytest
 from click.testing import CliRunner
 from conftest import basic_sheets, write_xlsx
@@ -20,7 +21,7 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from generator.cli import main
-from generator.documents.pdf import pdf_filter
+from generator.documents.pdf import pdf_filter, pdfa_2b_problem
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = sorted((ROOT / "maler").rglob("*.docx"))
@@ -86,3 +87,66 @@ def test_every_picture_in_every_docx_has_a_description(tmp_path, malform):
         logos = [pic for name, pics in found.items() if name.startswith("word/header") for pic in pics]
         assert logos and all(pic["descr"] == f"Logo for {KOMMUNE}" for pic in logos), (document.name, logos)
         assert all(pic.get("descr") for pics in found.values() for pic in pics), (document.name, found)
+
+
+def structure(pdf) -> tuple[list[str], list[pikepdf.Dictionary]]:
+    """The standard structure types of the PDF's tagged content in reading order (through the
+    RoleMap: LibreOffice tags by style name), and its /Figure elements."""
+    root = pdf.Root.StructTreeRoot
+    role_map = root.get("/RoleMap", pikepdf.Dictionary())
+    types, figures = [], []
+
+    def walk(element):
+        if "/S" in element:
+            kind = str(role_map.get(element.S, element.S))
+            types.append(kind)
+            if kind == "/Figure":
+                figures.append(element)
+        kids = element.get("/K")
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:  # not a marked-content reference
+                walk(kid)
+
+    walk(root)
+    return types, figures
+
+
+def outline(pdf) -> list[str]:
+    titles = []
+    with pdf.open_outline() as tree:
+        def walk(items):
+            for item in items:
+                titles.append(" ".join(item.title.split()))
+                walk(item.children)
+        walk(tree.root)
+    return titles
+
+
+def headings(docx: Path) -> list[tuple[str, str]]:
+    return [(p.style.name, " ".join(p.text.split())) for p in Document(docx).paragraphs
+            if p.style.name in ("Heading 1", "Heading 2") and p.text.strip()]
+
+
+@pytest.mark.slow
+def test_pdfs_have_heading_tags_bookmarks_and_described_figures(tmp_path):
+    book = workbook(tmp_path)
+    run("generer", book, "--ut", tmp_path / "ut", "--leder", 210)  # has development goals: an appendix
+    run("oppfolging", book, "--ut", tmp_path / "ut", "--leder", 210)
+    folder = tmp_path / "ut" / "2027" / "210 Øystein Sykehjem"
+    pdfs = {pdf.name.split(" ")[0]: pdf for pdf in folder.glob("*.pdf")}
+    assert set(pdfs) == {"Lederavtale", "Utviklingsmål", "Oppfølgingssamtale"}
+    for kind, path in pdfs.items():
+        assert pdfa_2b_problem(path) == "", kind
+        expected = headings(path.with_suffix(".docx"))
+        assert expected, kind
+        with pikepdf.open(path) as pdf:
+            types, figures = structure(pdf)
+            assert types.count("/H1") == sum(style == "Heading 1" for style, _ in expected), kind
+            assert types.count("/H2") == sum(style == "Heading 2" for style, _ in expected), kind
+            # The QR code; the logo is in the page header, page furniture (an /Artifact, as PDF/UA
+            # wants), which a screen reader skips.
+            assert figures, kind
+            assert all(str(figure.get("/Alt", "")).strip() for figure in figures), kind
+            assert outline(pdf) == [text for _, text in expected], kind
+    with pikepdf.open(pdfs["Lederavtale"]) as pdf:
+        assert "/H2" in structure(pdf)[0]  # the assignment areas
