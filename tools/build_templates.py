@@ -354,8 +354,13 @@ def add_text(paragraph, text: str):
 
 
 def reset_style(style, *, size: float, bold: bool = False, color: str | None = None, italic: bool = False,
-                before: float = 0, after: float = 6, keep_next: bool = False, line: float | None = None):
-    """Replace a built-in style's look (the default template uses theme fonts and colours)."""
+                before: float = 0, after: float = 6, keep_next: bool = False, line: float | None = None,
+                outline: int | None = None):
+    """Replace a built-in style's look (the default template uses theme fonts and colours).
+
+    `outline` is the heading level (0 = Heading 1) the style's w:pPr held: removing w:pPr removes
+    it, and without it Word's navigation pane, LibreOffice's PDF tags (/H1, /H2) and bookmarks,
+    and so a screen reader, see no headings."""
     el = style.element
     for tag in ("w:rPr", "w:pPr"):
         old = el.find(qn(tag))
@@ -375,6 +380,9 @@ def reset_style(style, *, size: float, bold: bool = False, color: str | None = N
         fmt.keep_with_next = keep_next
         if line:
             fmt.line_spacing = line
+        if outline is not None:
+            # python-docx has no API for the outline level.
+            insert_in_order(el.get_or_add_pPr(), set_attrs(OxmlElement("w:outlineLvl"), val=outline), PPR_ORDER)
 
 
 def paragraph_style(doc, name: str, base: str = "Normal"):
@@ -401,8 +409,8 @@ def setup_styles(doc, malform: Malform):
     reset_style(styles["Normal"], size=10.5, after=6, line=1.15)
     reset_style(styles["Title"], size=22, bold=True, color=BLUE, before=6, after=2, keep_next=True)
     reset_style(styles["Subtitle"], size=11, color=GREY, after=14, keep_next=True)
-    reset_style(styles["Heading 1"], size=13, bold=True, color=BLUE, before=16, after=4, keep_next=True)
-    reset_style(styles["Heading 2"], size=11, bold=True, color=BLUE, before=10, after=4, keep_next=True)
+    reset_style(styles["Heading 1"], size=13, bold=True, color=BLUE, before=16, after=4, keep_next=True, outline=0)
+    reset_style(styles["Heading 2"], size=11, bold=True, color=BLUE, before=10, after=4, keep_next=True, outline=1)
     reset_style(styles["Header"], size=9, after=0)
     reset_style(styles["Footer"], size=8, color=GREY, after=0)
     for name in ("Title", "Heading 1", "Heading 2"):

@@ -28,7 +28,8 @@ What each function relies on:
 - `inline_image_xml`: `InlineImage(tpl, image_descriptor, width=None, height=None)` read as
   text (its `__html__`, as Jinja reads it), which takes the part to add the image to from
   `tpl.current_rendering_part` (set by `DocxTemplate.render` per part, set here by hand), and
-  through it python-docx's `StoryPart.new_pic_inline`.
+  through it python-docx's `StoryPart.new_pic_inline`, whose `<wp:docPr>` and `<pic:cNvPr>`
+  get the picture's description added to them.
 - `template_parts`: python-docx's `Document.part`, `Part.rels` (each with `reltype`,
   `target_part`), `Part.blob` and `Part.partname`, read the way docxtpl's
   `get_headers_footers` and `get_part_xml` read them, so that the parts filled in are the
@@ -42,7 +43,9 @@ What each function relies on:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from xml.sax.saxutils import quoteattr
 
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import parse_xml
@@ -73,15 +76,26 @@ def fix_tables(xml: str) -> str:
     return _DOCXTPL.xml_to_string(_DOCXTPL.fix_tables(xml))
 
 
-def inline_image_xml(part, image, height) -> str:
+def inline_image_xml(part, image, height, description: str = "") -> str:
     """The runs that show `image` at `height` where a `{{ … }}` stood in a text run of `part`.
 
     The image and its relationship are added to `part` (python-docx), so they are saved with
     the document that holds it. `image` is a path (as text) or a binary file object.
+    `description` is the picture's alternative text (Word's «Alternativ tekst», the PDF's /Alt,
+    what a screen reader says): neither docxtpl nor python-docx has a way to set it.
     """
     holder = DocxTemplate(None)
     holder.current_rendering_part = part
-    return str(InlineImage(holder, image, height=height))
+    xml = str(InlineImage(holder, image, height=height))
+    if description:
+        described = f" descr={quoteattr(description)}"
+        for pattern in _PICTURE_NAMES:
+            xml = pattern.sub(lambda match: match.group(1) + described + match.group(2), xml, count=1)
+    return xml
+
+
+# python-docx's new_pic_inline writes both without a descr: the drawing's and the picture's name.
+_PICTURE_NAMES = (re.compile(r"(<wp:docPr\b[^>]*?)(\s*/?>)"), re.compile(r"(<pic:cNvPr\b[^>]*?)(\s*/?>)"))
 
 
 @dataclass

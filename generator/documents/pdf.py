@@ -51,7 +51,14 @@ from . import scratch
 ENV_SOFFICE = "LEDERAVTALE_SOFFICE"
 
 # SelectPdfVersion 2 = PDF/A-2b. The JSON form of the filter options needs LibreOffice 7.4+.
-PDF_EXPORT = {"SelectPdfVersion": {"type": "long", "value": "2"}}
+# Tagged, with bookmarks: a screen reader finds the headings (/H1, /H2 from the heading styles'
+# outline level) and a picture's description (/Alt). LibreOffice 7.4 does both for PDF/A-2b by
+# itself; said here so that no other version or default changes it.
+PDF_EXPORT = {
+    "SelectPdfVersion": {"type": "long", "value": "2"},
+    "UseTaggedPDF": {"type": "boolean", "value": "true"},
+    "ExportBookmarks": {"type": "boolean", "value": "true"},
+}
 
 # The mark `generer` puts on every page of its PDFs: they are drafts until signed, and `arkiv`
 # makes its own PDFs without it. Light grey, running down the page, readable by pdftotext.

@@ -31,6 +31,10 @@ from .text import document_text
 
 CORE_XML = "docProps/core.xml"
 LOGO_HEIGHT = Mm(20)
+# The logo's alternative text (the PDF's /Alt), the same in bokmål and nynorsk. The renderer is
+# made before it knows the municipality, so the name goes in at each render.
+LOGO_DESCRIPTION = "Logo for {}"
+_LOGO_NAME = "LEDERAVTALE-KOMMUNENAVN"
 _ZIP_TIME = (2020, 1, 1, 0, 0, 0)  # fixed, so that equal content gives equal bytes
 _BODY_MARK = "LEDERAVTALE-BODY-PLACEHOLDER"
 _XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -94,7 +98,8 @@ class DocxRenderer:
             raise TemplateError([explain(self.template.path.name, exc)]) from exc
         logo_markup = Markup("")
         if logo is not None and "logo" in source:
-            logo_markup = Markup(docx_engine.inline_image_xml(part.docx_part, logo_image(logo), LOGO_HEIGHT))
+            logo_markup = Markup(docx_engine.inline_image_xml(part.docx_part, logo_image(logo), LOGO_HEIGHT,
+                                                              LOGO_DESCRIPTION.format(_LOGO_NAME)))
         return _Part(part.zip_name, prefix, suffix, template, logo_markup)
 
     def render(self, context: dict, properties: dict | None = None, rolle: str = "",
@@ -116,7 +121,9 @@ class DocxRenderer:
         for part in self._parts:
             part_context = context
             if part.logo:
-                part_context = dict(context, kommune=dict(context["kommune"], logo=part.logo))
+                name = xml_escape(str(context["kommune"].get("navn") or "kommunen"), {'"': "&quot;", "'": "&apos;"})
+                logo = Markup(str(part.logo).replace(_LOGO_NAME, name))
+                part_context = dict(context, kommune=dict(context["kommune"], logo=logo))
             try:
                 xml = part.template.render(part_context)
             except jinja2.TemplateError as exc:
