@@ -138,7 +138,7 @@ def test_status_report_counts_exactly(workbook, status_file, tmp_path):
     assert len(avvik) == sum(n for (nr, s), n in written.items() if s == "Forsinket")
     assert all(str(r[5]).startswith("Kommentar ") for r in avvik)
     enheter = list(report["Enheter"].iter_rows(min_row=2, values_only=True))
-    assert sum(r[1] for r in enheter) == sum(carriers.values())
+    assert sum(r[1] for r in enheter) == len(tildeling)  # leaders, not leader × assignment rows
     assert sum(sum(r[2:]) for r in enheter) == sum(carriers.values())
     # Text stays text: the formula-looking assignment is a string cell.
     assert any(c.data_type == "s" and str(c.value).startswith("=HYPERLINK") for c in ws["C"])

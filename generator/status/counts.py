@@ -66,11 +66,14 @@ def count(bok: Arbeidsbok, rows: list[StatusRow]) -> Status:
     per_enhet: dict[str, Telling] = {}
     avvik = []
     for leder in bok.avtaleledere():
-        for o in bok.oppdrag_for(leder):
+        assignments = bok.oppdrag_for(leder)
+        if assignments:  # a unit's leaders are people, not their rows of assignments
+            per_enhet.setdefault(leder.enhet, Telling(leder.enhet)).ledere += 1
+        for o in assignments:
             row = reported.get((leder.ansattnr, o.nr))
             status = row.status if row is not None and row.status else IKKE_RAPPORTERT
-            for telling in (per_oppdrag[o.nr], per_enhet.setdefault(leder.enhet, Telling(leder.enhet))):
-                telling.ledere += 1
+            per_oppdrag[o.nr].ledere += 1
+            for telling in (per_oppdrag[o.nr], per_enhet[leder.enhet]):
                 telling.antall[status] += 1
             if status == FORSINKET:
                 avvik.append(Avvik(leder.ansattnr, leder.navn, leder.enhet, o.nr, o.tekst, row.kommentar))
