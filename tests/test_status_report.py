@@ -6,7 +6,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import openpyxl
+from click.testing import CliRunner
+from conftest import docx_text, write_xlsx
+from synth import GOAL_MARKER, synthetic_sheets
+from docx import Document
+
+from generator.cli import main
 from generator.status.counts import count
+from generator.status.workbook import write_status_workbook
 from generator.workbook import read_workbook
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "input" / "eksempel.xlsx"
@@ -21,3 +29,77 @@ def test_a_unit_counts_its_leaders_not_their_assignments():
     assert sykehjem.ledere == 2
     assert sum(sykehjem.antall.values()) == 12
     assert sum(t.ledere for t in status.enheter) == len(bok.avtaleledere())
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def filled_example(tmp_path: Path, workbook: Path = EXAMPLE) -> Path:
+    """The example's status.xlsx filled in: one result, one Utgår with its reason, one Forsinket,
+    one leader (Ingunn Aas, 1042) who has reported nothing, the rest I rute."""
+    bok = read_workbook(workbook)
+    path = tmp_path / "status.xlsx"
+    assert write_status_workbook(bok, bok.avtaleledere(), path)
+    wb = openpyxl.load_workbook(path)
+    for row in wb["Status"].iter_rows(min_row=2):
+        key = (str(row[0].value), str(row[3].value))
+        status, resultat, kommentar = {
+            ("1010", "1"): ("Fullført", "Budsjett i balanse per 2. tertial", None),
+            ("1040", "6"): ("Utgår", None, "Erstattet av regionalt prosjekt"),
+            ("1010", "3"): ("Forsinket", None, "Venter på rekruttering"),
+        }.get(key, (None, None, None) if key[0] == "1042" else ("I rute", None, None))
+        row[8].value, row[9].value, row[10].value = status, resultat, kommentar
+    wb.save(path)
+    return path
+
+
+def test_report_has_goals_results_reasons_and_who_has_not_reported(tmp_path):
+    bok = read_workbook(EXAMPLE)
+    ut = tmp_path / "ut"
+    result = run("status", EXAMPLE, filled_example(tmp_path), "--ut", ut, "--ingen-pdf")
+    assert result.exit_code == 0, result.output
+    first = bok.oppdrag[0]
+    assert first.nr == "1" and first.mal
+
+    report = openpyxl.load_workbook(ut / "2027" / "statusrapport.xlsx")
+    oppdrag = {str(r[0]): r for r in report["Oppdrag"].iter_rows(min_row=2, values_only=True)}
+    assert [c.value for c in report["Oppdrag"][1]][-1] == "Mål" and oppdrag["1"][-1] == first.mal
+    assert list(report["Resultater"].iter_rows(min_row=2, values_only=True)) == [
+        ("1", first.tekst, first.mal, "Fjordvik sykehjem", "Fullført", "Budsjett i balanse per 2. tertial")]
+    assert [r[0::3] for r in report["Utgår"].iter_rows(min_row=2, values_only=True)] == [
+        ("Fjordvik sykehjem", "Erstattet av regionalt prosjekt")]
+    missing = list(report["Ikke rapportert"].iter_rows(min_row=2, values_only=True))
+    aas = [o.nr for o in bok.oppdrag_for(bok.leder("1042"))]
+    assert missing == [("Teknisk drift", "Ingunn Aas", ", ".join(aas))]
+
+    doc = Document(ut / "2027" / "statusrapport.docx")
+    text = docx_text(ut / "2027" / "statusrapport.docx")
+    for expected in ("Mål og resultater", first.mal, "Fjordvik sykehjem: Budsjett i balanse per 2. tertial",
+                     "Oppdrag som utgår", "Erstattet av regionalt prosjekt", "Ikke rapportert", "Ingunn Aas"):
+        assert expected in text, expected
+    # The reason sits in the Utgår table, on the row of its unit and assignment.
+    rows = [[c.text for c in row.cells] for table in doc.tables for row in table.rows]
+    assert ["Fjordvik sykehjem", "6", next(o.tekst for o in bok.oppdrag if o.nr == "6"),
+            "Erstattet av regionalt prosjekt"] in rows
+    assert ["Teknisk drift", "Ingunn Aas", ", ".join(aas)] in rows
+
+
+def test_a_result_quoting_a_development_goal_stops_the_report(tmp_path):
+    # The results are printed in the public report now, so they are read like the comments.
+    sheets = synthetic_sheets(12)
+    workbook = write_xlsx(tmp_path / "arbeidsbok.xlsx", sheets)
+    _header, *goals = sheets["Utviklingsmål"]
+    ansattnr, goal = str(goals[0][0]), goals[0][1]
+    bok = read_workbook(workbook)
+    path = tmp_path / "status.xlsx"
+    assert write_status_workbook(bok, bok.avtaleledere(), path)
+    wb = openpyxl.load_workbook(path)
+    row = next(r for r in wb["Status"].iter_rows(min_row=2) if str(r[0].value) == ansattnr)
+    row[8].value, row[9].value = "Fullført", f"Oppnådd sammen med {goal}"
+    wb.save(path)
+    ut = tmp_path / "ut"
+    result = run("status", workbook, path, "--ut", ut, "--ingen-pdf")
+    assert result.exit_code == 1 and "Personvernsperre" in result.output
+    assert GOAL_MARKER not in result.output and f"Status rad {row[0].row} " in result.output
+    assert not ut.exists()

@@ -63,6 +63,18 @@ _TEXT = {
     "avvik": ("Avvik: forsinkede oppdrag", "Avvik: forseinka oppdrag"),
     "ingen_avvik": ("Ingen oppdrag er rapportert som forsinket.", "Ingen oppdrag er rapporterte som forseinka."),
     "enheter": ("Status per enhet", "Status per eining"),
+    "mal_resultat": ("Mål og resultater", "Mål og resultat"),
+    "mal": ("Mål", "Mål"),
+    "resultat": ("Resultat", "Resultat"),
+    "ingen_resultat": ("Ingen resultater er rapportert ennå.", "Ingen resultat er rapporterte enno."),
+    "utgar": ("Oppdrag som utgår", "Oppdrag som går ut"),
+    "begrunnelse": ("Begrunnelse", "Grunngiving"),
+    "ingen_utgar": ("Ingen oppdrag er rapportert som utgått.", "Ingen oppdrag er rapporterte som utgått."),
+    "ikke_rapportert": ("Ikke rapportert", "Ikkje rapportert"),
+    "ikke_rapportert_intro": ("Ledere som ikke har rapportert status på ett eller flere oppdrag.",
+                              "Leiarar som ikkje har rapportert status på eitt eller fleire oppdrag."),
+    "alle_rapportert": ("Alle ledere har rapportert status på alle oppdragene sine.",
+                        "Alle leiarane har rapportert status på alle oppdraga sine."),
     "statuser": (dict(zip(KOLONNER, KOLONNER)),
                  dict(zip(KOLONNER, ("Ikkje starta", "I rute", "Forseinka", "Fullført", "Går ut",
                                      "Ikkje rapportert")))),
@@ -120,6 +132,7 @@ def status_document(bok: Arbeidsbok, status: Status, today: date, templates: Tem
         _table(doc, [t["nr"], t["oppdrag"], t["ledere"], *(names[k] for k in KOLONNER)],
                [[o.nr, o.tekst, tl.ledere, *tl.row()] for o, tl in items],
                [Cm(0.9), Cm(4.1), Cm(1.5), *count_widths])
+        _goals_and_results(doc, t, status, items)
 
     doc.add_paragraph(t["avvik"], style="Heading 1")
     if status.avvik:
@@ -128,6 +141,23 @@ def status_document(bok: Arbeidsbok, status: Status, today: date, templates: Tem
                [Cm(1), Cm(5), Cm(3.2), Cm(3.3), Cm(4.5)])
     else:
         doc.add_paragraph(t["ingen_avvik"])
+
+    doc.add_paragraph(t["utgar"], style="Heading 1")
+    utgar = status.utgar()
+    if utgar:
+        _table(doc, [t["enhet"], t["nr"], t["oppdrag"], t["begrunnelse"]],
+               [[r.enhet, r.nr, r.oppdrag, r.kommentar] for r in utgar], [Cm(3.8), Cm(1), Cm(5.2), Cm(7)])
+    else:
+        doc.add_paragraph(t["ingen_utgar"])
+
+    doc.add_paragraph(t["ikke_rapportert"], style="Heading 1")
+    missing = status.ikke_rapportert()
+    if missing:
+        doc.add_paragraph(t["ikke_rapportert_intro"])
+        _table(doc, [t["enhet"], t["leder"], t["oppdrag"] + f" ({t['nr']})"],
+               [[enhet, navn, ", ".join(nrs)] for enhet, navn, nrs in missing], [Cm(6), Cm(5), Cm(6)])
+    else:
+        doc.add_paragraph(t["alle_rapportert"])
 
     doc.add_paragraph(t["enheter"], style="Heading 1")
     _table(doc, [t["enhet"], t["ledere"], *(names[k] for k in KOLONNER)],
@@ -139,6 +169,20 @@ def status_document(bok: Arbeidsbok, status: Status, today: date, templates: Tem
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
+
+
+def _goals_and_results(doc, t: dict, status: Status, items) -> None:
+    """Each assignment's goal and what the units report they reached: the numbers above say how far
+    the work has come, this says what it has come to."""
+    # HR's own template may stop at Heading 2.
+    styles = {style.name for style in doc.styles}
+    doc.add_paragraph(t["mal_resultat"], style="Heading 3" if "Heading 3" in styles else "Heading 2")
+    rows = []
+    for o, _ in items:
+        results = status.resultater(o.nr)
+        text = "\n".join(f"{r.enhet}: {r.resultat}" for r in results) or t["ingen_resultat"]
+        rows.append([o.nr, o.tekst, o.mal, text])
+    _table(doc, [t["nr"], t["oppdrag"], t["mal"], t["resultat"]], rows, [Cm(0.9), Cm(4.6), Cm(4), Cm(7.5)])
 
 
 def write_status_document(bok: Arbeidsbok, status: Status, path: Path, today: date, templates: TemplateSet) -> None:
