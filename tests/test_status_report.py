@@ -4,6 +4,7 @@ real status.xlsx filled in with openpyxl, the report opened with openpyxl and py
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import openpyxl
@@ -103,3 +104,63 @@ def test_a_result_quoting_a_development_goal_stops_the_report(tmp_path):
     assert result.exit_code == 1 and "Personvernsperre" in result.output
     assert GOAL_MARKER not in result.output and f"Status rad {row[0].row} " in result.output
     assert not ut.exists()
+
+
+def xlsx_strings(path: Path) -> str:
+    wb = openpyxl.load_workbook(path)
+    return "\n".join(str(v) for ws in wb for row in ws.iter_rows(values_only=True) for v in row if v is not None)
+
+
+def with_field(tmp_path: Path, value: str) -> Path:
+    wb = openpyxl.load_workbook(EXAMPLE)
+    ws = wb["Kommune"]
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value == "Navn i statusrapport":
+            row[1].value = value
+            break
+    else:
+        ws.append(["Navn i statusrapport", value])
+    path = tmp_path / "arbeidsbok.xlsx"
+    wb.save(path)
+    shutil.copy(EXAMPLE.parent / "logo.png", tmp_path / "logo.png")
+    return path
+
+
+def test_deviations_are_by_unit_and_name_no_leader_unless_the_municipality_says_so(tmp_path):
+    bok = read_workbook(EXAMPLE)
+    assert not bok.kommune.navn_i_statusrapport  # the example, like the default, names no one
+    kvamme = bok.leder("1010").navn  # reported one Forsinket and one result
+    ut = tmp_path / "ut"
+    assert run("status", EXAMPLE, filled_example(tmp_path), "--ut", ut, "--ingen-pdf").exit_code == 0
+    docx_file, xlsx_file = ut / "2027" / "statusrapport.docx", ut / "2027" / "statusrapport.xlsx"
+    assert kvamme not in docx_text(docx_file) and kvamme not in xlsx_strings(xlsx_file)
+    avvik = openpyxl.load_workbook(xlsx_file)["Avvik"]
+    assert [c.value for c in avvik[1]] == ["Enhet", "Nr", "Oppdrag", "Kommentar"]
+    assert list(avvik.iter_rows(min_row=2, values_only=True)) == [
+        ("Fjordvik sykehjem", "3", next(o.tekst for o in bok.oppdrag if o.nr == "3"), "Venter på rekruttering")]
+    rows = [[c.text for c in row.cells] for table in Document(docx_file).tables for row in table.rows]
+    assert ["Enhet", "Nr", "Oppdrag", "Kommentar"] in rows
+
+    named_dir = tmp_path / "ja"
+    named_dir.mkdir()
+    named = with_field(named_dir, "ja")
+    assert read_workbook(named).kommune.navn_i_statusrapport
+    ut = named_dir / "ut"
+    result = run("status", named, filled_example(named_dir, named), "--ut", ut, "--ingen-pdf")
+    assert result.exit_code == 0, result.output
+    text = docx_text(ut / "2027" / "statusrapport.docx")
+    assert f"Fjordvik sykehjem ({kvamme}): Budsjett i balanse per 2. tertial" in text
+    rows = [[c.text for c in row.cells] for table in Document(ut / "2027" / "statusrapport.docx").tables
+            for row in table.rows]
+    assert ["Fjordvik sykehjem", kvamme, "3", next(o.tekst for o in bok.oppdrag if o.nr == "3"),
+            "Venter på rekruttering"] in rows
+    avvik = openpyxl.load_workbook(ut / "2027" / "statusrapport.xlsx")["Avvik"]
+    assert [c.value for c in avvik[2]][:3] == ["Fjordvik sykehjem", "1010", kvamme]
+
+
+def test_navn_i_statusrapport_must_be_yes_or_no(tmp_path):
+    path = with_field(tmp_path, "kanskje")
+    result = run("sjekk", path)
+    assert result.exit_code == 1
+    assert "Navn i statusrapport må være «ja» eller «nei», ikke «kanskje»" in result.output
+    assert "Kommune!B" in result.output and "Traceback" not in result.output

@@ -132,21 +132,29 @@ def status_document(bok: Arbeidsbok, status: Status, today: date, templates: Tem
         _table(doc, [t["nr"], t["oppdrag"], t["ledere"], *(names[k] for k in KOLONNER)],
                [[o.nr, o.tekst, tl.ledere, *tl.row()] for o, tl in items],
                [Cm(0.9), Cm(4.1), Cm(1.5), *count_widths])
-        _goals_and_results(doc, t, status, items)
+        _goals_and_results(doc, t, status, items, bok.kommune.navn_i_statusrapport)
+
+    # A public report: a leader is named only when the municipality has chosen so (Navn i statusrapport).
+    named = bok.kommune.navn_i_statusrapport
+    who = [t["leder"]] if named else []
+
+    def person(r) -> list:
+        return [r.navn] if named else []
 
     doc.add_paragraph(t["avvik"], style="Heading 1")
     if status.avvik:
-        _table(doc, [t["nr"], t["oppdrag"], t["leder"], t["enhet"], t["kommentar"]],
-               [[a.nr, a.oppdrag, a.navn, a.enhet, a.kommentar] for a in status.avvik],
-               [Cm(1), Cm(5), Cm(3.2), Cm(3.3), Cm(4.5)])
+        _table(doc, [t["enhet"], *who, t["nr"], t["oppdrag"], t["kommentar"]],
+               [[a.enhet, *person(a), a.nr, a.oppdrag, a.kommentar] for a in status.avvik_per_enhet()],
+               [Cm(3.5), *[Cm(3)] * named, Cm(1), Cm(5.5 - 1.5 * named), Cm(7 - 1.5 * named)])
     else:
         doc.add_paragraph(t["ingen_avvik"])
 
     doc.add_paragraph(t["utgar"], style="Heading 1")
     utgar = status.utgar()
     if utgar:
-        _table(doc, [t["enhet"], t["nr"], t["oppdrag"], t["begrunnelse"]],
-               [[r.enhet, r.nr, r.oppdrag, r.kommentar] for r in utgar], [Cm(3.8), Cm(1), Cm(5.2), Cm(7)])
+        _table(doc, [t["enhet"], *who, t["nr"], t["oppdrag"], t["begrunnelse"]],
+               [[r.enhet, *person(r), r.nr, r.oppdrag, r.kommentar] for r in utgar],
+               [Cm(3.5), *[Cm(3)] * named, Cm(1), Cm(5.5 - 1.5 * named), Cm(7 - 1.5 * named)])
     else:
         doc.add_paragraph(t["ingen_utgar"])
 
@@ -171,7 +179,7 @@ def status_document(bok: Arbeidsbok, status: Status, today: date, templates: Tem
     return buffer.getvalue()
 
 
-def _goals_and_results(doc, t: dict, status: Status, items) -> None:
+def _goals_and_results(doc, t: dict, status: Status, items, names: bool) -> None:
     """Each assignment's goal and what the units report they reached: the numbers above say how far
     the work has come, this says what it has come to."""
     # HR's own template may stop at Heading 2.
@@ -180,7 +188,8 @@ def _goals_and_results(doc, t: dict, status: Status, items) -> None:
     rows = []
     for o, _ in items:
         results = status.resultater(o.nr)
-        text = "\n".join(f"{r.enhet}: {r.resultat}" for r in results) or t["ingen_resultat"]
+        text = "\n".join(f"{r.enhet} ({r.navn}): {r.resultat}" if names else f"{r.enhet}: {r.resultat}"
+                         for r in results) or t["ingen_resultat"]
         rows.append([o.nr, o.tekst, o.mal, text])
     _table(doc, [t["nr"], t["oppdrag"], t["mal"], t["resultat"]], rows, [Cm(0.9), Cm(4.6), Cm(4), Cm(7.5)])
 
