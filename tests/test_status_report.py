@@ -4,17 +4,24 @@ real status.xlsx filled in with openpyxl, the report opened with openpyxl and py
 
 from __future__ import annotations
 
+import io
+import re
 import shutil
 from pathlib import Path
 
+import numpy
 import openpyxl
+import PIL.Image
 from click.testing import CliRunner
 from conftest import docx_text, write_xlsx
 from synth import GOAL_MARKER, synthetic_sheets
 from docx import Document
+from docx.oxml.ns import qn
 
 from generator.cli import main
-from generator.status.counts import count
+from generator.model import Oppdrag
+from generator.status.chart import COLOURS, ChartText, area_chart, describe, label
+from generator.status.counts import KOLONNER, Telling, count
 from generator.status.workbook import write_status_workbook
 from generator.workbook import read_workbook
 
@@ -164,3 +171,85 @@ def test_navn_i_statusrapport_must_be_yes_or_no(tmp_path):
     assert result.exit_code == 1
     assert "Navn i statusrapport må være «ja» eller «nei», ikke «kanskje»" in result.output
     assert "Kommune!B" in result.output and "Traceback" not in result.output
+
+
+# --------------------------------------------------------------------------- charts
+
+TEXT = ChartText(dict(zip(KOLONNER, KOLONNER)), "Andel av lederne med oppdraget", "Oppdrag", ("{n} leder", "{n} ledere"))
+
+
+def telling(ledere: int, **antall) -> Telling:
+    t = Telling("x", ledere)
+    t.antall.update({k.replace("_", " ").capitalize(): v for k, v in antall.items()})
+    return t
+
+
+def pixels(png: bytes, colour: str) -> int:
+    image = PIL.Image.open(io.BytesIO(png)).convert("RGB")
+    rgb = tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return int((numpy.asarray(image) == rgb).all(axis=-1).sum())
+
+
+def test_bars_share_one_scale_of_100_percent_whatever_the_number_of_leaders():
+    one = [(Oppdrag("1", "A", "Kort oppdrag"), telling(1, fullført=1)),
+           (Oppdrag("2", "A", "Kort oppdrag"), telling(15, fullført=15))]
+    fifteen = [(Oppdrag("1", "A", "Kort oppdrag"), telling(15, fullført=15)),
+               (Oppdrag("2", "A", "Kort oppdrag"), telling(15, fullført=15))]
+    half = [(Oppdrag("1", "A", "Kort oppdrag"), telling(2, fullført=1, i_rute=1)),
+            (Oppdrag("2", "A", "Kort oppdrag"), telling(15, fullført=15))]
+    blue = COLOURS["Fullført"]
+    full = pixels(area_chart(fifteen, TEXT), blue)
+    # One leader's bar is as long as fifteen's when both are 100 % done.
+    assert abs(pixels(area_chart(one, TEXT), blue) - full) < 0.02 * full
+    assert 0.70 * full < pixels(area_chart(half, TEXT), blue) < 0.80 * full
+
+
+def test_chart_words_labels_and_palette():
+    long = ("Gjennomføre en helhetlig gjennomgang av tjenestetilbudet innen helse og omsorg med sikte "
+            "på bærekraftig drift i hele planperioden")
+    text = label(Oppdrag("7", "A", long))
+    lines = text.removeprefix("7. ").split("\n")
+    assert len(lines) == 2 and lines[-1].endswith(" …")
+    words = long.split()
+    assert all(w in words for line in lines for w in line.removesuffix(" …").split())  # no word cut
+    assert label(Oppdrag("3", "A", "Kort oppdrag")) == "3. Kort oppdrag"
+    # Okabe-Ito, no two statuses alike, every one outlined in the chart.
+    assert set(COLOURS.values()) <= {"#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2",
+                                     "#D55E00", "#CC79A7", "#FFFFFF"}
+    assert len(set(COLOURS.values())) == len(KOLONNER)
+    items = [(Oppdrag("1", "A", "Kort oppdrag"), telling(4, fullført=1, i_rute=2, ikke_rapportert=1)),
+             (Oppdrag("2", "A", "Annet  oppdrag"), telling(1, forsinket=1))]
+    assert describe("Økonomi", items, TEXT) == (
+        "Økonomi. 1. Kort oppdrag (4 ledere): I rute 50 %, Fullført 25 %, Ikke rapportert 25 %. "
+        "2. Annet oppdrag (1 leder): Forsinket 100 %.")
+    # The outline: the black of the edges is in the picture.
+    assert pixels(area_chart(items, TEXT), "#000000") > 0
+
+
+def test_every_chart_in_the_report_has_alt_text_with_its_numbers(tmp_path):
+    ut = tmp_path / "ut"
+    assert run("status", EXAMPLE, filled_example(tmp_path), "--ut", ut, "--ingen-pdf").exit_code == 0
+    doc = Document(ut / "2027" / "statusrapport.docx")
+    body = doc.element.body
+    pictures = body.findall(".//" + qn("wp:docPr"))
+    areas = list(dict.fromkeys(o.omrade for o in read_workbook(EXAMPLE).oppdrag))
+    assert len(pictures) == len(areas)
+    for picture, area in zip(pictures, areas):
+        descr = picture.get("descr")
+        assert descr.startswith(f"Figur: status for oppdragene i området {area}. ")
+        assert re.search(r" \(\d+ ledere?\): ", descr) and " %" in descr
+    bok = read_workbook(EXAMPLE)
+    first = bok.oppdrag[0]
+    carriers = sum(1 for leder in bok.avtaleledere() if first in bok.oppdrag_for(leder))
+    descr = pictures[areas.index(first.omrade)].get("descr")
+    assert f"1. {first.tekst} ({carriers} ledere): " in descr
+    assert f"Fullført {100 / carriers:.0f} %" in descr  # Bjørn Kvamme's, the one Fullført
+
+
+def test_no_chart_of_the_example_is_cut_at_its_edges():
+    # Fixed margins: a label or the axis title too long for them would be cut off at the left.
+    status = count(read_workbook(EXAMPLE), [])
+    for area, items in status.omrader().items():
+        grey = numpy.asarray(PIL.Image.open(io.BytesIO(area_chart(items, TEXT))).convert("L"))
+        ink = (grey < 250)
+        assert not ink[:, 0].any() and not ink[:, -1].any() and not ink[0].any() and not ink[-1].any(), area

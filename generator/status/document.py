@@ -33,7 +33,7 @@ from ..model import Arbeidsbok
 from ..store.files import atomic_write_bytes
 from ..store.year import STATUS_REPORT_DOCX as REPORT_DOCX
 from ..store.year import STATUS_REPORT_PDF as REPORT_PDF
-from .chart import area_chart
+from .chart import ChartText, area_chart, describe
 from .counts import KOLONNER, Status
 
 TEXT_WIDTH = Cm(17)
@@ -63,6 +63,10 @@ _TEXT = {
     "avvik": ("Avvik: forsinkede oppdrag", "Avvik: forseinka oppdrag"),
     "ingen_avvik": ("Ingen oppdrag er rapportert som forsinket.", "Ingen oppdrag er rapporterte som forseinka."),
     "enheter": ("Status per enhet", "Status per eining"),
+    "x_akse": ("Andel av lederne med oppdraget", "Del av leiarane med oppdraget"),
+    "y_akse": ("Oppdrag", "Oppdrag"),
+    "n_ledere": (("{n} leder", "{n} ledere"), ("{n} leiar", "{n} leiarar")),
+    "figur": ("Figur: status for oppdragene i området", "Figur: status for oppdraga i området"),
     "mal_resultat": ("Mål og resultater", "Mål og resultat"),
     "mal": ("Mål", "Mål"),
     "resultat": ("Resultat", "Resultat"),
@@ -118,6 +122,7 @@ def status_document(bok: Arbeidsbok, status: Status, today: date, templates: Tem
     doc.add_paragraph(t["tittel"].format(ar=ar), style="Title")
     doc.add_paragraph(t["intro"].format(kommune=bok.kommune.navn, ar=ar, dato=f"{today:%d.%m.%Y}"))
     names = t["statuser"]
+    chart_text = ChartText(names, t["x_akse"], t["y_akse"], t["n_ledere"])
 
     doc.add_paragraph(t["samlet"], style="Heading 1")
     total = status.totalt()
@@ -128,7 +133,8 @@ def status_document(bok: Arbeidsbok, status: Status, today: date, templates: Tem
     count_widths = [Cm(1.75)] * len(KOLONNER)
     for area, items in status.omrader().items():
         doc.add_paragraph(area, style="Heading 2")
-        doc.add_picture(io.BytesIO(area_chart(items, names)), width=TEXT_WIDTH)
+        picture = doc.add_picture(io.BytesIO(area_chart(items, chart_text)), width=TEXT_WIDTH)
+        docx_engine.describe_picture(picture, f"{t['figur']} {describe(area, items, chart_text)}")
         _table(doc, [t["nr"], t["oppdrag"], t["ledere"], *(names[k] for k in KOLONNER)],
                [[o.nr, o.tekst, tl.ledere, *tl.row()] for o, tl in items],
                [Cm(0.9), Cm(4.1), Cm(1.5), *count_widths])
