@@ -253,3 +253,11 @@ def test_no_chart_of_the_example_is_cut_at_its_edges():
         grey = numpy.asarray(PIL.Image.open(io.BytesIO(area_chart(items, TEXT))).convert("L"))
         ink = (grey < 250)
         assert not ink[:, 0].any() and not ink[:, -1].any() and not ink[0].any() and not ink[-1].any(), area
+
+
+def test_the_report_speaks_of_the_kommunedirektors_styringsbrev(tmp_path):
+    ut = tmp_path / "ut"
+    assert run("status", EXAMPLE, filled_example(tmp_path), "--ut", ut, "--ingen-pdf").exit_code == 0
+    text = docx_text(ut / "2027" / "statusrapport.docx")
+    assert "Status for oppdragene i kommunedirektørens styringsbrev for 2027, slik lederne" in text
+    assert "styringsbrevet til" not in text

@@ -43,12 +43,12 @@ _FOOTER_MARK = "\u2063STATUSRAPPORT\u2063"
 # Each text in bokmål and in nynorsk.
 _TEXT = {
     "tittel": ("Statusrapport {ar}", "Statusrapport {ar}"),
-    "intro": ("Status for oppdragene i styringsbrevet til {kommune} for {ar}, slik lederne har rapportert dem "
-              "per {dato}. Hver leder som har fått et oppdrag i lederavtalen sin, teller én gang for det "
-              "oppdraget.",
-              "Status for oppdraga i styringsbrevet til {kommune} for {ar}, slik leiarane har rapportert dei "
-              "per {dato}. Kvar leiar som har fått eit oppdrag i leiaravtalen sin, tel éin gong for det "
-              "oppdraget."),
+    "intro": ("Status for oppdragene i kommunedirektørens styringsbrev for {ar}, slik lederne har rapportert "
+              "dem per {dato}. Hver leder som har fått et oppdrag i lederavtalen sin, teller én gang for det "
+              "oppdraget. Prosentene i figurene er andeler av lederne som har oppdraget.",
+              "Status for oppdraga i styringsbrevet frå kommunedirektøren for {ar}, slik leiarane har rapportert "
+              "dei per {dato}. Kvar leiar som har fått eit oppdrag i leiaravtalen sin, tel éin gong for det "
+              "oppdraget. Prosentane i figurane er delar av leiarane som har oppdraget."),
     "samlet": ("Samlet status", "Samla status"),
     "status": ("Status", "Status"),
     "antall": ("Antall", "Tal"),
@@ -120,7 +120,7 @@ def status_document(bok: Arbeidsbok, status: Status, today: date, templates: Tem
     _retitle_footer(doc, t["tittel"].format(ar=ar))
 
     doc.add_paragraph(t["tittel"].format(ar=ar), style="Title")
-    doc.add_paragraph(t["intro"].format(kommune=bok.kommune.navn, ar=ar, dato=f"{today:%d.%m.%Y}"))
+    doc.add_paragraph(t["intro"].format(ar=ar, dato=f"{today:%d.%m.%Y}"))
     names = t["statuser"]
     chart_text = ChartText(names, t["x_akse"], t["y_akse"], t["n_ledere"])
 
