@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy
 import openpyxl
+import pikepdf
+import pytest
 import PIL.Image
 from click.testing import CliRunner
 from conftest import docx_text, write_xlsx
@@ -261,3 +263,29 @@ def test_the_report_speaks_of_the_kommunedirektors_styringsbrev(tmp_path):
     text = docx_text(ut / "2027" / "statusrapport.docx")
     assert "Status for oppdragene i kommunedirektørens styringsbrev for 2027, slik lederne" in text
     assert "styringsbrevet til" not in text
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice er ikke installert")
+@pytest.mark.slow
+def test_the_pdfs_figures_carry_the_charts_alt_text(tmp_path):
+    ut = tmp_path / "ut"
+    result = run("status", EXAMPLE, filled_example(tmp_path), "--ut", ut)
+    assert result.exit_code == 0, result.output
+    figures = []
+
+    def walk(node):
+        if isinstance(node, pikepdf.Dictionary):
+            if node.get("/S") == "/Figure":
+                figures.append(str(node.get("/Alt", "")))
+            if "/K" in node:
+                walk(node.K)
+        elif isinstance(node, pikepdf.Array):
+            for child in node:
+                walk(child)
+
+    with pikepdf.open(ut / "2027" / "statusrapport.pdf") as pdf:
+        walk(pdf.Root.StructTreeRoot)
+    areas = list(dict.fromkeys(o.omrade for o in read_workbook(EXAMPLE).oppdrag))
+    charts = [f for f in figures if f.startswith("Figur: status for oppdragene i området ")]
+    assert [c.split("området ", 1)[1].split(". ", 1)[0] for c in charts] == areas
+    assert all(alt for alt in figures)  # no picture without a description
