@@ -300,7 +300,8 @@ def maler_command():
 def status_command(arbeidsbok, statusbok, ut, pdf, jobber, soffice):
     """Kontroller en utfylt statusbok (status.xlsx) og lag statusrapporten.
 
-    Skriver UT/<år>/statusrapport.xlsx (arkene Oppdrag, Avvik og Enheter) og statusrapport.docx
+    Skriver UT/<år>/statusrapport.xlsx (arkene Oppdrag, Resultater, Utgår, Avvik, Ikke rapportert
+    og Enheter) og statusrapport.docx
     (og PDF/A) med en figur per område. Har statusboken feil, vises alle, og ingenting skrives.
     """
     from .commands.status import make_status_report

@@ -85,6 +85,8 @@ class Kommune:
     # True: public titles in the archive mask the leader and the parties are screened, for
     # municipalities that file agreements in screened personnel folders.
     skjerm_navn: bool = False
+    # True: the public status report names the leader at each deviation and result; else the unit alone.
+    navn_i_statusrapport: bool = False
     arkivdel: str = ""  # where a registrering goes in the archive when Arkivsak is empty (Fiks Arkiv)
     organisasjonsnummer: str = ""  # nine digits, no spaces: the arkivskaper in archive metadata
     # The archive's own codes (archive/kodelister.py); empty: the built-in default.

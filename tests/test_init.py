@@ -36,7 +36,8 @@ SPEC_HEADERS = {
 SPEC_FIELDS = ["Kommunenavn", "Periode", "Fra", "Til", "Adresse", "Telefon", "E-post", "Nettside", "Logo",
                "Sted", "Avsender", "Arkivsak", "Skjermingshjemmel", "Målform", "Tilgangskode", "Skjerm navn",
                "Arkivdel", "Organisasjonsnummer", "Saksbehandler", "Administrativ enhet", "Plassering",
-               "Klassifikasjonssystem", "Klasse", "Dokumenttype avtale", "Dokumenttype vedlegg", "Formatkode"]
+               "Klassifikasjonssystem", "Klasse", "Dokumenttype avtale", "Dokumenttype vedlegg", "Formatkode",
+               "Navn i statusrapport"]
 
 
 def read_workbook(path: Path):
@@ -124,8 +125,9 @@ def test_new_workbook_has_placeholders_and_drop_downs(tmp_path, fake_templates):
     malform_row = 2 + SPEC_FIELDS.index("Målform")
     skjerm_row = 2 + SPEC_FIELDS.index("Skjerm navn")
     plassering_row = 2 + SPEC_FIELDS.index("Plassering")
+    navn_row = 2 + SPEC_FIELDS.index("Navn i statusrapport")
     assert validations(wb["Kommune"]) == {f"B{malform_row}": '"bokmål,nynorsk"', f"B{skjerm_row}": '"ja,nei"',
-                                          f"B{plassering_row}": '"sak,personalmappe"'}
+                                          f"B{plassering_row}": '"sak,personalmappe"', f"B{navn_row}": '"ja,nei"'}
 
 
 def test_new_workbook_drop_downs_and_date_checks(tmp_path, fake_templates):

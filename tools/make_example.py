@@ -44,6 +44,7 @@ KOMMUNE = {
     "Saksbehandler": f"hr@{DOMAIN}",
     "Administrativ enhet": "HR-avdelingen",
     "Plassering": "sak",
+    "Navn i statusrapport": "nei",  # the public status report names units, not leaders
 }
 
 # (Ansattnr, Navn, Stilling, Enhet, Nivå, e-mail local part or None, Overordnet, Avtale, Signert)

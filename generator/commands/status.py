@@ -12,25 +12,25 @@ from ..plural import antall
 from ..status.counts import Status, count
 from ..status.document import write_status_document
 from ..status.report import write_status_report
-from ..status.workbook import StatusRow, read_status
+from ..status.workbook import read_status
 from ..store.files import remove_stale_temp_files
 from ..store.lock import RunLock
 
 PDF_FAILED = "Statusrapporten er skrevet, men PDF-en kunne ikke lages:"
 
 
-def _check_privacy(bok: Arbeidsbok, status: Status, rows: list[StatusRow], statusbok: str) -> None:
-    """The report is public. The comments are the leaders' own words: one that quotes any leader's
-    development goal stops the run, as it would stop an agreement. The rest of what the report
-    prints (assignments, names, units) is read too."""
+def _check_privacy(bok: Arbeidsbok, status: Status, statusbok: str) -> None:
+    """The report is public. Results and comments are the leaders' own words: one that quotes any
+    leader's development goal stops the run, as it would stop an agreement. The rest of what the
+    report prints (assignments, goals, names, units) is read too."""
     guard = PrivacyGuard(bok)
     what = ("statusrapporten", "Statusrapporten")
-    rad = {(row.ansattnr, row.nr): row.rad for row in rows}
-    for avvik in status.avvik:
-        guard.check(avvik.kommentar, bok.leder(avvik.ansattnr), what,
-                    kilde=f"Status rad {rad[avvik.ansattnr, avvik.nr]} i {statusbok}")
-    printed = [text for o, telling in status.oppdrag for text in (o.omrade, o.tekst, telling.navn)]
-    printed += [t.navn for t in status.enheter] + [f"{a.navn} {a.enhet}" for a in status.avvik]
+    for rad in status.rader:
+        words = "\n".join(text for text in (rad.resultat, rad.kommentar) if text)
+        if words:
+            guard.check(words, bok.leder(rad.ansattnr), what, kilde=f"Status rad {rad.rad} i {statusbok}")
+    printed = [text for o, telling in status.oppdrag for text in (o.omrade, o.tekst, o.mal, telling.navn)]
+    printed += [t.navn for t in status.enheter] + [f"{r.navn} {r.enhet}" for r in status.rader]
     guard.check("\n".join(printed), None, what)
 
 
@@ -41,7 +41,7 @@ def make_status_report(job: Job, statusbok: Path, pdf: bool = True) -> Result:
     bok = job.bok
     book = read_status(bok, statusbok)
     status = count(bok, book.rows)
-    _check_privacy(bok, status, book.rows, Path(statusbok).name)
+    _check_privacy(bok, status, Path(statusbok).name)
     year = job.year
     report_xlsx, report_docx, report_pdf = year.status_report
     result = Result(warnings=[str(w) for w in bok.warnings + book.warnings], failure_heading=PDF_FAILED)
@@ -50,7 +50,7 @@ def make_status_report(job: Job, statusbok: Path, pdf: bool = True) -> Result:
         # The document first: it renders HR's letterhead, which a template error stops before
         # anything is written.
         write_status_document(bok, status, report_docx, job.today, job.templates)
-        write_status_report(status, report_xlsx)
+        write_status_report(status, report_xlsx, names=bok.kommune.navn_i_statusrapport)
         result.files += [report_xlsx, report_docx]
         if libreoffice is not None:
             with libreoffice.converter() as converter:

@@ -39,6 +39,8 @@ What each function relies on:
 - `remove_paragraph`: python-docx's `Paragraph._p`, the paragraph's `<w:p>`, taken from its parent.
 - `table_element`: python-docx's `Table._tbl`, the table's `<w:tbl>`, to append rows to in
   one piece (python-docx's `add_row` costs about a millisecond a cell).
+- `describe_picture`: python-docx's `InlineShape._inline`, the picture's `<wp:inline>`, whose
+  `<wp:docPr>` carries the description (alt text) Word and LibreOffice give screen readers.
 """
 
 from __future__ import annotations
@@ -139,6 +141,11 @@ def remove_paragraph(paragraph) -> None:
 def table_element(table):
     """The `<w:tbl>` element of a python-docx Table."""
     return table._tbl
+
+
+def describe_picture(inline_shape, description: str) -> None:
+    """The alt text of a picture python-docx added (`add_picture`'s InlineShape): docPr's descr."""
+    inline_shape._inline.docPr.set("descr", description)
 
 
 def _zip_name(part) -> str:

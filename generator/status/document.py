@@ -33,7 +33,7 @@ from ..model import Arbeidsbok
 from ..store.files import atomic_write_bytes
 from ..store.year import STATUS_REPORT_DOCX as REPORT_DOCX
 from ..store.year import STATUS_REPORT_PDF as REPORT_PDF
-from .chart import area_chart
+from .chart import ChartText, area_chart, describe
 from .counts import KOLONNER, Status
 
 TEXT_WIDTH = Cm(17)
@@ -43,12 +43,12 @@ _FOOTER_MARK = "\u2063STATUSRAPPORT\u2063"
 # Each text in bokmål and in nynorsk.
 _TEXT = {
     "tittel": ("Statusrapport {ar}", "Statusrapport {ar}"),
-    "intro": ("Status for oppdragene i styringsbrevet til {kommune} for {ar}, slik lederne har rapportert dem "
-              "per {dato}. Hver leder som har fått et oppdrag i lederavtalen sin, teller én gang for det "
-              "oppdraget.",
-              "Status for oppdraga i styringsbrevet til {kommune} for {ar}, slik leiarane har rapportert dei "
-              "per {dato}. Kvar leiar som har fått eit oppdrag i leiaravtalen sin, tel éin gong for det "
-              "oppdraget."),
+    "intro": ("Status for oppdragene i kommunedirektørens styringsbrev for {ar}, slik lederne har rapportert "
+              "dem per {dato}. Hver leder som har fått et oppdrag i lederavtalen sin, teller én gang for det "
+              "oppdraget. Prosentene i figurene er andeler av lederne som har oppdraget.",
+              "Status for oppdraga i styringsbrevet frå kommunedirektøren for {ar}, slik leiarane har rapportert "
+              "dei per {dato}. Kvar leiar som har fått eit oppdrag i leiaravtalen sin, tel éin gong for det "
+              "oppdraget. Prosentane i figurane er delar av leiarane som har oppdraget."),
     "samlet": ("Samlet status", "Samla status"),
     "status": ("Status", "Status"),
     "antall": ("Antall", "Tal"),
@@ -63,6 +63,22 @@ _TEXT = {
     "avvik": ("Avvik: forsinkede oppdrag", "Avvik: forseinka oppdrag"),
     "ingen_avvik": ("Ingen oppdrag er rapportert som forsinket.", "Ingen oppdrag er rapporterte som forseinka."),
     "enheter": ("Status per enhet", "Status per eining"),
+    "x_akse": ("Andel av lederne med oppdraget", "Del av leiarane med oppdraget"),
+    "y_akse": ("Oppdrag", "Oppdrag"),
+    "n_ledere": (("{n} leder", "{n} ledere"), ("{n} leiar", "{n} leiarar")),
+    "figur": ("Figur: status for oppdragene i området", "Figur: status for oppdraga i området"),
+    "mal_resultat": ("Mål og resultater", "Mål og resultat"),
+    "mal": ("Mål", "Mål"),
+    "resultat": ("Resultat", "Resultat"),
+    "ingen_resultat": ("Ingen resultater er rapportert ennå.", "Ingen resultat er rapporterte enno."),
+    "utgar": ("Oppdrag som utgår", "Oppdrag som går ut"),
+    "begrunnelse": ("Begrunnelse", "Grunngiving"),
+    "ingen_utgar": ("Ingen oppdrag er rapportert som utgått.", "Ingen oppdrag er rapporterte som utgått."),
+    "ikke_rapportert": ("Ikke rapportert", "Ikkje rapportert"),
+    "ikke_rapportert_intro": ("Ledere som ikke har rapportert status på ett eller flere oppdrag.",
+                              "Leiarar som ikkje har rapportert status på eitt eller fleire oppdrag."),
+    "alle_rapportert": ("Alle ledere har rapportert status på alle oppdragene sine.",
+                        "Alle leiarane har rapportert status på alle oppdraga sine."),
     "statuser": (dict(zip(KOLONNER, KOLONNER)),
                  dict(zip(KOLONNER, ("Ikkje starta", "I rute", "Forseinka", "Fullført", "Går ut",
                                      "Ikkje rapportert")))),
@@ -104,8 +120,9 @@ def status_document(bok: Arbeidsbok, status: Status, today: date, templates: Tem
     _retitle_footer(doc, t["tittel"].format(ar=ar))
 
     doc.add_paragraph(t["tittel"].format(ar=ar), style="Title")
-    doc.add_paragraph(t["intro"].format(kommune=bok.kommune.navn, ar=ar, dato=f"{today:%d.%m.%Y}"))
+    doc.add_paragraph(t["intro"].format(ar=ar, dato=f"{today:%d.%m.%Y}"))
     names = t["statuser"]
+    chart_text = ChartText(names, t["x_akse"], t["y_akse"], t["n_ledere"])
 
     doc.add_paragraph(t["samlet"], style="Heading 1")
     total = status.totalt()
@@ -116,18 +133,45 @@ def status_document(bok: Arbeidsbok, status: Status, today: date, templates: Tem
     count_widths = [Cm(1.75)] * len(KOLONNER)
     for area, items in status.omrader().items():
         doc.add_paragraph(area, style="Heading 2")
-        doc.add_picture(io.BytesIO(area_chart(items, names)), width=TEXT_WIDTH)
+        picture = doc.add_picture(io.BytesIO(area_chart(items, chart_text)), width=TEXT_WIDTH)
+        docx_engine.describe_picture(picture, f"{t['figur']} {describe(area, items, chart_text)}")
         _table(doc, [t["nr"], t["oppdrag"], t["ledere"], *(names[k] for k in KOLONNER)],
                [[o.nr, o.tekst, tl.ledere, *tl.row()] for o, tl in items],
                [Cm(0.9), Cm(4.1), Cm(1.5), *count_widths])
+        _goals_and_results(doc, t, status, items, bok.kommune.navn_i_statusrapport)
+
+    # A public report: a leader is named only when the municipality has chosen so (Navn i statusrapport).
+    named = bok.kommune.navn_i_statusrapport
+    who = [t["leder"]] if named else []
+
+    def person(r) -> list:
+        return [r.navn] if named else []
 
     doc.add_paragraph(t["avvik"], style="Heading 1")
     if status.avvik:
-        _table(doc, [t["nr"], t["oppdrag"], t["leder"], t["enhet"], t["kommentar"]],
-               [[a.nr, a.oppdrag, a.navn, a.enhet, a.kommentar] for a in status.avvik],
-               [Cm(1), Cm(5), Cm(3.2), Cm(3.3), Cm(4.5)])
+        _table(doc, [t["enhet"], *who, t["nr"], t["oppdrag"], t["kommentar"]],
+               [[a.enhet, *person(a), a.nr, a.oppdrag, a.kommentar] for a in status.avvik_per_enhet()],
+               [Cm(3.5), *[Cm(3)] * named, Cm(1), Cm(5.5 - 1.5 * named), Cm(7 - 1.5 * named)])
     else:
         doc.add_paragraph(t["ingen_avvik"])
+
+    doc.add_paragraph(t["utgar"], style="Heading 1")
+    utgar = status.utgar()
+    if utgar:
+        _table(doc, [t["enhet"], *who, t["nr"], t["oppdrag"], t["begrunnelse"]],
+               [[r.enhet, *person(r), r.nr, r.oppdrag, r.kommentar] for r in utgar],
+               [Cm(3.5), *[Cm(3)] * named, Cm(1), Cm(5.5 - 1.5 * named), Cm(7 - 1.5 * named)])
+    else:
+        doc.add_paragraph(t["ingen_utgar"])
+
+    doc.add_paragraph(t["ikke_rapportert"], style="Heading 1")
+    missing = status.ikke_rapportert()
+    if missing:
+        doc.add_paragraph(t["ikke_rapportert_intro"])
+        _table(doc, [t["enhet"], t["leder"], t["oppdrag"] + f" ({t['nr']})"],
+               [[enhet, navn, ", ".join(nrs)] for enhet, navn, nrs in missing], [Cm(6), Cm(5), Cm(6)])
+    else:
+        doc.add_paragraph(t["alle_rapportert"])
 
     doc.add_paragraph(t["enheter"], style="Heading 1")
     _table(doc, [t["enhet"], t["ledere"], *(names[k] for k in KOLONNER)],
@@ -139,6 +183,21 @@ def status_document(bok: Arbeidsbok, status: Status, today: date, templates: Tem
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
+
+
+def _goals_and_results(doc, t: dict, status: Status, items, names: bool) -> None:
+    """Each assignment's goal and what the units report they reached: the numbers above say how far
+    the work has come, this says what it has come to."""
+    # HR's own template may stop at Heading 2.
+    styles = {style.name for style in doc.styles}
+    doc.add_paragraph(t["mal_resultat"], style="Heading 3" if "Heading 3" in styles else "Heading 2")
+    rows = []
+    for o, _ in items:
+        results = status.resultater(o.nr)
+        text = "\n".join(f"{r.enhet} ({r.navn}): {r.resultat}" if names else f"{r.enhet}: {r.resultat}"
+                         for r in results) or t["ingen_resultat"]
+        rows.append([o.nr, o.tekst, o.mal, text])
+    _table(doc, [t["nr"], t["oppdrag"], t["mal"], t["resultat"]], rows, [Cm(0.9), Cm(4.6), Cm(4), Cm(7.5)])
 
 
 def write_status_document(bok: Arbeidsbok, status: Status, path: Path, today: date, templates: TemplateSet) -> None:

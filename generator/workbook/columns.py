@@ -143,6 +143,9 @@ KOMMUNE_FIELDS: tuple[Field, ...] = (
           ("dokumenttype vedlegg",)),
     Field("formatkode", "Formatkode", "Arkivets kode for filformatet PDF/A-2b (kodelisten format). "
           f"Tom: {DEFAULT_FORMATKODE} (PRONOM-koden).", ("formatkode", "format")),
+    Field("navn_i_statusrapport", "Navn i statusrapport", "ja eller nei (standard nei). ja: statusrapporten, "
+          "som er offentlig, navngir lederen ved hvert avvik og resultat. nei: bare enheten.",
+          ("navn i statusrapport", "navn i statusrapporten"), choices=("ja", "nei")),
 )
 
 KOMMUNE = Sheet("Kommune", "Opplysninger om kommunen og perioden. Én rad per felt: skriv verdien i kolonne Verdi.", (

@@ -63,7 +63,8 @@ def read_kommune(c: Cells, sheet: Table | None, folder: Path) -> Kommune | None:
         c.email(fields["avsender"][1], avsender)
     logo = _logo(c, fields["logo"][1], text("logo"), folder) if text("logo") else None
     malform = _malform(c, fields)
-    skjerm_navn = _skjerm_navn(c, fields)
+    skjerm_navn = _no_unless_yes(c, fields, "skjerm_navn", "Skjerm navn")
+    navn_i_statusrapport = _no_unless_yes(c, fields, "navn_i_statusrapport", "Navn i statusrapport")
     organisasjonsnummer = _organisasjonsnummer(c, fields)
     plassering = _plassering(c, fields, text)
     if not navn or periode is None:
@@ -83,6 +84,7 @@ def read_kommune(c: Cells, sheet: Table | None, folder: Path) -> Kommune | None:
         malform=malform,
         tilgangskode=text("tilgangskode") or DEFAULT_TILGANGSKODE,
         skjerm_navn=skjerm_navn,
+        navn_i_statusrapport=navn_i_statusrapport,
         arkivdel=text("arkivdel"),
         organisasjonsnummer=organisasjonsnummer,
         dokumenttype_avtale=text("dokumenttype_avtale"),
@@ -192,14 +194,14 @@ def _malform(c: Cells, fields: dict) -> str:
         return "bokmål"
     return malform
 
-def _skjerm_navn(c: Cells, fields: dict) -> bool:
-    value, place = fields.get("skjerm_navn", (None, SHEET))
+def _no_unless_yes(c: Cells, fields: dict, key: str, name: str) -> bool:
+    value, place = fields.get(key, (None, SHEET))
     written = clean_text(value)
     if not written:
-        return False  # unlike Avtale, an empty cell means no: the agreement is public
+        return False  # unlike Avtale, an empty cell means no: names stay where they were
     answer = parse_yes_no(value)
     if answer is None:
-        c.error(place, f"Skjerm navn må være «ja» eller «nei», ikke {quoted(written)}")
+        c.error(place, f"{name} må være «ja» eller «nei», ikke {quoted(written)}")
         return False
     return answer
 

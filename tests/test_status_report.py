@@ -1,0 +1,291 @@
+"""The status report's content for its readers, the politicians: counts of people, goals and results,
+reasons, who has not reported, deviations by unit, charts that read alike. Real example workbook,
+real status.xlsx filled in with openpyxl, the report opened with openpyxl and python-docx."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from pathlib import Path
+
+import numpy
+import openpyxl
+import pikepdf
+import pytest
+import PIL.Image
+from click.testing import CliRunner
+from conftest import docx_text, write_xlsx
+from synth import GOAL_MARKER, synthetic_sheets
+from docx import Document
+from docx.oxml.ns import qn
+
+from generator.cli import main
+from generator.model import Oppdrag
+from generator.status.chart import COLOURS, ChartText, area_chart, describe, label
+from generator.status.counts import KOLONNER, Telling, count
+from generator.status.workbook import write_status_workbook
+from generator.workbook import read_workbook
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "input" / "eksempel.xlsx"
+
+
+def test_a_unit_counts_its_leaders_not_their_assignments():
+    bok = read_workbook(EXAMPLE)
+    status = count(bok, [])
+    sykehjem = next(t for t in status.enheter if t.navn == "Fjordvik sykehjem")
+    # Two leaders there, each with six assignments.
+    assert sum(len(bok.oppdrag_for(l)) for l in bok.avtaleledere() if l.enhet == "Fjordvik sykehjem") == 12
+    assert sykehjem.ledere == 2
+    assert sum(sykehjem.antall.values()) == 12
+    assert sum(t.ledere for t in status.enheter) == len(bok.avtaleledere())
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def filled_example(tmp_path: Path, workbook: Path = EXAMPLE) -> Path:
+    """The example's status.xlsx filled in: one result, one Utgår with its reason, one Forsinket,
+    one leader (Ingunn Aas, 1042) who has reported nothing, the rest I rute."""
+    bok = read_workbook(workbook)
+    path = tmp_path / "status.xlsx"
+    assert write_status_workbook(bok, bok.avtaleledere(), path)
+    wb = openpyxl.load_workbook(path)
+    for row in wb["Status"].iter_rows(min_row=2):
+        key = (str(row[0].value), str(row[3].value))
+        status, resultat, kommentar = {
+            ("1010", "1"): ("Fullført", "Budsjett i balanse per 2. tertial", None),
+            ("1040", "6"): ("Utgår", None, "Erstattet av regionalt prosjekt"),
+            ("1010", "3"): ("Forsinket", None, "Venter på rekruttering"),
+        }.get(key, (None, None, None) if key[0] == "1042" else ("I rute", None, None))
+        row[8].value, row[9].value, row[10].value = status, resultat, kommentar
+    wb.save(path)
+    return path
+
+
+def test_report_has_goals_results_reasons_and_who_has_not_reported(tmp_path):
+    bok = read_workbook(EXAMPLE)
+    ut = tmp_path / "ut"
+    result = run("status", EXAMPLE, filled_example(tmp_path), "--ut", ut, "--ingen-pdf")
+    assert result.exit_code == 0, result.output
+    first = bok.oppdrag[0]
+    assert first.nr == "1" and first.mal
+
+    report = openpyxl.load_workbook(ut / "2027" / "statusrapport.xlsx")
+    oppdrag = {str(r[0]): r for r in report["Oppdrag"].iter_rows(min_row=2, values_only=True)}
+    assert [c.value for c in report["Oppdrag"][1]][-1] == "Mål" and oppdrag["1"][-1] == first.mal
+    assert list(report["Resultater"].iter_rows(min_row=2, values_only=True)) == [
+        ("1", first.tekst, first.mal, "Fjordvik sykehjem", "Fullført", "Budsjett i balanse per 2. tertial")]
+    assert [r[0::3] for r in report["Utgår"].iter_rows(min_row=2, values_only=True)] == [
+        ("Fjordvik sykehjem", "Erstattet av regionalt prosjekt")]
+    missing = list(report["Ikke rapportert"].iter_rows(min_row=2, values_only=True))
+    aas = [o.nr for o in bok.oppdrag_for(bok.leder("1042"))]
+    assert missing == [("Teknisk drift", "Ingunn Aas", ", ".join(aas))]
+
+    doc = Document(ut / "2027" / "statusrapport.docx")
+    text = docx_text(ut / "2027" / "statusrapport.docx")
+    for expected in ("Mål og resultater", first.mal, "Fjordvik sykehjem: Budsjett i balanse per 2. tertial",
+                     "Oppdrag som utgår", "Erstattet av regionalt prosjekt", "Ikke rapportert", "Ingunn Aas"):
+        assert expected in text, expected
+    # The reason sits in the Utgår table, on the row of its unit and assignment.
+    rows = [[c.text for c in row.cells] for table in doc.tables for row in table.rows]
+    assert ["Fjordvik sykehjem", "6", next(o.tekst for o in bok.oppdrag if o.nr == "6"),
+            "Erstattet av regionalt prosjekt"] in rows
+    assert ["Teknisk drift", "Ingunn Aas", ", ".join(aas)] in rows
+
+
+def test_a_result_quoting_a_development_goal_stops_the_report(tmp_path):
+    # The results are printed in the public report now, so they are read like the comments.
+    sheets = synthetic_sheets(12)
+    workbook = write_xlsx(tmp_path / "arbeidsbok.xlsx", sheets)
+    _header, *goals = sheets["Utviklingsmål"]
+    ansattnr, goal = str(goals[0][0]), goals[0][1]
+    bok = read_workbook(workbook)
+    path = tmp_path / "status.xlsx"
+    assert write_status_workbook(bok, bok.avtaleledere(), path)
+    wb = openpyxl.load_workbook(path)
+    row = next(r for r in wb["Status"].iter_rows(min_row=2) if str(r[0].value) == ansattnr)
+    row[8].value, row[9].value = "Fullført", f"Oppnådd sammen med {goal}"
+    wb.save(path)
+    ut = tmp_path / "ut"
+    result = run("status", workbook, path, "--ut", ut, "--ingen-pdf")
+    assert result.exit_code == 1 and "Personvernsperre" in result.output
+    assert GOAL_MARKER not in result.output and f"Status rad {row[0].row} " in result.output
+    assert not ut.exists()
+
+
+def xlsx_strings(path: Path) -> str:
+    wb = openpyxl.load_workbook(path)
+    return "\n".join(str(v) for ws in wb for row in ws.iter_rows(values_only=True) for v in row if v is not None)
+
+
+def with_field(tmp_path: Path, value: str) -> Path:
+    wb = openpyxl.load_workbook(EXAMPLE)
+    ws = wb["Kommune"]
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value == "Navn i statusrapport":
+            row[1].value = value
+            break
+    else:
+        ws.append(["Navn i statusrapport", value])
+    path = tmp_path / "arbeidsbok.xlsx"
+    wb.save(path)
+    shutil.copy(EXAMPLE.parent / "logo.png", tmp_path / "logo.png")
+    return path
+
+
+def test_deviations_are_by_unit_and_name_no_leader_unless_the_municipality_says_so(tmp_path):
+    bok = read_workbook(EXAMPLE)
+    assert not bok.kommune.navn_i_statusrapport  # the example, like the default, names no one
+    kvamme = bok.leder("1010").navn  # reported one Forsinket and one result
+    ut = tmp_path / "ut"
+    assert run("status", EXAMPLE, filled_example(tmp_path), "--ut", ut, "--ingen-pdf").exit_code == 0
+    docx_file, xlsx_file = ut / "2027" / "statusrapport.docx", ut / "2027" / "statusrapport.xlsx"
+    assert kvamme not in docx_text(docx_file) and kvamme not in xlsx_strings(xlsx_file)
+    avvik = openpyxl.load_workbook(xlsx_file)["Avvik"]
+    assert [c.value for c in avvik[1]] == ["Enhet", "Nr", "Oppdrag", "Kommentar"]
+    assert list(avvik.iter_rows(min_row=2, values_only=True)) == [
+        ("Fjordvik sykehjem", "3", next(o.tekst for o in bok.oppdrag if o.nr == "3"), "Venter på rekruttering")]
+    rows = [[c.text for c in row.cells] for table in Document(docx_file).tables for row in table.rows]
+    assert ["Enhet", "Nr", "Oppdrag", "Kommentar"] in rows
+
+    named_dir = tmp_path / "ja"
+    named_dir.mkdir()
+    named = with_field(named_dir, "ja")
+    assert read_workbook(named).kommune.navn_i_statusrapport
+    ut = named_dir / "ut"
+    result = run("status", named, filled_example(named_dir, named), "--ut", ut, "--ingen-pdf")
+    assert result.exit_code == 0, result.output
+    text = docx_text(ut / "2027" / "statusrapport.docx")
+    assert f"Fjordvik sykehjem ({kvamme}): Budsjett i balanse per 2. tertial" in text
+    rows = [[c.text for c in row.cells] for table in Document(ut / "2027" / "statusrapport.docx").tables
+            for row in table.rows]
+    assert ["Fjordvik sykehjem", kvamme, "3", next(o.tekst for o in bok.oppdrag if o.nr == "3"),
+            "Venter på rekruttering"] in rows
+    avvik = openpyxl.load_workbook(ut / "2027" / "statusrapport.xlsx")["Avvik"]
+    assert [c.value for c in avvik[2]][:3] == ["Fjordvik sykehjem", "1010", kvamme]
+
+
+def test_navn_i_statusrapport_must_be_yes_or_no(tmp_path):
+    path = with_field(tmp_path, "kanskje")
+    result = run("sjekk", path)
+    assert result.exit_code == 1
+    assert "Navn i statusrapport må være «ja» eller «nei», ikke «kanskje»" in result.output
+    assert "Kommune!B" in result.output and "Traceback" not in result.output
+
+
+# --------------------------------------------------------------------------- charts
+
+TEXT = ChartText(dict(zip(KOLONNER, KOLONNER)), "Andel av lederne med oppdraget", "Oppdrag", ("{n} leder", "{n} ledere"))
+
+
+def telling(ledere: int, **antall) -> Telling:
+    t = Telling("x", ledere)
+    t.antall.update({k.replace("_", " ").capitalize(): v for k, v in antall.items()})
+    return t
+
+
+def pixels(png: bytes, colour: str) -> int:
+    image = PIL.Image.open(io.BytesIO(png)).convert("RGB")
+    rgb = tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return int((numpy.asarray(image) == rgb).all(axis=-1).sum())
+
+
+def test_bars_share_one_scale_of_100_percent_whatever_the_number_of_leaders():
+    one = [(Oppdrag("1", "A", "Kort oppdrag"), telling(1, fullført=1)),
+           (Oppdrag("2", "A", "Kort oppdrag"), telling(15, fullført=15))]
+    fifteen = [(Oppdrag("1", "A", "Kort oppdrag"), telling(15, fullført=15)),
+               (Oppdrag("2", "A", "Kort oppdrag"), telling(15, fullført=15))]
+    half = [(Oppdrag("1", "A", "Kort oppdrag"), telling(2, fullført=1, i_rute=1)),
+            (Oppdrag("2", "A", "Kort oppdrag"), telling(15, fullført=15))]
+    blue = COLOURS["Fullført"]
+    full = pixels(area_chart(fifteen, TEXT), blue)
+    # One leader's bar is as long as fifteen's when both are 100 % done.
+    assert abs(pixels(area_chart(one, TEXT), blue) - full) < 0.02 * full
+    assert 0.70 * full < pixels(area_chart(half, TEXT), blue) < 0.80 * full
+
+
+def test_chart_words_labels_and_palette():
+    long = ("Gjennomføre en helhetlig gjennomgang av tjenestetilbudet innen helse og omsorg med sikte "
+            "på bærekraftig drift i hele planperioden")
+    text = label(Oppdrag("7", "A", long))
+    lines = text.removeprefix("7. ").split("\n")
+    assert len(lines) == 2 and lines[-1].endswith(" …")
+    words = long.split()
+    assert all(w in words for line in lines for w in line.removesuffix(" …").split())  # no word cut
+    assert label(Oppdrag("3", "A", "Kort oppdrag")) == "3. Kort oppdrag"
+    # Okabe-Ito, no two statuses alike, every one outlined in the chart.
+    assert set(COLOURS.values()) <= {"#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2",
+                                     "#D55E00", "#CC79A7", "#FFFFFF"}
+    assert len(set(COLOURS.values())) == len(KOLONNER)
+    items = [(Oppdrag("1", "A", "Kort oppdrag"), telling(4, fullført=1, i_rute=2, ikke_rapportert=1)),
+             (Oppdrag("2", "A", "Annet  oppdrag"), telling(1, forsinket=1))]
+    assert describe("Økonomi", items, TEXT) == (
+        "Økonomi. 1. Kort oppdrag (4 ledere): I rute 50 %, Fullført 25 %, Ikke rapportert 25 %. "
+        "2. Annet oppdrag (1 leder): Forsinket 100 %.")
+    # The outline: the black of the edges is in the picture.
+    assert pixels(area_chart(items, TEXT), "#000000") > 0
+
+
+def test_every_chart_in_the_report_has_alt_text_with_its_numbers(tmp_path):
+    ut = tmp_path / "ut"
+    assert run("status", EXAMPLE, filled_example(tmp_path), "--ut", ut, "--ingen-pdf").exit_code == 0
+    doc = Document(ut / "2027" / "statusrapport.docx")
+    body = doc.element.body
+    pictures = body.findall(".//" + qn("wp:docPr"))
+    areas = list(dict.fromkeys(o.omrade for o in read_workbook(EXAMPLE).oppdrag))
+    assert len(pictures) == len(areas)
+    for picture, area in zip(pictures, areas):
+        descr = picture.get("descr")
+        assert descr.startswith(f"Figur: status for oppdragene i området {area}. ")
+        assert re.search(r" \(\d+ ledere?\): ", descr) and " %" in descr
+    bok = read_workbook(EXAMPLE)
+    first = bok.oppdrag[0]
+    carriers = sum(1 for leder in bok.avtaleledere() if first in bok.oppdrag_for(leder))
+    descr = pictures[areas.index(first.omrade)].get("descr")
+    assert f"1. {first.tekst} ({carriers} ledere): " in descr
+    assert f"Fullført {100 / carriers:.0f} %" in descr  # Bjørn Kvamme's, the one Fullført
+
+
+def test_no_chart_of_the_example_is_cut_at_its_edges():
+    # Fixed margins: a label or the axis title too long for them would be cut off at the left.
+    status = count(read_workbook(EXAMPLE), [])
+    for area, items in status.omrader().items():
+        grey = numpy.asarray(PIL.Image.open(io.BytesIO(area_chart(items, TEXT))).convert("L"))
+        ink = (grey < 250)
+        assert not ink[:, 0].any() and not ink[:, -1].any() and not ink[0].any() and not ink[-1].any(), area
+
+
+def test_the_report_speaks_of_the_kommunedirektors_styringsbrev(tmp_path):
+    ut = tmp_path / "ut"
+    assert run("status", EXAMPLE, filled_example(tmp_path), "--ut", ut, "--ingen-pdf").exit_code == 0
+    text = docx_text(ut / "2027" / "statusrapport.docx")
+    assert "Status for oppdragene i kommunedirektørens styringsbrev for 2027, slik lederne" in text
+    assert "styringsbrevet til" not in text
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice er ikke installert")
+@pytest.mark.slow
+def test_the_pdfs_figures_carry_the_charts_alt_text(tmp_path):
+    ut = tmp_path / "ut"
+    result = run("status", EXAMPLE, filled_example(tmp_path), "--ut", ut)
+    assert result.exit_code == 0, result.output
+    figures = []
+
+    def walk(node):
+        if isinstance(node, pikepdf.Dictionary):
+            if node.get("/S") == "/Figure":
+                figures.append(str(node.get("/Alt", "")))
+            if "/K" in node:
+                walk(node.K)
+        elif isinstance(node, pikepdf.Array):
+            for child in node:
+                walk(child)
+
+    with pikepdf.open(ut / "2027" / "statusrapport.pdf") as pdf:
+        walk(pdf.Root.StructTreeRoot)
+    areas = list(dict.fromkeys(o.omrade for o in read_workbook(EXAMPLE).oppdrag))
+    charts = [f for f in figures if f.startswith("Figur: status for oppdragene i området ")]
+    assert [c.split("området ", 1)[1].split(". ", 1)[0] for c in charts] == areas
+    assert all(alt for alt in figures)  # no picture without a description
