@@ -137,19 +137,18 @@ def content_version(rolle: str, body_text: str) -> str:
 
 # --- the package: relationships, content types, custom properties -------------------------------
 
-def _add_relationship(rels: bytes | None, rid: str, reltype: str, target: str) -> bytes:
+def _add_relationship(rels: bytes | None, rid: str, reltype: str, target: str) -> tuple[bytes, str]:
+    """The relationships part with one to `target` (kept when there is one already), and its Id."""
     root = etree.fromstring(rels, _SAFE_XML) if rels else etree.Element(f"{{{PKG_REL}}}Relationships",
                                                                         nsmap={None: PKG_REL})
-    if not any(r.get("Type") == reltype and r.get("Target", "").lstrip("/") == target.lstrip("/") for r in root):
-        taken = {r.get("Id") for r in root}
-        new_id, n = rid, 2
-        while new_id in taken:
-            new_id, n = f"{rid}{n}", n + 1
-        etree.SubElement(root, f"{{{PKG_REL}}}Relationship", Id=new_id, Type=reltype, Target=target)
-        rid = new_id
+    same = [r for r in root if r.get("Type") == reltype and r.get("Target", "").lstrip("/") == target.lstrip("/")]
+    if same:
+        rid = same[0].get("Id")
     else:
-        rid = next(r.get("Id") for r in root
-                   if r.get("Type") == reltype and r.get("Target", "").lstrip("/") == target.lstrip("/"))
+        taken, n, base = {r.get("Id") for r in root}, 2, rid
+        while rid in taken:
+            rid, n = f"{base}{n}", n + 1
+        etree.SubElement(root, f"{{{PKG_REL}}}Relationship", Id=rid, Type=reltype, Target=target)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True), rid
 
 
@@ -205,8 +204,8 @@ def prepare_package(members: dict[str, bytes], body_rid: str | None) -> tuple[di
 
 # --- an edited .docx, stamped again (for `signering`) ----------------------------------------------
 
-def _xml_parts(members: dict[str, bytes]) -> list[str]:
-    return [name for name in members if re.fullmatch(r"word/(document|footer\d*|header\d*)\.xml", name)]
+def _footer_parts(members: dict[str, bytes]) -> list[str]:
+    return [name for name in members if re.fullmatch(r"word/footer\d*\.xml", name)]
 
 
 def restamp_docx(data: bytes, rolle: str, make_id: Callable[[str], DocumentId]) -> tuple[bytes, DocumentId]:
@@ -227,7 +226,7 @@ def restamp_docx(data: bytes, rolle: str, make_id: Callable[[str], DocumentId]) 
     else:
         members, rid, qr_member = prepare_package(members, qr_rid(body))
     members[BODY] = body.encode("utf-8")
-    footers = [name for name in _xml_parts(members) if name.startswith("word/footer")]
+    footers = _footer_parts(members)
     if footers and not any(_id_lines(etree.fromstring(members[name], _SAFE_XML)) for name in footers):
         for name in footers:
             members[name] = with_id_line(members[name].decode("utf-8")).encode("utf-8")
