@@ -44,7 +44,7 @@ from ..store.files import sha256_bytes
 from ..store.lock import RunLock
 from ..store.manifest import SIGNING, Manifest, load_generated
 from ..store.report import update_column
-from ..store.year import SIGNED_SUFFIX, YearFolder
+from ..store.year import YearFolder
 
 KINDS = {kind.rolle: kind for kind in (AGREEMENT, APPENDIX)}
 FAILURE_HEADING = "Noen filer ble ikke godtatt (de andre er registrert):"
@@ -230,12 +230,12 @@ def _keep(kept: _Copy, others: list[_Copy], earlier: SignedDocument | None, year
         return earlier
     entry = manifest.ledere[kept.leder.ansattnr]
     stem = Path(entry.file(kept.rolle, "docx").sti).stem if entry.file(kept.rolle, "docx") else kept.path.stem
+    number = 1
     target = year.signed_copy(kept.leder, stem)
-    number = 2
     # Never over another signed copy: the next free name (… (signert 2).pdf) unless it is these bytes.
     while target.exists() and sha256_bytes(target.read_bytes()) != sha:
-        target = target.with_name(f"{stem}{SIGNED_SUFFIX[:-1]} {number}).pdf")
         number += 1
+        target = year.signed_copy(kept.leder, stem, number)
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(target.name + ".part")

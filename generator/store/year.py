@@ -46,7 +46,7 @@ ARKIV_STAGING_DIR = ".konvertering"
 SIGNERING_DIR = "signering"
 SIGNATARER_NAME = "signatarer.csv"
 SIGNERT_NAME = "signert.json"
-SIGNED_SUFFIX = " (signert)"
+SIGNED_WORD = "signert"  # a kept signed copy is `<stem> (signert).pdf`, then `(signert 2)`, …
 
 
 @dataclass(frozen=True)
@@ -127,9 +127,11 @@ class YearFolder:
     def signert(self) -> Path:
         return self.path / SIGNERT_NAME
 
-    def signed_copy(self, leder: Leder, stem: str) -> Path:
-        """Where a signed copy of the document named `stem` is kept: in the leader's folder, `<stem> (signert).pdf`."""
-        return self.path / leader_folder(leder) / f"{stem}{SIGNED_SUFFIX}.pdf"
+    def signed_copy(self, leder: Leder, stem: str, number: int = 1) -> Path:
+        """Where a signed copy of the document named `stem` is kept: in the leader's folder, `<stem> (signert).pdf`,
+        or, for the `number`th copy that differs from the ones kept before it, `<stem> (signert <number>).pdf`."""
+        word = SIGNED_WORD if number == 1 else f"{SIGNED_WORD} {number}"
+        return self.path / leader_folder(leder) / f"{stem} ({word}).pdf"
 
     def arkiv_leader(self, leder: Leder) -> Path:
         """The leader's PDFs in the Noark 5 export: named like the leader's folder of the year."""
