@@ -88,7 +88,7 @@ def next_year(job: Job, til: int, ut: Path, statusbok: Path | None = None) -> Re
         lederprinsipper=rows(LEDERPRINSIPPER.name, bok.lederprinsipper),
         headers=headers,  # Tiltak and Utviklingsmål start empty, with the columns they had
     )
-    data = xlsx.to_bytes(wb)
+    data = xlsx.to_bytes(wb, bok.kommune.navn)
     _refuse_existing(ut)  # again: the workbook may have appeared while this one was built
     atomic_write_bytes(ut, data)
     left = [o.nr for o in bok.oppdrag if o.nr not in carried]

@@ -111,6 +111,7 @@ def build_status_workbook(bok: Arbeidsbok, ledere: list[Leder], today: date | No
     _write_measures(wb.create_sheet(TILTAK_SHEET), bok, ledere)
     _write_help(wb.create_sheet(HELP_SHEET))
     _write_about(wb.create_sheet(ABOUT_SHEET), bok, today or date.today())
+    xlsx.prepare(wb, bok.kommune.navn)
     return wb
 
 

@@ -1,0 +1,89 @@
+"""Every spreadsheet the tool writes prints: landscape, one page wide, the header row on every page, the
+municipality and the page number in the margins, rows tall enough for their wrapped text; and sorts."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from conftest import basic_sheets, write_xlsx
+
+from generator.cli import main
+from generator.status.workbook import write_status_workbook
+from generator.store import xlsx
+from generator.store.report import write_report
+from generator.workbook import read_workbook
+
+KOMMUNE = "Testvik kommune"
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.fixture
+def workbook(tmp_path):
+    return write_xlsx(tmp_path / "arbeidsbok.xlsx", basic_sheets())
+
+
+def assert_prints(ws, kommune: str | None, title_rows: bool = True):
+    assert ws.page_setup.orientation == "landscape", ws.title
+    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0), ws.title
+    assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+    if title_rows:
+        assert ws.print_title_rows == "$1:$1", ws.title
+    assert ws.oddFooter.center.text == "Side &P av &N", ws.title
+    assert ws.oddHeader.right.text == ws.title
+    assert ws.oddHeader.left.text == kommune, ws.title
+
+
+def test_status_workbook_prints(workbook, tmp_path):
+    bok = read_workbook(workbook)
+    path = tmp_path / "status.xlsx"
+    write_status_workbook(bok, bok.avtaleledere(), path)
+    wb = openpyxl.load_workbook(path)
+    for ws in wb.worksheets:
+        assert_prints(ws, KOMMUNE, title_rows=ws.title != "Veiledning")
+
+
+def test_run_report_prints_and_keeps_its_header_when_a_column_is_added(tmp_path):
+    from generator.store.report import update_column
+
+    path = tmp_path / "rapport.xlsx"
+    write_report(path, ["Ansattnr", "Navn", "Filer"], [["1", "Ola", "a.docx\nb.pdf"]], KOMMUNE)
+    update_column(path, "Arkivert", {"1": "ja"})
+    ws = openpyxl.load_workbook(path).active
+    assert_prints(ws, KOMMUNE)
+    assert ws.cell(1, 4).value == "Arkivert"
+
+
+def test_new_workbooks_print(workbook, tmp_path):
+    assert run("init", tmp_path / "ny").exit_code == 0
+    for ws in openpyxl.load_workbook(tmp_path / "ny" / "lederavtale.xlsx").worksheets:
+        # init's municipality is a placeholder HR replaces: no name in the header.
+        assert_prints(ws, None, title_rows=ws.title != "Veiledning")
+    ny = tmp_path / "2028.xlsx"
+    result = run("nytt-ar", workbook, "--til", 2028, "--ut", ny)
+    assert result.exit_code == 0, result.output
+    for ws in openpyxl.load_workbook(ny).worksheets:
+        assert_prints(ws, KOMMUNE, title_rows=ws.title != "Veiledning")
+
+
+def test_rows_are_tall_enough_for_wrapped_text(tmp_path):
+    wb = xlsx.new_workbook()
+    ws = wb.create_sheet("Ark")
+    long = "ord " * 60  # 240 characters in a column 20 wide: many lines
+    xlsx.table(ws, [("Kort", 20), ("Lang", 20)], [["a", "b"], ["a", long], ["a", "en\nto\ntre"]],
+               {2: xlsx.TOP_WRAP})
+    path = tmp_path / "ark.xlsx"
+    xlsx.save(wb, path)
+    ws = openpyxl.load_workbook(path)["Ark"]
+    assert ws.row_dimensions[2].height is None  # one line: Excel's own height
+    assert ws.row_dimensions[3].height >= 240 / 22 * xlsx.LINE_HEIGHT
+    assert ws.row_dimensions[4].height == 3 * xlsx.LINE_HEIGHT
+
+
+def test_natural_key_and_numbers():
+    assert sorted(["10", "2", "1", "1.10", "1.2", "2a"], key=xlsx.natural_key) == [
+        "1", "1.2", "1.10", "2", "2a", "10"]
+    assert [xlsx.number_or_text(v) for v in ("7", "07", "1.1", "2a", "", 3)] == [7, "07", "1.1", "2a", "", 3]
