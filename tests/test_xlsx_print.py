@@ -87,3 +87,30 @@ def test_natural_key_and_numbers():
     assert sorted(["10", "2", "1", "1.10", "1.2", "2a"], key=xlsx.natural_key) == [
         "1", "1.2", "1.10", "2", "2a", "10"]
     assert [xlsx.number_or_text(v) for v in ("7", "07", "1.1", "2a", "", 3)] == [7, "07", "1.1", "2a", "", 3]
+
+
+def test_status_workbook_freezes_keys_stores_numbers_and_reads_back(workbook, tmp_path):
+    from generator.status.workbook import read_status
+
+    sheets = basic_sheets()
+    sheets["Oppdrag"][3][0] = "03"  # leading zero: a number would lose it
+    sheets["Tiltak"] = [row if row[1] != "3" else [row[0], "03", row[2]] for row in sheets["Tiltak"]]
+    sheets["Oppdrag"][4][0] = "10"
+    source = write_xlsx(tmp_path / "nr.xlsx", sheets)
+    bok = read_workbook(source)
+    path = tmp_path / "status.xlsx"
+    write_status_workbook(bok, bok.avtaleledere(), path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Status"]
+    assert ws.freeze_panes == "D2"
+    nr = {ws.cell(r, 4).value for r in range(2, ws.max_row + 1)}
+    assert nr == {1, 2, "03", 10, 5}
+    assert {type(ws.cell(r, 1).value) for r in range(2, ws.max_row + 1)} == {int}
+    assert 10 in {c.value for c in wb["Tiltak"]["D"]}
+    for r in range(2, ws.max_row + 1):
+        ws.cell(r, 9).value = "I rute"
+    wb.save(path)
+    rows = read_status(bok, path).rows
+    assert {(row.ansattnr, row.nr) for row in rows} == {(l.ansattnr, n) for l in bok.avtaleledere()
+                                                        for n in bok.tildeling.get(l.ansattnr, [])}
+    assert {row.nr for row in rows} == {"1", "2", "03", "10", "5"}

@@ -84,11 +84,16 @@ def build_status_workbook(bok: Arbeidsbok, ledere: list[Leder], today: date | No
     wb = xlsx.new_workbook()
     ws = wb.create_sheet(SHEET)
     xlsx.header(ws, [(column.header, column.width) for column in STATUS.columns])
+    # Ansattnr, Navn and Enhet stay in view beside the columns the leader fills in.
+    ws.freeze_panes = "D2"
     r = 1
     for leder in ledere:
         for o in bok.oppdrag_for(leder):
             r += 1
-            values = {"ansattnr": leder.ansattnr, "navn": leder.navn, "enhet": leder.enhet, "nr": o.nr,
+            # A whole-number Ansattnr and Nr as a number, so that Excel sorts 2 before 10; `read_status` reads
+            # identifiers as text either way (`id_text`), so the rows are still known by it.
+            values = {"ansattnr": xlsx.number_or_text(leder.ansattnr), "navn": leder.navn, "enhet": leder.enhet,
+                      "nr": xlsx.number_or_text(o.nr),
                       "omrade": o.omrade, "oppdrag": o.tekst, "mal": o.mal, "frist": o.frist}
             for c, column in enumerate(STATUS.columns, start=1):
                 if column.input:
@@ -129,7 +134,7 @@ def _write_measures(ws, bok: Arbeidsbok, ledere: list[Leder]) -> None:
     for leder in ledere:
         for o in bok.oppdrag_for(leder):
             r += 1
-            values = (leder.ansattnr, leder.navn, leder.enhet, o.nr, o.omrade, o.tekst,
+            values = (xlsx.number_or_text(leder.ansattnr), leder.navn, leder.enhet, xlsx.number_or_text(o.nr), o.omrade, o.tekst,
                       "\n".join(t.tekst for t in bok.tiltak_for(leder, o.nr)))
             for c, value in enumerate(values, start=1):
                 xlsx.put(ws, r, c, value, TOP_WRAP)
