@@ -114,3 +114,31 @@ def test_status_workbook_freezes_keys_stores_numbers_and_reads_back(workbook, tm
     assert {(row.ansattnr, row.nr) for row in rows} == {(l.ansattnr, n) for l in bok.avtaleledere()
                                                         for n in bok.tildeling.get(l.ansattnr, [])}
     assert {row.nr for row in rows} == {"1", "2", "03", "10", "5"}
+
+
+def test_run_report_wraps_has_widths_and_filters(workbook, tmp_path):
+    from generator.result import Item
+    from generator.store.report import update_column, write_run_report
+
+    bok = read_workbook(workbook)
+    items = [Item(leder.ansattnr, leder.navn, "laget", [f"{leder.ansattnr}/avtale.docx", f"{leder.ansattnr}/avtale.pdf"],
+                  ["en advarsel " * 12], 2) for leder in bok.avtaleledere()]
+    path = tmp_path / "rapport.xlsx"
+    write_run_report(path, bok, items, [], {"Signert": {items[0].ansattnr: "signert.pdf"}})
+    update_column(path, "Arkivert", {items[1].ansattnr: "kvittering"})
+    ws = openpyxl.load_workbook(path).active
+    headers = [c.value for c in ws[1]]
+    assert headers[-2:] == ["Signert", "Arkivert"]
+    for c in range(1, len(headers) + 1):
+        letter = openpyxl.utils.get_column_letter(c)
+        assert ws.column_dimensions[letter].width and ws.column_dimensions[letter].width >= 10, headers[c - 1]
+        assert ws.cell(2, c).alignment.wrap_text, headers[c - 1]
+    assert ws.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(len(headers))}{len(items) + 1}"
+    assert ws.freeze_panes == "A2"
+    # Ansattnr stays text here: scripts and `update_column` read the report's column A as text.
+    assert [ws.cell(r, 1).value for r in range(2, len(items) + 2)] == [i.ansattnr for i in items]
+    files = headers.index("Filer") + 1
+    assert ws.cell(2, files).value.count("\n") == 1
+    assert ws.row_dimensions[2].height >= 2 * xlsx.LINE_HEIGHT  # two files, the long warning
+    assert ws.cell(2, len(headers) - 1).value == "signert.pdf" and ws.cell(3, len(headers)).value == "kvittering"
+    assert_prints(ws, KOMMUNE)
