@@ -105,7 +105,8 @@ def test_status_workbook_freezes_keys_stores_numbers_and_reads_back(workbook, tm
     assert ws.freeze_panes == "D2"
     nr = {ws.cell(r, 4).value for r in range(2, ws.max_row + 1)}
     assert nr == {1, 2, "03", 10, 5}
-    assert {type(ws.cell(r, 1).value) for r in range(2, ws.max_row + 1)} == {int}
+    # Ansattnr is an identifier: text, so that a leading zero is kept.
+    assert {type(ws.cell(r, 1).value) for r in range(2, ws.max_row + 1)} == {str}
     assert 10 in {c.value for c in wb["Tiltak"]["D"]}
     for r in range(2, ws.max_row + 1):
         ws.cell(r, 9).value = "I rute"

@@ -90,9 +90,9 @@ def build_status_workbook(bok: Arbeidsbok, ledere: list[Leder], today: date | No
     for leder in ledere:
         for o in bok.oppdrag_for(leder):
             r += 1
-            # A whole-number Ansattnr and Nr as a number, so that Excel sorts 2 before 10; `read_status` reads
-            # identifiers as text either way (`id_text`), so the rows are still known by it.
-            values = {"ansattnr": xlsx.number_or_text(leder.ansattnr), "navn": leder.navn, "enhet": leder.enhet,
+            # A whole-number Nr as a number, so that Excel sorts 2 before 10 (`read_status` reads it back as
+            # text). Ansattnr stays text: an identifier, where a leading zero would be lost.
+            values = {"ansattnr": leder.ansattnr, "navn": leder.navn, "enhet": leder.enhet,
                       "nr": xlsx.number_or_text(o.nr),
                       "omrade": o.omrade, "oppdrag": o.tekst, "mal": o.mal, "frist": o.frist}
             for c, column in enumerate(STATUS.columns, start=1):
@@ -134,7 +134,7 @@ def _write_measures(ws, bok: Arbeidsbok, ledere: list[Leder]) -> None:
     for leder in ledere:
         for o in bok.oppdrag_for(leder):
             r += 1
-            values = (xlsx.number_or_text(leder.ansattnr), leder.navn, leder.enhet, xlsx.number_or_text(o.nr), o.omrade, o.tekst,
+            values = (leder.ansattnr, leder.navn, leder.enhet, xlsx.number_or_text(o.nr), o.omrade, o.tekst,
                       "\n".join(t.tekst for t in bok.tiltak_for(leder, o.nr)))
             for c, value in enumerate(values, start=1):
                 xlsx.put(ws, r, c, value, TOP_WRAP)
