@@ -112,3 +112,30 @@ def test_next_year_with_bad_status_writes_nothing(workbook, tmp_path):
     result = run("nytt-ar", workbook, "--til", 2028, "--status", status, "--ut", ny)
     assert result.exit_code == 1 and "Status!I3: «Nesten ferdig» er ikke en gyldig status" in result.output
     assert not ny.exists()
+
+
+def test_next_year_moves_frist_and_empties_oppfolging_saying_so(tmp_path):
+    from datetime import date
+
+    from conftest import basic_sheets
+
+    sheets = basic_sheets()
+    sheets["Ledere"][0].append("Oppfølging")
+    for row in sheets["Ledere"][1:]:
+        row.append("10.06.2027 og 18.11.2027" if row[0] == 210 else None)
+    sheets["Oppdrag"][3][6] = date(2028, 2, 29)  # into 2029, which has no 29 February
+    source = write_xlsx(tmp_path / "arbeidsbok.xlsx", sheets)
+    ny = tmp_path / "ny.xlsx"
+    result = run("nytt-ar", source, "--til", 2028, "--ut", ny)
+    assert result.exit_code == 0, result.output
+    new = read_workbook(ny)
+    assert {o.nr: o.frist for o in new.oppdrag} == {
+        "1": date(2028, 12, 31), "2": date(2028, 12, 31), "3": date(2029, 2, 28), "4": None, "5": None}
+    assert all(leder.oppfolging == "" for leder in new.ledere)
+    out = result.output
+    assert "Frist flyttet 1 år frem for 3 oppdrag" in out
+    assert "oppdrag 1: 31.12.2027 → 31.12.2028" in out and "oppdrag 3: 29.02.2028 → 28.02.2029" in out
+    assert "oppdrag 4" not in out
+    assert "Oppfølging (arket Ledere) tømt for 1 leder" in out
+    assert "Øystein Sykehjem (210): «10.06.2027 og 18.11.2027»" in out
+    assert run("sjekk", ny).exit_code == 0

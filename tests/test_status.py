@@ -89,7 +89,7 @@ def test_status_workbook_has_one_row_per_leader_and_assignment(workbook, status_
     assert ws["A2"].fill.fgColor.rgb.endswith("E7E6E6")
     (dv,) = ws.data_validations.dataValidation
     assert dv.formula1 == '"' + ",".join(STATUSES) + '"' and "I2" in str(dv.sqref)
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref
+    assert ws.freeze_panes == "D2" and ws.auto_filter.ref
     assert "Veiledning" in wb.sheetnames
     # The assignment that looks like a formula is text.
     assert any(c.data_type == "s" and str(c.value).startswith("=HYPERLINK") for c in ws["F"])

@@ -5,7 +5,9 @@ year), the leaders (Signert cleared: nobody has signed next year's agreement), t
 and Lederprinsipper. Their cells are carried as read, column by column of the column table
 (Fornavn and Etternavn too) and every extra column, so nothing is rebuilt from the model and
 lost on the way. Emptied: Tiltak and Utviklingsmål, which the leaders write anew each year; they
-keep their columns.
+keep their columns. Moved: each Frist by as many years as the period moves, and the leaders'
+Oppfølging (this year's conversation dates) emptied; every such change is listed, since a date
+carried over unchanged would be wrong without anyone noticing.
 
 With a status workbook, an assignment goes on unless every leader who carries it reported it
 Fullført or Utgår. A blank status counts as not done: an assignment nobody reported on is more
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from ..exceptions import LederavtaleError
@@ -75,6 +78,7 @@ def next_year(job: Job, til: int, ut: Path, statusbok: Path | None = None) -> Re
 
     ledere = [{**row, LEDERE.column("signert").header: None} for row in rows(LEDERE.name, bok.ledere)]
     oppdrag_rows = rows(OPPDRAG.name, oppdrag)
+    notices = _move_frister(oppdrag, oppdrag_rows, til - ar) + _empty_oppfolging(bok, ledere)
     headers = {name: sheet.headers for name, sheet in sheets.items()}
     if statusbok is not None:
         # A Fra column from an earlier year gives way to this year's.
@@ -88,7 +92,7 @@ def next_year(job: Job, til: int, ut: Path, statusbok: Path | None = None) -> Re
         lederprinsipper=rows(LEDERPRINSIPPER.name, bok.lederprinsipper),
         headers=headers,  # Tiltak and Utviklingsmål start empty, with the columns they had
     )
-    data = xlsx.to_bytes(wb)
+    data = xlsx.to_bytes(wb, bok.kommune.navn)
     _refuse_existing(ut)  # again: the workbook may have appeared while this one was built
     atomic_write_bytes(ut, data)
     left = [o.nr for o in bok.oppdrag if o.nr not in carried]
@@ -96,7 +100,43 @@ def next_year(job: Job, til: int, ut: Path, statusbok: Path | None = None) -> Re
     if left:
         summary.append(f"Ikke tatt med (Fullført eller Utgår): oppdrag {', '.join(left)}.")
     summary.append(f"Kontroller den med: lederavtale sjekk \"{ut}\"")
-    return Result(warnings=[str(w) for w in warnings], summary=summary, files=[ut])
+    return Result(warnings=[str(w) for w in warnings], notices=notices, summary=summary, files=[ut])
+
+
+def _move_frister(oppdrag, rows: list[dict], years: int) -> list[str]:
+    """Each carried assignment's Frist `years` later (in `rows`, as written); what was moved."""
+    header = OPPDRAG.column("frist").header
+    moved = []
+    for o, row in zip(oppdrag, rows):
+        if o.frist is None:
+            continue
+        row[header] = _later(o.frist, years)
+        moved.append(f"oppdrag {o.nr}: {o.frist:%d.%m.%Y} → {row[header]:%d.%m.%Y}")
+    if not moved:
+        return []
+    return [f"Frist flyttet {antall(years, 'år', 'år')} frem for {antall(len(moved), 'oppdrag', 'oppdrag')}. "
+            "Kontroller fristene:", *(f"  {line}" for line in moved)]
+
+
+def _empty_oppfolging(bok, rows: list[dict]) -> list[str]:
+    """The leaders' agreed follow-up conversations belong to one year: emptied in `rows`; whose."""
+    header = LEDERE.column("oppfolging").header
+    emptied = []
+    for leder, row in zip(bok.ledere, rows):
+        if row.get(header) not in (None, ""):
+            row[header] = None
+            emptied.append(f"  {leder.navn} ({leder.ansattnr}): «{leder.oppfolging}»")
+    if not emptied:
+        return []
+    return [f"Oppfølging (arket Ledere) tømt for {antall(len(emptied), 'leder', 'ledere')}; skriv inn "
+            "de nye samtalene:", *emptied]
+
+
+def _later(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February into a year without it
+        return day.replace(year=day.year + years, day=28)
 
 
 def _as_read(raw: RawSheets) -> dict[str, _Sheet]:

@@ -84,11 +84,16 @@ def build_status_workbook(bok: Arbeidsbok, ledere: list[Leder], today: date | No
     wb = xlsx.new_workbook()
     ws = wb.create_sheet(SHEET)
     xlsx.header(ws, [(column.header, column.width) for column in STATUS.columns])
+    # Ansattnr, Navn and Enhet stay in view beside the columns the leader fills in.
+    ws.freeze_panes = "D2"
     r = 1
     for leder in ledere:
         for o in bok.oppdrag_for(leder):
             r += 1
-            values = {"ansattnr": leder.ansattnr, "navn": leder.navn, "enhet": leder.enhet, "nr": o.nr,
+            # A whole-number Nr as a number, so that Excel sorts 2 before 10 (`read_status` reads it back as
+            # text). Ansattnr stays text: an identifier, where a leading zero would be lost.
+            values = {"ansattnr": leder.ansattnr, "navn": leder.navn, "enhet": leder.enhet,
+                      "nr": xlsx.number_or_text(o.nr),
                       "omrade": o.omrade, "oppdrag": o.tekst, "mal": o.mal, "frist": o.frist}
             for c, column in enumerate(STATUS.columns, start=1):
                 if column.input:
@@ -111,6 +116,7 @@ def build_status_workbook(bok: Arbeidsbok, ledere: list[Leder], today: date | No
     _write_measures(wb.create_sheet(TILTAK_SHEET), bok, ledere)
     _write_help(wb.create_sheet(HELP_SHEET))
     _write_about(wb.create_sheet(ABOUT_SHEET), bok, today or date.today())
+    xlsx.prepare(wb, bok.kommune.navn)
     return wb
 
 
@@ -128,7 +134,7 @@ def _write_measures(ws, bok: Arbeidsbok, ledere: list[Leder]) -> None:
     for leder in ledere:
         for o in bok.oppdrag_for(leder):
             r += 1
-            values = (leder.ansattnr, leder.navn, leder.enhet, o.nr, o.omrade, o.tekst,
+            values = (leder.ansattnr, leder.navn, leder.enhet, xlsx.number_or_text(o.nr), o.omrade, o.tekst,
                       "\n".join(t.tekst for t in bok.tiltak_for(leder, o.nr)))
             for c, value in enumerate(values, start=1):
                 xlsx.put(ws, r, c, value, TOP_WRAP)

@@ -33,12 +33,12 @@ def spreadsheet_text(value):
     return value
 
 
-def write_report(path: Path, headers: list[str], rows: list[list]) -> None:
+def write_report(path: Path, headers: list[str], rows: list[list], kommune: str | None = None) -> None:
     wb = xlsx.new_workbook()
     ws = wb.create_sheet("Rapport")
     xlsx.table(ws, [(h, WIDTHS[c] if c < len(WIDTHS) else WIDTH) for c, h in enumerate(headers)], rows,
                {c: xlsx.TOP_WRAP for c in range(1, len(headers) + 1)})
-    xlsx.save(wb, path)
+    xlsx.save(wb, path, kommune)
 
 
 def write_run_report(path: Path, bok: Arbeidsbok, items: list[Item], removed: list[LeaderEntry],
@@ -59,7 +59,7 @@ def write_run_report(path: Path, bok: Arbeidsbok, items: list[Item], removed: li
     for entry in removed:
         rows.append([entry.ansattnr, entry.navn, "", "", STATUS_REMOVED, "\n".join(f.sti for f in entry.filer), ""])
     write_report(path, HEADERS + list(columns),
-                 [row + [values.get(row[0], "") for values in columns.values()] for row in rows])
+                 [row + [values.get(row[0], "") for values in columns.values()] for row in rows], bok.kommune.navn)
 
 
 def update_column(path: Path, header: str, values: dict[str, str]) -> None:
