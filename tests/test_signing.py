@@ -644,7 +644,9 @@ def test_xmp_id_keeps_a_libreoffice_pdfa_pdfa_and_survives_signing(agreement_pdf
     copy = tmp_path / "Lederavtale.pdf"
     shutil.copy(agreement_pdf, copy)
     document_id = an_id("210", content=agreement_pdf.read_bytes())
-    identity.stamp_pdf_file(copy, document_id)
+    with pikepdf.open(copy, allow_overwriting_input=True) as pdf:
+        identity.set_pdf_id(pdf, document_id)
+        pdf.save(copy)
     assert pdfa_2b_problem(copy) == ""
     with pikepdf.open(copy) as pdf:
         meta = pdf.open_metadata()

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..documents.batch import document_id_of
-from ..documents.identity import format_id, parse_id, stamp_pdf_file
+from ..documents.identity import format_id, parse_id, pdf_edit
 from ..documents.kinds import AGREEMENT, APPENDIX, Kind
 from ..documents.pdf import pdfa_2b_problem
 from ..documents.placeholders import empty_tables, placeholders_left
@@ -155,7 +155,6 @@ def _convert(copies: list[_Copy], libreoffice, year: YearFolder, manifest: Manif
         item = items[copy.leder.ansattnr]
         problem = conversion.feil if not conversion.ok else ""
         if not problem:
-            stamp_pdf_file(conversion.pdf, parse_id(copy.dokument_id))
             problem = pdfa_2b_problem(conversion.pdf)
         if problem:
             item.status = FAILED
@@ -175,7 +174,7 @@ def _convert(copies: list[_Copy], libreoffice, year: YearFolder, manifest: Manif
         return
     with libreoffice.converter(finished) as converter:
         for copy in copies:
-            converter.submit(copy.stamped, copy.stamped.with_suffix(".pdf"))
+            converter.submit(copy.stamped, copy.stamped.with_suffix(".pdf"), pdf_edit(copy.dokument_id))
         converter.wait()
 
 

@@ -32,6 +32,7 @@ import zlib
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 from urllib.parse import quote_plus, unquote_plus
 
 import pikepdf
@@ -351,11 +352,13 @@ def read_pdf_id(pdf: pikepdf.Pdf) -> str | None:
     return None
 
 
-def stamp_pdf_file(path: Path, document_id: DocumentId) -> None:
-    """set_pdf_id on a PDF file, saved in place (for the copies made for signing, before anyone signs)."""
-    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
-        set_pdf_id(pdf, document_id)
-        pdf.save(path)
+def pdf_edit(dokument_id: str) -> Callable[[pikepdf.Pdf], None] | None:
+    """`set_pdf_id` for the converter to apply as it finishes the PDF (`PdfConverter.submit`);
+    None for a document without an ID."""
+    if not dokument_id:
+        return None
+    document_id = parse_id(dokument_id)
+    return lambda pdf: set_pdf_id(pdf, document_id)
 
 
 def _xmp_root(xmp: bytes):

@@ -143,6 +143,7 @@ class _Job:
     index: int  # submission order
     docx: Path
     pdf: Path
+    edit: Callable[[pikepdf.Pdf], None] | None = None
 
 
 @dataclass
@@ -361,12 +362,15 @@ class PdfConverter:
     def __exit__(self, exc_type, exc, tb) -> None:
         self.close()
 
-    def submit(self, docx: Path, pdf: Path) -> None:
-        """Queue one conversion; a worker starts as soon as a batch is full."""
+    def submit(self, docx: Path, pdf: Path, edit: Callable[[pikepdf.Pdf], None] | None = None) -> None:
+        """Queue one conversion; a worker starts as soon as a batch is full.
+
+        `edit` changes the finished PDF in memory (the document ID in its XMP) before it is moved
+        into place, in the same pass that adds the language: one open and save per PDF, not two."""
         with self._cond:
             if self._closed:
                 raise RuntimeError("PdfConverter er lukket")
-            self._queue.append(_Job(self._submitted, Path(docx), Path(pdf)))
+            self._queue.append(_Job(self._submitted, Path(docx), Path(pdf), edit))
             self._submitted += 1
             self._start_workers()
             self._cond.notify_all()
@@ -505,7 +509,7 @@ class PdfConverter:
                 missing.append(job)
                 continue
             try:
-                _add_language(made, job.docx)
+                _finish_pdf(made, job.docx, job.edit)
                 _move_into_place(made, job.pdf)
             except OSError as error:
                 self._finish(job, False, f"kunne ikke lagre PDF-filen: {error.strerror or error}")
@@ -655,22 +659,32 @@ def _cpu_count() -> int:
 _LANGUAGE = re.compile(rb"<dc:language>([^<]+)</dc:language>")
 
 
-def _add_language(pdf: Path, docx: Path) -> None:
-    """The document's language (from the .docx) in the PDF's XMP as dc:language, which LibreOffice leaves out.
+def _finish_pdf(pdf: Path, docx: Path, edit: Callable[[pikepdf.Pdf], None] | None) -> None:
+    """The document's language (from the .docx) in the PDF's XMP as dc:language, which LibreOffice
+    leaves out, and the caller's `edit`, saved in one pass.
 
-    Archive validators look for it there; the PDF's /Lang alone is not enough for them.
+    Archive validators look for the language in the XMP; the PDF's /Lang alone is not enough for
+    them. A PDF whose language cannot be added stays valid without it; an edit that fails is the
+    conversion's failure (raised as OSError), since the caller relies on it.
     """
     try:
         with zipfile.ZipFile(docx) as archive:
             found = _LANGUAGE.search(archive.read("docProps/core.xml"))
-        if not found:
-            return
+    except (OSError, KeyError, zipfile.BadZipFile):
+        found = None
+    if not found and edit is None:
+        return
+    try:
         with pikepdf.open(pdf, allow_overwriting_input=True) as document:
-            with document.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
-                meta["dc:language"] = {found.group(1).decode("utf-8").strip()}
+            if found:
+                with document.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+                    meta["dc:language"] = {found.group(1).decode("utf-8").strip()}
+            if edit is not None:
+                edit(document)
             document.save(pdf)
-    except (OSError, KeyError, zipfile.BadZipFile, pikepdf.PdfError):
-        pass  # the PDF stays as LibreOffice made it: valid, only without the XMP language
+    except pikepdf.PdfError as error:
+        if edit is not None:
+            raise OSError(f"PDF-filen kunne ikke merkes: {error}") from error
 
 
 def _move_into_place(made: Path, target: Path) -> None:

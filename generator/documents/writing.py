@@ -34,7 +34,7 @@ from ..store.lock import RunLock
 from ..store.manifest import FileEntry, LeaderEntry, Manifest
 from ..store.year import YearFolder
 from .batch import Batch, Document, Verdict, prepare
-from .identity import parse_id, stamp_pdf_file
+from .identity import pdf_edit
 from .kinds import AGREEMENTS, FOLLOW_UPS, Kind, Run  # the runs, which the commands take from here
 from .naming import file_stem
 from .pdf import DRAFT_MARK, PdfSettings
@@ -216,7 +216,7 @@ def _write_leader(run: Run, verdict: Verdict, result: LeaderResult, batch: Batch
             if converter is not None:
                 written[path] = _Written(result, kind, source, dokument_id)
                 manifest.intend(pdf_rel, None)
-                converter.submit(path, pdf_path)
+                converter.submit(path, pdf_path, pdf_edit(dokument_id))
     if wrote_any and result.status == STATUS_UNCHANGED:
         result.status = STATUS_UPDATED if previous else STATUS_NEW
     if result.status != STATUS_EDITED:
@@ -322,8 +322,6 @@ def _record_pdf(manifest: Manifest, year_dir: Path, written: dict[Path, _Written
     result = doc.result
     if conversion.ok:
         rel = conversion.pdf.relative_to(year_dir).as_posix()
-        if doc.dokument_id:
-            stamp_pdf_file(conversion.pdf, parse_id(doc.dokument_id))
         manifest.update(result.leder.ansattnr,
                         FileEntry(rel, doc.kind.rolle, "pdf", doc.kind.public, sha256_file(conversion.pdf), doc.kilde,
                                   doc.dokument_id))
