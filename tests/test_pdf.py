@@ -698,3 +698,35 @@ def test_leftovers_of_dead_runs_and_older_versions_are_removed(private_tmp):
         assert left == sorted([converter.tempdir.name, converter.tempdir.name + ".lock",
                                young_orphan_lock.name, foreign.name])
     assert not old_version.exists() and recent_old_version.is_dir()
+
+
+def test_slim_copy_keeps_every_style_a_document_refers_to_also_from_the_cache(tmp_path):
+    """The styles part is cut up once per run; which styles stay is still decided per document."""
+    import re
+    import zipfile
+
+    from generator.documents import pdf as pdf_module
+
+    template = Path(__file__).resolve().parent.parent / "maler" / "lederavtale.docx"
+    with zipfile.ZipFile(template) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    style_ids = set(re.findall(rb'w:styleId="([^"]+)"', parts["word/styles.xml"]))
+    def styles_after_copy(document_xml: bytes, name: str) -> set[bytes]:
+        source, target = tmp_path / f"{name}.docx", tmp_path / f"{name}-slim.docx"
+        with zipfile.ZipFile(source, "w") as archive:
+            for part, data in parts.items():
+                archive.writestr(part, document_xml if part == "word/document.xml" else data)
+        pdf_module._prepare_copy(source, target)
+        with zipfile.ZipFile(target) as archive:
+            return set(re.findall(rb'w:styleId="([^"]+)"', archive.read("word/styles.xml")))
+
+    plain = styles_after_copy(parts["word/document.xml"], "plain")
+    dropped = sorted(style_ids - plain)
+    assert len(dropped) > 20 and plain
+    extra = dropped[0]
+    # The same styles part again, now with a paragraph in the unused style: it is kept this time.
+    body = parts["word/document.xml"].replace(
+        b"<w:body>", b'<w:body><w:p><w:pPr><w:pStyle w:val="' + extra + b'"/></w:pPr></w:p>', 1)
+    assert body != parts["word/document.xml"]
+    assert extra in styles_after_copy(body, "with-extra")
+    assert styles_after_copy(parts["word/document.xml"], "plain-again") == plain

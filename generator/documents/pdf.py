@@ -227,6 +227,61 @@ _STYLE_LINK = re.compile(rb"""<w:(?:basedOn|link|next)\s+w:val=["']([^"']*)["']"
 _SLIM_MIN_UNUSED = 20
 
 
+@dataclass(frozen=True)
+class _Styles:
+    """A styles part cut into its style definitions: (id, start, end, links) for each."""
+
+    blocks: tuple[tuple[bytes, int, int, tuple[bytes, ...]], ...]
+    defaults: frozenset[bytes]
+
+
+# A run's documents come from a few templates, so the same styles part comes again and again:
+# it is cut up once, not once per document (bounded: a template folder has a handful).
+_STYLES_CACHE: dict[bytes, _Styles | None] = {}
+_STYLES_CACHE_SIZE = 8
+
+
+def _styles_of(styles_xml: bytes) -> _Styles | None:
+    if styles_xml in _STYLES_CACHE:
+        return _STYLES_CACHE[styles_xml]
+    blocks = list(_STYLE.finditer(styles_xml))
+    ids = [_STYLE_ID.match(block.group()) for block in blocks]
+    styles = None
+    if blocks and None not in ids:
+        styles = _Styles(tuple((sid.group(1), block.start(), block.end(), tuple(_STYLE_LINK.findall(block.group())))
+                               for sid, block in zip(ids, blocks)),
+                         frozenset(sid.group(1) for sid, block in zip(ids, blocks)
+                                   if _STYLE_DEFAULT.match(block.group())))
+    if len(_STYLES_CACHE) >= _STYLES_CACHE_SIZE:
+        _STYLES_CACHE.clear()
+    _STYLES_CACHE[styles_xml] = styles
+    return styles
+
+
+def _slim_styles(styles_xml: bytes, referenced: set[bytes]) -> bytes | None:
+    """The styles part without the styles nothing refers to; None when that is not worth it."""
+    styles = _styles_of(styles_xml)
+    if styles is None:
+        return None
+    links = {sid: linked for sid, _, _, linked in styles.blocks}
+    keep = {sid for sid in links if sid in referenced} | styles.defaults
+    todo = list(keep)
+    while todo:
+        for linked in links.get(todo.pop(), ()):
+            if linked not in keep:
+                keep.add(linked)
+                todo.append(linked)
+    if len(links) - len(keep & links.keys()) < _SLIM_MIN_UNUSED:
+        return None
+    pieces, position = [], 0
+    for sid, start, end, _ in styles.blocks:
+        if sid not in keep:
+            pieces.append(styles_xml[position:start])
+            position = end
+    pieces.append(styles_xml[position:])
+    return b"".join(pieces)
+
+
 def _write_slim_copy(source: Path, target: Path) -> bool:
     with zipfile.ZipFile(source) as archive:
         infos = archive.infolist()
@@ -234,11 +289,6 @@ def _write_slim_copy(source: Path, target: Path) -> bool:
     styles_xml = parts.get("word/styles.xml")
     if styles_xml is None:
         return False
-    blocks = list(_STYLE.finditer(styles_xml))
-    ids = [_STYLE_ID.match(block.group()) for block in blocks]
-    if not blocks or None in ids:
-        return False
-    by_id = {sid.group(1): block.group() for sid, block in zip(ids, blocks)}
     # Every value of a val attribute (w:val, whatever the prefix) anywhere else counts as
     # a possible style reference: over-keeping costs a little time, dropping a used style
     # would change the page.
@@ -246,26 +296,14 @@ def _write_slim_copy(source: Path, target: Path) -> bool:
     for name, data in parts.items():
         if name.startswith("word/") and name.endswith(".xml") and not name.startswith("word/styles"):
             referenced.update(_VAL.findall(data))
-    keep = {sid for sid, block in by_id.items() if sid in referenced or _STYLE_DEFAULT.match(block)}
-    todo = list(keep)
-    while todo:
-        for linked in _STYLE_LINK.findall(by_id.get(todo.pop(), b"")):
-            if linked not in keep:
-                keep.add(linked)
-                todo.append(linked)
-    if len(by_id) - len(keep & by_id.keys()) < _SLIM_MIN_UNUSED:
+    slim = _slim_styles(styles_xml, referenced)
+    if slim is None:
         return False
-    pieces, position = [], 0
-    for sid, block in zip(ids, blocks):
-        if sid.group(1) not in keep:
-            pieces.append(styles_xml[position:block.start()])
-            position = block.end()
-    pieces.append(styles_xml[position:])
-    parts["word/styles.xml"] = b"".join(pieces)
+    parts["word/styles.xml"] = slim
     # Stored, not deflated: the copy lives for seconds, and LibreOffice reads it faster.
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as slim:
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as copy:
         for info in infos:
-            slim.writestr(info.filename, parts[info.filename])
+            copy.writestr(info.filename, parts[info.filename])
     return True
 
 
