@@ -289,3 +289,34 @@ def test_the_pdfs_figures_carry_the_charts_alt_text(tmp_path):
     charts = [f for f in figures if f.startswith("Figur: status for oppdragene i området ")]
     assert [c.split("området ", 1)[1].split(". ", 1)[0] for c in charts] == areas
     assert all(alt for alt in figures)  # no picture without a description
+
+
+def test_statusrapport_xlsx_has_an_editable_chart_of_shares_in_the_report_colours(tmp_path):
+    """The chart as Excel draws it, from the counts in the sheet Oppdrag: HR can restyle it."""
+    from openpyxl.chart import BarChart
+
+    ut = tmp_path / "ut"
+    assert run("status", EXAMPLE, filled_example(tmp_path), "--ut", ut, "--ingen-pdf").exit_code == 0
+    report = openpyxl.load_workbook(ut / "2027" / "statusrapport.xlsx")
+    (chart,) = report["Diagram"]._charts
+    assert isinstance(chart, BarChart) and chart.type == "bar" and chart.grouping == "percentStacked"
+    assert chart.overlap == 100
+    rows = report["Oppdrag"].max_row
+    refs = [s.val.numRef.f for s in chart.series]
+    assert len(refs) == len(KOLONNER) == 6
+    assert refs[0] == f"'Oppdrag'!$E$2:$E${rows}" and refs[-1] == f"'Oppdrag'!$J$2:$J${rows}"
+    assert [s.tx.strRef.f for s in chart.series][0] == "'Oppdrag'!E1"
+    assert chart.series[0].cat.numRef.f == f"'Oppdrag'!$A$2:$A${rows}" if chart.series[0].cat.numRef \
+        else chart.series[0].cat.strRef.f == f"'Oppdrag'!$A$2:$A${rows}"
+    def rgb(fill) -> str:
+        colour = fill.srgbClr
+        return (colour if isinstance(colour, str) else colour.val).upper()
+
+    assert [rgb(s.graphicalProperties.solidFill) for s in chart.series] == [COLOURS[k].lstrip("#").upper()
+                                                                            for k in KOLONNER]
+    assert all(rgb(s.graphicalProperties.line.solidFill) == "000000" for s in chart.series)
+    title = "".join(r.t for p in chart.title.tx.rich.p for r in p.r)
+    axis = "".join(r.t for p in chart.y_axis.title.tx.rich.p for r in p.r)
+    assert title == "Status per oppdrag" and "Andel" in axis
+    ws = report["Diagram"]
+    assert ws.page_setup.orientation == "landscape" and ws.oddHeader.left.text == "Fjordvik kommune"

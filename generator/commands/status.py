@@ -50,7 +50,7 @@ def make_status_report(job: Job, statusbok: Path, pdf: bool = True) -> Result:
         # The document first: it renders HR's letterhead, which a template error stops before
         # anything is written.
         write_status_document(bok, status, report_docx, job.today, job.templates)
-        write_status_report(status, report_xlsx, names=bok.kommune.navn_i_statusrapport)
+        write_status_report(status, report_xlsx, names=bok.kommune.navn_i_statusrapport, kommune=bok.kommune.navn)
         result.files += [report_xlsx, report_docx]
         if libreoffice is not None:
             with libreoffice.converter() as converter:
