@@ -34,9 +34,10 @@ def write_status_report(status: Status, path: Path, names: bool = False, kommune
 
     # Mål after the counts: the count columns keep their places for anyone who reads them by position.
     xlsx.table(wb.create_sheet("Oppdrag"),
-               [("Nr", 7), ("Område", 18), ("Oppdrag", 60), ("Ledere", 9)] + [(k, 13) for k in KOLONNER]
-               + [("Mål", 40)],
-               [[o.nr, o.omrade, o.tekst, t.ledere, *t.row(), o.mal] for o, t in status.oppdrag])
+               [("Nr", 7), ("Område", 16), ("Oppdrag", 45), ("Ledere", 9)] + [(k, max(11, len(k) + 3)) for k in KOLONNER]
+               + [("Mål", 30)],
+               [[o.nr, o.omrade, o.tekst, t.ledere, *t.row(), o.mal] for o, t in status.oppdrag],
+               {i: TOP_WRAP for i in range(1, 12)})
     _chart_sheet(wb, len(status.oppdrag))
     wrap = {i: TOP_WRAP for i in range(1, 10)}
     xlsx.table(wb.create_sheet("Resultater"),
@@ -51,7 +52,7 @@ def write_status_report(status: Status, path: Path, names: bool = False, kommune
                [[a.enhet, *person(a), a.nr, a.oppdrag, a.kommentar] for a in status.avvik_per_enhet()], wrap)
     xlsx.table(wb.create_sheet("Ikke rapportert"), [("Enhet", 30), ("Leder", 26), ("Oppdrag (Nr)", 24)],
                [[enhet, navn, ", ".join(nrs)] for enhet, navn, nrs in status.ikke_rapportert()])
-    xlsx.table(wb.create_sheet("Enheter"), [("Enhet", 32), ("Ledere", 9)] + [(k, 13) for k in KOLONNER],
+    xlsx.table(wb.create_sheet("Enheter"), [("Enhet", 32), ("Ledere", 9)] + [(k, max(11, len(k) + 3)) for k in KOLONNER],
                [[t.navn, t.ledere, *t.row()] for t in status.enheter])
     xlsx.save(wb, path, kommune)
 
