@@ -82,7 +82,10 @@ def bokmal_words(text: str) -> list[str]:
 
 
 def check_malform(c: Cells, sheets: dict[str, Table | None], kommune: Kommune | None) -> None:
-    """A warning for every free-text cell of a nynorsk workbook that holds a bokmål-only word."""
+    """A warning for every free-text cell of a nynorsk workbook that holds a bokmål-only word.
+
+    The warning names the cell and the listed words, never the cell's text: Utviklingsmål is exempt
+    from public access, and a warning goes wherever the run's warnings go."""
     if kommune is None or kommune.malform != "nynorsk":
         return
     for name, keys in FREE_TEXT.items():
