@@ -50,6 +50,7 @@ maler: $(STAMP)
 
 eksempel: $(STAMP)
 	$(BIN)/python tools/make_example.py
+	$(BIN)/python tools/example_nynorsk.py
 
 clean:
 	rm -rf $(VENV) output/*/ build *.egg-info

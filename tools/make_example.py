@@ -203,28 +203,30 @@ LEDERPRINSIPPER = [
 ]
 
 
-def ledere_rows() -> list[dict]:
+def ledere_rows(d) -> list[dict]:
     rows = []
-    for nr, navn, stilling, enhet, niva, local, over, avtale, signert in LEDERE:
+    for nr, navn, stilling, enhet, niva, local, over, avtale, signert in d["LEDERE"]:
         rows.append({"Ansattnr": nr, "Navn": navn, "Stilling": stilling, "Enhet": enhet, "Nivå": niva,
-                     "E-post": f"{local}@{DOMAIN}" if local else None, "Overordnet": over,
-                     "Avtale": avtale, "Mal": MAL.get(nr), "Signert": signert, "Oppfølging": OPPFOLGING.get(nr)})
+                     "E-post": f"{local}@{d['DOMAIN']}" if local else None, "Overordnet": over, "Avtale": avtale,
+                     "Mal": d["MAL"].get(nr), "Signert": signert, "Oppfølging": d["OPPFOLGING"].get(nr)})
     return rows
 
 
-def oppdrag_rows() -> list[dict]:
+def oppdrag_rows(d) -> list[dict]:
     keys = ("Nr", "Område", "Oppdrag", "Mål", "Målemetode", "Utgangspunkt", "Frist", "Gjelder")
-    return [{k: (v if v != "" else None) for k, v in zip(keys, row)} for row in OPPDRAG]
+    return [{k: (v if v != "" else None) for k, v in zip(keys, row)} for row in d["OPPDRAG"]]
 
 
-def write_example_workbook(path: Path) -> Path:
+def write_example_workbook(path: Path, d=None) -> Path:
+    """`d`: the data by this module's names (KOMMUNE, LEDERE …); the nynorsk example passes its own."""
+    d = d or globals()
     wb = build_workbook(
-        kommune=KOMMUNE,
-        ledere=ledere_rows(),
-        oppdrag=oppdrag_rows(),
-        tiltak=[{"Ansattnr": a, "Nr": n, "Tiltak": t} for a, n, t in TILTAK],
-        utviklingsmal=[{"Ansattnr": a, "Mål": m, "Tiltak": t, "Oppfølging": o} for a, m, t, o in UTVIKLINGSMAL],
-        lederprinsipper=[{"Prinsipp": p, "Beskrivelse": b} for p, b in LEDERPRINSIPPER],
+        kommune=d["KOMMUNE"],
+        ledere=ledere_rows(d),
+        oppdrag=oppdrag_rows(d),
+        tiltak=[{"Ansattnr": a, "Nr": n, "Tiltak": t} for a, n, t in d["TILTAK"]],
+        utviklingsmal=[{"Ansattnr": a, "Mål": m, "Tiltak": t, "Oppfølging": o} for a, m, t, o in d["UTVIKLINGSMAL"]],
+        lederprinsipper=[{"Prinsipp": p, "Beskrivelse": b} for p, b in d["LEDERPRINSIPPER"]],
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)

@@ -13,6 +13,7 @@ from . import columns
 from .cells import Cells
 from .file import RawSheets
 from .kommune import read_kommune
+from .language import check_malform
 from .ledere import check_hierarchy, check_signert, read_ledere
 from .lederprinsipper import read_lederprinsipper
 from .oppdrag import read_oppdrag, read_tiltak
@@ -45,6 +46,7 @@ def validate(path: Path, raw: RawSheets) -> Arbeidsbok:
                          sheets.get(OPPDRAG) is not None)
     goals = read_utviklingsmal(c, sheets.get(UTVIKLINGSMAL), ledere, ledere_ok)
     lederprinsipper = read_lederprinsipper(c, sheets.get(LEDERPRINSIPPER))
+    check_malform(c, sheets, kommune)
 
     if sheets.get(OPPDRAG) is not None:
         for leder in ledere:
