@@ -246,7 +246,8 @@ def test_epost_oppfolging_before_the_follow_up_is_written(tmp_path):
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice er ikke installert")
 @pytest.mark.slow
-def test_pdf_with_draft_mark(synthetic, tmp_path):
+def test_pdf_is_a_form_without_the_draft_mark(synthetic, tmp_path):
+    """The follow-up document is filled in and signed as it is: no UTKAST on it (the agreement has one)."""
     from pypdf import PdfReader
 
     _, sheets, workbook, _ = synthetic
@@ -258,8 +259,12 @@ def test_pdf_with_draft_mark(synthetic, tmp_path):
     (entry,) = [f for f in manifest(year_dir)["ledere"][nr]["filer"] if f["format"] == "pdf"]
     assert entry["rolle"] == "oppfolging" and entry["offentlig"] is True
     text = "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
-    assert "Oppfølgingssamtale 2027" in text and "UTKAST" in text.replace(" ", "").replace("\n", "")
+    assert "Oppfølgingssamtale 2027" in text and "UTKAST" not in text.replace(" ", "").replace("\n", "")
     assert GOAL_MARKER not in text
+    # The agreement made beside it is still a draft.
+    assert run("generer", workbook, "--ut", tmp_path / "ut", "--leder", nr).exit_code == 0
+    (agreement,) = year_dir.rglob("Lederavtale*.pdf")
+    assert "UTKAST" in "".join(page.extract_text() for page in PdfReader(agreement).pages).replace(" ", "")
 
 
 def test_filled_in_status_workbook_is_kept_by_a_rerun(synthetic, tmp_path):

@@ -75,6 +75,9 @@ class Kind:
     arkiv: Archiving | None = None
     # A leader's document that comes back signed or is filed carries a document ID (documents.identity).
     carries_id: bool = False
+    # Its PDF from `generer` is a draft for the conversation: the UTKAST mark on every page. A form to
+    # fill in and sign as it is (the follow-up document) has none.
+    draft: bool = False
 
     def words(self, nynorsk: bool) -> Words:
         return self.nynorsk if nynorsk else self.bokmal
@@ -90,7 +93,7 @@ AGREEMENT = Kind(
           "nn-NO"),
     "generer", "lederavtale.docx", agreement_context, leader_template=True, basis_key="grunnlag",
     email="epost.txt", space=(100_000, 300_000),
-    arkiv=Archiving("H", "AVTALE", 1, "lederavtale.pdf"), carries_id=True)
+    arkiv=Archiving("H", "AVTALE", 1, "lederavtale.pdf"), carries_id=True, draft=True)
 
 
 def _appendix_words(nynorsk: bool, language: str) -> Words:
@@ -105,7 +108,7 @@ APPENDIX = Kind(
     "vedlegg", False, ("vedlegget", "Vedlegget"), _appendix_words(False, "nb-NO"), _appendix_words(True, "nn-NO"),
     "generer", "vedlegg.docx", appendix_context, samples=Arbeidsbok.utviklingsmal_for, basis_key="grunnlag",
     email="epost.txt", space=(100_000, 300_000),
-    arkiv=Archiving("V", "VEDLEGG", 2, "vedlegg.pdf"), carries_id=True)
+    arkiv=Archiving("V", "VEDLEGG", 2, "vedlegg.pdf"), carries_id=True, draft=True)
 
 _FOLLOW_UP_WORDS = Words("Oppfølgingssamtale {ar} - {navn}", "Oppfølgingssamtale {ar} – {navn}",
                          "Oppfølging av lederavtale {ar}, {enhet}", "lederavtale, oppfølgingssamtale", "nb-NO")
@@ -146,6 +149,13 @@ class Run:
     @property
     def basis_key(self) -> str:
         return self.kinds[0].basis_key
+
+    @property
+    def draft(self) -> bool:
+        """Whether the run's PDFs carry the UTKAST mark; one converter makes them all, so its kinds agree."""
+        marks = {kind.draft for kind in self.kinds}
+        assert len(marks) == 1, "a run's kinds agree on the draft mark"
+        return marks.pop()
 
     def space_per_leader(self, pdf: bool) -> int:
         return sum(kind.space[pdf] for kind in self.kinds)

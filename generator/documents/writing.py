@@ -376,10 +376,12 @@ def write_documents(job, kind: Run, batch: Batch, verdicts: list[Verdict],
         written: dict[Path, _Written] = {}
         done = 0
         try:
-            # Both kinds are drafts for a conversation until a person has filled them in and
-            # signed: their PDFs carry the UTKAST mark (`arkiv` makes clean PDFs of its own).
+            # The agreement and the appendix are drafts for a conversation until a person has filled
+            # them in and signed: their PDFs carry the UTKAST mark (`arkiv` and `signering` make clean
+            # PDFs of their own). The follow-up form is filled in and signed as it is (Kind.draft).
             converter = libreoffice.converter(lambda c: _record_pdf(manifest, year_dir, written, c),
-                                              watermark=DRAFT_MARK) if libreoffice is not None else None
+                                              watermark=DRAFT_MARK if kind.draft else None) \
+                if libreoffice is not None else None
             with converter or nullcontext():
                 for verdict, result in zip(verdicts, results):
                     _write_leader(kind, verdict, result, batch, year_dir, manifest, overskriv, today, converter,
