@@ -87,6 +87,7 @@ class Kommune:
     skjerm_navn: bool = False
     # True: the public status report names the leader at each deviation and result; else the unit alone.
     navn_i_statusrapport: bool = False
+    opposisjonsleder: str = ""  # who takes part in the kommunedirektør's evaluation beside the ordfører
     arkivdel: str = ""  # where a registrering goes in the archive when Arkivsak is empty (Fiks Arkiv)
     organisasjonsnummer: str = ""  # nine digits, no spaces: the arkivskaper in archive metadata
     # The archive's own codes (archive/kodelister.py); empty: the built-in default.
@@ -197,12 +198,20 @@ class Arbeidsbok:
         self._goals: dict[str, list[Utviklingsmal]] = {}
         for goal in self.utviklingsmal:
             self._goals.setdefault(goal.ansattnr, []).append(goal)
+        self._under: dict[str, list[Leder]] = {}
+        for leder in self.ledere:
+            if leder.avtale and leder.overordnet:
+                self._under.setdefault(leder.overordnet, []).append(leder)
 
     def leder(self, ansattnr: str) -> Leder:
         return self._by_nr[ansattnr]
 
     def overordnet(self, leder: Leder) -> Leder | None:
         return self._by_nr.get(leder.overordnet) if leder.overordnet else None
+
+    def underordnede(self, leder: Leder) -> list[Leder]:
+        """The leaders who sign their agreement with this leader, in workbook order."""
+        return self._under.get(leder.ansattnr, [])
 
     def avtaleledere(self) -> list[Leder]:
         """The leaders who get an agreement (Avtale=ja)."""

@@ -156,7 +156,7 @@ def test_nynorsk(tmp_path):
     assert result.exit_code == 0, result.output
     for path in followup_files(tmp_path / "ut" / "2027").values():
         text = docx_text(path)
-        assert "Kva støtte treng leiaren" in text and "unnateke frå innsyn" in text
+        assert "Kva støtte treng leiaren" in text and "unnateke offentlegheit" in text
         assert "Hvilken støtte" not in text and GOAL_MARKER not in text
 
 

@@ -113,7 +113,7 @@ def test_generer_writes_nynorsk_from_templates_and_data(generated):
     # (a no-break space keeps «6,7 %» on one line).
     for words in ("Verksemdsleiar", "Nordvik sjukeheim", "Redusere sjukefråværet gjennom systematisk oppfølging",
                   "Sjukefråvær under 6,7\xa0%", "Gjennomfører vekentlege oppfølgingssamtalar med sjukmelde.",
-                  "Vi er tydelege", "Oppfølgingssamtalar i juni og november"):
+                  "Vi er tydelege", "Leiarsamtale i juni, oppfølgingssamtale i november"):
         assert words in text, words
     appendix = docx_text(document(generated, "1010", "vedlegg"))
     assert "Personlege utviklingsmål" in appendix and "Utvikle meg som endringsleiar" in appendix

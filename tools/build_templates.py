@@ -141,6 +141,8 @@ class Assignments:
     # The follow-up document: labels of a last row left blank for the conversation (status,
     # result, comment); None in the agreements.
     follow_up: tuple[str, str, str] | None = None
+    # The follow-up document: the statuses to tick under the status label.
+    statuses: tuple[str, ...] = ()
 
 
 @dataclass
@@ -730,6 +732,15 @@ def add_assignments(doc, block: Assignments):
         comment = row.cells[2].merge(row.cells[3])
         for cell, label in zip((row.cells[0], row.cells[1], comment), block.follow_up):
             cell_paragraph(cell, label, "Feltnavn", first=True)
+        for status in block.statuses:
+            cell_paragraph(row.cells[0], f"\u2610 {status}", "Tabelltekst")
+        # A form is read and filled in one assignment at a time: the whole block stays on one page
+        # (every row unsplittable, each kept with the next), never its status row alone overleaf.
+        row_props(measures_row, min_height_cm=1.5)
+        for kept in table.rows[:3]:
+            for cell in kept.cells:
+                for para in cell.paragraphs:
+                    para.paragraph_format.keep_with_next = True
     # Two tables in a row would merge into one in Word; a small gap keeps them apart.
     spacer(doc, 2)
     code_line(doc, "{%p endfor %}")
@@ -759,7 +770,7 @@ def add_goals(doc, block: Goals):
     # marked so that an appendix still without goals is seen as a draft.
     control_row(table, 4, "{%tr if not utviklingsmal %}")
     for i, row in enumerate(table.rows[5:5 + blank_rows]):
-        row_props(row, min_height_cm=1.1)
+        row_props(row, min_height_cm=0.8)
         for j, cell in enumerate(row.cells):
             cell_paragraph(cell, block.placeholder if i == j == 0 else "", "Tabelltekst", first=True)
     control_row(table, 5 + blank_rows, "{%tr endif %}")
@@ -816,12 +827,16 @@ def add_signatures(doc, block: Signatures, malform: Malform):
     # The section before the signatures travels with them to the next page if they do not
     # fit, so the signatures never open a page alone: every paragraph back to its heading
     # keeps with the next, and the signature row itself cannot split.
+    # A table on the way back ends the chain: a box to write in is kept with them only when asked
+    # (WriteIn.keep_with_signatures); otherwise one page could not hold the chain and it would all
+    # move on, leaving half a page empty.
     for para in reversed(doc.paragraphs):
         para.paragraph_format.keep_with_next = True
-        if para.style.name == "Heading 1":
+        previous = para._p.getprevious()
+        if para.style.name == "Heading 1" or (previous is not None and previous.tag == qn("w:tbl")):
             break
     heading = doc.add_paragraph("Underskrifter", style=doc.styles["Heading 1"])
-    heading.paragraph_format.space_before = Pt(20)
+    heading.paragraph_format.space_before = Pt(12)
     gap = 3.0  # room for the QR code
     side = (TEXT_WIDTH_CM - gap) / 2
     table = new_table(doc, 1, [side, gap, side])
@@ -1031,6 +1046,45 @@ def principles_or_demands(t) -> list:
     ]
 
 
+def principles(t) -> list:
+    """The municipality's leadership principles, when the workbook has them (the kommunedirektør's
+    agreement: what is expected of the role is its own section)."""
+    return [
+        Code("{%p if lederprinsipper %}"),
+        H1(t("principles")),
+        P(t("principles.intro.director")),
+        Code("{%p for p in lederprinsipper %}"),
+        Bullets(["**{{ p.prinsipp }}**{% if p.beskrivelse %}: {{ p.beskrivelse }}{% endif %}"]),
+        Code("{%p endfor %}"),
+        Code("{%p endif %}"),
+    ]
+
+
+def responsibility(t, key: str = "agreement.responsibility") -> list:
+    """A leader with leaders of their own answers for those leaders' agreements and follow-up."""
+    return [
+        Code("{%p if underordnede %}"),
+        P(t(key)),
+        Code("{%p endif %}"),
+    ]
+
+
+def pay(t) -> list:
+    """Pay: HTA chapter 3.4 for the leaders in it, the municipality's pay policy for the others. Text
+    for HR to adjust to the municipality's own pay policy."""
+    return [
+        H1(t("agreement.pay")),
+        Code(f"{{%p if {level_test('kommunalsjef')} %}}"),
+        P(t("agreement.pay.kommunalsjef")),
+        Code(f"{{%p elif {level_test('virksomhetsleder')} %}}"),
+        P(t("agreement.pay.virksomhetsleder")),
+        Code("{%p else %}"),
+        P(t("agreement.pay.other")),
+        Code("{%p endif %}"),
+        P(t("agreement.pay.2")),
+    ]
+
+
 def agreed_conversations(t) -> list:
     """The follow-up conversations from the workbook, or a placeholder for their dates."""
     return [
@@ -1071,6 +1125,7 @@ def agreement(malform: Malform) -> DocSpec:
             H1(t("agreement.authority")),
             P(t("agreement.authority.1")),
             Bullets(t("agreement.authority.bullets")),
+            *responsibility(t),
             *principles_or_demands(t),
             H1(t("agreement.assignments")),
             Assignments(
@@ -1088,6 +1143,7 @@ def agreement(malform: Malform) -> DocSpec:
             Bullets(t("agreement.follow_up.bullets")),
             *agreed_conversations(t),
             P(t("agreement.follow_up.2")),
+            *pay(t),
             H1(t("changes")),
             P(t("agreement.changes.1")),
             closing(t),
@@ -1101,6 +1157,8 @@ def appendix(malform: Malform) -> DocSpec:
     t = malform.phrase
     # The kommunedirektør's other party is the ordfører, who signs for the kommunestyre.
     other_party = f"{{% if {IS_ORDFORER} %}}For kommunestyret{{% else %}}{t('superior')}{{% endif %}}"
+    leader = f"{{% if {IS_ORDFORER} %}}Kommunedirektør{{% else %}}{t('leader')}{{% endif %}}"
+    the_leader = f"{{% if {IS_ORDFORER} %}}kommunedirektøren{{% else %}}{t('appendix.the_leader')}{{% endif %}}"
     return DocSpec(
         filename="vedlegg.docx",
         malform=malform,
@@ -1112,19 +1170,28 @@ def appendix(malform: Malform) -> DocSpec:
             Title(t("appendix.heading")),
             Subtitle(t("appendix.subtitle")),
             Parties([
-                (t("leader"), "{{ leder.navn }}, {{ leder.stilling|liten }}"),
+                (leader, "{{ leder.navn }}, {{ leder.stilling|liten }}"),
                 (t("unit"), "{{ leder.enhet }}"),
                 (other_party, "{{ overordnet.navn }}, {{ overordnet.stilling|liten }}"),
                 ("Avtaleperiode", "{{ periode.tekst }}"),
             ]),
+            # The kommunedirektør's goals are agreed with the ordfører, and HR reports to him: who may
+            # read them is said as the Øyer agreement says it.
+            Code(f"{{%p if {IS_ORDFORER} %}}"),
+            P(t("appendix.intro.1.director")),
+            P(t("appendix.intro.2.director")),
+            Code("{%p else %}"),
             P(t("appendix.intro.1")),
-            P(t("appendix.intro.2").replace("MOTPART", f"{{% if {IS_ORDFORER} %}}{t('appendix.ordforer')}"
-                                                      f"{{% else %}}{t('appendix.superior')}{{% endif %}}")),
+            P(t("appendix.intro.2")),
+            Code("{%p endif %}"),
             H1("Utviklingsmål"),
             Goals(["Mål", "Tiltak", "Oppfølging"], t("placeholder")),
             H1("Oppfølging"),
-            P(t("appendix.follow_up.1")),
-            Signatures(Party(t("leader"), "{{ leder.navn }}", "{{ leder.stilling }}"),
+            # The leader's view of their own leadership is a self-assessment: exempt, so here and
+            # not in the public follow-up document.
+            WriteIn([t("appendix.own_leadership").replace("LEDEREN", the_leader)], height_cm=1.0,
+                    keep_with_signatures=True),
+            Signatures(Party(leader, "{{ leder.navn }}", "{{ leder.stilling }}"),
                        Party(other_party, "{{ overordnet.navn }}", "{{ overordnet.stilling }}")),
         ],
     )
@@ -1151,6 +1218,7 @@ def director_agreement(malform: Malform) -> DocSpec:
             H1(t("director.role")),
             P(t("director.role.1")),
             Bullets(t("director.role.bullets")),
+            *responsibility(t, "director.responsibility"),
             H1(t("director.mutual")),
             P(t("director.mutual.1")),
             H2(t("director.expectations")),
@@ -1159,6 +1227,7 @@ def director_agreement(malform: Malform) -> DocSpec:
             H2(t("director.expects")),
             P(t("director.expects.1")),
             Bullets(t("director.expects.bullets")),
+            *principles(t),
             H1(t("director.goals")),
             Assignments(
                 intro=t("director.goals.intro"),
@@ -1190,6 +1259,18 @@ def director_agreement(malform: Malform) -> DocSpec:
     )
 
 
+def follow_up_assignments(t, key: str, measures: str) -> Assignments:
+    """The agreement's assignments as a form: status to tick, result and comment to write."""
+    return Assignments(
+        intro=t(f"{key}.intro"),
+        empty=t(f"{key}.empty"),
+        measures=t(measures),
+        placeholder=t("follow_up.no_measures"),
+        follow_up=(t("follow_up.status"), t("follow_up.result"), t("follow_up.comment")),
+        statuses=t("follow_up.statuses"),
+    )
+
+
 def follow_up(malform: Malform) -> DocSpec:
     """The autumn follow-up conversation: the agreement's assignments with room for status,
     result and comment, and the questions the conversation goes through. A public document,
@@ -1214,13 +1295,7 @@ def follow_up(malform: Malform) -> DocSpec:
             P(t("follow_up.purpose.1")),
             P(t("follow_up.purpose.2")),
             H1(t("agreement.assignments")),
-            Assignments(
-                intro=t("follow_up.assignments.intro"),
-                empty=t("follow_up.assignments.empty"),
-                measures=t("agreement.measures"),
-                placeholder=t("follow_up.no_measures"),
-                follow_up=(t("follow_up.status"), t("follow_up.result"), t("follow_up.comment")),
-            ),
+            follow_up_assignments(t, "follow_up.assignments", "agreement.measures"),
             H1(t("follow_up.questions")),
             P(t("follow_up.questions.intro")),
             WriteIn(t("follow_up.questions.items")),
@@ -1228,6 +1303,50 @@ def follow_up(malform: Malform) -> DocSpec:
             WriteIn([t("follow_up.notes.1")], height_cm=4.0, keep_with_signatures=True),
             Signatures(Party(t("leader"), "{{ leder.navn }}", "{{ leder.stilling }}"),
                        Party(t("superior"), "{{ overordnet.navn }}", "{{ overordnet.stilling }}")),
+        ],
+    )
+
+
+def director_follow_up(malform: Malform) -> DocSpec:
+    """The kommunedirektør's evaluation (after Øyer): the ordfører for the kommunestyre, the goals and
+    assignments given to the kommunedirektør, the self-evaluation under its headings, what the
+    evaluation rests on, and the written evaluation signed by both. Public like the ordinary
+    follow-up document: the assessment of the person, and pay, go to a closed meeting, not here."""
+    t = malform.phrase
+    return DocSpec(
+        filename="oppfolging_kommunedirektor.docx",
+        malform=malform,
+        title=t("director_follow_up.title"),
+        footer_left=t("director_follow_up.title"),
+        blocks=[
+            Title(t("director_follow_up.heading")),
+            Subtitle(t("director_follow_up.subtitle")),
+            Parties([
+                ("Kommunedirektør", "{{ leder.navn }}"),
+                ("For kommunestyret", "{{ overordnet.navn }}, {{ overordnet.stilling|liten }}"),
+                ("Avtaleperiode", "{{ periode.tekst }}"),
+                (t("director_follow_up.date"), ""),
+            ]),
+            H1(t("purpose")),
+            P(t("director_follow_up.purpose.1")),
+            Code("{%p if kommune.opposisjonsleder %}"),
+            P(t("director_follow_up.opposition")),
+            Code("{%p endif %}"),
+            P(t("director_follow_up.purpose.2")),
+            H1(t("director.goals")),
+            follow_up_assignments(t, "director_follow_up.goals", "director.measures"),
+            H1(t("director.self")),
+            P(t("director_follow_up.self.intro")),
+            WriteIn(t("director_follow_up.self.items"), height_cm=3.0),
+            H1(t("director.evidence")),
+            P(t("director_follow_up.evidence.intro")),
+            WriteIn(t("director_follow_up.evidence.items"), height_cm=1.6),
+            H1(t("director_follow_up.evaluation")),
+            P(t("director_follow_up.evaluation.intro")),
+            WriteIn(t("director_follow_up.evaluation.items"), height_cm=3.5),
+            WriteIn([t("director_follow_up.next")], height_cm=3.0, keep_with_signatures=True),
+            Signatures(Party("Kommunedirektør", "{{ leder.navn }}", "{{ leder.stilling }}"),
+                       Party("For kommunestyret", "{{ overordnet.navn }}", "{{ overordnet.stilling }}")),
         ],
     )
 
@@ -1263,10 +1382,12 @@ PHRASES = {
         "Leiaravtalen er eit tillegg til arbeidsavtalen og blir inngått for eitt år om gongen. Avtalen gjeld til "
         "ny avtale er inngått."),
     "closing.public": (
-        "Lederavtalen er et offentlig dokument. Lederens personlige utviklingsmål står i et eget vedlegg, som er "
-        "unntatt offentlighet ({{ kommune.skjermingshjemmel|liten }}).",
-        "Leiaravtalen er eit offentleg dokument. Dei personlege utviklingsmåla til leiaren står i eit eige "
-        "vedlegg, som er unnateke frå innsyn ({{ kommune.skjermingshjemmel|liten }})."),
+        "Lederavtalen er et offentlig dokument. Den gjøres kjent for de ansatte. Lederens personlige "
+        "utviklingsmål står i et eget vedlegg, som er unntatt offentlighet "
+        "({{ kommune.skjermingshjemmel|liten }}).",
+        "Leiaravtalen er eit offentleg dokument. Han blir gjord kjend for dei tilsette. Dei personlege "
+        "utviklingsmåla til leiaren står i eit eige vedlegg, som er unnateke offentlegheit "
+        "({{ kommune.skjermingshjemmel|liten }})."),
     # lederavtale.docx
     "agreement.title": (
         "Lederavtale {{ periode.ar }} – {{ leder.navn }}",
@@ -1288,13 +1409,15 @@ PHRASES = {
     "agreement.system": ("Lederavtalen i styringssystemet", "Leiaravtalen i styringssystemet"),
     "agreement.system.1": (
         "Lederavtalen er en del av kommunens helhetlige styringssystem. Kommuneplanens samfunnsdel angir de "
-        "langsiktige målene. Handlingsprogrammet og økonomiplanen, med årsbudsjettet, fastsetter prioriteringer "
-        "og økonomiske rammer for de neste fire årene. Kommunedirektøren gir hvert år et styringsbrev som "
+        "langsiktige målene. Handlingsprogrammet med økonomiplanen fastsetter "
+        "prioriteringer og økonomiske rammer for de neste fire årene, og årsbudsjettet rammene for det første av "
+        "dem. Kommunedirektøren gir hvert år et styringsbrev som "
         "omsetter kommunestyrets vedtak til oppdrag for tjenesteområdene. Lederavtalen gjør disse oppdragene "
         "konkrete for den enkelte enhet.",
         "Leiaravtalen er ein del av det heilskaplege styringssystemet i kommunen. Samfunnsdelen av "
-        "kommuneplanen set dei langsiktige måla. Handlingsprogrammet og økonomiplanen, med årsbudsjettet, "
-        "fastset prioriteringar og økonomiske rammer for dei neste fire åra. Kvart år gir kommunedirektøren eit "
+        "kommuneplanen set dei langsiktige måla. Handlingsprogrammet med "
+        "økonomiplanen fastset prioriteringar og økonomiske rammer for dei neste fire åra, og årsbudsjettet "
+        "rammene for det første av dei. Kvart år gir kommunedirektøren eit "
         "styringsbrev som gjer vedtaka i kommunestyret om til oppdrag for tenesteområda. Leiaravtalen gjer "
         "desse oppdraga konkrete for kvar eining."),
     "agreement.system.2": (
@@ -1311,8 +1434,8 @@ PHRASES = {
     "agreement.authority.bullets": ([
         "**Økonomi:** å drive enheten innenfor vedtatt budsjett, følge opp regnskapet hver måned og si fra til "
         "overordnet leder så tidlig som mulig når det er fare for avvik.",
-        "**Personal:** å rekruttere, lede, utvikle og følge opp medarbeiderne, blant annet arbeidsplaner, "
-        "sykefraværsoppfølging og medarbeidersamtaler, i tråd med lov, avtaleverk og kommunens retningslinjer.",
+        "**Personal:** å rekruttere, lede, utvikle og følge opp medarbeiderne, blant annet gjennom "
+        "arbeidsplaner, sykefraværsoppfølging og medarbeidersamtaler, i tråd med lov, avtaleverk og kommunens retningslinjer.",
         "**Helse, miljø og sikkerhet (HMS):** å sørge for et fullt forsvarlig arbeidsmiljø, systematisk "
         "HMS-arbeid, risikovurderinger og oppfølging av avvik i samarbeid med verneombud og tillitsvalgte.",
         "**Internkontroll:** å sikre at enheten har internkontroll som er tilpasset virksomhetens størrelse, "
@@ -1325,8 +1448,8 @@ PHRASES = {
     ], [
         "**Økonomi:** å drive eininga innanfor vedteke budsjett, følgje opp rekneskapen kvar månad og seie frå "
         "til overordna leiar så tidleg som mogleg når det er fare for avvik.",
-        "**Personal:** å rekruttere, leie, utvikle og følgje opp medarbeidarane, mellom anna arbeidsplanar, "
-        "oppfølging av sjukefråvær og medarbeidarsamtalar, i samsvar med lov, avtaleverk og retningslinjene i "
+        "**Personal:** å rekruttere, leie, utvikle og følgje opp medarbeidarane, mellom anna gjennom "
+        "arbeidsplanar, oppfølging av sjukefråvær og medarbeidarsamtalar, i samsvar med lov, avtaleverk og retningslinjene i "
         "kommunen.",
         "**Helse, miljø og tryggleik (HMT):** å sørgje for eit fullt forsvarleg arbeidsmiljø, systematisk "
         "HMT-arbeid, risikovurderingar og oppfølging av avvik i samarbeid med verneombod og tillitsvalde.",
@@ -1339,6 +1462,47 @@ PHRASES = {
         "handsama forsvarleg og etter rutinane i kommunen.",
     ]),
     "agreement.demands": ("Krav til lederen", "Krav til leiaren"),
+    "agreement.responsibility": (
+        "Lederen har ansvar for å inngå lederavtaler med lederne under seg "
+        "({{ underordnede|map(attribute='navn')|join(', ') }}) og for å følge dem opp gjennom året, på samme "
+        "måte som denne avtalen følges opp.",
+        "Leiaren har ansvar for å inngå leiaravtalar med leiarane under seg "
+        "({{ underordnede|map(attribute='navn')|join(', ') }}) og for å følgje dei opp gjennom året, på same "
+        "måten som denne avtalen blir følgd opp."),
+    "director.responsibility": (
+        "Kommunedirektøren har ansvar for å inngå lederavtaler med lederne under seg "
+        "({{ underordnede|map(attribute='navn')|join(', ') }}) og for å følge dem opp gjennom året, slik at "
+        "styringsbrevet når hele organisasjonen.",
+        "Kommunedirektøren har ansvar for å inngå leiaravtalar med leiarane under seg "
+        "({{ underordnede|map(attribute='navn')|join(', ') }}) og for å følgje dei opp gjennom året, slik at "
+        "styringsbrevet når heile organisasjonen."),
+    "principles.intro.director": (
+        "Lederprinsippene i {{ kommune.navn }} beskriver hva som forventes av alle ledere i kommunen. "
+        "Kommunedirektøren skal utøve lederskapet i tråd med dem og være et forbilde for de andre lederne:",
+        "Leiarprinsippa i {{ kommune.navn }} skildrar kva som er venta av alle leiarar i kommunen. "
+        "Kommunedirektøren skal utøve leiarskapet i tråd med dei og vere eit førebilete for dei andre "
+        "leiarane:"),
+    "agreement.pay": ("Lønn", "Løn"),
+    "agreement.pay.kommunalsjef": (
+        "Lederen lønnes etter Hovedtariffavtalen kap.\u00a03 pkt.\u00a03.4.2. Lønnen fastsettes i årlige "
+        "lokale forhandlinger, der måloppnåelsen etter denne avtalen er en del av grunnlaget.",
+        "Leiaren får løn etter Hovudtariffavtalen kap.\u00a03 pkt.\u00a03.4.2. Løna blir fastsett i årlege "
+        "lokale forhandlingar, der måloppnåinga etter denne avtalen er ein del av grunnlaget."),
+    "agreement.pay.virksomhetsleder": (
+        "Lederen lønnes etter Hovedtariffavtalen kap.\u00a03 pkt.\u00a03.4.3. Lønnen fastsettes i årlige "
+        "lokale forhandlinger, der måloppnåelsen etter denne avtalen er en del av grunnlaget.",
+        "Leiaren får løn etter Hovudtariffavtalen kap.\u00a03 pkt.\u00a03.4.3. Løna blir fastsett i årlege "
+        "lokale forhandlingar, der måloppnåinga etter denne avtalen er ein del av grunnlaget."),
+    "agreement.pay.other": (
+        "Lederens lønn fastsettes etter kommunens lønnspolitikk og Hovedtariffavtalens bestemmelser om lokale "
+        "forhandlinger. Måloppnåelsen etter denne avtalen er en del av grunnlaget.",
+        "Løna til leiaren blir fastsett etter lønspolitikken i kommunen og føresegnene i Hovudtariffavtalen om "
+        "lokale forhandlingar. Måloppnåinga etter denne avtalen er ein del av grunnlaget."),
+    "agreement.pay.2": (
+        "Er oppdragene i avtalen ikke nådd, går partene gjennom årsakene i oppfølgingssamtalen. Skyldes det "
+        "forhold lederen rår over, avtales tiltak, og det kan få betydning for lønnsutviklingen.",
+        "Er oppdraga i avtalen ikkje nådde, går partane gjennom årsakene i oppfølgingssamtalen. Kjem det av "
+        "forhold leiaren rår over, blir det avtalt tiltak, og det kan få noko å seie for lønsutviklinga."),
     "principles": ("Lederprinsipper", "Leiarprinsipp"),
     "principles.intro": (
         "Lederprinsippene i {{ kommune.navn }} beskriver hva som forventes av alle ledere i kommunen. Lederen skal "
@@ -1395,9 +1559,11 @@ PHRASES = {
     "agreement.assignments": ("Oppdrag fra styringsbrevet", "Oppdrag frå styringsbrevet"),
     "agreement.assignments.intro": (
         "Oppdragene nedenfor er hentet fra kommunedirektørens styringsbrev for {{ periode.ar }} og gjelder for "
-        "{{ leder.enhet }}. Under hvert oppdrag står tiltakene lederen selv setter i gang for å nå målene.",
+        f"{{% if {level_test('avdelingsleder')} %}}lederens avdeling ({{{{ leder.stilling|liten }}}}) i "
+        "{{ leder.enhet }}{% else %}{{ leder.enhet }}{% endif %}. Under hvert oppdrag står tiltakene lederen selv setter i gang for å nå målene.",
         "Oppdraga nedanfor er henta frå styringsbrevet til kommunedirektøren for {{ periode.ar }} og gjeld for "
-        "{{ leder.enhet }}. Under kvart oppdrag står dei tiltaka leiaren sjølv set i verk for å nå måla."),
+        f"{{% if {level_test('avdelingsleder')} %}}avdelinga til leiaren ({{{{ leder.stilling|liten }}}}) i "
+        "{{ leder.enhet }}{% else %}{{ leder.enhet }}{% endif %}. Under kvart oppdrag står dei tiltaka leiaren sjølv set i verk for å nå måla."),
     "agreement.assignments.empty": (
         "Enheten har ikke fått egne oppdrag i styringsbrevet for {{ periode.ar }}. Lederen og overordnet leder "
         "kan avtale oppdrag i ledersamtalen og føre dem inn her.",
@@ -1458,35 +1624,49 @@ PHRASES = {
     # vedlegg.docx
     "appendix.title": (
         "Personlige utviklingsmål {{ periode.ar }} (unntatt offentlighet)",
-        "Personlege utviklingsmål {{ periode.ar }} (unnateke frå innsyn)"),
+        "Personlege utviklingsmål {{ periode.ar }} (unnateke offentlegheit)"),
     "appendix.footer": (
-        "Personlige utviklingsmål {{ periode.ar }} – {{ leder.navn }} – Unntatt offentlighet",
-        "Personlege utviklingsmål {{ periode.ar }} – {{ leder.navn }} – Unnateke frå innsyn"),
+        "Personlige utviklingsmål {{ periode.ar }} – {{ leder.navn }}",
+        "Personlege utviklingsmål {{ periode.ar }} – {{ leder.navn }}"),
     "appendix.header_mark": (
         "Unntatt offentlighet – {{ kommune.skjermingshjemmel|liten }}",
-        "Unnateke frå innsyn – {{ kommune.skjermingshjemmel|liten }}"),
-    "appendix.stamp": ("Unntatt offentlighet", "Unnateke frå innsyn"),
+        "Unnateke offentlegheit – {{ kommune.skjermingshjemmel|liten }}"),
+    "appendix.stamp": ("Unntatt offentlighet", "Unnateke offentlegheit"),
     "appendix.heading": ("Personlige utviklingsmål {{ periode.ar }}", "Personlege utviklingsmål {{ periode.ar }}"),
     "appendix.subtitle": (
         "Vedlegg til lederavtale {{ periode.ar }} for {{ leder.navn }}",
         "Vedlegg til leiaravtale {{ periode.ar }} for {{ leder.navn }}"),
     "appendix.intro.1": (
         "Dette vedlegget inneholder lederens personlige utviklingsmål for avtaleperioden. Målene avtales i "
-        "ledersamtalen og skal styrke lederen i lederrollen.",
+        "ledersamtalen, følges opp i de faste samtalene vår og høst og skal styrke lederen i lederrollen.",
         "Dette vedlegget inneheld dei personlege utviklingsmåla til leiaren for avtaleperioden. Måla blir "
-        "avtalte i leiarsamtalen og skal styrkje leiaren i leiarrolla."),
+        "avtalte i leiarsamtalen, følgde opp i dei faste samtalane om våren og hausten og skal styrkje leiaren "
+        "i leiarrolla."),
+    # The stamp and the page header say that it is exempt and why; the text says who may read it.
     "appendix.intro.2": (
-        "Vedlegget er unntatt offentlighet ({{ kommune.skjermingshjemmel|liten }}) og oppbevares atskilt fra "
-        "lederavtalen, som er offentlig. Bare lederen, MOTPART og HR skal ha tilgang til det.",
-        "Vedlegget er unnateke frå innsyn ({{ kommune.skjermingshjemmel|liten }}) og blir oppbevart åtskilt frå "
-        "leiaravtalen, som er offentleg. Berre leiaren, MOTPART og HR skal ha tilgang til det."),
-    "appendix.ordforer": ("ordføreren", "ordføraren"),
-    "appendix.superior": ("overordnet leder", "overordna leiar"),
-    "appendix.follow_up.1": (
-        "Utviklingsmålene følges opp i de faste samtalene vår og høst. Partene kan justere målene underveis når "
-        "det er behov for det.",
-        "Utviklingsmåla blir følgde opp i dei faste samtalane om våren og hausten. Partane kan justere måla "
-        "undervegs når det er behov for det."),
+        "Vedlegget oppbevares atskilt fra lederavtalen, som er offentlig. Bare lederen, overordnet leder og HR "
+        "skal ha tilgang til det.",
+        "Vedlegget blir oppbevart åtskilt frå leiaravtalen, som er offentleg. Berre leiaren, overordna leiar og "
+        "HR skal ha tilgang til det."),
+    "appendix.intro.1.director": (
+        "Dette vedlegget inneholder kommunedirektørens personlige utviklingsmål for avtaleperioden. Målene "
+        "avtales med ordføreren i ledersamtalen, følges opp i de faste samtalene vår og høst og skal styrke "
+        "kommunedirektøren i rollen.",
+        "Dette vedlegget inneheld dei personlege utviklingsmåla til kommunedirektøren for avtaleperioden. Måla "
+        "blir avtalte med ordføraren i leiarsamtalen, følgde opp i dei faste samtalane om våren og hausten og "
+        "skal styrkje kommunedirektøren i rolla."),
+    "appendix.intro.2.director": (
+        "Vedlegget oppbevares atskilt fra lederavtalen, som er offentlig, i kommunedirektørens personalmappe. "
+        "Bare kommunedirektøren og ordføreren, og den kommunestyret har gitt fullmakt, skal ha tilgang til det.",
+        "Vedlegget blir oppbevart åtskilt frå leiaravtalen, som er offentleg, i personalmappa til "
+        "kommunedirektøren. Berre kommunedirektøren og ordføraren, og den kommunestyret har gitt fullmakt, skal "
+        "ha tilgang til det."),
+    "appendix.own_leadership": (
+        "**Egen ledelse:** Hvordan vurderer LEDEREN sin egen ledelse så langt i år, og hva vil LEDEREN utvikle "
+        "videre?",
+        "**Eiga leiing:** Korleis vurderer LEDEREN si eiga leiing så langt i år, og kva vil LEDEREN utvikle "
+        "vidare?"),
+    "appendix.the_leader": ("lederen", "leiaren"),
     # lederavtale_kommunedirektor.docx
     "director.title": (
         "Lederavtale {{ periode.ar }} – kommunedirektør {{ leder.navn }}",
@@ -1677,11 +1857,11 @@ PHRASES = {
     "director.salary": ("Lønnsforhandling", "Lønsforhandling"),
     "director.salary.1": (
         "Evalueringen er en del av grunnlaget for den årlige lønnsforhandlingen med kommunedirektøren etter "
-        "Hovedtariffavtalen kap.\u00a03 pkt.\u00a03.4.1. Ordføreren forhandler på vegne av kommunestyret, eller "
-        "den kommunestyret har gitt fullmakt, og resultatet behandles etter kommunens delegeringsreglement.",
+        "Hovedtariffavtalen kap.\u00a03 pkt.\u00a03.4.1. Ordføreren, eller den kommunestyret har gitt "
+        "fullmakt, forhandler på vegne av kommunestyret, og resultatet behandles etter kommunens delegeringsreglement.",
         "Evalueringa er ein del av grunnlaget for den årlege lønsforhandlinga med kommunedirektøren etter "
-        "Hovudtariffavtalen kap.\u00a03 pkt.\u00a03.4.1. Ordføraren forhandlar på vegner av kommunestyret, eller "
-        "den kommunestyret har gitt fullmakt, og resultatet blir handsama etter delegeringsreglementet til "
+        "Hovudtariffavtalen kap.\u00a03 pkt.\u00a03.4.1. Ordføraren, eller den kommunestyret har gitt "
+        "fullmakt, forhandlar på vegner av kommunestyret, og resultatet blir handsama etter delegeringsreglementet til "
         "kommunen."),
     "director.changes.1": (
         "Dersom forutsetningene for avtalen endrer seg vesentlig, for eksempel ved nye politiske vedtak, "
@@ -1692,6 +1872,90 @@ PHRASES = {
         "budsjettet eller endra organisering, skal avtalen reviderast. Både ordføraren og kommunedirektøren kan "
         "be om at avtalen blir teken opp til ny vurdering. Endringar blir avtalte skriftleg og underskrivne av "
         "begge partar."),
+    # oppfolging_kommunedirektor.docx: the evaluation of the kommunedirektør (after Øyer)
+    "director_follow_up.title": ("Evaluering av kommunedirektøren {{ periode.ar }} – {{ leder.navn }}",
+                                 "Evaluering av kommunedirektøren {{ periode.ar }} – {{ leder.navn }}"),
+    "director_follow_up.heading": ("Evaluering av kommunedirektøren {{ periode.ar }}",
+                                   "Evaluering av kommunedirektøren {{ periode.ar }}"),
+    "director_follow_up.subtitle": ("Oppfølging av lederavtalen mellom kommunestyret og kommunedirektøren",
+                                    "Oppfølging av leiaravtalen mellom kommunestyret og kommunedirektøren"),
+    "director_follow_up.date": ("Dato for evalueringssamtalen", "Dato for evalueringssamtalen"),
+    "director_follow_up.purpose.1": (
+        "Lederavtalen sier at ordføreren og kommunedirektøren har to faste samtaler i året: ledersamtalen om "
+        "våren og denne evalueringssamtalen om høsten. Ordføreren evaluerer på vegne av kommunestyret hvordan "
+        "kommunedirektøren har nådd målene og oppdragene i avtalen og fylt rollen.",
+        "Leiaravtalen seier at ordføraren og kommunedirektøren har to faste samtalar i året: leiarsamtalen om "
+        "våren og denne evalueringssamtalen om hausten. Ordføraren evaluerer på vegner av kommunestyret korleis "
+        "kommunedirektøren har nådd måla og oppdraga i avtalen og fylt rolla."),
+    "director_follow_up.opposition": (
+        "Opposisjonsleder {{ kommune.opposisjonsleder }} deltar i evalueringssamtalen sammen med ordføreren, "
+        "slik kommunestyret har bestemt, og får egenevalueringen og grunnlaget på samme tid som ordføreren.",
+        "Opposisjonsleiar {{ kommune.opposisjonsleder }} deltek i evalueringssamtalen saman med ordføraren, "
+        "slik kommunestyret har bestemt, og får eigenevalueringa og grunnlaget på same tid som ordføraren."),
+    "director_follow_up.purpose.2": (
+        "Dokumentet er offentlig, på samme måte som lederavtalen. Vurderinger av kommunedirektørens "
+        "tjenstlige forhold og lønn behandles i lukket møte, jf. kommuneloven §\u00a011-5, og føres ikke her; "
+        "kommunedirektørens personlige utviklingsmål følges opp i vedlegget, som er unntatt offentlighet.",
+        "Dokumentet er offentleg, på same måten som leiaravtalen. Vurderingar av dei tenestlege forholda og "
+        "løna til kommunedirektøren blir handsama i lukka møte, jf. kommunelova §\u00a011-5, og blir ikkje "
+        "førte her; dei personlege utviklingsmåla til kommunedirektøren blir følgde opp i vedlegget, som er "
+        "unnateke offentlegheit."),
+    "director_follow_up.goals.intro": (
+        "Målene og oppdragene nedenfor er gitt kommunedirektøren særskilt i lederavtalen for {{ periode.ar }}. "
+        "Kryss av for status, og skriv resultatet og en kommentar for hvert av dem.",
+        "Måla og oppdraga nedanfor er gitt kommunedirektøren særskilt i leiaravtalen for {{ periode.ar }}. "
+        "Kryss av for status, og skriv resultatet og ein kommentar for kvart av dei."),
+    "director_follow_up.goals.empty": (
+        "Lederavtalen har ingen særskilte mål eller oppdrag for kommunedirektøren for {{ periode.ar }}.",
+        "Leiaravtalen har ingen særskilde mål eller oppdrag for kommunedirektøren for {{ periode.ar }}."),
+    "director_follow_up.self.intro": (
+        "Kommunedirektøren skriver egenevalueringen under disse overskriftene og sender den til ordføreren "
+        "senest én uke før evalueringssamtalen.",
+        "Kommunedirektøren skriv eigenevalueringa under desse overskriftene og sender henne til ordføraren "
+        "seinast ei veke før evalueringssamtalen."),
+    "director_follow_up.self.items": ([
+        "**Måloppnåelse:** målene og oppdragene i avtalen og kommunestyrets viktigste vedtak",
+        "**Rollen:** hvordan kommunedirektøren har fylt rollen og møtt forventningene i avtalen",
+        "**Samarbeidet med de folkevalgte:** hva som har gått godt, og hva som kunne vært gjort annerledes",
+        "**Fremover:** prioriteringer og risiko for neste periode",
+    ], [
+        "**Måloppnåing:** måla og oppdraga i avtalen og dei viktigaste vedtaka i kommunestyret",
+        "**Rolla:** korleis kommunedirektøren har fylt rolla og møtt forventingane i avtalen",
+        "**Samarbeidet med dei folkevalde:** kva som har gått godt, og kva som kunne vore gjort annleis",
+        "**Framover:** prioriteringar og risiko for neste periode",
+    ]),
+    "director_follow_up.evidence.intro": (
+        "Evalueringen bygger på dokumentert kunnskap om resultatene. Før samtalen fører partene inn hva de har "
+        "lagt til grunn:",
+        "Evalueringa byggjer på dokumentert kunnskap om resultata. Før samtalen fører partane inn kva dei har "
+        "lagt til grunn:"),
+    "director_follow_up.evidence.items": ([
+        "**Økonomi:** årsregnskapet, årsrapporten og tertialrapportene",
+        "**Tjenestene:** nøkkeltall (blant annet KOSTRA) og bruker- og innbyggerundersøkelser",
+        "**Organisasjonen:** medarbeiderundersøkelsen, sykefraværet og HMS-arbeidet",
+        "**Kontroll:** rapporter fra kontrollutvalget, forvaltningsrevisjon og statlige tilsyn",
+    ], [
+        "**Økonomi:** årsrekneskapen, årsrapporten og tertialrapportane",
+        "**Tenestene:** nøkkeltal (mellom anna KOSTRA) og brukar- og innbyggjarundersøkingar",
+        "**Organisasjonen:** medarbeidarundersøkinga, sjukefråværet og HMT-arbeidet",
+        "**Kontroll:** rapportar frå kontrollutvalet, forvaltningsrevisjon og statlege tilsyn",
+    ]),
+    "director_follow_up.evaluation": ("Skriftlig evaluering", "Skriftleg evaluering"),
+    "director_follow_up.evaluation.intro": (
+        "Ordføreren skriver evalueringen for kommunestyret etter samtalen. Begge parter signerer den, og "
+        "ordføreren orienterer formannskapet om at evalueringen er gjennomført.",
+        "Ordføraren skriv evalueringa for kommunestyret etter samtalen. Begge partar skriv under på henne, og "
+        "ordføraren orienterer formannskapet om at evalueringa er gjennomført."),
+    "director_follow_up.evaluation.items": ([
+        "**Måloppnåelse:** ordførerens vurdering av målene og oppdragene i avtalen",
+        "**Samarbeid og rolle:** ordførerens vurdering av samarbeidet mellom folkevalgte og administrasjon",
+    ], [
+        "**Måloppnåing:** vurderinga ordføraren gjer av måla og oppdraga i avtalen",
+        "**Samarbeid og rolle:** vurderinga ordføraren gjer av samarbeidet mellom folkevalde og administrasjonen",
+    ]),
+    "director_follow_up.next": (
+        "**Neste lederavtale:** hva partene er enige om å videreføre, endre eller legge til",
+        "**Neste leiaravtale:** kva partane er samde om å føre vidare, endre eller leggje til"),
     # oppfolging.docx
     "follow_up.title": ("Oppfølgingssamtale {{ periode.ar }} – {{ leder.navn }}",
                         "Oppfølgingssamtale {{ periode.ar }} – {{ leder.navn }}"),
@@ -1700,24 +1964,27 @@ PHRASES = {
                            "Oppfølging av leiaravtalen for {{ periode.tekst }}"),
     "follow_up.date": ("Dato for samtalen", "Dato for samtalen"),
     "follow_up.purpose.1": (
-        "Lederavtalen sier at partene har minst én oppfølgingssamtale i løpet av året. I samtalen går lederen og "
-        "overordnet leder gjennom status for oppdragene fra styringsbrevet og lederens egne tiltak, ser på hva "
+        "Lederavtalen sier at partene har to faste samtaler i året: ledersamtalen om våren og denne "
+        "oppfølgingssamtalen om høsten. I samtalen går lederen og overordnet leder gjennom status for oppdragene fra styringsbrevet og lederens egne tiltak, ser på hva "
         "som har endret seg, og avtaler hva som skal til for resten av perioden.",
-        "Leiaravtalen seier at partane har minst éin oppfølgingssamtale i løpet av året. I samtalen går leiaren og "
-        "overordna leiar gjennom status for oppdraga frå styringsbrevet og tiltaka til leiaren, ser på kva som "
+        "Leiaravtalen seier at partane har to faste samtalar i året: leiarsamtalen om våren og denne "
+        "oppfølgingssamtalen om hausten. I samtalen går leiaren og overordna leiar gjennom status for oppdraga frå styringsbrevet og tiltaka til leiaren, ser på kva som "
         "har endra seg, og avtaler kva som skal til for resten av perioden."),
     "follow_up.purpose.2": (
-        "Dette dokumentet er offentlig, som lederavtalen. Lederens personlige utviklingsmål er ikke med her: de "
-        "følges opp i vedlegget «Personlige utviklingsmål», som er unntatt offentlighet.",
-        "Dette dokumentet er offentleg, som leiaravtalen. Dei personlege utviklingsmåla til leiaren er ikkje med "
-        "her: dei blir følgde opp i vedlegget «Personlege utviklingsmål», som er unnateke frå innsyn."),
+        "Dette dokumentet er offentlig, på samme måte som lederavtalen. Lederens personlige utviklingsmål og "
+        "lederens vurdering av egen ledelse er ikke med her: de følges opp i vedlegget «Personlige "
+        "utviklingsmål», som er unntatt offentlighet.",
+        "Dette dokumentet er offentleg, på same måten som leiaravtalen. Dei personlege utviklingsmåla til "
+        "leiaren og vurderinga leiaren gjer av eiga leiing er ikkje med her: dei blir følgde opp i vedlegget "
+        "«Personlege utviklingsmål», som er unnateke offentlegheit."),
     "follow_up.assignments.intro": (
-        "Oppdragene og tiltakene nedenfor er hentet fra lederavtalen. Skriv status, resultat så langt og en "
-        "kommentar for hvert oppdrag. Bruk de samme statusene som i statusboka (status.xlsx): Ikke startet, "
-        "I rute, Forsinket, Fullført eller Utgår.",
-        "Oppdraga og tiltaka nedanfor er henta frå leiaravtalen. Skriv status, resultat så langt og ein "
-        "kommentar for kvart oppdrag. Bruk dei same statusane som i statusboka (status.xlsx): Ikke startet, "
-        "I rute, Forsinket, Fullført eller Utgår."),
+        "Oppdragene og tiltakene nedenfor er hentet fra lederavtalen. Kryss av for status, og skriv resultatet "
+        "så langt og en kommentar for hvert oppdrag.",
+        "Oppdraga og tiltaka nedanfor er henta frå leiaravtalen. Kryss av for status, og skriv resultatet så "
+        "langt og ein kommentar for kvart oppdrag."),
+    # The statuses HR reports on (status.xlsx), as boxes to tick on paper.
+    "follow_up.statuses": (("Ikke startet", "I rute", "Forsinket", "Fullført", "Utgår"),
+                           ("Ikkje starta", "I rute", "Forseinka", "Fullført", "Fell bort")),
     "follow_up.assignments.empty": (
         "Lederavtalen har ingen oppdrag fra styringsbrevet for {{ periode.ar }}.",
         "Leiaravtalen har ingen oppdrag frå styringsbrevet for {{ periode.ar }}."),
@@ -1735,7 +2002,6 @@ PHRASES = {
         "**Endrede forutsetninger:** Hva har endret seg siden avtalen ble inngått (vedtak, budsjett, "
         "organisering, bemanning), og hva betyr det for oppdragene?",
         "**Det som hjelper:** Hva bidrar til at arbeidet går framover, og hva står i veien?",
-        "**Egen ledelse:** Hvordan vurderer lederen sin egen ledelse så langt i år?",
         "**Støtte:** Hvilken støtte trenger lederen fra overordnet leder og fra stab og støttefunksjoner?",
         "**Ansvar for personal, økonomi og fag:** Hvordan står det til med personalet, økonomien og det "
         "faglige ansvaret i enheten?",
@@ -1744,7 +2010,6 @@ PHRASES = {
         "**Endra føresetnader:** Kva har endra seg sidan avtalen blei inngått (vedtak, budsjett, organisering, "
         "bemanning), og kva betyr det for oppdraga?",
         "**Det som hjelper:** Kva bidreg til at arbeidet går framover, og kva står i vegen?",
-        "**Eiga leiing:** Korleis vurderer leiaren si eiga leiing så langt i år?",
         "**Støtte:** Kva støtte treng leiaren frå overordna leiar og frå stab og støttefunksjonar?",
         "**Ansvar for personal, økonomi og fag:** Korleis står det til med personalet, økonomien og det faglege "
         "ansvaret i eininga?",
@@ -1776,7 +2041,7 @@ Hei {{ leder.fornavn }},
 
 Vedlagt er utkastet til leiaravtalen din for {{ periode.ar }} ({{ periode.tekst }}). Avtalen blir inngått mellom deg og {{ overordnet.navn }} ({{ overordnet.stilling|liten }}), som får kopi av denne e-posten. Leiaravtalen er eit offentleg dokument.
 
-Til avtalen høyrer vedlegget «Personlege utviklingsmål {{ periode.ar }}». Det er unnateke frå innsyn: ikkje send det vidare, og ikkje legg det i delte mapper.
+Til avtalen høyrer vedlegget «Personlege utviklingsmål {{ periode.ar }}». Det er unnateke offentlegheit: ikkje send det vidare, og ikkje legg det i delte mapper.
 
 Gå gjerne gjennom utkastet før leiarsamtalen med {{ overordnet.navn }}, og tenk gjennom kva tiltak du vil setje i verk for å nå måla. Endringar de blir samde om i samtalen, fører de inn i Word-filene før avtalen blir underskriven.
 
@@ -1810,7 +2075,7 @@ Hei {{ leder.fornavn }},
 
 Vedlagt er dokumentet til oppfølgingssamtalen om leiaravtalen din for {{ periode.ar }}. Samtalen har du med {{ overordnet.navn }} ({{ overordnet.stilling|liten }}), som får kopi av denne e-posten.
 
-Dokumentet viser oppdraga og tiltaka frå leiaravtalen. Fyll gjerne inn status, resultat og ein kommentar for kvart oppdrag før samtalen, og tenk gjennom spørsmåla i dokumentet. Dei personlege utviklingsmåla dine følgjer de opp i vedlegget til avtalen, som er unnateke frå innsyn; dei er ikkje med her.
+Dokumentet viser oppdraga og tiltaka frå leiaravtalen. Fyll gjerne inn status, resultat og ein kommentar for kvart oppdrag før samtalen, og tenk gjennom spørsmåla i dokumentet. Dei personlege utviklingsmåla dine følgjer de opp i vedlegget til avtalen, som er unnateke offentlegheit; dei er ikkje med her.
 
 Det utfylte dokumentet leverer de til HR etter samtalen.
 
@@ -1826,7 +2091,7 @@ HR
 # --------------------------------------------------------------------------- build
 
 MALFORMER = [BOKMAL, NYNORSK]
-DOCUMENTS = [agreement, appendix, director_agreement, follow_up]
+DOCUMENTS = [agreement, appendix, director_agreement, follow_up, director_follow_up]
 # The e-mail texts: file name and phrase key.
 EMAILS = [("epost.txt", "email"), ("epost_oppfolging.txt", "email.follow_up")]
 

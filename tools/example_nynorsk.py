@@ -79,14 +79,14 @@ END = date(YEAR, 12, 31)
 OPPDRAG = [
     (1, "Økonomi", "Drive verksemda innanfor vedteken budsjettramme og rapportere avvik så snart dei oppstår.",
      "Avvik frå budsjett under 1 %", "Månadleg økonomirapport og tertialrapport",
-     "Prognose 2026: meirforbruk 2,4 %", END, "alle"),
+     "Prognose 2026: meirforbruk 2,4 %", END, "alle; 1001"),
     (2, "Økonomi", "Greie ut og gjennomføre omstillingstiltak som svarer til 1,5 % av netto driftsramme.",
      "Tiltak vedtekne i budsjettet for 2028", "Tiltaksliste handsama i kommunestyret", "",
      date(YEAR, 10, 1), "nivå:kommunedirektør; nivå:kommunalsjef"),
     (3, "Sjukefråvær", "Redusere sjukefråværet gjennom systematisk oppfølging av sjukmelde.\n"
      "Samarbeide tett med NAV Arbeidslivssenter og bedriftshelsetenesta.",
      "Sjukefråvær under 6,7 %", "Fråværsstatistikk kvart kvartal", "8,1 % i 2026", END,
-     "nivå:verksemdsleiar; nivå:avdelingsleiar"),
+     "nivå:verksemdsleiar; nivå:avdelingsleiar; 1001"),
     (4, "HMS", "Gjennomføre medarbeidarundersøkinga og følgje opp resultata med ein handlingsplan "
      "i samarbeid med tillitsvalde og verneombod.",
      "Handlingsplan i alle einingar", "Handlingsplanar registrerte i kvalitetssystemet",
@@ -171,15 +171,15 @@ UTVIKLINGSMAL = [
 MAL = make_example.MAL
 
 OPPFOLGING = {
-    1001: "Medarbeidarsamtale med ordføraren i mai og evalueringssamtale i november",
-    1002: "Oppfølgingssamtalar 10.06.2027 og 18.11.2027",
-    1003: "Oppfølgingssamtalar 12.06.2027 og 20.11.2027",
-    1004: "Oppfølgingssamtalar 14.06.2027 og 22.11.2027",
-    1010: "Oppfølgingssamtalar i juni og november",
-    1011: "Oppfølgingssamtalar i juni og november",
-    1020: "Oppfølgingssamtale etter skulestart og i desember",
-    1030: "Oppfølgingssamtalar i juni og november",
-    1040: "Oppfølgingssamtalar i juni og november",
+    1001: "Leiarsamtale med ordføraren i mai, evalueringssamtale i november",
+    1002: "Leiarsamtale 10.06.2027, oppfølgingssamtale 18.11.2027",
+    1003: "Leiarsamtale 12.06.2027, oppfølgingssamtale 20.11.2027",
+    1004: "Leiarsamtale 14.06.2027, oppfølgingssamtale 22.11.2027",
+    1010: "Leiarsamtale i juni, oppfølgingssamtale i november",
+    1011: "Leiarsamtale i juni, oppfølgingssamtale i november",
+    1020: "Leiarsamtale i juni, oppfølgingssamtale i desember",
+    1030: "Leiarsamtale i juni, oppfølgingssamtale i november",
+    1040: "Leiarsamtale i juni, oppfølgingssamtale i november",
 }
 
 # (Prinsipp, Beskrivelse)

@@ -85,14 +85,15 @@ END = date(YEAR, 12, 31)
 OPPDRAG = [
     (1, "Økonomi", "Drive virksomheten innenfor vedtatt budsjettramme og rapportere avvik straks de oppstår.",
      "Avvik fra budsjett under 1 %", "Månedlig økonomirapport og tertialrapport",
-     "Prognose 2026: merforbruk 2,4 %", END, "alle"),
+     # The kommunedirektør is named: the municipality-wide targets are his too (budget, sickness absence).
+     "Prognose 2026: merforbruk 2,4 %", END, "alle; 1001"),
     (2, "Økonomi", "Utrede og gjennomføre omstillingstiltak tilsvarende 1,5 % av netto driftsramme.",
      "Tiltak vedtatt i budsjettet for 2028", "Tiltaksliste behandlet i kommunestyret", "",
      date(YEAR, 10, 1), "nivå:kommunedirektør; nivå:kommunalsjef"),
     (3, "Sykefravær", "Redusere sykefraværet gjennom systematisk oppfølging av sykmeldte.\n"
      "Samarbeide tett med NAV arbeidslivssenter og bedriftshelsetjenesten.",
      "Sykefravær under 6,7 %", "Fraværsstatistikk per kvartal", "8,1 % i 2026", END,
-     "nivå:virksomhetsleder; nivå:avdelingsleder"),
+     "nivå:virksomhetsleder; nivå:avdelingsleder; 1001"),
     (4, "HMS", "Gjennomføre medarbeiderundersøkelsen og følge opp resultatene med en handlingsplan "
      "i samarbeid med tillitsvalgte og verneombud.",
      "Handlingsplan i alle enheter", "Handlingsplaner registrert i kvalitetssystemet",
@@ -181,15 +182,15 @@ MAL = {1001: "lederavtale_kommunedirektor.docx"}
 # Column Oppfølging: the follow-up conversations agreed. Left empty for a few leaders, as HR
 # often does, to show that the templates' own text stands then.
 OPPFOLGING = {
-    1001: "Medarbeidersamtale med ordføreren i mai og evalueringssamtale i november",
-    1002: "Oppfølgingssamtaler 10.06.2027 og 18.11.2027",
-    1003: "Oppfølgingssamtaler 12.06.2027 og 20.11.2027",
-    1004: "Oppfølgingssamtaler 14.06.2027 og 22.11.2027",
-    1010: "Oppfølgingssamtaler i juni og november",
-    1011: "Oppfølgingssamtaler i juni og november",
-    1020: "Oppfølgingssamtale etter skolestart og i desember",
-    1030: "Oppfølgingssamtaler i juni og november",
-    1040: "Oppfølgingssamtaler i juni og november",
+    1001: "Ledersamtale med ordføreren i mai, evalueringssamtale i november",
+    1002: "Ledersamtale 10.06.2027, oppfølgingssamtale 18.11.2027",
+    1003: "Ledersamtale 12.06.2027, oppfølgingssamtale 20.11.2027",
+    1004: "Ledersamtale 14.06.2027, oppfølgingssamtale 22.11.2027",
+    1010: "Ledersamtale i juni, oppfølgingssamtale i november",
+    1011: "Ledersamtale i juni, oppfølgingssamtale i november",
+    1020: "Ledersamtale i juni, oppfølgingssamtale i desember",
+    1030: "Ledersamtale i juni, oppfølgingssamtale i november",
+    1040: "Ledersamtale i juni, oppfølgingssamtale i november",
 }
 
 # (Prinsipp, Beskrivelse): the optional sheet Lederprinsipper, printed in every agreement.

@@ -56,6 +56,7 @@ def kommune_fields(kommune: Kommune) -> dict:
         "logo": "",
         "skjermingshjemmel": kommune.skjermingshjemmel,
         "arkivsak": kommune.arkivsak,
+        "opposisjonsleder": kommune.opposisjonsleder,
     }
 
 
@@ -147,6 +148,8 @@ def agreement_context(bok: Arbeidsbok, leder: Leder, today: date | None = None) 
         "omrader": omrader,
         "oppdrag": oppdrag,
         "lederprinsipper": [{"prinsipp": p.prinsipp, "beskrivelse": p.beskrivelse} for p in bok.lederprinsipper],
+        # The leaders who sign with this one: the agreement makes them the leader's responsibility.
+        "underordnede": [person(under) for under in bok.underordnede(leder)],
         "dato": today or date.today(),
     }
 

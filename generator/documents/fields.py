@@ -46,6 +46,8 @@ FIELDS: list[Field] = [
     Field("kommune.logo", "logoen som bilde (tom hvis ingen logo): {% if kommune.logo %}{{ kommune.logo }}{% endif %}"),
     Field("kommune.skjermingshjemmel", "hjemmel for unntak fra offentlighet, f.eks. «Offl. § 13 …»"),
     Field("kommune.arkivsak", "saksnummeret i sak/arkiv, f.eks. 2027/123"),
+    Field("kommune.opposisjonsleder", "opposisjonslederen som deltar i evalueringen av kommunedirektøren (tom hvis "
+          "ingen)"),
     Field("periode.tekst", "avtaleperioden som tekst: «1. januar 2027 – 31. desember 2027»"),
     Field("periode.fra", "periodens første dag (dato; skriv {{ periode.fra|dato }})"),
     Field("periode.til", "periodens siste dag (dato; skriv {{ periode.til|dato(\"lang\") }} for «31. desember 2027»)"),
@@ -63,6 +65,8 @@ FIELDS: list[Field] = [
     Field("t", "ett tiltak: {{ t }} skriver teksten, inne i løkken over o.tiltak"),
     *_row_fields("t", TILTAK),
     Field("t.ekstra", "egne kolonner i arket Tiltak, f.eks. {{ t.ekstra[\"Ansvarlig\"] }}"),
+    Field("underordnede", "lederne som inngår lederavtale med denne lederen (tom liste hvis ingen): "
+          "{%p if underordnede %} … {%p endif %}, {{ underordnede|length }}"),
     Field("lederprinsipper", "kommunens lederprinsipper (arket Lederprinsipper; tom liste uten arket): "
           "{%p for p in lederprinsipper %} … {%p endfor %}"),
     Field("p.prinsipp", "prinsippet, f.eks. «Vi er tydelige»"),

@@ -64,8 +64,11 @@ class Kind:
     # document the tool receives rather than renders (a signed copy) has neither.
     template: str = ""
     context: Callable[[Arbeidsbok, Leder, date | None], dict] | None = None
-    # The agreement alone: a leader's own template (column Mal), or the kommunedirektør's.
+    # The agreement alone: a leader's own template (column Mal).
     leader_template: bool = False
+    # The kommunedirektør's own template (the leader whose superior is the ordfører), when the
+    # template folder has it; without it the kind's ordinary template.
+    top_leader_template: str = ""
     # What a template's branches turn on, so the template check renders leaders with and without it.
     samples: Callable[[Arbeidsbok, Leder], list] = Arbeidsbok.oppdrag_for
     missing_hint: str = ""  # added when the template is missing from a template folder
@@ -79,6 +82,11 @@ class Kind:
     # fill in and sign as it is (the follow-up document) has none.
     draft: bool = False
 
+    @property
+    def per_leader(self) -> bool:
+        """Whether the template depends on the leader (TemplateSet.path)."""
+        return self.leader_template or bool(self.top_leader_template)
+
     def words(self, nynorsk: bool) -> Words:
         return self.nynorsk if nynorsk else self.bokmal
 
@@ -91,7 +99,8 @@ AGREEMENT = Kind(
           "nb-NO"),
     Words("Leiaravtale {ar} - {navn}", "Lederavtale {ar} – {navn}", "Lederavtale {ar}, {enhet}", "lederavtale",
           "nn-NO"),
-    "generer", "lederavtale.docx", agreement_context, leader_template=True, basis_key="grunnlag",
+    "generer", "lederavtale.docx", agreement_context, leader_template=True,
+    top_leader_template="lederavtale_kommunedirektor.docx", basis_key="grunnlag",
     email="epost.txt", space=(100_000, 300_000),
     arkiv=Archiving("H", "AVTALE", 1, "lederavtale.pdf"), carries_id=True, draft=True)
 
@@ -116,6 +125,8 @@ _FOLLOW_UP_WORDS = Words("Oppfølgingssamtale {ar} - {navn}", "Oppfølgingssamta
 FOLLOW_UP = Kind(
     "oppfolging", True, ("oppfølgingsdokumentet", "Dokumentet"), _FOLLOW_UP_WORDS,
     replace(_FOLLOW_UP_WORDS, language="nn-NO"), "oppfolging", "oppfolging.docx", agreement_context,
+    # The kommunedirektør's evaluation, with the ordfører for the kommunestyre.
+    top_leader_template="oppfolging_kommunedirektor.docx",
     # A template folder from before the follow-up document existed lacks it.
     missing_hint="kopier den fra standardmalene (lederavtale init lager en ny kopi)",
     basis_key="grunnlag_oppfolging", email="epost_oppfolging.txt", space=(100_000, 300_000), carries_id=True)
@@ -132,7 +143,8 @@ STATUS_REPORT = Kind(
 
 KINDS: dict[str, Kind] = {k.rolle: k for k in (AGREEMENT, APPENDIX, FOLLOW_UP, STATUS_REPORT)}
 # The kinds a template folder's file is checked as; any other .docx there is an agreement template.
-BY_TEMPLATE: dict[str, Kind] = {k.template: k for k in (AGREEMENT, APPENDIX, FOLLOW_UP)}
+BY_TEMPLATE: dict[str, Kind] = {name: k for k in (AGREEMENT, APPENDIX, FOLLOW_UP)
+                                 for name in (k.template, k.top_leader_template) if name}
 
 
 def by_role(rolle: str) -> Kind:

@@ -8,7 +8,6 @@ from ..model import Arbeidsbok, Leder, Problem
 from .kinds import AGREEMENT, Kind
 from .template import PreparedTemplate
 
-TOP_LEADER_AGREEMENT = "lederavtale_kommunedirektor.docx"
 NYNORSK_DIR = "nynorsk"
 
 
@@ -32,21 +31,26 @@ class TemplateSet:
         self._prepared: dict[Path, PreparedTemplate] = {}
 
     def path(self, kind: Kind, leder: Leder | None = None) -> Path:
-        """The template file a kind's document comes from (for the agreement: this leader's)."""
-        if kind.leader_template and leder is not None:
-            return self.agreement_for(leder)
-        return self.base / kind.template
-
-    def agreement_for(self, leder: Leder) -> Path:
-        if leder.mal:
+        """The template file a kind's document comes from: this leader's own (column Mal, the
+        agreement alone), the kommunedirektør's, or the kind's."""
+        if leder is not None and kind.leader_template and leder.mal:
             # The workbook's målform first: a nynorsk municipality's own template sits in nynorsk/.
             own = self.base / leder.mal
             return own if own.is_file() else self.dir / leder.mal
+        if leder is not None and kind.top_leader_template and self.is_top_leader(leder):
+            top = self.base / kind.top_leader_template
+            if top.is_file():
+                return top
+        return self.base / kind.template
+
+    def agreement_for(self, leder: Leder) -> Path:
+        return self.path(AGREEMENT, leder)
+
+    def is_top_leader(self, leder: Leder) -> bool:
+        """The kommunedirektør: the leader whose agreement is with the ordfører (who has none)."""
         superior = self.bok.overordnet(leder)
-        top = self.base / TOP_LEADER_AGREEMENT
-        if superior is not None and not superior.avtale and superior.niva.strip().casefold() == "ordfører" and top.is_file():
-            return top
-        return self.base / AGREEMENT.template
+        return superior is not None and not superior.avtale and \
+            superior.niva.strip().casefold() in ("ordfører", "ordførar")
 
     def problems(self, ledere: list[Leder], kinds: tuple[Kind, ...]) -> list[Problem]:
         """Template files of the kinds that are named or needed but missing: each kind's own

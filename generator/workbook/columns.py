@@ -146,6 +146,9 @@ KOMMUNE_FIELDS: tuple[Field, ...] = (
     Field("navn_i_statusrapport", "Navn i statusrapport", "ja eller nei (standard nei). ja: statusrapporten, "
           "som er offentlig, navngir lederen ved hvert avvik og resultat. nei: bare enheten.",
           ("navn i statusrapport", "navn i statusrapporten"), choices=("ja", "nei")),
+    Field("opposisjonsleder", "Opposisjonsleder", "Navnet på opposisjonslederen, når kommunestyret har bestemt at "
+          "opposisjonslederen deltar i evalueringen av kommunedirektøren. Tom: ordføreren evaluerer alene.",
+          ("opposisjonsleder", "opposisjonsleiar")),
 )
 
 KOMMUNE = Sheet("Kommune", "Opplysninger om kommunen og perioden. Én rad per felt: skriv verdien i kolonne Verdi.", (

@@ -95,6 +95,7 @@ def read_kommune(c: Cells, sheet: Table | None, folder: Path) -> Kommune | None:
         plassering=plassering,
         klassifikasjonssystem=text("klassifikasjonssystem"),
         klasse=text("klasse"),
+        opposisjonsleder=text("opposisjonsleder"),
         celler={key: place for key, (_, place) in fields.items()},
     )
 

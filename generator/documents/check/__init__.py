@@ -210,7 +210,7 @@ def check_templates(bok, templates, selected: list, today: date | None = None, e
         problems.extend(_check_word(_read(templates, path), contexts, not kind.public, _label(path, templates), env))
 
     for kind in kinds:
-        if kind.leader_template:
+        if kind.per_leader:
             by_template: dict[Path, list] = {}
             for leder in selected:
                 by_template.setdefault(templates.path(kind, leder), []).append(leder)
