@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from conftest import docx_text, write_xlsx
 from synth import GOAL_MARKER, expected_tildeling, synthetic_sheets
 
+from generator.workbook import read_workbook
 from generator.cli import main
 
 N_LEADERS = 12
@@ -64,9 +65,14 @@ def synthetic(tmp_path_factory):
 
 @pytest.mark.slow
 def test_every_leader_gets_assignments_and_measures_and_no_goals(synthetic):
-    _, sheets, _, year_dir = synthetic
+    _, sheets, workbook, year_dir = synthetic
     texts, measures = assignments_and_measures(sheets)
     files = followup_files(year_dir)
+    bok = read_workbook(workbook)
+    # The kommunedirektør (his superior the ordfører) gets the evaluation; everyone else the ordinary form.
+    directors = {l.ansattnr for l in bok.ledere
+                 if bok.overordnet(l) is not None and bok.overordnet(l).niva.casefold() == "ordfører"}
+    assert len(directors) == 1
     tildeling = expected_tildeling(sheets)
     assert set(files) == set(tildeling)
     for nr, path in files.items():
@@ -78,7 +84,11 @@ def test_every_leader_gets_assignments_and_measures_and_no_goals(synthetic):
             assert flat(measure) in text, (nr, measure)
         assert GOAL_MARKER not in text
         assert "Status" in text and "Resultat" in text and "Kommentar" in text
-        assert "Hvilken støtte trenger lederen" in text and "Underskrifter" in text
+        if nr in directors:
+            assert "Kommunedirektørens egenevaluering" in text and "For kommunestyret" in text
+        else:
+            assert "Hvilken støtte trenger lederen" in text
+        assert "Underskrifter" in text
         assert "unntatt offentlighet" in text  # says where the goals are followed up
         # Nowhere in the package either: not in properties, headers or any other part.
         with zipfile.ZipFile(path) as package:
@@ -156,8 +166,10 @@ def test_nynorsk(tmp_path):
     assert result.exit_code == 0, result.output
     for path in followup_files(tmp_path / "ut" / "2027").values():
         text = docx_text(path)
-        assert "Kva støtte treng leiaren" in text and "unnateke offentlegheit" in text
-        assert "Hvilken støtte" not in text and GOAL_MARKER not in text
+        # The kommunedirektør's evaluation in nynorsk, the ordinary form for the others.
+        assert ("Eigenevalueringa til kommunedirektøren" in text if "Evaluering av kommunedirektøren" in text
+                else "Kva støtte treng leiaren" in text) and "unnateke offentlegheit" in text
+        assert "Hvilken støtte" not in text and "Kommunedirektørens egenevaluering" not in text and GOAL_MARKER not in text
 
 
 def test_one_leader_selected(synthetic, tmp_path):
@@ -251,7 +263,7 @@ def test_pdf_is_a_form_without_the_draft_mark(synthetic, tmp_path):
     from pypdf import PdfReader
 
     _, sheets, workbook, _ = synthetic
-    nr = sorted(expected_tildeling(sheets))[0]
+    nr = sorted(expected_tildeling(sheets))[1]  # [0] is the kommunedirektør, with his evaluation
     result = run("oppfolging", workbook, "--ut", tmp_path / "ut", "--leder", nr)
     assert result.exit_code == 0, result.output
     year_dir = tmp_path / "ut" / "2027"

@@ -34,8 +34,9 @@ def placeholders_left(docx: Path | bytes) -> int:
 
 
 def empty_tables(docx: Path | bytes) -> int:
-    """How many tables have a heading row and nothing written in any row below it: the goals table of
-    an appendix whose placeholder a person deleted without writing a goal."""
+    """How many tables have a heading row of columns and nothing written in any row below it: the goals
+    table of an appendix whose placeholder a person deleted without writing a goal. A one-column box to
+    write in (the appendix's question on the leader's own leadership) may well stay empty."""
     body = _body(docx)
     if body is None:
         return 0
@@ -44,6 +45,8 @@ def empty_tables(docx: Path | bytes) -> int:
         if "<w:tbl>" in table[len("<w:tbl>"):]:
             continue  # a nested table: its outer table is not judged by the regular expression
         rows = re.findall(r"<w:tr[ >].*?</w:tr>", table, flags=re.S)
-        if len(rows) >= 2 and document_text(rows[0]).strip() and not any(document_text(r).strip() for r in rows[1:]):
+        columns = len(re.findall(r"<w:tc[ >]", rows[0])) if rows else 0
+        if len(rows) >= 2 and columns >= 2 and document_text(rows[0]).strip() \
+                and not any(document_text(r).strip() for r in rows[1:]):
             count += 1
     return count
