@@ -12,6 +12,7 @@ import getpass
 import json
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -50,16 +51,23 @@ def example_leaders() -> list[str]:
             and str(row[header.index("Avtale")]).strip().lower() == "ja"]
 
 
+def free_port_smtp() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 class Server:
     """`lederavtale web` started as HR starts it, read from its first line of output."""
 
-    def __init__(self, root: Path, *extra: str):
+    def __init__(self, root: Path, *extra: str, env: dict | None = None, workbook: bool = True):
         self.out = root / "ut"
+        book = [str(root / "eksempel.xlsx")] if workbook else []
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "generator", "web", str(root / "eksempel.xlsx"), "--ut", str(self.out),
+            [sys.executable, "-m", "generator", "web", *book, "--ut", str(self.out),
              "--ingen-nettleser", "--port", "0", *extra],
-            cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HOME": str(root)})
+            cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HOME": str(root), **(env or {})})
         self.url = self.proc.stdout.readline().strip()
         match = re.fullmatch(r"http://127\.0\.0\.1:(\d+)/\?token=([A-Za-z0-9_-]{20,})", self.url)
         assert match, self.url
