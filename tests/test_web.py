@@ -202,8 +202,14 @@ def test_the_overview_lists_every_leader_and_no_development_goal(hr):
                                                      "/arkiv", "/oppfolging", "/?tilstand=utkast"))
     for goal in example_goals():
         assert goal not in pages, goal
-    # The generated leader's appendix is there as a link only.
-    assert "Vedlegg (unntatt offentlighet) (Word)" in page
+    # The generated leader's appendix is there as a link only, on the leader's own page.
+    assert f'href="/leder/{LEADER}"' in page
+    files = hr.get(f"/leder/{LEADER}").text
+    assert "Vedlegg (unntatt offentlighet) (Word)" in files
+    for goal in example_goals():
+        assert goal not in files
+    link = re.search(r'href="(/fil/[^"]*unntatt[^"]*docx)"', files)[1]
+    assert hr.get(link).status_code == 200
 
 
 def test_the_filters_work_without_script(hr):

@@ -46,7 +46,7 @@ from ..signing.record import load_signed
 from ..status.workbook import read_status
 from ..store.files import atomic_write_bytes, safe_filename, sha256_file
 from ..store.manifest import SIGNING, Manifest, load_generated
-from ..store.year import YearFolder
+from ..store.year import JOURNAL_NAME, SENT_FILE, YearFolder
 from ..workbook.selection import select_leaders
 from . import files, log, state
 from .runner import Busy, JobState, Runner
@@ -159,12 +159,42 @@ class Web:
         if bok is None:
             return self.render(request, "oversikt.html", errors=errors, view=None, rows=[], enhet="", tilstand="",
                                **extra)
-        view = state.overview(bok, year, self._status_rows(bok, year))
+        view = self._overview(bok, year)
         enhet = request.query_params.get("enhet", "")
         tilstand = request.query_params.get("tilstand", "")
         rows = state.filtered(view, enhet, tilstand)
-        return self.render(request, "oversikt.html", errors=[], view=view, rows=rows, enhet=enhet, tilstand=tilstand,
-                           kommune=bok.kommune.navn, ar=bok.kommune.periode.ar, **extra)
+        # Plain tuples: the sandboxed template pays for every attribute it looks up (5,000 rows).
+        table = [(r.ansattnr, r.navn, r.enhet, r.overordnet, r.marks, len(r.links)) for r in rows]
+        return self.render(request, "oversikt.html", errors=[], view=view, rows=rows, table=table, enhet=enhet,
+                           tilstand=tilstand, kommune=bok.kommune.navn, ar=bok.kommune.periode.ar, **extra)
+
+    _overview_cache: tuple | None = None
+
+    def _overview(self, bok, year: YearFolder) -> state.Overview:
+        """The overview, made again only when the workbook or one of the records it reads has changed."""
+        def stamp(path: Path):
+            try:
+                s = path.stat()
+                return (s.st_size, s.st_mtime_ns)
+            except OSError:
+                return None
+        records = (year.manifest, year.path / JOURNAL_NAME, year.epost() / SENT_FILE,
+                   year.epost(state.FOLLOW_UP_MAIL) / SENT_FILE, year.signert, year.arkivert,
+                   year.uploads("status") / "status.xlsx")
+        key = (id(bok), str(year.path), tuple(stamp(p) for p in records))
+        if self._overview_cache is None or self._overview_cache[0] != key:
+            self._overview_cache = (key, state.overview(bok, year, self._status_rows(bok, year)))
+        return self._overview_cache[1]
+
+    async def leder(self, request: Request) -> Response:
+        bok, year, errors = self._book()
+        nr = request.path_params["nr"]
+        row = None
+        if bok is not None:
+            row = next((r for r in state.overview(bok, year, self._status_rows(bok, year)).rows if r.ansattnr == nr), None)
+        if row is None:
+            return Response("Ikke funnet.", status_code=404, media_type="text/plain; charset=utf-8")
+        return self.render(request, "leder.html", page="/", row=row)
 
     _status_cache: tuple | None = None
 
@@ -337,7 +367,7 @@ class Web:
             except (LederavtaleError, KeyError) as exc:
                 errors = exc.lines() if isinstance(exc, LederavtaleError) else [f"Finner ikke leder «{chosen}»."]
             try:
-                sent = read_records(year.epost() / "sendt.json")
+                sent = read_records(year.epost() / SENT_FILE)
             except LederavtaleError:
                 sent = {}
         return self.render(request, "epost.html", page="/epost", bok=bok, errors=errors, preview=preview,
@@ -600,6 +630,7 @@ def create_app(settings: Settings) -> Starlette:
     web = Web(settings)
     routes = [
         Route("/", web.oversikt_route),
+        Route("/leder/{nr}", web.leder),
         Route("/fil/{sti:path}", web.fil),
         Route("/jobb", web.jobb),
         Route("/arbeidsbok", web.arbeidsbok_get, methods=["GET"]),
