@@ -43,6 +43,9 @@ from ..mail.records import read_records
 from ..plural import antall
 from ..result import Result
 from ..signing.record import load_signed
+from ..status.chart import ChartText, area_chart, describe
+from ..status.counts import count
+from ..status.document import _texts as status_texts
 from ..status.workbook import read_status
 from ..store.files import atomic_write_bytes, safe_filename, sha256_file
 from ..store.manifest import SIGNING, Manifest, load_generated
@@ -541,12 +544,13 @@ class Web:
 
     def oppfolging_page(self, request: Request, **extra) -> Response:
         bok, year, errors = self._book()
-        report, status_book = [], ""
+        report, status_book, charts = [], "", []
         if year is not None:
             report = [year.relative(p) for p in year.status_report if p.is_file()]
+            charts = [(area, text) for area, text, _ in self._charts(bok, year)] if report else []
             status_book = year.relative(year.status) if year.status.is_file() else ""
         return self.render(request, "oppfolging.html", page="/oppfolging", bok=bok, errors=errors, report=report,
-                           status_book=status_book, **extra)
+                           status_book=status_book, charts=charts, **extra)
 
     async def oppfolging_get(self, request: Request) -> Response:
         return self.oppfolging_page(request)
@@ -580,6 +584,31 @@ class Web:
         return self._start(request, "Lager statusrapporten", "/oppfolging",
                            lambda progress: make_status_report(self.workspace.job(progress), uploaded, pdf),
                            "status", after, fil=uploaded.name, pdf=pdf)
+
+    def _charts(self, bok, year: YearFolder) -> list[tuple[str, str, bytes]]:
+        """(area, description, PNG) per area of the last status book that made a report, as the report draws
+        them (status/chart.py, in the report's words); [] without one."""
+        rows = self._status_rows(bok, year)
+        if rows is None:
+            return []
+        key = self._status_cache[0]
+        if self._charts_cache is None or self._charts_cache[0] != key:
+            words = status_texts(False)
+            text = ChartText(words["statuser"], words["x_akse"], words["y_akse"], words["n_ledere"])
+            charts = [(area, describe(area, items, text), area_chart(items, text))
+                      for area, items in count(bok, rows).omrader().items()]
+            self._charts_cache = (key, charts)
+        return self._charts_cache[1]
+
+    _charts_cache: tuple | None = None
+
+    async def figur(self, request: Request) -> Response:
+        bok, year, _ = self._book()
+        charts = self._charts(bok, year) if bok is not None else []
+        n = request.path_params["n"]
+        if not 0 <= n < len(charts):
+            return Response("Ikke funnet.", status_code=404, media_type="text/plain; charset=utf-8")
+        return Response(charts[n][2], media_type="image/png")
 
     # --- Neste år ----------------------------------------------------------------------------------------
 
@@ -651,6 +680,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/oppfolging", web.oppfolging_get, methods=["GET"]),
         Route("/oppfolging/lag", web.oppfolging_make, methods=["POST"]),
         Route("/oppfolging/status", web.oppfolging_status, methods=["POST"]),
+        Route("/oppfolging/figur/{n:int}.png", web.figur, methods=["GET"]),
         Route("/nytt-ar", web.nytt_ar_get, methods=["GET"]),
         Route("/nytt-ar", web.nytt_ar_post, methods=["POST"]),
         Route("/nytt-ar/arbeidsbok.xlsx", web.nytt_ar_file, methods=["GET"]),
