@@ -25,6 +25,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT, basic_sheets, write_xlsx
+from test_signering import fill_in
 
 from generator.cli import main
 from generator.store.lock import RunLock
@@ -352,3 +353,15 @@ def test_a_second_job_is_refused_while_one_runs():
     assert first.result.summary == ["ferdig"] and not first.running
     runner.start("Sender e-post", "/epost", lambda progress: Result())
     runner.wait(10)
+
+
+def test_a_document_edited_by_hand_is_marked(server, hr):
+    assert "endret av en person" not in hr.get("/avtaler").text
+    path = server.out / YEAR / manifest_file(server.out, "avtale")
+    original = path.read_bytes()
+    try:
+        fill_in(path)  # as a person in Word would
+        assert "endret av en person" in hr.get("/avtaler").text
+    finally:
+        path.write_bytes(original)
+    assert "endret av en person" not in hr.get("/avtaler").text
