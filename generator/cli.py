@@ -324,3 +324,42 @@ def nytt_ar_command(arbeidsbok, til, statusbok, ut):
 
     # --ut is the new workbook's file: nytt-ar writes nothing under an output folder's <år>/.
     sys.exit(show(next_year(Job(arbeidsbok, OUTPUT), til, ut, statusbok)))
+
+
+@main.command("web")
+@click.argument("arbeidsbok", type=PathArg, required=False)
+@click.option("--ut", type=DirOption, default=OUTPUT, show_default=True, help="Mappe for dokumentene.")
+@click.option("--maler", type=DirOption, help="Malmappe (standard: maler/).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="Porten siden svarer på (0: en ledig port; er den opptatt, velges en ledig).")
+@click.option("--vert", default="127.0.0.1", show_default=True, metavar="ADR",
+              help="Adressen serveren lytter på. Bare for drift på server (0.0.0.0 bak en omvendt proxy).")
+@click.option("--vertsnavn", "vertsnavn", multiple=True, metavar="NAVN",
+              help="Navn siden nås på gjennom proxyen (Host-headeren), i tillegg til 127.0.0.1 og localhost.")
+@click.option("--brukerhode", metavar="HEADER",
+              help="Headeren proxyen setter med brukernavnet (f.eks. X-Forwarded-User); føres i logg.jsonl.")
+@click.option("--ingen-nettleser", is_flag=True, help="Ikke åpne nettleseren.")
+def web_command(arbeidsbok, ut, maler, port, vert, vertsnavn, brukerhode, ingen_nettleser):
+    """Start nettsiden for HR: hele året i nettleseren, på de samme jobbene som kommandoene.
+
+    Første linje som skrives ut, er adressen med en engangsnøkkel; den åpnes i nettleseren. Siden svarer
+    bare på 127.0.0.1 (med mindre --vert er gitt). Stopp med Ctrl-C.
+    """
+    import secrets
+    import webbrowser
+
+    from .web.app import bind, create_app, serve, url
+    from .web.workspace import Settings
+
+    sock = bind(vert, port)
+    settings = Settings(ut=ut, workbook=arbeidsbok, maler=templates_default(maler), host=vert,
+                        port=sock.getsockname()[1], user_header=brukerhode, hostnames=tuple(vertsnavn),
+                        token=secrets.token_urlsafe(32))
+    app = create_app(settings)
+    link = url(settings)
+    click.echo(link)
+    sys.stdout.flush()
+    echo("Siden kjører. Stopp med Ctrl-C.", err=True)
+    if not ingen_nettleser:
+        webbrowser.open(link)
+    serve(app, sock)

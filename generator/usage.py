@@ -49,6 +49,9 @@ COMMANDS = (
     Command("nytt-ar", "ARBEIDSBOK --til ÅR --ut NY.xlsx",
             "Lager neste års arbeidsbok: de samme lederne og oppdragene (med --status STATUSBOK bare "
             "oppdragene som ikke er avsluttet), og tomme Tiltak og Utviklingsmål."),
+    Command("web", "ARBEIDSBOK",
+            "Starter nettsiden for HR: hele året i nettleseren (oversikt, arbeidsbok, avtaler, e-post, signering, "
+            "arkiv, oppfølging), på de samme jobbene som kommandoene."),
     Command("maler", "",
             "Viser alle feltene malene kan bruke, med en kort forklaring, klare til å kopiere inn i Word."),
 )

@@ -47,6 +47,9 @@ SIGNERING_DIR = "signering"
 SIGNATARER_NAME = "signatarer.csv"
 SIGNERT_NAME = "signert.json"
 SIGNED_WORD = "signert"  # a kept signed copy is `<stem> (signert).pdf`, then `(signert 2)`, …
+# The web page: what it did, and the files HR uploaded into the year (signed copies, receipts, status books).
+LOG_NAME = "logg.jsonl"
+UPLOAD_DIR = "opplastet"
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,15 @@ class YearFolder:
         or, for the `number`th copy that differs from the ones kept before it, `<stem> (signert <number>).pdf`."""
         word = SIGNED_WORD if number == 1 else f"{SIGNED_WORD} {number}"
         return self.path / leader_folder(leder) / f"{stem} ({word}).pdf"
+
+    @property
+    def log(self) -> Path:
+        """The web page's log of every action that changed something: `logg.jsonl`."""
+        return self.path / LOG_NAME
+
+    def uploads(self, what: str) -> Path:
+        """Where the web page keeps one kind of upload: `opplastet/<what>/` (signert, kvitteringer, status)."""
+        return self.path / UPLOAD_DIR / what
 
     def arkiv_leader(self, leder: Leder) -> Path:
         """The leader's PDFs in the Noark 5 export: named like the leader's folder of the year."""

@@ -1,0 +1,221 @@
+"""Who may use the web page, and how a page from elsewhere is kept from using it.
+
+The data is personnel data, and the server runs on HR's own PC, where any web page the browser
+has open could send requests to 127.0.0.1. So, as one ASGI layer in front of every route:
+
+- the first line `lederavtale web` prints carries a random one-time token; the first request with it
+  gets a session cookie (HttpOnly, SameSite=Strict) and a redirect to the same page without the token,
+  and the token is spent: nobody who later sees the URL (history, a screen share) can use it;
+- every request without a session answers 403;
+- a Host header that is not the server's own is refused (DNS rebinding: a foreign name pointed at
+  127.0.0.1 would otherwise be "same origin" for the browser);
+- every request that changes something (anything but GET and HEAD) must carry the session's CSRF token,
+  as the form field `csrf` or the header `X-CSRF-Token`, compared in constant time;
+- bodies are limited in size before anything reads them;
+- every answer carries a Content-Security-Policy without inline script, no framing and no sniffing.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import threading
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlencode
+
+from starlette.datastructures import URL, Headers
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+
+COOKIE = "lederavtale_okt"
+CSRF_FIELD = "csrf"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = ("GET", "HEAD")
+
+# A page's own files only: no inline script or style, nothing from elsewhere, never in a frame.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+HEADERS = {
+    "content-security-policy": CSP,
+    "x-frame-options": "DENY",
+    "x-content-type-options": "nosniff",
+    # The token is in the first URL: no Referer may carry it anywhere.
+    "referrer-policy": "no-referrer",
+    # Personnel data: not kept in the browser's cache for the next user of the PC.
+    "cache-control": "no-store",
+    "cross-origin-opener-policy": "same-origin",
+    "cross-origin-resource-policy": "same-origin",
+}
+
+LOCAL_NAMES = ("127.0.0.1", "localhost", "[::1]")
+
+
+@dataclass
+class Session:
+    csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+
+
+class Guard:
+    """The one-time token, the sessions it opened, and the Host names the server answers to."""
+
+    def __init__(self, token: str, hosts: set[str], max_body: int, secure_cookie: bool = False):
+        self._token = token
+        self._spent = False
+        self.sessions: dict[str, Session] = {}
+        self.hosts = {h.lower() for h in hosts}
+        self.max_body = max_body
+        self.secure_cookie = secure_cookie
+        self._lock = threading.Lock()
+
+    def redeem(self, token: str) -> str | None:
+        """A new session id for the token, once; None for a wrong or spent token."""
+        with self._lock:
+            if self._spent or not hmac.compare_digest(token.encode(), self._token.encode()):
+                return None
+            self._spent = True
+            sid = secrets.token_urlsafe(32)
+            self.sessions[sid] = Session()
+            return sid
+
+    def session(self, sid: str | None) -> Session | None:
+        if not sid:
+            return None
+        with self._lock:
+            for known, session in self.sessions.items():
+                if hmac.compare_digest(known.encode(), sid.encode()):
+                    return session
+        return None
+
+
+def allowed_hosts(bound: str, port: int, extra: tuple[str, ...] = ()) -> set[str]:
+    """`host:port` values the Host header may have: the local names, the bound address, and the names IT gives
+    (`--vertsnavn`, the reverse proxy's public name, with or without a port)."""
+    names = set(LOCAL_NAMES)
+    if bound not in ("0.0.0.0", "::", ""):
+        names.add(f"[{bound}]" if ":" in bound else bound)
+    hosts = {f"{name}:{port}" for name in names}
+    if port == 80:  # a client leaves the default port out of Host
+        hosts |= names
+    for name in extra:
+        hosts.add(name.lower())
+        if ":" not in name:
+            hosts.update({f"{name.lower()}:443", f"{name.lower()}:80"})
+    return hosts
+
+
+def _refuse(status: int, text: str) -> Response:
+    return PlainTextResponse(text, status_code=status)
+
+
+class SecurityMiddleware:
+    """The ASGI layer in front of every route (see the module's docstring)."""
+
+    def __init__(self, app, guard: Guard):
+        self.app = app
+        self.guard = guard
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        send = _with_headers(send)
+        response = await self._check(scope, receive)
+        if isinstance(response, Response):
+            await response(scope, receive, send)
+            return
+        await self.app(scope, response, send)
+
+    async def _check(self, scope, receive):
+        """A Response that ends the request here, or the `receive` the route reads the body from."""
+        headers = Headers(scope=scope)
+        host = headers.get("host", "").lower()
+        if host not in self.guard.hosts:
+            return _refuse(400, "Ukjent vertsnavn i forespørselen. Åpne adressen som «lederavtale web» skrev ut.")
+        request = Request(scope)
+        token = request.query_params.get("token")
+        session = self.guard.session(request.cookies.get(COOKIE))
+        if token is not None and scope["method"] in SAFE_METHODS:
+            if session is None:
+                sid = self.guard.redeem(token)
+                if sid is None:
+                    return _refuse(403, "Lenken er allerede brukt eller er ugyldig. Start «lederavtale web» på nytt "
+                                        "for å få en ny lenke.")
+                return self._enter(request, sid)
+            return RedirectResponse(_without_token(request.url), status_code=303)
+        if session is None:
+            return _refuse(403, "Ingen tilgang. Åpne lenken som «lederavtale web» skrev ut (den kan brukes én gang).")
+        scope.setdefault("state", {})["session"] = session
+        if scope["method"] in SAFE_METHODS:
+            return receive
+        return await self._check_post(scope, receive, headers, session)
+
+    def _enter(self, request: Request, sid: str) -> Response:
+        response = RedirectResponse(_without_token(request.url), status_code=303)
+        response.set_cookie(COOKIE, sid, httponly=True, samesite="strict", secure=self.guard.secure_cookie, path="/")
+        return response
+
+    async def _check_post(self, scope, receive, headers: Headers, session: Session):
+        length = headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.guard.max_body):
+            return _refuse(413, "Filen er for stor.")
+        body = bytearray()
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return _refuse(400, "Forespørselen ble avbrutt.")
+            body += message.get("body", b"")
+            if len(body) > self.guard.max_body:
+                return _refuse(413, "Filen er for stor.")
+            if not message.get("more_body"):
+                break
+        given = headers.get(CSRF_HEADER) or await _csrf_field(scope, bytes(body))
+        if not given or not hmac.compare_digest(given.encode(), session.csrf.encode()):
+            return _refuse(403, "Forespørselen mangler gyldig CSRF-token og er avvist. Last siden på nytt og prøv igjen.")
+        return _replay(bytes(body))
+
+
+async def _csrf_field(scope, body: bytes) -> str:
+    content_type = Headers(scope=scope).get("content-type", "")
+    if content_type.startswith("application/x-www-form-urlencoded"):
+        return (parse_qs(body.decode("latin-1")).get(CSRF_FIELD) or [""])[0]
+    if content_type.startswith("multipart/form-data"):
+        request = Request(scope, _replay(body))
+        try:
+            form = await request.form(max_files=200, max_fields=200)
+        except Exception:  # a malformed body has no token either
+            return ""
+        try:
+            value = form.get(CSRF_FIELD)
+            return value if isinstance(value, str) else ""
+        finally:
+            await form.close()
+    return ""
+
+
+def _replay(body: bytes):
+    sent = False
+
+    async def receive():
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
+
+
+def _without_token(url: URL) -> str:
+    query = [(k, v) for k, values in parse_qs(url.query, keep_blank_values=True).items() for v in values if k != "token"]
+    return url.path + (f"?{urlencode(query)}" if query else "")
+
+
+def _with_headers(send):
+    async def wrapped(message):
+        if message["type"] == "http.response.start":
+            present = {k.lower() for k, _ in message.get("headers", [])}
+            extra = [(k.encode(), v.encode()) for k, v in HEADERS.items() if k.encode() not in present]
+            message = {**message, "headers": list(message.get("headers", [])) + extra}
+        await send(message)
+    return wrapped
+
