@@ -3,9 +3,12 @@
 The data is personnel data, and the server runs on HR's own PC, where any web page the browser
 has open could send requests to 127.0.0.1. So, as one ASGI layer in front of every route:
 
-- the first line `lederavtale web` prints carries a random one-time token; the first request with it
-  gets a session cookie (HttpOnly, SameSite=Strict) and a redirect to the same page without the token,
-  and the token is spent: nobody who later sees the URL (history, a screen share) can use it;
+- the first line `lederavtale web` prints carries a random token, good for one start of the server and
+  for its first minutes only (`TOKEN_MINUTES`): a request with it gets a session cookie (HttpOnly,
+  SameSite=Strict) and a redirect to the same page without the token; after that the token is spent,
+  so nobody who later sees the URL (history, a screen share) can use it. Not spent on its first use:
+  HR often opens the link in a second browser or tab when the first was the wrong one, and a link
+  that answers 403 the second time looks like a broken tool;
 - every request without a session answers 403;
 - a Host header that is not the server's own is refused (DNS rebinding: a foreign name pointed at
   127.0.0.1 would otherwise be "same origin" for the browser);
@@ -20,6 +23,7 @@ from __future__ import annotations
 import hmac
 import secrets
 import threading
+import time
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlencode
 
@@ -55,12 +59,16 @@ class Session:
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
 
 
-class Guard:
-    """The one-time token, the sessions it opened, and the Host names the server answers to."""
+TOKEN_MINUTES = 5
 
-    def __init__(self, token: str, hosts: set[str], max_body: int, secure_cookie: bool = False):
+
+class Guard:
+    """The start's token, the sessions it opened, and the Host names the server answers to."""
+
+    def __init__(self, token: str, hosts: set[str], max_body: int, secure_cookie: bool = False,
+                 token_seconds: float = TOKEN_MINUTES * 60):
         self._token = token
-        self._spent = False
+        self._expires = time.monotonic() + token_seconds
         self.sessions: dict[str, Session] = {}
         self.hosts = {h.lower() for h in hosts}
         self.max_body = max_body
@@ -68,11 +76,10 @@ class Guard:
         self._lock = threading.Lock()
 
     def redeem(self, token: str) -> str | None:
-        """A new session id for the token, once; None for a wrong or spent token."""
+        """A new session id for the token while it lasts; None for a wrong or spent token."""
         with self._lock:
-            if self._spent or not hmac.compare_digest(token.encode(), self._token.encode()):
+            if time.monotonic() > self._expires or not hmac.compare_digest(token.encode(), self._token.encode()):
                 return None
-            self._spent = True
             sid = secrets.token_urlsafe(32)
             self.sessions[sid] = Session()
             return sid
