@@ -342,8 +342,8 @@ def nytt_ar_command(arbeidsbok, til, statusbok, ut):
 def web_command(arbeidsbok, ut, maler, port, vert, vertsnavn, brukerhode, ingen_nettleser):
     """Start nettsiden for HR: hele året i nettleseren, på de samme jobbene som kommandoene.
 
-    Første linje som skrives ut, er adressen med en nøkkel som virker de første fem minuttene; den åpnes i nettleseren. Siden svarer
-    bare på 127.0.0.1 (med mindre --vert er gitt). Stopp med Ctrl-C.
+    Første linje som skrives ut, er adressen med en nøkkel som virker de første fem minuttene; den
+    åpnes i nettleseren. Siden svarer bare på 127.0.0.1 (med mindre --vert er gitt). Stopp med Ctrl-C.
     """
     import secrets
     import webbrowser
