@@ -1,7 +1,8 @@
 """The web page in a real browser: Playwright driving Debian's chromium (/usr/bin/chromium), against the
 real `lederavtale web` in a subprocess, with real LibreOffice, a real SMTP server (aiosmtpd) and copies
-signed with pyHanko by a throwaway CA. Each page is saved as a screenshot at 1280×800 in docs/web/,
-for the README.
+signed with pyHanko by a throwaway CA. Each page is saved as a screenshot at 1280×800, to look at: in a
+temporary folder, or in the folder LEDERAVTALE_SKJERMBILDER names (`LEDERAVTALE_SKJERMBILDER=docs/web`
+renews the README's pictures), so that a test run leaves the repository as it was.
 """
 
 from __future__ import annotations
@@ -9,7 +10,9 @@ from __future__ import annotations
 import email
 import email.policy
 import json
+import os
 import shutil
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -25,7 +28,7 @@ from test_web import LEADER, YEAR, Server, example_goals, example_leaders, free_
 playwright = pytest.importorskip("playwright.sync_api")
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
-SHOTS = ROOT / "docs" / "web"
+SHOTS = Path(os.environ.get("LEDERAVTALE_SKJERMBILDER") or Path(tempfile.gettempdir()) / "lederavtale-skjermbilder")
 
 
 @pytest.fixture(scope="module")
