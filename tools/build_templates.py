@@ -714,7 +714,8 @@ def add_assignments(doc, block: Assignments):
         cell_paragraph(cell, label, "Feltnavn", first=True)
         cell_paragraph(cell, value, "Feltverdi")
     # The leader's measures, one bullet each, or the placeholder with room to write by hand.
-    row_props(measures_row, cant_split=False, min_height_cm=1.5)
+    # A long list may run onto the next page in the agreement; the follow-up form keeps each block whole.
+    row_props(measures_row, cant_split=block.follow_up is not None, min_height_cm=1.5)
     measures = spanning_cell(measures_row)
     cell_paragraph(measures, block.measures, "Feltnavn", first=True)
     cell_paragraph(measures, "{%p for t in o.tiltak %}", "Malkode")
@@ -736,7 +737,6 @@ def add_assignments(doc, block: Assignments):
             cell_paragraph(row.cells[0], f"\u2610 {status}", "Tabelltekst")
         # A form is read and filled in one assignment at a time: the whole block stays on one page
         # (every row unsplittable, each kept with the next), never its status row alone overleaf.
-        row_props(measures_row, min_height_cm=1.5)
         for kept in table.rows[:3]:
             for cell in kept.cells:
                 for para in cell.paragraphs:
@@ -1028,16 +1028,23 @@ def by_level(t, key: str) -> list:
     return blocks + [Code("{%p else %}"), P(t(f"{key}.other")), Code("{%p endif %}")]
 
 
+def principle_list(t, intro: str) -> list:
+    """The sheet Lederprinsipper under its heading, `intro` the paragraph before the list."""
+    return [
+        H1(t("principles")),
+        P(t(intro)),
+        Code("{%p for p in lederprinsipper %}"),
+        Bullets(["**{{ p.prinsipp }}**{% if p.beskrivelse %}: {{ p.beskrivelse }}{% endif %}"]),
+        Code("{%p endfor %}"),
+    ]
+
+
 def principles_or_demands(t) -> list:
     """The municipality's own leadership principles when the workbook has them, else the
     templates' text on what is expected of a leader at this level."""
     return [
         Code("{%p if lederprinsipper %}"),
-        H1(t("principles")),
-        P(t("principles.intro")),
-        Code("{%p for p in lederprinsipper %}"),
-        Bullets(["**{{ p.prinsipp }}**{% if p.beskrivelse %}: {{ p.beskrivelse }}{% endif %}"]),
-        Code("{%p endfor %}"),
+        *principle_list(t, "principles.intro"),
         Code("{%p else %}"),
         H1(t("agreement.demands")),
         *by_level(t, "agreement.demands.level"),
@@ -1049,15 +1056,7 @@ def principles_or_demands(t) -> list:
 def principles(t) -> list:
     """The municipality's leadership principles, when the workbook has them (the kommunedirektør's
     agreement: what is expected of the role is its own section)."""
-    return [
-        Code("{%p if lederprinsipper %}"),
-        H1(t("principles")),
-        P(t("principles.intro.director")),
-        Code("{%p for p in lederprinsipper %}"),
-        Bullets(["**{{ p.prinsipp }}**{% if p.beskrivelse %}: {{ p.beskrivelse }}{% endif %}"]),
-        Code("{%p endfor %}"),
-        Code("{%p endif %}"),
-    ]
+    return [Code("{%p if lederprinsipper %}"), *principle_list(t, "principles.intro.director"), Code("{%p endif %}")]
 
 
 def responsibility(t, key: str = "agreement.responsibility") -> list:

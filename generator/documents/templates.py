@@ -43,9 +43,6 @@ class TemplateSet:
                 return top
         return self.base / kind.template
 
-    def agreement_for(self, leder: Leder) -> Path:
-        return self.path(AGREEMENT, leder)
-
     def is_top_leader(self, leder: Leder) -> bool:
         """The kommunedirektør: the leader whose agreement is with the ordfører (who has none)."""
         superior = self.bok.overordnet(leder)
@@ -64,7 +61,7 @@ class TemplateSet:
                 hint = f"; {kind.missing_hint}" if kind.missing_hint else ""
                 found.append(Problem(str(self.base), f"malen «{path.name}» mangler i malmappen{hint}"))
         for leder in ledere if any(kind.leader_template for kind in kinds) else ():
-            path = self.agreement_for(leder)
+            path = self.path(AGREEMENT, leder)
             place = f"Ledere rad {leder.rad}" if leder.mal else str(self.base)
             problem = Problem(place, f"malen «{path.name}» finnes ikke i malmappen «{self.dir}»")
             if not path.is_file() and problem not in found:  # one line per missing default, not per leader

@@ -89,6 +89,12 @@ def _texts(nynorsk: bool) -> dict:
     return {key: pair[nynorsk] for key, pair in _TEXT.items()}
 
 
+def chart_text(nynorsk: bool) -> ChartText:
+    """The charts' words in one målform, as the report draws them (the web page shows the same charts)."""
+    t = _texts(nynorsk)
+    return ChartText(t["statuser"], t["x_akse"], t["y_akse"], t["n_ledere"])
+
+
 def status_document(bok: Arbeidsbok, status: Status, today: date, templates: TemplateSet) -> bytes:
     """The report as .docx bytes, on the letterhead of the agreement template in `templates`."""
     t = _texts(bok.kommune.malform == "nynorsk")
@@ -122,7 +128,7 @@ def status_document(bok: Arbeidsbok, status: Status, today: date, templates: Tem
     doc.add_paragraph(t["tittel"].format(ar=ar), style="Title")
     doc.add_paragraph(t["intro"].format(ar=ar, dato=f"{today:%d.%m.%Y}"))
     names = t["statuser"]
-    chart_text = ChartText(names, t["x_akse"], t["y_akse"], t["n_ledere"])
+    words = chart_text(bok.kommune.malform == "nynorsk")
 
     doc.add_paragraph(t["samlet"], style="Heading 1")
     total = status.totalt()
@@ -133,8 +139,8 @@ def status_document(bok: Arbeidsbok, status: Status, today: date, templates: Tem
     count_widths = [Cm(1.75)] * len(KOLONNER)
     for area, items in status.omrader().items():
         doc.add_paragraph(area, style="Heading 2")
-        picture = doc.add_picture(io.BytesIO(area_chart(items, chart_text)), width=TEXT_WIDTH)
-        docx_engine.describe_picture(picture, f"{t['figur']} {describe(area, items, chart_text)}")
+        picture = doc.add_picture(io.BytesIO(area_chart(items, words)), width=TEXT_WIDTH)
+        docx_engine.describe_picture(picture, f"{t['figur']} {describe(area, items, words)}")
         _table(doc, [t["nr"], t["oppdrag"], t["ledere"], *(names[k] for k in KOLONNER)],
                [[o.nr, o.tekst, tl.ledere, *tl.row()] for o, tl in items],
                [Cm(0.9), Cm(4.1), Cm(1.5), *count_widths])

@@ -43,9 +43,9 @@ from ..mail.records import read_records
 from ..plural import antall
 from ..result import Result
 from ..signing.record import load_signed
-from ..status.chart import ChartText, area_chart, describe
+from ..status.chart import area_chart, describe
 from ..status.counts import count
-from ..status.document import _texts as status_texts
+from ..status.document import chart_text
 from ..status.workbook import read_status
 from ..store.files import atomic_write_bytes, safe_filename, sha256_file
 from ..store.manifest import SIGNING, Manifest, load_generated
@@ -593,8 +593,7 @@ class Web:
             return []
         key = self._status_cache[0]
         if self._charts_cache is None or self._charts_cache[0] != key:
-            words = status_texts(False)
-            text = ChartText(words["statuser"], words["x_akse"], words["y_akse"], words["n_ledere"])
+            text = chart_text(False)  # the page's own language, bokmål
             charts = [(area, describe(area, items, text), area_chart(items, text))
                       for area, items in count(bok, rows).omrader().items()]
             self._charts_cache = (key, charts)
