@@ -2,8 +2,9 @@
 # `make web`  – the web page for HR, on the example workbook, into output/
 # `make test` – run the test suite
 # `make test-fast` – the suite without the tests marked slow (LibreOffice, kill tests, the wheel)
-# They install what they need first: a virtualenv with the Python packages,
-# and LibreOffice (for PDF/A) via apt-get when it is missing.
+# `make oppgrader` – renew requirements.lock to the newest versions setup.cfg allows, then `make test`
+# They install what they need first: a virtualenv with exactly the Python packages in
+# requirements.lock (versions and hashes), and LibreOffice (for PDF/A) via apt-get when it is missing.
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -11,13 +12,27 @@ BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 SUDO    = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run web test test-fast bench systempakker maler eksempel clean
+.PHONY: run web test test-fast bench systempakker maler eksempel oppgrader clean
 
-$(STAMP): setup.cfg pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+LOCK    = requirements.lock
+# One lock for every platform HR and IT use (Windows included) and every Python setup.cfg allows;
+# tools/lock.in adds the build backend and uv itself.
+LOCK_COMPILE = $(BIN)/uv pip compile setup.cfg tools/lock.in --extra test --universal \
+	--python-version 3.10 --generate-hashes --custom-compile-command "make oppgrader" -o $(LOCK)
+
+# --clear: a virtualenv made from an older lock keeps nothing the new lock does not name.
+# The project itself goes in without build isolation, so its build backend is the locked one too.
+$(STAMP): $(LOCK) setup.cfg pyproject.toml
+	$(PYTHON) -m venv --clear $(VENV)
+	$(BIN)/python -m pip install -q --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+# The newest versions the ranges in setup.cfg allow, then the whole suite on them. Commit
+# requirements.lock only when the tests pass; `git checkout requirements.lock` goes back.
+oppgrader: $(STAMP)
+	$(LOCK_COMPILE) --upgrade
+	$(MAKE) test
 
 # LibreOffice converts to PDF/A (hyphen-no: Norwegian hyphenation in narrow table columns);
 # the tests also use pdftotext (poppler) and openssl, and drive Debian's chromium for the web page

@@ -10,7 +10,10 @@ import copy
 import hashlib
 import io
 import json
+import os
+import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import img2pdf
@@ -188,3 +191,26 @@ def test_bad_options_are_messages(round_trip, tmp_path):
     empty = tmp_path / "tom"
     empty.mkdir()
     assert cli("signert", rt["book"], rt["inbox"], "--ut", rt["out"], "--tillit", empty).exit_code == 1
+
+
+def test_no_library_warning_reaches_the_terminal(round_trip, tmp_path):
+    """`lederavtale signert` as HR runs it, with Python told to show every warning (-W default and
+    PYTHONWARNINGS): its standard error is the tool's own lines alone, the same as with every warning
+    ignored. It was not: pyHanko 0.38 imports DSA, which cryptography 51 deprecates, and that English
+    warning came before the tool's first line."""
+    inbox = tmp_path / "innboks"
+    inbox.mkdir()
+    (inbox / "avtale.pdf").write_bytes(round_trip["files"]["portal/dokument-1.pdf"])
+
+    def signert(warnings: str) -> subprocess.CompletedProcess:
+        out = tmp_path / warnings
+        shutil.copytree(round_trip["out"], out)
+        return subprocess.run([sys.executable, "-W", warnings, "-m", "generator", "signert", str(round_trip["book"]),
+                               str(inbox), "--ut", str(out), "--dato", "03.03.2027"], capture_output=True, text=True,
+                              env={**os.environ, "PYTHONWARNINGS": warnings})
+
+    shown, ignored = signert("default"), signert("ignore")
+    assert shown.returncode == ignored.returncode == 0, shown.stderr
+    assert "signert" in shown.stdout
+    assert shown.stderr == ignored.stderr
+    assert "Warning" not in shown.stderr + shown.stdout

@@ -15,6 +15,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -59,15 +60,18 @@ def free_port_smtp() -> int:
 
 
 class Server:
-    """`lederavtale web` started as HR starts it, read from its first line of output."""
+    """`lederavtale web` started as HR starts it, read from its first line of output. Python is told to
+    show every warning (-W default), and the server's console is kept (`console()`), so a test can see
+    that no library's warning reaches it."""
 
     def __init__(self, root: Path, *extra: str, env: dict | None = None, workbook: bool = True):
         self.out = root / "ut"
         book = [str(root / "eksempel.xlsx")] if workbook else []
+        self._console = tempfile.TemporaryFile("w+", encoding="utf-8")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "generator", "web", *book, "--ut", str(self.out),
+            [sys.executable, "-W", "default", "-m", "generator", "web", *book, "--ut", str(self.out),
              "--ingen-nettleser", "--port", "0", *extra],
-            cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            cwd=root, stdout=subprocess.PIPE, stderr=self._console, text=True,
             env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HOME": str(root), **(env or {})})
         self.url = self.proc.stdout.readline().strip()
         match = re.fullmatch(r"http://127\.0\.0\.1:(\d+)/\?token=([A-Za-z0-9_-]{20,})", self.url)
@@ -78,9 +82,15 @@ class Server:
     def client(self, **kw) -> httpx.Client:
         return httpx.Client(base_url=self.base, timeout=30, **kw)
 
+    def console(self) -> str:
+        """What the server has written to its standard error so far."""
+        self._console.seek(0)
+        return self._console.read()
+
     def stop(self):
         self.proc.terminate()
         self.proc.wait(10)
+        self._console.close()
 
 
 @pytest.fixture(scope="module")
@@ -213,6 +223,20 @@ def test_the_overview_lists_every_leader_and_no_development_goal(hr):
         assert goal not in files
     link = re.search(r'href="(/fil/[^"]*unntatt[^"]*docx)"', files)[1]
     assert hr.get(link).status_code == 200
+
+
+def test_every_page_warns_while_the_workbook_is_open_in_excel(hr, project):
+    from test_workbook import excel_owner_file
+
+    assert "åpen i Excel" not in hr.get("/").text
+    owner = excel_owner_file(project / "eksempel.xlsx")
+    try:
+        for page in ("/", "/avtaler", "/arbeidsbok"):
+            assert ("Arbeidsboken «eksempel.xlsx» er åpen i Excel (åpnet av Kari Nordmann). Endringer som ikke er "
+                    "lagret i Excel, kommer ikke med.") in hr.get(page).text
+    finally:
+        owner.unlink()
+    assert "åpen i Excel" not in hr.get("/").text
 
 
 def test_the_filters_work_without_script(hr):

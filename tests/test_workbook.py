@@ -1010,6 +1010,42 @@ def test_utf16_text_export(tmp_path):
     assert _only_problem(path).startswith("«ledere.xlsx» er en tekstfil (for eksempel CSV)")
 
 
+def excel_owner_file(workbook: Path, user: str = "Kari Nordmann") -> Path:
+    """The owner file Excel keeps beside a workbook while it is open: «~$» and the workbook's name,
+    165 bytes: a length byte, the user's name in the ANSI code page padded with spaces, then the name
+    again in UTF-16 (the layout Excel 2016 and Microsoft 365 write)."""
+    owner = workbook.with_name("~$" + workbook.name)
+    ansi = bytes([len(user)]) + user.encode("cp1252").ljust(53, b" ")
+    owner.write_bytes(ansi + bytes([len(user)]) + user.encode("utf-16-le").ljust(110, b"\x00"))
+    assert owner.stat().st_size == 165
+    return owner
+
+
+def test_excels_owner_file_given_as_the_workbook_names_the_real_one(tmp_path, basic_workbook):
+    owner = excel_owner_file(basic_workbook)
+    assert _only_problem(owner) == (
+        "«~$arbeidsbok.xlsx» er ikke en arbeidsbok, men låsefilen Excel lager mens arbeidsboken «arbeidsbok.xlsx» "
+        "er åpen (åpnet av Kari Nordmann). Velg «arbeidsbok.xlsx» i stedet, og lagre den i Excel først. "
+        "Den ligger i samme mappe.")
+    done = CliRunner().invoke(main, ["generer", str(owner), "--ut", str(tmp_path / "ut"), "--ingen-pdf"])
+    assert done.exit_code == 1 and "låsefilen Excel lager" in done.output and "Traceback" not in done.output
+    assert not (tmp_path / "ut").exists()
+
+
+def test_a_workbook_open_in_excel_is_warned_about_by_sjekk_and_generer(tmp_path, basic_workbook):
+    out = tmp_path / "ut"
+    warning = "Arbeidsboken «arbeidsbok.xlsx» er åpen i Excel (åpnet av Kari Nordmann). Endringer som ikke er " \
+              "lagret i Excel, kommer ikke med."
+    closed = CliRunner().invoke(main, ["sjekk", str(basic_workbook)])
+    assert closed.exit_code == 0 and "åpen i Excel" not in closed.output
+    excel_owner_file(basic_workbook)
+    for args in (["sjekk", str(basic_workbook)], ["generer", str(basic_workbook), "--ut", str(out), "--ingen-pdf"]):
+        done = CliRunner().invoke(main, args)
+        assert done.exit_code == 0, done.output
+        assert warning in done.output, args
+    assert (out / "2027" / "manifest.json").is_file()  # a warning: the run goes on
+
+
 def _ole_file(path: Path, stream_names: list[str]) -> Path:
     # The start of a compound file: header sector, then a directory sector of UTF-16 names.
     directory = b"".join(name.encode("utf-16-le").ljust(128, b"\x00") for name in ["Root Entry", *stream_names])

@@ -16,6 +16,7 @@ from ..result import Result
 from ..model import Problem
 from ..plural import antall
 from ..store.year import YearFolder
+from ..workbook import open_in_excel
 
 
 def check(job: Job) -> Result:
@@ -29,7 +30,7 @@ def check(job: Job) -> Result:
     measures = [line for m in agreements for line in m.difference_warnings(bok) + m.warnings + m.refused]
     # Only arkiv uses Saksbehandler, so only sjekk (which checks for every command) and arkiv say it.
     archive = [w for w in [saksbehandler_warning(bok.kommune)] if w]
-    warnings = [str(w) for w in bok.warnings] + archive + measures
+    warnings = [str(w) for w in open_in_excel(job.workbook) + bok.warnings] + archive + measures
     return Result(warnings=warnings, summary=[
         f"Arbeidsboken er i orden: {antall(len(verdicts), 'leder', 'ledere')} får avtale, "
         f"{antall(len(bok.oppdrag), 'oppdrag', 'oppdrag')}, {antall(len(warnings), 'advarsel', 'advarsler')}."])

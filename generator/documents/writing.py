@@ -33,6 +33,7 @@ from ..store.files import atomic_write_bytes, remove_stale_temp_files, sha256_by
 from ..store.lock import RunLock
 from ..store.manifest import FileEntry, LeaderEntry, Manifest
 from ..store.year import YearFolder
+from ..workbook import open_in_excel
 from .batch import Batch, Document, Verdict, prepare
 from .identity import pdf_edit
 from .kinds import AGREEMENTS, FOLLOW_UPS, Kind, Run  # the runs, which the commands take from here
@@ -408,4 +409,4 @@ def write_documents(job, kind: Run, batch: Batch, verdicts: list[Verdict],
                 f"Avbrutt. {done} av {len(verdicts)} ledere var ferdige med Word-dokumentene. "
                 "Kjør samme kommando igjen for å fullføre; ferdige dokumenter lages ikke på nytt."
             ) from None
-    return WriteResult(year, results, bok.warnings, removed)
+    return WriteResult(year, results, open_in_excel(job.workbook) + bok.warnings, removed)

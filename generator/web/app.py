@@ -50,6 +50,8 @@ from ..status.workbook import read_status
 from ..store.files import atomic_write_bytes, safe_filename, sha256_file
 from ..store.manifest import SIGNING, Manifest, load_generated
 from ..store.year import JOURNAL_NAME, SENT_FILE, YearFolder
+from ..workbook import open_in_excel
+from ..workbook.file import OWNER_PREFIX, owner_file_message
 from ..workbook.selection import select_leaders
 from . import files, log, state
 from .runner import Busy, JobState, Runner
@@ -121,7 +123,8 @@ class Web:
         context.setdefault("message", None)
         html = self.env.get_template(template).render(
             csrf=session.csrf, csrf_field=CSRF_FIELD, path=request.url.path, page=page, job=job,
-            workbook=self.workspace.workbook, **context)
+            workbook=self.workspace.workbook, **context,
+            in_excel=open_in_excel(self.workspace.workbook) if self.workspace.workbook else [])
         return HTMLResponse(html, status_code=status_code)
 
     def _book(self):
@@ -280,6 +283,8 @@ class Web:
         data = await upload.read(WORKBOOK_LIMIT + 1)
         if len(data) > WORKBOOK_LIMIT:
             raise Refused(f"«{name}» er større enn {WORKBOOK_LIMIT // (1024 * 1024)} MB. Ingenting er endret.")
+        if not data.startswith(ZIP_SIGNATURE) and name.startswith(OWNER_PREFIX):
+            raise Refused(f"{owner_file_message(name)} Ingenting er endret.")
         if not data.startswith(ZIP_SIGNATURE):
             raise Refused(f"«{name}» er ikke en lesbar .xlsx-fil (filen er ikke en Excel-arbeidsbok). "
                           "Ingenting er endret.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..model import Arbeidsbok
-from .file import read_sheets
+from .file import open_in_excel, read_sheets
 from .validate import validate
 from .values import clean_text, id_text
 
@@ -16,4 +16,4 @@ def read_workbook(path: Path) -> Arbeidsbok:
     return validate(path, read_sheets(path))
 
 
-__all__ = ["read_workbook", "clean_text", "id_text"]
+__all__ = ["read_workbook", "open_in_excel", "clean_text", "id_text"]

@@ -18,6 +18,10 @@ from ..model import Problem
 from .columns import SHEETS, sheet_named
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# While a workbook is open, Excel keeps an owner file beside it: «~$» and the workbook's own name,
+# 165 bytes holding the name of whoever has it open. No real workbook is that small.
+OWNER_PREFIX = "~$"
+OWNER_MAX = 4096
 ZIP_MAGIC = b"PK\x03\x04"
 
 # A workbook for 5,000 leaders unpacks to about 3.5 MB; one with a pasted HR export of 50,000
@@ -55,6 +59,8 @@ def read_bytes(path: Path) -> bytes:
         fail(f"«{path}» er en mappe, ikke en arbeidsbok.")
     try:
         size = path.stat().st_size
+        if path.name.startswith(OWNER_PREFIX) and size <= OWNER_MAX:
+            fail(_owner_file_message(path))
         if size > MAX_UNPACKED:
             fail(f"«{path.name}» er for stor ({_size(size)}); {_USUAL}")
         return path.read_bytes()
@@ -64,6 +70,40 @@ def read_bytes(path: Path) -> bytes:
         fail(f"Har ikke tilgang til å lese «{path.name}». Er filen åpen i et annet program?")
     except OSError as exc:
         fail(f"Kan ikke lese «{path.name}»: {exc.strerror or exc}.")
+
+
+def owner_file_message(name: str, opened_by: str = "", beside: bool = False) -> str:
+    """What to say of Excel's owner file «~$NAVN.xlsx» given as the workbook."""
+    workbook = name[len(OWNER_PREFIX):]
+    return (f"«{name}» er ikke en arbeidsbok, men låsefilen Excel lager mens arbeidsboken «{workbook}» er "
+            f"åpen{opened_by}. Velg «{workbook}» i stedet, og lagre den i Excel først."
+            + (" Den ligger i samme mappe." if beside else ""))
+
+
+def _owner_file_message(path: Path) -> str:
+    return owner_file_message(path.name, _opened_by(path), path.with_name(path.name[len(OWNER_PREFIX):]).is_file())
+
+
+def _opened_by(owner: Path) -> str:
+    """« (åpnet av NAVN)» from Excel's owner file: a length byte, then the user's name; or nothing."""
+    try:
+        with owner.open("rb") as file:
+            head = file.read(64)
+    except OSError:
+        return ""
+    name = head[1:1 + head[0]].decode("cp1252", "replace").strip() if head else ""
+    return f" (åpnet av {name})" if name.isprintable() and name and "\ufffd" not in name else ""
+
+
+def open_in_excel(path: Path) -> list[Problem]:
+    """A warning when Excel's owner file lies beside the workbook: the workbook is open in Excel, and
+    what has not been saved there is not in the file this tool reads. Looked at on each run (and each
+    page), not with the workbook, since opening it in Excel does not change the workbook's file."""
+    owner = Path(path).with_name(OWNER_PREFIX + Path(path).name)
+    if not owner.is_file():
+        return []
+    return [Problem("", f"Arbeidsboken «{Path(path).name}» er åpen i Excel{_opened_by(owner)}. Endringer som "
+                        "ikke er lagret i Excel, kommer ikke med. Lagre arbeidsboken i Excel først.")]
 
 
 def check_format(path: Path, data: bytes) -> None:
