@@ -21,11 +21,12 @@ LOCK_COMPILE = $(BIN)/uv pip compile setup.cfg tools/lock.in --extra test --univ
 	--python-version 3.10 --generate-hashes --custom-compile-command "make oppgrader" -o $(LOCK)
 
 # --clear: a virtualenv made from an older lock keeps nothing the new lock does not name.
-# The project itself goes in without build isolation, so its build backend is the locked one too.
+# The project itself goes in without build isolation, so its build backend is the locked one too
+# (and without setuptools' note to developers about editable installs on a new user's screen).
 $(STAMP): $(LOCK) setup.cfg pyproject.toml
 	$(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/python -m pip install -q --require-hashes -r $(LOCK)
-	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
+	PYTHONWARNINGS=ignore $(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 # The newest versions the ranges in setup.cfg allow, then the whole suite on them. Commit

@@ -74,6 +74,7 @@ def pictures(docx: Path) -> dict[str, list[dict[str, str]]]:
     return found
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("malform", ["bokmål", "nynorsk"])
 def test_every_picture_in_every_docx_has_a_description(tmp_path, malform):
     book = workbook(tmp_path, malform)

@@ -210,6 +210,7 @@ def schemas():
 # --- the signed bytes, and their checksums everywhere ------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_signed_copies_are_archived_byte_for_byte(state, default_run):
     assert default_run.exit_code == 0, default_run.result.failures
     assert set(default_run.meldinger()) == {*PDFA, PLAIN}
@@ -237,6 +238,7 @@ def test_the_signed_copies_are_archived_byte_for_byte(state, default_run):
     assert "Signerte kopier: 6 dokumenter arkivert byte for byte, slik de ble signert" in "\n".join(default_run.result.summary)
 
 
+@pytest.mark.slow
 def test_signatures_survive_in_the_archived_copy(state, default_run):
     from generator.signing.verify import read_signatures
 
@@ -245,6 +247,7 @@ def test_signatures_survive_in_the_archived_copy(state, default_run):
     assert [(s.navn, s.gyldig) for s in signatures] == [("Øystein Sykehjem", True), ("Per Helse", True)]
 
 
+@pytest.mark.slow
 def test_every_export_is_valid_against_the_schemas(schemas, default_run, godta_run, damaged_run):
     noark_schema, fiks_schema = schemas
     for run in (default_run, godta_run, damaged_run):
@@ -258,6 +261,7 @@ def test_every_export_is_valid_against_the_schemas(schemas, default_run, godta_r
 # --- the real format -------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_signed_pdfa_is_recorded_as_pdfa(default_run):
     for nr in PDFA:
         for obj in default_run.journalposter()[nr].iter(f"{{{noark5.NS}}}dokumentobjekt"):
@@ -269,6 +273,7 @@ def test_a_signed_pdfa_is_recorded_as_pdfa(default_run):
     assert not [line for line in default_run.result.notices if line.startswith(PDFA)]
 
 
+@pytest.mark.slow
 def test_a_signed_plain_pdf_is_recorded_as_plain_pdf_with_a_notice(state, default_run):
     expected = {"avtale": ("fmt/276", "PDF 1.7"), "vedlegg": ("fmt/17", "PDF 1.3")}
     for rolle, (code, name) in expected.items():  # what the files' own headers say
@@ -332,6 +337,7 @@ def test_format_detection_reads_header_catalogue_and_xmp(tmp_path):
 # --- final only when signed ------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_signed_copy_is_final_with_the_signing_date(default_run):
     for nr in (*PDFA, PLAIN):
         assert default_run.fiks_status(nr) == ("F", {"F"}), nr
@@ -343,6 +349,7 @@ def test_a_signed_copy_is_final_with_the_signing_date(default_run):
     assert rows["210"] == "03.02.2027"
 
 
+@pytest.mark.slow
 def test_a_signed_copy_is_final_although_its_word_file_has_placeholders(state, default_run):
     """The signed PDF is what was signed: the .docx it was made from is not what is archived."""
     assert placeholders_left(state.docx("210", "avtale")) > 0
@@ -350,6 +357,7 @@ def test_a_signed_copy_is_final_although_its_word_file_has_placeholders(state, d
     assert not any("[Fylles ut" in line and line.startswith("  210") for line in default_run.result.summary)
 
 
+@pytest.mark.slow
 def test_signert_only_is_left_out_with_the_message(default_run):
     assert default_run.exit_code == 0  # as for every leader left out until signed
     for nr in WORKBOOK_ONLY:
@@ -366,6 +374,7 @@ def test_signert_only_is_left_out_with_the_message(default_run):
     assert default_run.item("211").status == IKKE_SIGNERT
 
 
+@pytest.mark.slow
 def test_a_partly_signed_copy_is_not_final_and_says_why(default_run):
     assert PARTLY not in default_run.meldinger()
     item = default_run.item(PARTLY)
@@ -376,6 +385,7 @@ def test_a_partly_signed_copy_is_not_final_and_says_why(default_run):
     assert item.merknader[1].startswith("vedlegget har ingen signert kopi")
 
 
+@pytest.mark.slow
 def test_godta_usignert_files_a_rendering_as_final_and_says_so(state, godta_run):
     assert godta_run.exit_code == 3, godta_run.output  # 100 still has placeholders
     assert godta_run.fiks_status("200") == ("F", {"F"})
@@ -392,6 +402,7 @@ def test_godta_usignert_files_a_rendering_as_final_and_says_so(state, godta_run)
     assert PARTLY not in godta_run.meldinger()  # partly signed is not final, whatever HR vouches for
 
 
+@pytest.mark.slow
 def test_placeholders_are_never_final_even_with_godta_usignert(state, godta_run):
     left = placeholders_left(state.docx("100", "avtale"))
     assert left > 0
@@ -402,6 +413,7 @@ def test_placeholders_are_never_final_even_with_godta_usignert(state, godta_run)
     assert f"{name} har {left} «[Fylles ut …]» igjen" in failure and "--godta-usignert" in failure
 
 
+@pytest.mark.slow
 def test_a_changed_or_missing_copy_fails_that_leader_by_name(state, damaged_run):
     result = damaged_run.result
     assert result.exit_code == 3
@@ -445,6 +457,7 @@ def test_alle_takes_the_rest_as_under_redigering(state, damaged_run, schemas):
         assert str(pdf.open_metadata().get("pdfaid:part")) == "2"
 
 
+@pytest.mark.slow
 def test_a_damaged_record_of_signed_copies_stops_the_run(state, damaged_run, tmp_path):
     from generator.exceptions import LederavtaleError
 

@@ -264,6 +264,7 @@ def uses_word_libraries(tree: ast.Module) -> bool:
     return False
 
 
+@pytest.mark.slow
 def test_nothing_outside_the_door_reaches_inside_docxtpl_or_python_docx(tmp_path):
     insides = docxtpl_insides(tmp_path)
     found = []

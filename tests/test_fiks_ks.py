@@ -373,6 +373,7 @@ def test_sjekk_refuses_a_signert_after_the_period(tmp_path):
     assert "Ledere!J3: Signert 20.01.2072 er etter at perioden slutter (31.12.2027)" in outcome.output
 
 
+@pytest.mark.slow
 def test_sjekk_warns_when_avsender_stands_in_for_saksbehandler(tmp_path):
     workbook = write_xlsx(tmp_path / "a.xlsx", basic_sheets())
     outcome = CliRunner().invoke(main, ["sjekk", str(workbook)])

@@ -69,6 +69,7 @@ def test_a_leaders_warning_belongs_to_the_leader_by_ansattnr(tmp_path):
     assert no_email.message in report["320"][6].splitlines()
 
 
+@pytest.mark.slow
 def test_follow_up_says_what_it_did_with_the_status_workbook(tmp_path):
     workbook = write_xlsx(tmp_path / "a.xlsx", basic_sheets())
     job = Job(workbook, tmp_path / "ut")

@@ -664,6 +664,7 @@ def test_starttls_is_required_unless_ingen_tls(setup, smtp_server):
     assert not (setup.epost / SENT_FILE).exists()
 
 
+@pytest.mark.slow
 def test_starttls_and_login_from_the_environment(setup, smtp_server, certificate, monkeypatch):
     cert, key = certificate
     server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)

@@ -97,6 +97,7 @@ def edited(tmp_path_factory):
     return tmp, workbook, before, year, check, followup
 
 
+@pytest.mark.slow
 def test_generated_agreements_name_each_assignment_in_its_table(tmp_path):
     workbook = tmp_path / "eksempel.xlsx"
     copy_example(workbook)
@@ -128,6 +129,7 @@ def test_default_templates_mark_the_assignment_table(folder, name):
     assert "<w:sdt>" not in xml  # python-docx would not see the measures inside a content control
 
 
+@pytest.mark.slow
 def test_typed_measures_reach_the_follow_up_document(edited):
     _, workbook, _, year, _, followup = edited
     assert followup.exit_code == 0, followup.output
@@ -146,6 +148,7 @@ def test_typed_measures_reach_the_follow_up_document(edited):
     assert all(t in eighth for t in workbook_measures(bok, LEADER, "8"))
 
 
+@pytest.mark.slow
 def test_the_run_says_where_the_measures_came_from(edited):
     _, _, _, _, _, followup = edited
     out = " ".join(followup.output.split())
@@ -154,6 +157,7 @@ def test_the_run_says_where_the_measures_came_from(edited):
     assert out.count("er hentet fra lederavtalen") == 1  # only the leader whose agreement was edited
 
 
+@pytest.mark.slow
 def test_the_leaders_item_notes_it(edited):
     _, workbook, _, year, _, _ = edited
     result = follow_up(Job(workbook, year.parent, ROOT / "maler"), ledere=[LEADER, "1001"], pdf=False)
@@ -162,6 +166,7 @@ def test_the_leaders_item_notes_it(edited):
     assert not any("lederavtalen" in m for m in items["1001"].merknader)
 
 
+@pytest.mark.slow
 def test_status_workbook_has_the_agreements_measures_last(edited):
     _, workbook, _, year, _, _ = edited
     book = openpyxl.load_workbook(year / "status.xlsx")
@@ -179,6 +184,7 @@ def test_status_workbook_has_the_agreements_measures_last(edited):
             assert (row["Tiltak"] or "") == "\n".join(workbook_measures(bok, ansattnr, nr)), (ansattnr, nr)
 
 
+@pytest.mark.slow
 def test_status_reads_the_new_book_and_an_old_one_without_the_measures(edited, tmp_path):
     _, workbook, _, year, _, _ = edited
     for old in (False, True):
@@ -197,6 +203,7 @@ def test_status_reads_the_new_book_and_an_old_one_without_the_measures(edited, t
         assert any("Venter på budsjett" in str(v) for row in report["Avvik"].iter_rows(values_only=True) for v in row)
 
 
+@pytest.mark.slow
 def test_sjekk_warns_per_assignment_and_exits_zero(edited):
     _, _, _, _, check, _ = edited
     assert check.exit_code == 0, check.output
@@ -207,11 +214,13 @@ def test_sjekk_warns_per_assignment_and_exits_zero(edited):
     assert "oppdrag 8 enn" not in out
 
 
+@pytest.mark.slow
 def test_the_workbook_is_never_written(edited):
     _, workbook, before, _, _, _ = edited
     assert sha(workbook) == before
 
 
+@pytest.mark.slow
 def test_a_removed_marker_falls_back_to_the_workbook_with_a_warning(tmp_path):
     workbook = tmp_path / "eksempel.xlsx"
     copy_example(workbook)

@@ -80,6 +80,7 @@ def test_example_has_the_bokmal_examples_shape():
     assert nn.tildeling == nb.tildeling
 
 
+@pytest.mark.slow
 def test_sjekk_passes_on_the_example_without_bokmal_warnings(tmp_path):
     result = run("sjekk", copy_example(tmp_path))
     assert result.exit_code == 0, result.output
@@ -119,6 +120,7 @@ def test_generer_writes_nynorsk_from_templates_and_data(generated):
     assert "Personlege utviklingsmål" in appendix and "Utvikle meg som endringsleiar" in appendix
 
 
+@pytest.mark.slow
 def test_no_bokmal_word_in_any_agreement_or_appendix(generated):
     _, manifest = generated
     assert len(manifest["ledere"]) == 16
@@ -137,6 +139,7 @@ def test_file_names_are_nynorsk(generated):
 # --------------------------------------------------------------------------- the warning
 
 
+@pytest.mark.slow
 def test_bokmal_in_an_assignment_is_warned_with_its_cell(tmp_path):
     book = edit(copy_example(tmp_path), "Oppdrag", "C4", "Ikke overskride budsjettet, og vise hvordan det skal være.")
     assert bokmal_warnings(book) == [
@@ -146,6 +149,7 @@ def test_bokmal_in_an_assignment_is_warned_with_its_cell(tmp_path):
     assert "Oppdrag!C4: «Ikke», «hvordan», «være» er bokmål" in result.output
 
 
+@pytest.mark.slow
 def test_a_bokmal_workbook_is_not_warned(tmp_path):
     book = edit(copy_example(tmp_path), "Oppdrag", "C4", "Ikke overskride budsjettet.")
     assert bokmal_warnings(book)
@@ -160,6 +164,7 @@ def test_nynorsk_words_and_words_inside_words_are_not_warned(tmp_path):
     assert bokmal_warnings(book) == []
 
 
+@pytest.mark.slow
 def test_every_free_text_column_is_checked_and_names_are_not(tmp_path):
     book = copy_example(tmp_path)
     free = {"Ledere": ("C3", "K3"), "Oppdrag": ("B2", "D2", "E2", "F2"), "Tiltak": ("C2",),

@@ -66,6 +66,7 @@ def kv_schema():
     return xmlschema.XMLSchema(str(receipts.SCHEMA))
 
 
+@pytest.mark.slow
 def test_the_test_replies_are_what_ks_schemas_allow(kv_schema):
     for kind in FEIL_TYPES:
         xmlschema.XMLSchema(str(SCHEMAS / f"no.ks.fiks.arkiv.v1.feilmelding.{kind}.xsd")).validate(error_xml(kind).decode())
@@ -125,6 +126,7 @@ def _arkivert(year: YearFolder) -> dict:
     return json.loads(year.arkivert.read_text("utf-8"))
 
 
+@pytest.mark.slow
 def test_melding_json_names_the_type_and_ids_stable_for_the_content(outbox_setup):
     workbook, year, svar, kommune, package = outbox_setup
     first = package()
@@ -148,6 +150,7 @@ def test_melding_json_names_the_type_and_ids_stable_for_the_content(outbox_setup
     assert log[first["210"]["klientMeldingId"]]["ansattnr"] == "210"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", FEIL_TYPES)
 def test_each_error_reply_gives_exit_3_and_advice_and_the_message_stays(outbox_setup, kind):
     workbook, year, svar, kommune, package = outbox_setup
@@ -169,6 +172,7 @@ def test_each_error_reply_gives_exit_3_and_advice_and_the_message_stays(outbox_s
     assert not year.arkivert.exists()
 
 
+@pytest.mark.slow
 def test_mottatt_is_noted_not_an_error(outbox_setup):
     workbook, year, svar, kommune, package = outbox_setup
     ids = package()
@@ -182,6 +186,7 @@ def test_mottatt_is_noted_not_an_error(outbox_setup):
     assert not year.arkivert.exists() and (year.fiks / "211").is_dir()
 
 
+@pytest.mark.slow
 def test_receipt_matched_by_svar_pa_melding_and_by_key(outbox_setup):
     workbook, year, svar, kommune, package = outbox_setup
     ids = package()
@@ -201,6 +206,7 @@ def test_receipt_matched_by_svar_pa_melding_and_by_key(outbox_setup):
     assert not (year.fiks / "210").exists() and not (year.fiks / "211").exists()
 
 
+@pytest.mark.slow
 def test_a_receipt_without_a_key_is_matched_by_klient_melding_id(outbox_setup, kv_schema):
     workbook, year, svar, kommune, package = outbox_setup
     ids = package()
@@ -218,6 +224,7 @@ def test_a_receipt_without_a_key_is_matched_by_klient_melding_id(outbox_setup, k
     assert "ingen referanseEksternNoekkel" in line
 
 
+@pytest.mark.slow
 def test_a_reply_to_an_unknown_message_is_named(outbox_setup):
     workbook, year, svar, kommune, package = outbox_setup
     package()
@@ -231,6 +238,7 @@ def test_a_reply_to_an_unknown_message_is_named(outbox_setup):
     assert "er ikke et svar på en arkivmelding" in next(x for x in outcome.output.splitlines() if "rar.json" in x)
 
 
+@pytest.mark.slow
 def test_an_invalid_error_payload_is_refused_by_the_schema(outbox_setup):
     workbook, year, svar, kommune, package = outbox_setup
     ids = package()
@@ -246,6 +254,7 @@ def test_an_invalid_error_payload_is_refused_by_the_schema(outbox_setup):
     assert "DOCTYPE" in next(x for x in outcome.output.splitlines() if "bombe.xml" in x)
 
 
+@pytest.mark.slow
 def test_ks_typo_in_the_message_type_is_understood(outbox_setup):
     workbook, year, svar, kommune, package = outbox_setup
     ids = package()
@@ -258,6 +267,7 @@ def test_ks_typo_in_the_message_type_is_understood(outbox_setup):
     assert "«Ugyldig journalposttype»" in next(x for x in outcome.output.splitlines() if "typo.json" in x)
 
 
+@pytest.mark.slow
 def test_control_characters_from_the_archive_never_reach_the_terminal(outbox_setup):
     workbook, year, svar, kommune, package = outbox_setup
     ids = package()
@@ -272,6 +282,7 @@ def test_control_characters_from_the_archive_never_reach_the_terminal(outbox_set
     assert "Feil [2J i arkivet" in line and len(line) < 1500
 
 
+@pytest.mark.slow
 def test_a_recorded_receipt_survives_a_later_error_reply(outbox_setup):
     workbook, year, svar, kommune, package = outbox_setup
     ids = package()
@@ -292,6 +303,7 @@ def test_a_recorded_receipt_survives_a_later_error_reply(outbox_setup):
     assert "likevel kvittert for lederen" in line and "2027/4567" in line and "står i arkivert.json" in line
 
 
+@pytest.mark.slow
 def test_an_error_for_an_older_version_of_the_message_says_so(outbox_setup):
     workbook, year, svar, kommune, package = outbox_setup
     old = package()
@@ -305,6 +317,7 @@ def test_an_error_for_an_older_version_of_the_message_says_so(outbox_setup):
     assert "eldre utgave av meldingen" in next(x for x in outcome.output.splitlines() if "gammel.json" in x)
 
 
+@pytest.mark.slow
 def test_receipt_fields_are_kept_and_the_report_shows_the_archives_date(outbox_setup):
     workbook, year, svar, kommune, package = outbox_setup
     ids = package()

@@ -56,6 +56,7 @@ WORDS = {
 }
 
 
+@pytest.mark.slow
 def test_the_kommunedirektor_gets_an_evaluation_not_the_ordinary_follow_up(year):
     malform, year_dir = year
     w = WORDS[malform]
@@ -84,6 +85,7 @@ def test_the_opposisjonsleder_takes_part_when_the_kommune_field_says_so(tmp_path
     assert "Opposisjonsleder Kari Motstrøm deltar i evalueringssamtalen" in text
 
 
+@pytest.mark.slow
 def test_the_follow_up_form_has_tick_boxes_and_no_self_assessment(year):
     malform, year_dir = year
     w = WORDS[malform]
@@ -94,6 +96,7 @@ def test_the_follow_up_form_has_tick_boxes_and_no_self_assessment(year):
     assert w["own"] in text_of(year_dir, "1010", w["appendix"])
 
 
+@pytest.mark.slow
 def test_agreement_text_follows_the_leaders_level(year):
     malform, year_dir = year
     w = WORDS[malform]
@@ -118,6 +121,7 @@ def test_agreement_text_follows_the_leaders_level(year):
     assert w["principles"] in director and w["principles"] in virksomhetsleder
 
 
+@pytest.mark.slow
 def test_the_kommunedirektors_appendix_is_his_and_the_ordforers(year):
     malform, year_dir = year
     text = text_of(year_dir, "1001", WORDS[malform]["appendix"])

@@ -89,6 +89,7 @@ NEW_FIELDS = ("Telefon: {{ leder.telefon }} / {{ overordnet.telefon }}; tiltråd
               "|{% endfor %}")
 
 
+@pytest.mark.slow
 def test_a_new_column_is_one_line_in_the_table(tmp_path):
     workbook = workbook_with_new_columns(tmp_path)
     maler = template_folder(tmp_path, "maler", NEW_FIELDS)
@@ -187,6 +188,7 @@ def test_the_status_workbook_is_written_from_the_table(status_book):
         assert ws.cell(2, number).protection.locked is not column.input, column.key
 
 
+@pytest.mark.slow
 def test_status_headers_are_matched_as_in_the_workbook(status_book, tmp_path):
     workbook, path = status_book
     wb = openpyxl.load_workbook(path)

@@ -64,6 +64,7 @@ def filled_example(tmp_path: Path, workbook: Path = EXAMPLE) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_report_has_goals_results_reasons_and_who_has_not_reported(tmp_path):
     bok = read_workbook(EXAMPLE)
     ut = tmp_path / "ut"
@@ -135,6 +136,7 @@ def with_field(tmp_path: Path, value: str) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_deviations_are_by_unit_and_name_no_leader_unless_the_municipality_says_so(tmp_path):
     bok = read_workbook(EXAMPLE)
     assert not bok.kommune.navn_i_statusrapport  # the example, like the default, names no one
@@ -192,6 +194,7 @@ def pixels(png: bytes, colour: str) -> int:
     return int((numpy.asarray(image) == rgb).all(axis=-1).sum())
 
 
+@pytest.mark.slow
 def test_bars_share_one_scale_of_100_percent_whatever_the_number_of_leaders():
     one = [(Oppdrag("1", "A", "Kort oppdrag"), telling(1, fullført=1)),
            (Oppdrag("2", "A", "Kort oppdrag"), telling(15, fullført=15))]
@@ -228,6 +231,7 @@ def test_chart_words_labels_and_palette():
     assert pixels(area_chart(items, TEXT), "#000000") > 0
 
 
+@pytest.mark.slow
 def test_every_chart_in_the_report_has_alt_text_with_its_numbers(tmp_path):
     ut = tmp_path / "ut"
     assert run("status", EXAMPLE, filled_example(tmp_path), "--ut", ut, "--ingen-pdf").exit_code == 0
@@ -248,6 +252,7 @@ def test_every_chart_in_the_report_has_alt_text_with_its_numbers(tmp_path):
     assert f"Fullført {100 / carriers:.0f} %" in descr  # Bjørn Kvamme's, the one Fullført
 
 
+@pytest.mark.slow
 def test_no_chart_of_the_example_is_cut_at_its_edges():
     # Fixed margins: a label or the axis title too long for them would be cut off at the left.
     status = count(read_workbook(EXAMPLE), [])
@@ -257,6 +262,7 @@ def test_no_chart_of_the_example_is_cut_at_its_edges():
         assert not ink[:, 0].any() and not ink[:, -1].any() and not ink[0].any() and not ink[-1].any(), area
 
 
+@pytest.mark.slow
 def test_the_report_speaks_of_the_kommunedirektors_styringsbrev(tmp_path):
     ut = tmp_path / "ut"
     assert run("status", EXAMPLE, filled_example(tmp_path), "--ut", ut, "--ingen-pdf").exit_code == 0
@@ -291,6 +297,7 @@ def test_the_pdfs_figures_carry_the_charts_alt_text(tmp_path):
     assert all(alt for alt in figures)  # no picture without a description
 
 
+@pytest.mark.slow
 def test_statusrapport_xlsx_has_an_editable_chart_of_shares_in_the_report_colours(tmp_path):
     """The chart as Excel draws it, from the counts in the sheet Oppdrag: HR can restyle it."""
     from openpyxl.chart import BarChart

@@ -417,6 +417,7 @@ def paragraphs(*texts: str):
     return change
 
 
+@pytest.mark.slow
 def test_extra_columns_of_assignments_and_measures_pass_the_check_and_render(tmp_path, extended):
     template = damaged(tmp_path, paragraphs(
         "{%p for o in oppdrag %}",

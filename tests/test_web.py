@@ -143,6 +143,7 @@ def wait_for_job(client: httpx.Client, timeout: float = 60) -> None:
 # --- the token and the session ---------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_without_token_every_page_and_file_is_403(server):
     sti = manifest_file(server.out, "avtale")
     with server.client() as stranger:
@@ -153,6 +154,7 @@ def test_without_token_every_page_and_file_is_403(server):
         assert guesser.get("/").status_code == 403
 
 
+@pytest.mark.slow
 def test_the_token_becomes_a_strict_httponly_cookie_and_leaves_the_url(server, hr):
     page = hr.get("/")
     assert page.status_code == 200
@@ -162,6 +164,7 @@ def test_the_token_becomes_a_strict_httponly_cookie_and_leaves_the_url(server, h
     assert cookie.path == "/"
 
 
+@pytest.mark.slow
 def test_the_redirect_drops_the_token(project):
     other = Server(project)
     try:
@@ -183,6 +186,7 @@ def test_the_redirect_drops_the_token(project):
         other.stop()
 
 
+@pytest.mark.slow
 def test_a_foreign_host_header_is_refused(server, hr):
     for host in ("evil.example", f"evil.example:{server.port}", "127.0.0.1.nip.io", f"localhost:{server.port + 1}"):
         answer = hr.get("/", headers={"Host": host})
@@ -191,6 +195,7 @@ def test_a_foreign_host_header_is_refused(server, hr):
     assert hr.get("/", headers={"Host": f"localhost:{server.port}"}).status_code == 200
 
 
+@pytest.mark.slow
 def test_every_answer_has_the_security_headers_and_no_inline_script(hr):
     for path in ("/", "/arbeidsbok", "/avtaler", "/epost", "/signering", "/arkiv", "/oppfolging", "/nytt-ar"):
         answer = hr.get(path)
@@ -207,6 +212,7 @@ def test_every_answer_has_the_security_headers_and_no_inline_script(hr):
 # --- the pages' content -------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_overview_lists_every_leader_and_no_development_goal(hr):
     page = hr.get("/").text
     for name in example_leaders():
@@ -225,6 +231,7 @@ def test_the_overview_lists_every_leader_and_no_development_goal(hr):
     assert hr.get(link).status_code == 200
 
 
+@pytest.mark.slow
 def test_every_page_warns_while_the_workbook_is_open_in_excel(hr, project):
     from test_workbook import excel_owner_file
 
@@ -239,6 +246,7 @@ def test_every_page_warns_while_the_workbook_is_open_in_excel(hr, project):
     assert "åpen i Excel" not in hr.get("/").text
 
 
+@pytest.mark.slow
 def test_the_filters_work_without_script(hr):
     everyone = hr.get("/").text
     drafted = hr.get("/", params={"tilstand": "utkast"}).text
@@ -249,6 +257,7 @@ def test_the_filters_work_without_script(hr):
     assert unit.count('<th scope="row">') < everyone.count('<th scope="row">')
 
 
+@pytest.mark.slow
 def test_the_mail_preview_shows_the_message(hr):
     page = hr.get("/epost", params={"leder": LEADER}).text
     assert "Marit Bjørnstad" in page and "Håkon Lie" in page  # To the leader, Cc the superior
@@ -258,6 +267,7 @@ def test_the_mail_preview_shows_the_message(hr):
 # --- CSRF --------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(server, hr):
     before = sorted(p.relative_to(server.out).as_posix() for p in server.out.rglob("*"))
     good = write_xlsx(server.out.parent / "god.xlsx", basic_sheets()).read_bytes()
@@ -280,6 +290,7 @@ def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(server, hr
 # --- downloads -----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_downloads_are_only_files_the_tool_wrote(server, hr):
     sti = manifest_file(server.out, "avtale")
     ok = hr.get(f"/fil/{sti}")
@@ -301,6 +312,7 @@ def test_downloads_are_only_files_the_tool_wrote(server, hr):
 # --- jobs, the check, the lock, the log ------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_an_uploaded_workbook_is_checked_and_a_bad_one_changes_nothing(server, hr):
     csrf = csrf_of(hr.get("/arbeidsbok").text)
     not_xlsx = hr.post("/arbeidsbok", data={"csrf": csrf}, files={"arbeidsbok": ("bok.xlsx", b"ikke en zip")})
@@ -319,6 +331,7 @@ def test_an_uploaded_workbook_is_checked_and_a_bad_one_changes_nothing(server, h
     assert not list((server.out / "arbeidsbøker").glob("*"))
 
 
+@pytest.mark.slow
 def test_a_cli_run_holding_the_lock_is_named_on_the_page(server, hr):
     csrf = csrf_of(hr.get("/epost").text)
     with RunLock(server.out / YEAR):
@@ -338,6 +351,7 @@ def test_a_cli_run_holding_the_lock_is_named_on_the_page(server, hr):
     assert drafts.status_code == 200 and drafts.content.startswith(b"PK")
 
 
+@pytest.mark.slow
 def test_the_user_header_is_logged_only_when_configured(project, tmp_path):
     root = tmp_path / "p"
     root.mkdir()
@@ -381,6 +395,7 @@ def test_a_second_job_is_refused_while_one_runs():
     runner.wait(10)
 
 
+@pytest.mark.slow
 def test_a_document_edited_by_hand_is_marked(server, hr):
     assert "endret av en person" not in hr.get("/avtaler").text
     path = server.out / YEAR / manifest_file(server.out, "avtale")

@@ -64,6 +64,7 @@ class Watched:
         self.page.wait_for_selector("section.jobb:not([data-kjorer])", timeout=timeout)
 
 
+@pytest.mark.slow
 def test_the_overview_shows_every_leader_and_no_goal(browser, tmp_path):
     shutil.copy(ROOT / "input" / "eksempel.xlsx", tmp_path / "eksempel.xlsx")
     shutil.copy(ROOT / "input" / "logo.png", tmp_path / "logo.png")

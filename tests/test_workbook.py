@@ -1032,6 +1032,7 @@ def test_excels_owner_file_given_as_the_workbook_names_the_real_one(tmp_path, ba
     assert not (tmp_path / "ut").exists()
 
 
+@pytest.mark.slow
 def test_a_workbook_open_in_excel_is_warned_about_by_sjekk_and_generer(tmp_path, basic_workbook):
     out = tmp_path / "ut"
     warning = "Arbeidsboken «arbeidsbok.xlsx» er åpen i Excel (åpnet av Kari Nordmann). Endringer som ikke er " \
