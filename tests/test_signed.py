@@ -203,7 +203,8 @@ def test_no_library_warning_reaches_the_terminal(round_trip, tmp_path):
     (inbox / "avtale.pdf").write_bytes(round_trip["files"]["portal/dokument-1.pdf"])
 
     def signert(warnings: str) -> subprocess.CompletedProcess:
-        out = tmp_path / warnings
+        out = tmp_path / "ut"  # the same folder each time, as it was after the first reading
+        shutil.rmtree(out, ignore_errors=True)
         shutil.copytree(round_trip["out"], out)
         return subprocess.run([sys.executable, "-W", warnings, "-m", "generator", "signert", str(round_trip["book"]),
                                str(inbox), "--ut", str(out), "--dato", "03.03.2027"], capture_output=True, text=True,

@@ -509,6 +509,57 @@ def test_different_names_are_different_people(party, signer):
     assert not same_person(party, signer)
 
 
+# A BankID certificate names its holder as the population register does, surnames first:
+# `CN=Etternavn, Fornavn Mellomnavn` (BankID's certificate profile; no givenName or surname attributes).
+@pytest.mark.parametrize("party, signer", [
+    ("Ingrid Sæther", "Berg, Ingrid Sæther"),  # the middle name used as a surname at work
+    ("Ingrid Berg", "Berg, Ingrid Sæther"),
+    ("Ingrid Sæther Berg", "Sæther Berg, Ingrid"),  # a double surname
+    ("Ingrid Berg", "Sæther Berg, Ingrid"),
+    ("Ingrid Sæther", "Sæther Berg, Ingrid"),
+    ("Per Olav Helse", "Helse, Per Olav"),
+])
+def test_bankid_names_match_on_the_given_name_and_a_registered_name(party, signer):
+    assert same_person(party, signer)
+
+
+@pytest.mark.parametrize("party, signer", [
+    ("Ingrid Berg", "Berg Ingrid"),  # turned round, without the comma that says so
+    ("Ingrid Berg", "Berg, \u0406ngrid"),  # a Cyrillic І: alike to the eye, another name
+    ("Ingrid Berg", "Berg, Inger Sæther"),
+    ("Ingrid Berg", "Sæther, Ingrid"),
+])
+def test_bankid_names_that_are_other_people(party, signer):
+    assert not same_person(party, signer)
+
+
+def _valid(navn: str, kontrollert: bool = False, klarert: bool = False, utsteder: str = "") -> verify.Signatur:
+    return verify.Signatur(navn, "A", True, verify.COVERS_FILE, False, None, kontrollert, klarert, utsteder)
+
+
+def test_a_party_not_found_is_named_with_the_nearest_signer_and_why():
+    parties = compare_parties([_valid("Berg, Inger Sæther"), _valid("Tore Tredje")], ["Ingrid Berg"])
+    assert parties.status == DELVIS
+    assert parties.advarsler == ["Ingrid Berg har ikke signert; nærmest er Berg, Inger Sæther, men fornavnet er et annet",
+                                 "Tore Tredje har signert, men er ikke part i avtalen"]
+    parties = compare_parties([_valid("Ingrid Aas")], ["Ingrid Berg"])
+    assert parties.advarsler == ["Ingrid Berg har ikke signert; nærmest er Ingrid Aas, men «Berg» står ikke i "
+                                 "sertifikatets navn"]
+
+
+def test_with_trust_roots_an_untrusted_signature_counts_for_no_one():
+    both_trusted = [_valid("Berg, Ingrid Sæther", True, True), _valid("Per Helse", True, True)]
+    assert compare_parties(both_trusted, ["Ingrid Sæther", "Per Helse"]).status == SIGNERT
+    one_untrusted = [_valid("Berg, Ingrid Sæther", True, True), _valid("Per Helse", True, False, "Falsk CA")]
+    parties = compare_parties(one_untrusted, ["Ingrid Sæther", "Per Helse"])
+    assert parties.status == DELVIS and parties.mangler == []
+    assert parties.advarsler == ["Per Helse har signert (Per Helse), men utstederen av sertifikatet (Falsk CA) er ikke "
+                                 "blant de klarerte, så signaturen teller ikke"]
+    # Without trust roots nothing is checked, and the words elsewhere say so.
+    unchecked = [_valid("Berg, Ingrid Sæther"), _valid("Per Helse")]
+    assert compare_parties(unchecked, ["Ingrid Sæther", "Per Helse"]).status == SIGNERT
+
+
 def test_one_signature_counts_for_one_party():
     one = verify.Signatur("Ola Nordmann", "A", True, verify.COVERS_FILE, False, None, False, False)
     assert compare_parties([one], ["Ola Nordmann", "Ola Nordmann"]).mangler == ["Ola Nordmann"]

@@ -39,7 +39,15 @@ from ..signing.record import (
     save_signed,
 )
 from ..signing.scan import UnreadableScan, read_scan
-from ..signing.verify import NOT_CHECKED, UnreadablePdf, compare_parties, load_trust_roots, read_bounded, read_signatures
+from ..signing.verify import (
+    NOT_CHECKED,
+    Signatur,
+    UnreadablePdf,
+    compare_parties,
+    read_bounded,
+    read_signatures,
+    trust_roots_for,
+)
 from ..store.files import sha256_bytes
 from ..store.lock import RunLock
 from ..store.manifest import SIGNING, Manifest, load_generated
@@ -70,9 +78,14 @@ class _Copy:
 
     @property
     def rank(self) -> tuple:
-        """Which of several copies of one document is kept: fully signed first, then the newest."""
+        """Which of several copies of one document is kept: fully signed first, then the one with more
+        valid signatures, then the newest."""
         latest = max((s.tidspunkt for s in self.signaturer), default="")
-        return (self.status == SIGNED, self.dato.isoformat(), latest, self.kilde)
+        return (self.status == SIGNED, _valid_count(self.signaturer), self.dato.isoformat(), latest, self.kilde)
+
+
+def _valid_count(signaturer: list[Signature]) -> int:
+    return sum(1 for s in signaturer if s.gyldig)
 
 
 def signert(job: Job, mappe: Path, tillit: Path | None = None, dato: date | None = None) -> Result:
@@ -80,8 +93,8 @@ def signert(job: Job, mappe: Path, tillit: Path | None = None, dato: date | None
     mappe = Path(mappe)
     if not mappe.is_dir():
         raise LederavtaleError(f"Finner ikke mappen «{mappe}» med de signerte kopiene.")
-    roots = load_trust_roots(tillit) if tillit is not None else None
     bok, year = job.bok, job.year
+    roots = trust_roots_for(tillit, year.trust)
     files = sorted(p for p in mappe.rglob("*") if p.is_file() and not p.name.startswith("."))
     pdfs = [p for p in files if p.suffix.lower() == ".pdf"]
     result = Result(failure_heading=FAILURE_HEADING)
@@ -125,7 +138,7 @@ def signert(job: Job, mappe: Path, tillit: Path | None = None, dato: date | None
     result.items = list(items.values())
     if roots is None:
         result.notices.append(f"Signaturene er {NOT_CHECKED} (bruk --tillit MAPPE med utstedernes "
-                              "CA-sertifikater for å kontrollere det).")
+                              f"CA-sertifikater, eller legg dem i «{year.trust}», for å kontrollere det).")
     result.summary.append(f"{'Ferdig' if not result.failures else 'Lest'}: {antall(len(pdfs), 'fil', 'filer')} lest, "
                           f"{antall(len(items), 'leder', 'ledere')} med signerte kopier. Oversikt: {year.signert}")
     result.files.append(year.signert)
@@ -144,9 +157,10 @@ def _read(path: Path, kilde: str, bok: Arbeidsbok, manifest: Manifest, roots, da
     if signatures.signert:
         if signatures.feil:
             raise _Refused("; ".join(signatures.feil))
-        document_id = _xmp_id(data) or read_scan(data, kilde, known).dokument_id
+        document_id = _signed_id(data, signatures.signaturer) or read_scan(data, kilde, known).dokument_id
         if document_id is None:
-            raise _Refused("den digitalt signerte filen har ingen dokument-ID (ikke laget med «lederavtale signering»)")
+            raise _Refused("den digitalt signerte filen har ingen dokument-ID (ikke laget med «lederavtale "
+                           f"signering»); den er signert av {_who(signatures.signaturer)}")
         copy_type = E_SIGNATURE
     else:
         if _xmp_id(data) is not None:
@@ -197,11 +211,44 @@ def _read(path: Path, kilde: str, bok: Arbeidsbok, manifest: Manifest, roots, da
 
 def _xmp_id(data: bytes) -> DocumentId | None:
     try:
-        with pikepdf.open(io.BytesIO(data)) as pdf:
-            text = read_pdf_id(pdf)
+        text = _xmp_text(data)
         return parse_id(text) if text else None
-    except (pikepdf.PdfError, InvalidDocumentId):
+    except InvalidDocumentId:
         return None
+
+
+def _xmp_text(data: bytes) -> str | None:
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            return read_pdf_id(pdf)
+    except pikepdf.PdfError:
+        return None
+
+
+def _signed_id(data: bytes, signaturer: list[Signatur]) -> DocumentId | None:
+    """The document ID as the signatures cover it: from the XMP of the first revision that was signed.
+
+    A PDF reader may let the XMP change after the last signature, so an ID read from the file as it
+    ends could be another document's, put there afterwards (an appendix relabelled as the public
+    agreement). Each later revision, and the file as it ends, must carry the signed ID or none."""
+    ends = sorted({s.slutt for s in signaturer if 0 < s.slutt <= len(data)})
+    if not ends:
+        return _xmp_id(data)
+    signed = _xmp_text(data[:ends[0]])
+    for end in ends[1:] + [len(data)]:
+        later = _xmp_text(data[:end])
+        if later is not None and later != signed:
+            if signed is None:
+                raise _Refused(f"dokument-ID-en «{later}» er lagt til etter signeringen; den signerte filen har "
+                               "ingen, så filen godtas ikke")
+            raise _Refused(f"dokument-ID-en er endret etter signeringen (signert som «{signed}», nå «{later}»); "
+                           "filen godtas ikke")
+    return _xmp_id(data[:ends[0]])
+
+
+def _who(signaturer: list[Signatur]) -> str:
+    """The signers and when, for a message about a file that is not ours."""
+    return ", ".join(f"{s.navn} ({s.tidspunkt:%d.%m.%Y})" if s.tidspunkt else s.navn for s in signaturer)
 
 
 def _version_warning(manifest: Manifest, ansattnr: str, rolle: str, document_id: DocumentId) -> list[str]:
@@ -221,6 +268,11 @@ def _keep(kept: _Copy, others: list[_Copy], earlier: SignedDocument | None, year
           manifest: Manifest) -> SignedDocument:
     """The kept copy in the leader's folder and its record; `earlier` itself when nothing is new."""
     sha = sha256_bytes(kept.data)
+    again = next((c for c in others if earlier is not None and sha256_bytes(c.data) == earlier.sha256), None)
+    if again is not None:
+        # The recorded copy read again beside a new one: compared as it is judged now (other trust roots).
+        now = replace(earlier, status=again.status, signaturer=again.signaturer, advarsler=again.advarsler)
+        earlier = earlier if now == earlier else now
     if earlier is not None and earlier.sha256 == sha:
         # The same file read again: what its check says now (with --tillit, after a new copy for
         # signing) replaces what it said; nothing else changes.
@@ -253,9 +305,12 @@ def _keep(kept: _Copy, others: list[_Copy], earlier: SignedDocument | None, year
 
 
 def _better(earlier: SignedDocument, new: _Copy) -> bool:
-    """Whether the copy recorded before stays: fully signed where the new is not, or newer."""
+    """Whether the copy recorded before stays: fully signed where the new is not, more valid
+    signatures, or newer."""
     if (earlier.status == SIGNED) != (new.status == SIGNED):
         return earlier.status == SIGNED
+    if _valid_count(earlier.signaturer) != _valid_count(new.signaturer):
+        return _valid_count(earlier.signaturer) > _valid_count(new.signaturer)
     return earlier.dato > new.dato.isoformat()
 
 

@@ -82,6 +82,11 @@ class Signatur:
     klarert: bool  # the chain leads to a trust root (always False without them)
     utsteder: str = ""  # the certificate's issuer, for the report
     feil: str = ""  # why it is not valid, in Norwegian
+    slutt: int = 0  # where the revision it signed ends in the file (its byte range's end)
+    # A certification signature (DocMDP): the permission level it gives later changes (1 none, 2 form
+    # filling, 3 also annotations), 0 for an ordinary approval signature. A portal's seal certifies.
+    sertifiserer: int = 0
+    organisasjon: str = ""  # the certificate's organisation number or name, when it is an organisation's
 
     @property
     def gyldig(self) -> bool:
@@ -136,11 +141,21 @@ class Parter:
     signert_av: list[tuple[str, str]]  # (party as in the workbook, name in the certificate)
     mangler: list[str]  # parties who have not signed
     ikke_parter: list[str]  # valid signatures by someone who is not a party
+    # Parties whose valid signature's issuer is not among the trusted ones: (party, name, issuer).
+    ikke_klarert: list[tuple[str, str, str]] = field(default_factory=list)
+    # For a party who has not signed, the signer whose name comes nearest, and why it is not the party.
+    naermest: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def advarsler(self) -> list[str]:
-        lines = [f"{navn} har ikke signert" for navn in self.mangler]
-        lines += [f"{navn} har signert, men er ikke part i avtalen" for navn in self.ikke_parter]
+        lines = []
+        for navn in self.mangler:
+            near = self.naermest.get(navn)
+            lines.append(f"{navn} har ikke signert" + (f"; nærmest er {near[0]}, men {near[1]}" if near else ""))
+        lines += [f"{party} har signert ({navn}), men utstederen av sertifikatet ({utsteder or 'ukjent'}) er ikke "
+                  "blant de klarerte, så signaturen teller ikke" for party, navn, utsteder in self.ikke_klarert]
+        named = {near[0] for near in self.naermest.values()}
+        lines += [f"{navn} har signert, men er ikke part i avtalen" for navn in self.ikke_parter if navn not in named]
         return lines
 
 
@@ -175,6 +190,16 @@ def load_trust_roots(folder: Path) -> list[x509.Certificate]:
     if not roots:
         raise TrustError(f"Fant ingen sertifikater ({', '.join(CERT_SUFFIXES)}) i {folder}")
     return roots
+
+
+def trust_roots_for(tillit: Path | None, kept: Path) -> list[x509.Certificate] | None:
+    """The roots given (`--tillit`), else those kept in the output folder (`<ut>/tillit/`) when it holds
+    any certificate, else None: nothing is checked."""
+    if tillit is not None:
+        return load_trust_roots(tillit)
+    if kept.is_dir() and any(p.suffix.lower() in CERT_SUFFIXES for p in kept.iterdir() if p.is_file()):
+        return load_trust_roots(kept)
+    return None
 
 
 # --- reading signatures -------------------------------------------------------------------------
@@ -261,15 +286,16 @@ async def _one(embedded, context, usage, last: bool, checked: bool) -> Signatur:
 
     try:
         cert = embedded.signer_cert
-        navn, utsteder = signer_name(cert), cert.issuer.human_friendly
+        navn, utsteder, organisasjon = signer_name(cert), cert.issuer.human_friendly, organisation_of(cert)
     except Exception:
-        navn, utsteder = "ukjent signatar", ""
+        navn, utsteder, organisasjon = "ukjent signatar", "", ""
     felt = str(embedded.field_name or "")
+    extra = {"slutt": _revision_end(embedded), "sertifiserer": _docmdp(embedded), "organisasjon": organisasjon}
     try:
         status = await async_validate_pdf_signature(embedded, signer_validation_context=context, key_usage_settings=usage)
     except Exception as exc:  # a malformed signature is reported for what it is, the other signatures still count
         return Signatur(navn, felt, False, COVERS_PART, False, None, checked, False, utsteder,
-                        feil=f"signaturen kan ikke kontrolleres ({_short(exc)})")
+                        feil=f"signaturen kan ikke kontrolleres ({_short(exc)})", **extra)
     coverage = status.coverage
     dekker = (COVERS_FILE if coverage == SignatureCoverageLevel.ENTIRE_FILE
               else COVERS_REVISION if coverage == SignatureCoverageLevel.ENTIRE_REVISION else COVERS_PART)
@@ -286,7 +312,38 @@ async def _one(embedded, context, usage, last: bool, checked: bool) -> Signatur:
     if status.intact and not status.valid:
         feil = "signaturen stemmer ikke med sertifikatet"
     return Signatur(navn, felt, bool(status.intact), dekker, endret, when, checked,
-                    checked and bool(status.trusted), utsteder, feil)
+                    checked and bool(status.trusted), utsteder, feil, **extra)
+
+
+def _revision_end(embedded) -> int:
+    try:
+        byte_range = [int(v) for v in embedded.byte_range]
+        return byte_range[2] + byte_range[3]
+    except Exception:  # a damaged byte range: the validation says so
+        return 0
+
+
+def _docmdp(embedded) -> int:
+    try:
+        level = embedded.docmdp_level
+    except Exception:
+        return 0
+    return int(level.value) if level is not None else 0
+
+
+def organisation_of(cert: x509.Certificate) -> str:
+    """An organisation's certificate (a seal): its organisation number (organizationIdentifier
+    `NTRNO-984661185`, or a nine-digit serialNumber), else its organisation name; "" for a person's."""
+    subject = cert.subject.native
+    if subject.get("given_name") or subject.get("surname"):
+        return ""
+    for attribute in ("organization_identifier", "serial_number"):
+        value = subject.get(attribute)
+        digits = re.sub(r"^NTRNO-", "", value.strip()) if isinstance(value, str) else ""
+        if re.fullmatch(r"\d{9}", digits):
+            return digits
+    organisation = subject.get("organization_name")
+    return organisation.strip() if isinstance(organisation, str) else ""
 
 
 def signer_name(cert: x509.Certificate) -> str:
@@ -328,10 +385,13 @@ def name_key(name: str) -> tuple[str, ...]:
 
 
 def same_person(party: str, signer: str) -> bool:
-    """The same name, or the same first and last name with the middle names of one found in the other.
+    """The same given name, and the one name's surname among the other's surnames or middle names.
 
-    A BankID certificate carries the full name from the population register, the workbook often
-    only the name in daily use ("Kari Direktør" signs as "Kari Anne Direktør").
+    A BankID certificate carries the full name from the population register, surnames first
+    (`CN=Berg, Ingrid Sæther`); the workbook often has only the name in daily use ("Ingrid Sæther"
+    or "Ingrid Berg"). So the shorter name's words must all be in the longer one, its first word
+    (the given name) first in both, and its last word among the longer one's other names. Never a
+    likeness of spelling: a letter from another alphabet, or the names turned round, is another person.
     """
     a, b = name_key(party), name_key(signer)
     if not a or not b:
@@ -339,17 +399,66 @@ def same_person(party: str, signer: str) -> bool:
     if a == b:
         return True
     shorter, longer = sorted((a, b), key=len)
-    return (len(shorter) >= 2 and shorter[0] == longer[0] and shorter[-1] == longer[-1]
+    return (len(shorter) >= 2 and shorter[0] == longer[0] and shorter[-1] in longer[1:]
             and set(shorter) <= set(longer))
+
+
+def _why_not(party: str, signer: str) -> str:
+    """In a few words, why `signer` is not `party` (for the nearest signer of a party who has not signed)."""
+    a, b = name_key(party), name_key(signer)
+    if a[0] != b[0]:
+        return "fornavnet er et annet"
+    words = [w for w in re.split(r"[\s,.\-‐‑–—]+", unicodedata.normalize("NFKC", party)) if w]
+    missing = [word for word, key in zip(words, a) if key not in b] if len(words) == len(a) else []
+    return f"«{' '.join(missing)}» står ikke i sertifikatets navn" if missing else "navnene er for ulike"
+
+
+def _nearest(party: str, signers: list[str]) -> str | None:
+    """The signer to name beside a party who has not signed: one who shares a name with the party, or whose
+    name is spelt much alike. Likeness only chooses whom to name; it never makes a match."""
+    from rapidfuzz import fuzz
+
+    key = name_key(party)
+
+    def likeness(signer: str) -> float:
+        return fuzz.ratio(" ".join(key), " ".join(name_key(signer)))
+
+    near = [n for n in signers if set(key) & set(name_key(n)) or likeness(n) >= 80]
+    return max(near, key=likeness, default=None)
 
 
 def compare_parties(signatures: Iterable[Signatur], parties: Sequence[str]) -> Parter:
     """Which parties signed (valid signatures only), who is missing, and who signed without being a party.
 
     Each signature counts for at most one party, exact names before looser matches, so two
-    signatures are needed for two parties even when their names are alike.
+    signatures are needed for two parties even when their names are alike. When trust roots were
+    given, a signature whose issuer is not among them counts for no one: its party is named as
+    having signed with an untrusted certificate, and the document is not signed.
     """
-    signers = [s.navn for s in signatures if s.gyldig]
+    valid = [s for s in signatures if s.gyldig]
+    counted = [s.navn for s in valid if s.klarert or not s.kontrollert]
+    untrusted = [s for s in valid if s.kontrollert and not s.klarert]
+    matched = _match(parties, counted)
+    ikke_klarert = []
+    for p, party in enumerate(parties):
+        if p in matched:
+            continue
+        found = next((s for s in untrusted if same_person(party, s.navn)), None)
+        if found is not None:
+            untrusted.remove(found)
+            ikke_klarert.append((party, found.navn, found.utsteder))
+    done = {party for party, _, _ in ikke_klarert}
+    signert_av = [(parties[p], counted[i]) for p, i in sorted(matched.items())]
+    mangler = [party for p, party in enumerate(parties) if p not in matched and party not in done]
+    ikke_parter = [counted[i] for i in range(len(counted)) if i not in matched.values()]
+    naermest = {party: (near, _why_not(party, near)) for party in mangler
+                if name_key(party) and (near := _nearest(party, ikke_parter)) is not None}
+    status = SIGNERT if not mangler and not ikke_klarert else DELVIS
+    return Parter(status, signert_av, mangler, ikke_parter, ikke_klarert, naermest)
+
+
+def _match(parties: Sequence[str], signers: list[str]) -> dict[int, int]:
+    """Party index -> signer index, exact names first, each signer used once."""
     unused = list(range(len(signers)))
     matched: dict[int, int] = {}
     for exact in (True, False):
@@ -361,7 +470,4 @@ def compare_parties(signatures: Iterable[Signatur], parties: Sequence[str]) -> P
                     matched[p] = i
                     unused.remove(i)
                     break
-    signert_av = [(parties[p], signers[i]) for p, i in sorted(matched.items())]
-    mangler = [party for p, party in enumerate(parties) if p not in matched]
-    ikke_parter = [signers[i] for i in unused]
-    return Parter(SIGNERT if not mangler else DELVIS, signert_av, mangler, ikke_parter)
+    return matched

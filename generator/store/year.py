@@ -50,6 +50,8 @@ SIGNED_WORD = "signert"  # a kept signed copy is `<stem> (signert).pdf`, then `(
 # The web page: what it did, and the files HR uploaded into the year (signed copies, receipts, status books).
 LOG_NAME = "logg.jsonl"
 UPLOAD_DIR = "opplastet"
+# Beside the year folders, in `<ut>/`: the CA certificates HR trusts for signatures, set once for every year.
+TRUST_DIR = "tillit"
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,11 @@ class YearFolder:
     @property
     def manifest(self) -> Path:
         return self.path / MANIFEST_NAME
+
+    @property
+    def trust(self) -> Path:
+        """`<ut>/tillit/`: the trusted issuers' CA certificates, for this year and the next."""
+        return self.path.parent / TRUST_DIR
 
     @property
     def report(self) -> Path:
