@@ -36,7 +36,7 @@ from ..archive.record import (
     offentlig_tittel,
     saksbehandler_warning,
 )
-from ..documents.kinds import AGREEMENT, APPENDIX
+from ..documents.kinds import AGREEMENT, APPENDIX, SIGNED_KINDS
 from ..documents.pdf import PdfSettings
 from ..documents.placeholders import placeholders_left
 from ..documents.privacy import PrivacyGuard
@@ -274,7 +274,7 @@ def _sort(valgt: list[Leder], signed: dict[str, LeaderSigned], manifest: Manifes
             out.left_out.append(leder)
     return out
 
-ROLES = tuple(kind.rolle for kind in (AGREEMENT, APPENDIX))
+ROLES = tuple(kind.rolle for kind in SIGNED_KINDS)
 UTEN_KOPI = ("signert etter arbeidsboken, men ingen signert kopi er lest inn (kjør «lederavtale signert»), "
              "eller bruk --godta-usignert")
 

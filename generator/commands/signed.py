@@ -20,7 +20,7 @@ from pathlib import Path
 import pikepdf
 
 from ..documents.identity import DocumentId, InvalidDocumentId, format_id, parse_id, read_pdf_id, same_owner
-from ..documents.kinds import AGREEMENT, APPENDIX
+from ..documents.kinds import AGREEMENT, APPENDIX, SIGNED_KINDS
 from ..exceptions import LederavtaleError
 from ..job import Job
 from ..model import Arbeidsbok, Leder
@@ -54,7 +54,7 @@ from ..store.manifest import SIGNING, Manifest, load_generated
 from ..store.report import update_column
 from ..store.year import YearFolder
 
-KINDS = {kind.rolle: kind for kind in (AGREEMENT, APPENDIX)}
+KINDS = {kind.rolle: kind for kind in SIGNED_KINDS}
 FAILURE_HEADING = "Noen filer ble ikke godtatt (de andre er registrert):"
 # In a scan's file name, when no QR code says which document it is.
 _APPENDIX_WORDS = ("vedlegg", "utviklingsm")

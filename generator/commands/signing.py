@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..documents.batch import document_id_of
 from ..documents.identity import format_id, parse_id, pdf_edit
-from ..documents.kinds import AGREEMENT, APPENDIX, Kind
+from ..documents.kinds import APPENDIX, SIGNED_KINDS, Kind
 from ..documents.pdf import pdfa_2b_problem
 from ..documents.placeholders import empty_tables, placeholders_left
 from ..documents.stamp import restamp_docx
@@ -35,7 +35,6 @@ from ..store.report import spreadsheet_text
 from ..store.year import YearFolder, leader_folder
 from ..workbook.selection import select_leaders
 
-KINDS = (AGREEMENT, APPENDIX)  # what both parties sign
 NEW, UPDATED, UNCHANGED, REFUSED, KEPT, FAILED = ("ny", "oppdatert", "uendret", "ikke klar for signering",
                                                  "endret av en person – ikke overskrevet", "feilet")
 FAILURE_HEADING = "Ferdig, men noen ledere fikk ingen kopi for signering (de andre er klare):"
@@ -99,7 +98,7 @@ def _plan(bok: Arbeidsbok, year: YearFolder, manifest: Manifest, selected: list[
             item.merknader += problems
             result.failures += [f"{leder.ansattnr} {leder.navn}: {p}" for p in problems]
             continue
-        for kind in KINDS:
+        for kind in SIGNED_KINDS:
             docx = year.path / entry.file(kind.rolle, "docx").sti
             data = docx.read_bytes()
             stamped, document_id = restamp_docx(data, kind.rolle,
@@ -129,7 +128,7 @@ def _not_ready(year: YearFolder, entry: LeaderEntry | None) -> list[str]:
     if entry is None:
         return ["ingen dokumenter er generert (kjør «lederavtale generer»)"]
     problems = []
-    for kind in KINDS:
+    for kind in SIGNED_KINDS:
         fil = entry.file(kind.rolle, "docx")
         if fil is None or not (year.path / fil.sti).is_file():
             problems.append(f"{kind.navn[0]} finnes ikke (kjør «lederavtale generer»)")
@@ -184,7 +183,7 @@ def _write_signatories(bok: Arbeidsbok, year: YearFolder, manifest: Manifest) ->
     for leder in bok.avtaleledere():
         entry = manifest.ledere.get(leder.ansattnr)
         superior = bok.overordnet(leder)
-        for kind in KINDS:
+        for kind in SIGNED_KINDS:
             copy = entry.file(kind.rolle, "pdf", SIGNING) if entry else None
             if copy is None or not (year.path / copy.sti).is_file():
                 continue

@@ -81,6 +81,9 @@ class Kind:
     # Its PDF from `generer` is a draft for the conversation: the UTKAST mark on every page. A form to
     # fill in and sign as it is (the follow-up document) has none.
     draft: bool = False
+    # Both parties sign it: `signering` makes a copy of it for signing, `signert` reads the signed copy
+    # back (signert.json keys it by the role), and `arkiv` files the signed copy as final.
+    signed: bool = False
 
     @property
     def per_leader(self) -> bool:
@@ -102,7 +105,7 @@ AGREEMENT = Kind(
     "generer", "lederavtale.docx", agreement_context, leader_template=True,
     top_leader_template="lederavtale_kommunedirektor.docx", basis_key="grunnlag",
     email="epost.txt", space=(100_000, 300_000),
-    arkiv=Archiving("H", "AVTALE", 1, "lederavtale.pdf"), carries_id=True, draft=True)
+    arkiv=Archiving("H", "AVTALE", 1, "lederavtale.pdf"), carries_id=True, draft=True, signed=True)
 
 
 def _appendix_words(nynorsk: bool, language: str) -> Words:
@@ -117,7 +120,7 @@ APPENDIX = Kind(
     "vedlegg", False, ("vedlegget", "Vedlegget"), _appendix_words(False, "nb-NO"), _appendix_words(True, "nn-NO"),
     "generer", "vedlegg.docx", appendix_context, samples=Arbeidsbok.utviklingsmal_for, basis_key="grunnlag",
     email="epost.txt", space=(100_000, 300_000),
-    arkiv=Archiving("V", "VEDLEGG", 2, "vedlegg.pdf"), carries_id=True, draft=True)
+    arkiv=Archiving("V", "VEDLEGG", 2, "vedlegg.pdf"), carries_id=True, draft=True, signed=True)
 
 _FOLLOW_UP_WORDS = Words("Oppfølgingssamtale {ar} - {navn}", "Oppfølgingssamtale {ar} – {navn}",
                          "Oppfølging av lederavtale {ar}, {enhet}", "lederavtale, oppfølgingssamtale", "nb-NO")
@@ -142,6 +145,8 @@ STATUS_REPORT = Kind(
 # one more entry: a role, public, its words and command, and no template, context or basis_key.
 
 KINDS: dict[str, Kind] = {k.rolle: k for k in (AGREEMENT, APPENDIX, FOLLOW_UP, STATUS_REPORT)}
+# What both parties sign, in the order the copies are made and listed (the agreement first).
+SIGNED_KINDS: tuple[Kind, ...] = tuple(k for k in KINDS.values() if k.signed)
 # The kinds a template folder's file is checked as; any other .docx there is an agreement template.
 BY_TEMPLATE: dict[str, Kind] = {name: k for k in (AGREEMENT, APPENDIX, FOLLOW_UP)
                                  for name in (k.template, k.top_leader_template) if name}

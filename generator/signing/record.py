@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
+from ..documents.kinds import SIGNED_KINDS
 from ..exceptions import LederavtaleError
 from ..store.files import atomic_write_bytes, read_json_object
 
@@ -45,17 +46,25 @@ class SignedDocument:
     andre: list[str] = field(default_factory=list)  # other copies of the document that were not kept, and why
 
 
+ROLES = tuple(kind.rolle for kind in SIGNED_KINDS)
+
+
 @dataclass
 class LeaderSigned:
+    """One leader's signed copies, a field per signed kind's role (documents.kinds.SIGNED_KINDS)."""
+
     avtale: SignedDocument | None = None
     vedlegg: SignedDocument | None = None
 
     def document(self, rolle: str) -> SignedDocument | None:
-        return getattr(self, rolle, None) if rolle in ("avtale", "vedlegg") else None
+        return getattr(self, rolle, None) if rolle in ROLES else None
+
+    def documents(self) -> list[tuple[str, SignedDocument]]:
+        """(role, copy) for each signed kind that has a copy, in the kinds' order."""
+        return [(rolle, doc) for rolle in ROLES if (doc := self.document(rolle)) is not None]
 
     def to_dict(self) -> dict:
-        return {rolle: asdict(doc) for rolle, doc in (("avtale", self.avtale), ("vedlegg", self.vedlegg))
-                if doc is not None}
+        return {rolle: asdict(doc) for rolle, doc in self.documents()}
 
 
 def _document(data: dict) -> SignedDocument:
@@ -71,7 +80,7 @@ def load_signed(path: Path) -> dict[str, LeaderSigned]:
     try:
         data = read_json_object(path)
         return {nr: LeaderSigned(**{rolle: _document(doc) for rolle, doc in value.items()
-                                    if rolle in ("avtale", "vedlegg")})
+                                    if rolle in ROLES})
                 for nr, value in data.items()}
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise LederavtaleError(
@@ -89,8 +98,8 @@ def report_column(record: dict[str, LeaderSigned]) -> dict[str, str]:
     column = {}
     for ansattnr, leader in record.items():
         parts = []
-        for rolle, name in (("avtale", "Avtalen"), ("vedlegg", "Vedlegget")):
-            document = leader.document(rolle)
+        for kind in SIGNED_KINDS:
+            document, name = leader.document(kind.rolle), kind.navn[1]
             if document is None:
                 continue
             how = "e-signatur" if document.type == E_SIGNATURE else "skann"

@@ -160,11 +160,10 @@ def overview(bok: Arbeidsbok, year: YearFolder, status_rows=None) -> Overview:
             cells["oppfolging"].text = "sendt " + _day(sent_follow_up[nr].get("tid"))
         leader_signed = signed.get(nr)
         if leader_signed is not None and leader_signed.avtale is not None:
-            partly = any(d is not None and d.status == PARTLY_SIGNED for d in (leader_signed.avtale, leader_signed.vedlegg))
+            partly = any(d.status == PARTLY_SIGNED for _, d in leader_signed.documents())
             cells["signert"] = Cell(not partly, "delvis" if partly else _day(leader_signed.avtale.dato), partly)
-            for rolle, doc in (("avtale", leader_signed.avtale), ("vedlegg", leader_signed.vedlegg)):
-                if doc is not None:
-                    links.append(Link(f"Signert: {_ROLES[rolle]} (PDF)", doc.fil))
+            for rolle, doc in leader_signed.documents():
+                links.append(Link(f"Signert: {_ROLES[rolle]} (PDF)", doc.fil))
         elif leder.signert is not None:
             cells["signert"] = Cell(True, f"{leder.signert:%d.%m.%Y} (arbeidsboken)")
         if nr in archived:
