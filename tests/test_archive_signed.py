@@ -319,14 +319,20 @@ def test_format_detection_reads_header_catalogue_and_xmp(tmp_path):
             meta["pdfaid:conformance"] = "B"
         pdf.save(claimed)
     assert (pdf_format(claimed).kode.kode, pdf_format(claimed).kode.beskrivelse) == ("fmt/477", "PDF/A-2b")
-    # PDF/A-1b is not PDF/A-2b: plain PDF of its version.
-    other = tmp_path / "pdfa1.pdf"
-    with pikepdf.open(plain) as pdf:
-        with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
-            meta["pdfaid:part"] = "1"
-            meta["pdfaid:conformance"] = "B"
-        pdf.save(other)
-    assert pdf_format(other).kode.kode == "fmt/17"
+    # Another PDF/A level is not PDF/A-2b: it is named by its own PRONOM id (The National Archives' PRONOM:
+    # fmt/354 PDF/A-1b; fmt/479, fmt/480 and fmt/481 PDF/A-3a, 3b and 3u, what Posten signering returns
+    # for a PDF/A), and archived in production format. No claim of a level PRONOM lacks is believed.
+    for part, conformance, code, name in [("1", "B", "fmt/354", "PDF/A-1b"), ("3", "A", "fmt/479", "PDF/A-3a"),
+                                          ("3", "B", "fmt/480", "PDF/A-3b"), ("3", "U", "fmt/481", "PDF/A-3u"),
+                                          ("3", "X", "fmt/17", "PDF 1.3")]:
+        other = tmp_path / f"pdfa{part}{conformance}.pdf"
+        with pikepdf.open(plain) as pdf:
+            with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
+                meta["pdfaid:part"] = part
+                meta["pdfaid:conformance"] = conformance
+            pdf.save(other)
+        found = pdf_format(other)
+        assert (found.kode.kode, found.kode.beskrivelse, found.pdfa) == (code, name, False)
     assert set(PRONOM_PDF.values()) >= {"fmt/14", "fmt/15", "fmt/16", "fmt/17", "fmt/18", "fmt/19", "fmt/20", "fmt/276"}
     garbage = tmp_path / "garbage.pdf"
     garbage.write_bytes(b"ikke en pdf")

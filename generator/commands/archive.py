@@ -300,8 +300,9 @@ def _state(leder: Leder, record: LeaderSigned, plan: pdfs.Plan, left: dict[str, 
         doc = record.document(rolle)
         if copy is not None:
             if not copy.format.pdfa:
-                merknader.append(f"den signerte kopien av {navn} er ikke PDF/A-2b, men {copy.format.beskrivelse}; "
-                                 "den arkiveres uendret som vanlig PDF (variantformat Produksjonsformat)")
+                merknader.append(f"den signerte kopien av {navn} er ikke PDF/A-2b, men {copy.format.beskrivelse} (slik "
+                                 "filen selv oppgir); den arkiveres uendret i det formatet (variantformat "
+                                 "Produksjonsformat)")
         elif doc is not None and doc.status == PARTLY_SIGNED:
             hvorfor.append(f"{navn} er bare delvis signert ({_signers(doc)}), og er derfor ikke ferdig: "
                            "begge parter må signere")
