@@ -29,7 +29,7 @@ from PIL import Image, ImageDraw, ImageFilter
 from conftest import basic_sheets, write_xlsx
 from generator.documents import identity
 from generator.documents.identity import (
-    InvalidDocumentId, fingerprint, format_id, make_id, parse_id, qr_png, read_docx_id, read_pdf_id, same_owner,
+    InvalidDocumentId, fingerprint, format_id, make_id, parse_id, qr_png, qr_png_of, read_docx_id, read_pdf_id, same_owner,
     set_docx_id, set_pdf_id,
 )
 from generator.signing import scan, verify
@@ -596,6 +596,33 @@ def test_a_scan_is_matched_by_its_qr_code():
     assert result.funnet[0].side == 2 and result.sider == 2
     assert result.sider_lest == 1  # from the last page backwards: the signature page first
     assert result.ansattnr_fra_filnavn is None
+
+
+def scanned_pages(texts: list[str]) -> bytes:
+    """A scan of one page per text, each with that text as its QR code (as a printer would lay it)."""
+    images = []
+    for text in texts:
+        page = Image.new("L", (2480, 3508), 255)
+        page.paste(Image.open(io.BytesIO(qr_png_of(text))).convert("L"), (1700, 2600))
+        out = io.BytesIO()
+        page.save(out, "JPEG", quality=80)
+        images.append(out.getvalue())
+    return img2pdf.convert(images, layout_fun=img2pdf.get_fixed_dpi_layout_fun((300, 300)))
+
+
+@pytest.mark.slow
+def test_a_scan_of_two_documents_names_both_and_a_damaged_code_says_why():
+    agreement, other = an_id("210"), an_id("100")
+    mixed = read_scan(scanned_pages([format_id(agreement), format_id(other)]), name="bunke.pdf", all_pages=True)
+    assert mixed.blandet == (f"sidene har QR-koder fra mer enn ett dokument: «{format_id(agreement)}» (side 1) og "
+                             f"«{format_id(other)}» (side 2); skann hvert dokument for seg")
+    assert read_scan(scanned_pages([format_id(agreement)] * 2), all_pages=True).blandet == ""
+    # One character changed: the check digits no longer agree. A code that is not ours is no reason.
+    text = format_id(agreement)
+    damaged = text[:-3] + ("0" if text[-3] != "0" else "1") + text[-2:]
+    found = read_scan(scanned_pages([damaged, "https://example.org/ikke-vaar"]), name="x.pdf", all_pages=True)
+    assert found.dokument_id is None and len(found.skadet) == 1 and "Kontrollsifrene" in found.skadet[0]
+    assert found.andre_koder and "LA1:" in found.andre_koder[0]
 
 
 def test_a_scan_without_a_code_falls_back_to_the_file_name():

@@ -167,8 +167,13 @@ def _read(path: Path, kilde: str, bok: Arbeidsbok, manifest: Manifest, roots, da
             # Our own PDF, untouched since the tool wrote it: a scan or a portal's copy loses our XMP.
             raise _Refused("PDF-en er ikke signert: det er kopien laget for signering (eller et utkast) slik "
                            "verktøyet skrev den. Legg inn den signerte kopien fra signeringstjenesten, eller skannet.")
-        scan = read_scan(data, kilde, known)
+        # Every page: the pages of two documents in one scan must not pass as one of them.
+        scan = read_scan(data, kilde, known, all_pages=True)
+        if scan.blandet:
+            raise _Refused(scan.blandet)
         document_id = scan.dokument_id
+        if document_id is None and scan.skadet:
+            raise _Refused(f"QR-koden kan ikke leses som dokument-ID ({scan.skadet[0]})")
         if document_id is None and scan.ansattnr_fra_filnavn is None:
             raise _Refused("ingen signatur, ingen QR-kode med dokument-ID og ingen Ansattnr først i filnavnet")
         copy_type = SCAN

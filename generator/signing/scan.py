@@ -28,7 +28,7 @@ from typing import Iterable
 import pikepdf
 from PIL import Image
 
-from ..documents.identity import DocumentId, InvalidDocumentId, parse_id
+from ..documents.identity import PREFIX, DocumentId, InvalidDocumentId, format_id, parse_id
 from ..exceptions import EXIT_PARTIAL, LederavtaleError
 from .verify import read_bounded
 
@@ -54,6 +54,7 @@ class QrFunn:
 class Skann:
     funnet: list[QrFunn] = field(default_factory=list)  # our IDs, in the order found
     andre_koder: list[str] = field(default_factory=list)  # QR codes that are not our IDs: why, per code
+    skadet: list[str] = field(default_factory=list)  # codes that begin as our IDs but are not whole: why
     ansattnr_fra_filnavn: str | None = None  # only looked for when no ID was found
     sider: int = 0  # pages in the file
     sider_lest: int = 0
@@ -61,6 +62,17 @@ class Skann:
     @property
     def dokument_id(self) -> DocumentId | None:
         return self.funnet[0].dokument_id if self.funnet else None
+
+    @property
+    def blandet(self) -> str:
+        """Why the pages cannot be one document: QR codes of two documents (or two versions of one);
+        "" when they are one."""
+        ids = list(dict.fromkeys(format_id(f.dokument_id) for f in self.funnet))
+        if len(ids) < 2:
+            return ""
+        pages = {format_id(f.dokument_id): f.side for f in self.funnet}
+        return ("sidene har QR-koder fra mer enn ett dokument: " +
+                " og ".join(f"«{i}» (side {pages[i]})" for i in ids[:2]) + "; skann hvert dokument for seg")
 
 
 def read_scan(source: Path | bytes, name: str = "", known_ansattnr: Iterable[str] | None = None,
@@ -87,7 +99,8 @@ def read_scan(source: Path | bytes, name: str = "", known_ansattnr: Iterable[str
                 try:
                     found = parse_id(text)
                 except InvalidDocumentId as exc:
-                    result.andre_koder.append(f"side {page}: {exc}")
+                    ours = text.strip().removeprefix("Dokument-ID").lstrip(" :").startswith(PREFIX + ":")
+                    (result.skadet if ours else result.andre_koder).append(f"side {page}: {exc}")
                     continue
                 if all(f.dokument_id != found for f in result.funnet):
                     result.funnet.append(QrFunn(page, found))
