@@ -184,9 +184,13 @@ def _date(value: str | None):
 @click.option("--ut", type=DirOption, default=OUTPUT, show_default=True,
               help="Mappen dokumentene ble generert i.")
 @click.option("--tillit", type=DirOption, metavar="MAPPE",
-              help="CA-sertifikater (PEM eller DER) for utstederne signaturene skal kontrolleres mot.")
+              help="CA-sertifikater (PEM eller DER) for utstederne signaturene skal kontrolleres mot. "
+                   "Uten valget: sertifikatene i «tillit» i utmappen, hvis det ligger noen der.")
 @click.option("--dato", metavar="DATO", help="Signeringsdato for skannede kopier (dd.mm.åååå eller åååå-mm-dd).")
-def signert_command(arbeidsbok, mappe, ut, tillit, dato):
+@click.option("--bekreft", "bekreft", multiple=True, metavar="ANSATTNR",
+              help="Bekreft at begge parter har signert lederens kopi fra en signeringstjeneste som bare er "
+                   "forseglet (undertegnerne kunne ikke leses fra filen). Kan gjentas.")
+def signert_command(arbeidsbok, mappe, ut, tillit, dato, bekreft):
     """Les signerte kopier (e-signerte PDF-er og skann) fra MAPPE inn i signert.json.
 
     E-signerte PDF-er kontrolleres (signaturene er intakte, hvem som signerte og når; med --tillit om
@@ -195,7 +199,7 @@ def signert_command(arbeidsbok, mappe, ut, tillit, dato):
     """
     from .commands.signed import signert
 
-    sys.exit(show(signert(Job(arbeidsbok, ut, progress=progress_bar()), mappe, tillit, _date(dato))))
+    sys.exit(show(signert(Job(arbeidsbok, ut, progress=progress_bar()), mappe, tillit, _date(dato), bekreft)))
 
 
 @main.command("arkiv")

@@ -38,8 +38,10 @@ from ..signing.record import (
     report_column,
     save_signed,
 )
+from ..signing.evidence import Bevis, Known, content_digests, portal_name, read_evidence
 from ..signing.scan import UnreadableScan, read_scan
 from ..signing.verify import (
+    DELVIS,
     NOT_CHECKED,
     Signatur,
     UnreadablePdf,
@@ -75,6 +77,7 @@ class _Copy:
     status: str
     signaturer: list[Signature] = field(default_factory=list)
     advarsler: list[str] = field(default_factory=list)
+    forsegling: Signature | None = None
 
     @property
     def rank(self) -> tuple:
@@ -88,8 +91,12 @@ def _valid_count(signaturer: list[Signature]) -> int:
     return sum(1 for s in signaturer if s.gyldig)
 
 
-def signert(job: Job, mappe: Path, tillit: Path | None = None, dato: date | None = None) -> Result:
-    """Read every PDF under `mappe`, verify and match it, keep the signed copies and record them."""
+def signert(job: Job, mappe: Path, tillit: Path | None = None, dato: date | None = None,
+            bekreft: tuple[str, ...] = ()) -> Result:
+    """Read every PDF under `mappe`, verify and match it, keep the signed copies and record them.
+
+    `bekreft`: Ansattnr whose sealed copies HR has looked at, when the portal's seal was all the file
+    told (no signer's own signature could be read): HR confirms that both parties signed."""
     mappe = Path(mappe)
     if not mappe.is_dir():
         raise LederavtaleError(f"Finner ikke mappen «{mappe}» med de signerte kopiene.")
@@ -110,7 +117,7 @@ def signert(job: Job, mappe: Path, tillit: Path | None = None, dato: date | None
         for index, path in enumerate(pdfs, 1):
             kilde = path.relative_to(mappe).as_posix()
             try:
-                copy = _read(path, kilde, bok, manifest, roots, dato, job.today)
+                copy = _read(path, kilde, bok, year, manifest, roots, dato, job.today)
             except (UnreadablePdf, UnreadableScan, _Refused) as exc:
                 result.failures.append(f"{kilde}: {exc}")
                 continue
@@ -130,6 +137,13 @@ def signert(job: Job, mappe: Path, tillit: Path | None = None, dato: date | None
                 item.status = document.status
             item.filer.append(document.fil)
             item.merknader += [f"{KINDS[rolle].navn[1]}: {w}" for w in document.advarsler]
+        for ansattnr in bekreft:
+            confirmed = _confirm(bok, record, ansattnr, job.today)
+            if not confirmed:
+                result.failures.append(f"Ansattnr {ansattnr}: ingen forseglet kopi venter på at HR bekrefter "
+                                       "undertegnerne (les den inn først)")
+            result.notices += confirmed
+            changed = changed or bool(confirmed)
         if changed:
             save_signed(year.signert, record)
             warning = _update_report(year, record)
@@ -149,18 +163,21 @@ class _Refused(LederavtaleError):
     """A copy that is not recorded; str() says why."""
 
 
-def _read(path: Path, kilde: str, bok: Arbeidsbok, manifest: Manifest, roots, dato: date | None,
-          today: date) -> _Copy:
+def _read(path: Path, kilde: str, bok: Arbeidsbok, year: YearFolder, manifest: Manifest, roots,
+          dato: date | None, today: date) -> _Copy:
     data, _ = read_bounded(path, kilde, UnreadablePdf)
     signatures = read_signatures(data, roots, kilde)
     known = [leder.ansattnr for leder in bok.ledere]
     if signatures.signert:
         if signatures.feil:
             raise _Refused("; ".join(signatures.feil))
-        document_id = _signed_id(data, signatures.signaturer) or read_scan(data, kilde, known).dokument_id
+        seal = _seal(signatures.signaturer)
+        evidence = read_evidence(data, _known(data, seal, year, manifest), roots) if seal else []
+        document_id = (_signed_id(data, signatures.signaturer) or _evidence_id(evidence)
+                       or read_scan(data, kilde, known).dokument_id)
         if document_id is None:
             raise _Refused("den digitalt signerte filen har ingen dokument-ID (ikke laget med «lederavtale "
-                           f"signering»); den er signert av {_who(signatures.signaturer)}")
+                           f"signering»); den er signert av {_who(signatures.signaturer, evidence)}")
         copy_type = E_SIGNATURE
     else:
         if _xmp_id(data) is not None:
@@ -198,20 +215,111 @@ def _read(path: Path, kilde: str, bok: Arbeidsbok, manifest: Manifest, roots, da
         warnings.append(f"kjent igjen bare på filnavnet (Ansattnr {ansattnr}); ingen QR-kode ble funnet")
     else:
         warnings += _version_warning(manifest, ansattnr, rolle, document_id)
+    forsegling = None
     if copy_type == E_SIGNATURE:
-        parter = compare_parties(signatures.signaturer, parties)
+        signers = [s for s in signatures.signaturer if s is not seal] + _own(evidence, document_id)
+        parter = compare_parties(signers, parties)
         status = parter.status
-        warnings += parter.advarsler
-        times = [s.tidspunkt for s in signatures.signaturer if s.tidspunkt]
+        lines = parter.advarsler
+        lines += [f"{b.fil}: signaturen til {b.signatur.navn} teller ikke: {b.signatur.feil or b.signatur.problem}"
+                  for b in evidence if not b.signatur.gyldig]
+        if seal is not None:
+            status, lines = _sealed(seal, signers, status, lines)
+            forsegling = _signature(seal)
+        warnings += lines
+        times = [s.tidspunkt for s in signers if s.tidspunkt and s.gyldig] or [s.tidspunkt for s in signatures.signaturer
+                                                                             if s.tidspunkt]
         signed_on = max(times).date() if times else today
-        found = [Signature(s.navn, s.gyldig, s.klarert, s.tidspunkt.isoformat() if s.tidspunkt else "")
-                 for s in signatures.signaturer]
+        found = [_signature(s) for s in signers]
     else:
         signed_on = dato or leder.signert
         if signed_on is None:
             raise _Refused(f"skannet kopi uten dato: oppgi --dato, eller før datoen i Signert for {leder.navn}")
         status, found = SIGNED, []
-    return _Copy(path, kilde, data, leder, rolle, copy_type, signed_on, document_id, status, found, warnings)
+    return _Copy(path, kilde, data, leder, rolle, copy_type, signed_on, document_id, status, found, warnings,
+                 forsegling)
+
+
+def _signature(s: Signatur) -> Signature:
+    return Signature(s.navn, s.gyldig, s.klarert, s.tidspunkt.isoformat() if s.tidspunkt else "")
+
+
+def _confirm(bok: Arbeidsbok, record: dict[str, LeaderSigned], ansattnr: str, today: date) -> list[str]:
+    """HR's confirmation of the parties of a leader's sealed copies whose signers could not be read:
+    each becomes signed, with what was confirmed recorded beside it. The lines say what was confirmed."""
+    leder = next((leder for leder in bok.ledere if leder.ansattnr == ansattnr), None)
+    leader = record.get(ansattnr)
+    if leder is None or leader is None:
+        return []
+    superior = bok.overordnet(leder)
+    parties = " og ".join([leder.navn] + ([superior.navn] if superior else []))
+    lines = []
+    for rolle, document in leader.documents():
+        if document.forsegling is None or document.status != DELVIS or any(s.gyldig for s in document.signaturer):
+            continue
+        text = (f"{today:%d.%m.%Y}: HR bekreftet at {parties} har signert {KINDS[rolle].navn[0]} «{document.fil}», "
+                f"forseglet av {document.forsegling.navn}")
+        setattr(leader, rolle, replace(document, status=SIGNED, bekreftet=text,
+                                       advarsler=[w for w in document.advarsler if UNREAD not in w]))
+        lines.append(f"Bekreftet: {text}.")
+    return lines
+
+
+# --- a portal's seal ------------------------------------------------------------------------------
+
+UNREAD = "undertegnerne kunne ikke leses fra filen"
+
+
+def _seal(signaturer: list[Signatur]) -> Signatur | None:
+    """The portal's seal: a certification signature (DocMDP) by an organisation, not by a person."""
+    return next((s for s in signaturer if s.sertifiserer and s.organisasjon), None)
+
+
+def _known(data: bytes, seal: Signatur, year: YearFolder, manifest: Manifest) -> Known:
+    """What a signer's evidence may sign: the file as it was before the seal (the portal sealed our own
+    PDF), or a copy `signering` made (the portal made a new PDF of it, as Posten signering does)."""
+    known: Known = {}
+    for digest, original in content_digests(data, seal.lomme):
+        known[digest] = (lambda original=original: original, _xmp_text(original) or "")
+    for entry in manifest.ledere.values():
+        for fil in entry.filer:
+            if fil.fase == SIGNING and fil.format == "pdf" and fil.sha256:
+                known.setdefault(fil.sha256, (lambda sti=fil.sti: (year.path / sti).read_bytes(), fil.dokument_id))
+    return known
+
+
+def _evidence_id(evidence: list[Bevis]) -> DocumentId | None:
+    """The document the signers' evidence signs, when the file itself carries no ID (a portal's new PDF)."""
+    ids = {b.dokument_id for b in evidence if b.dokument_id and b.signatur.intakt}
+    if len(ids) > 1:
+        raise _Refused("signaturene i filen gjelder forskjellige dokumenter: " + " og ".join(f"«{i}»" for i in sorted(ids)))
+    try:
+        return parse_id(ids.pop()) if ids else None
+    except InvalidDocumentId:
+        return None
+
+
+def _own(evidence: list[Bevis], document_id: DocumentId | None) -> list[Signatur]:
+    """The evidence's signatures, each of another document than this one made invalid, saying which."""
+    mine = format_id(document_id) if document_id is not None else ""
+    for bevis in evidence:
+        if bevis.dokument_id and mine and bevis.dokument_id != mine and not bevis.signatur.feil:
+            bevis.signatur.feil = f"den gjelder et annet dokument («{bevis.dokument_id}»)"
+    return [bevis.signatur for bevis in evidence]
+
+
+def _sealed(seal: Signatur, signers: list[Signatur], status: str, lines: list[str]) -> tuple[str, list[str]]:
+    """What a seal adds: with no signer to be read, the seal alone, until HR confirms; with trust roots,
+    a seal from an untrusted issuer makes nothing final."""
+    portal = portal_name(seal)
+    if not any(s.gyldig for s in signers):
+        status = DELVIS
+        lines = [f"forseglet av {portal}; {UNREAD}. Se etter at begge parter har signert, og bekreft det "
+                 "(signert --bekreft ANSATTNR)"] + [line for line in lines if "har ikke signert" not in line]
+    if seal.kontrollert and not seal.klarert:
+        status = DELVIS
+        lines.append(f"forseglingen fra {portal} er ikke fra en klarert utsteder ({seal.utsteder})")
+    return status, lines
 
 
 def _xmp_id(data: bytes) -> DocumentId | None:
@@ -251,9 +359,10 @@ def _signed_id(data: bytes, signaturer: list[Signatur]) -> DocumentId | None:
     return _xmp_id(data[:ends[0]])
 
 
-def _who(signaturer: list[Signatur]) -> str:
+def _who(signaturer: list[Signatur], evidence: list[Bevis]) -> str:
     """The signers and when, for a message about a file that is not ours."""
-    return ", ".join(f"{s.navn} ({s.tidspunkt:%d.%m.%Y})" if s.tidspunkt else s.navn for s in signaturer)
+    everyone = signaturer + [b.signatur for b in evidence]
+    return ", ".join(f"{s.navn} ({s.tidspunkt:%d.%m.%Y})" if s.tidspunkt else s.navn for s in everyone)
 
 
 def _version_warning(manifest: Manifest, ansattnr: str, rolle: str, document_id: DocumentId) -> list[str]:
@@ -276,13 +385,11 @@ def _keep(kept: _Copy, others: list[_Copy], earlier: SignedDocument | None, year
     again = next((c for c in others if earlier is not None and sha256_bytes(c.data) == earlier.sha256), None)
     if again is not None:
         # The recorded copy read again beside a new one: compared as it is judged now (other trust roots).
-        now = replace(earlier, status=again.status, signaturer=again.signaturer, advarsler=again.advarsler)
-        earlier = earlier if now == earlier else now
+        earlier = _judged_again(earlier, again)
     if earlier is not None and earlier.sha256 == sha:
         # The same file read again: what its check says now (with --tillit, after a new copy for
         # signing) replaces what it said; nothing else changes.
-        now = replace(earlier, status=kept.status, signaturer=kept.signaturer, advarsler=kept.advarsler)
-        return earlier if now == earlier else now
+        return _judged_again(earlier, kept)
     if earlier is not None and _better(earlier, kept):
         return earlier
     entry = manifest.ledere[kept.leder.ansattnr]
@@ -306,7 +413,16 @@ def _keep(kept: _Copy, others: list[_Copy], earlier: SignedDocument | None, year
         fil=year.relative(target), sha256=sha, type=kept.type, dato=kept.dato.isoformat(),
         dokument_id=format_id(kept.dokument_id) if kept.dokument_id else "", status=kept.status,
         signaturer=kept.signaturer, kilde=kept.kilde, versjon=kept.dokument_id.version if kept.dokument_id else "",
-        advarsler=kept.advarsler, andre=others_text)
+        advarsler=kept.advarsler, andre=others_text, forsegling=kept.forsegling)
+
+
+def _judged_again(earlier: SignedDocument, copy: _Copy) -> SignedDocument:
+    """The recorded copy as its check judges it now; `earlier` itself when nothing changed. HR's
+    confirmation of a sealed copy's parties stands for these very bytes."""
+    confirmed = earlier.bekreftet and copy.status == DELVIS and earlier.status == SIGNED
+    now = replace(earlier, status=earlier.status if confirmed else copy.status, signaturer=copy.signaturer,
+                  advarsler=earlier.advarsler if confirmed else copy.advarsler, forsegling=copy.forsegling)
+    return earlier if now == earlier else now
 
 
 def _better(earlier: SignedDocument, new: _Copy) -> bool:

@@ -44,6 +44,10 @@ class SignedDocument:
     versjon: str = ""  # the version in its document ID
     advarsler: list[str] = field(default_factory=list)  # e.g. an older version than the copy for signing
     andre: list[str] = field(default_factory=list)  # other copies of the document that were not kept, and why
+    # A portal's seal (a certification signature by an organisation): recorded apart, never a party.
+    forsegling: Signature | None = None
+    # HR confirmed the parties of a sealed copy whose signers could not be read from it: when, and the text.
+    bekreftet: str = ""
 
 
 ROLES = tuple(kind.rolle for kind in SIGNED_KINDS)
@@ -69,7 +73,8 @@ class LeaderSigned:
 
 def _document(data: dict) -> SignedDocument:
     signatures = [Signature(**s) for s in data.get("signaturer", [])]
-    return SignedDocument(**{**data, "signaturer": signatures})
+    seal = Signature(**data["forsegling"]) if data.get("forsegling") else None
+    return SignedDocument(**{**data, "signaturer": signatures, "forsegling": seal})
 
 
 def load_signed(path: Path) -> dict[str, LeaderSigned]:

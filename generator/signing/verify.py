@@ -83,6 +83,7 @@ class Signatur:
     utsteder: str = ""  # the certificate's issuer, for the report
     feil: str = ""  # why it is not valid, in Norwegian
     slutt: int = 0  # where the revision it signed ends in the file (its byte range's end)
+    lomme: int = 0  # where its own signature value begins: inside the update that added it
     # A certification signature (DocMDP): the permission level it gives later changes (1 none, 2 form
     # filling, 3 also annotations), 0 for an ordinary approval signature. A portal's seal certifies.
     sertifiserer: int = 0
@@ -290,7 +291,8 @@ async def _one(embedded, context, usage, last: bool, checked: bool) -> Signatur:
     except Exception:
         navn, utsteder, organisasjon = "ukjent signatar", "", ""
     felt = str(embedded.field_name or "")
-    extra = {"slutt": _revision_end(embedded), "sertifiserer": _docmdp(embedded), "organisasjon": organisasjon}
+    lomme, slutt = _byte_range(embedded)
+    extra = {"slutt": slutt, "lomme": lomme, "sertifiserer": _docmdp(embedded), "organisasjon": organisasjon}
     try:
         status = await async_validate_pdf_signature(embedded, signer_validation_context=context, key_usage_settings=usage)
     except Exception as exc:  # a malformed signature is reported for what it is, the other signatures still count
@@ -315,12 +317,13 @@ async def _one(embedded, context, usage, last: bool, checked: bool) -> Signatur:
                     checked and bool(status.trusted), utsteder, feil, **extra)
 
 
-def _revision_end(embedded) -> int:
+def _byte_range(embedded) -> tuple[int, int]:
+    """(where the signature value begins, where the signed revision ends)."""
     try:
         byte_range = [int(v) for v in embedded.byte_range]
-        return byte_range[2] + byte_range[3]
+        return byte_range[1], byte_range[2] + byte_range[3]
     except Exception:  # a damaged byte range: the validation says so
-        return 0
+        return 0, 0
 
 
 def _docmdp(embedded) -> int:

@@ -1,0 +1,141 @@
+"""`signert` against the signed copies that real portals return, built as their documentation describes
+them (tests/portals.py names each source): Posten signering's new PDF with the signers' XAdES (or CMS)
+attached and one seal by Posten Norge AS; a portal's seal on our own PDF with the signers' .p7s
+attached; a seal with no readable signers, confirmed by HR; BankID names (`CN=Etternavn, Fornavn
+Mellomnavn`); a signer whose issuer is not trusted; and an appendix relabelled as the agreement after
+it was signed. Each outcome is read from what the tool wrote: signert.json and the kept copies.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import BASIC, write_xlsx
+from portals import POSTEN_ORGNR, Authority, cms_detached, pades, portal_sealed, posten_signed, relabelled
+from test_signering import YEAR, cli, files_of, fill_in
+
+pytestmark = pytest.mark.slow  # LibreOffice makes the copies for signing
+
+LEADER, SUPERIOR = "Øystein Sykehjem", "Per Helse"
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory):
+    """Leader 210's copies for signing, and the certificates: BankID for the people, Entrust for Posten's seal."""
+    root = tmp_path_factory.mktemp("portaler")
+    book = write_xlsx(root / "bok.xlsx", BASIC)
+    out = root / "ut"
+    assert cli("generer", book, "--ut", out, "--ingen-pdf", "--leder", "210").exit_code == 0
+    for entry in files_of(out, "210").values():
+        fill_in(out / YEAR / entry["sti"])
+    done = cli("signering", book, "--ut", out, "--leder", "210")
+    assert done.exit_code == 0, done.output
+    copies = {rolle: (out / YEAR / e["sti"]).read_bytes() for (rolle, _), e in files_of(out, "210", "signering").items()}
+    bankid = Authority("BankID - TestBank1 - Bank CA", issuer=Authority("BankID Root CA"))
+    entrust = Authority("Entrust Class 3 Client CA - SHA256", issuer=Authority("Entrust Test Root"))
+    people = {
+        # The register's full names, surnames first, as a BankID certificate has them: a middle name the
+        # workbook leaves out, and a double surname of which the workbook has the first.
+        LEADER: bankid.bankid_person("Sykehjem", "Øystein Andreas"),
+        SUPERIOR: bankid.bankid_person("Helse Berg", "Per"),
+    }
+    tillit = root / "tillit"
+    bankid.root.write(tillit)
+    entrust.root.write(tillit)
+    return {"root": root, "book": book, "out": out, "copies": copies, "people": people, "bankid": bankid,
+            "posten": entrust.seal("Posten Norge AS", POSTEN_ORGNR), "tillit": tillit,
+            "scrive": Authority("Scrive Test CA").seal("Scrive AB", "999999999")}  # a made-up number
+
+
+def read(made, tmp_path: Path, files: dict[str, bytes], *extra) -> tuple:
+    """`signert` on a folder holding `files`, into a copy of the output folder; (result, 210's record, out)."""
+    out = tmp_path / "ut"
+    shutil.copytree(made["out"], out)
+    inbox = tmp_path / "innboks"
+    inbox.mkdir()
+    for name, data in files.items():
+        (inbox / name).write_bytes(data)
+    done = cli("signert", made["book"], inbox, "--ut", out, *extra)
+    signed = out / YEAR / "signert.json"
+    record = json.loads(signed.read_text(encoding="utf-8")).get("210", {}) if signed.exists() else {}
+    return done, record, out
+
+
+def test_posten_signering_with_both_signers_embedded_is_signed_and_kept_byte_for_byte(made, tmp_path):
+    people = [made["people"][LEADER], made["people"][SUPERIOR]]
+    files = {"dokument-1.pdf": posten_signed(made["copies"]["avtale"], people, made["posten"], evidence="xades"),
+             "dokument-2.pdf": posten_signed(made["copies"]["vedlegg"], people, made["posten"], evidence="cms")}
+    done, record, out = read(made, tmp_path, files, "--tillit", made["tillit"])
+    assert done.exit_code == 0, done.output
+    for rolle, name in (("avtale", "dokument-1.pdf"), ("vedlegg", "dokument-2.pdf")):
+        document = record[rolle]
+        assert document["status"] == "signert", document
+        assert sorted((s["navn"], s["gyldig"], s["klarert"]) for s in document["signaturer"]) == [
+            ("Helse Berg, Per", True, True), ("Sykehjem, Øystein Andreas", True, True)]
+        assert (document["forsegling"]["navn"], document["forsegling"]["klarert"]) == ("Posten Norge AS", True)
+        assert not any("Posten" in line or "ikke part" in line for line in document["advarsler"])
+        assert (out / YEAR / document["fil"]).read_bytes() == files[name]
+
+
+def test_a_seal_on_our_own_pdf_with_the_signers_p7s_attached_is_signed(made, tmp_path):
+    original = made["copies"]["avtale"]
+    evidence = {f"{name}.p7s": cms_detached(original, person) for name, person in made["people"].items()}
+    sealed = portal_sealed(original, made["scrive"], evidence)
+    done, record, _ = read(made, tmp_path, {"signert.pdf": sealed})
+    assert done.exit_code == 0, done.output
+    assert record["avtale"]["status"] == "signert"
+    assert record["avtale"]["forsegling"]["navn"] == "Scrive AB"
+    assert sorted(s["navn"] for s in record["avtale"]["signaturer"]) == ["Helse Berg, Per", "Sykehjem, Øystein Andreas"]
+    # A signer's .p7s over another document than the one sealed does not count.
+    wrong = {f"{LEADER}.p7s": cms_detached(original, made["people"][LEADER]),
+             f"{SUPERIOR}.p7s": cms_detached(made["copies"]["vedlegg"], made["people"][SUPERIOR])}
+    done, record, _ = read(made, tmp_path / "feil", {"signert.pdf": portal_sealed(original, made["scrive"], wrong)})
+    assert record["avtale"]["status"] == "delvis signert"
+    assert any("teller ikke: den gjelder et annet dokument" in line for line in record["avtale"]["advarsler"])
+
+
+def test_a_seal_without_readable_signers_waits_for_hr_to_confirm(made, tmp_path):
+    people = [made["people"][LEADER], made["people"][SUPERIOR]]
+    sealed = posten_signed(made["copies"]["avtale"], people, made["posten"], evidence="none")
+    done, record, out = read(made, tmp_path, {"dokument.pdf": sealed})
+    assert record["avtale"]["status"] == "delvis signert"
+    assert record["avtale"]["advarsler"][0].startswith(
+        "forseglet av Posten signering (Posten Norge AS); undertegnerne kunne ikke leses fra filen")
+    assert record["avtale"]["signaturer"] == [] and record["avtale"]["forsegling"]["navn"] == "Posten Norge AS"
+    confirmed = cli("signert", made["book"], tmp_path / "innboks", "--ut", out, "--bekreft", "210")
+    assert confirmed.exit_code == 0, confirmed.output
+    document = json.loads((out / YEAR / "signert.json").read_text(encoding="utf-8"))["210"]["avtale"]
+    assert document["status"] == "signert"
+    assert f"HR bekreftet at {LEADER} og {SUPERIOR} har signert lederavtalen" in document["bekreftet"]
+    assert "forseglet av Posten Norge AS" in document["bekreftet"] and document["fil"] in document["bekreftet"]
+    assert "Bekreftet:" in confirmed.output
+    # Read again, the confirmation stands for these very bytes.
+    again = cli("signert", made["book"], tmp_path / "innboks", "--ut", out)
+    assert json.loads((out / YEAR / "signert.json").read_text(encoding="utf-8"))["210"]["avtale"]["status"] == "signert"
+    assert again.exit_code == 0
+
+
+def test_with_trust_roots_a_signer_from_another_issuer_is_never_final(made, tmp_path):
+    rogue = Authority("BankID - TestBank1 - Bank CA")  # the same name, another key
+    impostor = rogue.bankid_person("Helse Berg", "Per")
+    signed = pades(pades(made["copies"]["avtale"], made["people"][LEADER], "Leder"), impostor, "Overordnet")
+    done, record, _ = read(made, tmp_path, {"avtale.pdf": signed}, "--tillit", made["tillit"])
+    assert record["avtale"]["status"] == "delvis signert"
+    assert any(line.startswith(f"{SUPERIOR} har signert (Helse Berg, Per), men utstederen av sertifikatet") and
+               "ikke blant de klarerte" in line for line in record["avtale"]["advarsler"])
+
+
+def test_an_appendix_relabelled_as_the_agreement_after_signing_is_refused(made, tmp_path):
+    people = made["people"]
+    appendix = pades(pades(made["copies"]["vedlegg"], people[LEADER], "Leder"), people[SUPERIOR], "Overordnet")
+    agreement_id = json.loads((made["out"] / YEAR / "manifest.json").read_text(encoding="utf-8"))
+    agreement_id = next(f["dokument_id"] for f in agreement_id["ledere"]["210"]["filer"]
+                        if f["rolle"] == "avtale" and f["fase"] == "signering")
+    done, record, _ = read(made, tmp_path, {"avtale.pdf": relabelled(appendix, agreement_id)})
+    assert done.exit_code == 3
+    assert "dokument-ID-en er endret etter signeringen" in done.output and agreement_id in done.output
+    assert record == {}  # neither recorded as the agreement, nor at all
