@@ -139,3 +139,49 @@ def test_an_appendix_relabelled_as_the_agreement_after_signing_is_refused(made, 
     assert done.exit_code == 3
     assert "dokument-ID-en er endret etter signeringen" in done.output and agreement_id in done.output
     assert record == {}  # neither recorded as the agreement, nor at all
+
+
+def _with_a_field(data: bytes) -> bytes:
+    """Our PDF with an empty text field on page 1 (a form to fill in after signing)."""
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        field = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Widget, FT=pikepdf.Name.Tx, T=pikepdf.String("Journalført"),
+            Rect=[50, 50, 250, 70], F=4, P=pdf.pages[0].obj))
+        pdf.pages[0].obj.Annots = pdf.make_indirect(pikepdf.Array([field]))
+        pdf.Root.AcroForm = pdf.make_indirect(pikepdf.Dictionary(Fields=pikepdf.Array([field])))
+        out = io.BytesIO()
+        pdf.save(out)
+    return out.getvalue()
+
+
+def _filled_in(data: bytes) -> bytes:
+    """The field filled in as an incremental update, as a PDF reader saves a filled form."""
+    import io
+
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    field = writer.root["/AcroForm"]["/Fields"][0].get_object()
+    field[generic.NameObject("/V")] = generic.pdf_string("2027/123-4")
+    writer.update_container(field)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_change_the_certification_permits_is_accepted_and_named(made):
+    """A form field filled in after a seal that permits form filling (DocMDP 2) is no reason to refuse the
+    copy, but it is said; after a seal that permits no change (DocMDP 1), the same is refused."""
+    from generator.signing.verify import read_signatures
+
+    form = _with_a_field(made["copies"]["avtale"])
+    lenient = read_signatures(_filled_in(portal_sealed(form, made["scrive"], docmdp="FILL_FORMS")))
+    assert lenient.feil == []
+    assert lenient.signaturer[0].merknad == "skjemafelt er fylt ut etter signeringen (sertifiseringen tillater det)"
+    strict = read_signatures(_filled_in(portal_sealed(form, made["scrive"], docmdp="NO_CHANGES")))
+    assert strict.feil and "endret etter signeringen" in strict.feil[0]

@@ -223,6 +223,7 @@ def _read(path: Path, kilde: str, bok: Arbeidsbok, year: YearFolder, manifest: M
         lines = parter.advarsler
         lines += [f"{b.fil}: signaturen til {b.signatur.navn} teller ikke: {b.signatur.feil or b.signatur.problem}"
                   for b in evidence if not b.signatur.gyldig]
+        lines += [s.merknad for s in signatures.signaturer if s.merknad]
         if seal is not None:
             status, lines = _sealed(seal, signers, status, lines)
             forsegling = _signature(seal)

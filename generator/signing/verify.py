@@ -59,6 +59,10 @@ COVERS_FILE = "hele filen"
 COVERS_REVISION = "dokumentet slik det var da det ble signert"
 COVERS_PART = "bare en del av dokumentet"
 
+# The changes after signing that a certification (DocMDP) can permit, by pyHanko's ModificationLevel, whose
+# value is also the DocMDP level that permits it: 2 form filling, 3 annotations too.
+_PERMITTED = {2: "skjemafelt er fylt ut", 3: "kommentarer eller merknader er lagt til"}
+
 
 class UnreadablePdf(LederavtaleError):
     """A file whose signatures cannot be read; str() names the file and says why, in Norwegian."""
@@ -88,6 +92,7 @@ class Signatur:
     # filling, 3 also annotations), 0 for an ordinary approval signature. A portal's seal certifies.
     sertifiserer: int = 0
     organisasjon: str = ""  # the certificate's organisation number or name, when it is an organisation's
+    merknad: str = ""  # a change after it that the certification permits (a form filled in), named
 
     @property
     def gyldig(self) -> bool:
@@ -267,6 +272,9 @@ async def _read(data: bytes, trust_roots: Sequence[x509.Certificate] | None) -> 
     checked = trust_roots is not None
     signatures = list(reader.embedded_regular_signatures)
     result = Signaturer(kontrollert=checked)
+    # What the certifying signature, if any, lets happen after the signatures (DocMDP: 2 form filling, 3 also
+    # annotations); a plain approval signature lets nothing but further signatures follow.
+    permitted = max((_docmdp(embedded) for embedded in signatures), default=0)
     # Personal certificates (BankID, Buypass) have non-repudiation; a portal's seal may have
     # digital signature only. Either is a signature here; which issuer is trusted is --tillit's job.
     usage = KeyUsageConstraints(key_usage={"non_repudiation", "digital_signature"}, match_all_key_usages=False)
@@ -276,11 +284,11 @@ async def _read(data: bytes, trust_roots: Sequence[x509.Certificate] | None) -> 
         # operating system's TLS list), and it never goes to the network.
         context = ValidationContext(trust_roots=list(trust_roots or []), allow_fetching=False,
                                     revocation_mode="soft-fail")
-        result.signaturer.append(await _one(embedded, context, usage, last, checked))
+        result.signaturer.append(await _one(embedded, context, usage, last, checked, permitted))
     return result
 
 
-async def _one(embedded, context, usage, last: bool, checked: bool) -> Signatur:
+async def _one(embedded, context, usage, last: bool, checked: bool, permitted: int = 0) -> Signatur:
     from pyhanko.sign.diff_analysis import ModificationLevel
     from pyhanko.sign.validation import async_validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -306,6 +314,12 @@ async def _one(embedded, context, usage, last: bool, checked: bool) -> Signatur:
     # may follow; after an earlier one also the later signatures themselves.
     allowed = ModificationLevel.LTA_UPDATES if last else ModificationLevel.FORM_FILLING
     endret = level is None or level > allowed or status.docmdp_ok is False
+    merknad = ""
+    if endret and status.docmdp_ok and level is not None and level.value in _PERMITTED \
+            and permitted >= level.value:
+        # Filled in or commented after signing, as the certification allows: accepted, and said.
+        endret, merknad = False, f"{_PERMITTED[level.value]} etter signeringen (sertifiseringen tillater det)"
+    extra["merknad"] = merknad
     when = None
     if status.timestamp_validity is not None and status.timestamp_validity.intact:
         when = status.timestamp_validity.timestamp
