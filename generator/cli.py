@@ -180,7 +180,7 @@ def _date(value: str | None):
 
 @main.command("signert")
 @click.argument("arbeidsbok", type=PathArg)
-@click.argument("mappe", type=PathArg)
+@click.argument("mappe", type=PathArg, required=False)
 @click.option("--ut", type=DirOption, default=OUTPUT, show_default=True,
               help="Mappen dokumentene ble generert i.")
 @click.option("--tillit", type=DirOption, metavar="MAPPE",
@@ -195,11 +195,18 @@ def signert_command(arbeidsbok, mappe, ut, tillit, dato, bekreft):
 
     E-signerte PDF-er kontrolleres (signaturene er intakte, hvem som signerte og når; med --tillit om
     utstederen er klarert). Skannede kopier kjennes igjen på QR-koden. Hver godtatt kopi legges uendret
-    i lederens mappe som «… (signert).pdf».
+    i lederens mappe som «… (signert).pdf». Med --bekreft (også uten MAPPE) bekrefter HR undertegnerne av
+    en kopi som bare er forseglet av signeringstjenesten.
     """
+    from .commands.signed import bekreft as confirm
     from .commands.signed import signert
 
-    sys.exit(show(signert(Job(arbeidsbok, ut, progress=progress_bar()), mappe, tillit, _date(dato), bekreft)))
+    job = Job(arbeidsbok, ut, progress=progress_bar())
+    if mappe is None:
+        if not bekreft:
+            raise OptionError("Oppgi MAPPE med de signerte kopiene (eller --bekreft ANSATTNR).")
+        sys.exit(show(confirm(job, bekreft)))
+    sys.exit(show(signert(job, mappe, tillit, _date(dato), bekreft)))
 
 
 @main.command("arkiv")

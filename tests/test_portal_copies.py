@@ -8,8 +8,10 @@ it was signed. Each outcome is read from what the tool wrote: signert.json and t
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,10 @@ import pytest
 from conftest import BASIC, write_xlsx
 from portals import POSTEN_ORGNR, Authority, cms_detached, pades, portal_sealed, posten_signed, relabelled
 from test_signering import YEAR, cli, files_of, fill_in
+
+from generator.archive import fiks
+
+F = {"f": fiks.NS, "m": fiks.MDK}
 
 pytestmark = pytest.mark.slow  # LibreOffice makes the copies for signing
 
@@ -79,6 +85,19 @@ def test_posten_signering_with_both_signers_embedded_is_signed_and_kept_byte_for
         assert (document["forsegling"]["navn"], document["forsegling"]["klarert"]) == ("Posten Norge AS", True)
         assert not any("Posten" in line or "ikke part" in line for line in document["advarsler"])
         assert (out / YEAR / document["fil"]).read_bytes() == files[name]
+    # Archived as final, byte for byte, as the PDF/A-3b Posten made it (PRONOM fmt/480, the file's own claim).
+    archived = cli("arkiv", made["book"], "--ut", out)
+    # 100 and 200 have a Signert date in the workbook but no documents in this folder: those are what fail.
+    failed = archived.output.split("Noen dokumenter kom ikke med i arkivpakken:")[1]
+    assert archived.exit_code == 3 and "210" not in failed and "100 Kari Direktør" in failed
+    assert "PDF/A-3b, fmt/480 (slik filen selv oppgir)" in archived.output
+    melding = ET.parse(out / YEAR / "arkiv" / "fiks" / "210" / "arkivmelding.xml").getroot()
+    registrering = melding.find("f:registrering", F)
+    assert registrering.findtext("f:journalstatus/m:kode", namespaces=F) == "F"
+    objects = registrering.findall(".//f:dokumentobjekt", F)
+    assert [o.findtext("f:format/m:kode", namespaces=F) for o in objects] == ["fmt/480", "fmt/480"]
+    assert {o.findtext("f:sjekksum", namespaces=F) for o in objects} == {hashlib.sha256(d).hexdigest()
+                                                                         for d in files.values()}
 
 
 def test_a_seal_on_our_own_pdf_with_the_signers_p7s_attached_is_signed(made, tmp_path):
@@ -106,7 +125,9 @@ def test_a_seal_without_readable_signers_waits_for_hr_to_confirm(made, tmp_path)
     assert record["avtale"]["advarsler"][0].startswith(
         "forseglet av Posten signering (Posten Norge AS); undertegnerne kunne ikke leses fra filen")
     assert record["avtale"]["signaturer"] == [] and record["avtale"]["forsegling"]["navn"] == "Posten Norge AS"
-    confirmed = cli("signert", made["book"], tmp_path / "innboks", "--ut", out, "--bekreft", "210")
+    nothing = cli("signert", made["book"], "--ut", out)
+    assert nothing.exit_code == 2 and "Oppgi MAPPE" in nothing.output
+    confirmed = cli("signert", made["book"], "--ut", out, "--bekreft", "210")
     assert confirmed.exit_code == 0, confirmed.output
     document = json.loads((out / YEAR / "signert.json").read_text(encoding="utf-8"))["210"]["avtale"]
     assert document["status"] == "signert"
@@ -117,6 +138,31 @@ def test_a_seal_without_readable_signers_waits_for_hr_to_confirm(made, tmp_path)
     again = cli("signert", made["book"], tmp_path / "innboks", "--ut", out)
     assert json.loads((out / YEAR / "signert.json").read_text(encoding="utf-8"))["210"]["avtale"]["status"] == "signert"
     assert again.exit_code == 0
+
+
+def test_hr_confirms_a_sealed_copy_on_the_web_page(made, tmp_path):
+    from test_web import Server, csrf_of, wait_for_job
+
+    people = [made["people"][LEADER], made["people"][SUPERIOR]]
+    sealed = posten_signed(made["copies"]["avtale"], people, made["posten"], evidence="none")
+    read(made, tmp_path, {"dokument.pdf": sealed})
+    shutil.copy(made["book"], tmp_path / "eksempel.xlsx")  # what the server is started on
+    server = Server(tmp_path)
+    try:
+        with server.client() as hr:
+            assert hr.get(server.url).status_code == 303
+            page = hr.get("/signering").text
+            assert "Forseglet av Posten Norge AS" in page and "undertegnerne kunne ikke leses fra filen" in page
+            assert f"Bekreft at {LEADER} og {SUPERIOR} har signert" in page and "--bekreft" not in page
+            done = hr.post("/signering/bekreft", data={"csrf": csrf_of(page), "ansattnr": "210"})
+            assert done.status_code == 303
+            wait_for_job(hr)
+            page = hr.get("/signering").text
+        assert "HR bekreftet at" in page and "Bekreft at" not in page
+        record = json.loads((tmp_path / "ut" / YEAR / "signert.json").read_text(encoding="utf-8"))["210"]["avtale"]
+        assert record["status"] == "signert" and record["bekreftet"]
+    finally:
+        server.stop()
 
 
 def test_with_trust_roots_a_signer_from_another_issuer_is_never_final(made, tmp_path):

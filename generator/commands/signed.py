@@ -137,13 +137,7 @@ def signert(job: Job, mappe: Path, tillit: Path | None = None, dato: date | None
                 item.status = document.status
             item.filer.append(document.fil)
             item.merknader += [f"{KINDS[rolle].navn[1]}: {w}" for w in document.advarsler]
-        for ansattnr in bekreft:
-            confirmed = _confirm(bok, record, ansattnr, job.today)
-            if not confirmed:
-                result.failures.append(f"Ansattnr {ansattnr}: ingen forseglet kopi venter på at HR bekrefter "
-                                       "undertegnerne (les den inn først)")
-            result.notices += confirmed
-            changed = changed or bool(confirmed)
+        changed = _confirm_all(bok, record, bekreft, job.today, result) or changed
         if changed:
             save_signed(year.signert, record)
             warning = _update_report(year, record)
@@ -245,6 +239,35 @@ def _signature(s: Signatur) -> Signature:
     return Signature(s.navn, s.gyldig, s.klarert, s.tidspunkt.isoformat() if s.tidspunkt else "")
 
 
+def bekreft(job: Job, ansattnr: tuple[str, ...]) -> Result:
+    """HR confirms that both parties signed the sealed copies already read whose signers could not be read
+    from the file (the portal's seal was all it told): each becomes signed, with the confirmation recorded."""
+    bok, year = job.bok, job.year
+    result = Result(failure_heading=FAILURE_HEADING)
+    with RunLock(year.path):
+        record = load_signed(year.signert)
+        if _confirm_all(bok, record, ansattnr, job.today, result):
+            save_signed(year.signert, record)
+            warning = _update_report(year, record)
+            if warning:
+                result.notices.append(warning)
+    result.summary.append(f"Oversikt: {year.signert}")
+    return result
+
+
+def _confirm_all(bok: Arbeidsbok, record: dict[str, LeaderSigned], ansattnr: tuple[str, ...], today: date,
+                 result: Result) -> bool:
+    changed = False
+    for nr in ansattnr:
+        confirmed = _confirm(bok, record, nr, today)
+        if not confirmed:
+            result.failures.append(f"Ansattnr {nr}: ingen forseglet kopi venter på at HR bekrefter undertegnerne "
+                                   "(les den inn først)")
+        result.notices += confirmed
+        changed = changed or bool(confirmed)
+    return changed
+
+
 def _confirm(bok: Arbeidsbok, record: dict[str, LeaderSigned], ansattnr: str, today: date) -> list[str]:
     """HR's confirmation of the parties of a leader's sealed copies whose signers could not be read:
     each becomes signed, with what was confirmed recorded beside it. The lines say what was confirmed."""
@@ -256,7 +279,7 @@ def _confirm(bok: Arbeidsbok, record: dict[str, LeaderSigned], ansattnr: str, to
     parties = " og ".join([leder.navn] + ([superior.navn] if superior else []))
     lines = []
     for rolle, document in leader.documents():
-        if document.forsegling is None or document.status != DELVIS or any(s.gyldig for s in document.signaturer):
+        if not document.venter_bekreftelse:
             continue
         text = (f"{today:%d.%m.%Y}: HR bekreftet at {parties} har signert {KINDS[rolle].navn[0]} «{document.fil}», "
                 f"forseglet av {document.forsegling.navn}")
@@ -315,8 +338,8 @@ def _sealed(seal: Signatur, signers: list[Signatur], status: str, lines: list[st
     portal = portal_name(seal)
     if not any(s.gyldig for s in signers):
         status = DELVIS
-        lines = [f"forseglet av {portal}; {UNREAD}. Se etter at begge parter har signert, og bekreft det "
-                 "(signert --bekreft ANSATTNR)"] + [line for line in lines if "har ikke signert" not in line]
+        lines = [f"forseglet av {portal}; {UNREAD}. Se etter i filen at begge parter har signert, og bekreft det "
+                 "da"] + [line for line in lines if "har ikke signert" not in line]
     if seal.kontrollert and not seal.klarert:
         status = DELVIS
         lines.append(f"forseglingen fra {portal} er ikke fra en klarert utsteder ({seal.utsteder})")

@@ -49,6 +49,12 @@ class SignedDocument:
     # HR confirmed the parties of a sealed copy whose signers could not be read from it: when, and the text.
     bekreftet: str = ""
 
+    @property
+    def venter_bekreftelse(self) -> bool:
+        """A portal's sealed copy whose signers could not be read: signed once HR confirms the parties."""
+        return (self.forsegling is not None and self.status == PARTLY_SIGNED
+                and not any(s.gyldig for s in self.signaturer))
+
 
 ROLES = tuple(kind.rolle for kind in SIGNED_KINDS)
 

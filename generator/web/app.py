@@ -32,7 +32,7 @@ from ..commands.email import mailing_for, send, write_drafts
 from ..commands.followup import follow_up
 from ..commands.generate import generate
 from ..commands.next_year import next_year
-from ..commands.signed import signert
+from ..commands.signed import bekreft, signert
 from ..commands.signing import signering
 from ..commands.status import make_status_report
 from ..documents.privacy import PrivacyGuard
@@ -451,7 +451,8 @@ class Web:
             for leder in bok.avtaleledere():
                 entry = entries.get(leder.ansattnr)
                 mine = [f for f in entry.filer if f.fase == SIGNING] if entry is not None else []
-                copies.append({"leder": leder, "files": mine, "signed": signed.get(leder.ansattnr)})
+                copies.append({"leder": leder, "files": mine, "signed": signed.get(leder.ansattnr),
+                               "overordnet": bok.overordnet(leder)})
         signatarer = year is not None and year.signatarer.is_file()
         return self.render(request, "signering.html", page="/signering", bok=bok, errors=errors, copies=copies,
                            signatarer=year.relative(year.signatarer) if signatarer else "", **extra)
@@ -501,6 +502,14 @@ class Web:
         return self._start(request, "Leser signerte kopier", "/signering",
                            lambda progress: signert(self.workspace.job(progress), folder), "signert",
                            filer=[p.name for p in paths])
+
+    async def signering_confirm(self, request: Request) -> Response:
+        """HR has looked at a sealed copy whose signers could not be read, and confirms both parties signed."""
+        async with request.form(max_files=0, max_fields=10) as form:
+            ansattnr = str(form.get("ansattnr") or "").strip()
+        return self._start(request, "Bekrefter undertegnerne", "/signering",
+                           lambda progress: bekreft(self.workspace.job(progress), (ansattnr,)), "signert bekreft",
+                           ansattnr=ansattnr)
 
     # --- Arkiv -----------------------------------------------------------------------------------------
 
@@ -678,6 +687,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/signering", web.signering_get, methods=["GET"]),
         Route("/signering/lag", web.signering_make, methods=["POST"]),
         Route("/signering/signerte", web.signering_upload, methods=["POST"]),
+        Route("/signering/bekreft", web.signering_confirm, methods=["POST"]),
         Route("/arkiv", web.arkiv_get, methods=["GET"]),
         Route("/arkiv/lag", web.arkiv_build, methods=["POST"]),
         Route("/arkiv/kvitteringer", web.arkiv_receipts, methods=["POST"]),
