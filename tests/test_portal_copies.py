@@ -231,3 +231,53 @@ def test_a_change_the_certification_permits_is_accepted_and_named(made):
     assert lenient.signaturer[0].merknad == "skjemafelt er fylt ut etter signeringen (sertifiseringen tillater det)"
     strict = read_signatures(_filled_in(portal_sealed(form, made["scrive"], docmdp="NO_CHANGES")))
     assert strict.feil and "endret etter signeringen" in strict.feil[0]
+
+
+def test_a_signed_file_without_our_id_names_who_signed_it(made, tmp_path):
+    from portals import our_pdf
+
+    foreign = pades(our_pdf("Et annet dokument"), made["people"][LEADER], "Leder")
+    done, record, _ = read(made, tmp_path, {"annet.pdf": foreign})
+    assert done.exit_code == 3 and record == {}
+    assert "har ingen dokument-ID" in done.output and "signert av Sykehjem, Øystein Andreas (" in done.output
+
+
+def test_many_copies_are_read_in_worker_processes_with_the_same_outcome(made, tmp_path, monkeypatch):
+    """From PARALLEL_FROM files on, the copies are read in spawned worker processes (as on Windows); what
+    is recorded and refused is the same as when they are read one by one."""
+    from portals import our_pdf
+
+    from generator.commands import signed
+
+    monkeypatch.setattr(signed, "PARALLEL_FROM", 2)
+    people = [made["people"][LEADER], made["people"][SUPERIOR]]
+    files = {"a.pdf": posten_signed(made["copies"]["avtale"], people, made["posten"]),
+             "b.pdf": posten_signed(made["copies"]["vedlegg"], people, made["posten"], evidence="cms"),
+             "c.pdf": pades(our_pdf("Et annet dokument"), made["people"][LEADER], "Leder"),
+             "d.pdf": b"%PDF-1.7 ikke en hel fil"}
+    done, record, _ = read(made, tmp_path, files, "--tillit", made["tillit"])
+    assert (record["avtale"]["status"], record["vedlegg"]["status"]) == ("signert", "signert")
+    assert done.exit_code == 3 and "c.pdf: den digitalt signerte filen har ingen dokument-ID" in done.output
+    assert "d.pdf: " in done.output and "Traceback" not in done.output
+
+
+def test_a_copy_whose_qr_code_and_metadata_disagree_is_refused(made, tmp_path):
+    """The copy for signing with another leader's ID put in its metadata before it was signed: the QR
+    code on the signature page still names leader 210's agreement."""
+    import io
+
+    import pikepdf
+
+    from generator.documents.identity import make_id, set_pdf_id
+
+    other = make_id("Testvik kommune", "", 2027, "211", "avtale", "0" * 12)
+    with pikepdf.open(io.BytesIO(made["copies"]["avtale"])) as pdf:
+        set_pdf_id(pdf, other)
+        relabelled_before = io.BytesIO()
+        pdf.save(relabelled_before)
+    people = made["people"]
+    signed = pades(pades(relabelled_before.getvalue(), people[LEADER], "Leder"), people[SUPERIOR], "Overordnet")
+    done, record, _ = read(made, tmp_path, {"avtale.pdf": signed})
+    assert done.exit_code == 3 and record == {}
+    assert "QR-koden på sidene («LA1:Testvik+kommune:2027:210:avtale:" in done.output
+    assert "har forskjellige dokument-ID-er" in done.output

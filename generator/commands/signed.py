@@ -12,12 +12,17 @@ Reading the same folder again changes nothing.
 from __future__ import annotations
 
 import io
+import multiprocessing
+import os
 import shutil
+import warnings
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 import pikepdf
+from asn1crypto import x509
 
 from ..documents.identity import DocumentId, InvalidDocumentId, format_id, parse_id, read_pdf_id, same_owner
 from ..documents.kinds import AGREEMENT, APPENDIX, SIGNED_KINDS
@@ -39,7 +44,7 @@ from ..signing.record import (
     save_signed,
 )
 from ..signing.evidence import Bevis, Known, content_digests, portal_name, read_evidence
-from ..signing.scan import UnreadableScan, read_scan
+from ..signing.scan import UnreadableScan, qr_in_images, read_scan
 from ..signing.verify import (
     DELVIS,
     NOT_CHECKED,
@@ -52,7 +57,7 @@ from ..signing.verify import (
 )
 from ..store.files import sha256_bytes
 from ..store.lock import RunLock
-from ..store.manifest import SIGNING, Manifest, load_generated
+from ..store.manifest import SIGNING, LeaderEntry, Manifest, load_generated
 from ..store.report import update_column
 from ..store.year import YearFolder
 
@@ -114,16 +119,16 @@ def signert(job: Job, mappe: Path, tillit: Path | None = None, dato: date | None
         manifest = Manifest.load(year.path)
         record = load_signed(year.signert)
         copies: dict[tuple[str, str], list[_Copy]] = {}
-        for index, path in enumerate(pdfs, 1):
-            kilde = path.relative_to(mappe).as_posix()
-            try:
-                copy = _read(path, kilde, bok, year, manifest, roots, dato, job.today)
-            except (UnreadablePdf, UnreadableScan, _Refused) as exc:
-                result.failures.append(f"{kilde}: {exc}")
-                continue
-            copies.setdefault((copy.leder.ansattnr, copy.rolle), []).append(copy)
-            if job.progress:
-                job.progress("Leser signerte kopier", index, len(pdfs))
+        # A task may cross to a worker process: the manifest's entries (not the Manifest and its lock), and the
+        # trust roots as DER (asn1crypto's certificates lose what they parsed lazily when pickled).
+        der = [root.dump() for root in roots] if roots is not None else None
+        tasks = [(path, path.relative_to(mappe).as_posix(), bok, year, manifest.ledere, der, dato, job.today)
+                 for path in pdfs]
+        for kilde, outcome in _read_all(tasks, job.progress):
+            if isinstance(outcome, str):
+                result.failures.append(f"{kilde}: {outcome}")
+            else:
+                copies.setdefault((outcome.leder.ansattnr, outcome.rolle), []).append(outcome)
         changed, items = False, {}
         for (ansattnr, rolle), found in sorted(copies.items()):
             kept = max(found, key=lambda c: c.rank)
@@ -157,7 +162,49 @@ class _Refused(LederavtaleError):
     """A copy that is not recorded; str() says why."""
 
 
-def _read(path: Path, kilde: str, bok: Arbeidsbok, year: YearFolder, manifest: Manifest, roots,
+# From this many files on, the copies are read in worker processes, one per core: checking signatures is
+# pure Python (pyHanko), so threads would take turns. Spawned, not forked: the web page runs jobs in a
+# thread, and a fork of a threaded process can hang; and spawn is all Windows has.
+PARALLEL_FROM = 12
+MAX_WORKERS = 4
+
+
+def _read_all(tasks: list[tuple], progress) -> list[tuple[str, "_Copy | str"]]:
+    """(kilde, the copy or why it was refused) for each task, in the tasks' order."""
+    outcomes: list = [None] * len(tasks)
+    workers = min(os.cpu_count() or 1, MAX_WORKERS, len(tasks) // (PARALLEL_FROM // 2) or 1)
+    if len(tasks) < PARALLEL_FROM or workers < 2:
+        for index, task in enumerate(tasks):
+            outcomes[index] = _read_one(task)
+            if progress:
+                progress("Leser signerte kopier", index + 1, len(tasks))
+        return outcomes
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_same_warnings,
+                             initargs=(list(warnings.filters),)) as pool:
+        pending = {pool.submit(_read_one, task): index for index, task in enumerate(tasks)}
+        for done, future in enumerate(as_completed(pending), 1):
+            outcomes[pending[future]] = future.result()
+            if progress:
+                progress("Leser signerte kopier", done, len(tasks))
+    return outcomes
+
+
+def _same_warnings(filters: list) -> None:
+    """A worker shows the warnings its parent shows, and no others (generator.start)."""
+    warnings.filters[:] = filters
+
+
+def _read_one(task: tuple) -> tuple[str, "_Copy | str"]:
+    path, kilde, bok, year, entries, der, dato, today = task
+    roots = [x509.Certificate.load(cert) for cert in der] if der is not None else None
+    try:
+        return kilde, _read(path, kilde, bok, year, entries, roots, dato, today)
+    except (UnreadablePdf, UnreadableScan, _Refused) as exc:
+        return kilde, str(exc)
+
+
+def _read(path: Path, kilde: str, bok: Arbeidsbok, year: YearFolder, entries: dict[str, LeaderEntry], roots,
           dato: date | None, today: date) -> _Copy:
     data, _ = read_bounded(path, kilde, UnreadablePdf)
     signatures = read_signatures(data, roots, kilde)
@@ -166,9 +213,11 @@ def _read(path: Path, kilde: str, bok: Arbeidsbok, year: YearFolder, manifest: M
         if signatures.feil:
             raise _Refused("; ".join(signatures.feil))
         seal = _seal(signatures.signaturer)
-        evidence = read_evidence(data, _known(data, seal, year, manifest), roots) if seal else []
-        document_id = (_signed_id(data, signatures.signaturer) or _evidence_id(evidence)
-                       or read_scan(data, kilde, known).dokument_id)
+        evidence = read_evidence(data, _known(data, seal, year, entries), roots) if seal else []
+        document_id = _signed_id(data, signatures.signaturer)
+        if document_id is not None:
+            _same_as_qr(data, document_id)
+        document_id = document_id or _evidence_id(evidence) or read_scan(data, kilde, known).dokument_id
         if document_id is None:
             raise _Refused("den digitalt signerte filen har ingen dokument-ID (ikke laget med «lederavtale "
                            f"signering»); den er signert av {_who(signatures.signaturer, evidence)}")
@@ -208,7 +257,7 @@ def _read(path: Path, kilde: str, bok: Arbeidsbok, year: YearFolder, manifest: M
     if document_id is None:
         warnings.append(f"kjent igjen bare på filnavnet (Ansattnr {ansattnr}); ingen QR-kode ble funnet")
     else:
-        warnings += _version_warning(manifest, ansattnr, rolle, document_id)
+        warnings += _version_warning(entries, ansattnr, rolle, document_id)
     forsegling = None
     if copy_type == E_SIGNATURE:
         signers = [s for s in signatures.signaturer if s is not seal] + _own(evidence, document_id)
@@ -299,13 +348,13 @@ def _seal(signaturer: list[Signatur]) -> Signatur | None:
     return next((s for s in signaturer if s.sertifiserer and s.organisasjon), None)
 
 
-def _known(data: bytes, seal: Signatur, year: YearFolder, manifest: Manifest) -> Known:
+def _known(data: bytes, seal: Signatur, year: YearFolder, entries: dict[str, LeaderEntry]) -> Known:
     """What a signer's evidence may sign: the file as it was before the seal (the portal sealed our own
     PDF), or a copy `signering` made (the portal made a new PDF of it, as Posten signering does)."""
     known: Known = {}
     for digest, original in content_digests(data, seal.lomme):
         known[digest] = (lambda original=original: original, _xmp_text(original) or "")
-    for entry in manifest.ledere.values():
+    for entry in entries.values():
         for fil in entry.filer:
             if fil.fase == SIGNING and fil.format == "pdf" and fil.sha256:
                 known.setdefault(fil.sha256, (lambda sti=fil.sti: (year.path / sti).read_bytes(), fil.dokument_id))
@@ -383,15 +432,24 @@ def _signed_id(data: bytes, signaturer: list[Signatur]) -> DocumentId | None:
     return _xmp_id(data[:ends[0]])
 
 
+def _same_as_qr(data: bytes, document_id: DocumentId) -> None:
+    """_Refused when the QR code on the pages names another document than the metadata does."""
+    mine = format_id(document_id)
+    other = next((text for text in qr_in_images(data) if text != mine), None)
+    if other is not None:
+        raise _Refused(f"QR-koden på sidene («{other}») og metadataene («{mine}») har forskjellige dokument-ID-er")
+
+
 def _who(signaturer: list[Signatur], evidence: list[Bevis]) -> str:
     """The signers and when, for a message about a file that is not ours."""
     everyone = signaturer + [b.signatur for b in evidence]
     return ", ".join(f"{s.navn} ({s.tidspunkt:%d.%m.%Y})" if s.tidspunkt else s.navn for s in everyone)
 
 
-def _version_warning(manifest: Manifest, ansattnr: str, rolle: str, document_id: DocumentId) -> list[str]:
+def _version_warning(entries: dict[str, LeaderEntry], ansattnr: str, rolle: str,
+                     document_id: DocumentId) -> list[str]:
     """A copy of another version than the current copy for signing: accepted, with both versions named."""
-    entry = manifest.ledere.get(ansattnr)
+    entry = entries.get(ansattnr)
     current = entry.file(rolle, "pdf", SIGNING) if entry else None
     if current is None or not current.dokument_id:
         return []

@@ -112,6 +112,44 @@ def read_scan(source: Path | bytes, name: str = "", known_ansattnr: Iterable[str
     return result
 
 
+def qr_in_images(data: bytes, last_pages: int = 3) -> list[str]:
+    """Our document IDs in the QR images placed directly on the last pages of a PDF the tool made (and a
+    portal signed): decoded from the image itself, without rendering the page. [] when there are none."""
+    import zxingcpp
+
+    found: list[str] = []
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            for page in list(pdf.pages)[-last_pages:]:
+                for image in _images(page.obj.get("/Resources")):
+                    picture = pikepdf.PdfImage(image)
+                    if picture.width * picture.height > MAX_PIXELS // 10:
+                        continue  # a photograph, not a code
+                    for code in zxingcpp.read_barcodes(picture.as_pil_image(), formats=zxingcpp.BarcodeFormat.QRCode):
+                        if code.valid and code.text.startswith(PREFIX + ":") and code.text not in found:
+                            found.append(code.text)
+    except Exception:  # an image pikepdf cannot decode: the metadata's ID stands alone
+        return found
+    return found
+
+
+def _images(resources, depth: int = 0) -> list:
+    """The image XObjects of a page's resources, and of the forms it draws (a portal that rebuilds the PDF,
+    as Posten signering does, places each original page as a form), at most three forms deep."""
+    found = []
+    xobjects = resources.get("/XObject") if isinstance(resources, pikepdf.Dictionary) else None
+    if not isinstance(xobjects, pikepdf.Dictionary):
+        return found
+    for _, xobject in xobjects.items():
+        if not isinstance(xobject, pikepdf.Stream):
+            continue
+        if xobject.get("/Subtype") == pikepdf.Name.Image:
+            found.append(xobject)
+        elif xobject.get("/Subtype") == pikepdf.Name.Form and depth < 3:
+            found += _images(xobject.get("/Resources"), depth + 1)
+    return found
+
+
 def ansattnr_from_filename(filename: str, known: Iterable[str] | None = None) -> str | None:
     """The Ansattnr a file name begins with, followed by a space, "_", "-", "." or nothing.
 
