@@ -105,15 +105,21 @@ def signert(job: Job, mappe: Path, tillit: Path | None = None, dato: date | None
     mappe = Path(mappe)
     if not mappe.is_dir():
         raise LederavtaleError(f"Finner ikke mappen «{mappe}» med de signerte kopiene.")
-    bok, year = job.bok, job.year
-    roots = trust_roots_for(tillit, year.trust)
     files = sorted(p for p in mappe.rglob("*") if p.is_file() and not p.name.startswith("."))
     pdfs = [p for p in files if p.suffix.lower() == ".pdf"]
+    if not pdfs:
+        raise LederavtaleError(f"Fant ingen PDF-filer i «{mappe}».")
+    with _Readers(len(pdfs)) as readers:
+        return _signert(job, mappe, files, pdfs, readers, tillit, dato, bekreft)
+
+
+def _signert(job: Job, mappe: Path, files: list[Path], pdfs: list[Path], readers: "_Readers", tillit: Path | None,
+             dato: date | None, bekreft: tuple[str, ...]) -> Result:
+    bok, year = job.bok, job.year
+    roots = trust_roots_for(tillit, year.trust)
     result = Result(failure_heading=FAILURE_HEADING)
     if len(pdfs) < len(files):
         result.notices.append(f"{antall(len(files) - len(pdfs), 'fil', 'filer')} i «{mappe}» er ikke PDF og er hoppet over.")
-    if not pdfs:
-        raise LederavtaleError(f"Fant ingen PDF-filer i «{mappe}».")
     with RunLock(year.path):
         load_generated(year.path, job.workbook, "signert")
         manifest = Manifest.load(year.path)
@@ -124,7 +130,7 @@ def signert(job: Job, mappe: Path, tillit: Path | None = None, dato: date | None
         der = [root.dump() for root in roots] if roots is not None else None
         tasks = [(path, path.relative_to(mappe).as_posix(), bok, year, manifest.ledere, der, dato, job.today)
                  for path in pdfs]
-        for kilde, outcome in _read_all(tasks, job.progress):
+        for kilde, outcome in readers.read(tasks, job.progress):
             if isinstance(outcome, str):
                 result.failures.append(f"{kilde}: {outcome}")
             else:
@@ -162,32 +168,65 @@ class _Refused(LederavtaleError):
     """A copy that is not recorded; str() says why."""
 
 
-# From this many files on, the copies are read in worker processes, one per core: checking signatures is
-# pure Python (pyHanko), so threads would take turns. Spawned, not forked: the web page runs jobs in a
-# thread, and a fork of a threaded process can hang; and spawn is all Windows has.
+# From this many files on, the copies are also read in worker processes: checking signatures is pure
+# Python (pyHanko), so threads would take turns. The run itself reads too, from the end of the list, while
+# the workers start (a worker takes about a second to import what it needs), so a few dozen files gain as
+# well. Spawned, not forked: the web page runs jobs in a thread, and a fork of a threaded process can hang;
+# and spawn is all Windows has.
 PARALLEL_FROM = 12
-MAX_WORKERS = 4
+MAX_WORKERS = 3
 
 
-def _read_all(tasks: list[tuple], progress) -> list[tuple[str, "_Copy | str"]]:
-    """(kilde, the copy or why it was refused) for each task, in the tasks' order."""
-    outcomes: list = [None] * len(tasks)
-    workers = min(os.cpu_count() or 1, MAX_WORKERS, len(tasks) // (PARALLEL_FROM // 2) or 1)
-    if len(tasks) < PARALLEL_FROM or workers < 2:
-        for index, task in enumerate(tasks):
-            outcomes[index] = _read_one(task)
-            if progress:
-                progress("Leser signerte kopier", index + 1, len(tasks))
-        return outcomes
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_same_warnings,
-                             initargs=(list(warnings.filters),)) as pool:
-        pending = {pool.submit(_read_one, task): index for index, task in enumerate(tasks)}
-        for done, future in enumerate(as_completed(pending), 1):
-            outcomes[pending[future]] = future.result()
+class _Readers:
+    """Reads the copies: in this process alone, or, from PARALLEL_FROM files on, also in worker processes
+    that start as soon as the run knows how many files there are (before it reads the workbook)."""
+
+    def __init__(self, files: int):
+        workers = min((os.cpu_count() or 1) - 1, MAX_WORKERS)
+        self.pool = None
+        if files >= PARALLEL_FROM and workers >= 1:
+            self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                            initializer=_same_warnings, initargs=(list(warnings.filters),))
+            for _ in range(workers):
+                self.pool.submit(_warm)
+
+    def __enter__(self) -> "_Readers":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+    def read(self, tasks: list[tuple], progress) -> list[tuple[str, "_Copy | str"]]:
+        """(kilde, the copy or why it was refused) for each task, in the tasks' order."""
+        outcomes: list = [None] * len(tasks)
+        done = 0
+
+        def finished(index: int, outcome) -> None:
+            nonlocal done
+            outcomes[index], done = outcome, done + 1
             if progress:
                 progress("Leser signerte kopier", done, len(tasks))
-    return outcomes
+
+        if self.pool is None:
+            for index, task in enumerate(tasks):
+                finished(index, _read_one(task))
+            return outcomes
+        futures = {self.pool.submit(_read_one, task): index for index, task in enumerate(tasks)}
+        # This process reads too, from the end of the list, until it meets what a worker has begun.
+        for future, index in reversed(list(futures.items())):
+            if not future.cancel():
+                break
+            finished(index, _read_one(tasks[index]))
+        for future in as_completed([f for f in futures if not f.cancelled()]):
+            finished(futures[future], future.result())
+        return outcomes
+
+
+def _warm() -> None:
+    """What a worker needs, imported while the run reads the workbook (about a second)."""
+    import pyhanko.sign.validation  # noqa: F401
+    import signxml  # noqa: F401
 
 
 def _same_warnings(filters: list) -> None:
