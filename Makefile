@@ -66,6 +66,7 @@ bench: $(STAMP) systempakker
 	$(BIN)/python benchmarks/bench_status.py
 	$(BIN)/python benchmarks/bench_privacy.py
 	$(BIN)/python benchmarks/bench_web.py
+	$(BIN)/python benchmarks/bench_signed.py
 
 # Rebuild the default templates and the example workbook from their sources.
 maler: $(STAMP)

@@ -247,7 +247,7 @@ def test_many_copies_are_read_in_worker_processes_with_the_same_outcome(made, tm
     is recorded and refused is the same as when they are read one by one."""
     from portals import our_pdf
 
-    from generator.commands import signed
+    from generator.signing import received as signed
 
     monkeypatch.setattr(signed, "PARALLEL_FROM", 2)
     people = [made["people"][LEADER], made["people"][SUPERIOR]]

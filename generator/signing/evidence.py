@@ -31,7 +31,7 @@ from typing import Callable, Sequence
 
 from asn1crypto import x509
 
-from .verify import COVERS_FILE, Signatur, organisation_of, signer_name
+from .verify import COVERS_FILE, Signatur, organisation_of, run_coroutine, signer_name
 
 MAX_ATTACHMENTS = 50
 MAX_ATTACHMENT_BYTES = 1024 * 1024  # a signature with its certificates is a few kB
@@ -75,14 +75,12 @@ def attachments(data: bytes) -> list[tuple[str, bytes]]:
 
 def read_evidence(data: bytes, known: Known, trust_roots: Sequence[x509.Certificate] | None) -> list[Bevis]:
     """Every attachment that is a signature, verified; other attachments are left alone."""
-    from .verify import _run
-
     found = []
     for name, content in attachments(data):
         if _is_cms(content):
-            found.append(_run(_cms(name, content, known, trust_roots)))
+            found.append(run_coroutine(_cms(name, content, known, trust_roots)))
         elif b"Signature" in content[:65536] and content.lstrip()[:1] == b"<":
-            found.append(_run(_xades(name, content, known, trust_roots)))
+            found.append(run_coroutine(_xades(name, content, known, trust_roots)))
     return [bevis for bevis in found if bevis is not None]
 
 

@@ -93,7 +93,10 @@ def read_scan(source: Path | bytes, name: str = "", known_ansattnr: Iterable[str
         pdf = Path(tmp) / "skann.pdf"
         pdf.write_bytes(data)
         for page in order:
-            image = _render(pdftoppm, pdf, page, sizes[page - 1], name)
+            # Once an ID is found, the other pages are only looked at for a second document's code: a
+            # printed code is large enough at half the resolution, and that is a quarter of the pixels.
+            dpi = DPI // 2 if result.funnet else DPI
+            image = _render(pdftoppm, pdf, page, sizes[page - 1], name, dpi)
             result.sider_lest += 1
             for text in _qr_texts(image):
                 try:
@@ -196,9 +199,9 @@ def _page_sizes(data: bytes, name: str) -> list[tuple[float, float]]:
     return sizes
 
 
-def _render(pdftoppm: str, pdf: Path, page: int, size: tuple[float, float], name: str) -> Image.Image:
+def _render(pdftoppm: str, pdf: Path, page: int, size: tuple[float, float], name: str, dpi: int = DPI) -> Image.Image:
     width_in, height_in = max(size[0], 1.0) / 72, max(size[1], 1.0) / 72
-    dpi = min(DPI, math.floor(math.sqrt(MAX_PIXELS / (width_in * height_in))))
+    dpi = min(dpi, math.floor(math.sqrt(MAX_PIXELS / (width_in * height_in))))
     if dpi < 72:
         raise UnreadableScan(f"{name}: side {page} er for stor til å leses ({width_in * 25.4:.0f} × "
                              f"{height_in * 25.4:.0f} mm)")

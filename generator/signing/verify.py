@@ -218,14 +218,14 @@ def read_signatures(source: bytes | Path, trust_roots: Sequence[x509.Certificate
     """
     data, name = _read_bounded(source, name)
     try:
-        return _run(_read(data, trust_roots))
+        return run_coroutine(_read(data, trust_roots))
     except UnreadablePdf as exc:
         raise UnreadablePdf(f"{name}: {exc}") from None
     except Exception as exc:  # pyHanko's reader raises many kinds for damaged files; none may escape as a traceback
         raise UnreadablePdf(f"{name}: filen kan ikke leses som PDF ({_short(exc)})") from None
 
 
-def _run(coroutine):
+def run_coroutine(coroutine):
     """The coroutine's result, also when called from inside a running event loop (a web front end)."""
     try:
         asyncio.get_running_loop()
