@@ -334,12 +334,16 @@ def test_an_uploaded_workbook_is_checked_and_a_bad_one_changes_nothing(server, h
 @pytest.mark.slow
 def test_a_cli_run_holding_the_lock_is_named_on_the_page(server, hr):
     csrf = csrf_of(hr.get("/epost").text)
+    log_file = server.out / YEAR / "logg.jsonl"
+    before = log_file.read_text(encoding="utf-8") if log_file.exists() else ""
     with RunLock(server.out / YEAR):
         assert hr.post("/epost/utkast", data={"csrf": csrf}).status_code == 303
         wait_for_job(hr)
     page = hr.get("/epost").text
     assert "skriver allerede til" in page
     assert not (server.out / YEAR / "epost").exists()
+    # Refused by the lock, the action did not run, and the log does not say it did.
+    assert (log_file.read_text(encoding="utf-8") if log_file.exists() else "") == before
     # Once the CLI is done, the same action runs, and is logged with the OS user.
     assert hr.post("/epost/utkast", data={"csrf": csrf}).status_code == 303
     wait_for_job(hr)
@@ -349,6 +353,35 @@ def test_a_cli_run_holding_the_lock_is_named_on_the_page(server, hr):
     assert all(set(line) >= {"tid", "handling", "bruker"} for line in lines)
     drafts = hr.get("/epost/utkast.zip")
     assert drafts.status_code == 200 and drafts.content.startswith(b"PK")
+
+
+@pytest.mark.slow
+def test_an_unknown_address_gets_a_norwegian_page_in_the_sites_layout(hr):
+    answer = hr.get("/finnes-ikke")
+    assert answer.status_code == 404 and "Siden finnes ikke" in answer.text and "Not Found" not in answer.text
+    assert 'aria-label="Årets steg"' in answer.text  # the site's own header and navigation
+
+
+@pytest.mark.slow
+def test_too_many_files_is_said_as_such_not_as_a_missing_token(hr):
+    from generator.web.security import MAX_FILES
+
+    csrf = csrf_of(hr.get("/signering").text)
+    many = [("signerte", (f"{n}.pdf", b"%PDF-1.7\n", "application/pdf")) for n in range(MAX_FILES + 1)]
+    answer = hr.post("/signering/signerte", data={"csrf": csrf}, files=many)
+    assert answer.status_code == 413 and f"høyst {MAX_FILES} filer om gangen" in answer.text
+    assert "CSRF" not in answer.text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("til, why", [("²⁰²⁸", "er ikke et årstall"), ("99999", "er ikke et årstall"),
+                                      ("2050", "mer enn 10 år etter 2027"), ("2027", "senere enn året")])
+def test_next_year_refuses_a_year_it_cannot_use_in_words_for_people(hr, til, why):
+    """Superscript digits pass str.isdigit() but not int(): that was an HTTP 500; 99999 a Python error."""
+    page = hr.get("/nytt-ar").text
+    answer = hr.post("/nytt-ar", data={"csrf": csrf_of(page), "til": til})
+    assert answer.status_code == 400 and why in answer.text
+    assert "--til" not in answer.text and "Traceback" not in answer.text
 
 
 @pytest.mark.slow

@@ -50,6 +50,20 @@ class _Sheet:
     rows: dict[int, dict[str, object]]  # by row number
 
 
+# How far ahead a next year's workbook may be: a typo (20288) is not a year anybody plans for.
+MAX_YEARS_AHEAD = 10
+
+
+def next_year_problem(ar: int, til: int) -> str:
+    """Why `til` cannot be the year of the workbook after one for `ar`, in words any front end can show;
+    "" when it can."""
+    if til <= ar:
+        return f"året må være senere enn året arbeidsboken gjelder ({ar}), f.eks. {ar + 1}"
+    if til > ar + MAX_YEARS_AHEAD:
+        return f"året er mer enn {MAX_YEARS_AHEAD} år etter {ar}; skriv året den nye arbeidsboken gjelder, f.eks. {ar + 1}"
+    return ""
+
+
 def next_year(job: Job, til: int, ut: Path, statusbok: Path | None = None) -> Result:
     """Next year's workbook at `ut` (a file, NY.xlsx, never overwritten), and what it carried over."""
     workbook, ut = Path(job.workbook), Path(ut)
@@ -60,9 +74,9 @@ def next_year(job: Job, til: int, ut: Path, statusbok: Path | None = None) -> Re
     raw = read_sheets(workbook)
     bok = validate(workbook, raw)
     ar = bok.kommune.periode.ar
-    if til <= ar:
-        raise LederavtaleError(f"--til {til}: året må være senere enn året arbeidsboken «{workbook.name}» gjelder "
-                               f"({ar}), f.eks. --til {ar + 1}. Ingenting er skrevet.")
+    problem = next_year_problem(ar, til)
+    if problem:
+        raise LederavtaleError(f"--til {til}: {problem} (arbeidsboken «{workbook.name}»). Ingenting er skrevet.")
     carried = {o.nr: "" for o in bok.oppdrag}
     warnings: list[Problem] = []
     if statusbok is not None:

@@ -8,6 +8,7 @@ long ones) and render their `Result` or error with the templates; no job logic l
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import socket
 import zipfile
@@ -31,7 +32,7 @@ from ..commands.check import check
 from ..commands.email import mailing_for, send, write_drafts
 from ..commands.followup import follow_up
 from ..commands.generate import generate
-from ..commands.next_year import next_year
+from ..commands.next_year import next_year, next_year_problem
 from ..commands.signed import bekreft, signert
 from ..commands.signing import signering
 from ..commands.status import make_status_report
@@ -55,7 +56,7 @@ from ..workbook.file import OWNER_PREFIX, owner_file_message
 from ..workbook.selection import select_leaders
 from . import files, log, state
 from .runner import Busy, JobState, Runner
-from .security import CSRF_FIELD, Guard, SecurityMiddleware, allowed_hosts
+from .security import CSRF_FIELD, MAX_FIELDS, MAX_FILES, Guard, SecurityMiddleware, allowed_hosts
 from .workspace import Settings, Workspace
 
 HERE = Path(__file__).parent
@@ -127,6 +128,23 @@ class Web:
             in_excel=open_in_excel(self.workspace.workbook) if self.workspace.workbook else [])
         return HTMLResponse(html, status_code=status_code)
 
+    async def not_found(self, request: Request, exc) -> Response:
+        """Starlette's own «Not Found» in the site's layout and in Norwegian."""
+        return self._error_page(request, 404, "Siden finnes ikke",
+                                "Adressen peker ikke til noen side eller fil her. Gå til oversikten og velg derfra.")
+
+    async def server_error(self, request: Request, exc) -> Response:
+        """An error nobody foresaw: said in Norwegian, never as a traceback."""
+        return self._error_page(request, 500, "Noe gikk galt",
+                                "Siden kunne ikke vises på grunn av en feil i verktøyet. Ingenting er endret av denne "
+                                "forespørselen. Prøv igjen, og si fra til IT hvis det skjer igjen.")
+
+    def _error_page(self, request: Request, status: int, heading: str, text: str) -> Response:
+        try:
+            return self.render(request, "feil.html", status_code=status, page="", heading=heading, text=text)
+        except Exception:  # no session or no template: the words alone
+            return Response(f"{heading}. {text}", status_code=status, media_type="text/plain; charset=utf-8")
+
     def _book(self):
         """(bok, year, error lines)."""
         try:
@@ -139,14 +157,22 @@ class Web:
         return log.user_of(request.headers, self.settings.user_header)
 
     def _start(self, request: Request, name: str, page: str, work, action: str, after=None, **details) -> Response:
-        """Run `work` in the background and show its page; a second job is refused with the page's message."""
+        """Run `work` in the background and show its page; a second job is refused with the page's message.
+        The action is logged once it has run: one the year folder's lock (a command line run) refused is not."""
+        user = self._user(request)
+
+        def logged(job: JobState) -> None:
+            if job.result is not None:
+                _, year, _ = self._book()
+                if year is not None:
+                    log.append(year.log, action, user, **details)
+            if after is not None:
+                after(job)
+
         try:
-            self.runner.start(name, page, work, after)
+            self.runner.start(name, page, work, logged)
         except Busy as exc:
             return self.render_page(request, page, message=str(exc), status_code=409)
-        _, year, _ = self._book()
-        if year is not None:
-            log.append(year.log, action, self._user(request), **details)
         return RedirectResponse(page, status_code=303)
 
     def render_page(self, request: Request, page: str, **extra) -> Response:
@@ -492,7 +518,7 @@ class Web:
         bok, year, errors = self._book()
         if bok is None:
             return self.signering_page(request, message=" ".join(errors), status_code=400)
-        async with request.form(max_files=200) as form:
+        async with request.form(max_files=MAX_FILES, max_fields=MAX_FIELDS) as form:
             try:
                 paths = await self._save_uploads(form, "signerte", year.uploads("signert"), (".pdf",), PDF_SIGNATURE,
                                                  PDF_LIMIT)
@@ -543,7 +569,7 @@ class Web:
         bok, year, errors = self._book()
         if bok is None:
             return self.arkiv_page(request, message=" ".join(errors), status_code=400)
-        async with request.form(max_files=500) as form:
+        async with request.form(max_files=MAX_FILES, max_fields=MAX_FIELDS) as form:
             try:
                 paths = await self._save_uploads(form, "kvitteringer", year.uploads("kvitteringer"), (".xml", ".json"),
                                                  None, PDF_LIMIT)
@@ -645,9 +671,14 @@ class Web:
         async with request.form() as form:
             raw = str(form.get("til", "")).strip()
             with_status = form.get("status") == "ja"
-        if not raw.isdigit():
-            return self.nytt_ar_page(request, message=f"«{raw}» er ikke et årstall.", status_code=400)
+        # Four ASCII digits: str.isdigit() also takes «²⁰²⁸», which int() does not.
+        if not re.fullmatch(r"[0-9]{4}", raw):
+            return self.nytt_ar_page(request, message=f"«{raw[:20]}» er ikke et årstall. Skriv året med fire sifre, "
+                                     f"f.eks. {bok.kommune.periode.ar + 1}.", status_code=400)
         til = int(raw)
+        problem = next_year_problem(bok.kommune.periode.ar, til)
+        if problem:
+            return self.nytt_ar_page(request, message=f"{til}: {problem}. Ingenting er laget.", status_code=400)
         target = self.workspace.ut / "neste år" / safe_filename(f"arbeidsbok {til} {datetime.now():%Y%m%d-%H%M%S}.xlsx")
         statusbok = year.uploads("status") / "status.xlsx" if with_status else None
 
@@ -702,7 +733,8 @@ def create_app(settings: Settings) -> Starlette:
     ]
     guard = Guard(settings.token, allowed_hosts(settings.host, settings.port, settings.hostnames),
                   max_body=settings.max_upload, secure_cookie=bool(settings.hostnames))
-    app = Starlette(routes=routes, middleware=[Middleware(SecurityMiddleware, guard=guard)])
+    app = Starlette(routes=routes, middleware=[Middleware(SecurityMiddleware, guard=guard)],
+                    exception_handlers={404: web.not_found, 405: web.not_found, 500: web.server_error})
     app.state.web = web
     return app
 

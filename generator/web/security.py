@@ -33,6 +33,12 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 COOKIE = "lederavtale_okt"
 CSRF_FIELD = "csrf"
+# The most files and fields one form may carry. The CSRF check reads the form with these limits and every
+# page's own reading of it too, so a large upload is refused for what it is, not as a missing token.
+MAX_FILES = 500
+MAX_FIELDS = 1000
+TOO_MANY_FILES = (f"Du kan laste opp høyst {MAX_FILES} filer om gangen. Del opplastingen i flere, "
+                  "og prøv igjen. Ingenting er lastet opp.")
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = ("GET", "HEAD")
 
@@ -176,21 +182,24 @@ class SecurityMiddleware:
             if not message.get("more_body"):
                 break
         given = headers.get(CSRF_HEADER) or await _csrf_field(scope, bytes(body))
+        if given is None:
+            return _refuse(413, TOO_MANY_FILES)
         if not given or not hmac.compare_digest(given.encode(), session.csrf.encode()):
             return _refuse(403, "Forespørselen mangler gyldig CSRF-token og er avvist. Last siden på nytt og prøv igjen.")
         return _replay(bytes(body))
 
 
-async def _csrf_field(scope, body: bytes) -> str:
+async def _csrf_field(scope, body: bytes) -> str | None:
+    """The form's token; "" when it has none, None when it has more files or fields than any page takes."""
     content_type = Headers(scope=scope).get("content-type", "")
     if content_type.startswith("application/x-www-form-urlencoded"):
         return (parse_qs(body.decode("latin-1")).get(CSRF_FIELD) or [""])[0]
     if content_type.startswith("multipart/form-data"):
         request = Request(scope, _replay(body))
         try:
-            form = await request.form(max_files=200, max_fields=200)
-        except Exception:  # a malformed body has no token either
-            return ""
+            form = await request.form(max_files=MAX_FILES, max_fields=MAX_FIELDS)
+        except Exception as exc:  # a malformed body has no token either
+            return None if "Too many" in str(getattr(exc, "detail", exc)) else ""
         try:
             value = form.get(CSRF_FIELD)
             return value if isinstance(value, str) else ""
