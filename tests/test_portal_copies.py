@@ -281,3 +281,37 @@ def test_a_copy_whose_qr_code_and_metadata_disagree_is_refused(made, tmp_path):
     assert done.exit_code == 3 and record == {}
     assert "QR-koden på sidene («LA1:Testvik+kommune:2027:210:avtale:" in done.output
     assert "har forskjellige dokument-ID-er" in done.output
+
+
+def test_a_scan_uploaded_on_the_page_takes_the_date_given_there(made, tmp_path):
+    """Leader 210 has no Signert date in the workbook: the Signering page's date field gives the scan its date."""
+    import subprocess
+
+    import img2pdf
+
+    from test_web import Server, csrf_of, wait_for_job
+
+    pages = tmp_path / "sider"
+    pages.mkdir()
+    (tmp_path / "kopi.pdf").write_bytes(made["copies"]["avtale"])
+    subprocess.run(["pdftoppm", "-r", "150", "-gray", "-jpeg", str(tmp_path / "kopi.pdf"), str(pages / "s")], check=True)
+    scan = img2pdf.convert(sorted(str(p) for p in pages.iterdir()))
+    shutil.copytree(made["out"], tmp_path / "ut")
+    shutil.copy(made["book"], tmp_path / "eksempel.xlsx")
+    server = Server(tmp_path)
+    try:
+        with server.client() as hr:
+            hr.get(server.url)
+            page = hr.get("/signering").text
+            assert 'type="date"' in page
+            bad = hr.post("/signering/signerte", data={"csrf": csrf_of(page), "dato": "31.02.2027"},
+                          files=[("signerte", ("skann.pdf", scan, "application/pdf"))])
+            assert bad.status_code == 400 and "er ikke en dato" in bad.text
+            sent = hr.post("/signering/signerte", data={"csrf": csrf_of(page), "dato": "2027-03-03"},
+                           files=[("signerte", ("skann.pdf", scan, "application/pdf"))])
+            assert sent.status_code == 303
+            wait_for_job(hr)
+    finally:
+        server.stop()
+    record = json.loads((tmp_path / "ut" / YEAR / "signert.json").read_text(encoding="utf-8"))["210"]["avtale"]
+    assert (record["type"], record["dato"], record["status"]) == ("skann", "2027-03-03", "signert")

@@ -54,6 +54,7 @@ from ..store.year import JOURNAL_NAME, SENT_FILE, YearFolder
 from ..workbook import open_in_excel
 from ..workbook.file import OWNER_PREFIX, owner_file_message
 from ..workbook.selection import select_leaders
+from ..workbook.values import parse_date
 from . import files, log, state
 from .runner import Busy, JobState, Runner
 from .security import CSRF_FIELD, MAX_FIELDS, MAX_FILES, Guard, SecurityMiddleware, allowed_hosts
@@ -519,6 +520,12 @@ class Web:
         if bok is None:
             return self.signering_page(request, message=" ".join(errors), status_code=400)
         async with request.form(max_files=MAX_FILES, max_fields=MAX_FIELDS) as form:
+            raw = str(form.get("dato") or "").strip()
+            try:
+                dato = parse_date(raw)
+            except ValueError:
+                return self.signering_page(request, message=f"«{raw[:20]}» er ikke en dato. Ingenting er lastet opp.",
+                                           status_code=400)
             try:
                 paths = await self._save_uploads(form, "signerte", year.uploads("signert"), (".pdf",), PDF_SIGNATURE,
                                                  PDF_LIMIT)
@@ -526,7 +533,7 @@ class Web:
                 return self.signering_page(request, message=str(exc), status_code=400)
         folder = paths[0].parent
         return self._start(request, "Leser signerte kopier", "/signering",
-                           lambda progress: signert(self.workspace.job(progress), folder), "signert",
+                           lambda progress: signert(self.workspace.job(progress), folder, dato=dato), "signert",
                            filer=[p.name for p in paths])
 
     async def signering_confirm(self, request: Request) -> Response:
