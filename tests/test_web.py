@@ -360,6 +360,14 @@ def test_an_unknown_address_gets_a_norwegian_page_in_the_sites_layout(hr):
     answer = hr.get("/finnes-ikke")
     assert answer.status_code == 404 and "Siden finnes ikke" in answer.text and "Not Found" not in answer.text
     assert 'aria-label="Årets steg"' in answer.text  # the site's own header and navigation
+    unknown = hr.get("/leder/99999")
+    assert unknown.status_code == 404 and "Finnes ikke" in unknown.text and "Ikke funnet." not in unknown.text
+
+
+@pytest.mark.slow
+def test_leader_names_lead_to_the_leaders_page(hr):
+    for page in ("/avtaler", "/signering", "/arkiv"):
+        assert f'<a href="/leder/{LEADER}">Marit Bjørnstad</a>' in hr.get(page).text, page
 
 
 @pytest.mark.slow

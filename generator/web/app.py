@@ -81,6 +81,9 @@ PAGES = (
 )
 
 
+NOT_FOUND = "Adressen peker ikke til noen side eller fil her. Gå til oversikten og velg derfra."
+
+
 class Refused(LederavtaleError):
     """An upload or a form the page cannot use; shown on the page, nothing changed."""
 
@@ -131,8 +134,7 @@ class Web:
 
     async def not_found(self, request: Request, exc) -> Response:
         """Starlette's own «Not Found» in the site's layout and in Norwegian."""
-        return self._error_page(request, 404, "Siden finnes ikke",
-                                "Adressen peker ikke til noen side eller fil her. Gå til oversikten og velg derfra.")
+        return self._error_page(request, 404, "Siden finnes ikke", NOT_FOUND)
 
     async def server_error(self, request: Request, exc) -> Response:
         """An error nobody foresaw: said in Norwegian, never as a traceback."""
@@ -226,7 +228,7 @@ class Web:
         if bok is not None:
             row = next((r for r in state.overview(bok, year, self._status_rows(bok, year)).rows if r.ansattnr == nr), None)
         if row is None:
-            return Response("Ikke funnet.", status_code=404, media_type="text/plain; charset=utf-8")
+            return self._error_page(request, 404, "Finnes ikke", NOT_FOUND)
         return self.render(request, "leder.html", page="/", row=row)
 
     _status_cache: tuple | None = None
@@ -251,7 +253,7 @@ class Web:
         bok, year, _ = self._book()
         path = files.resolve(bok, year, request.path_params["sti"]) if bok is not None else None
         if path is None:
-            return Response("Ikke funnet.", status_code=404, media_type="text/plain; charset=utf-8")
+            return self._error_page(request, 404, "Finnes ikke", NOT_FOUND)
         media_type, inline = files.content_type(path)
         return FileResponse(path, media_type=media_type, filename=path.name,
                             content_disposition_type="inline" if inline else "attachment")
@@ -653,7 +655,7 @@ class Web:
         charts = self._charts(bok, year) if bok is not None else []
         n = request.path_params["n"]
         if not 0 <= n < len(charts):
-            return Response("Ikke funnet.", status_code=404, media_type="text/plain; charset=utf-8")
+            return self._error_page(request, 404, "Finnes ikke", NOT_FOUND)
         return Response(charts[n][2], media_type="image/png")
 
     # --- Neste år ----------------------------------------------------------------------------------------
@@ -700,7 +702,7 @@ class Web:
     async def nytt_ar_file(self, request: Request) -> Response:
         job = self.runner.last.get("/nytt-ar")
         if job is None or job.result is None or not job.result.files or not job.result.files[0].is_file():
-            return Response("Ikke funnet.", status_code=404, media_type="text/plain; charset=utf-8")
+            return self._error_page(request, 404, "Finnes ikke", NOT_FOUND)
         path = job.result.files[0]
         return FileResponse(path, media_type=files.TYPES[".xlsx"], filename=path.name)
 
