@@ -21,7 +21,7 @@ class Command:
         return f"lederavtale {self.name} {self.synopsis}".rstrip()
 
 
-# In the order of the year (SPEC.md, «Commands»), and the help on templates last.
+# In the order of the year (README, «Kommandoer»), and the help on templates last.
 COMMANDS = (
     Command("init", "MAPPE",
             "Lager en ny arbeidsbok med veiledning, og en kopi av standardmalene i MAPPE/maler."),

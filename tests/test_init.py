@@ -22,9 +22,9 @@ from generator.exceptions import LederavtaleError
 
 EXAMPLE = ROOT / "input" / "eksempel.xlsx"
 
-# Written out from SPEC.md on purpose, not imported from generator.init: the test checks the
-# workbook against the contract, not against itself.
-SPEC_HEADERS = {
+# Written out from the README («Slik fyller du ut arbeidsboken») on purpose, not imported from
+# generator.init: the test checks the workbook against the contract, not against itself.
+CONTRACT_HEADERS = {
     "Kommune": ["Felt", "Verdi"],
     "Ledere": ["Ansattnr", "Navn", "Stilling", "Enhet", "Nivå", "E-post", "Overordnet", "Avtale", "Mal", "Signert",
                "Oppfølging"],
@@ -33,7 +33,7 @@ SPEC_HEADERS = {
     "Utviklingsmål": ["Ansattnr", "Mål", "Tiltak", "Oppfølging"],
     "Lederprinsipper": ["Prinsipp", "Beskrivelse"],
 }
-SPEC_FIELDS = ["Kommunenavn", "Periode", "Fra", "Til", "Adresse", "Telefon", "E-post", "Nettside", "Logo",
+CONTRACT_FIELDS = ["Kommunenavn", "Periode", "Fra", "Til", "Adresse", "Telefon", "E-post", "Nettside", "Logo",
                "Sted", "Avsender", "Arkivsak", "Skjermingshjemmel", "Målform", "Tilgangskode", "Skjerm navn",
                "Arkivdel", "Organisasjonsnummer", "Saksbehandler", "Administrativ enhet", "Plassering",
                "Klassifikasjonssystem", "Klasse", "Dokumenttype avtale", "Dokumenttype vedlegg", "Formatkode",
@@ -71,7 +71,7 @@ def validation_of(ws, column: str):
 
 
 def column_letter(sheet: str, header: str) -> str:
-    return "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[SPEC_HEADERS[sheet].index(header)]
+    return "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[CONTRACT_HEADERS[sheet].index(header)]
 
 
 @pytest.fixture
@@ -92,8 +92,8 @@ def test_new_workbook_has_every_sheet_header_and_field(tmp_path, fake_templates)
 
     assert path == tmp_path / "ny" / "mappe" / "lederavtale.xlsx"
     wb = openpyxl.load_workbook(path)
-    assert set(wb.sheetnames) == set(SPEC_HEADERS) | {"Veiledning"}
-    for name, headers in SPEC_HEADERS.items():
+    assert set(wb.sheetnames) == set(CONTRACT_HEADERS) | {"Veiledning"}
+    for name, headers in CONTRACT_HEADERS.items():
         ws = wb[name]
         header_cells = [c for c in ws[1] if c.value is not None]
         assert [c.value for c in header_cells][: len(headers)] == headers, name
@@ -102,7 +102,7 @@ def test_new_workbook_has_every_sheet_header_and_field(tmp_path, fake_templates)
         for c in header_cells:
             assert ws.column_dimensions[c.column_letter].width >= 7, (name, c.value)
     felt = [row[0] for row in wb["Kommune"].iter_rows(min_row=2, values_only=True) if row[0]]
-    assert felt == SPEC_FIELDS
+    assert felt == CONTRACT_FIELDS
 
 
 def test_new_workbook_has_placeholders_and_drop_downs(tmp_path, fake_templates):
@@ -122,10 +122,10 @@ def test_new_workbook_has_placeholders_and_drop_downs(tmp_path, fake_templates):
 
     avtale = validations(wb["Ledere"])
     assert any(rng.startswith("H2:") for rng in avtale) and '"ja,nei"' in avtale.values()
-    malform_row = 2 + SPEC_FIELDS.index("Målform")
-    skjerm_row = 2 + SPEC_FIELDS.index("Skjerm navn")
-    plassering_row = 2 + SPEC_FIELDS.index("Plassering")
-    navn_row = 2 + SPEC_FIELDS.index("Navn i statusrapport")
+    malform_row = 2 + CONTRACT_FIELDS.index("Målform")
+    skjerm_row = 2 + CONTRACT_FIELDS.index("Skjerm navn")
+    plassering_row = 2 + CONTRACT_FIELDS.index("Plassering")
+    navn_row = 2 + CONTRACT_FIELDS.index("Navn i statusrapport")
     assert validations(wb["Kommune"]) == {f"B{malform_row}": '"bokmål,nynorsk"', f"B{skjerm_row}": '"ja,nei"',
                                           f"B{plassering_row}": '"sak,personalmappe"', f"B{navn_row}": '"ja,nei"'}
 
@@ -168,7 +168,7 @@ def test_new_workbook_drop_downs_and_date_checks(tmp_path, fake_templates):
             assert len(dv.errorTitle or "") <= 32 and len(dv.error or "") <= 225, (ws.title, dv.sqref)
     kommune_dates = [dv for dv in wb["Kommune"].data_validations.dataValidation if dv.type == "date"]
     rows = sorted(str(dv.sqref) for dv in kommune_dates)
-    assert rows == [f"B{2 + SPEC_FIELDS.index('Fra')}", f"B{2 + SPEC_FIELDS.index('Til')}"]
+    assert rows == [f"B{2 + CONTRACT_FIELDS.index('Fra')}", f"B{2 + CONTRACT_FIELDS.index('Til')}"]
 
 
 def test_drop_downs_reach_as_far_as_the_sheet_they_list(tmp_path):
@@ -191,11 +191,11 @@ def test_veiledning_explains_sheets_columns_selectors_and_commands(tmp_path, fak
     labels = {str(r[0]).rstrip(" *") for r in rows if r[0]}
     text = "\n".join(str(v) for r in rows for v in r if v)
 
-    for name, headers in SPEC_HEADERS.items():
+    for name, headers in CONTRACT_HEADERS.items():
         assert f"Arket {name}" in labels
         if name != "Kommune":
             assert set(headers) <= labels, name
-    assert set(SPEC_FIELDS) <= labels
+    assert set(CONTRACT_FIELDS) <= labels
     for selector in ("alle", "nivå:<Nivå>", "enhet:<Enhet>", "under:<Ansattnr>", "<Ansattnr>"):
         assert selector in labels
     for command in ("init", "sjekk", "generer", "epost", "arkiv"):
@@ -348,10 +348,10 @@ def test_example_is_what_the_tool_writes(tmp_path):
 
 def test_example_looks_good_in_excel():
     wb = openpyxl.load_workbook(EXAMPLE)
-    for name in SPEC_HEADERS:
+    for name in CONTRACT_HEADERS:
         ws = wb[name]
         assert ws.freeze_panes == "A2" and all(c.font.bold for c in ws[1] if c.value)
-    frist_col = SPEC_HEADERS["Oppdrag"].index("Frist") + 1
+    frist_col = CONTRACT_HEADERS["Oppdrag"].index("Frist") + 1
     frister = [row[frist_col - 1] for row in wb["Oppdrag"].iter_rows(min_row=2)]
     assert frister and all(c.number_format == "dd.mm.yyyy" for c in frister if c.value)
     oppdrag_width = wb["Oppdrag"].column_dimensions["C"].width

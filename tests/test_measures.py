@@ -170,7 +170,7 @@ def test_the_leaders_item_notes_it(edited):
 def test_status_workbook_has_the_agreements_measures_last(edited):
     _, workbook, _, year, _, _ = edited
     book = openpyxl.load_workbook(year / "status.xlsx")
-    # Sheet Status keeps the columns of SPEC; the measures have a sheet of their own.
+    # Sheet Status keeps the columns the README names («Oppfølgingssamtalen»); the measures have a sheet of their own.
     assert [c.value for c in book["Status"][1]] == ["Ansattnr", "Navn", "Enhet", "Nr", "Område", "Oppdrag", "Mål",
                                                     "Frist", "Status", "Resultat", "Kommentar"]
     assert [c.value for c in book["Tiltak"][1]][-1] == "Tiltak"

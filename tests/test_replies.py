@@ -1,5 +1,5 @@
 """Every reply from the archive: `melding.json` beside each message, and `arkiv --kvitteringer` reading
-receipts, `mottatt` and the error replies stored as SPEC says (`<navn>.json` + `<navn>.xml`).
+receipts, `mottatt` and the error replies stored as the README says («Kvitteringer og andre svar tilbake»: `<navn>.json` + `<navn>.xml`).
 
 The fast tests put messages in fiks/ with the outbox itself (write_outbox, as `arkiv` does, with
 stand-in PDF files: the ids and the matching never look inside them); the slow one runs the real
@@ -49,7 +49,7 @@ def error_xml(kind: str, melding: str = "Saken 2027/123 finnes ikke", feil_id: s
 
 
 def store_reply(folder: Path, name: str, meldingstype: str, svar_pa: str, payload: bytes | None = None) -> None:
-    """As the integration stores a reply (SPEC, Fiks Arkiv): `<name>.json`, the payload as `<name>.xml`."""
+    """As the integration stores a reply (README, «Kvitteringer og andre svar tilbake»): `<name>.json`, the payload as `<name>.xml`."""
     (folder / f"{name}.json").write_text(json.dumps({"meldingstype": meldingstype, "svarPaMelding": svar_pa}), "utf-8")
     if payload is not None:
         (folder / f"{name}.xml").write_bytes(payload)
@@ -190,7 +190,7 @@ def test_mottatt_is_noted_not_an_error(outbox_setup):
 def test_receipt_matched_by_svar_pa_melding_and_by_key(outbox_setup):
     workbook, year, svar, kommune, package = outbox_setup
     ids = package()
-    # 210: stored as SPEC says, with its envelope; 211: a receipt file on its own, by its key.
+    # 210: stored as the README says, with its envelope; 211: a receipt file on its own, by its key.
     store_reply(svar, "a", replies.KVITTERING, ids["210"]["klientMeldingId"],
                 receipt_xml(record.ekstern_noekkel(kommune, "210"), journalpostnummer=5))
     (svar / "b.xml").write_bytes(receipt_xml(record.ekstern_noekkel(kommune, "211"),

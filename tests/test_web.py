@@ -1,6 +1,6 @@
 """The web page over plain HTTP: the real `lederavtale web` in a subprocess, on the bundled example.
 
-Security first (SPEC «Web»): no token → 403, the token is spent after its first minutes, the session cookie is
+Security first (README, «For IT: sikkerhet og drift på server»): no token → 403, the token is spent after its first minutes, the session cookie is
 HttpOnly and SameSite=Strict, a foreign Host is refused, a POST without the CSRF token is refused and
 changes nothing, downloads are only of files the tool wrote. Then what the pages do with the same jobs
 as the command line: the check of an uploaded workbook, the run lock shared with the CLI, the log.

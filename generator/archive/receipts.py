@@ -1,6 +1,6 @@
 """The archive's answers: receipts (`arkivmeldingKvittering`) and the other replies, matched to leaders.
 
-The Fiks IO integration saves each reply in one folder. A reply stored as SPEC says, `<navn>.json`
+The Fiks IO integration saves each reply in one folder. A reply stored as the README says («Kvitteringer og andre svar tilbake»), `<navn>.json`
 (meldingstype, svarPaMelding) with its payload as `<navn>.xml`, is read by `replies.py` and matched
 by `svarPaMelding`, the klientMeldingId of the message it answers (outbox.py logs every one). Any
 other file is judged by its content as a receipt, as the integration may name a receipt as it

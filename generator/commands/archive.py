@@ -36,7 +36,7 @@ from ..archive.record import (
     offentlig_tittel,
     saksbehandler_warning,
 )
-from ..documents.kinds import AGREEMENT, APPENDIX, SIGNED_KINDS
+from ..documents.kinds import AGREEMENT, APPENDIX
 from ..documents.pdf import PdfSettings
 from ..documents.placeholders import placeholders_left
 from ..documents.privacy import PrivacyGuard
@@ -45,7 +45,7 @@ from ..job import Job
 from ..result import Item, Result
 from ..model import Arbeidsbok, Leder
 from ..plural import antall
-from ..signing.record import PARTLY_SIGNED, SIGNED, LeaderSigned, SignedDocument, load_signed
+from ..signing.record import PARTLY_SIGNED, ROLES, SIGNED, LeaderSigned, SignedDocument, load_signed
 from ..store.files import atomic_write_bytes, read_json_object, remove_stale_temp_files, sha256_file
 from ..store.lock import RunLock
 from ..store.manifest import Manifest, require_generated
@@ -274,7 +274,6 @@ def _sort(valgt: list[Leder], signed: dict[str, LeaderSigned], manifest: Manifes
             out.left_out.append(leder)
     return out
 
-ROLES = tuple(kind.rolle for kind in SIGNED_KINDS)
 UTEN_KOPI = ("signert etter arbeidsboken, men ingen signert kopi er lest inn (kjør «lederavtale signert»), "
              "eller bruk --godta-usignert")
 

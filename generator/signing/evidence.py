@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import re
 from base64 import b64decode
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,7 +30,16 @@ from typing import Callable, Sequence
 
 from asn1crypto import x509
 
-from .verify import COVERS_FILE, Signatur, organisation_of, run_coroutine, signer_name
+from .verify import (
+    COVERS_FILE,
+    Signatur,
+    key_usage,
+    organisation_of,
+    run_coroutine,
+    short_error,
+    signer_name,
+    validation_context,
+)
 
 MAX_ATTACHMENTS = 50
 MAX_ATTACHMENT_BYTES = 1024 * 1024  # a signature with its certificates is a few kB
@@ -108,19 +116,6 @@ def _is_cms(content: bytes) -> bool:
     return content[:1] == b"\x30" and b"\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x07\x02" in content[:32]
 
 
-def _context(trust_roots):
-    from pyhanko_certvalidator import ValidationContext
-
-    # As for a PDF signature (verify._read): with no roots nothing is trusted, and nothing is fetched.
-    return ValidationContext(trust_roots=list(trust_roots or []), allow_fetching=False, revocation_mode="soft-fail")
-
-
-def _usage():
-    from pyhanko.sign.validation.settings import KeyUsageConstraints
-
-    return KeyUsageConstraints(key_usage={"non_repudiation", "digital_signature"}, match_all_key_usages=False)
-
-
 def _refused(name: str, cert: x509.Certificate | None, why: str, when: datetime | None = None,
              checked: bool = False) -> Bevis:
     navn = signer_name(cert) if cert is not None else "ukjent signatar"
@@ -148,7 +143,7 @@ async def _cms(name: str, content: bytes, known: Known, trust_roots) -> Bevis | 
         cert = next((c.chosen for c in signed_data["certificates"]
                      if c.chosen.serial_number == signer_info["sid"].chosen["serial_number"].native), None)
     except Exception as exc:  # asn1crypto raises many kinds for a damaged structure
-        return _refused(name, None, f"signaturen kan ikke leses ({_short(exc)})", checked=checked)
+        return _refused(name, None, f"signaturen kan ikke leses ({short_error(exc)})", checked=checked)
     if algorithm != "sha256":
         return _refused(name, cert, f"signaturen bruker {algorithm}, ikke SHA-256", checked=checked)
     source = known.get(digest.hex())
@@ -156,10 +151,10 @@ async def _cms(name: str, content: bytes, known: Known, trust_roots) -> Bevis | 
         return _refused(name, cert, _ANOTHER, checked=checked)
     read, dokument_id = source
     try:
-        status = await async_validate_detached_cms(read(), signed_data, signer_validation_context=_context(trust_roots),
-                                                   key_usage_settings=_usage())
+        status = await async_validate_detached_cms(read(), signed_data, signer_validation_context=validation_context(trust_roots),
+                                                   key_usage_settings=key_usage())
     except Exception as exc:  # a malformed signature is reported for what it is
-        return _refused(name, cert, f"signaturen kan ikke kontrolleres ({_short(exc)})", checked=checked)
+        return _refused(name, cert, f"signaturen kan ikke kontrolleres ({short_error(exc)})", checked=checked)
     cert = status.signing_cert or cert
     feil = "" if status.valid else "signaturen stemmer ikke med sertifikatet"
     return Bevis(name, Signatur(signer_name(cert), name, bool(status.intact), COVERS_FILE, False,
@@ -210,7 +205,7 @@ async def _xades(name: str, content: bytes, known: Known, trust_roots) -> Bevis 
                                uri_resolver=lambda wanted: document if wanted == uri else None,
                                expect_config=XAdESSignatureConfiguration(expect_references=True))
     except (InvalidInput, InvalidSignature, ValueError) as exc:
-        return _refused(name, cert, f"XML-signaturen er ugyldig ({_short(exc)})", when, checked)
+        return _refused(name, cert, f"XML-signaturen er ugyldig ({short_error(exc)})", when, checked)
     trusted = checked and await _trusted(cert, certs[1:], trust_roots)
     return Bevis(name, Signatur(signer_name(cert), name, True, COVERS_FILE, False, when, checked, trusted,
                                 cert.issuer.human_friendly, organisasjon=organisation_of(cert)), dokument_id)
@@ -238,7 +233,7 @@ async def _trusted(cert: x509.Certificate, others: list[x509.Certificate], trust
 
     try:
         await CertificateValidator(cert, intermediate_certs=others,
-                                   validation_context=_context(trust_roots)).async_validate_path()
+                                   validation_context=validation_context(trust_roots)).async_validate_path()
         return True
     except Exception:  # no path, an expired or revoked link: not trusted, which is what is said
         return False
@@ -258,8 +253,3 @@ def content_digests(data: bytes, first_signed: int) -> list[tuple[str, bytes]]:
             original = data[:cut]
             found.append((hashlib.sha256(original).hexdigest(), original))
     return found
-
-
-def _short(exc: BaseException) -> str:
-    text = re.sub(r"\s+", " ", str(exc)).strip() or type(exc).__name__
-    return text if len(text) <= 160 else text[:157] + "…"

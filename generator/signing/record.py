@@ -1,4 +1,4 @@
-"""`signert.json`: the signed copies that came back, per Ansattnr and document (SPEC «Signing»).
+"""`signert.json`: the signed copies that came back, per Ansattnr and document (README, «Signering»).
 
 `signert` writes it; `arkiv`, the run report and the web page read it. Each recorded copy is a file
 in the leader's folder that the tool never changes (`… (signert).pdf`), so the record names it by

@@ -222,7 +222,7 @@ def read_signatures(source: bytes | Path, trust_roots: Sequence[x509.Certificate
     except UnreadablePdf as exc:
         raise UnreadablePdf(f"{name}: {exc}") from None
     except Exception as exc:  # pyHanko's reader raises many kinds for damaged files; none may escape as a traceback
-        raise UnreadablePdf(f"{name}: filen kan ikke leses som PDF ({_short(exc)})") from None
+        raise UnreadablePdf(f"{name}: filen kan ikke leses som PDF ({short_error(exc)})") from None
 
 
 def run_coroutine(coroutine):
@@ -261,10 +261,24 @@ def _read_bounded(source: bytes | Path, name: str) -> tuple[bytes, str]:
     return data, name
 
 
+def validation_context(trust_roots: Sequence[x509.Certificate] | None):
+    """A fresh pyHanko validation context: with no roots it trusts nothing (not the operating system's
+    TLS list), and it never goes to the network. One per signature, the embedded evidence's too."""
+    from pyhanko_certvalidator import ValidationContext
+
+    return ValidationContext(trust_roots=list(trust_roots or []), allow_fetching=False, revocation_mode="soft-fail")
+
+
+def key_usage():
+    """Personal certificates (BankID, Buypass) have non-repudiation; a portal's seal may have digital
+    signature only. Either is a signature here; which issuer is trusted is --tillit's job."""
+    from pyhanko.sign.validation.settings import KeyUsageConstraints
+
+    return KeyUsageConstraints(key_usage={"non_repudiation", "digital_signature"}, match_all_key_usages=False)
+
+
 async def _read(data: bytes, trust_roots: Sequence[x509.Certificate] | None) -> Signaturer:
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation.settings import KeyUsageConstraints
-    from pyhanko_certvalidator import ValidationContext
 
     reader = PdfFileReader(io.BytesIO(data), strict=False)
     if reader.encrypted:
@@ -275,16 +289,11 @@ async def _read(data: bytes, trust_roots: Sequence[x509.Certificate] | None) -> 
     # What the certifying signature, if any, lets happen after the signatures (DocMDP: 2 form filling, 3 also
     # annotations); a plain approval signature lets nothing but further signatures follow.
     permitted = max((_docmdp(embedded) for embedded in signatures), default=0)
-    # Personal certificates (BankID, Buypass) have non-repudiation; a portal's seal may have
-    # digital signature only. Either is a signature here; which issuer is trusted is --tillit's job.
-    usage = KeyUsageConstraints(key_usage={"non_repudiation", "digital_signature"}, match_all_key_usages=False)
+    usage = key_usage()
     for n, embedded in enumerate(signatures):
         last = n == len(signatures) - 1
-        # A fresh context for each signature: with no roots it trusts nothing (not the
-        # operating system's TLS list), and it never goes to the network.
-        context = ValidationContext(trust_roots=list(trust_roots or []), allow_fetching=False,
-                                    revocation_mode="soft-fail")
-        result.signaturer.append(await _one(embedded, context, usage, last, checked, permitted))
+        result.signaturer.append(await _one(embedded, validation_context(trust_roots), usage, last, checked,
+                                            permitted))
     return result
 
 
@@ -305,7 +314,7 @@ async def _one(embedded, context, usage, last: bool, checked: bool, permitted: i
         status = await async_validate_pdf_signature(embedded, signer_validation_context=context, key_usage_settings=usage)
     except Exception as exc:  # a malformed signature is reported for what it is, the other signatures still count
         return Signatur(navn, felt, False, COVERS_PART, False, None, checked, False, utsteder,
-                        feil=f"signaturen kan ikke kontrolleres ({_short(exc)})", **extra)
+                        feil=f"signaturen kan ikke kontrolleres ({short_error(exc)})", **extra)
     coverage = status.coverage
     dekker = (COVERS_FILE if coverage == SignatureCoverageLevel.ENTIRE_FILE
               else COVERS_REVISION if coverage == SignatureCoverageLevel.ENTIRE_REVISION else COVERS_PART)
@@ -375,7 +384,8 @@ def signer_name(cert: x509.Certificate) -> str:
     return (common or cert.subject.human_friendly or "ukjent signatar").strip()
 
 
-def _short(exc: BaseException) -> str:
+def short_error(exc: BaseException) -> str:
+    """An exception's text on one line of at most 160 characters, for a Norwegian message to quote."""
     text = " ".join(str(exc).split()) or type(exc).__name__
     return text if len(text) <= 160 else text[:157] + "…"
 
