@@ -209,6 +209,24 @@ def signert_command(arbeidsbok, mappe, ut, tillit, dato, bekreft):
     sys.exit(show(signert(job, mappe, tillit, _date(dato), bekreft)))
 
 
+@main.command("innlevert")
+@click.argument("arbeidsbok", type=PathArg)
+@click.argument("filer", type=PathArg, nargs=-1, required=True)
+@click.option("--ut", type=DirOption, default=OUTPUT, show_default=True,
+              help="Mappen dokumentene ble generert i.")
+@click.option("--pdf/--ingen-pdf", default=True, show_default=True, help="Lag PDF/A av de innleverte Word-filene.")
+def innlevert_command(arbeidsbok, filer, ut, pdf):
+    """Ta inn Word-filer som er redigert etter ledersamtalen (FILER: .docx, .zip eller mapper).
+
+    Hver fil kobles til sin leder og sitt dokument med dokument-ID-en i filens egenskaper, ellers med
+    filnavnet; en fil som ikke passer, listes og tas ikke inn. Filen på serveren tas vare på som kopi, og
+    PDF-en lages på nytt. Kopiene til signering lages deretter fra de innleverte filene.
+    """
+    from .commands.returned import innlevert
+
+    sys.exit(show(innlevert(Job(arbeidsbok, ut, progress=progress_bar()), list(filer), pdf)))
+
+
 @main.command("arkiv")
 @click.argument("arbeidsbok", type=PathArg)
 @click.option("--ut", type=DirOption, default=OUTPUT, show_default=True,
@@ -263,9 +281,10 @@ def arkiv_command(arbeidsbok, ut, alle, godta_usignert, kvitteringer, arkiver_ig
 @click.option("--leder", "ledere", multiple=True, metavar="ANSATTNR", help="Bare denne lederen (kan gjentas).")
 @click.option("--send-igjen", is_flag=True, help="Send på nytt til lederne valgt med --leder, selv om de har fått e-posten før.")
 @click.option("--ja", is_flag=True, help="Send uten å spørre først (påkrevd når kommandoen ikke kjøres i en terminal).")
-@click.option("--smtp-vert", metavar="VERT", help="SMTP-server (ellers miljøvariabelen LEDERAVTALE_SMTP_VERT).")
+@click.option("--smtp-vert", metavar="VERT",
+              help="SMTP-server (ellers miljøvariabelen LEDERAVTALE_SMTP_VERT, så innstillinger.json i UT).")
 @click.option("--smtp-port", type=click.IntRange(1, 65535), metavar="PORT",
-              help="SMTP-port (ellers LEDERAVTALE_SMTP_PORT; standard 587).")
+              help="SMTP-port (ellers LEDERAVTALE_SMTP_PORT, så innstillinger.json; standard 587).")
 @click.option("--ingen-tls", is_flag=True, help="Send uten STARTTLS-kryptering (bare for en relay-server på egen maskin).")
 @click.option("--uten-vedlegg", is_flag=True,
               help="Legg bare ved selve avtalen; vedlegget (unntatt offentlighet) leverer HR på annen måte.")
@@ -279,7 +298,8 @@ def epost_command(arbeidsbok, maler, ut, send_now, ledere, send_igjen, ja, smtp_
     Kjøres etter generer. Utkastene havner i UT/<år>/epost/ og åpnes i Outlook som
     uferdige e-poster. Med --send brukes SMTP-serveren fra --smtp-vert/--smtp-port eller
     LEDERAVTALE_SMTP_VERT/LEDERAVTALE_SMTP_PORT, og innlogging fra LEDERAVTALE_SMTP_BRUKER og
-    LEDERAVTALE_SMTP_PASSORD (passordet bare som miljøvariabel). Det som er sendt, står i
+    LEDERAVTALE_SMTP_PASSORD; det som ikke er gitt slik, hentes fra UT/innstillinger.json (siden
+    Innstillinger på nettsiden), som også kan gi avsender, e-posttekst og valget om vedlegg. Det som er sendt, står i
     sendt.json og sendes ikke to ganger. E-post med vedlegget merkes som privat; med
     --uten-vedlegg får lederen bare avtalen, og HR leverer vedlegget på annen måte.
 
@@ -348,29 +368,51 @@ def nytt_ar_command(arbeidsbok, til, statusbok, ut):
 @click.option("--vertsnavn", "vertsnavn", multiple=True, metavar="NAVN",
               help="Navn siden nås på gjennom proxyen (Host-headeren), i tillegg til 127.0.0.1 og localhost.")
 @click.option("--brukerhode", metavar="HEADER",
-              help="Headeren proxyen setter med brukernavnet (f.eks. X-Forwarded-User); føres i logg.jsonl.")
+              help="Servermodus: headeren proxyen setter med den innloggede brukeren (f.eks. X-Forwarded-User). "
+                   "Headeren er da innloggingen: forespørsler uten den får 403, og lenken trenger ingen nøkkel. "
+                   "Bare proxyen må nå porten, og den må fjerne headeren fra forespørsler utenfra og sette den selv.")
 @click.option("--ingen-nettleser", is_flag=True, help="Ikke åpne nettleseren.")
 def web_command(arbeidsbok, ut, maler, port, vert, vertsnavn, brukerhode, ingen_nettleser):
     """Start nettsiden for HR: hele året i nettleseren, på de samme jobbene som kommandoene.
 
     Første linje som skrives ut, er adressen med en nøkkel som virker de første fem minuttene; den
-    åpnes i nettleseren. Siden svarer bare på 127.0.0.1 (med mindre --vert er gitt). Stopp med Ctrl-C.
+    åpnes i nettleseren, og siden holder seg åpen en arbeidsdag. Kjører siden allerede for samme --ut,
+    åpnes den med en ny lenke i stedet. Siden svarer bare på 127.0.0.1 (med mindre --vert er gitt).
+    Stopp med Ctrl-C.
     """
     import secrets
     import webbrowser
 
+    from .web import instance
     from .web.app import bind, create_app, serve, url
+    from .web.security import TOKEN_MINUTES
     from .web.workspace import Settings
+
+    def first_line(settings: Settings) -> str:
+        # Behind the proxy its login is the only one: a token would grant nothing, so none is shown.
+        link = url(settings).partition("?")[0] if settings.user_header else url(settings)
+        click.echo(link)
+        sys.stdout.flush()
+        return link
+
+    running = instance.find(ut)
+    if running is not None:
+        token = "" if running.user_header else instance.hand_link(ut, TOKEN_MINUTES * 60)
+        link = first_line(Settings(ut=ut, host=running.host, port=running.port, user_header=running.user_header,
+                                   token=token))
+        echo("Siden kjører allerede; åpner den med en ny lenke." if token else "Siden kjører allerede.", err=True)
+        if not ingen_nettleser:
+            webbrowser.open(link)
+        return
 
     sock = bind(vert, port)
     settings = Settings(ut=ut, workbook=arbeidsbok, maler=templates_default(maler), host=vert,
                         port=sock.getsockname()[1], user_header=brukerhode, hostnames=tuple(vertsnavn),
-                        token=secrets.token_urlsafe(32))
+                        token=secrets.token_urlsafe(32), server_id=instance.new_id())
     app = create_app(settings)
-    link = url(settings)
-    click.echo(link)
-    sys.stdout.flush()
-    echo("Siden kjører. Stopp med Ctrl-C.", err=True)
-    if not ingen_nettleser:
-        webbrowser.open(link)
-    serve(app, sock)
+    with instance.announced(ut, vert, settings.port, settings.server_id, brukerhode, TOKEN_MINUTES * 60):
+        link = first_line(settings)
+        echo("Siden kjører. Stopp med Ctrl-C.", err=True)
+        if not ingen_nettleser:
+            webbrowser.open(link)
+        serve(app, sock)

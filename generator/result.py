@@ -43,6 +43,9 @@ class Result:
     failure_heading: str = "Ferdig, men med feil:"
     cancelled: bool = False
     files: list[Path] = field(default_factory=list)  # what the run wrote, as the front end may link to it
+    # The items are what the user asked about, one each (the Word files handed in): the terminal lists
+    # them with their notes too, not only the web page. A run over every leader leaves that to its report.
+    per_item: bool = False
 
     @property
     def exit_code(self) -> int:
@@ -64,4 +67,4 @@ class Result:
             failures = self.failures + other.failures
         return Result(self.items + other.items, self.warnings + other.warnings, self.notices + other.notices,
                       self.summary + other.summary, failures, heading,
-                      self.cancelled or other.cancelled, self.files + other.files)
+                      self.cancelled or other.cancelled, self.files + other.files, self.per_item or other.per_item)

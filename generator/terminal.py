@@ -13,6 +13,7 @@ import click
 from .exceptions import LederavtaleError
 from .result import Result
 from .plural import antall
+from .advice import TERMINAL, words
 
 # C0 and C1 controls (a terminal obeys ESC sequences, CR rewrites a line, a line break in a file
 # name fakes a line of output), and the invisible marks that reorder or hide text on screen.
@@ -32,7 +33,7 @@ def visible(text: str) -> str:
 def echo(text: str = "", err: bool = False) -> None:
     """Every line the command prints goes through here; a message with several lines is given
     as several calls, so that a line break inside a value is shown, never obeyed."""
-    click.echo(visible(str(text)), err=err)
+    click.echo(visible(words(str(text), TERMINAL)), err=err)
 
 
 def lines(result: Result) -> list[tuple[str, bool]]:
@@ -42,6 +43,10 @@ def lines(result: Result) -> list[tuple[str, bool]]:
         out.append((f"{antall(len(result.warnings), 'advarsel', 'advarsler')}:", True))
         out += [(f"  {warning}", True) for warning in result.warnings]
     out += [(notice, True) for notice in result.notices]
+    if result.per_item:
+        for item in result.items:
+            out.append((f"{item.ansattnr} {item.navn}: {item.status}", False))
+            out += [(f"  {note}", False) for note in item.merknader]
     out += [(line, False) for line in result.summary]
     if result.failures:
         out.append((result.failure_heading, True))

@@ -32,6 +32,9 @@ COMMANDS = (
     Command("epost", "ARBEIDSBOK",
             "Lager e-postutkast (.eml) til hver leder med kopi til overordnet, eller sender dem over SMTP "
             "med --send."),
+    Command("innlevert", "ARBEIDSBOK FILER",
+            "Tar inn Word-filene som er redigert etter ledersamtalen (.docx eller .zip), kobler hver til sin "
+            "leder og tar vare på filen den erstatter."),
     Command("signering", "ARBEIDSBOK",
             "Lager kopiene som skal signeres (PDF/A uten UTKAST) fra avtalene slik de er etter samtalen, og "
             "signatarer.csv til signeringstjenesten."),

@@ -24,6 +24,7 @@ from lxml import etree
 from generator.documents.pdf import NOT_PDFA, Conversion, PdfConverter, _prepare_copy, find_soffice
 from generator.documents.scratch import user_tag as _user_tag
 from generator.exceptions import LibreOfficeMissing
+from generator.advice import TERMINAL, words
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice er ikke installert")
 
@@ -388,7 +389,7 @@ def test_bogus_soffice_gives_a_norwegian_message_before_any_work(tmp_path, monke
     monkeypatch.setenv("LEDERAVTALE_SOFFICE", str(tmp_path / "finnes-ikke" / "soffice"))
     with pytest.raises(LibreOfficeMissing) as raised:
         find_soffice()
-    message = str(raised.value)
+    message = words(str(raised.value), TERMINAL)
     assert "LEDERAVTALE_SOFFICE" in message and "finnes ikke" in message
     assert "apt-get install libreoffice-writer-nogui" in message and "--ingen-pdf" in message
     with pytest.raises(LibreOfficeMissing):

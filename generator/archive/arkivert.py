@@ -18,6 +18,7 @@ from ..store.files import atomic_write_bytes, read_json_object
 from ..store.report import update_column
 from ..store.year import YearFolder
 from .record import norsk_tid
+from ..advice import advice as say
 
 
 @dataclass
@@ -96,7 +97,7 @@ class Arkivert:
 
 
 def _read(path: Path) -> dict[str, dict]:
-    advice = "Rett eller fjern filen, og les kvitteringene fra arkivet inn på nytt med --kvitteringer."
+    advice = f"Rett eller fjern filen, og {say('kvitteringer')}."
     try:
         data = read_json_object(path)
     except ValueError as exc:

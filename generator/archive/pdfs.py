@@ -26,6 +26,7 @@ from ..store.manifest import Manifest
 from ..store.year import YearFolder, leader_folder
 from .formats import PdfFormat, UnknownFormat, pdf_format
 from .record import ARCHIVED, PRODUKSJONSFORMAT, Dokumentfil
+from ..advice import run
 
 PROGRESS_LABEL = "Lager PDF/A for arkivet"
 
@@ -68,13 +69,13 @@ def plan(manifest: Manifest, year: YearFolder, leder: Leder, nynorsk: bool,
     to archive for that document (the others are made from their .docx)."""
     entry = manifest.ledere.get(leder.ansattnr)
     if entry is None:
-        return "ingen dokumenter er generert (kjør «lederavtale generer»)"
+        return f"ingen dokumenter er generert ({run('generer')})"
     signed = signed or {}
     kilder, signerte, stems = {}, {}, {}
     for rolle in (kind.rolle for kind in ARCHIVED):
         fil = entry.file(rolle, "docx")
         if fil is None:
-            return f"{rolle_navn(rolle)} er ikke generert (kjør «lederavtale {by_role(rolle).command}»)"
+            return f"{rolle_navn(rolle)} er ikke generert ({run(by_role(rolle).command)})"
         docx = year.path / fil.sti
         stems[rolle] = docx.stem
         if rolle in signed:
@@ -99,7 +100,7 @@ def signed_copy(year: YearFolder, rolle: str, doc: SignedDocument) -> SignedCopy
     if year.path.resolve() not in path.resolve().parents:
         return f"{name} ligger utenfor årsmappen (signert.json er endret for hånd?)"
     if not path.is_file():
-        return f"{name} finnes ikke lenger (kjør «lederavtale signert» på nytt med den signerte kopien)"
+        return f"{name} finnes ikke lenger ({run('signert')} på nytt med den signerte kopien)"
     if sha256_file(path) != doc.sha256:
         return (f"{name} er endret etter at den ble lest inn (sjekksummen stemmer ikke med signert.json); "
                 "den arkiveres ikke")

@@ -19,6 +19,7 @@ from lxml import etree
 
 from ..store.files import TooLarge, read_plain_file
 from .fiks import SCHEMAS, parse_xml, schema_problems
+from ..advice import run
 
 KVITTERING = "no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett.kvittering"
 MOTTATT = "no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett.mottatt"
@@ -57,7 +58,7 @@ FEILTYPER = {t.meldingstype: t for t in (
     Feiltype("ugyldigforespoersel",
              "arkivet avviste meldingen som ugyldig, og den er ikke arkivert",
              "Rett det feilmeldingen peker på (ofte Arkivsak, Plassering eller kodene i arket Kommune, "
-             "eller dokumentene), kjør «lederavtale arkiv» på nytt og send den nye meldingen. Er feilmeldingen "
+             f"eller dokumentene), {run('arkiv')} på nytt og send den nye meldingen. Er feilmeldingen "
              "uklar, spør arkivaren."),
     Feiltype("serverfeil",
              "arkivsystemet fikk en feil da det behandlet meldingen, og den er ikke arkivert; meldingen selv er "
@@ -67,7 +68,7 @@ FEILTYPER = {t.meldingstype: t for t in (
     Feiltype("ikkefunnet",
              "arkivet finner ikke saken eller mappen meldingen skal inn i, og den er ikke arkivert",
              "Sjekk Arkivsak (og Plassering) i arket Kommune sammen med arkivaren: saken må finnes i arkivet. "
-             "Rett arbeidsboken, kjør «lederavtale arkiv» på nytt og send den nye meldingen."),
+             f"Rett arbeidsboken, {run('arkiv')} på nytt og send den nye meldingen."),
 )}
 # KS' own list of message types (meldingstyper.json, v1) spells this one «no.ks.fik.arkiv…»; an
 # integration that copied the list may store replies under that name.

@@ -51,6 +51,7 @@ from ..store.lock import RunLock
 from ..store.manifest import Manifest, require_generated
 from ..store.year import FIKS_DIR, YearFolder
 from ..workbook.selection import select_leaders
+from ..advice import advice, run
 
 # What the package did with each leader (Item.status).
 PAKKET = "pakket"
@@ -274,8 +275,8 @@ def _sort(valgt: list[Leder], signed: dict[str, LeaderSigned], manifest: Manifes
             out.left_out.append(leder)
     return out
 
-UTEN_KOPI = ("signert etter arbeidsboken, men ingen signert kopi er lest inn (kjør «lederavtale signert»), "
-             "eller bruk --godta-usignert")
+UTEN_KOPI = (f"signert etter arbeidsboken, men ingen signert kopi er lest inn ({run('signert')}), "
+             f"eller {advice('godta_usignert')}")
 
 
 @dataclass
@@ -307,7 +308,7 @@ def _state(leder: Leder, record: LeaderSigned, plan: pdfs.Plan, left: dict[str, 
                            "begge parter må signere")
         elif leder.signert is None:
             if record.to_dict():  # the other document has a copy
-                hvorfor.append(f"{navn} har ingen signert kopi (kjør «lederavtale signert» med den signerte kopien)")
+                hvorfor.append(f"{navn} har ingen signert kopi ({run('signert')})")
         elif not godta:
             uten_kopi.append(navn)
         elif rolle in left:
@@ -318,13 +319,13 @@ def _state(leder: Leder, record: LeaderSigned, plan: pdfs.Plan, left: dict[str, 
         hvorfor.insert(0, UTEN_KOPI if len(uten_kopi) == len(ROLES) else f"{' og '.join(uten_kopi)}: {UTEN_KOPI}")
     if ikke_utfylt:
         hvorfor.append(f"{'; '.join(ikke_utfylt)}: et dokument med felt som ikke er fylt ut, arkiveres aldri som "
-                       "ferdig, heller ikke med --godta-usignert")
+                       "ferdig, uansett hva arbeidsboken sier")
     if not plan.signerte and leder.signert is None and not hvorfor:
         hvorfor.append("ikke signert ennå")
     ferdig = not hvorfor
     if ferdig and godtatt:
         merknader.append(f"arkiverer en usignert gjengivelse av Word-filen ({' og '.join(godtatt)}) som ferdig, "
-                         "fordi arbeidsboken sier signert og --godta-usignert er brukt")
+                         f"fordi arbeidsboken sier signert {advice('godta_usignert_brukt')}")
     # The record is complete on the day its last document was signed.
     dates = [d for rolle in plan.signerte if (d := _iso_date(record.document(rolle).dato))]
     dato = max(dates, default=leder.signert) if ferdig else None
@@ -391,24 +392,24 @@ def _package_lines(arkiv_dir: Path, alle: bool, journalposter: list[Journalpost]
                      "slik de ble signert")
     if skipped:
         lines.append(f"Allerede arkivert ({len(skipped)}), ifølge kvitteringene i arkivert.json; "
-                     "ikke pakket på nytt (--arkiver-igjen --leder ANSATTNR sender en leder på nytt):")
+                     f"ikke pakket på nytt ({advice('arkiver_igjen')}):")
         lines += _names(skipped)
     if igjen:
         lines.append(f"Arkivert før, men pakket på nytt fordi du ba om det ({len(igjen)}):")
         lines += _names(igjen)
     if ikke_ferdig:
         if alle:
-            lines.append(f"Ikke ferdige ({len(ikke_ferdig)}), men tatt med som under redigering fordi --alle er brukt:")
+            lines.append(f"Ikke ferdige ({len(ikke_ferdig)}), men tatt med som under redigering {advice('alle_brukt')}:")
         else:
-            lines.append(f"Ikke ferdige ({len(ikke_ferdig)}), og derfor ikke med (--alle tar dem med som under "
+            lines.append(f"Ikke ferdige ({len(ikke_ferdig)}), og derfor ikke med ({advice('alle')} som under "
                          "redigering):")
         lines += [f"  {leder.ansattnr} {leder.navn}: {'; '.join(state.hvorfor)}" for leder, state in ikke_ferdig]
     if ikke_signert:
         if alle:
-            lines.append(f"Ikke signert ennå ({len(ikke_signert)}), men tatt med fordi --alle er brukt "
+            lines.append(f"Ikke signert ennå ({len(ikke_signert)}), men tatt med {advice('alle_brukt')} "
                          "(arkiveres som under redigering, ikke som ferdige):")
         else:
-            lines.append(f"Ikke signert ennå ({len(ikke_signert)}), og derfor ikke med (--alle tar dem med):")
+            lines.append(f"Ikke signert ennå ({len(ikke_signert)}), og derfor ikke med ({advice('alle')}):")
         lines += _names(ikke_signert)
     if placeholders:
         lines.append("Advarsel – avtaler som fortsatt har felt som skal fylles ut i ledersamtalen:")
@@ -484,7 +485,7 @@ def _error_advice(year: YearFolder, arkivert: Arkivert, log: dict[str, dict], le
     elif now is not None:
         lines.append(f"Meldingen som skal sendes, ligger i {year.relative(mappe)}/.")
     else:
-        lines.append("Meldingen ligger ikke lenger under fiks/: kjør «lederavtale arkiv» for å lage den på nytt.")
+        lines.append(f"Meldingen ligger ikke lenger under fiks/: {run('arkiv')} for å lage den på nytt.")
     return " ".join(lines)
 
 

@@ -9,22 +9,26 @@ from __future__ import annotations
 
 import ssl
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Iterable
 
 from ..exceptions import MailError, OptionError
 from ..job import Job
 from ..mail.delivery import SendPlan, deliver, plan
-from ..mail.message import (AGREEMENT_MAIL, AGREEMENT_ONLY_MAIL, FOLLOW_UP_MAIL, Mailing, load_template,
-                            prepare_messages)
+from ..mail.message import (AGREEMENT_MAIL, AGREEMENT_ONLY_MAIL, FOLLOW_UP_MAIL, Mailing, MailTemplate,
+                            load_template, prepare_messages)
 from ..mail.smtp import DEFAULT_TIMEOUT, smtp_settings
-from ..model import Leder
+from ..model import Arbeidsbok, Leder
 from ..plural import antall
 from ..result import Item, Result
 from ..store.files import atomic_write_bytes
 from ..store.lock import RunLock
 from ..store.manifest import load_generated, require_generated
+from ..store.settings import Innstillinger
+from ..store.settings import load as load_settings
 from ..store.year import SENT_FILE
 from ..workbook.selection import select_leaders
+from ..advice import advice
 
 # An Item's status, per leader.
 STATUS_DRAFT = "utkast"
@@ -59,9 +63,10 @@ def epost(job: Job, options: EpostOptions, interactive: bool = False, confirm: C
     check_options(options, interactive)
     if not options.send:
         return write_drafts(job, options.ledere, uten_vedlegg=options.uten_vedlegg, oppfolging=options.oppfolging)
+    # Without --ingen-tls, TLS is what innstillinger.json says (on by default).
     return send(job, options.ledere, options.send_igjen, uten_vedlegg=options.uten_vedlegg,
                 oppfolging=options.oppfolging, host=options.smtp_vert, port=options.smtp_port,
-                tls=not options.ingen_tls, confirm=None if options.ja else confirm)
+                tls=False if options.ingen_tls else None, confirm=None if options.ja else confirm)
 
 
 def check_options(options: EpostOptions, interactive: bool) -> None:
@@ -94,6 +99,44 @@ def mailing_for(uten_vedlegg: bool = False, oppfolging: bool = False) -> Mailing
     return AGREEMENT_ONLY_MAIL if uten_vedlegg else AGREEMENT_MAIL
 
 
+def stored_text(stored: Innstillinger, mailing: Mailing) -> str:
+    """The e-mail text stored on the page Innstillinger for the mailing; "" means the template folder's file."""
+    return stored.epost_oppfolging_tekst if mailing.template == FOLLOW_UP_MAIL.template else stored.epost_tekst
+
+
+@dataclass
+class MailSetup:
+    """A mailing as the settings make it, the same for drafts, sending and the web page's confirmation."""
+
+    mailing: Mailing
+    template: MailTemplate
+    sender: str  # "" when neither the settings nor the sheet Kommune have one
+    stored: Innstillinger
+
+    @property
+    def appendix_left_out(self) -> bool:
+        """The settings (not an option) leave the appendix out of the agreement's mail."""
+        return self.mailing is AGREEMENT_ONLY_MAIL and not self.stored.med_vedlegg
+
+
+def mail_setup(bok: Arbeidsbok, maler: Path | None, stored: Innstillinger, uten_vedlegg: bool = False,
+               oppfolging: bool = False) -> MailSetup:
+    """The mailing, its text and its sender, with the output folder's settings (innstillinger.json) applied:
+    their avsender replaces the sheet Kommune's, their text the template folder's, and `med_vedlegg` off acts
+    as --uten-vedlegg."""
+    mailing = mailing_for(uten_vedlegg or not stored.med_vedlegg, oppfolging)
+    template = load_template(bok, maler, mailing, stored_text(stored, mailing))
+    sender = (stored.avsender or bok.kommune.avsender).strip()
+    return MailSetup(mailing, template, sender, stored)
+
+
+def _appendix_notice(setup: MailSetup) -> list[str]:
+    if setup.appendix_left_out:
+        return ["Vedlegget legges ikke ved: innstillingene (innstillinger.json, siden Innstillinger) sier at "
+                "e-posten bare skal ha avtalen."]
+    return []
+
+
 def _notices(warnings: list[str]) -> list[str]:
     return [f"Advarsel: {warning}" for warning in warnings]
 
@@ -114,25 +157,26 @@ def write_drafts(job: Job, ledere: Iterable[str] = (), *, uten_vedlegg: bool = F
     A leader whose documents are missing is a failure in the Result; the others are written.
     """
     bok, year = job.bok, job.year
-    mailing = mailing_for(uten_vedlegg, oppfolging)
+    setup = mail_setup(bok, job.maler, load_settings(job.ut), uten_vedlegg, oppfolging)
+    mailing = setup.mailing
     mappe = year.epost(mailing.subfolder)
     chosen = select_leaders(bok, tuple(str(nr) for nr in ledere))
-    template = load_template(bok, job.maler, mailing)
     require_generated(year.path, job.workbook, "epost")
     warnings = []
-    if not bok.kommune.avsender.strip():
+    if not setup.sender:
         warnings.append("Arket Kommune har ingen Avsender; utkastene får ingen avsenderadresse (From)")
     result = Result()
     # generer must not rewrite the documents while they are read.
     with RunLock(year.path):
         entries = load_generated(year.path, job.workbook, "epost")
-        messages, failures = prepare_messages(bok, chosen, year.path, entries, template, True, warnings.append, mailing)
+        messages, failures = prepare_messages(bok, chosen, year.path, entries, setup.template, True, warnings.append,
+                                              mailing, setup.sender)
         for message in messages:
             path = year.draft(message.leder, mailing.subfolder)
             atomic_write_bytes(path, message.as_bytes())
             result.files.append(path)
             result.items.append(_item(message.leder, STATUS_DRAFT, [year.relative(path)]))
-    result.notices = _notices(warnings)
+    result.notices = _appendix_notice(setup) + _notices(warnings)
     if failures:
         result.failures = failures + [f"{len(result.files)} e-postutkast er skrevet til «{mappe}»."]
         result.failure_heading = "Noen e-postutkast ble ikke laget:"
@@ -156,14 +200,15 @@ def send(
     port: int | str | None = None,
     user: str | None = None,
     password: str | None = None,
-    tls: bool = True,
+    tls: bool | None = None,
     confirm: Confirm | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     ssl_context: ssl.SSLContext | None = None,
 ) -> Result:
     """Send each chosen leader's message over one SMTP connection, resumably.
 
-    Settings left as None come from the LEDERAVTALE_SMTP_* variables. Each accepted
+    Settings left as None come from the LEDERAVTALE_SMTP_* variables, else from the output folder's
+    innstillinger.json (as its avsender, e-mail text and appendix choice do). Each accepted
     message is recorded in `<ut>/<år>/epost/sendt.json` at once, so a rerun sends only
     what is missing; `send_igjen` sends the chosen leaders (`ledere` is then required)
     again; `uten_vedlegg` attaches only the public agreement; `oppfolging` sends the follow-up
@@ -173,35 +218,38 @@ def send(
     """
     ledere = tuple(str(nr) for nr in ledere)
     _resend_needs_leaders(ledere, send_igjen)
-    settings = smtp_settings(host, port, user, password, tls, timeout, ssl_context)
+    stored = load_settings(job.ut)
+    settings = smtp_settings(host, port, user, password, tls, timeout, ssl_context, stored=stored)
     bok = job.bok
-    if not bok.kommune.avsender.strip():
-        raise MailError("Arket Kommune mangler feltet Avsender (avsenderadressen e-posten sendes fra).")
+    setup = mail_setup(bok, job.maler, stored, uten_vedlegg, oppfolging)
+    if not setup.sender:
+        raise MailError("Arket Kommune mangler feltet Avsender (avsenderadressen e-posten sendes fra). Fyll den inn "
+                        "der, eller fyll inn Avsender på nettsidens side Innstillinger.")
     year = job.year
     chosen = select_leaders(bok, ledere)
-    mailing = mailing_for(uten_vedlegg, oppfolging)
+    mailing = setup.mailing
     mappe = year.epost(mailing.subfolder)
-    template = load_template(bok, job.maler, mailing)
     require_generated(year.path, job.workbook, "epost")
     # One run at a time: two senders reading the same sendt.json would both send.
     with RunLock(year.path):
         entries = load_generated(year.path, job.workbook, "epost")
-        todo = plan(bok, year.path, mappe, entries, template, chosen, send_igjen, mailing)
+        todo = plan(bok, year.path, mappe, entries, setup.template, chosen, send_igjen, mailing, setup.sender)
         skipped = ([_item(leder, STATUS_SENT_BEFORE) for leder in todo.tidligere]
                    + [_item(leder, STATUS_UNCERTAIN) for leder in todo.usikre])
+        notices = _appendix_notice(setup) + _notices(todo.advarsler)
         if todo.utkast and confirm is not None and not confirm(todo):
-            return Result(skipped, notices=_notices(todo.advarsler) + ["Avbrutt. Ingenting er sendt."], cancelled=True)
+            return Result(skipped, notices=notices + ["Avbrutt. Ingenting er sendt."], cancelled=True)
         failures, sent = list(todo.failures), []
         if todo.utkast:
             delivery = deliver(todo.utkast, settings, mappe, job.progress)
             failures += delivery.failures
             sent = delivery.sendt
-    result = Result([_item(leder, STATUS_SENT) for leder in sent] + skipped, notices=_notices(todo.advarsler))
+    result = Result([_item(leder, STATUS_SENT) for leder in sent] + skipped, notices=notices)
     if failures:
         done = (f"{antall(len(sent), 'e-post', 'e-poster')} er sendt i denne kjøringen og registrert i "
                 f"«{mappe / SENT_FILE}».")
         result.failures = failures + [
-            done, "Kjør samme kommando på nytt for å sende resten; det som er sendt, hoppes over."]
+            done, f"{advice('igjen')} for å sende resten; det som er sendt, hoppes over."]
         result.failure_heading = "Noen e-poster ble ikke sendt:"
         return result
     result.summary = [f"Ferdig: {antall(len(sent), 'e-post', 'e-poster')} sendt."]

@@ -33,6 +33,7 @@ from ..store import xlsx
 from ..store.files import sha256_file
 from ..store.manifest import LeaderEntry, Manifest
 from ..store.year import YearFolder
+from ..advice import advice
 
 
 @dataclass
@@ -85,7 +86,7 @@ def _write_status(year: YearFolder, bok: Arbeidsbok, overskriv: bool, today: dat
         if not overskriv:
             return _StatusOutcome(False, notice=(
                 f"Merk: «{path}» er endret etter at lederavtale laget den (eller er laget av en eldre versjon), "
-                "og er ikke overskrevet. Bruk --overskriv for å lage en ny statusbok; da tas det først en kopi."))
+                f"og er ikke overskrevet. {advice('overskriv_status')}; da tas det først en kopi."))
         backup = keep_copy(path, today)
     # Every leader with an agreement, whichever were selected: the status workbook is the
     # whole year's, and a run for one leader must not shrink it.

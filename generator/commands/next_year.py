@@ -36,6 +36,7 @@ from ..workbook.columns import KOMMUNE, KOMMUNE_FIELDS, LEDERE, LEDERPRINSIPPER,
 from ..workbook.file import RawSheets, read_sheets
 from ..workbook.validate import validate
 from ..workbook.write import build_workbook
+from ..advice import advice
 
 FRA = "Fra"  # the column saying where a carried assignment came from
 DONE = (FULLFORT, UTGAR)
@@ -113,7 +114,7 @@ def next_year(job: Job, til: int, ut: Path, statusbok: Path | None = None) -> Re
     summary = [f"Ny arbeidsbok for {til}: {ut} ({antall(len(oppdrag), 'oppdrag', 'oppdrag')})."]
     if left:
         summary.append(f"Ikke tatt med (Fullført eller Utgår): oppdrag {', '.join(left)}.")
-    summary.append(f"Kontroller den med: lederavtale sjekk \"{ut}\"")
+    summary.append(advice("sjekk_ny", str(ut)))
     return Result(warnings=[str(w) for w in warnings], notices=notices, summary=summary, files=[ut])
 
 

@@ -36,6 +36,7 @@ from ..store.lock import RunLock
 from ..store.manifest import Manifest, load_generated
 from ..store.report import update_column
 from ..store.year import YearFolder
+from ..advice import advice
 
 FAILURE_HEADING = "Noen filer ble ikke godtatt (de andre er registrert):"
 
@@ -100,8 +101,8 @@ def _signert(job: Job, mappe: Path, files: list[Path], pdfs: list[Path], readers
                 result.notices.append(warning)
     result.items = list(items.values())
     if roots is None:
-        result.notices.append(f"Signaturene er {NOT_CHECKED} (bruk --tillit MAPPE med utstedernes "
-                              f"CA-sertifikater, eller legg dem i «{year.trust}», for å kontrollere det).")
+        result.notices.append(f"Signaturene er {NOT_CHECKED} ({advice('tillit', f'«{year.trust}»')} "
+                              "for å kontrollere det).")
     result.summary.append(f"{'Ferdig' if not result.failures else 'Lest'}: {antall(len(pdfs), 'fil', 'filer')} lest, "
                           f"{antall(len(items), 'leder', 'ledere')} med signerte kopier. Oversikt: {year.signert}")
     result.files.append(year.signert)

@@ -34,6 +34,7 @@ from ..store.manifest import SIGNING, FileEntry, LeaderEntry, Manifest, load_gen
 from ..store.report import spreadsheet_text
 from ..store.year import YearFolder, leader_folder
 from ..workbook.selection import select_leaders
+from ..advice import advice, run
 
 NEW, UPDATED, UNCHANGED, REFUSED, KEPT, FAILED = ("ny", "oppdatert", "uendret", "ikke klar for signering",
                                                  "endret av en person – ikke overskrevet", "feilet")
@@ -111,7 +112,7 @@ def _plan(bok: Arbeidsbok, year: YearFolder, manifest: Manifest, selected: list[
                 item.status = KEPT
                 item.filer.append(rel)
                 item.merknader.append(f"{rel} er endret etter at den ble laget, og er ikke overskrevet. Flytt den "
-                                      "bort og kjør signering igjen for å lage en ny.")
+                                      f"bort og {run('signering')} igjen for å lage en ny.")
                 continue
             if on_disk is not None and recorded.dokument_id == format_id(document_id) and recorded.kilde == sha256_bytes(data):
                 item.filer.append(rel)  # made from this very .docx: nothing to do
@@ -126,21 +127,21 @@ def _plan(bok: Arbeidsbok, year: YearFolder, manifest: Manifest, selected: list[
 def _not_ready(year: YearFolder, entry: LeaderEntry | None) -> list[str]:
     """Why a leader's documents cannot be signed yet: not generated, placeholders, an empty goals table."""
     if entry is None:
-        return ["ingen dokumenter er generert (kjør «lederavtale generer»)"]
+        return [f"ingen dokumenter er generert ({run('generer')})"]
     problems = []
     for kind in SIGNED_KINDS:
         fil = entry.file(kind.rolle, "docx")
         if fil is None or not (year.path / fil.sti).is_file():
-            problems.append(f"{kind.navn[0]} finnes ikke (kjør «lederavtale generer»)")
+            problems.append(f"{kind.navn[0]} finnes ikke ({run('generer')})")
             continue
         path = year.path / fil.sti
         left = placeholders_left(path)
         if left:
             problems.append(f"{kind.navn[1]} «{path.name}» har {antall(left, 'felt', 'felt')} som ikke er fylt ut "
-                            "(«[Fylles ut …]»). Fyll ut i Word og kjør signering igjen.")
+                            f"(«[Fylles ut …]»). {advice('fyll_ut')}.")
         if kind is APPENDIX and empty_tables(path):
             problems.append(f"{kind.navn[1]} «{path.name}» har en tom tabell for utviklingsmål. Skriv inn målene "
-                            "i Word og kjør signering igjen.")
+                            f"i Word, {advice('lever_inn')} og {run('signering')} igjen.")
     return problems
 
 

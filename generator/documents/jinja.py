@@ -21,6 +21,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from ..model import Problem
+from ..advice import advice
 
 # Jinja's block tags and the tags that end them.
 BLOCKS = {"for": "endfor", "if": "endif", "with": "endwith", "macro": "endmacro", "call": "endcall",
@@ -41,7 +42,7 @@ def not_allowed(name: str) -> str:
         why = "det er et innebygd Jinja-navn som gir tilgang til programmet bak malen"
     else:
         why = "en mal kan bare lese feltene, ikke endre dem eller kalle programmet bak malen"
-    return f"«{name}» er ikke tillatt i en mal: {why}; bruk bare feltene fra arbeidsboken (se lederavtale maler)"
+    return f"«{name}» er ikke tillatt i en mal: {why}; bruk bare feltene fra arbeidsboken ({advice('maler')})"
 
 
 def long_date(value: date, locale: str = "nb") -> str:

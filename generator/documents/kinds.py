@@ -20,6 +20,7 @@ from typing import Callable
 from ..model import Arbeidsbok, Leder
 from ..store.year import STATUS_REPORT_DOCX
 from .context import agreement_context, appendix_context
+from ..advice import advice
 
 # The appendix's name says what it is in every file name it has (the document, its archived PDF).
 _EXEMPT = {False: "unntatt offentlighet", True: "unnateke offentlegheit"}
@@ -131,7 +132,7 @@ FOLLOW_UP = Kind(
     # The kommunedirektør's evaluation, with the ordfører for the kommunestyre.
     top_leader_template="oppfolging_kommunedirektor.docx",
     # A template folder from before the follow-up document existed lacks it.
-    missing_hint="kopier den fra standardmalene (lederavtale init lager en ny kopi)",
+    missing_hint=f"kopier den fra standardmalene ({advice('init_mal')})",
     basis_key="grunnlag_oppfolging", email="epost_oppfolging.txt", space=(100_000, 300_000), carries_id=True)
 
 # The year folder names its own files (store.year); the report is one of them.

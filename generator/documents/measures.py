@@ -172,7 +172,7 @@ class AgreementMeasures:
             had = len(workbook.tiltak_for(self.leder, nr))
             lines.append(f"{self.leder.ansattnr} {self.leder.navn}: lederavtalen «{self.fil}» har andre tiltak for "
                          f"oppdrag {nr} enn arbeidsboken ({len(measures)} i avtalen, {had} i arket Tiltak). "
-                         "«lederavtale oppfolging» bruker tiltakene i avtalen; før dem gjerne inn i arbeidsboken.")
+                         "Oppfølgingsdokumentet bruker tiltakene i avtalen; før dem gjerne inn i arbeidsboken.")
         return lines
 
 

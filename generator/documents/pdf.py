@@ -47,6 +47,7 @@ import pikepdf
 
 from ..exceptions import LibreOfficeMissing
 from . import scratch
+from ..advice import advice
 
 ENV_SOFFICE = "LEDERAVTALE_SOFFICE"
 
@@ -94,7 +95,7 @@ _MACOS_PATHS = ["/Applications/LibreOffice.app/Contents/MacOS/soffice"]
 _INSTALL_HINT = (
     "Installer LibreOffice (Debian/Ubuntu: «sudo apt-get install libreoffice-writer-nogui», "
     "Windows og macOS: last ned fra https://www.libreoffice.org/), pek på programmet med "
-    f"miljøvariabelen {ENV_SOFFICE}, eller kjør med --ingen-pdf for å lage bare Word-filer."
+    f"miljøvariabelen {ENV_SOFFICE}, eller " + advice("ingen_pdf") + "."
 )
 
 

@@ -18,6 +18,7 @@ kinds (documents.kinds).
 
 from __future__ import annotations
 
+import re
 import shutil
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
@@ -39,6 +40,7 @@ from .identity import pdf_edit
 from .kinds import AGREEMENTS, FOLLOW_UPS, Kind, Run  # the runs, which the commands take from here
 from .naming import file_stem
 from .pdf import DRAFT_MARK, PdfSettings
+from ..advice import advice
 
 STATUS_NEW = "ny"
 STATUS_UPDATED = "oppdatert"
@@ -105,7 +107,7 @@ class WriteResult:
         if edited:
             yield (f"Advarsel: {antall(len(edited), 'leder', 'ledere')} har dokumenter som er endret for hånd "
                    "etter forrige kjøring. "
-                   "De er ikke overskrevet (bruk --overskriv for å erstatte dem; en kopi tas vare på):")
+                   f"De er ikke overskrevet ({advice('overskriv')} for å erstatte dem; en kopi tas vare på):")
         for r in edited:
             yield f"  {r.leder.ansattnr} {r.leder.navn}"
             for note in r.endret:
@@ -115,6 +117,18 @@ class WriteResult:
                 yield f"Overskrevet etter kopi: {r.leder.ansattnr} {r.leder.navn} ({', '.join(r.backups)})"
         for entry in self.removed:
             yield f"Merk: {entry.ansattnr} {entry.navn} er ikke lenger i arbeidsboken; filene er beholdt."
+
+
+_BACKUP = re.compile(r" \(endret \d{4}-\d{2}-\d{2}(?: \d+)?\)$")
+
+
+def backups(year_dir: Path, entry: LeaderEntry) -> list[Path]:
+    """The copies kept of the leader's files before something replaced them (`_backup_name`), newest first."""
+    folder = year_dir / entry.mappe
+    stems = {Path(f.sti).stem for f in entry.filer if not f.fase}
+    found = [p for p in folder.glob("* (endret *)*") if p.is_file()
+             and _BACKUP.search(p.stem) and _BACKUP.sub("", p.stem) in stems] if folder.is_dir() else []
+    return sorted(found, key=lambda p: p.stat().st_mtime_ns, reverse=True)
 
 
 def _backup_name(path: Path, today: date) -> Path:
@@ -253,7 +267,7 @@ def _drop_pdf(year_dir: Path, manifest: Manifest, entry: LeaderEntry, rolle: str
     pdf_path = year_dir / pdf_rel
     if theirs:
         result.endret.append(f"{pdf_rel} er endret for hånd og er beholdt, men Word-filen er laget på nytt, "
-                                "så PDF-en viser ikke lenger dokumentet. Kjør med PDF og --overskriv for å lage den "
+                                f"så PDF-en viser ikke lenger dokumentet. {advice('overskriv_pdf')} for å lage den "
                                 "på nytt (en kopi tas vare på).")
     else:
         pdf_path.unlink(missing_ok=True)
@@ -281,7 +295,7 @@ def _left_behind(previous: LeaderEntry | None, result: LeaderResult, year_dir: P
         result.filer += edited
         result.endret.append(
             f"navnet er endret, men {', '.join(edited)} er endret for hånd og ligger i den gamle mappen "
-            f"«{previous.mappe}»; ingenting er skrevet for lederen. Bruk --overskriv for å lage nye dokumenter "
+            f"«{previous.mappe}»; ingenting er skrevet for lederen. {advice('overskriv')} for å lage nye dokumenter "
             "(de endrede flyttes da til den nye mappen som kopi).")
         return None
     return found
@@ -402,11 +416,11 @@ def write_documents(job, kind: Run, batch: Batch, verdicts: list[Verdict],
             raise LederavtaleError(
                 f"Kunne ikke skrive «{exc.filename or year_dir}»: {exc.strerror or exc}. "
                 f"{done} av {len(verdicts)} ledere var ferdige; ingen halvskrevne filer er lagt igjen. "
-                "Rett feilen og kjør samme kommando igjen."
+                f"Rett feilen og {advice('igjen')}."
             ) from exc
         except KeyboardInterrupt:
             raise Interrupted(
                 f"Avbrutt. {done} av {len(verdicts)} ledere var ferdige med Word-dokumentene. "
-                "Kjør samme kommando igjen for å fullføre; ferdige dokumenter lages ikke på nytt."
+                f"{advice('igjen')} for å fullføre; ferdige dokumenter lages ikke på nytt."
             ) from None
     return WriteResult(year, results, open_in_excel(job.workbook) + bok.warnings, removed)

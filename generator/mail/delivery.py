@@ -22,6 +22,7 @@ from ..store.year import SENT_FILE, UNCERTAIN_FILE
 from .message import AGREEMENT_MAIL, Epost, Mailing, MailTemplate, label, prepare_messages
 from .records import Records, RecordsUnwritable, read_records, record
 from .smtp import Connection, ConnectionLost, SmtpSettings, refusal
+from ..advice import advice
 
 
 @dataclass
@@ -56,8 +57,10 @@ def plan(
     chosen: list[Leder],
     send_igjen: bool,
     mailing: Mailing = AGREEMENT_MAIL,
+    sender: str | None = None,
 ) -> SendPlan:
-    """The messages still to send from the mailing's folder `mappe` (read while holding the RunLock)."""
+    """The messages still to send from the mailing's folder `mappe` (read while holding the RunLock);
+    `sender` replaces the sheet Kommune's Avsender."""
     sent = read_records(mappe / SENT_FILE)
     uncertain = read_records(mappe / UNCERTAIN_FILE)
     earlier, unknown, pending, warnings = [], [], [], []
@@ -68,11 +71,12 @@ def plan(
             unknown.append(leder)
             warnings.append(
                 f"{label(leder)}: usikkert om forrige e-post kom fram; den sendes ikke på nytt. "
-                f"Kontroller med mottakeren, og send med --leder {leder.ansattnr} --send-igjen om den mangler."
+                f"Kontroller med mottakeren, og {advice('send_igjen', leder.ansattnr)} om den mangler."
             )
         else:
             pending.append(leder)
-    messages, failures = prepare_messages(bok, pending, folder, entries, template, False, warnings.append, mailing)
+    messages, failures = prepare_messages(bok, pending, folder, entries, template, False, warnings.append, mailing,
+                                          sender)
     return SendPlan(messages, earlier, unknown, warnings, failures)
 
 
@@ -104,7 +108,7 @@ def deliver(messages: list[Epost], settings: SmtpSettings, mappe: Path, progress
                  f"registrert i «{records.sent_path}»."]
         if epost is not None and epost.leder.ansattnr in records.uncertain_records:
             lines.append(_uncertain(epost, f"avbrutt mens den ble sendt; se «{records.uncertain_path}»"))
-        lines.append("Kjør samme kommando igjen for å sende resten.")
+        lines.append(f"{advice('igjen')} for å sende resten.")
         raise Interrupted("\n".join(lines)) from None
     finally:
         connection.close()
@@ -139,4 +143,4 @@ def _deliver_one(connection: Connection, epost: Epost, records: Records, deliver
 def _uncertain(epost: Epost, why: str) -> str:
     nr = epost.leder.ansattnr
     return (f"{label(epost.leder)}: usikkert om e-posten kom fram ({why}). Den sendes ikke på nytt automatisk; "
-            f"kontroller, og bruk --leder {nr} --send-igjen om den mangler.")
+            f"kontroller, og {advice('send_igjen', nr)} om den mangler.")

@@ -40,6 +40,7 @@ from ..documents.templates import TemplateSet
 from ..exceptions import MailError, TemplateError
 from ..model import Arbeidsbok, Leder, Problem
 from ..store.manifest import LeaderEntry
+from ..advice import run
 
 DOCX_SUBTYPE = "vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -120,7 +121,7 @@ def attachment_paths(folder: Path, leder: Leder, entry: LeaderEntry, mailing: Ma
         file = entry.file(kind.rolle, "docx")
         if file is None:
             raise MailError(f"{label(leder)}: manifest.json har ingen Word-fil med rolle «{kind.rolle}»; "
-                            f"kjør {kind.command} på nytt")
+                            f"{run(kind.command)} på nytt")
         path = (folder / file.sti).resolve()
         # The manifest is a file people can edit; never attach anything outside the
         # leader's own folder, which could be another leader's appendix.
@@ -142,28 +143,52 @@ class MailTemplate:
     body: jinja2.Template
 
 
-def load_template(bok: Arbeidsbok, maler: Path | None = None, mailing: Mailing = AGREEMENT_MAIL) -> MailTemplate:
-    """The mailing's e-mail template (`epost.txt`) of the template folder, compiled without autoescape."""
+# What error messages call a text stored on the web page's Innstillinger (innstillinger.json), by the
+# file in the template folder it replaces.
+STORED_TEXT_NAMES = {
+    "epost.txt": "e-postteksten på siden Innstillinger",
+    "epost_oppfolging.txt": "e-postteksten for oppfølgingen på siden Innstillinger",
+}
+
+
+def template_source(bok: Arbeidsbok, maler: Path | None = None, mailing: Mailing = AGREEMENT_MAIL) -> str:
+    """The text of the mailing's e-mail template (`epost.txt`) in the template folder."""
     path = TemplateSet(bok, maler).base / mailing.template
     if not path.is_file():
         raise TemplateError([Problem(str(path.parent), f"e-postmalen «{path.name}» mangler i malmappen")])
     try:
-        source = path.read_text(encoding="utf-8-sig")
+        return path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise TemplateError([Problem(str(path), f"kan ikke lese e-postmalen: {exc}")])
+
+
+def load_template(bok: Arbeidsbok, maler: Path | None = None, mailing: Mailing = AGREEMENT_MAIL,
+                  text: str = "") -> MailTemplate:
+    """The mailing's e-mail template, compiled without autoescape: `text` when it is not empty (the text
+    stored on the page Innstillinger), else the template folder's file (`epost.txt`)."""
+    if text.strip():
+        return compile_template(text, STORED_TEXT_NAMES[mailing.template], babel_locale(bok.kommune),
+                                "E-postteksten har feil. Ingenting er skrevet.")
+    return compile_template(template_source(bok, maler, mailing), mailing.template, babel_locale(bok.kommune))
+
+
+def compile_template(source: str, name: str, locale: str = "nb", heading: str | None = None) -> MailTemplate:
+    """An e-mail text whose first line is «Emne: …»; `name` is what errors call it (`epost.txt linje 3`)."""
+    source = source.replace("\r\n", "\n")  # a browser's text field sends CRLF
     text = source.lstrip()
     above = source[: len(source) - len(text)].count("\n")  # blank lines before the subject
     first, _, rest = text.partition("\n")
     key, colon, subject = first.partition(":")
     if not colon or key.strip().lower() != "emne":
-        raise TemplateError([Problem(f"{path.name} linje {above + 1}", "første linje må være «Emne: …» (e-postens emne)")])
-    env = make_jinja_env(autoescape=False, locale=babel_locale(bok.kommune))
+        raise TemplateError([Problem(f"{name} linje {above + 1}", "første linje må være «Emne: …» (e-postens emne)")],
+                            heading)
+    env = make_jinja_env(autoescape=False, locale=locale)
     try:
         # Padded with line breaks, so that an error names its line in epost.txt.
-        return MailTemplate(path.name, env.from_string("\n" * above + subject),
+        return MailTemplate(name, env.from_string("\n" * above + subject),
                             env.from_string("\n" * (above + 1) + rest))
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError([explain(f"{path.name} linje {exc.lineno}", exc)])
+        raise TemplateError([explain(f"{name} linje {exc.lineno}", exc)], heading)
 
 
 def render_text(template: MailTemplate, context: dict) -> tuple[str, str]:
@@ -213,11 +238,13 @@ def build_message(
     guard: PrivacyGuard,
     today: date | None = None,
     mailing: Mailing = AGREEMENT_MAIL,
+    sender: str | None = None,
 ) -> Epost:
     """One leader's message with the mailing's documents from disk attached.
 
     `folder` is `<ut>/<år>`; `entry` is the leader's manifest entry. A draft carries
     `X-Unsent: 1` (Outlook opens it for editing); a message to send carries a Message-ID.
+    `sender` replaces the sheet Kommune's Avsender (the one stored on the page Innstillinger).
     """
     to, cc = recipients(bok, leder)
     if not to:
@@ -226,7 +253,7 @@ def build_message(
     # The e-mail text is as public as the agreement: same guard against leaked goals.
     guard.check(f"{subject}\n{body}", leder, ("e-posten", "E-posten"))
     paths = attachment_paths(folder, leder, entry, mailing)
-    sender = bok.kommune.avsender.strip()
+    sender = (bok.kommune.avsender if sender is None else sender).strip()
     overordnet = bok.overordnet(leder)
 
     message = MIMEMultipart()
@@ -263,6 +290,7 @@ def prepare_messages(
     draft: bool,
     warn: Warn,
     mailing: Mailing = AGREEMENT_MAIL,
+    sender: str | None = None,
 ) -> tuple[list[Epost], list[str]]:
     """Messages for the chosen leaders, and the failure lines for those that got none."""
     # Render every text first: a template mistake stops the run before anything is
@@ -282,10 +310,11 @@ def prepare_messages(
             warn(f"{label(leder)}: overordnet har ingen e-postadresse; e-posten får ingen kopimottaker")
         entry = entries.get(leder.ansattnr)
         if entry is None:
-            failures.append(f"{label(leder)}: dokumentene er ikke generert; kjør {mailing.command} for denne lederen")
+            failures.append(f"{label(leder)}: dokumentene er ikke generert; {run(mailing.command)} for denne lederen")
             continue
         try:
-            messages.append(build_message(bok, leder, folder, entry, template, draft, guard=guard, mailing=mailing))
+            messages.append(build_message(bok, leder, folder, entry, template, draft, guard=guard, mailing=mailing,
+                                          sender=sender))
         except MailError as exc:
             failures.append(str(exc))
     return messages, failures

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import os
 import smtplib
+import socket
 import ssl
 from dataclasses import dataclass, field
 
 from ..exceptions import MailError
+from ..store.settings import Innstillinger
 from .message import Epost
 
 DEFAULT_PORT = 587
@@ -35,37 +37,90 @@ class SmtpSettings:
     ssl_context: ssl.SSLContext | None = None  # None: the system's trusted CAs
 
 
+class SmtpError(MailError):
+    """A setting that is missing or wrong, or a server that cannot be reached or logged in to.
+
+    `str()` is the terminal's text, which may name the command line's options; `page` says the same for
+    the web page, which has no options, only the page Innstillinger, and shows no Python error text.
+    """
+
+    def __init__(self, text: str, page: str):
+        super().__init__(text)
+        self.page = page
+
+
+def environment_value(name: str, environ: dict | None = None) -> str:
+    """An LEDERAVTALE_SMTP_* variable, "" when unset or blank (a blank one decides nothing). Not stripped
+    otherwise: a password may end in a space."""
+    env = os.environ if environ is None else environ
+    value = env.get(name, "")
+    return value if value.strip() else ""
+
+
 def smtp_settings(
     host: str | None = None,
     port: int | str | None = None,
     user: str | None = None,
     password: str | None = None,
-    tls: bool = True,
+    tls: bool | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     ssl_context: ssl.SSLContext | None = None,
     environ: dict | None = None,
+    stored: Innstillinger | None = None,
 ) -> SmtpSettings:
-    """Server settings: what is given, else the LEDERAVTALE_SMTP_* environment variables."""
-    env = os.environ if environ is None else environ
-    host = (host or env.get(ENV_HOST, "")).strip()
+    """Server settings, each from the first place that has it: what is given (the command line's options),
+    the LEDERAVTALE_SMTP_* environment variables (IT's, on a server), `stored` (the output folder's
+    innstillinger.json), the defaults. TLS has no variable: the option (--ingen-tls), else the stored choice."""
+    stored = stored or Innstillinger()
+    host = (host or environment_value(ENV_HOST, environ).strip() or stored.smtp_vert).strip()
     if not host:
-        raise MailError(
+        raise SmtpError(
             f"Ingen SMTP-server er oppgitt. Bruk --smtp-vert VERT (og --smtp-port PORT), "
-            f"eller miljøvariablene {ENV_HOST} og {ENV_PORT}."
-        )
-    raw_port = port if port not in (None, "") else env.get(ENV_PORT, "") or DEFAULT_PORT
+            f"eller miljøvariablene {ENV_HOST} og {ENV_PORT}, eller fyll inn serveren på nettsidens side "
+            f"Innstillinger (lagres i innstillinger.json i utmappen).",
+            "Ingen SMTP-server er fylt inn. Fyll inn SMTP-serveren på siden Innstillinger.")
+    from_environment = False
+    if port not in (None, ""):
+        raw_port = port
+    elif environment_value(ENV_PORT, environ):
+        raw_port, from_environment = environment_value(ENV_PORT, environ).strip(), True
+    else:
+        raw_port = stored.smtp_port or DEFAULT_PORT
     try:
         port = int(str(raw_port).strip())
         if not 0 < port < 65536:
             raise ValueError
     except ValueError:
-        raise MailError(f"Ugyldig SMTP-port «{raw_port}» (--smtp-port eller {ENV_PORT}): bruk et tall, f.eks. 587")
-    user = (user if user is not None else env.get(ENV_USER, "")).strip()
-    password = password if password is not None else env.get(ENV_PASSWORD, "")
+        page = (f"SMTP-porten «{raw_port}» som IT har satt på serveren ({ENV_PORT}), er ikke et gyldig portnummer. "
+                "Si fra til IT." if from_environment else
+                f"SMTP-porten «{raw_port}» er ikke et gyldig portnummer. Rett porten på siden Innstillinger "
+                "(et tall, f.eks. 587).")
+        raise SmtpError(f"Ugyldig SMTP-port «{raw_port}» (--smtp-port eller {ENV_PORT}): bruk et tall, f.eks. 587",
+                        page)
+    user_from_environment = user is None and bool(environment_value(ENV_USER, environ))
+    if user is None:
+        user = environment_value(ENV_USER, environ) or stored.smtp_bruker
+    user = user.strip()
+    if password is None:
+        password = environment_value(ENV_PASSWORD, environ) or stored.smtp_passord
     if user and not password:
-        raise MailError(f"{ENV_USER} er satt, men passordet mangler: sett miljøvariabelen {ENV_PASSWORD}.")
+        if user_from_environment:
+            raise SmtpError(f"{ENV_USER} er satt, men passordet mangler: sett miljøvariabelen {ENV_PASSWORD}.",
+                            "IT har satt brukernavnet for SMTP på serveren, men ikke passordet. Fyll inn passordet "
+                            "på siden Innstillinger, eller si fra til IT.")
+        raise SmtpError(f"Brukernavnet for SMTP er lagret i innstillinger.json, men passordet mangler: lagre passordet "
+                        f"på nettsidens side Innstillinger, eller sett miljøvariabelen {ENV_PASSWORD}.",
+                        "Brukernavnet for SMTP er fylt inn, men passordet mangler. Fyll inn passordet på siden "
+                        "Innstillinger.")
+    tls_option = tls is not None
+    if tls is None:
+        tls = stored.smtp_tls
     if user and not tls:
-        raise MailError("Innlogging uten TLS er ikke tillatt: passordet ville gått ukryptert. Fjern --ingen-tls.")
+        fix = "Fjern --ingen-tls." if tls_option else \
+            "Slå på kryptering (TLS) på nettsidens side Innstillinger (innstillinger.json i utmappen)."
+        raise SmtpError(f"Innlogging uten TLS er ikke tillatt: passordet ville gått ukryptert. {fix}",
+                        "Innlogging uten kryptering er ikke tillatt: passordet ville gått ukryptert. Kryss av for "
+                        "«Krev kryptering (TLS)» på siden Innstillinger.")
     return SmtpSettings(host, port, user, password, tls, timeout, ssl_context)
 
 
@@ -78,7 +133,7 @@ class ConnectionLost(Exception):
 
 
 def connect(settings: SmtpSettings) -> smtplib.SMTP:
-    """An open, encrypted (unless --ingen-tls) and logged-in connection, or MailError."""
+    """An open, encrypted (unless TLS is off) and logged-in connection, or SmtpError."""
     where = f"{settings.host}:{settings.port}"
     smtp = None
     try:
@@ -92,10 +147,11 @@ def connect(settings: SmtpSettings) -> smtplib.SMTP:
             smtp.ehlo()
             if settings.tls:
                 if not smtp.has_extn("starttls"):
-                    raise MailError(
+                    raise SmtpError(
                         f"SMTP-serveren {where} tilbyr ikke STARTTLS (kryptering). Ingenting er sendt. "
-                        f"Bruk --ingen-tls bare for en relay-server på egen maskin (localhost)."
-                    )
+                        f"Bruk --ingen-tls bare for en relay-server på egen maskin (localhost).",
+                        f"SMTP-serveren {where} tilbyr ikke kryptering (STARTTLS). Ingenting er sendt. Fjern krysset "
+                        f"for «Krev kryptering (TLS)» på siden Innstillinger bare for en relay-server på samme maskin.")
                 smtp.starttls(context=context)
                 smtp.ehlo()
         if settings.user:
@@ -106,13 +162,45 @@ def connect(settings: SmtpSettings) -> smtplib.SMTP:
         raise
     except smtplib.SMTPAuthenticationError as exc:
         _close(smtp)
-        raise MailError(f"Innlogging på SMTP-serveren {where} ble avvist ({_reply(exc.smtp_code, exc.smtp_error)}). Ingenting er sendt.")
+        raise SmtpError(f"Innlogging på SMTP-serveren {where} ble avvist ({_reply(exc.smtp_code, exc.smtp_error)}). "
+                        f"Ingenting er sendt.",
+                        f"SMTP-serveren {where} godtok ikke brukernavnet og passordet. Ingenting er sendt. Sjekk "
+                        f"brukernavn og passord på siden Innstillinger.")
     except ssl.SSLError as exc:
         _close(smtp)
-        raise MailError(f"TLS mot SMTP-serveren {where} feilet ({exc.reason or exc}). Ingenting er sendt.")
+        raise SmtpError(f"TLS mot SMTP-serveren {where} feilet ({exc.reason or exc}). Ingenting er sendt.",
+                        _tls_words(exc, where))
     except OSError as exc:  # includes every smtplib.SMTPException
         _close(smtp)
-        raise MailError(f"Får ikke kontakt med SMTP-serveren {where} ({_describe(exc)}). Ingenting er sendt.")
+        raise SmtpError(f"Får ikke kontakt med SMTP-serveren {where} ({_describe(exc)}). Ingenting er sendt.",
+                        _contact_words(exc, settings))
+
+
+def _tls_words(exc: ssl.SSLError, where: str) -> str:
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return (f"SMTP-serveren {where} viste et sertifikat denne maskinen ikke godtar, så den krypterte forbindelsen "
+                "ble ikke satt opp. Ingenting er sendt. Sjekk at servernavnet er riktig, eller si fra til IT.")
+    return (f"Den krypterte forbindelsen (TLS) til SMTP-serveren {where} kunne ikke settes opp. Ingenting er sendt. "
+            "Sjekk porten (587 eller 465) på siden Innstillinger, eller si fra til IT.")
+
+
+def _contact_words(exc: OSError, settings: SmtpSettings) -> str:
+    """Why the server could not be reached, in words for the web page (no Python error text)."""
+    where = f"{settings.host}:{settings.port}"
+    if isinstance(exc, socket.gaierror):
+        return (f"Finner ikke SMTP-serveren «{settings.host}». Ingenting er sendt. Sjekk navnet på siden "
+                "Innstillinger.")
+    if isinstance(exc, ConnectionRefusedError):
+        return (f"SMTP-serveren {where} tar ikke imot forbindelser på denne porten. Ingenting er sendt. Sjekk "
+                "server og port på siden Innstillinger.")
+    if isinstance(exc, TimeoutError) or isinstance(exc.__context__, TimeoutError):
+        return (f"SMTP-serveren {where} svarte ikke i tide. Ingenting er sendt. Sjekk server og port på siden "
+                "Innstillinger, eller prøv igjen senere.")
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return (f"SMTP-serveren {where} avsluttet forbindelsen. Ingenting er sendt. Prøv igjen senere, eller si fra "
+                "til IT.")
+    return (f"Får ikke kontakt med SMTP-serveren {where}. Ingenting er sendt. Sjekk server og port på siden "
+            "Innstillinger, og at denne maskinen når serveren.")
 
 
 def _close(smtp: smtplib.SMTP | None) -> None:

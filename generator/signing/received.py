@@ -32,6 +32,7 @@ from .evidence import Bevis, Known, content_digests, portal_name, read_evidence
 from .record import E_SIGNATURE, SCAN, SIGNED, Signature
 from .scan import UnreadableScan, qr_in_images, read_scan
 from .verify import DELVIS, Signatur, UnreadablePdf, compare_parties, read_bounded, read_signatures
+from ..advice import advice
 
 KINDS = {kind.rolle: kind for kind in SIGNED_KINDS}
 
@@ -224,7 +225,7 @@ def read_copy(path: Path, kilde: str, bok: Arbeidsbok, year: YearFolder, entries
     else:
         signed_on = dato or leder.signert
         if signed_on is None:
-            raise Refused(f"skannet kopi uten dato: oppgi --dato, eller før datoen i Signert for {leder.navn}")
+            raise Refused(f"skannet kopi uten dato: {advice('dato')}, eller før datoen i Signert for {leder.navn}")
         status, found = SIGNED, []
     return Received(path, kilde, data, leder, rolle, copy_type, signed_on, document_id, status, found, warnings,
                  forsegling)

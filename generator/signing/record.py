@@ -14,7 +14,10 @@ from pathlib import Path
 
 from ..documents.kinds import SIGNED_KINDS
 from ..exceptions import LederavtaleError
-from ..store.files import atomic_write_bytes, read_json_object
+from ..store.files import atomic_write_bytes, read_json_object, sha256_file
+from ..store.manifest import AS_MADE, MISSING, Manifest, document_state
+from ..store.year import YearFolder
+from ..advice import run
 
 E_SIGNATURE = "e-signatur"
 SCAN = "skann"
@@ -96,7 +99,7 @@ def load_signed(path: Path) -> dict[str, LeaderSigned]:
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise LederavtaleError(
             f"{path}: oversikten over signerte dokumenter kan ikke leses ({exc}). Flytt filen bort og kjør "
-            "«lederavtale signert» på nytt med mappen med de signerte kopiene.") from exc
+            f"{run('signert')} på nytt med de signerte kopiene.") from exc
 
 
 def save_signed(path: Path, record: dict[str, LeaderSigned]) -> None:
@@ -120,3 +123,25 @@ def report_column(record: dict[str, LeaderSigned]) -> dict[str, str]:
             parts.append(line)
         column[ansattnr] = "\n".join(parts)
     return column
+
+
+@dataclass
+class AtStake:
+    """What replacing the drafts (`generer --overskriv`) would put aside: each is kept as a copy, but the
+    person has to know before saying yes."""
+
+    edited: int  # Word or PDF files edited by hand or handed in after the conversation
+    signed: int  # leaders with a signed copy recorded
+    leaders: int  # leaders with either
+
+
+def overwrite_at_stake(year: YearFolder, sha_of=sha256_file) -> AtStake:
+    manifest = Manifest.load(year.path) if year.manifest.exists() else None
+    signed = load_signed(year.signert)
+    edited, who = 0, set(signed)
+    for nr, entry in (manifest.ledere.items() if manifest is not None else ()):
+        for f in entry.filer:
+            if not f.fase and document_state(manifest, f, sha_of) not in (AS_MADE, MISSING):
+                edited += 1
+                who.add(nr)
+    return AtStake(edited, sum(1 for leader in signed.values() if leader.documents()), len(who))

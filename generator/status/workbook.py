@@ -217,7 +217,7 @@ def _read(path: Path) -> _Read:
         raise WorkbookError(exc.problems, heading=_heading(path)) from None
     if SHEET not in sheets:
         raise WorkbookError([Problem("", f"«{path.name}» har ikke arket {quoted(SHEET)}; er det en statusbok "
-                                         "laget av «lederavtale oppfolging»?")], heading=_heading(path))
+                                         "laget sammen med oppfølgingsdokumentene?")], heading=_heading(path))
     return _Read(sheets[SHEET], uncached, sheets.get(ABOUT_SHEET))
 
 
@@ -247,7 +247,7 @@ def _check_about(bok: Arbeidsbok, path: Path, found: _Read) -> list[Problem]:
         shown = quoted(written) if name == ABOUT_KOMMUNE else written
         wanted = quoted(expected) if name == ABOUT_KOMMUNE else expected
         problems.append(Problem(place, (f"statusboken gjelder {shown}, men arbeidsboken «{bok.path.name}» gjelder "
-                                        f"{wanted}. Bruk statusboken «lederavtale oppfolging» laget for {kommune} "
+                                        f"{wanted}. Bruk statusboken som ble laget sammen med oppfølgingsdokumentene for {kommune} "
                                         f"{ar}") if written else f"{what} mangler"))
     return problems
 

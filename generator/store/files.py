@@ -65,13 +65,13 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def atomic_write_bytes(path: Path, data: bytes, durable: bool = False) -> None:
+def atomic_write_bytes(path: Path, data: bytes, durable: bool = False, mode: int | None = None) -> None:
     """Write to a temporary file in the same folder, then rename into place.
 
     A reader, an interrupted run or a full disk leaves either the old file or the new one,
     never half of one. `durable` also survives a power cut (fsync), at ~8 ms a file.
     An OSError names `path`: HR looks for the file that was to be written, not for the
-    temporary one.
+    temporary one. `mode` (POSIX only) replaces the umask's mode, for a file only its owner may read.
     """
     path = Path(path)
     tmp = None
@@ -79,7 +79,8 @@ def atomic_write_bytes(path: Path, data: bytes, durable: bool = False) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=".tmp")
         if os.name == "posix":
-            os.fchmod(fd, FILE_MODE)
+            # Set before the rename: the file is never readable by others under its real name.
+            os.fchmod(fd, FILE_MODE if mode is None else mode)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             if durable:

@@ -18,6 +18,7 @@ from filelock import FileLock, Timeout
 
 from ..exceptions import LederavtaleError, OutputLocked
 from .year import HOLDER_NAME, LOCK_NAME
+from ..advice import advice
 
 
 
@@ -40,7 +41,7 @@ class RunLock:
         except OSError as exc:
             raise LederavtaleError(
                 f"Kan ikke skrive i «{self.folder}» ({exc.strerror or exc}). "
-                "Velg en mappe du har skrivetilgang til med --ut."
+                f"{advice('skrivbar_ut')}."
             ) from exc
         try:
             self.holder_path.write_text(json.dumps({

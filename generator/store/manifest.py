@@ -12,6 +12,7 @@ from pathlib import Path
 from ..exceptions import LederavtaleError, NothingGenerated
 from .files import atomic_write_bytes, read_json_object, sha256_bytes, sha256_file
 from .year import JOURNAL_NAME, MANIFEST_NAME
+from ..advice import run
 
 # The fingerprint keys every leader entry has (a run's key, documents.kinds.Run.basis_key, starts
 # with the prefix): written for every leader, empty until that run has written for the leader,
@@ -34,6 +35,10 @@ class FileEntry:
     dokument_id: str = ""
     # "" for what `generer`/`oppfolging` wrote (the drafts); SIGNING for the copy `signering` made.
     fase: str = ""
+    # A .docx a person handed back after the conversation (uploaded, or `innlevert`): its sha256. `sha256`
+    # stays that of the tool's own version, so the file counts as a person's edit everywhere and is never
+    # overwritten without --overskriv; this says that the file on disk is the one handed in.
+    innlevert: str = ""
 
 
 SIGNING = "signering"  # FileEntry.fase of a copy made for signing
@@ -222,13 +227,31 @@ class Manifest:
         self.save()
 
 
+# What a document on disk is, as the pages and the run report say it (`document_state`).
+MISSING, AS_MADE, EDITED, HANDED_IN = "mangler", "som laget", "endret av en person", "levert inn etter samtalen"
+
+
+def document_state(manifest: Manifest, entry: FileEntry, sha_of=sha256_file) -> str:
+    """Whether a leader's document is as the tool made it, edited by hand, or the version handed back.
+
+    One answer for every front end: a file is the tool's own when the manifest (or an unfinished run's
+    journal) vouches for its bytes. `sha_of` lets a page that lists 5,000 leaders remember hashes."""
+    path = manifest.year_dir / entry.sti
+    if not path.is_file():
+        return MISSING
+    sha = sha_of(path)
+    if manifest.owns(entry, entry.sti, sha):
+        return AS_MADE
+    return HANDED_IN if entry.innlevert == sha else EDITED
+
+
 def require_generated(folder: Path, workbook: Path, then: str) -> None:
     """NothingGenerated unless `generer` has written a manifest into the year folder."""
     # Anything at the manifest's place counts: Manifest.load says what is wrong with a link or folder.
     if not os.path.lexists(folder / MANIFEST_NAME):
         raise NothingGenerated(
             f"Fant ingen genererte dokumenter i «{folder}». "
-            f"Kjør «lederavtale generer {workbook}» først, og deretter «lederavtale {then}»."
+            f"{run('generer')} først, og deretter {run(then)}."
         )
 
 
@@ -238,6 +261,6 @@ def load_generated(folder: Path, workbook: Path, then: str) -> dict[str, LeaderE
     entries = Manifest.load(folder).ledere
     if not entries:
         raise NothingGenerated(
-            f"Manifestet i «{folder}» lister ingen dokumenter. Kjør «lederavtale generer {workbook}» først."
+            f"Manifestet i «{folder}» lister ingen dokumenter. {run('generer')} først."
         )
     return entries

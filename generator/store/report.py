@@ -11,6 +11,7 @@ import openpyxl
 from . import xlsx
 from ..result import Item
 from .year import REPORT_NAME
+from ..advice import TERMINAL, words
 
 if TYPE_CHECKING:
     from ..model import Arbeidsbok
@@ -36,6 +37,8 @@ def spreadsheet_text(value):
 def write_report(path: Path, headers: list[str], rows: list[list], kommune: str | None = None) -> None:
     wb = xlsx.new_workbook()
     ws = wb.create_sheet("Rapport")
+    # The report is the command's file: advice in it is said as the terminal says it.
+    rows = [[words(v, TERMINAL) if isinstance(v, str) else v for v in row] for row in rows]
     xlsx.table(ws, [(h, WIDTHS[c] if c < len(WIDTHS) else WIDTH) for c, h in enumerate(headers)], rows,
                {c: xlsx.TOP_WRAP for c in range(1, len(headers) + 1)})
     xlsx.save(wb, path, kommune)

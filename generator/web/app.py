@@ -13,6 +13,7 @@ import shutil
 import socket
 import zipfile
 from datetime import datetime
+from urllib.parse import quote
 from email.header import decode_header, make_header
 from pathlib import Path
 
@@ -29,35 +30,41 @@ from starlette.staticfiles import StaticFiles
 from ..archive.arkivert import Arkivert, description
 from ..commands.archive import arkiv
 from ..commands.check import check
-from ..commands.email import mailing_for, send, write_drafts
+from ..commands.email import mail_setup, mailing_for, send, write_drafts
 from ..commands.followup import follow_up
 from ..commands.generate import generate
 from ..commands.next_year import next_year, next_year_problem
+from ..commands.returned import innlevert
 from ..commands.signed import bekreft, signert
 from ..commands.signing import signering
 from ..commands.status import make_status_report
 from ..documents.privacy import PrivacyGuard
+from ..documents.writing import backups
 from ..exceptions import LederavtaleError
 from ..mail.delivery import plan
 from ..mail.message import build_message, load_template
 from ..mail.records import read_records
+from ..mail.smtp import SmtpError, smtp_settings
 from ..plural import antall
 from ..result import Result
-from ..signing.record import load_signed
+from ..signing.record import load_signed, overwrite_at_stake
 from ..status.chart import area_chart, describe
 from ..status.counts import count
 from ..status.document import chart_text
 from ..status.workbook import read_status
 from ..store.files import atomic_write_bytes, safe_filename, sha256_file
-from ..store.manifest import SIGNING, Manifest, load_generated
+from ..store.manifest import EDITED, HANDED_IN, MISSING, SIGNING, Manifest, document_state, load_generated
+from ..store.settings import load as load_settings
 from ..store.year import JOURNAL_NAME, SENT_FILE, YearFolder
 from ..workbook import open_in_excel
 from ..workbook.file import OWNER_PREFIX, owner_file_message
 from ..workbook.selection import select_leaders
 from ..workbook.values import parse_date
 from . import files, log, state
+from .pages import innstillinger
 from .runner import Busy, JobState, Runner
 from .security import CSRF_FIELD, MAX_FIELDS, MAX_FILES, Guard, SecurityMiddleware, allowed_hosts
+from .words import for_web
 from .workspace import Settings, Workspace
 
 HERE = Path(__file__).parent
@@ -65,6 +72,7 @@ ZIP_SIGNATURE = b"PK\x03\x04"
 PDF_SIGNATURE = b"%PDF-"
 WORKBOOK_LIMIT = 20 * 1024 * 1024
 PDF_LIMIT = 30 * 1024 * 1024
+WORD_LIMIT = 40 * 1024 * 1024  # one .docx, or a .zip of many
 IMAGE_LIMIT = 5 * 1024 * 1024
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif")
 
@@ -78,6 +86,7 @@ PAGES = (
     ("/arkiv", "Arkiv"),
     ("/oppfolging", "Oppfølging og status"),
     ("/nytt-ar", "Neste år"),
+    ("/innstillinger", "Innstillinger"),
 )
 
 
@@ -112,6 +121,16 @@ def _sha(path: Path) -> str:
     return _hashes[key]
 
 
+def _zip_response(paths: list[Path], root: Path, name: str) -> Response:
+    """A .zip of `paths`, named inside by their path under `root` (the leader's folder and the file)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in dict.fromkeys(paths):
+            zf.write(path, path.relative_to(root).as_posix())
+    return Response(buffer.getvalue(), media_type="application/zip",
+                    headers={"content-disposition": f"attachment; filename*=UTF-8''{quote(safe_filename(name))}"})
+
+
 class Web:
     def __init__(self, settings: Settings):
         self.settings = settings
@@ -127,10 +146,29 @@ class Web:
         job = self.runner.last.get(page)
         context.setdefault("message", None)
         html = self.env.get_template(template).render(
-            csrf=session.csrf, csrf_field=CSRF_FIELD, path=request.url.path, page=page, job=job,
+            csrf=session.csrf, csrf_field=CSRF_FIELD, path=request.url.path, page=page, job=job, say=self._say(),
             workbook=self.workspace.workbook, **context,
             in_excel=open_in_excel(self.workspace.workbook) if self.workspace.workbook else [])
         return HTMLResponse(html, status_code=status_code)
+
+    def _say(self):
+        """The page's words for a job's line (web/words.py): a file the page serves becomes a link to it."""
+        bok, year, _ = self._book()
+        names: list[set[str]] = []
+
+        def link(path: Path) -> str | None:
+            if year is None:
+                return None
+            try:
+                rel = path.resolve().relative_to(year.path.resolve()).as_posix()
+            except (ValueError, OSError):
+                return None
+            if not names:
+                names.append(files.known(bok, year))
+            return f"/fil/{quote(rel)}" if files.resolve(bok, year, rel, names[0]) is not None else None
+
+        roots = tuple(dict.fromkeys((self.workspace.ut, self.workspace.ut.resolve())))
+        return lambda text: for_web(text, link, roots)
 
     async def not_found(self, request: Request, exc) -> Response:
         """Starlette's own «Not Found» in the site's layout and in Norwegian."""
@@ -229,7 +267,48 @@ class Web:
             row = next((r for r in state.overview(bok, year, self._status_rows(bok, year)).rows if r.ansattnr == nr), None)
         if row is None:
             return self._error_page(request, 404, "Finnes ikke", NOT_FOUND)
-        return self.render(request, "leder.html", page="/", row=row)
+        return self.render(request, "leder.html", page="/", row=row, kept=self._backups(year, nr))
+
+    def _backups(self, year: YearFolder, nr: str) -> list[dict]:
+        """The leader's kept copies, for download and (a Word file) to put back."""
+        try:
+            entry = Manifest.load(year.path).ledere.get(nr) if year.manifest.exists() else None
+        except LederavtaleError:
+            entry = None
+        if entry is None:
+            return []
+        return [{"sti": year.relative(p), "navn": p.name, "word": p.suffix.lower() == ".docx",
+                 "tid": datetime.fromtimestamp(p.stat().st_mtime).strftime("%d.%m.%Y kl. %H.%M")}
+                for p in backups(year.path, entry)]
+
+    async def leder_restore(self, request: Request) -> Response:
+        """A kept Word file goes back in place; the one it replaces is kept in turn (as an upload would)."""
+        bok, year, errors = self._book()
+        nr = request.path_params["nr"]
+        async with request.form(max_files=0, max_fields=10) as form:
+            sti = str(form.get("fil") or "")
+        chosen = next((b for b in (self._backups(year, nr) if bok is not None else []) if b["sti"] == sti and b["word"]),
+                      None)
+        if chosen is None:
+            return self._error_page(request, 404, "Finnes ikke", NOT_FOUND)
+        path = year.path / chosen["sti"]
+        return self._start(request, "Henter tilbake en tidligere versjon", "/avtaler",
+                           lambda progress: innlevert(self.workspace.job(progress), [path]), "gjenopprett",
+                           ansattnr=nr, fil=chosen["navn"])
+
+    async def leder_zip(self, request: Request) -> Response:
+        """Everything the tool has of one leader, in one download."""
+        bok, year, _ = self._book()
+        nr = request.path_params["nr"]
+        row = None
+        if bok is not None:
+            row = next((r for r in self._overview(bok, year).rows if r.ansattnr == nr), None)
+        if row is None:
+            return self._error_page(request, 404, "Finnes ikke", NOT_FOUND)
+        paths = [files.resolve(bok, year, link.sti) for link in row.links]
+        paths += [year.path / b["sti"] for b in self._backups(year, nr)]
+        return _zip_response([p for p in paths if p is not None and p.is_file()], year.path,
+                             f"{row.ansattnr} {row.navn}.zip")
 
     _status_cache: tuple | None = None
 
@@ -342,20 +421,17 @@ class Web:
         leaders = []
         if bok is not None and year.manifest.exists():
             try:
-                entries = Manifest.load(year.path).ledere
+                manifest = Manifest.load(year.path)
             except LederavtaleError as exc:
-                entries, errors = {}, exc.lines()
+                manifest, errors = None, exc.lines()
             for leder in bok.avtaleledere():
-                entry = entries.get(leder.ansattnr)
-                docs = []
-                for f in entry.filer if entry is not None else []:
-                    if f.fase or f.rolle not in ("avtale", "vedlegg"):
-                        continue
-                    path = year.path / f.sti
-                    edited = f.format == "docx" and path.is_file() and _sha(path) != f.sha256
-                    docs.append({"f": f, "edited": edited, "exists": path.is_file()})
+                entry = manifest.ledere.get(leder.ansattnr) if manifest is not None else None
+                docs = [{"f": f, "state": document_state(manifest, f, _sha)}
+                        for f in (entry.filer if entry is not None else [])
+                        if not f.fase and f.rolle in ("avtale", "vedlegg")]
                 leaders.append({"leder": leder, "docs": docs})
-        return self.render(request, "avtaler.html", page="/avtaler", bok=bok, errors=errors, leaders=leaders, **extra)
+        return self.render(request, "avtaler.html", page="/avtaler", bok=bok, errors=errors, leaders=leaders,
+                           states=(EDITED, HANDED_IN, MISSING), **extra)
 
     async def avtaler_get(self, request: Request) -> Response:
         return self.avtaler(request)
@@ -364,9 +440,40 @@ class Web:
         async with request.form() as form:
             pdf = form.get("pdf") == "ja"
             overskriv = form.get("overskriv") == "ja"
+            confirmed = form.get("bekreftet") == "ja"
+        if overskriv and not confirmed:
+            # Overwriting throws away work a person did: said in numbers before anything happens.
+            bok, year, errors = self._book()
+            if bok is None:
+                return self.avtaler(request, message=" ".join(errors), status_code=400)
+            return self.render(request, "avtaler_bekreft.html", page="/avtaler", pdf=pdf,
+                               at_stake=overwrite_at_stake(year, _sha))
         return self._start(request, "Lager avtaler og vedlegg", "/avtaler",
                            lambda progress: generate(self.workspace.job(progress), pdf=pdf, overskriv=overskriv),
                            "generer", pdf=pdf, overskriv=overskriv)
+
+    async def avtaler_returned(self, request: Request) -> Response:
+        """Word files edited after the conversation come back: matched to their leaders by the job."""
+        return await self._upload_and_run(
+            request, self.avtaler, "word", "innlevert", (".docx", ".zip"), ZIP_SIGNATURE, WORD_LIMIT,
+            "Tar inn Word-filer", "/avtaler", "innlevert",
+            lambda progress, folder: innlevert(self.workspace.job(progress), [folder]))
+
+    async def _upload_and_run(self, request: Request, show, field: str, uploads: str, suffixes: tuple[str, ...],
+                              signature: bytes | None, limit: int, name: str, page: str, action: str, work) -> Response:
+        """The form's files in a folder of their own under the year's uploads, and `work(progress, folder)` run on
+        them; a refused upload shows `show`'s page with the reason."""
+        bok, year, errors = self._book()
+        if bok is None:
+            return show(request, message=" ".join(errors), status_code=400)
+        async with request.form(max_files=MAX_FILES, max_fields=MAX_FIELDS) as form:
+            try:
+                paths = await self._save_uploads(form, field, year.uploads(uploads), suffixes, signature, limit)
+            except Refused as exc:
+                return show(request, message=str(exc), status_code=400)
+        folder = paths[0].parent
+        return self._start(request, name, page, lambda progress: work(progress, folder), action,
+                           filer=[p.name for p in paths])
 
     # --- E-post --------------------------------------------------------------------------------------
 
@@ -432,34 +539,40 @@ class Web:
                         headers={"content-disposition": f'attachment; filename="epostutkast {bok.kommune.periode.ar}.zip"'})
 
     def _plan(self, bok, year: YearFolder):
-        mailing = mailing_for()
-        template = load_template(bok, self.settings.maler, mailing)
+        # The same settings as `send` (innstillinger.json): what HR confirms is what goes out.
+        setup = mail_setup(bok, self.settings.maler, load_settings(self.workspace.ut))
         entries = load_generated(year.path, self.workspace.workbook, "epost")
-        return plan(bok, year.path, year.epost(), entries, template, select_leaders(bok), False, mailing)
+        return plan(bok, year.path, year.epost(setup.mailing.subfolder), entries, setup.template, select_leaders(bok),
+                    False, setup.mailing, setup.sender)
 
     async def epost_confirm(self, request: Request) -> Response:
         bok, year, errors = self._book()
         if bok is None:
             return self.epost(request, message=" ".join(errors), status_code=400)
-        async with request.form() as form:
-            ingen_tls = form.get("ingen_tls") == "ja"
         try:
+            # A missing server is said before HR confirms the recipients, not after.
+            smtp_settings(stored=load_settings(self.workspace.ut))
             todo = self._plan(bok, year)
+        except SmtpError as exc:
+            return self.epost(request, message=exc.page, status_code=400)
         except LederavtaleError as exc:
             return self.epost(request, message=" ".join(exc.lines()), status_code=400)
-        return self.render(request, "epost_bekreft.html", page="/epost", todo=todo, ingen_tls=ingen_tls)
+        return self.render(request, "epost_bekreft.html", page="/epost", todo=todo)
 
     async def epost_send(self, request: Request) -> Response:
         async with request.form() as form:
             confirmed = set(form.getlist("mottaker"))
-            ingen_tls = form.get("ingen_tls") == "ja"
 
         def confirm(todo) -> bool:
             # Only what HR saw on the confirmation page goes out; anything new since then stops it.
             return {e.leder.ansattnr for e in todo.utkast} == confirmed
 
         def work(progress):
-            result = send(self.workspace.job(progress), tls=not ingen_tls, confirm=confirm)
+            try:
+                result = send(self.workspace.job(progress), confirm=confirm)
+            except SmtpError as exc:
+                # The terminal's words name command-line options; the page points to Innstillinger.
+                raise SmtpError(exc.page, exc.page) from None
             if result.cancelled:
                 result.notices.append("Listen over mottakere er endret siden bekreftelsen. Se over listen og bekreft på nytt.")
             return result
@@ -575,19 +688,10 @@ class Web:
                            "arkiv", alle=alle, godta_usignert=godta)
 
     async def arkiv_receipts(self, request: Request) -> Response:
-        bok, year, errors = self._book()
-        if bok is None:
-            return self.arkiv_page(request, message=" ".join(errors), status_code=400)
-        async with request.form(max_files=MAX_FILES, max_fields=MAX_FIELDS) as form:
-            try:
-                paths = await self._save_uploads(form, "kvitteringer", year.uploads("kvitteringer"), (".xml", ".json"),
-                                                 None, PDF_LIMIT)
-            except Refused as exc:
-                return self.arkiv_page(request, message=str(exc), status_code=400)
-        folder = paths[0].parent
-        return self._start(request, "Leser kvitteringer fra arkivet", "/arkiv",
-                           lambda progress: arkiv(self.workspace.job(progress), kvitteringer=folder),
-                           "arkiv kvitteringer", filer=[p.name for p in paths])
+        return await self._upload_and_run(
+            request, self.arkiv_page, "kvitteringer", "kvitteringer", (".xml", ".json"), None, PDF_LIMIT,
+            "Leser kvitteringer fra arkivet", "/arkiv", "arkiv kvitteringer",
+            lambda progress, folder: arkiv(self.workspace.job(progress), kvitteringer=folder))
 
     # --- Oppfølging og status --------------------------------------------------------------------------
 
@@ -713,12 +817,15 @@ def create_app(settings: Settings) -> Starlette:
     routes = [
         Route("/", web.oversikt_route),
         Route("/leder/{nr}", web.leder),
+        Route("/leder/{nr}/alt.zip", web.leder_zip, methods=["GET"]),
+        Route("/leder/{nr}/gjenopprett", web.leder_restore, methods=["POST"]),
         Route("/fil/{sti:path}", web.fil),
         Route("/jobb", web.jobb),
         Route("/arbeidsbok", web.arbeidsbok_get, methods=["GET"]),
         Route("/arbeidsbok", web.arbeidsbok_post, methods=["POST"]),
         Route("/avtaler", web.avtaler_get, methods=["GET"]),
         Route("/avtaler/generer", web.avtaler_post, methods=["POST"]),
+        Route("/avtaler/innlevert", web.avtaler_returned, methods=["POST"]),
         Route("/epost", web.epost_get, methods=["GET"]),
         Route("/epost/utkast", web.epost_drafts, methods=["POST"]),
         Route("/epost/utkast.zip", web.epost_zip, methods=["GET"]),
@@ -738,10 +845,12 @@ def create_app(settings: Settings) -> Starlette:
         Route("/nytt-ar", web.nytt_ar_get, methods=["GET"]),
         Route("/nytt-ar", web.nytt_ar_post, methods=["POST"]),
         Route("/nytt-ar/arbeidsbok.xlsx", web.nytt_ar_file, methods=["GET"]),
+        *innstillinger.routes(web),
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
     ]
     guard = Guard(settings.token, allowed_hosts(settings.host, settings.port, settings.hostnames),
-                  max_body=settings.max_upload, secure_cookie=bool(settings.hostnames))
+                  max_body=settings.max_upload, secure_cookie=bool(settings.hostnames),
+                  user_header=settings.user_header, ut=settings.ut, server_id=settings.server_id)
     app = Starlette(routes=routes, middleware=[Middleware(SecurityMiddleware, guard=guard)],
                     exception_handlers={404: web.not_found, 405: web.not_found, 500: web.server_error})
     app.state.web = web

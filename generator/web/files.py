@@ -10,6 +10,7 @@ from __future__ import annotations
 import mimetypes
 from pathlib import Path, PurePosixPath
 
+from ..documents.writing import backups
 from ..exceptions import LederavtaleError
 from ..model import Arbeidsbok
 from ..signing.record import load_signed
@@ -42,6 +43,7 @@ def known(bok: Arbeidsbok, year: YearFolder) -> set[str]:
             manifest = None
         if manifest is not None:
             names |= {f.sti for entry in manifest.ledere.values() for f in entry.filer}
+            names |= {year.relative(p) for entry in manifest.ledere.values() for p in backups(year.path, entry)}
             names |= set(manifest.arsfiler)
     try:
         signed = load_signed(year.signert)
@@ -52,12 +54,12 @@ def known(bok: Arbeidsbok, year: YearFolder) -> set[str]:
     return names
 
 
-def resolve(bok: Arbeidsbok, year: YearFolder, sti: str) -> Path | None:
-    """The file to serve for `sti`, or None (404)."""
+def resolve(bok: Arbeidsbok, year: YearFolder, sti: str, names: set[str] | None = None) -> Path | None:
+    """The file to serve for `sti`, or None (404); `names` is `known()` when the caller has it already."""
     if not sti or "\\" in sti or "\x00" in sti:
         return None
     pure = PurePosixPath(sti)
-    if pure.is_absolute() or ".." in pure.parts or sti not in known(bok, year):
+    if pure.is_absolute() or ".." in pure.parts or sti not in (names if names is not None else known(bok, year)):
         return None
     root = year.path.resolve()
     path = (year.path / pure).resolve()

@@ -25,13 +25,21 @@ def os_user() -> str:
         return str(os.getuid()) if hasattr(os, "getuid") else "ukjent"
 
 
+def header_user(headers, user_header: str | None) -> str | None:
+    """The user the configured header names; None without a header configured or without a value.
+    In server mode this is the login too (security.py): the log and the session name the same user."""
+    if not user_header:
+        return None
+    # Sent twice, one was not the proxy's: a proxy that appends instead of replacing leaves the client's first.
+    values = headers.getlist(user_header)
+    if len(values) != 1:
+        return None
+    return values[0].strip()[:200] or None
+
+
 def user_of(headers, user_header: str | None) -> str:
     """Who did it: the configured header's value when there is one, else the server's OS user."""
-    if user_header:
-        value = (headers.get(user_header) or "").strip()
-        if value:
-            return value[:200]
-    return os_user()
+    return header_user(headers, user_header) or os_user()
 
 
 def append(path: Path, action: str, user: str, **details) -> None:

@@ -9,7 +9,15 @@ has open could send requests to 127.0.0.1. So, as one ASGI layer in front of eve
   so nobody who later sees the URL (history, a screen share) can use it. Not spent on its first use:
   HR often opens the link in a second browser or tab when the first was the wrong one, and a link
   that answers 403 the second time looks like a broken tool;
-- every request without a session answers 403;
+- a later start for the same output folder hands the running server a one-use link through a file only
+  the OS user can read (instance.py), good for the same minutes;
+- a session lasts a working day (`SESSION_HOURS`, the cookie's Max-Age too), so closing the browser at
+  lunch does not lock HR out; sessions live in the server's memory only, a restart needs a new link;
+- behind a reverse proxy with single sign-on (`--brukerhode`), the proxy's header is the login: a request
+  with it is served as that user (one session, one CSRF token per user), one without it answers 403,
+  and tokens and cookies grant nothing;
+- every request without a session answers 403, with a Norwegian page in the site's look; only the
+  files under /static/ (stylesheet, script, icon) and the server's id on /helse are served without one;
 - a Host header that is not the server's own is refused (DNS rebinding: a foreign name pointed at
   127.0.0.1 would otherwise be "same origin" for the browser);
 - every request that changes something (anything but GET and HEAD) must carry the session's CSRF token,
@@ -21,15 +29,20 @@ has open could send requests to 127.0.0.1. So, as one ASGI layer in front of eve
 from __future__ import annotations
 
 import hmac
+import html
 import secrets
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import parse_qs, urlencode
 
 from starlette.datastructures import URL, Headers
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+
+from . import instance
+from .log import header_user
 
 COOKIE = "lederavtale_okt"
 CSRF_FIELD = "csrf"
@@ -60,35 +73,62 @@ HEADERS = {
 LOCAL_NAMES = ("127.0.0.1", "localhost", "[::1]")
 
 
+TOKEN_MINUTES = 5
+SESSION_HOURS = 12  # a working day: the browser may be closed and opened again in between
+
+
 @dataclass
 class Session:
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    # Wall-clock time, as the cookie's Max-Age is: a PC asleep overnight has not kept the session "younger".
+    created: float = field(default_factory=time.time)
 
-
-TOKEN_MINUTES = 5
+    def expired(self) -> bool:
+        return time.time() - self.created > SESSION_HOURS * 3600
 
 
 class Guard:
-    """The start's token, the sessions it opened, and the Host names the server answers to."""
+    """The start's token, the sessions it opened, and the Host names the server answers to.
+
+    `ut`: the output folder where a later start leaves one-use links (instance.py); `user_header`: the
+    proxy's header naming the signed-in user (server mode); `server_id`: what HEALTH_PATH answers."""
 
     def __init__(self, token: str, hosts: set[str], max_body: int, secure_cookie: bool = False,
-                 token_seconds: float = TOKEN_MINUTES * 60):
+                 token_seconds: float = TOKEN_MINUTES * 60, user_header: str | None = None,
+                 ut: Path | None = None, server_id: str = ""):
         self._token = token
+        self._token_seconds = token_seconds
         self._expires = time.monotonic() + token_seconds
         self.sessions: dict[str, Session] = {}
+        self.users: dict[str, Session] = {}
         self.hosts = {h.lower() for h in hosts}
         self.max_body = max_body
         self.secure_cookie = secure_cookie
+        self.user_header = user_header or None
+        self.ut = ut
+        self.server_id = server_id
         self._lock = threading.Lock()
 
     def redeem(self, token: str) -> str | None:
-        """A new session id for the token while it lasts; None for a wrong or spent token."""
+        """A new session id for the start's token while it lasts, or for a link a later start left;
+        None for a wrong or spent token, and always in server mode (the proxy's login is the only one)."""
+        if self.user_header:
+            return None
         with self._lock:
-            if time.monotonic() > self._expires or not hmac.compare_digest(token.encode(), self._token.encode()):
+            own = (bool(self._token) and time.monotonic() <= self._expires
+                   and hmac.compare_digest(token.encode(), self._token.encode()))
+            if not own and not (self.ut is not None and instance.claim_link(self.ut, token, self._token_seconds)):
                 return None
+            for known in [k for k, s in self.sessions.items() if s.expired()]:
+                del self.sessions[known]
             sid = secrets.token_urlsafe(32)
             self.sessions[sid] = Session()
             return sid
+
+    def spend(self, token: str) -> None:
+        """A later start's link opened where a session already is: not left lying for its minutes."""
+        if self.ut is not None and not self.user_header:
+            instance.claim_link(self.ut, token, self._token_seconds)
 
     def session(self, sid: str | None) -> Session | None:
         if not sid:
@@ -96,8 +136,19 @@ class Guard:
         with self._lock:
             for known, session in self.sessions.items():
                 if hmac.compare_digest(known.encode(), sid.encode()):
+                    if session.expired():
+                        del self.sessions[known]
+                        return None
                     return session
         return None
+
+    def user_session(self, user: str) -> Session:
+        """Server mode: the signed-in user's session, made on their first request. It does not expire:
+        the proxy decides who is signed in, and the CSRF token only has to be this server's and this user's."""
+        with self._lock:
+            if user not in self.users:
+                self.users[user] = Session()
+            return self.users[user]
 
 
 def allowed_hosts(bound: str, port: int, extra: tuple[str, ...] = ()) -> set[str]:
@@ -118,6 +169,47 @@ def allowed_hosts(bound: str, port: int, extra: tuple[str, ...] = ()) -> set[str
 
 def _refuse(status: int, text: str) -> Response:
     return PlainTextResponse(text, status_code=status)
+
+
+# (heading, text) of the 403 pages. Words for the person in front of the browser, who may never have seen
+# the command line: no option, no command, no path.
+LINK_SPENT = ("Lenken virker ikke lenger",
+              "Lenken er gått ut eller allerede brukt. Start Lederavtale på nytt på PC-en din (som da du åpnet "
+              "siden første gang), så åpnes siden med en ny lenke.")
+NO_SESSION = ("Siden er ikke åpen i denne nettleseren",
+              "Siden åpnes med lenken du får når Lederavtale startes, og holder seg åpen en arbeidsdag. "
+              "Start Lederavtale på nytt på PC-en din (som da du åpnet siden første gang), så åpnes siden "
+              "med en ny lenke.")
+NOT_SIGNED_IN = ("Du er ikke logget inn", "Du er ikke logget inn. Gå inn på siden gjennom kommunens innlogging.")
+NOT_FROM_PAGE = ("Skjemaet ble avvist",
+                 "Skjemaet ble avvist fordi det ikke kom fra denne siden, eller fordi siden var åpnet før en "
+                 "omstart. Ingenting er endret. Last siden på nytt og prøv igjen.")
+
+_PAGE = """<!doctype html>
+<html lang="nb">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{heading} – Lederavtaler</title>
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
+<link rel="stylesheet" href="/static/style.css">
+</head>
+<body>
+<header class="topp"><p class="merke">Lederavtaler</p></header>
+<main id="innhold" tabindex="-1">
+<h1>{heading}</h1>
+<p class="ingress">{text}</p>
+{more}</main>
+</body>
+</html>
+"""
+
+
+def _forbidden(message: tuple[str, str], home: bool = False) -> Response:
+    """403 as a page in the site's look, without its menu: every link in it would answer 403 too."""
+    heading, text = (html.escape(part) for part in message)
+    more = '<p><a href="/">Til oversikten</a></p>\n' if home else ""
+    return HTMLResponse(_PAGE.format(heading=heading, text=text, more=more), status_code=403)
 
 
 class SecurityMiddleware:
@@ -143,20 +235,32 @@ class SecurityMiddleware:
         headers = Headers(scope=scope)
         host = headers.get("host", "").lower()
         if host not in self.guard.hosts:
-            return _refuse(400, "Ukjent vertsnavn i forespørselen. Åpne adressen som «lederavtale web» skrev ut.")
-        request = Request(scope)
-        token = request.query_params.get("token")
-        session = self.guard.session(request.cookies.get(COOKIE))
-        if token is not None and scope["method"] in SAFE_METHODS:
+            return _refuse(400, "Ukjent vertsnavn i forespørselen. Åpne siden med adressen du fikk da den "
+                                "ble startet.")
+        if scope["method"] in SAFE_METHODS:
+            if scope["path"] == instance.HEALTH_PATH and self.guard.server_id:
+                return PlainTextResponse(self.guard.server_id)
+            if scope["path"].startswith("/static/"):  # the 403 page's stylesheet; nothing there is personnel data
+                return receive
+        if self.guard.user_header:
+            user = header_user(headers, self.guard.user_header)
+            if user is None:
+                return _forbidden(NOT_SIGNED_IN)
+            session = self.guard.user_session(user)
+        else:
+            request = Request(scope)
+            token = request.query_params.get("token")
+            session = self.guard.session(request.cookies.get(COOKIE))
+            if token is not None and scope["method"] in SAFE_METHODS:
+                if session is None:
+                    sid = self.guard.redeem(token)
+                    if sid is None:
+                        return _forbidden(LINK_SPENT)
+                    return self._enter(request, sid)
+                self.guard.spend(token)
+                return RedirectResponse(_without_token(request.url), status_code=303)
             if session is None:
-                sid = self.guard.redeem(token)
-                if sid is None:
-                    return _refuse(403, "Lenken er allerede brukt eller er ugyldig. Start «lederavtale web» på nytt "
-                                        "for å få en ny lenke.")
-                return self._enter(request, sid)
-            return RedirectResponse(_without_token(request.url), status_code=303)
-        if session is None:
-            return _refuse(403, "Ingen tilgang. Åpne lenken som «lederavtale web» skrev ut (den kan brukes én gang).")
+                return _forbidden(NO_SESSION)
         scope.setdefault("state", {})["session"] = session
         if scope["method"] in SAFE_METHODS:
             return receive
@@ -164,7 +268,8 @@ class SecurityMiddleware:
 
     def _enter(self, request: Request, sid: str) -> Response:
         response = RedirectResponse(_without_token(request.url), status_code=303)
-        response.set_cookie(COOKIE, sid, httponly=True, samesite="strict", secure=self.guard.secure_cookie, path="/")
+        response.set_cookie(COOKIE, sid, max_age=SESSION_HOURS * 3600, httponly=True, samesite="strict",
+                            secure=self.guard.secure_cookie, path="/")
         return response
 
     async def _check_post(self, scope, receive, headers: Headers, session: Session):
@@ -185,7 +290,7 @@ class SecurityMiddleware:
         if given is None:
             return _refuse(413, TOO_MANY_FILES)
         if not given or not hmac.compare_digest(given.encode(), session.csrf.encode()):
-            return _refuse(403, "Forespørselen mangler gyldig CSRF-token og er avvist. Last siden på nytt og prøv igjen.")
+            return _forbidden(NOT_FROM_PAGE, home=True)
         return _replay(bytes(body))
 
 

@@ -33,6 +33,7 @@ class Settings:
     user_header: str | None = None  # --brukerhode: the reverse proxy's header naming the user
     hostnames: tuple[str, ...] = ()  # --vertsnavn: names the Host header may carry besides the local ones
     token: str = ""
+    server_id: str = ""  # what /helse answers: how a second start recognises this server (instance.py)
     max_upload: int = 50 * 1024 * 1024
 
 
@@ -49,7 +50,7 @@ class Workspace:
 
     @property
     def ut(self) -> Path:
-        return self.settings.ut
+        return Path(self.settings.ut).resolve()
 
     @property
     def uploads(self) -> Path:

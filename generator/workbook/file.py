@@ -16,6 +16,7 @@ from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from ..exceptions import WorkbookError
 from ..model import Problem
 from .columns import SHEETS, sheet_named
+from ..advice import advice
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # While a workbook is open, Excel keeps an owner file beside it: «~$» and the workbook's own name,
@@ -110,7 +111,7 @@ def check_format(path: Path, data: bytes) -> None:
     """Turn every kind of file that is not an .xlsx into one message HR can act on."""
     name = path.name
     if not data:
-        fail(f"«{name}» er tom (0 byte). Velg riktig arbeidsbok, eller lag en ny med «lederavtale init».")
+        fail(f"«{name}» er tom (0 byte). Velg riktig arbeidsbok, eller {advice('init')}.")
     if data.startswith(OLE_MAGIC):
         fail(_ole_message(path, data))
     if data.startswith(ZIP_MAGIC):
