@@ -10,6 +10,7 @@ may have been delivered.
 from __future__ import annotations
 
 import smtplib
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +38,12 @@ class SendPlan:
 
     def lines(self) -> list[str]:
         return [f"{label(e.leder)}: {', '.join(e.recipients)}" for e in self.utkast]
+
+    @property
+    def digest(self) -> str:
+        """One value for exactly this list of leaders and addresses: what a confirmation page carries back,
+        so that a list HR did not see (a leader or an address added since) is never sent, at any size."""
+        return hashlib.sha256("\n".join(sorted(self.lines())).encode("utf-8")).hexdigest()
 
 
 @dataclass

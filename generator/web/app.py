@@ -7,6 +7,7 @@ long ones) and render their `Result` or error with the templates; no job logic l
 
 from __future__ import annotations
 
+import hmac
 import io
 import re
 import shutil
@@ -30,7 +31,7 @@ from starlette.staticfiles import StaticFiles
 from ..archive.arkivert import Arkivert, description
 from ..commands.archive import arkiv
 from ..commands.check import check
-from ..commands.email import mail_setup, mailing_for, send, write_drafts
+from ..commands.email import mail_setup, send, write_drafts
 from ..commands.followup import follow_up
 from ..commands.generate import generate
 from ..commands.next_year import next_year, next_year_problem
@@ -42,7 +43,7 @@ from ..documents.privacy import PrivacyGuard
 from ..documents.writing import backups
 from ..exceptions import LederavtaleError
 from ..mail.delivery import plan
-from ..mail.message import build_message, load_template
+from ..mail.message import build_message
 from ..mail.records import read_records
 from ..mail.smtp import SmtpError, smtp_settings
 from ..plural import antall
@@ -483,8 +484,10 @@ class Web:
         entry = entries.get(leder.ansattnr)
         if entry is None:
             raise LederavtaleError(f"{leder.ansattnr} {leder.navn}: dokumentene er ikke generert ennå.")
-        template = load_template(bok, self.settings.maler, mailing_for())
-        epost = build_message(bok, leder, year.path, entry, template, True, PrivacyGuard(bok))
+        # As the mail will go out: the settings' text, sender and whether the appendix goes with it.
+        setup = mail_setup(bok, self.settings.maler, load_settings(self.workspace.ut))
+        epost = build_message(bok, leder, year.path, entry, setup.template, True, PrivacyGuard(bok),
+                              mailing=setup.mailing, sender=setup.sender)
         message = epost.message
         body = ""
         attachments = []
@@ -561,11 +564,11 @@ class Web:
 
     async def epost_send(self, request: Request) -> Response:
         async with request.form() as form:
-            confirmed = set(form.getlist("mottaker"))
+            confirmed = str(form.get("liste") or "")
 
         def confirm(todo) -> bool:
             # Only what HR saw on the confirmation page goes out; anything new since then stops it.
-            return {e.leder.ansattnr for e in todo.utkast} == confirmed
+            return hmac.compare_digest(todo.digest, confirmed)
 
         def work(progress):
             try:
@@ -577,7 +580,7 @@ class Web:
                 result.notices.append("Listen over mottakere er endret siden bekreftelsen. Se over listen og bekreft på nytt.")
             return result
 
-        return self._start(request, "Sender e-post", "/epost", work, "epost send", ledere=sorted(confirmed))
+        return self._start(request, "Sender e-post", "/epost", work, "epost send", liste=confirmed[:16])
 
     # --- Signering -------------------------------------------------------------------------------------
 

@@ -30,7 +30,7 @@ from starlette.routing import Route
 from ...documents.context import agreement_context, babel_locale
 from ...documents.privacy import PrivacyGuard
 from ...documents.templates import default_template_dir
-from ...exceptions import LederavtaleError
+from ...exceptions import LederavtaleError, TemplateError
 from ...mail.message import (AGREEMENT_MAIL, AGREEMENT_ONLY_MAIL, FOLLOW_UP_MAIL, Mailing, compile_template,
                              recipients, render_text, template_source)
 from ...mail.smtp import (ENV_HOST, ENV_PASSWORD, ENV_PORT, ENV_USER, SmtpError, connect, environment_value,
@@ -106,7 +106,9 @@ class SettingsPage:
     # --- showing ------------------------------------------------------------------------------------
 
     def show(self, request: Request, status_code: int = 200, message: str | None = None, ok: str = "",
-             submitted: dict | None = None, preview: dict | None = None, problems: list[str] = ()) -> Response:
+             submitted: dict | None = None, preview: dict | None = None, problems: list[str] = (),
+             ok_trust: str = "") -> Response:
+        """The page; `ok` is said at its top, `ok_trust` in the trusted issuers' section, where HR is then."""
         errors = list(problems)
         try:
             stored = load(self.ut)
@@ -129,16 +131,18 @@ class SettingsPage:
                 environment[name] = Environment(variable, "" if name == "smtp_passord" else value.strip())
         certificates = self._certificates()
         return self.web.render(request, "innstillinger.html", status_code=status_code, page=PAGE, message=message,
-                               ok=ok, errors=errors, values=values, standard=standard,
+                               ok=ok, ok_trust=ok_trust, errors=errors, values=values, standard=standard,
                                password_stored=bool(stored.smtp_passord), environment=environment,
                                certificates=certificates, preview=preview, texts=TEXTS, bok=bok,
                                cert_suffixes=",".join(CERT_SUFFIXES), cert_limit=CERT_LIMIT // 1024)
 
     async def get(self, request: Request) -> Response:
         # After a save the browser is sent here (POST, redirect, GET), so a reload does not post again.
-        done = {"lagret": "Innstillingene er lagret.", "tillit": "Sertifikatene er lagret som klarerte utstedere.",
-                "fjernet": "Sertifikatet er fjernet."}
-        return self.show(request, ok=next((text for key, text in done.items() if key in request.query_params), ""))
+        query = request.query_params
+        ok = "Innstillingene er lagret." if "lagret" in query else ""
+        ok_trust = ("Sertifikatene er lagret som klarerte utstedere." if "tillit" in query else
+                    "Sertifikatet er fjernet." if "fjernet" in query else "")
+        return self.show(request, ok=ok, ok_trust=ok_trust)
 
     def _folder_text(self, bok, mailing: Mailing) -> str:
         """The template folder's text for the mailing (what an empty field means); "" when it cannot be read."""
@@ -239,7 +243,10 @@ class SettingsPage:
         leder = _first_leader(bok)
         if leder is not None:
             # Filled in once, so that a misspelt field is found now, not when the mail goes out.
-            subject, body = render_text(template, agreement_context(bok, leder))
+            try:
+                subject, body = render_text(template, agreement_context(bok, leder))
+            except TemplateError as exc:
+                raise TemplateError(exc.problems, heading) from None
             PrivacyGuard(bok).check(f"{subject}\n{body}", leder, ("e-posten", "E-posten"))
 
     # --- the preview --------------------------------------------------------------------------------
@@ -265,7 +272,10 @@ class SettingsPage:
             text, where = self._folder_text(bok, mailing), mailing.template
         try:
             template = compile_template(text, where, babel_locale(bok.kommune), "E-postteksten har feil.")
-            subject, body = render_text(template, agreement_context(bok, leder))
+            try:
+                subject, body = render_text(template, agreement_context(bok, leder))
+            except TemplateError as exc:
+                raise TemplateError(exc.problems, "E-postteksten har feil.") from None
             PrivacyGuard(bok).check(f"{subject}\n{body}", leder, ("e-posten", "E-posten"))
         except LederavtaleError as exc:
             return self.show(request, 400, submitted=shown, **_said(exc))
@@ -345,7 +355,7 @@ class SettingsPage:
             added.append(path.name)
         self._log(request, "klarerte utstedere lagt til", filer=added)
         if not added:
-            return self.show(request, ok="Sertifikatene var klarert fra før. Ingenting er endret.")
+            return self.show(request, ok_trust="Sertifikatene var klarert fra før. Ingenting er endret.")
         return RedirectResponse(f"{PAGE}?tillit=ja#tillit", status_code=303)
 
     async def _read_certificates(self, uploads: list[UploadFile]) -> list[x509.Certificate]:
