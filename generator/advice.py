@@ -49,6 +49,7 @@ ADVICE = {
                              "kryss av for «Arkiver Word-filen som ferdig …» på siden Arkiv"),
     "alle": Advice("--alle tar dem med", "«Ta med alle avtaler» på siden Arkiv tar dem med"),
     "alle_brukt": Advice("fordi --alle er brukt", "fordi «Ta med alle avtaler» er valgt"),
+    "godta_usignert_valg": Advice("med --godta-usignert", "med «Arkiver Word-filen som ferdig …» valgt"),
     "godta_usignert_brukt": Advice("og --godta-usignert er brukt",
                                    "og «Arkiver Word-filen som ferdig …» er valgt"),
     "arkiver_igjen": Advice("--arkiver-igjen --leder ANSATTNR sender en leder på nytt",

@@ -39,6 +39,7 @@ from generator.signing.record import (
     E_SIGNATURE, PARTLY_SIGNED, SCAN, SIGNED, LeaderSigned, Signature, SignedDocument, save_signed,
 )
 from generator.store.manifest import Manifest
+from generator.advice import TERMINAL, words
 
 N = {"n": noark5.NS}
 F = {"f": fiks.NS, "m": fiks.MDK}
@@ -372,8 +373,8 @@ def test_signert_only_is_left_out_with_the_message(default_run):
         assert item.status == IKKE_FERDIG and item.merknader[0] == UTEN_KOPI
         # What would stop --godta-usignert too is said now.
         assert all("«[Fylles ut …]» igjen" in note for note in item.merknader[1:]) and len(item.merknader) > 1
-    assert UTEN_KOPI == ("signert etter arbeidsboken, men ingen signert kopi er lest inn (kjør «lederavtale "
-                         "signert»), eller bruk --godta-usignert")
+    assert words(UTEN_KOPI, TERMINAL) == ("signert etter arbeidsboken, men ingen signert kopi er lest inn (kjør "
+                                          "«lederavtale signert»), eller bruk --godta-usignert")
     summary = default_run.result.summary
     heading = next(i for i, line in enumerate(summary) if line.startswith("Ikke ferdige (3), og derfor ikke med"))
     assert f"  100 Kari Direktør: {UTEN_KOPI}" in summary[heading + 1:heading + 4]

@@ -319,7 +319,7 @@ def _state(leder: Leder, record: LeaderSigned, plan: pdfs.Plan, left: dict[str, 
         hvorfor.insert(0, UTEN_KOPI if len(uten_kopi) == len(ROLES) else f"{' og '.join(uten_kopi)}: {UTEN_KOPI}")
     if ikke_utfylt:
         hvorfor.append(f"{'; '.join(ikke_utfylt)}: et dokument med felt som ikke er fylt ut, arkiveres aldri som "
-                       "ferdig, uansett hva arbeidsboken sier")
+                       f"ferdig, heller ikke {advice('godta_usignert_valg')}")
     if not plan.signerte and leder.signert is None and not hvorfor:
         hvorfor.append("ikke signert ennå")
     ferdig = not hvorfor

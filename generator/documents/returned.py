@@ -17,7 +17,6 @@ import io
 import unicodedata
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
 
 from lxml import etree
 
