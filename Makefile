@@ -2,9 +2,9 @@
 # `make web`  – the web page for HR, on the example workbook, into output/
 # `make test` – run the test suite
 # `make test-fast` – the suite without the tests marked slow (LibreOffice, kill tests, the wheel)
-# `make oppgrader` – renew requirements.lock to the newest versions setup.cfg allows, then `make test`
+# `make oppgrader` – renew requirements.txt to the newest versions setup.cfg allows, then `make test`
 # They install what they need first: a virtualenv with exactly the Python packages in
-# requirements.lock (versions and hashes), and LibreOffice (for PDF/A) via apt-get when it is missing.
+# requirements.txt (versions and hashes), and LibreOffice (for PDF/A) via apt-get when it is missing.
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -14,7 +14,7 @@ SUDO    = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run web test test-fast bench systempakker maler eksempel oppgrader clean
 
-LOCK    = requirements.lock
+LOCK    = requirements.txt
 # One lock for every platform HR and IT use (Windows included) and every Python setup.cfg allows;
 # tools/lock.in adds the build backend and uv itself.
 LOCK_COMPILE = $(BIN)/uv pip compile setup.cfg tools/lock.in --extra test --universal \
@@ -30,7 +30,7 @@ $(STAMP): $(LOCK) setup.cfg pyproject.toml
 	touch $(STAMP)
 
 # The newest versions the ranges in setup.cfg allow, then the whole suite on them. Commit
-# requirements.lock only when the tests pass; `git checkout requirements.lock` goes back.
+# requirements.txt only when the tests pass; `git checkout requirements.txt` goes back.
 oppgrader: $(STAMP)
 	$(LOCK_COMPILE) --upgrade
 	$(MAKE) test

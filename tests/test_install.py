@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import site
 import subprocess
 import sys
@@ -68,3 +69,28 @@ def test_installed_wheel_runs_init_and_generer_from_an_empty_folder(wheel, tmp_p
     agreements = list((empty / "ut").rglob("Lederavtale *.docx"))
     appendices = list((empty / "ut").rglob("Utviklingsmål *.docx"))
     assert len(agreements) == 1 and len(appendices) == 1
+
+
+def _names(lines) -> set[str]:
+    return {re.split(r"[<>=!~;\[ ]", line.strip(), maxsplit=1)[0].lower().replace("_", "-")
+            for line in lines if line.strip() and not line.strip().startswith("#")}
+
+
+def test_the_lock_pins_every_dependency_with_its_hash():
+    """A fresh clone installs exactly what requirements.txt names (README, «For IT»): every package the tool,
+    its tests and its build need, at one version, with the hashes pip checks (--require-hashes)."""
+    import configparser
+
+    config = configparser.ConfigParser()
+    config.read(ROOT / "setup.cfg", encoding="utf-8")
+    wanted = _names(config["options"]["install_requires"].splitlines())
+    wanted |= _names(config["options.extras_require"]["test"].splitlines())
+    wanted |= _names((ROOT / "tools" / "lock.in").read_text(encoding="utf-8").splitlines())
+    lock = (ROOT / "requirements.txt").read_text(encoding="utf-8")
+    pinned = re.findall(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)", lock, flags=re.M)
+    assert pinned and not re.search(r"^[A-Za-z0-9][^\n=]*(>=|<|~=)[^\n]*$", lock, flags=re.M)
+    assert wanted <= {name.lower().replace("_", "-") for name, _ in pinned}
+    entries = re.split(r"\n(?=[A-Za-z0-9])", lock[lock.index(pinned[0][0]):])
+    assert all("--hash=sha256:" in entry for entry in entries), "every pinned package carries its hash"
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "LOCK    = requirements.txt" in makefile and "--require-hashes -r $(LOCK)" in makefile
