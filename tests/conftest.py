@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+import shutil
 import sys
 import zipfile
 from datetime import date
@@ -81,6 +82,14 @@ def write_xlsx(path: Path, sheets: dict[str, list[list]]) -> Path:
 def basic_sheets() -> dict[str, list[list]]:
     """A fresh deep copy of BASIC, for a test to modify."""
     return copy.deepcopy(BASIC)
+
+
+def example_folder(root: Path) -> Path:
+    """`root` holding a copy of the example workbook and the logo it names, as HR keeps them."""
+    root.mkdir(parents=True, exist_ok=True)
+    for name in ("eksempel.xlsx", "logo.png"):
+        shutil.copy(ROOT / "input" / name, root / name)
+    return root
 
 
 @pytest.fixture

@@ -19,13 +19,14 @@ from click.testing import CliRunner
 from docx import Document
 
 from generator.cli import main
-from tests.test_pdf import pdf_text
+from test_pdf import pdf_text
+from test_web import generated_example
 from generator.documents.returned import MAX_MEMBERS, changes, paragraphs
 from generator.signing.record import overwrite_at_stake
-from generator.store.manifest import EDITED, HANDED_IN, Manifest, document_state
+from generator.store.manifest import HANDED_IN, Manifest, document_state
 from generator.store.year import YearFolder
 
-ROOT = Path(__file__).resolve().parent.parent
+
 YEAR = "2027"
 LEADERS = ("1010", "1011")
 NEW_TEXT = "Avtalt i samtalen: tavlemøte hver mandag"
@@ -33,14 +34,7 @@ NEW_TEXT = "Avtalt i samtalen: tavlemøte hver mandag"
 
 @pytest.fixture
 def made(tmp_path) -> Path:
-    shutil.copy(ROOT / "input" / "eksempel.xlsx", tmp_path / "eksempel.xlsx")
-    shutil.copy(ROOT / "input" / "logo.png", tmp_path / "logo.png")
-    args = ["generer", str(tmp_path / "eksempel.xlsx"), "--ut", str(tmp_path / "ut"), "--ingen-pdf"]
-    for nr in LEADERS:
-        args += ["--leder", nr]
-    result = CliRunner().invoke(main, args)
-    assert result.exit_code == 0, result.output
-    return tmp_path
+    return generated_example(tmp_path, *LEADERS)
 
 
 def entry_file(root: Path, nr: str, rolle: str, fmt: str = "docx") -> dict:

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from generator.mail.delivery import SendPlan
 from generator.mail.message import Epost, recipients
 from generator.web.app import _environment
-from generator.web.security import MAX_FIELDS
+from generator.web.security import MAX_FIELDS, _replay
 from generator.workbook import read_workbook
 from conftest import ROOT
 from synth import synthetic_workbook
@@ -41,17 +41,8 @@ def test_five_thousand_leaders_are_confirmed_in_one_field(tmp_path):
     body = "&".join(f"{name}={value}" for name, value in fields).encode()
 
     async def read():
-        sent = False
-
-        async def receive():
-            nonlocal sent
-            if sent:
-                return {"type": "http.disconnect"}
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
         scope = {"type": "http", "method": "POST", "headers": [(b"content-type", b"application/x-www-form-urlencoded")]}
-        async with Request(scope, receive).form(max_fields=MAX_FIELDS) as parsed:
+        async with Request(scope, _replay(body)).form(max_fields=MAX_FIELDS) as parsed:
             return parsed.get("liste")
 
     assert asyncio.run(read()) == todo.digest

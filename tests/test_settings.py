@@ -27,7 +27,6 @@ from pathlib import Path
 import httpx
 import pytest
 from aiosmtpd.controller import Controller
-from click.testing import CliRunner
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -36,9 +35,8 @@ from cryptography.x509.oid import NameOID
 
 from conftest import ROOT, basic_sheets, write_xlsx
 from test_mail import Mailbox, parse, setup, generated_once, smtp_server  # noqa: F401  (fixtures)
-from test_web import LEADER, YEAR, Server, csrf_of, free_port_smtp, wait_for_job
+from test_web import LEADER, YEAR, Server, csrf_of, free_port_smtp, generated_example, wait_for_job
 
-from generator.cli import main
 from generator.commands.email import send, write_drafts
 from generator.exceptions import LederavtaleError, TemplateError
 from generator.mail.smtp import DEFAULT_PORT, SmtpError, smtp_settings
@@ -425,13 +423,7 @@ def test_the_e_post_page_points_to_innstillinger_when_no_server_is_set(page):
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("innstillinger")
-    shutil.copy(ROOT / "input" / "eksempel.xlsx", root / "eksempel.xlsx")
-    shutil.copy(ROOT / "input" / "logo.png", root / "logo.png")
-    made = CliRunner().invoke(main, ["generer", str(root / "eksempel.xlsx"), "--ut", str(root / "ut"), "--ingen-pdf",
-                                     "--leder", LEADER])
-    assert made.exit_code == 0, made.output
-    return root
+    return generated_example(tmp_path_factory.mktemp("innstillinger"), LEADER)
 
 
 class Received:

@@ -25,7 +25,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT, basic_sheets, write_xlsx
+from conftest import ROOT, basic_sheets, example_folder, write_xlsx
 from test_signering import fill_in
 
 from generator.cli import main
@@ -96,11 +96,16 @@ class Server:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("web")
-    shutil.copy(ROOT / "input" / "eksempel.xlsx", root / "eksempel.xlsx")
-    shutil.copy(ROOT / "input" / "logo.png", root / "logo.png")
-    made = CliRunner().invoke(main, ["generer", str(root / "eksempel.xlsx"), "--ut", str(root / "ut"), "--ingen-pdf",
-                                     "--leder", LEADER])
+    return generated_example(tmp_path_factory.mktemp("web"), LEADER)
+
+
+def generated_example(root: Path, *leaders: str) -> Path:
+    """The example in `root`, with the Word files of `leaders` generated into `root/ut`."""
+    example_folder(root)
+    args = ["generer", str(root / "eksempel.xlsx"), "--ut", str(root / "ut"), "--ingen-pdf"]
+    for nr in leaders:
+        args += ["--leder", nr]
+    made = CliRunner().invoke(main, args)
     assert made.exit_code == 0, made.output
     return root
 

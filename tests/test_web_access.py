@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import socket
 import stat
 import subprocess
@@ -23,7 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, example_folder
 from test_web import Server, csrf_of, example_leaders
 
 from generator.web import instance
@@ -32,13 +31,6 @@ from generator.web.security import (COOKIE, LINK_SPENT, NO_SESSION, NOT_FROM_PAG
 
 USER = "X-Forwarded-User"
 POSIX = os.name == "posix"
-
-
-def a_project(root: Path) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    for name in ("eksempel.xlsx", "logo.png"):
-        shutil.copy(ROOT / "input" / name, root / name)
-    return root
 
 
 def start_again(root: Path, *extra: str) -> subprocess.CompletedProcess:
@@ -128,7 +120,7 @@ def test_a_handed_link_opens_one_session_within_its_minutes(tmp_path):
 
 @pytest.fixture(scope="module")
 def local(tmp_path_factory):
-    root = a_project(tmp_path_factory.mktemp("lokal"))
+    root = example_folder(tmp_path_factory.mktemp("lokal"))
     server = Server(root)
     yield server, root
     server.stop()
@@ -158,7 +150,7 @@ def test_the_cookie_lasts_a_working_day_and_a_new_browser_window_gets_in(local):
 
 @pytest.mark.slow
 def test_a_second_start_opens_the_running_page_with_a_fresh_one_use_link(tmp_path):
-    root = a_project(tmp_path / "p")
+    root = example_folder(tmp_path / "p")
     first = Server(root)
     try:
         web = root / "ut" / ".web"
@@ -202,7 +194,7 @@ def test_a_second_start_opens_the_running_page_with_a_fresh_one_use_link(tmp_pat
 def test_a_stale_or_foreign_server_file_does_not_stop_a_start(tmp_path):
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     dead_pid = int(gone.stdout)
-    other = a_project(tmp_path / "annen")
+    other = example_folder(tmp_path / "annen")
     elsewhere = Server(other)  # a live server, but another folder's: its file copied with the folder
     try:
         copied = json.loads((other / "ut" / ".web" / "server.json").read_text(encoding="utf-8"))
@@ -213,7 +205,7 @@ def test_a_stale_or_foreign_server_file_does_not_stop_a_start(tmp_path):
             "{ikke json",
         ]
         for n, content in enumerate(stale):
-            root = a_project(tmp_path / f"p{n}")
+            root = example_folder(tmp_path / f"p{n}")
             web = root / "ut" / ".web"
             web.mkdir(parents=True)
             if isinstance(content, dict) and content["ut"] == "?":
@@ -239,7 +231,7 @@ def test_a_stale_or_foreign_server_file_does_not_stop_a_start(tmp_path):
 
 @pytest.fixture(scope="module")
 def proxied(tmp_path_factory):
-    root = a_project(tmp_path_factory.mktemp("proxy"))
+    root = example_folder(tmp_path_factory.mktemp("proxy"))
     server = Server(root, "--brukerhode", USER)
     yield server, root
     server.stop()

@@ -11,7 +11,6 @@ import email
 import email.policy
 import json
 import os
-import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -19,7 +18,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
-from conftest import ROOT, basic_sheets, write_xlsx
+from conftest import ROOT, basic_sheets, example_folder, write_xlsx
 from test_signering import fill_in
 from test_signing import Pki, sign
 from test_status import fill
@@ -66,9 +65,7 @@ class Watched:
 
 def example_server(root: Path) -> Server:
     """`lederavtale web` on a copy of the example workbook and its logo."""
-    shutil.copy(ROOT / "input" / "eksempel.xlsx", root / "eksempel.xlsx")
-    shutil.copy(ROOT / "input" / "logo.png", root / "logo.png")
-    return Server(root)
+    return Server(example_folder(root))
 
 
 @pytest.mark.slow
