@@ -179,23 +179,28 @@ def load_trust_roots(folder: Path) -> list[x509.Certificate]:
     for path in files:
         if path.stat().st_size > MAX_CERT_BYTES:
             raise TrustError(f"{path.name} er for stor til å være et sertifikat (over 1 MB)")
-        try:
-            data = path.read_bytes()
-            if pem.detect(data):
-                found = [x509.Certificate.load(der) for kind, _, der in pem.unarmor(data, multiple=True)
-                         if kind == "CERTIFICATE"]
-            else:
-                found = [x509.Certificate.load(data)]
-            for cert in found:
-                cert.native  # asn1crypto parses lazily: a damaged certificate fails here, not during validation
-        except Exception as exc:  # asn1crypto raises ValueError, TypeError and others for damaged input
-            raise TrustError(f"{path.name} er ikke et sertifikat i PEM- eller DER-format ({exc})") from None
-        if not found:
-            raise TrustError(f"{path.name} har ingen sertifikater")
-        roots += found
+        roots += read_certificates(path.read_bytes(), path.name)
     if not roots:
         raise TrustError(f"Fant ingen sertifikater ({', '.join(CERT_SUFFIXES)}) i {folder}")
     return roots
+
+
+def read_certificates(data: bytes, name: str) -> list[x509.Certificate]:
+    """The certificates in one file's bytes (PEM, several allowed, or DER); TrustError naming the file `name`.
+    The one reader of a trusted issuer's file: what the page Innstillinger takes, `signert` can use."""
+    try:
+        if pem.detect(data):
+            found = [x509.Certificate.load(der) for kind, _, der in pem.unarmor(data, multiple=True)
+                     if kind == "CERTIFICATE"]
+        else:
+            found = [x509.Certificate.load(data)]
+        for cert in found:
+            cert.native  # asn1crypto parses lazily: a damaged certificate fails here, not during validation
+    except Exception as exc:  # asn1crypto raises ValueError, TypeError and others for damaged input
+        raise TrustError(f"{name} er ikke et sertifikat i PEM- eller DER-format ({exc})") from None
+    if not found:
+        raise TrustError(f"{name} har ingen sertifikater")
+    return found
 
 
 def trust_roots_for(tillit: Path | None, kept: Path) -> list[x509.Certificate] | None:

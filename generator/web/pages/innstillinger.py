@@ -16,10 +16,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.serialization import Encoding
-from cryptography.x509.oid import NameOID
+from asn1crypto import pem, x509
 from email_validator import EmailNotValidError, validate_email
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
@@ -35,7 +32,7 @@ from ...mail.message import (AGREEMENT_MAIL, AGREEMENT_ONLY_MAIL, FOLLOW_UP_MAIL
                              recipients, render_text, template_source)
 from ...mail.smtp import (ENV_HOST, ENV_PASSWORD, ENV_PORT, ENV_USER, SmtpError, connect, environment_value,
                           smtp_settings)
-from ...signing.verify import CERT_SUFFIXES, MAX_CERT_BYTES
+from ...signing.verify import CERT_SUFFIXES, MAX_CERT_BYTES, TrustError, read_certificates
 from ...store.files import atomic_write_bytes, safe_filename
 from ...store.settings import Innstillinger, load, save
 from ...store.year import TRUST_DIR
@@ -331,7 +328,7 @@ class SettingsPage:
                 continue
             try:
                 certs = _read(path)
-            except (OSError, ValueError):
+            except (OSError, TrustError):
                 found.append(Certificate(path.name, "", "", False, "kan ikke leses som sertifikat"))
                 continue
             found += [_describe(path.name, cert) for cert in certs]
@@ -344,14 +341,14 @@ class SettingsPage:
                 parsed = await self._read_certificates(uploads)
             except Refused as exc:
                 return self.show(request, 400, message=str(exc))
-        existing = {_fingerprint(c) for c in self._loaded()}
+        existing = {c.sha256 for c in self._loaded()}
         added = []
         for cert in parsed:
-            if _fingerprint(cert) in existing:
+            if cert.sha256 in existing:
                 continue  # already trusted: a second copy would only make the list longer
-            existing.add(_fingerprint(cert))
+            existing.add(cert.sha256)
             path = self._free_name(_common_name(cert) or "sertifikat")
-            atomic_write_bytes(path, cert.public_bytes(Encoding.PEM))
+            atomic_write_bytes(path, pem.armor("CERTIFICATE", cert.dump()))
             added.append(path.name)
         self._log(request, "klarerte utstedere lagt til", filer=added)
         if not added:
@@ -374,8 +371,8 @@ class SettingsPage:
                 raise Refused(f"«{name}» er større enn {CERT_LIMIT // 1024} kB, for stor til å være et sertifikat. "
                               "Ingenting er lagret.")
             try:
-                parsed += _parse(data)
-            except ValueError:
+                parsed += read_certificates(data, name)
+            except TrustError:
                 raise Refused(f"«{name}» er ikke et sertifikat (X.509 i PEM- eller DER-format). Ingenting er "
                               "lagret.") from None
         return parsed
@@ -386,7 +383,7 @@ class SettingsPage:
             if path.suffix.lower() in CERT_SUFFIXES and path.is_file():
                 try:
                     certs += _read(path)
-                except (OSError, ValueError):
+                except (OSError, TrustError):
                     continue  # listed on the page as unreadable, where HR can remove it
         return certs
 
@@ -434,36 +431,17 @@ def _first_leader(bok):
 def _read(path: Path) -> list[x509.Certificate]:
     with open(path, "rb") as fh:
         # A bundle put there by hand may be larger than one upload, but not without bound.
-        return _parse(fh.read(MAX_CERT_BYTES))
-
-
-def _parse(data: bytes) -> list[x509.Certificate]:
-    """The certificates in PEM (one or more) or DER; ValueError for anything else."""
-    if b"-----BEGIN" in data:
-        certs = x509.load_pem_x509_certificates(data)
-    else:
-        certs = [x509.load_der_x509_certificate(data)]
-    for cert in certs:
-        # Parsed lazily: a damaged name or date fails here rather than on the page.
-        cert.subject.rfc4514_string()
-        cert.not_valid_after_utc
-    return certs
+        return read_certificates(fh.read(MAX_CERT_BYTES), path.name)
 
 
 def _common_name(cert: x509.Certificate) -> str:
-    for oid in (NameOID.COMMON_NAME, NameOID.ORGANIZATION_NAME):
-        values = cert.subject.get_attributes_for_oid(oid)
-        if values:
-            return str(values[0].value).strip()
-    return ""
+    subject = cert.subject.native
+    value = subject.get("common_name") or subject.get("organization_name") or ""
+    return str(value[0] if isinstance(value, list) else value).strip()  # a name given twice is a list
 
 
 def _describe(fil: str, cert: x509.Certificate) -> Certificate:
-    expires = cert.not_valid_after_utc
-    return Certificate(fil, _common_name(cert) or cert.subject.rfc4514_string(), f"{expires:%d.%m.%Y}",
+    expires = cert.not_valid_after
+    return Certificate(fil, _common_name(cert) or cert.subject.human_friendly, f"{expires:%d.%m.%Y}",
                        expires < datetime.now(timezone.utc))
-
-
-def _fingerprint(cert: x509.Certificate) -> bytes:
-    return cert.fingerprint(hashes.SHA256())
 
