@@ -20,6 +20,7 @@ import hashlib
 import hmac
 import http.client
 import json
+import math
 import os
 import secrets
 import signal
@@ -127,7 +128,9 @@ def hand_link(ut: Path, seconds: float) -> str:
     token = secrets.token_urlsafe(32)
     links = _private_folder(folder(ut) / LINKS)
     prune_links(ut, seconds)
-    _write_private(links / _link_name(token), f"{time.time() + seconds:.3f}\n")
+    # Cut, not rounded, to the millisecond: the link never lasts longer than `seconds`.
+    expires = math.floor((time.time() + seconds) * 1000) / 1000
+    _write_private(links / _link_name(token), f"{expires:.3f}\n")
     return token
 
 
