@@ -47,7 +47,6 @@ from ..mail.message import build_message
 from ..mail.records import read_records
 from ..mail.smtp import SmtpError, smtp_settings
 from ..plural import antall
-from ..result import Result
 from ..signing.record import load_signed, overwrite_at_stake
 from ..status.chart import area_chart, describe
 from ..status.counts import count
@@ -168,8 +167,7 @@ class Web:
                 names.append(files.known(bok, year))
             return f"/fil/{quote(rel)}" if files.resolve(bok, year, rel, names[0]) is not None else None
 
-        roots = tuple(dict.fromkeys((self.workspace.ut, self.workspace.ut.resolve())))
-        return lambda text: for_web(text, link, roots)
+        return lambda text: for_web(text, link, (self.workspace.ut,))
 
     async def not_found(self, request: Request, exc) -> Response:
         """Starlette's own «Not Found» in the site's layout and in Norwegian."""
