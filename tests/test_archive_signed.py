@@ -268,8 +268,12 @@ def test_a_signed_pdfa_is_recorded_as_pdfa(default_run):
         for obj in default_run.journalposter()[nr].iter(f"{{{noark5.NS}}}dokumentobjekt"):
             assert (obj.findtext("n:format", namespaces=N), obj.findtext("n:formatDetaljer", namespaces=N),
                     obj.findtext("n:variantformat", namespaces=N)) == ("fmt/477", "PDF/A-2b", "Arkivformat")
+        # The Fiks message's code is PDF, as in KS' supported examples (fiks-protokoll-validator,
+        # TestCases/no.ks.fiks.arkiv.v1/NyJournalpostN6/arkivmelding.xml: PDF for variantformat A and P);
+        # what the file is, in formatDetaljer.
         for obj in default_run.melding(nr).iter(f"{{{fiks.NS}}}dokumentobjekt"):
-            assert obj.findtext("f:format/m:kode", namespaces=F) == "fmt/477"
+            assert obj.findtext("f:format/m:kode", namespaces=F) == "PDF"
+            assert obj.findtext("f:formatDetaljer", namespaces=F) == "PDF/A-2b (fmt/477)"
             assert obj.findtext("f:variantformat/m:kode", namespaces=F) == "A"
     assert not [line for line in default_run.result.notices if line.startswith(PDFA)]
 
@@ -285,8 +289,11 @@ def test_a_signed_plain_pdf_is_recorded_as_plain_pdf_with_a_notice(state, defaul
                 obj.findtext("n:variantformat", namespaces=N)) == (*expected[rolle], "Produksjonsformat")
     reg = default_run.melding(PLAIN)
     for rolle, obj in zip(expected, reg.iter(f"{{{fiks.NS}}}dokumentobjekt"), strict=True):
-        assert (obj.findtext("f:format/m:kode", namespaces=F), obj.findtext("f:format/m:beskrivelse", namespaces=F),
-                obj.findtext("f:variantformat/m:kode", namespaces=F)) == (*expected[rolle], "P")
+        # PDF, as KS' NyJournalpostN6 gives its production-format file; the version the file's own header
+        # says, with its PRONOM id, in formatDetaljer.
+        code, name = expected[rolle]
+        assert (obj.findtext("f:format/m:kode", namespaces=F), obj.findtext("f:formatDetaljer", namespaces=F),
+                obj.findtext("f:variantformat/m:kode", namespaces=F)) == ("PDF", f"{name} ({code})", "P")
     rows = [row for row in default_run.csv_rows() if row["Ansattnr"] == PLAIN]
     assert [(row["Format"], row["Formatnavn"], row["Variantformat"]) for row in rows] == [
         (*expected["avtale"], "Produksjonsformat"), (*expected["vedlegg"], "Produksjonsformat")]

@@ -229,6 +229,48 @@ def test_an_oversized_reply_is_not_parsed(tmp_path, monkeypatch):
         kodelister.read_kodelister(path)
 
 
+# --- without --kodelister: said once ------------------------------------------------------------
+
+
+def test_without_kodelister_the_run_says_once_that_the_codes_are_unchecked_and_how_to_check_them(generated, tmp_path):
+    from generator.advice import TERMINAL, WEB, words
+    from generator.commands.archive import arkiv
+    from generator.job import Job
+
+    workbook, ut = generated
+    result = arkiv(Job(workbook, ut))
+    said = [line for line in result.warnings + result.notices + result.summary + result.failures
+            if "ikke kontrollert mot arkivets egne kodelister" in line]
+    assert said == [f"Advarsel: {codecheck.UNCHECKED}"]  # one line for the run, not one per leader
+    assert len(result.items) > 1
+    assert not any("kodelister" in note for item in result.items for note in item.merknader)
+    terminal, web = words(said[0], TERMINAL), words(said[0], WEB)
+    assert "no.ks.fiks.arkiv.v1.innsyn.kodeliste.hent" in terminal and "dokumenttype.xml" in terminal
+    assert terminal.endswith("og bruk --kodelister MAPPE")
+    assert web.endswith("og last opp kodelistene fra arkivet på siden Arkiv") and "--" not in web
+    outcome = _arkiv(workbook, ut)
+    assert outcome.exit_code == 0 and outcome.output.count("ikke kontrollert mot arkivets egne kodelister") == 1
+
+    # The job takes the folder of replies as `kodelister` (the web page's upload): checked, nothing said.
+    lists = archive_lists(tmp_path / "lister", dokumenttype={"LA": "Lederavtale", "VEDLEGG": "Vedlegg"})
+    checked = arkiv(Job(workbook, ut), kodelister=lists)
+    assert checked.exit_code == 0
+    assert not any("ikke kontrollert" in line for line in checked.summary + checked.warnings)
+
+
+def test_the_fiks_default_format_is_ks_pdf_and_the_archives_own_code_replaces_it_for_pdfa():
+    """KS' supported create examples (fiks-protokoll-validator, TestCases/no.ks.fiks.arkiv.v1/NyJournalpostN1,
+    N6, N8, NyMappeMedJournalpostN1, arkivmelding.xml) give every file <format><kode>PDF</kode>."""
+    pdfa, pdf17 = kodelister.Kode("fmt/477", "PDF/A-2b"), kodelister.Kode("fmt/276", "PDF 1.7")
+    default, own = _pakke().kommune, _pakke(formatkode="PDFA2B").kommune
+    assert kodelister.fiks_format(default, pdfa) == kodelister.fiks_format(default, pdf17) == kodelister.Kode("PDF", "")
+    assert kodelister.fiks_format(own, pdfa).kode == "PDFA2B"
+    assert kodelister.fiks_format(own, pdf17).kode == "PDF"  # only PDF/A-2b has the archive's own code
+    assert kodelister.format_detaljer(pdf17) == "PDF 1.7 (fmt/276)"
+    # What --kodelister asks of the archive is what the message carries.
+    assert ("format", "PDF") in {(b.liste, b.kode) for b in codecheck.package_codes(default, alle=False)}
+
+
 def test_kodelister_without_a_package_is_a_usage_error(generated, tmp_path):
     workbook, ut = generated
     svar = tmp_path / "svar"

@@ -182,12 +182,18 @@ def test_documents_are_h_and_v_with_file_facts_and_codes_from_the_lists(tmp_path
                      obj.findtext("f:filnavn", namespaces=F), obj.findtext("f:referanseDokumentfil", namespaces=F),
                      obj.findtext("f:sjekksum", namespaces=F), obj.findtext("f:sjekksumAlgoritme", namespaces=F),
                      obj.findtext("f:filstoerrelse", namespaces=F)))
+    # Format PDF, as every supported create example of KS has it (fiks-protokoll-validator,
+    # TestCases/no.ks.fiks.arkiv.v1/NyJournalpostN1/arkivmelding.xml: <format><kode>PDF</kode></format>);
+    # the exact format and its PRONOM id in formatDetaljer.
     assert rows == [
-        ("H", "1", "AVTALE", "A", "fmt/477", "application/pdf", "Lederavtale 2027 - Øystein Sykehjem.pdf",
+        ("H", "1", "AVTALE", "A", "PDF", "application/pdf", "Lederavtale 2027 - Øystein Sykehjem.pdf",
          "lederavtale.pdf", "a" * 64, "SHA256", "1234"),
-        ("V", "2", "VEDLEGG", "A", "fmt/477", "application/pdf", "210 Vedlegg unntatt offentlighet.pdf",
+        ("V", "2", "VEDLEGG", "A", "PDF", "application/pdf", "210 Vedlegg unntatt offentlighet.pdf",
          "vedlegg.pdf", "b" * 64, "SHA256", "567"),
     ]
+    assert {o.findtext("f:formatDetaljer", namespaces=F) for o in reg.iter(f"{{{fiks.NS}}}dokumentobjekt")} == {
+        "PDF/A-2b (fmt/477)"}
+    assert reg.find(".//f:format/m:beskrivelse", F) is None  # KS' examples give PDF no description
     # Every code used is one of KS' codes for that list.
     lists = {"journalposttype": "journalposttype", "journalstatus": "journalstatus", "dokumentstatus": "dokumentstatus",
              "dokumenttype": "dokumenttype", "tilknyttetRegistreringSom": "tilknyttetregistreringsom",

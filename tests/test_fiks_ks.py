@@ -186,6 +186,55 @@ def test_sak_placement_has_no_mappe(tmp_path, fiks_schema):
     assert root.findtext("f:registrering/f:referanseForelderMappe/m:saksnummer/m:sakssekvensnummer", namespaces=F) == "123"
 
 
+# The sak as KS' NyJournalpostN1 names it (fiks-protokoll-validator,
+# TestCases/no.ks.fiks.arkiv.v1/NyJournalpostN1/arkivmelding.xml): referanseForelderMappe/systemID.
+SAK_SYSTEM_ID = "22f05e04-37c4-4051-8b3a-853c8eac4b33"
+
+
+@pytest.mark.parametrize("arkivsak", ["2027/123", ""])
+def test_the_sak_by_its_system_id_when_given_as_ks_nyjournalpostn1(tmp_path, fiks_schema, arkivsak):
+    pakke = _pakke(arkivsak=arkivsak)
+    pakke.sak_system_id = f" {SAK_SYSTEM_ID} "
+    record.check_placement(pakke.kommune, pakke.sak_system_id)  # Arkivsak may be empty beside it
+    path = tmp_path / "arkivmelding.xml"
+    path.write_bytes(fiks.build_arkivmelding(pakke, pakke.journalposter[0]))
+    fiks_schema.validate(str(path))
+    assert fiks.schema_problems(fiks.parse_xml(path.read_bytes())) == []
+    forelder = ET.parse(path).getroot().find("f:registrering/f:referanseForelderMappe", F)
+    # The systemID alone, as in KS' example: never beside a saksnummer that might name another sak.
+    assert [(child.tag, child.text) for child in forelder] == [(f"{{{fiks.MDK}}}systemID", SAK_SYSTEM_ID)]
+    # The Noark 5 export says where the records go, by the same id when there is no saksnummer.
+    export = tmp_path / "arkivstruktur.xml"
+    export.write_bytes(noark5.build_xml(pakke))
+    xmlschema.XMLSchema(str(noark5.SCHEMA)).validate(str(export))
+    if not arkivsak:
+        assert SAK_SYSTEM_ID in ET.parse(export).getroot().findtext(f"{{{noark5.NS}}}beskrivelse")
+
+
+def test_without_a_system_id_the_sak_is_its_saksnummer_and_a_personalmappe_ignores_it(tmp_path, fiks_schema):
+    reg = _reg(tmp_path, fiks_schema)
+    assert reg.find("f:referanseForelderMappe/m:systemID", F) is None
+    assert reg.findtext("f:referanseForelderMappe/m:saksnummer/m:saksaar", namespaces=F) == "2027"
+    pakke = _pakke(**PERSONALMAPPE)
+    pakke.sak_system_id = SAK_SYSTEM_ID
+    root = fiks.parse_xml(fiks.build_arkivmelding(pakke, pakke.journalposter[0]))
+    assert fiks.schema_problems(root) == []
+    forelder = root.find("f:registrering/f:referanseForelderMappe", F)
+    assert forelder.find("m:systemID", F) is None and forelder.find("m:referanseEksternNoekkel", F) is not None
+
+
+@pytest.mark.parametrize("arkivsak, system_id, words", [
+    ("", "", "fyll ut Arkivsak"),  # nowhere to go
+    ("", "2027/123", "er ikke en systemID fra arkivet"),  # a saksnummer is no systemID: the schema says UUID
+    ("2027/123", "22f05e04", "er ikke en systemID fra arkivet"),
+])
+def test_a_sak_system_id_that_is_no_uuid_is_refused_before_any_message(arkivsak, system_id, words):
+    with pytest.raises(WorkbookError) as raised:
+        record.check_placement(Kommune(**{**KOMMUNE, "arkivsak": arkivsak}), system_id)
+    assert any(words in str(problem) for problem in raised.value.problems), raised.value.problems
+    assert record.is_system_id(SAK_SYSTEM_ID.upper()) and not record.is_system_id(system_id)
+
+
 def test_a_literal_klasse_is_used_as_written(tmp_path, fiks_schema):
     root = _root(tmp_path, fiks_schema, **{**PERSONALMAPPE, "klasse": "221", "arkivdel": ""})
     assert root.findtext("f:mappe/f:klassifikasjon/f:klasseID", namespaces=F) == "221"

@@ -95,7 +95,10 @@ def test_posten_signering_with_both_signers_embedded_is_signed_and_kept_byte_for
     registrering = melding.find("f:registrering", F)
     assert registrering.findtext("f:journalstatus/m:kode", namespaces=F) == "F"
     objects = registrering.findall(".//f:dokumentobjekt", F)
-    assert [o.findtext("f:format/m:kode", namespaces=F) for o in objects] == ["fmt/480", "fmt/480"]
+    # The Fiks code is PDF, as in KS' supported examples (fiks-protokoll-validator,
+    # TestCases/no.ks.fiks.arkiv.v1/NyJournalpostN1/arkivmelding.xml); the file's own claim in formatDetaljer.
+    assert [o.findtext("f:format/m:kode", namespaces=F) for o in objects] == ["PDF", "PDF"]
+    assert [o.findtext("f:formatDetaljer", namespaces=F) for o in objects] == ["PDF/A-3b (fmt/480)"] * 2
     assert {o.findtext("f:sjekksum", namespaces=F) for o in objects} == {hashlib.sha256(d).hexdigest()
                                                                          for d in files.values()}
 

@@ -344,6 +344,171 @@ def test_receipt_fields_are_kept_and_the_report_shows_the_archives_date(outbox_s
     assert _report(year.path)["210"] == "2027/4567, nr. 5 i saken (Opprettet 04.02.2027)"
 
 
+# --- a reply that cannot be read: refused alone --------------------------------------------------
+
+
+def _workbook_and_folder(tmp_path: Path):
+    """Reading replies needs the workbook and a folder, no documents (as in test_fiks)."""
+    workbook = write_xlsx(tmp_path / "a.xlsx", basic_sheets())
+    svar = tmp_path / "svar"
+    svar.mkdir()
+    return workbook, read_workbook(workbook).kommune, svar, YearFolder(tmp_path / "ut" / "2027")
+
+
+@pytest.mark.parametrize("name, content, said", [
+    # 60 kB of «[»: Python's JSON parser gives up with RecursionError long before the size limit.
+    ("bombe.json", b"[" * 60_000, "JSON-en er nøstet langt dypere enn et svar er"),
+    # Nested 2 000 deep, well under the markup limit: lxml refuses anything past 256 levels.
+    ("dyp.xml", b"<a>" * 2_000 + b"</a>" * 2_000, "er ikke gyldig XML"),
+])
+def test_a_reply_too_deep_to_read_is_refused_by_name_and_the_good_one_is_recorded(tmp_path, name, content, said):
+    workbook, kommune, svar, year = _workbook_and_folder(tmp_path)
+    (svar / "god kvittering.xml").write_bytes(receipt_xml(record.ekstern_noekkel(kommune, "210")))
+    (svar / name).write_bytes(content)
+
+    outcome = _read(workbook, svar, year)
+
+    assert outcome.exit_code == 3, outcome.output  # README: some replies could not be used, the rest are recorded
+    assert "Traceback" not in outcome.output
+    assert outcome.exception is None or isinstance(outcome.exception, SystemExit)
+    refused = next(line.strip() for line in outcome.output.splitlines() if line.strip().startswith(f"{name}: "))
+    assert said in refused, refused
+    assert set(_arkivert(year)) == {"210"}
+    assert "210 Øystein Sykehjem: 2027/4567, nr. 5 i saken (Opprettet" in outcome.output
+
+
+@pytest.mark.parametrize("error", [RecursionError, MemoryError])
+def test_a_reply_that_exhausts_the_parser_costs_only_itself(tmp_path, monkeypatch, error):
+    """Whatever a hostile file makes a parser run out of, the folder's other replies are still read."""
+    svar = tmp_path / "svar"
+    svar.mkdir()
+    (svar / "a.xml").write_bytes(receipt_xml("nøkkel-a"))
+    (svar / "b.xml").write_bytes(b"<arkivmeldingKvittering/>")
+    (svar / "c.xml").write_bytes(receipt_xml("nøkkel-c", system_id="2b0c6f4e-58a4-4a4e-9b89-2f1f5d0e3c11"))
+    read = receipts.read_file
+
+    def exhausted(path, fil):
+        if fil == "b.xml":
+            raise error()
+        return read(path, fil)
+
+    monkeypatch.setattr(receipts, "read_file", exhausted)
+    good, refused = receipts.read_folder(svar)
+    assert [kvittering.noekkel for kvittering in good] == ["nøkkel-a", "nøkkel-c"]
+    assert [(avvist.fil, avvist.grunn) for avvist in refused] == [("b.xml", receipts.UNREADABLE)]
+
+
+# --- a reply from another namespace: said as such ---------------------------------------------------
+
+
+@pytest.mark.parametrize("stored, root, expected", [
+    # The serverfeil of KS' v2 (Schema/V2/no.ks.fiks.arkiv.v2.feilmelding.serverfeil.xsd): the same name.
+    ("serverfeil", "https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/feil/serverfeil/v2",
+     "https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/feil/serverfeil/v1"),
+    ("serverfeil", None, "https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/feil/serverfeil/v1"),
+])
+def test_an_error_reply_in_another_namespace_names_the_namespace_found_and_the_one_expected(tmp_path, stored, root,
+                                                                                          expected):
+    svar = tmp_path / "svar"
+    svar.mkdir()
+    payload = error_xml(stored)
+    v1 = f'xmlns="https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/feil/{stored}/v1"'.encode()
+    payload = payload.replace(v1, f'xmlns="{root}"'.encode() if root else b"")
+    store_reply(svar, "feil", f"no.ks.fiks.arkiv.v1.feilmelding.{stored}", "melding-1", payload)
+
+    good, refused = receipts.read_folder(svar)
+
+    assert good == [] and [a.fil for a in refused] == ["feil.xml"]
+    grunn = refused[0].grunn
+    found = f"har navnerommet «{root}»" if root else "har ikke noe navnerom"
+    assert grunn == (f"er ikke en serverfeil fra Fiks Arkiv v1: rotelementet «serverfeil» {found}, men en serverfeil "
+                     f"har «{expected}» (feil.json sier at svaret er en serverfeil)")
+
+
+def test_a_receipt_in_another_namespace_says_which(tmp_path):
+    v2 = "https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/arkivmelding/opprett/kvittering/v2"
+    path = tmp_path / "kvittering.xml"
+    path.write_bytes(receipt_xml("k").replace(receipts.NS.encode(), v2.encode()))
+    outcome = receipts.read_file(path, "kvittering.xml")
+    assert isinstance(outcome, receipts.Avvist)
+    assert f"har navnerommet «{v2}», men en arkivmeldingKvittering har «{receipts.NS}»" in outcome.grunn
+    other = tmp_path / "annet.xml"
+    other.write_bytes(error_xml("serverfeil"))
+    assert receipts.read_file(other, "annet.xml").grunn == ("er ikke en arkivmeldingKvittering (rotelementet er "
+                                                            "«serverfeil», ikke «arkivmeldingKvittering»)")
+
+
+# --- mappeKvittering: the leader's personalmappe, kept --------------------------------------------
+
+
+def mappe_receipt_xml(kommune, ansattnr: str, mappe_svar: str = "Eksisterende") -> bytes:
+    """A receipt for a message with a mappe and a journalpost in the shape KS asks of an archive: what
+    fiks-protokoll-validator requires of the reply to NyMappeMedJournalpostN1
+    (TestCases/no.ks.fiks.arkiv.v1/NyMappeMedJournalpostN1/testInformation.json: a mappeKvittering of
+    xsi:type saksmappeKvittering with opprettetEllerEksisterende, a journalpostKvittering with systemID,
+    journalaar, journalsekvensnummer and journalpostnummer), with the fields its own receipt builder fills
+    in (KlientValidator/Engines/FiksArkiv/ArkivmeldingKvitteringBuilder.cs, WithSaksmappe: systemID,
+    opprettetDato, saksaar, sakssekvensnummer and the mappe's referanseEksternNoekkel)."""
+    mdk = "https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/metadatakatalog/v1"
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<arkivmeldingKvittering xmlns="{receipts.NS}" xmlns:mdk="{mdk}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+  <mappeKvittering xsi:type="saksmappeKvittering">
+    <systemID>4f1c2e3d-5a6b-4c7d-8e9f-0a1b2c3d4e5f</systemID>
+    <opprettetDato>2026-02-03T10:14:00+01:00</opprettetDato>
+    <referanseEksternNoekkel>
+      <mdk:fagsystem>lederavtale</mdk:fagsystem>
+      <mdk:noekkel>{record.mappe_noekkel(kommune, ansattnr)}</mdk:noekkel>
+    </referanseEksternNoekkel>
+    <opprettetEllerEksisterende>{mappe_svar}</opprettetEllerEksisterende>
+    <saksaar>2026</saksaar>
+    <sakssekvensnummer>12</sakssekvensnummer>
+  </mappeKvittering>
+  <registreringKvittering xsi:type="journalpostKvittering">
+    <systemID>0b0c6f4e-58a4-4a4e-9b89-2f1f5d0e3c11</systemID>
+    <opprettetDato>2027-02-03T10:15:00+01:00</opprettetDato>
+    <referanseEksternNoekkel>
+      <mdk:fagsystem>lederavtale</mdk:fagsystem>
+      <mdk:noekkel>{record.ekstern_noekkel(kommune, ansattnr)}</mdk:noekkel>
+    </referanseEksternNoekkel>
+    <opprettetEllerEksisterende>Opprettet</opprettetEllerEksisterende>
+    <journalaar>2027</journalaar>
+    <journalsekvensnummer>4567</journalsekvensnummer>
+    <journalpostnummer>5</journalpostnummer>
+  </registreringKvittering>
+</arkivmeldingKvittering>
+""".encode()
+
+
+@pytest.mark.slow
+def test_the_mappe_kvittering_is_kept_in_arkivert_json_and_shown(tmp_path, kv_schema):
+    from generator.commands.archive import REGISTRERT, read_receipts
+    from generator.job import Job
+
+    workbook, kommune, svar, year = _workbook_and_folder(tmp_path)
+    data = mappe_receipt_xml(kommune, "210")
+    kv_schema.validate(data.decode())  # what KS' v1 schema allows
+    (svar / "kvittering.xml").write_bytes(data)
+
+    result = read_receipts(Job(workbook, tmp_path / "ut"), svar)
+
+    assert result.exit_code == 0, result.failures
+    entry = _arkivert(year)["210"]
+    assert entry["mappe"] == {
+        "systemID": "4f1c2e3d-5a6b-4c7d-8e9f-0a1b2c3d4e5f", "mappeID": None, "saksaar": 2026, "sakssekvensnummer": 12,
+        "opprettetEllerEksisterende": "Eksisterende", "opprettetDato": "2026-02-03T10:14:00+01:00",
+        "noekkel": record.mappe_noekkel(kommune, "210")}
+    assert entry["journalpostnummer"] == 5 and entry["systemID"] == "0b0c6f4e-58a4-4a4e-9b89-2f1f5d0e3c11"
+    [item] = result.items
+    assert (item.ansattnr, item.status) == ("210", REGISTRERT)
+    assert item.merknader == ["2027/4567, nr. 5 i saken (Opprettet 03.02.2027); mappen 2026/12 (Eksisterende)"]
+    # A receipt without a mappe keeps the entry as before: no «mappe» at all.
+    (svar / "kvittering.xml").unlink()
+    (svar / "211.xml").write_bytes(receipt_xml(record.ekstern_noekkel(kommune, "211"),
+                                               system_id="2b0c6f4e-58a4-4a4e-9b89-2f1f5d0e3c11"))
+    assert read_receipts(Job(workbook, tmp_path / "ut"), svar).exit_code == 0
+    assert "mappe" not in _arkivert(year)["211"] and _arkivert(year)["210"]["mappe"]["sakssekvensnummer"] == 12
+
+
 # --- the real arkiv --------------------------------------------------------------------------------
 
 

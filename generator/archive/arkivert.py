@@ -38,6 +38,10 @@ class Kvittering:
     # The archive's documents: {"dokumentnummer", "systemID", "dokumentobjekter": [systemID, …]}.
     dokumenter: list[dict] = field(default_factory=list)
     klient_melding_id: str = ""  # the message it answers, when the integration stored it so
+    # The archive's mappeKvittering, when the message made or found a mappe (Plassering = personalmappe):
+    # {"systemID", "mappeID", "saksaar", "sakssekvensnummer", "opprettetEllerEksisterende", "opprettetDato",
+    # "noekkel"} (receipts._mappe).
+    mappe: dict | None = None
 
 
 REPORT_COLUMN = "Arkivert"  # the column of rapport.xlsx that shows the archive's record
@@ -75,6 +79,8 @@ class Arkivert:
             "kvittering": kvittering.fil,
             "lest": lest.isoformat(timespec="seconds"),
         }
+        if kvittering.mappe is not None:  # only when the archive sent one: older entries have no such key
+            entry["mappe"] = kvittering.mappe
         earlier = self.ledere.get(ansattnr)
         if earlier is None:
             self.ledere[ansattnr] = entry
@@ -109,7 +115,8 @@ def _read(path: Path) -> dict[str, dict]:
 
 def description(entry: dict) -> str:
     """The archive's record in words, for the report: «2027/4567, nr. 5 i saken (Opprettet 03.02.2027)»,
-    dated by the archive's opprettetDato (when it created the record, not when its receipt was read)."""
+    dated by the archive's opprettetDato (when it created the record, not when its receipt was read), and
+    the mappe when the receipt had one («…; mappen 2027/12 (Eksisterende)»)."""
     parts = []
     if entry.get("journalaar") is not None and entry.get("journalsekvensnummer") is not None:
         parts.append(f"{entry['journalaar']}/{entry['journalsekvensnummer']}")
@@ -118,7 +125,21 @@ def description(entry: dict) -> str:
     text = ", ".join(parts) or f"systemID {entry.get('systemID', '')}"
     dato = _archive_date(entry.get("opprettetDato"))
     note = " ".join(x for x in (str(entry.get("opprettetEllerEksisterende") or ""), dato) if x)
-    return f"{text} ({note})" if note else text
+    text = f"{text} ({note})" if note else text
+    mappe = entry.get("mappe")
+    if isinstance(mappe, dict):
+        text += f"; {_mappe_description(mappe)}"
+    return text
+
+
+def _mappe_description(mappe: dict) -> str:
+    """«mappen 2027/12 (Eksisterende)»: its saksnummer when the archive gave one, else its systemID."""
+    if mappe.get("saksaar") is not None and mappe.get("sakssekvensnummer") is not None:
+        which = f"{mappe['saksaar']}/{mappe['sakssekvensnummer']}"
+    else:
+        which = f"systemID {mappe.get('systemID', '')}"
+    svar = str(mappe.get("opprettetEllerEksisterende") or "")
+    return f"mappen {which} ({svar})" if svar else f"mappen {which}"
 
 
 def _archive_date(text: object) -> str:

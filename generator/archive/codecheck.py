@@ -8,11 +8,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..advice import advice
 from ..model import DEFAULT_DOKUMENTTYPE, DEFAULT_FORMATKODE, Kommune
 from . import fiks, record
-from .kodelister import Kode, Kodelister, UnknownCodes, dokumenttype, filformat
+from .kodelister import Kode, Kodelister, UnknownCodes, dokumenttype, fiks_format
 
 MAX_SHOWN = 25  # allowed values shown in a refusal before «… og N til»
+
+# Said once by a package run without --kodelister: the defaults are KS' examples (kodelister.py), and only
+# the archive knows its own codes. How to get its lists is part of the warning, since that is the fix.
+UNCHECKED = ("kodene i Fiks-meldingene (dokumenttype, tilgangskode, format og statusene) er ikke kontrollert mot "
+             "arkivets egne kodelister, og arkivet kan avvise en melding med en kode det ikke kjenner. Be kommunens "
+             "Fiks IO-integrasjon hente kodelistene fra arkivet (meldingen no.ks.fiks.arkiv.v1.innsyn.kodeliste.hent, "
+             "ett svar per kodeliste, lagret som dokumenttype.xml, tilgangsrestriksjon.xml, format.xml og så videre), "
+             f"og {advice('kodelister')}")
 
 
 @dataclass(frozen=True)
@@ -43,7 +52,8 @@ def hr_codes(kommune: Kommune) -> list[Bruk]:
     codes = [Bruk("dokumenttype", dokumenttype(kommune, rolle).kode, kilde(kommune, f"dokumenttype_{rolle}"))
              for rolle in DEFAULT_DOKUMENTTYPE]
     codes.append(Bruk("tilgangsrestriksjon", record.tilgangskode(kommune), kilde(kommune, "tilgangskode")))
-    codes.append(Bruk("format", filformat(kommune, Kode(DEFAULT_FORMATKODE, "")).kode, kilde(kommune, "formatkode")))
+    # The Fiks message's code for the PDF/A-2b files the tool makes (the lists are the Fiks archive's).
+    codes.append(Bruk("format", fiks_format(kommune, Kode(DEFAULT_FORMATKODE, "")).kode, kilde(kommune, "formatkode")))
     if kommune.arkivdel.strip() and not kommune.arkivsak.strip():  # the message names the arkivdel only then
         codes.append(Bruk("arkivdel", kommune.arkivdel.strip(), kilde(kommune, "arkivdel")))
     return codes
@@ -88,7 +98,7 @@ def signed_copy_codes(kommune: Kommune, copies: list[tuple[str, Kode, bool]]) ->
     codes = []
     for name, code, pdfa in copies:
         if not pdfa:
-            codes.append(Bruk("format", filformat(kommune, code).kode, f"formatet til den signerte kopien {name}"))
+            codes.append(Bruk("format", fiks_format(kommune, code).kode, f"formatet til den signerte kopien {name}"))
             codes.append(Bruk("variantformat", record.PRODUKSJONSFORMAT.kode,
                               f"den signerte kopien {name} er ikke PDF/A-2b og arkiveres som produksjonsformat"))
     return codes

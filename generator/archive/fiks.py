@@ -19,7 +19,7 @@ from lxml import etree
 from ..model import Kommune, Leder
 from ..store.files import safe_filename
 from . import record
-from .kodelister import Kode, dokumenttype, filformat, kode
+from .kodelister import Kode, dokumenttype, fiks_format, format_detaljer, kode
 
 MELDINGSTYPE = "no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett"
 NS = "https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/arkivmelding/opprett/v1"
@@ -90,7 +90,7 @@ def build_arkivmelding(pakke: record.Arkivpakke, jp: record.Journalpost) -> byte
         _personalmappe(root, kommune, leder)
     reg = _el(root, "registrering")
     reg.set(f"{{{XSI}}}type", "journalpost")
-    _plassering(reg, kommune, leder)
+    _plassering(reg, kommune, leder, pakke.sak_system_id)
     # No skjerming on the journalpost itself, even with Skjerm navn: v1 cannot say which fields
     # it covers (no skjermingMetadata), and Noark inherits it down to the documents, so it would
     # screen the public agreement. The names are screened where they stand: the masked
@@ -118,12 +118,17 @@ def _ekstern_noekkel(parent, noekkel: str) -> None:
     _mdk(parent, "noekkel", noekkel)
 
 
-def _plassering(reg, kommune: Kommune, leder: Leder) -> None:
+def _plassering(reg, kommune: Kommune, leder: Leder, sak_system_id: str = "") -> None:
     """In the leader's personalmappe (the mappe in the same message, by its key, as KS'
-    NyMappeMedJournalpostN1), else in the sak named by Arkivsak (check_placement made sure of one)."""
+    NyMappeMedJournalpostN1); else in the sak: by its systemID in the archive when known (as KS'
+    NyJournalpostN1 points at its sak), which no renumbering or typo in Arkivsak can lead astray, else by
+    the saksnummer in Arkivsak (check_placement made sure of one of them)."""
     forelder = _el(reg, "referanseForelderMappe")
     if record.personalmappe(kommune):
         _ekstern_noekkel(_mdk(forelder, "referanseEksternNoekkel"), record.mappe_noekkel(kommune, leder.ansattnr))
+        return
+    if sak_system_id.strip():
+        _mdk(forelder, "systemID", sak_system_id.strip())
         return
     saksaar, sekvens = record.parse_arkivsak(kommune.arkivsak, kommune.periode.ar)
     saksnummer = _mdk(forelder, "saksnummer")
@@ -168,8 +173,8 @@ def _dokumentbeskrivelse(reg, pakke: record.Arkivpakke, jp: record.Journalpost, 
     obj = _el(db, "dokumentobjekt")
     _el(obj, "versjonsnummer", 1)
     _kode(obj, "variantformat", fil.variantformat)
-    _kode(obj, "format", filformat(kommune, fil.filformat))
-    _el(obj, "formatDetaljer", fil.filformat.beskrivelse)
+    _kode(obj, "format", fiks_format(kommune, fil.filformat))
+    _el(obj, "formatDetaljer", format_detaljer(fil.filformat))
     _el(obj, "mimeType", record.MIME_PDF)
     _el(obj, "filnavn", fil.filnavn)
     _el(obj, "referanseDokumentfil", DOKUMENTFIL[fil.rolle])

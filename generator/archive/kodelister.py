@@ -31,6 +31,8 @@ MDK = "https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/metadatakata
 LISTENAVN_SCHEMA = SCHEMAS / "kodelister.xsd"
 # A code list is a few kilobytes; anything this large is not one, and is not parsed.
 MAX_REPLY_BYTES = 5_000_000
+# Said of a reply that exhausts the parser (nested too deep, or too much for memory).
+UNREADABLE = "kan ikke leses: filen er nøstet for dypt eller for stor til å være et svar fra arkivet"
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,23 @@ def _example(liste: str, verdi: str) -> Kode:
 # --- the codes HR sets ----------------------------------------------------------------------------
 
 
+# The defaults, and where in KS' material each comes from. KS' supported example messages for
+# arkivmelding.opprett are fiks-protokoll-validator's TestCases/no.ks.fiks.arkiv.v1/NyJournalpostN1, N6,
+# N8 and NyMappeMedJournalpostN1 (arkivmelding.xml; `"supported": true` in their testInformation.json).
+#
+# Dokumenttype: those examples use SØKNAD for every document, main document and attachment alike, which
+# would file a leader agreement as an application. So the defaults are the codes that say what the
+# documents are in KS' example list (Schema/V1/kodelister/no.ks.fiks.arkiv.v1.kodelister.dokumenttype,
+# vendored as schemas/fiks-arkiv/kodelister/dokumenttype.json): AVTALE and VEDLEGG, model.DEFAULT_DOKUMENTTYPE.
+# No default is every archive's code; `arkiv` says so on every run without --kodelister.
+#
+# Format: v1 has no code list for it, and the same four examples give every file
+# <format><kode>PDF</kode></format>, in variantformat A and P alike. The Fiks message does the same; the
+# exact format (PDF/A-2b, or a signed copy's own PDF version) and its PRONOM id go in formatDetaljer.
+# The Noark 5 export keeps the PRONOM id in `format`, as Arkivverket's Noark 5 v5.0 names formats.
+FIKS_FORMAT = "PDF"
+
+
 def dokumenttype(kommune: Kommune, rolle: str) -> Kode:
     """The dokumenttype of the agreement (`avtale`) or the appendix (`vedlegg`)."""
     written = getattr(kommune, f"dokumenttype_{rolle}").strip()
@@ -66,11 +85,25 @@ def dokumenttype(kommune: Kommune, rolle: str) -> Kode:
 
 
 def filformat(kommune: Kommune, found: Kode) -> Kode:
-    """The format code a file is described by: the archive's own code for PDF/A-2b when HR set one
+    """The Noark 5 export's format code of a file: the archive's own code for PDF/A-2b when HR set one
     (Formatkode), else the PRONOM id the file was identified by (formats.py)."""
     if found.kode == DEFAULT_FORMATKODE and kommune.formatkode.strip():
         return Kode(kommune.formatkode.strip(), found.beskrivelse)
     return found
+
+
+def fiks_format(kommune: Kommune, found: Kode) -> Kode:
+    """The Fiks message's format code of a file identified as `found` (formats.py): the archive's own
+    code for PDF/A-2b when HR set one (Formatkode), else PDF, as KS' examples have it (see FIKS_FORMAT).
+    No description: KS' examples give none, and PDF needs none."""
+    if found.kode == DEFAULT_FORMATKODE and kommune.formatkode.strip():
+        return Kode(kommune.formatkode.strip(), "")
+    return Kode(FIKS_FORMAT, "")
+
+
+def format_detaljer(found: Kode) -> str:
+    """What the Fiks message says of a file's exact format beside the code PDF: «PDF/A-2b (fmt/477)»."""
+    return f"{found.beskrivelse} ({found.kode})"
 
 
 # --- the archive's lists --------------------------------------------------------------------------
@@ -138,6 +171,9 @@ def read_kodelister(path: Path) -> Kodelister:
             filer[navn] = file
         except ValueError as exc:
             problems.append(f"{file.name}: {exc}")
+        except (RecursionError, MemoryError):
+            # A reply comes from outside: one that exhausts the parser is refused by name, not a traceback.
+            problems.append(f"{file.name}: {UNREADABLE}")
     if problems:
         raise KodelisteError(problems)
     return Kodelister(lister, filer)

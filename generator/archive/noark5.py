@@ -156,6 +156,8 @@ def _beskrivelse(pakke: Arkivpakke) -> str:
     if kommune.arkivsak.strip():
         saksaar, sekvens = parse_arkivsak(kommune.arkivsak, pakke.ar)
         plassering = f"Registreringene skal arkiveres i sak {saksaar}/{sekvens} (Arkivsak i arbeidsboken)."
+    elif pakke.sak_system_id.strip():
+        plassering = f"Registreringene skal arkiveres i saken med systemID {pakke.sak_system_id.strip()} i arkivet."
     else:
         plassering = "Arbeidsboken oppgir ingen sak; arkivet bestemmer hvor registreringene skal ligge."
     utelatt = len(pakke.journalposter) - len(ferdige(pakke))

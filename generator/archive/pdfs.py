@@ -18,6 +18,7 @@ from pathlib import Path
 from ..documents.kinds import by_role
 from ..documents.naming import archive_stem
 from ..documents.pdf import PdfSettings
+from ..documents.placeholders import placeholders_left
 from ..model import Leder
 from ..progress import Progress
 from ..signing.record import SignedDocument
@@ -49,6 +50,9 @@ class Plan:
     pdfer: dict[str, Path]  # rolle -> final PDF in the arkiv folder
     staging: dict[str, Path]  # rolle -> where the converter (or the copy) writes it first
     signerte: dict[str, SignedCopy] = field(default_factory=dict)  # rolle -> archived byte for byte
+    # rolle -> «[Fylles ut …]» left in its .docx, for the documents made afresh only: a signed copy is
+    # what was signed, whatever its .docx holds now.
+    placeholders: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -90,7 +94,8 @@ def plan(manifest: Manifest, year: YearFolder, leder: Leder, nynorsk: bool,
     folder = year.arkiv_leader(leder)
     pdfer = {rolle: folder / f"{archive_stem(by_role(rolle), leder, nynorsk, stem)}.pdf" for rolle, stem in stems.items()}
     staging = {rolle: year.arkiv_staging / f"{leader_folder(leder)}-{rolle}.pdf" for rolle in stems}
-    return Plan(leder, kilder, pdfer, staging, signerte)
+    left = {rolle: n for rolle, docx in kilder.items() if (n := placeholders_left(docx))}
+    return Plan(leder, kilder, pdfer, staging, signerte, left)
 
 
 def signed_copy(year: YearFolder, rolle: str, doc: SignedDocument) -> SignedCopy | str:

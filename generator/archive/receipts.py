@@ -16,15 +16,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from lxml import etree
-
 from ..model import Arbeidsbok, Leder
 from ..store.year import FIKS_LOG_NAME
 from .arkivert import Arkivert, Kvittering
 from .fiks import MDK, SCHEMAS, schema_problems
 from .record import FAGSYSTEM, ekstern_noekkel
 from .replies import KVITTERING, MAX_BYTES, MAX_MARKUP, MOTTATT, Avvist, Konvolutt, Svar, read_envelope, \
-    read_error, read_xml
+    read_error, read_xml, wrong_root
 
 __all__ = ["Avvist", "MAX_BYTES", "MAX_MARKUP", "Noted", "note_receipts", "read_file", "read_folder"]
 
@@ -35,6 +33,8 @@ SCHEMA = SCHEMAS / f"{KVITTERING_TYPE}.xsd"
 ROOT = f"{{{NS}}}arkivmeldingKvittering"
 ENVELOPE_SUFFIX = ".json"
 PAYLOAD_SUFFIX = ".xml"
+UNREADABLE = ("kan ikke leses: filen er nøstet for dypt eller for stor til å være et svar fra arkivet, og er ikke "
+              "brukt (de andre svarene i mappen er lest)")
 
 
 @dataclass
@@ -146,11 +146,16 @@ def read_folder(folder: Path) -> tuple[list[Kvittering | Svar], list[Avvist]]:
                 continue  # read with its envelope
             path = here / name
             fil = path.relative_to(folder).as_posix()
-            if name in envelopes:
-                payload = _payload_name(name) if _payload_name(name) in names else None
-                outcome = _read_reply(path, fil, here / payload if payload else None, root, folder)
-            else:
-                outcome = _read_entry(path, fil, root, read_file)
+            try:
+                if name in envelopes:
+                    payload = _payload_name(name) if _payload_name(name) in names else None
+                    outcome = _read_reply(path, fil, here / payload if payload else None, root, folder)
+                else:
+                    outcome = _read_entry(path, fil, root, read_file)
+            except (RecursionError, MemoryError):
+                # A file that exhausts a parser (nested thousands deep, or too much for memory) is refused
+                # for itself alone: the other replies in the folder are still read and recorded.
+                outcome = Avvist(fil, UNREADABLE)
             if outcome is not None:
                 outcomes.append((fil, outcome))
     outcomes.sort(key=lambda pair: pair[0])
@@ -210,8 +215,9 @@ def read_file(path: Path, fil: str) -> Kvittering | Avvist:
     root = read_xml(path, fil, "kvittering")
     if isinstance(root, Avvist):
         return root
-    if root.tag != ROOT:
-        return Avvist(fil, f"er ikke en arkivmeldingKvittering (rotelementet er «{etree.QName(root).localname}»)")
+    wrong = wrong_root(root, ROOT, "arkivmeldingKvittering")
+    if wrong:
+        return Avvist(fil, wrong)
     problems = schema_problems(root, SCHEMA)
     if problems:
         return Avvist(fil, "samsvarer ikke med skjemaet for arkivmeldingKvittering: " + "; ".join(problems[:3]))
@@ -241,7 +247,25 @@ def _receipt(root, fil: str) -> Kvittering | Avvist:
         opprettet_dato=(reg.findtext(f"{{{NS}}}opprettetDato") or "").strip(),
         journalstatus=(reg.findtext(f"{{{NS}}}journalstatus/{{{MDK}}}kode") or "").strip(),
         dokumenter=[_dokument(db) for db in reg.findall(f"{{{NS}}}dokumentbeskrivelseKvittering")],
+        mappe=_mappe(mappe) if (mappe := root.find(f"{{{NS}}}mappeKvittering")) is not None else None,
     )
+
+
+def _mappe(mappe) -> dict:
+    """What the archive says of the mappe the message made or found (with Plassering = personalmappe, the
+    leader's own): its systemID, which next year's message and any lookup in the archive can name it by,
+    its saksnummer when it is a saksmappe, and whether it was new. The schema has checked the types."""
+    noekkel = mappe.find(f"{{{NS}}}referanseEksternNoekkel")
+    key = (noekkel.findtext(f"{{{MDK}}}noekkel") or "").strip() if noekkel is not None else ""
+    return {
+        "systemID": (mappe.findtext(f"{{{NS}}}systemID") or "").strip(),
+        "mappeID": (mappe.findtext(f"{{{NS}}}mappeID") or "").strip() or None,
+        "saksaar": _int(mappe, "saksaar"),
+        "sakssekvensnummer": _int(mappe, "sakssekvensnummer"),
+        "opprettetEllerEksisterende": (mappe.findtext(f"{{{NS}}}opprettetEllerEksisterende") or "").strip(),
+        "opprettetDato": (mappe.findtext(f"{{{NS}}}opprettetDato") or "").strip() or None,
+        "noekkel": key or None,
+    }
 
 
 def _dokument(db) -> dict:

@@ -15,12 +15,14 @@ from pathlib import PurePosixPath
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..documents.kinds import KINDS, by_role
+from ..documents.privacy import PrivacyGuard
 from ..exceptions import WorkbookError
 from ..model import (
     DEFAULT_SKJERMINGSHJEMMEL,
     DEFAULT_TILGANGSKODE,
     KLASSE_ANSATTNR,
     PLASSERING_PERSONALMAPPE,
+    Arbeidsbok,
     Kommune,
     Leder,
     Problem,
@@ -130,6 +132,9 @@ class Arkivpakke:
     kommune: Kommune
     journalposter: list[Journalpost]
     opprettet: datetime  # timezone-aware, Norwegian time
+    # The sak's systemID in the archive, when known: the Fiks message points at the sak by it instead of
+    # by Arkivsak's saksnummer (fiks._plassering). Empty: by saksnummer. Not used with personalmappe.
+    sak_system_id: str = ""
 
     @property
     def ar(self) -> int:
@@ -166,6 +171,13 @@ def ekstern_noekkel(kommune: Kommune, ansattnr: str) -> str:
 # --- where the records go ---------------------------------------------------------------------
 
 _ARKIVSAK = re.compile(r"^\s*(\d{2}|\d{4})\s*/\s*(\d{1,7})\s*$")
+# Fiks Arkiv's systemID is a UUID (metadatakatalog.xsd, simpleType ID); nothing else passes its schema.
+_SYSTEM_ID = re.compile(r"[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}")
+
+
+def is_system_id(text: str) -> bool:
+    """Whether `text` (trimmed) is a systemID as Fiks Arkiv writes one: a UUID, 22f05e04-37c4-4051-8b3a-…"""
+    return bool(_SYSTEM_ID.fullmatch(text.strip()))
 
 
 def parse_arkivsak(arkivsak: str, ar: int) -> tuple[int, int]:
@@ -187,14 +199,20 @@ def personalmappe(kommune: Kommune) -> bool:
     return kommune.plassering == PLASSERING_PERSONALMAPPE
 
 
-def check_placement(kommune: Kommune) -> None:
-    """WorkbookError unless the records have somewhere to go (a valid Arkivsak, or a personalmappe
-    per leader: the workbook's check made sure of its klassifikasjon) and someone responsible:
-    without a Saksbehandler the archive files them as its integration's default user, not HR."""
+def check_placement(kommune: Kommune, sak_system_id: str = "") -> None:
+    """WorkbookError unless the records have somewhere to go (a valid Arkivsak or the sak's systemID, or
+    a personalmappe per leader: the workbook's check made sure of its klassifikasjon) and someone
+    responsible: without a Saksbehandler the archive files them as its integration's default user, not HR."""
     problems = []
     if not personalmappe(kommune):
+        if sak_system_id.strip() and not is_system_id(sak_system_id):
+            problems.append(Problem("Kommune (sakens systemID)",
+                                    f"«{sak_system_id.strip()}» er ikke en systemID fra arkivet (en UUID, f.eks. "
+                                    "22f05e04-37c4-4051-8b3a-853c8eac4b33)"))
         if kommune.arkivsak.strip():
             parse_arkivsak(kommune.arkivsak, kommune.periode.ar)
+        elif sak_system_id.strip():
+            pass  # the sak by its systemID alone
         else:
             problems.append(Problem(
                 kommune.celle("arkivsak", "Arkivsak"),
@@ -294,6 +312,16 @@ def offentlig_tittel(leder: Leder, ar: int, skjerm_navn: bool) -> str:
     if not skjerm_navn:
         return journalpost_tittel(leder, ar)
     return f"Lederavtale {ar} – {mask_words(leder.navn)}, {mask_words(leder.stilling)}, {mask_words(leder.enhet)}"
+
+
+def check_titles(bok: Arbeidsbok) -> None:
+    """PrivacyViolation when a title holds goal text: the titles are public (the records system's public
+    journal shows them), so they pass the same guard as every public document."""
+    guard = PrivacyGuard(bok)
+    ar = bok.kommune.periode.ar
+    for leder in bok.avtaleledere():
+        titles = (journalpost_tittel(leder, ar), offentlig_tittel(leder, ar, bok.kommune.skjerm_navn))
+        guard.check("\n".join(titles), leder, ("arkivtittelen", "Arkivpakken"))
 
 
 def dokument_tittel(fil: Dokumentfil, leder: Leder, ar: int, skjerm_navn: bool) -> str:

@@ -5,8 +5,10 @@ The integration saves a reply as `<navn>.json` holding `meldingstype` (the reply
 the payload, when the reply has one, beside it as `<navn>.xml`. A receipt's payload is read by
 `receipts.py`; this module reads the envelope, the error replies (`ugyldigforespoersel`,
 `serverfeil`, `ikkefunnet`, after KS' v1 schemas vendored in schemas/fiks-arkiv/) and says, in
-Norwegian, what went wrong and what to do. Everything read here comes from outside: bounded in
-size, parsed without entities or DTDs, checked against the schema before anything is believed.
+Norwegian, what went wrong and what to do (`advice_now`: also what it means now, given the message in
+fiks/ and what arkivert.json holds). Everything read here comes from outside: bounded in size and
+depth, parsed without entities or DTDs, checked against the schema (root element and namespace first)
+before anything is believed.
 """
 
 from __future__ import annotations
@@ -17,8 +19,12 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..store.files import TooLarge, read_plain_file
-from .fiks import SCHEMAS, parse_xml, schema_problems
+from ..model import Leder
+from ..store.files import TooLarge, read_json_object, read_plain_file
+from ..store.year import YearFolder
+from .arkivert import Arkivert, description
+from .fiks import SCHEMAS, folder_name, parse_xml, schema_problems
+from .outbox import ENVELOPE_NAME
 from ..advice import run
 
 KVITTERING = "no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett.kvittering"
@@ -114,6 +120,44 @@ class Svar:
         return f"{self.feil.navn}: {self.feil.hva} (arkivet sier {sagt}{feil_id}). {self.feil.gjor}"
 
 
+def advice_now(svar: Svar, leder: Leder, year: YearFolder, arkivert: Arkivert, log: dict[str, dict]) -> str:
+    """The error reply's advice, and what it means now: where the message is, whether the archive has
+    confirmed the leader anyway (that record stays), whether a newer message has been made since.
+    `log`: outbox.read_log, the messages by klientMeldingId."""
+    lines = [svar.advice()]
+    mappe = year.fiks / folder_name(leder.ansattnr)
+    now = _envelope_id(mappe / ENVELOPE_NAME)
+    if now is not None:
+        older = now != svar.svar_pa
+    else:  # no message in fiks/ now: a later one in the log says the same
+        sendt = str(log.get(svar.svar_pa, {}).get("laget", ""))
+        older = any(entry.get("ansattnr") == leder.ansattnr and str(entry.get("laget", "")) > sendt
+                    for melding_id, entry in log.items() if melding_id != svar.svar_pa)
+    if older:
+        lines.append("Svaret gjelder en eldre utgave av meldingen; en nyere er laget siden, og det er den som "
+                     "skal sendes.")
+    entry = arkivert.ledere.get(leder.ansattnr)
+    if entry is not None:
+        same = entry.get("klientMeldingId") == svar.svar_pa
+        lines.append(f"Arkivet har {'også kvittert for den samme meldingen' if same else 'likevel kvittert for lederen'} "
+                     f"({description(entry)}), og den registreringen står i arkivert.json. Sjekk i arkivet at "
+                     "journalposten finnes; gjør den det, er ingenting tapt, og feilsvaret kan flyttes ut av mappen.")
+    elif now is not None:
+        lines.append(f"Meldingen som skal sendes, ligger i {year.relative(mappe)}/.")
+    else:
+        lines.append(f"Meldingen ligger ikke lenger under fiks/: {run('arkiv')} for å lage den på nytt.")
+    return " ".join(lines)
+
+
+def _envelope_id(path: Path) -> str | None:
+    """The klientMeldingId of the message now in the outbox (this tool's own file), if any."""
+    try:
+        data = read_json_object(path)
+    except ValueError:
+        return None
+    return data.get("klientMeldingId") if isinstance(data.get("klientMeldingId"), str) else None
+
+
 def read_envelope(path: Path, fil: str) -> Konvolutt | Avvist:
     data = _read_bounded(path, fil, MAX_ENVELOPE_BYTES)
     if isinstance(data, Avvist):
@@ -122,6 +166,9 @@ def read_envelope(path: Path, fil: str) -> Konvolutt | Avvist:
         content = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         return Avvist(fil, f"er ikke et svar fra arkivet (ikke gyldig JSON: {exc})")
+    except RecursionError:
+        # «[[[[…» of a few kilobytes exhausts Python's JSON parser; an envelope is one flat object.
+        return Avvist(fil, "er ikke et svar fra arkivet (JSON-en er nøstet langt dypere enn et svar er)")
     if not isinstance(content, dict):
         return Avvist(fil, "er ikke et svar fra arkivet (JSON-filen er ikke et objekt med meldingstype og svarPaMelding)")
     meldingstype, svar_pa = content.get("meldingstype"), content.get("svarPaMelding")
@@ -146,15 +193,31 @@ def read_error(konvolutt: Konvolutt, payload: Path | None, payload_fil: str) -> 
     root = read_xml(payload, payload_fil, feil.navn)
     if isinstance(root, Avvist):
         return root
-    if root.tag != feil.root:
-        return Avvist(payload_fil, f"er ikke en {feil.navn} (rotelementet er «{etree.QName(root).localname}»), "
-                                   f"som {konvolutt.fil} sier")
+    wrong = wrong_root(root, feil.root, feil.navn)
+    if wrong:
+        return Avvist(payload_fil, f"{wrong} ({konvolutt.fil} sier at svaret er en {feil.navn})")
     problems = schema_problems(root, feil.schema)
     if problems:
         return Avvist(payload_fil, f"samsvarer ikke med skjemaet for {feil.navn}: " + "; ".join(problems[:3]))
     return Svar(konvolutt.fil, konvolutt.svar_pa, feil,
                 feil_id=_shown(root.findtext(f"{{{FEIL_BASE_NS}}}feilId") or "", 100),
                 feilmelding=_shown(root.findtext(f"{{{FEIL_BASE_NS}}}feilmelding") or "", MAX_FEILMELDING))
+
+
+def wrong_root(root, expected: str, what: str) -> str:
+    """Why `root` is not the `what` whose root element is `expected` (Clark notation), "" when it is.
+
+    The same name in another namespace is said as such: KS' replies differ by namespace only (a v2
+    reply, or one from another protocol, has the same element name), so «the root is serverfeil» would
+    not tell HR or the integration what is wrong."""
+    if root.tag == expected:
+        return ""
+    found, wanted = etree.QName(root), etree.QName(expected)
+    if found.localname == wanted.localname:
+        has = f"har navnerommet «{_shown(found.namespace, 200)}»" if found.namespace else "har ikke noe navnerom"
+        return (f"er ikke en {what} fra Fiks Arkiv v1: rotelementet «{found.localname}» {has}, men en {what} "
+                f"har «{wanted.namespace}»")
+    return f"er ikke en {what} (rotelementet er «{_shown(found.localname, 100)}», ikke «{wanted.localname}»)"
 
 
 def read_xml(path: Path, fil: str, what: str):
