@@ -187,3 +187,97 @@ def test_the_word_list_is_bokmal_only():
     assert not {"også", "skole", "mellom", "bare", "ansatte", "avtalen", "mål", "blir"} & set(BOKMAL_ONLY)
     assert all(word != nynorsk for word, nynorsk in BOKMAL_ONLY.items())
     assert bokmal_words("IKKE ikke Ikke, hvordan") == ["IKKE", "hvordan"]  # each word once, as first written
+
+
+# --------------------------------------------------------------------------- the status books
+
+NN_STATUSES = ["Ikkje starta", "I rute", "Forseinka", "Fullført", "Går ut"]
+
+
+def book_words(wb) -> str:
+    """Every text of a book: cells, sheet names, print margins and drop-down lists."""
+    parts = []
+    for ws in wb.worksheets:
+        parts.append(ws.title)
+        parts += [v for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str)]
+        parts += [part.text for hf in (ws.oddHeader, ws.oddFooter) for part in (hf.left, hf.center, hf.right)
+                  if part.text]
+        for dv in ws.data_validations.dataValidation:
+            parts += [dv.formula1 or "", dv.error or "", dv.errorTitle or ""]
+    return "\n".join(parts)
+
+
+@pytest.mark.slow
+def test_status_books_are_nynorsk_and_read_back_either_malforms_statuses(tmp_path):
+    from datetime import date
+
+    from generator.status.workbook import write_status_workbook
+
+    book = copy_example(tmp_path)
+    bok = read_workbook(book)
+    status = tmp_path / "status.xlsx"
+    write_status_workbook(bok, bok.avtaleledere(), status, today=date(2027, 10, 15))
+    wb = openpyxl.load_workbook(status)
+    assert wb.sheetnames == ["Status", "Tiltak", "Rettleiing", "Om"]
+    assert [c.value for c in wb["Status"][1]] == ["Ansattnr", "Namn", "Eining", "Nr", "Område", "Oppdrag", "Mål",
+                                                  "Frist", "Status", "Resultat", "Kommentar"]
+    assert [c.value for c in wb["Tiltak"][1]][:3] == ["Ansattnr", "Namn", "Eining"]
+    (dv,) = wb["Status"].data_validations.dataValidation
+    assert dv.formula1 == '"' + ",".join(NN_STATUSES) + '"'
+    assert dv.error == "Vel ein av verdiane: " + ", ".join(NN_STATUSES) + "."
+    assert wb["Om"]["A5"].value == "Laga"
+    for ws in wb.worksheets:
+        assert ws.oddHeader.left.text == "Nordvik kommune"
+        assert ws.oddHeader.center.text == "Statusbok 2027, laga 15.10.2027"
+    assert bokmal_words(book_words(wb)) == []
+    assert "utetter" not in book_words(wb) and "er førte inn" not in book_words(wb)
+
+    # Filled in with the nynorsk names, the bokmål ones and «Fell bort» (the nynorsk follow-up document's
+    # word until now): all read, and the report counts them as one status each.
+    ws = wb["Status"]
+    written = ["Går ut", "Utgår", "Fell bort", "Forseinka", "Forsinket", "Ikkje starta", "Fullført", "I rute"]
+    for i, row in enumerate(ws.iter_rows(min_row=2)):
+        if str(row[0].value) == "1042":
+            continue  # one leader who has not reported
+        row[8].value = written[i % len(written)]
+        if row[8].value in ("Forseinka", "Forsinket", "Går ut", "Utgår", "Fell bort"):
+            row[10].value = "Ventar på vedtak i kommunestyret"
+        if row[8].value == "Fullført":
+            row[9].value = "Nådd før fristen"
+    wb.save(status)
+    ut = tmp_path / "ut"
+    result = run("status", book, status, "--ut", ut, "--ingen-pdf")
+    assert result.exit_code == 0, result.output
+    report = openpyxl.load_workbook(ut / "2027" / "statusrapport.xlsx")
+    assert report.sheetnames == ["Oppdrag", "Diagram", "Resultat", "Går ut", "Avvik", "Ikkje rapportert", "Einingar"]
+    assert [c.value for c in report["Oppdrag"][1]] == ["Nr", "Område", "Oppdrag", "Leiarar", *NN_STATUSES,
+                                                       "Ikkje rapportert", "Mål"]
+    assert [c.value for c in report["Einingar"][1]] == ["Eining", "Leiarar", *NN_STATUSES, "Ikkje rapportert"]
+    assert [c.value for c in report["Ikkje rapportert"][1]] == ["Eining", "Leiar", "Oppdrag (Nr)"]
+    assert [c.value for c in report["Går ut"][1]] == ["Eining", "Nr", "Oppdrag", "Grunngiving"]
+    assert {r[4] for r in report["Resultat"].iter_rows(min_row=2, values_only=True)} == {"Fullført"}
+    gone = sum(1 for i, row in enumerate(ws.iter_rows(min_row=2))
+               if str(row[0].value) != "1042" and written[i % len(written)] in ("Går ut", "Utgår", "Fell bort"))
+    assert report["Går ut"].max_row - 1 == gone
+    counted = {r[0]: r for r in report["Oppdrag"].iter_rows(min_row=2, values_only=True)}
+    assert sum(r[8] for r in counted.values()) == gone  # the column Går ut
+    for ws in report.worksheets:
+        assert ws.oddHeader.center.text.startswith("Statusrapport 2027 per ")
+    assert bokmal_words(book_words(report)) == []
+    text = docx_text(ut / "2027" / "statusrapport.docx")
+    assert "Oppdrag som går ut" in text and "Går ut" in text
+
+
+def test_a_status_outside_both_malforms_is_named_with_the_books_own(tmp_path):
+    from generator.exceptions import WorkbookError
+    from generator.status.workbook import read_status, write_status_workbook
+
+    book = copy_example(tmp_path)
+    bok = read_workbook(book)
+    status = tmp_path / "status.xlsx"
+    write_status_workbook(bok, bok.avtaleledere(), status)
+    edit(status, "Status", "I2", "Nesten ferdig")
+    with pytest.raises(WorkbookError) as caught:
+        read_status(bok, status)
+    assert ("Status!I2: «Nesten ferdig» er ikke en gyldig status (gyldige: Ikkje starta, I rute, Forseinka, "
+            "Fullført, Går ut)") in str(caught.value.problems[0])

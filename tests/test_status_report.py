@@ -76,8 +76,9 @@ def test_report_has_goals_results_reasons_and_who_has_not_reported(tmp_path):
     report = openpyxl.load_workbook(ut / "2027" / "statusrapport.xlsx")
     oppdrag = {str(r[0]): r for r in report["Oppdrag"].iter_rows(min_row=2, values_only=True)}
     assert [c.value for c in report["Oppdrag"][1]][-1] == "Mål" and oppdrag["1"][-1] == first.mal
+    # Nr a number, as in the workbook (sorts 2 before 10).
     assert list(report["Resultater"].iter_rows(min_row=2, values_only=True)) == [
-        ("1", first.tekst, first.mal, "Fjordvik sykehjem", "Fullført", "Budsjett i balanse per 2. tertial")]
+        (1, first.tekst, first.mal, "Fjordvik sykehjem", "Fullført", "Budsjett i balanse per 2. tertial")]
     assert [r[0::3] for r in report["Utgår"].iter_rows(min_row=2, values_only=True)] == [
         ("Fjordvik sykehjem", "Erstattet av regionalt prosjekt")]
     missing = list(report["Ikke rapportert"].iter_rows(min_row=2, values_only=True))
@@ -148,7 +149,7 @@ def test_deviations_are_by_unit_and_name_no_leader_unless_the_municipality_says_
     avvik = openpyxl.load_workbook(xlsx_file)["Avvik"]
     assert [c.value for c in avvik[1]] == ["Enhet", "Nr", "Oppdrag", "Kommentar"]
     assert list(avvik.iter_rows(min_row=2, values_only=True)) == [
-        ("Fjordvik sykehjem", "3", next(o.tekst for o in bok.oppdrag if o.nr == "3"), "Venter på rekruttering")]
+        ("Fjordvik sykehjem", 3, next(o.tekst for o in bok.oppdrag if o.nr == "3"), "Venter på rekruttering")]
     rows = [[c.text for c in row.cells] for table in Document(docx_file).tables for row in table.rows]
     assert ["Enhet", "Nr", "Oppdrag", "Kommentar"] in rows
 
@@ -327,3 +328,139 @@ def test_statusrapport_xlsx_has_an_editable_chart_of_shares_in_the_report_colour
     assert title == "Status per oppdrag" and "Andel" in axis
     ws = report["Diagram"]
     assert ws.page_setup.orientation == "landscape" and ws.oddHeader.left.text == "Fjordvik kommune"
+
+
+# --------------------------------------------------------------------------- the books as they print
+
+# A word of ten digits is 55.6 points of Arial 10 pt: four of them and their spaces fill a line of the
+# Resultat column (50 wide, about 259 points in Excel, 273 in LibreOffice), five do not.
+DIGITS = "0123456789"
+LONG_RESULT = " ".join([DIGITS] * 20)  # five lines in both programs
+LONG_RESULT_LINES = 5
+
+
+def with_nr(tmp_path: Path, old: str, new: str) -> Path:
+    """The example with assignment `old` numbered `new` (in Oppdrag and Tiltak), beside its logo."""
+    wb = openpyxl.load_workbook(EXAMPLE)
+    for name in ("Oppdrag", "Tiltak"):
+        ws = wb[name]
+        column = [c.value for c in ws[1]].index("Nr")
+        for row in ws.iter_rows(min_row=2):
+            if str(row[column].value) == old:
+                row[column].value = new
+    path = tmp_path / "arbeidsbok.xlsx"
+    wb.save(path)
+    shutil.copy(EXAMPLE.parent / "logo.png", tmp_path / "logo.png")
+    return path
+
+
+def assert_aligned_with_headers(wb) -> None:
+    """In every sheet with a table, each value stands to the side of its column's header."""
+    for ws in wb.worksheets:
+        if ws.freeze_panes is None:  # Diagram, Veiledning: no table
+            continue
+        for column in ws.iter_cols(min_row=1):
+            head, *values = column
+            sides = {c.alignment.horizontal for c in values if c.value is not None}
+            assert sides <= {head.alignment.horizontal}, (ws.title, head.value, sides, head.alignment.horizontal)
+
+
+@pytest.mark.slow
+def test_both_books_align_store_numbers_fit_rows_and_print_a_title(tmp_path):
+    from test_xlsx_print import assert_one_font
+
+    from generator.store import xlsx
+
+    workbook = with_nr(tmp_path, "2", "2a")  # one Nr that is not a number
+    status = filled_example(tmp_path, workbook)
+    wb = openpyxl.load_workbook(status)
+    for row in wb["Status"].iter_rows(min_row=2):
+        if (str(row[0].value), str(row[3].value)) == ("1020", "1"):
+            row[8].value, row[9].value = "Fullført", LONG_RESULT
+        if str(row[3].value) == "2a" and row[8].value == "I rute":
+            row[8].value, row[10].value = "Forsinket", "Venter på vedtak"
+    wb.save(status)
+    ut = tmp_path / "ut"
+    result = run("status", workbook, status, "--ut", ut, "--ingen-pdf")
+    assert result.exit_code == 0, result.output
+    report = openpyxl.load_workbook(ut / "2027" / "statusrapport.xlsx")
+    book = openpyxl.load_workbook(status)
+
+    # Nr a number where it is one, in both books; «2a» text.
+    for ws, header in ((book["Status"], "Nr"), (book["Tiltak"], "Nr"), (report["Oppdrag"], "Nr"),
+                       (report["Resultater"], "Nr"), (report["Avvik"], "Nr"), (report["Utgår"], "Nr")):
+        column = [c.value for c in ws[1]].index(header)
+        nrs = [row[column] for row in ws.iter_rows(min_row=2, values_only=True)]
+        assert nrs and all(type(nr) is int or nr == "2a" for nr in nrs), ws.title
+        assert ws.title in ("Resultater", "Utgår") or "2a" in nrs, ws.title
+
+    # Every figure under its header: the counts centred with their headers, text and Nr to the left.
+    for ws, first in ((report["Oppdrag"], 4), (report["Enheter"], 2)):
+        for column in range(first, first + 7):
+            cells = [ws.cell(r, column) for r in range(1, ws.max_row + 1)]
+            assert {c.alignment.horizontal for c in cells} == {"center"}, (ws.title, cells[0].value)
+            assert all(type(c.value) is int for c in cells[1:])
+    assert report["Oppdrag"]["A1"].alignment.horizontal == report["Oppdrag"]["A2"].alignment.horizontal == "left"
+    assert_aligned_with_headers(report)
+    assert_aligned_with_headers(book)
+
+    # The row with the long result is as tall as its five lines.
+    resultater = report["Resultater"]
+    (row,) = [r[0].row for r in resultater.iter_rows(min_row=2) if r[-1].value == LONG_RESULT]
+    assert resultater.row_dimensions[row].height >= LONG_RESULT_LINES * xlsx.LINE_HEIGHT
+
+    # One font, and the municipality, title, year, date and page in the margins.
+    assert_one_font(report)
+    for ws in report.worksheets:
+        assert ws.oddHeader.left.text == "Fjordvik kommune" and ws.oddHeader.left.font == "Arial,Bold"
+        assert re.fullmatch(r"Statusrapport 2027 per \d\d\.\d\d\.\d{4}", ws.oddHeader.center.text), ws.title
+        assert ws.oddHeader.right.text == ws.title and ws.oddFooter.center.text == "Side &P av &N"
+    assert report.sheetnames == ["Oppdrag", "Diagram", "Resultater", "Utgår", "Avvik", "Ikke rapportert", "Enheter"]
+
+
+def fill_all(path: Path) -> None:
+    """Every row of the status book reported I rute, with a comment and a result on some."""
+    wb = openpyxl.load_workbook(path)
+    for i, row in enumerate(wb["Status"].iter_rows(min_row=2)):
+        status = ("I rute", "Forsinket", "Utgår", "Fullført")[i % 4]
+        row[8].value, row[9].value, row[10].value = status, f"Resultat {i}", f"Kommentar {i}"
+    wb.save(path)
+
+
+@pytest.mark.slow
+def test_no_leader_is_named_in_any_sheet_when_the_municipality_says_no(tmp_path):
+    """Navn i statusrapport = nei (the example's): no leader's name or Ansattnr in any sheet, header or
+    footer of statusrapport.xlsx, but for the one list that names by design who has not reported."""
+    bok = read_workbook(EXAMPLE)
+    assert not bok.kommune.navn_i_statusrapport
+    leaders = {leder.ansattnr: leder.navn for leder in bok.ledere}
+
+    def written(report: Path) -> dict[str, str]:
+        wb = openpyxl.load_workbook(report)
+        return {ws.title: "\n".join([str(v) for row in ws.iter_rows(values_only=True) for v in row if v is not None]
+                                    + [str(part.text) for hf in (ws.oddHeader, ws.oddFooter)
+                                       for part in (hf.left, hf.center, hf.right) if part.text])
+                for ws in wb.worksheets}
+
+    # Everyone reported: no name and no Ansattnr anywhere.
+    everyone = tmp_path / "alle"
+    everyone.mkdir()
+    status = filled_example(everyone)
+    fill_all(status)
+    assert run("status", EXAMPLE, status, "--ut", everyone / "ut", "--ingen-pdf").exit_code == 0
+    sheets = written(everyone / "ut" / "2027" / "statusrapport.xlsx")
+    assert len(sheets) == 7
+    for title, text in sheets.items():
+        for ansattnr, navn in leaders.items():
+            assert navn not in text, (title, navn)
+            assert not re.search(rf"(?<!\d){ansattnr}(?!\d)", text), (title, ansattnr)
+
+    # Ingunn Aas (1042) has not reported: named in Ikke rapportert, and nowhere else.
+    ut = tmp_path / "ut"
+    assert run("status", EXAMPLE, filled_example(tmp_path), "--ut", ut, "--ingen-pdf").exit_code == 0
+    sheets = written(ut / "2027" / "statusrapport.xlsx")
+    assert "Ingunn Aas" in sheets["Ikke rapportert"]
+    for title, text in sheets.items():
+        for ansattnr, navn in leaders.items():
+            assert title == "Ikke rapportert" or navn not in text, (title, navn)
+            assert not re.search(rf"(?<!\d){ansattnr}(?!\d)", text), (title, ansattnr)

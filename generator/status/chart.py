@@ -16,7 +16,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ..model import Oppdrag
-from .counts import KOLONNER, Telling
+from .counts import KOLONNER, Status, Telling
 
 DPI = 300  # print resolution
 WIDTH_INCHES = 6.3  # the text width of an A4 page with the templates' margins
@@ -52,6 +52,22 @@ class ChartText:
     x_axis: str
     y_axis: str
     leaders: tuple[str, str]  # "{n} leder", "{n} ledere"
+
+
+@dataclass
+class Chart:
+    """One area's chart as the report prints it and the web page shows it."""
+
+    area: str
+    items: list[tuple[Oppdrag, Telling]]
+    text: str  # what the chart shows, in words: the picture's description
+    png: bytes
+
+
+def area_charts(status: Status, text: ChartText) -> list[Chart]:
+    """One chart per area of `status`, in the report's order: the one drawing of the report's charts."""
+    return [Chart(area, items, describe(area, items, text), area_chart(items, text))
+            for area, items in status.omrader().items()]
 
 
 def area_chart(items: list[tuple[Oppdrag, Telling]], text: ChartText) -> bytes:

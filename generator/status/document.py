@@ -33,8 +33,9 @@ from ..model import Arbeidsbok
 from ..store.files import atomic_write_bytes
 from ..store.year import STATUS_REPORT_DOCX as REPORT_DOCX
 from ..store.year import STATUS_REPORT_PDF as REPORT_PDF
-from .chart import ChartText, area_chart, describe
+from .chart import ChartText, area_charts
 from .counts import KOLONNER, Status
+from .workbook import status_names
 
 TEXT_WIDTH = Cm(17)
 # Where the template's footer names the leader, the report names itself (see _retitle_footer).
@@ -79,9 +80,8 @@ _TEXT = {
                               "Leiarar som ikkje har rapportert status på eitt eller fleire oppdrag."),
     "alle_rapportert": ("Alle ledere har rapportert status på alle oppdragene sine.",
                         "Alle leiarane har rapportert status på alle oppdraga sine."),
-    "statuser": (dict(zip(KOLONNER, KOLONNER)),
-                 dict(zip(KOLONNER, ("Ikkje starta", "I rute", "Forseinka", "Fullført", "Går ut",
-                                     "Ikkje rapportert")))),
+    # The statuses' one set of names per målform, as in status.xlsx and statusrapport.xlsx.
+    "statuser": (status_names("bokmål"), status_names("nynorsk")),
 }
 
 
@@ -137,10 +137,11 @@ def status_document(bok: Arbeidsbok, status: Status, today: date, templates: Tem
 
     doc.add_paragraph(t["omrader"], style="Heading 1")
     count_widths = [Cm(1.75)] * len(KOLONNER)
-    for area, items in status.omrader().items():
+    for chart in area_charts(status, words):
+        area, items = chart.area, chart.items
         doc.add_paragraph(area, style="Heading 2")
-        picture = doc.add_picture(io.BytesIO(area_chart(items, words)), width=TEXT_WIDTH)
-        docx_engine.describe_picture(picture, f"{t['figur']} {describe(area, items, words)}")
+        picture = doc.add_picture(io.BytesIO(chart.png), width=TEXT_WIDTH)
+        docx_engine.describe_picture(picture, f"{t['figur']} {chart.text}")
         _table(doc, [t["nr"], t["oppdrag"], t["ledere"], *(names[k] for k in KOLONNER)],
                [[o.nr, o.tekst, tl.ledere, *tl.row()] for o, tl in items],
                [Cm(0.9), Cm(4.1), Cm(1.5), *count_widths])

@@ -5,73 +5,130 @@ presentation (the report's own charts are pictures, `chart.py`)."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.chart.text import RichText
 from openpyxl.drawing.line import LineProperties
+from openpyxl.drawing.text import CharacterProperties, Font, Paragraph, ParagraphProperties
 
+from ..model import Arbeidsbok
 from ..store import xlsx
-from ..store.xlsx import TOP_WRAP
+from ..store.xlsx import NUMBER, TOP, TOP_WRAP
 from ..store.year import STATUS_REPORT_XLSX as REPORT_XLSX
 from .chart import COLOURS, OUTLINE
 from .counts import KOLONNER, Status
-
+from .workbook import NYNORSK, status_names
 
 CHART_SHEET = "Diagram"
 _FIRST_COUNT_COLUMN = 5  # in the sheet Oppdrag: Nr, Område, Oppdrag, Ledere, then one column per status
 _CHART_ROW_CM = 0.9  # height per assignment, so the bars keep their thickness however many there are
 
+# The book's words, (bokmål, nynorsk): sheet names first, then headers and the chart's.
+_WORDS = {
+    "oppdrag_ark": ("Oppdrag", "Oppdrag"),
+    "resultater_ark": ("Resultater", "Resultat"),
+    "utgar_ark": ("Utgår", "Går ut"),
+    "avvik_ark": ("Avvik", "Avvik"),
+    "ikke_rapportert_ark": ("Ikke rapportert", "Ikkje rapportert"),
+    "enheter_ark": ("Enheter", "Einingar"),
+    "nr": ("Nr", "Nr"),
+    "omrade": ("Område", "Område"),
+    "oppdrag": ("Oppdrag", "Oppdrag"),
+    "ledere": ("Ledere", "Leiarar"),
+    "leder": ("Leder", "Leiar"),
+    "mal": ("Mål", "Mål"),
+    "enhet": ("Enhet", "Eining"),
+    "ansattnr": ("Ansattnr", "Ansattnr"),
+    "navn": ("Navn", "Namn"),
+    "status": ("Status", "Status"),
+    "resultat": ("Resultat", "Resultat"),
+    "begrunnelse": ("Begrunnelse", "Grunngiving"),
+    "kommentar": ("Kommentar", "Kommentar"),
+    "oppdrag_nr": ("Oppdrag (Nr)", "Oppdrag (Nr)"),
+    "tittel": ("Statusrapport {ar} per {dato}", "Statusrapport {ar} per {dato}"),
+    "diagram_tekst": ("Status per oppdrag: andel av lederne som har oppdraget. Tallene står i arket Oppdrag.",
+                      "Status per oppdrag: del av leiarane som har oppdraget. Tala står i arket Oppdrag."),
+    "diagram_tittel": ("Status per oppdrag", "Status per oppdrag"),
+    "diagram_x": ("Oppdrag (Nr)", "Oppdrag (Nr)"),
+    "diagram_y": ("Andel av lederne (%)", "Del av leiarane (%)"),
+}
 
-def write_status_report(status: Status, path: Path, names: bool = False, kommune: str | None = None) -> None:
-    """`names`: the Kommune field Navn i statusrapport. Without it the deviations and results name the
-    unit only, as in the public report; who has not reported is named regardless, so HR can remind them."""
+
+def _words(nynorsk: bool) -> dict[str, str]:
+    return {key: pair[nynorsk] for key, pair in _WORDS.items()}
+
+
+def write_status_report(bok: Arbeidsbok, status: Status, path: Path, today: date) -> None:
+    """In the workbook's målform, with the statuses named as in the status book and the Word report.
+
+    The Kommune field Navn i statusrapport decides whether the deviations, results and reasons name the
+    leader (Ansattnr and name) or the unit only, as in the public report; who has not reported is named
+    regardless, so HR can remind them."""
+    names = bok.kommune.navn_i_statusrapport
+    nynorsk = bok.kommune.malform == NYNORSK
+    w = _words(nynorsk)
+    statuses = status_names(bok.kommune.malform)
     wb = xlsx.new_workbook()
-    who = [("Ansattnr", 11), ("Navn", 26)] if names else []
+    who = [(w["ansattnr"], 11), (w["navn"], 26)] if names else []
 
     def person(r) -> list:
         return [r.ansattnr, r.navn] if names else []
 
+    def nr(value):
+        # A whole-number Nr as a number, so that the sheets sort 2 before 10; «2a» stays text.
+        return xlsx.number_or_text(value)
+
+    def counts(first: int) -> dict[int, object]:
+        """Every count column from `first` to the right, with its header: each figure under its header."""
+        return {c: NUMBER for c in range(first, first + len(KOLONNER) + 1)}
+
     # Mål after the counts: the count columns keep their places for anyone who reads them by position.
-    xlsx.table(wb.create_sheet("Oppdrag"),
-               [("Nr", 7), ("Område", 16), ("Oppdrag", 45), ("Ledere", 9)] + [(k, max(11, len(k) + 3)) for k in KOLONNER]
-               + [("Mål", 30)],
-               [[o.nr, o.omrade, o.tekst, t.ledere, *t.row(), o.mal] for o, t in status.oppdrag],
-               {i: TOP_WRAP for i in range(1, 12)})
-    _chart_sheet(wb, len(status.oppdrag))
+    # Nr is an identifier, to the left like the text beside it, also where it is a number.
+    xlsx.table(wb.create_sheet(w["oppdrag_ark"]),
+               [(w["nr"], 7), (w["omrade"], 16), (w["oppdrag"], 45), (w["ledere"], 9)]
+               + [(statuses[k], max(11, len(statuses[k]) + 3)) for k in KOLONNER] + [(w["mal"], 30)],
+               [[nr(o.nr), o.omrade, o.tekst, t.ledere, *t.row(), o.mal] for o, t in status.oppdrag],
+               {1: TOP, 2: TOP_WRAP, 3: TOP_WRAP, **counts(4), 5 + len(KOLONNER): TOP_WRAP})
+    _chart_sheet(wb, len(status.oppdrag), w, statuses)
     wrap = {i: TOP_WRAP for i in range(1, 10)}
-    xlsx.table(wb.create_sheet("Resultater"),
-               [("Nr", 7), ("Oppdrag", 40), ("Mål", 30), ("Enhet", 28), *who, ("Status", 14), ("Resultat", 50)],
-               [[r.nr, r.oppdrag, o.mal, r.enhet, *person(r), r.status, r.resultat]
+    xlsx.table(wb.create_sheet(w["resultater_ark"]),
+               [(w["nr"], 7), (w["oppdrag"], 40), (w["mal"], 30), (w["enhet"], 28), *who, (w["status"], 14),
+                (w["resultat"], 50)],
+               [[nr(r.nr), r.oppdrag, o.mal, r.enhet, *person(r), statuses[r.status], r.resultat]
                 for o, _ in status.oppdrag for r in status.resultater(o.nr)], wrap)
-    xlsx.table(wb.create_sheet("Utgår"),
-               [("Enhet", 28), *who, ("Nr", 7), ("Oppdrag", 40), ("Begrunnelse", 60)],
-               [[r.enhet, *person(r), r.nr, r.oppdrag, r.kommentar] for r in status.utgar()], wrap)
-    xlsx.table(wb.create_sheet("Avvik"),
-               [("Enhet", 30), *who, ("Nr", 7), ("Oppdrag", 50), ("Kommentar", 60)],
-               [[a.enhet, *person(a), a.nr, a.oppdrag, a.kommentar] for a in status.avvik_per_enhet()], wrap)
-    xlsx.table(wb.create_sheet("Ikke rapportert"), [("Enhet", 30), ("Leder", 26), ("Oppdrag (Nr)", 24)],
-               [[enhet, navn, ", ".join(nrs)] for enhet, navn, nrs in status.ikke_rapportert()])
-    xlsx.table(wb.create_sheet("Enheter"), [("Enhet", 32), ("Ledere", 9)] + [(k, max(11, len(k) + 3)) for k in KOLONNER],
-               [[t.navn, t.ledere, *t.row()] for t in status.enheter])
-    xlsx.save(wb, path, kommune)
+    xlsx.table(wb.create_sheet(w["utgar_ark"]),
+               [(w["enhet"], 28), *who, (w["nr"], 7), (w["oppdrag"], 40), (w["begrunnelse"], 60)],
+               [[r.enhet, *person(r), nr(r.nr), r.oppdrag, r.kommentar] for r in status.utgar()], wrap)
+    xlsx.table(wb.create_sheet(w["avvik_ark"]),
+               [(w["enhet"], 30), *who, (w["nr"], 7), (w["oppdrag"], 50), (w["kommentar"], 60)],
+               [[a.enhet, *person(a), nr(a.nr), a.oppdrag, a.kommentar] for a in status.avvik_per_enhet()], wrap)
+    xlsx.table(wb.create_sheet(w["ikke_rapportert_ark"]),
+               [(w["enhet"], 30), (w["leder"], 26), (w["oppdrag_nr"], 24)],
+               [[enhet, navn, ", ".join(nrs)] for enhet, navn, nrs in status.ikke_rapportert()], wrap)
+    xlsx.table(wb.create_sheet(w["enheter_ark"]),
+               [(w["enhet"], 32), (w["ledere"], 9)] + [(statuses[k], max(11, len(statuses[k]) + 3)) for k in KOLONNER],
+               [[t.navn, t.ledere, *t.row()] for t in status.enheter], {1: TOP_WRAP, **counts(2)})
+    xlsx.save(wb, path, bok.kommune.navn, w["tittel"].format(ar=bok.kommune.periode.ar, dato=f"{today:%d.%m.%Y}"))
 
 
-def _chart_sheet(wb, assignments: int) -> None:
+def _chart_sheet(wb, assignments: int, w: dict[str, str], statuses: dict[str, str]) -> None:
     """Each assignment's leaders by status as shares of 100 %, one bar per assignment on one scale, in
     the report's colours and outlines, from the counts in the sheet Oppdrag."""
     ws = wb.create_sheet(CHART_SHEET)
-    xlsx.put(ws, 1, 1, "Status per oppdrag: andel av lederne som har oppdraget. Tallene står i arket Oppdrag.")
+    xlsx.put(ws, 1, 1, w["diagram_tekst"])
     if not assignments:
         return
-    source = wb["Oppdrag"]
+    source = wb[w["oppdrag_ark"]]
     chart = BarChart()
     chart.type = "bar"
     chart.grouping = "percentStacked"
     chart.overlap = 100
-    chart.title = "Status per oppdrag"
-    chart.x_axis.title = "Oppdrag (Nr)"
-    chart.y_axis.title = "Andel av lederne (%)"
+    chart.title = w["diagram_tittel"]
+    chart.x_axis.title = w["diagram_x"]
+    chart.y_axis.title = w["diagram_y"]
     chart.y_axis.number_format = "0%"
     chart.y_axis.majorGridlines = None
     # Nr 1 at the top, as in the sheet and the report.
@@ -88,4 +145,23 @@ def _chart_sheet(wb, assignments: int) -> None:
                                                          ln=LineProperties(solidFill=OUTLINE.lstrip("#")))
     chart.width = 25
     chart.height = max(7.5, 3.5 + _CHART_ROW_CM * assignments)
+    _in_font(chart)
     ws.add_chart(chart, "A3")
+
+
+def _in_font(chart) -> None:
+    """The chart's words in the cells' font: a chart without one is drawn in the program's own (Calibri
+    in Excel, DejaVu Sans where LibreOffice converts)."""
+    def characters(size: int, bold: bool = False) -> CharacterProperties:
+        return CharacterProperties(latin=Font(typeface=xlsx.FONT_NAME), sz=size, b=bold)
+
+    def text(size: int) -> RichText:
+        return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=characters(size)), endParaRPr=characters(size))])
+
+    for part in (chart.x_axis, chart.y_axis, chart.legend):
+        part.txPr = text(900)
+    for title, size in ((chart.title, 1400), (chart.x_axis.title, 1000), (chart.y_axis.title, 1000)):
+        for paragraph in title.tx.rich.p:
+            paragraph.pPr = ParagraphProperties(defRPr=characters(size, bold=True))
+            for run in paragraph.r or ():
+                run.rPr = characters(size, bold=True)
