@@ -24,7 +24,17 @@ from .workbook import read_workbook
 
 @dataclass
 class Job:
-    """One run's shared state: the workbook, where it writes, the templates, PDF/A, progress, today."""
+    """One run's shared state: the workbook, where it writes, the templates, PDF/A, progress, today.
+
+    `uploaded` is for a workbook that came over the web page: its Logo must be a plain file name in
+    the workbook's own folder, where the page stores the pictures uploaded with it, and nothing else on
+    the server (`workbook.read_workbook`). The command line leaves it False: there the workbook is the
+    user's own, and its logo may be anywhere they can read.
+
+    `read_book` hands over a workbook already read and validated from `workbook` (the web page keeps
+    one per change of the file, so a job does not read thousands of rows again); None, and `bok` reads
+    it when first asked. It must have been read the way `uploaded` says.
+    """
 
     workbook: Path
     ut: Path  # the output folder; the year folder is `<ut>/<år>/`
@@ -32,15 +42,16 @@ class Job:
     pdf: PdfSettings = field(default_factory=PdfSettings)
     progress: Progress | None = None
     today: date = field(default_factory=date.today)
-    _bok: Arbeidsbok | None = field(default=None, repr=False)
+    uploaded: bool = False
+    read_book: Arbeidsbok | None = field(default=None, repr=False)
     _templates: TemplateSet | None = field(default=None, repr=False)
 
     @property
     def bok(self) -> Arbeidsbok:
         """The workbook, read and validated once (WorkbookError with every problem)."""
-        if self._bok is None:
-            self._bok = read_workbook(self.workbook)
-        return self._bok
+        if self.read_book is None:
+            self.read_book = read_workbook(self.workbook, uploaded=self.uploaded)
+        return self.read_book
 
     @property
     def templates(self) -> TemplateSet:

@@ -74,17 +74,20 @@ def progress_bar(enabled: bool | None = None):
         enabled = sys.stderr.isatty()
     if not enabled:
         return None
-    bars: dict[str, click.progressbar] = {}
+    bars: dict[str, click.progressbar] = {}  # the stages with a bar still open
 
     def show(label: str, done: int, total: int) -> None:
         bar = bars.get(label)
         if bar is None:
+            # A stage reported again after its bar closed gets a new bar, not a closed one drawn over.
             bar = bars[label] = click.progressbar(length=total, label=f"{label:<26}", file=sys.stderr,
                                                   show_eta=False, show_pos=True)
             bar.__enter__()
+        bar.length = total  # a stage may learn of more work as it goes
         bar.update(done - bar.pos)
         if done >= total:
             bar.__exit__(None, None, None)
+            del bars[label]
 
     return show
 

@@ -735,3 +735,25 @@ def test_every_written_file_gets_the_same_mode_from_the_umask(tmp_path):
     files = [p for p in year_dir.rglob("*") if p.is_file() and not p.name.startswith(".")]
     assert {p.suffix for p in files} >= {".docx", ".pdf", ".json", ".xlsx"}
     assert {p.name: oct(p.stat().st_mode & 0o777) for p in files} == {p.name: oct(0o640) for p in files}
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice")
+@pytest.mark.slow
+def test_pdf_conversion_is_a_stage_of_its_own_after_the_word_files(tmp_path):
+    """The PDFs are most of a run's time: a page that polls the stages must not sit at the last Word file."""
+    from generator.documents.pdf import PDF_STAGE, PdfSettings
+
+    calls = []
+    workbook = write_xlsx(tmp_path / "a.xlsx", basic_sheets())
+    # One LibreOffice process, so one batch of all 14: the stage must still rise file by file within it.
+    job = Job(workbook, tmp_path / "ut", pdf=PdfSettings(jobber=1), progress=lambda *call: calls.append(call))
+    result = generate(job)
+    assert result.exit_code == 0, result.failures
+    pdfs = sorted((tmp_path / "ut" / "2027").rglob("*.pdf"))
+    assert len(pdfs) == 2 * len(EXPECTED)
+    word = [i for i, (label, _, _) in enumerate(calls) if label == "Skriver dokumenter"]
+    stage = [i for i, (label, _, _) in enumerate(calls) if label == PDF_STAGE]
+    assert word and stage and min(stage) > max(word)  # the last .docx first, then the PDFs, as a stage of their own
+    done = [calls[i][1] for i in stage]
+    assert {calls[i][2] for i in stage} == {len(pdfs)}
+    assert done == sorted(done) and done[-1] == len(pdfs) and len(set(done)) > 3  # rising, not one jump at the end

@@ -143,3 +143,115 @@ def test_small_logo_goes_in_as_it_is(tmp_path):
     with zipfile.ZipFile(document) as zf:
         (media,) = logo_media(zf)
         assert zf.read(media) == (tmp_path / "logo.png").read_bytes()
+
+
+# --- A workbook uploaded on the web page: its logo only from the files uploaded with it -------------------
+
+UPLOAD_ONLY = "må lastes opp sammen med arbeidsboken på siden Arbeidsbok"
+
+
+def small_png(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (120, 40), "navy").save(path)
+    return path
+
+
+def uploaded_problems(folder: Path, name: str) -> list[str]:
+    """The check's errors for an uploaded workbook naming `name` as its logo (the job as the web page makes it)."""
+    from generator.commands.check import check
+    from generator.job import Job
+
+    with pytest.raises(WorkbookError) as caught:
+        check(Job(workbook_with_logo(folder, name), folder / "ut", uploaded=True))
+    assert caught.value.exit_code == 1
+    return [str(p) for p in caught.value.problems]
+
+
+def test_an_uploaded_workbook_names_only_a_picture_uploaded_with_it(tmp_path):
+    """Anything but a plain name in the workbook's folder gets one message, whether the file exists or not:
+    the page must not tell which files the server has, nor put one of them into a document."""
+    outside = small_png(tmp_path / "logo.png")  # beside the upload folder, as another upload or a server file
+    folder = tmp_path / "opplastet"
+    small_png(folder / "bilder" / "logo.png")
+    (folder / "lenke.png").symlink_to(outside)
+    (folder / "løkke.png").symlink_to(folder / "løkke.png")
+    # The check (sjekk, the page's upload) stops with the message, and exit code 1.
+    for name in ("/etc/hostname", "../logo.png", "lenke.png", "mangler.png"):
+        assert uploaded_problems(folder, name) == [f"{LOGO_CELL}: logoen «{name}» {UPLOAD_ONLY}"], name
+    for name in ("/finnes/ikke.png", str(outside), "bilder/logo.png", "bilder\\logo.png", "løkke.png", "..",
+                 "C:logo.png", "./logo.png"):
+        with pytest.raises(WorkbookError) as caught:
+            read_workbook(workbook_with_logo(folder, name), uploaded=True)
+        assert [str(p) for p in caught.value.problems] == [f"{LOGO_CELL}: logoen «{name}» {UPLOAD_ONLY}"], name
+
+
+def test_an_uploaded_workbooks_own_logo_is_used(tmp_path):
+    from generator.job import Job
+
+    folder = tmp_path / "opplastet"
+    logo = small_png(folder / "Logo kommune.png")
+    (folder / "lenke.png").symlink_to(logo)  # a link that stays in the folder is the file it points to
+    for name, found in (("Logo kommune.png", logo), ("lenke.png", logo)):
+        job = Job(workbook_with_logo(folder, name), tmp_path / "ut", uploaded=True)
+        assert job.bok.kommune.logo == found.resolve()
+    # Damaged is damaged, as on the command line: that says nothing about files outside the folder.
+    (folder / "halv.png").write_bytes(png_claiming(400, 300))
+    assert uploaded_problems(folder, "halv.png")[0].startswith(f"{LOGO_CELL}: logoen «halv.png» er skadet")
+
+
+def test_the_command_line_still_takes_a_logo_anywhere(tmp_path):
+    logo = small_png(tmp_path / "felles" / "logo.png")
+    for name in (str(logo), "../felles/logo.png", "..\\felles\\logo.png"):
+        assert read_workbook(workbook_with_logo(tmp_path / "hr", name)).kommune.logo == logo.resolve()
+    (message,) = logo_errors(tmp_path / "hr", "mangler.png")
+    assert message == f"{LOGO_CELL}: finner ikke logofilen «mangler.png» (stien er regnet fra arbeidsbokens mappe)"
+
+
+def test_the_web_workspace_reads_an_uploaded_workbook_as_uploaded_and_the_starters_own_as_the_cli_does(tmp_path):
+    """Workspace.book() and Workspace.job() (the page's jobs): a workbook under the uploads folder is read as
+    uploaded, and handed over already read (Job.read_book) instead of read again; the workbook named when the
+    server starts is the starter's own file, read as `generer` reads it."""
+    from generator.web.workspace import UPLOADED_WORKBOOKS, Settings, Workspace
+
+    small_png(tmp_path / "logo.png")
+    ut = tmp_path / "ut"
+    own = workbook_with_logo(tmp_path / "hr", "../logo.png")
+    workspace = Workspace(Settings(ut=ut, workbook=own))
+    assert workspace.book().kommune.logo == (tmp_path / "logo.png").resolve()
+    assert not workspace.job().uploaded
+
+    bad = workbook_with_logo(ut / UPLOADED_WORKBOOKS / "1", "../logo.png")
+    workspace.workbook = bad
+    with pytest.raises(WorkbookError) as caught:
+        workspace.book()
+    assert [str(p) for p in caught.value.problems] == [f"{LOGO_CELL}: logoen «../logo.png» {UPLOAD_ONLY}"]
+    job = workspace.job()
+    assert job.uploaded and job.read_book is None
+    with pytest.raises(WorkbookError):
+        job.bok  # the job reads it itself, as uploaded, and says the same
+
+    good = workbook_with_logo(ut / UPLOADED_WORKBOOKS / "2", "logo.png")
+    small_png(good.parent / "logo.png")
+    workspace.workbook = good
+    job = workspace.job()
+    assert job.uploaded and job.read_book is workspace.book() and job.bok is workspace.book()
+    other = workspace.job(workbook=bad)  # an upload being checked: read by the job, as uploaded
+    assert other.uploaded and other.read_book is None
+
+
+def test_next_years_workbook_from_an_uploaded_one_names_its_logo_plainly(tmp_path):
+    """It is downloaded and uploaded again with its logo: a path on the server would be refused then."""
+    import openpyxl
+
+    from generator.commands.next_year import next_year
+    from generator.job import Job
+
+    folder = tmp_path / "opplastet"
+    small_png(folder / "logo.png")
+    target = tmp_path / "ut" / "neste år" / "arbeidsbok 2028.xlsx"
+    target.parent.mkdir(parents=True)
+    next_year(Job(workbook_with_logo(folder, "logo.png"), tmp_path / "ut", uploaded=True), 2028, target)
+    rows = {row[0]: row[1] for row in openpyxl.load_workbook(target)["Kommune"].iter_rows(values_only=True)}
+    assert rows["Logo"] == "logo.png"
+    small_png(target.parent / "logo.png")
+    assert read_workbook(target, uploaded=True).kommune.logo == (target.parent / "logo.png").resolve()

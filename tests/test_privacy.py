@@ -145,3 +145,82 @@ def test_the_guard_finds_every_goal_and_only_goals(tmp_path):
     assert guard.found("Bli tryggere i krevende") == []  # a part of a sentence is not a goal
     assert guard.found(GOAL_TEXT[:-1] + "x") == []
     assert len("Samtale i juni") < GUARD_MIN_LENGTH and guard.found("Samtale i juni") == []
+
+
+
+LIV_GOAL = basic_sheets()["Utviklingsmål"][2][1]  # Liv's (310) goal, long enough to be guarded
+
+
+def quoted_in_many_places(tmp_path: Path) -> Path:
+    """Øystein's goal in three agreements (two measures, one assignment), Liv's in two."""
+    sheets = basic_sheets()
+    # Øystein's goal in Liv's and Berit's measures, and in an assignment Øystein and Berit get (under:200).
+    sheets["Tiltak"] += [[310, "3", f"Som avtalt: «{GOAL_TEXT}»"], [211, "2", GOAL_TEXT]]
+    sheets["Oppdrag"][4][3] = GOAL_TEXT
+    # Liv's goal in Nils' measure and in the assignment only Liv's school gets.
+    sheets["Tiltak"].append([320, "2", LIV_GOAL])
+    sheets["Oppdrag"][3][4] = LIV_GOAL
+    return write_xlsx(tmp_path / "a.xlsx", sheets)
+
+
+def assert_one_line_per_leader(lines: list[str]) -> None:
+    assert len(lines) == 2, lines
+    oystein, liv = lines
+    assert oystein.startswith("210 Øystein Sykehjem: Personvernsperre: tekst fra lederens utviklingsmål "
+                              "(Ansattnr 210, Utviklingsmål rad 2) står i 3 offentlige dokumenter: ")
+    assert all(f"{nr} " in oystein for nr in ("310", "211", "210"))
+    assert "Tiltak rad 5 og 6" in oystein and "Oppdrag rad 5" in oystein  # the cells to correct
+    assert liv.startswith("310 Liv Skole: ") and "(Ansattnr 310, Utviklingsmål rad 3)" in liv
+    assert "2 offentlige dokumenter" in liv
+    assert "320 Nils Barnehage" in liv and "Tiltak rad 7" in liv and "Oppdrag rad 4" in liv
+    for line in lines:
+        assert GOAL_TEXT.casefold() not in line.casefold() and LIV_GOAL.casefold() not in line.casefold()
+
+
+@pytest.mark.slow
+def test_findings_come_once_per_leader_whose_goal_shows(tmp_path):
+    """A goal quoted in many public places is one line, for the leader whose goal it is: who, how many
+    documents and which, the cells to correct; never the goal's text."""
+    from generator.commands.check import check
+    from generator.exceptions import InvalidInput
+    from generator.job import Job
+
+    assert len(LIV_GOAL) >= GUARD_MIN_LENGTH
+    with pytest.raises(InvalidInput) as checked:
+        check(Job(quoted_in_many_places(tmp_path), tmp_path / "ut"))
+    assert_one_line_per_leader([str(p) for p in checked.value.problems])
+
+
+@pytest.mark.slow
+def test_generer_says_the_findings_once_per_leader_and_each_leader_keeps_its_note(tmp_path):
+    from generator.commands.generate import generate
+    from generator.job import Job
+
+    workbook = quoted_in_many_places(tmp_path)
+    result = generate(Job(workbook, tmp_path / "ut"), pdf=False)
+    assert_one_line_per_leader(result.failures)  # the web page shows these lines, as the terminal does
+    # Each leader's own row still says what happened to that leader's agreement (rapport.xlsx, the web page).
+    refused = {item.ansattnr for item in result.items if any("Personvernsperre" in m for m in item.merknader)}
+    assert refused == {"210", "211", "310", "320"}
+    shown = run("generer", workbook, "--ut", tmp_path / "ut2", "--ingen-pdf")
+    assert shown.exit_code == 3 and shown.output.count("Personvernsperre") == 2
+    assert GOAL_TEXT not in shown.output and LIV_GOAL not in shown.output
+
+
+def test_findings_group_the_guards_leaks_by_the_goals_owner(tmp_path):
+    """`findings` alone (the job-level tests above are slow): many documents, two owners, two lines."""
+    from generator.documents.privacy import findings
+
+    bok = read_workbook(quoted_in_many_places(tmp_path))
+    guard = PrivacyGuard(bok)
+    leaks = []
+    for nr in ("100", "200", "210", "211", "300", "310", "320"):
+        leaks += guard.leaks(f"Avtale\n{GOAL_TEXT}\n{LIV_GOAL}", bok.leder(nr))
+    leaks += guard.leaks(GOAL_TEXT, bok.leder("211"), ("oppfølgingsdokumentet", "Oppfølgingsdokumentet"))
+    lines = findings(leaks, bok)
+    assert len(lines) == 2 and lines[0].startswith("210 Øystein Sykehjem: Personvernsperre: ")
+    # Five leaders named and the rest counted; the follow-up document is a document of its own.
+    assert "8 offentlige dokumenter" in lines[0] and "og 2 andre ledere; oppfølgingsdokumentet til 211 " in lines[0]
+    assert lines[1].startswith("310 Liv Skole: ") and "7 offentlige dokumenter" in lines[1]
+    assert not any(GOAL_TEXT.casefold() in line.casefold() or LIV_GOAL.casefold() in line.casefold()
+                   for line in lines)

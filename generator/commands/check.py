@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..archive.record import saksbehandler_warning
 from ..documents.batch import Batch, prepare
 from ..documents.measures import edited_agreements
+from ..documents.privacy import findings
 from ..exceptions import InvalidInput
 from ..job import Job
 from ..result import Result
@@ -21,9 +22,10 @@ from ..workbook import open_in_excel
 
 def check(job: Job) -> Result:
     """InvalidInput (exit 1) with every problem, or the workbook's warnings and what it would make."""
-    bok, selected, templates = prepare(job.workbook, job.maler, today=job.today, alle_maler=True)
+    bok, selected, templates = prepare(job.workbook, job.maler, today=job.today, alle_maler=True, bok=job.bok)
     verdicts = Batch(bok, templates, job.today).check(selected, job.progress)
-    failures = [f"{v.leder.ansattnr} {v.leder.navn}: {f}" for v in verdicts for f in v.feil]
+    # Said once per leader whose goal shows, as `generer` says it (privacy.findings).
+    failures = findings([leak for v in verdicts for leak in v.leaks], bok)
     if failures:
         raise InvalidInput([Problem("", line) for line in failures], heading="Noen dokumenter kan ikke lages:")
     agreements = edited_agreements(bok, YearFolder.of(bok, job.ut).path, [v.leder for v in verdicts])

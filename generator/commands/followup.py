@@ -54,7 +54,8 @@ def follow_up(job: Job, ledere=(), enhet: str | None = None, pdf: bool = True, o
         outcome.append(_write_status(year, bok, overskriv, job.today))
 
     libreoffice = job.pdf.checked() if pdf else None  # fail before any work when LibreOffice is missing
-    bok, selected, templates = prepare(job.workbook, job.maler, ledere, enhet, job.today, kinds=FOLLOW_UPS.kinds)
+    bok, selected, templates = prepare(job.workbook, job.maler, ledere, enhet, job.today, kinds=FOLLOW_UPS.kinds,
+                                       bok=job.bok)
     # Every leader's, not only the selected: status.xlsx is the whole year's.
     agreements = edited_agreements(bok, YearFolder.of(bok, job.ut).path, bok.avtaleledere())
     batch = Batch(with_measures(bok, agreements), templates, job.today, FOLLOW_UPS.kinds)

@@ -21,6 +21,7 @@ from ..documents.writing import keep_copy
 from ..exceptions import LederavtaleError
 from ..job import Job
 from ..plural import antall
+from ..progress import Progress, continued
 from ..result import Item, Result
 from ..signing.record import load_signed
 from ..store.files import atomic_write_bytes, sha256_bytes, sha256_file
@@ -76,7 +77,7 @@ def innlevert(job: Job, sources: list[Path], pdf: bool = True) -> Result:
             result.items.append(item)
             if path is not None and libreoffice is not None:
                 converting.append((m, item, path))
-        _convert(converting, libreoffice, year, manifest, result)
+        _convert(converting, libreoffice, year, manifest, result, job.progress)
         manifest.save()
     result.failures += [str(u) for u in refused]
     taken = sum(1 for item in result.items if item.status == TAKEN)
@@ -141,19 +142,22 @@ def _drop_pdf(year: YearFolder, manifest: Manifest, ansattnr: str, pdf: FileEntr
 
 
 def _convert(converting: list[tuple[Match, Item, Path]], libreoffice, year: YearFolder, manifest: Manifest,
-             result: Result) -> None:
+             result: Result, progress: Progress | None = None) -> None:
     """The draft PDFs of the new Word files, as `generer` makes them (the UTKAST mark where the kind has it)."""
+    before = 0
     for draft in (True, False):
         batch = [(m, item, path) for m, item, path in converting if m.kind.draft == draft]
         if not batch:
             continue
+        counted = continued(progress, before, len(converting))  # one converter per mark, one stage
+        before += len(batch)
         with libreoffice.converter(watermark=DRAFT_MARK if draft else None) as converter:
             for m, item, path in batch:
                 docx = manifest.ledere[m.leder.ansattnr].file(m.kind.rolle, "docx")
                 # As `generer` does: a PDF a stopped run left is known as the tool's own.
                 manifest.intend(year.relative(path.with_suffix(".pdf")), None)
                 converter.submit(path, path.with_suffix(".pdf"), pdf_edit(docx.dokument_id))
-            for (m, item, path), done in zip(batch, converter.wait()):
+            for (m, item, path), done in zip(batch, converter.wait(counted)):
                 if not done.ok:
                     item.status = FAILED
                     result.failures.append(f"{m.leder.ansattnr} {m.leder.navn}: PDF av «{path.name}» feilet: {done.feil}")

@@ -27,6 +27,7 @@ from ..documents.stamp import restamp_docx
 from ..job import Job
 from ..model import Arbeidsbok, Leder
 from ..plural import antall
+from ..progress import Progress
 from ..result import Item, Result
 from ..store.files import atomic_write_bytes, remove_stale_temp_files, sha256_bytes, sha256_file
 from ..store.lock import RunLock
@@ -72,7 +73,7 @@ def signering(job: Job, ledere: tuple[str, ...] | list[str] = ()) -> Result:
         staging.mkdir(parents=True)
         try:
             copies, items = _plan(bok, year, manifest, selected, staging, result)
-            _convert(copies, libreoffice, year, manifest, items, result)
+            _convert(copies, libreoffice, year, manifest, items, result, job.progress)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         manifest.save()
@@ -146,7 +147,7 @@ def _not_ready(year: YearFolder, entry: LeaderEntry | None) -> list[str]:
 
 
 def _convert(copies: list[_Copy], libreoffice, year: YearFolder, manifest: Manifest, items: dict[str, Item],
-             result: Result) -> None:
+             result: Result, progress: Progress | None = None) -> None:
     """PDF/A-2b without the draft mark, the ID in the XMP, then into place and into the manifest."""
     by_docx = {copy.stamped: copy for copy in copies}
 
@@ -175,7 +176,7 @@ def _convert(copies: list[_Copy], libreoffice, year: YearFolder, manifest: Manif
     with libreoffice.converter(finished) as converter:
         for copy in copies:
             converter.submit(copy.stamped, copy.stamped.with_suffix(".pdf"), pdf_edit(copy.dokument_id))
-        converter.wait()
+        converter.wait(progress)
 
 
 def _write_signatories(bok: Arbeidsbok, year: YearFolder, manifest: Manifest) -> None:

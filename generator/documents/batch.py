@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from .. import __version__
-from ..exceptions import LederavtaleError, PrivacyViolation, TemplateError
+from ..exceptions import LederavtaleError, TemplateError
 from ..model import Arbeidsbok, Leder
 from ..progress import Progress
 from ..store.files import sha256_file
@@ -31,7 +31,7 @@ from .identity import DocumentId, InvalidDocumentId, format_id, make_id
 from .jinja import make_jinja_env
 from .kinds import AGREEMENTS, Kind
 from .naming import document_properties, file_stem
-from .privacy import PrivacyGuard
+from .privacy import Leak, PrivacyGuard
 from .render import DocxRenderer
 from .text import document_text
 from .templates import TemplateSet
@@ -57,18 +57,25 @@ class Verdict:
     mappe: str  # the leader's folder in the year folder
     antall_oppdrag: int
     basis: str  # fingerprint of everything the documents are made from
-    feil: list[str] = field(default_factory=list)  # a public document was refused (privacy guard)
+    feil: list[str] = field(default_factory=list)  # a public document was refused (privacy guard), one line each
     advarsler: list[str] = field(default_factory=list)  # the workbook's warnings about this leader
+    # What the privacy guard found in the refused documents: a run says it per leader whose goal it is
+    # (privacy.findings), not once per document.
+    leaks: list[Leak] = field(default_factory=list)
 
 
 def prepare(workbook: Path, maler: Path | None = None, ledere=(), enhet: str | None = None,
             today: date | None = None, alle_maler: bool = False,
-            kinds: tuple[Kind, ...] = AGREEMENTS.kinds) -> tuple[Arbeidsbok, list[Leder], TemplateSet]:
+            kinds: tuple[Kind, ...] = AGREEMENTS.kinds,
+            bok: Arbeidsbok | None = None) -> tuple[Arbeidsbok, list[Leder], TemplateSet]:
     """Read and validate the workbook and check the kinds' templates; nothing is written.
 
     `alle_maler` (for `sjekk`) also checks the templates no leader uses and the e-mail texts.
+    `bok` is the workbook already read as the command's job reads it (`Job.bok`: handed over by the
+    web page, or read as uploaded); None, and it is read from `workbook` here.
     """
-    bok = read_workbook(Path(workbook))
+    if bok is None:
+        bok = read_workbook(Path(workbook))
     selected = select_leaders(bok, tuple(ledere), enhet)
     templates = TemplateSet(bok, maler)
     problems = templates.problems(selected, kinds)
@@ -137,10 +144,10 @@ class Batch:
             texts = {name: document_text(xml) for name, xml in document.items()} if kind.public else None
             filled.append((kind, renderer, document, texts))
             if kind.public:
-                try:
-                    self.guard.check("\n".join(texts.values()), leder, kind.navn)
-                except PrivacyViolation as exc:
-                    verdict.feil.append(str(exc))
+                leaks = self.guard.leaks("\n".join(texts.values()), leder, kind.navn)
+                if leaks:
+                    verdict.feil.append(leaks[0].message())
+                    verdict.leaks += leaks
         if not keep:
             return verdict, []
         documents = []

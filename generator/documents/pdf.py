@@ -37,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import uuid
 import zipfile
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ from typing import Callable
 import pikepdf
 
 from ..exceptions import LibreOfficeMissing
+from ..progress import Progress
 from . import scratch
 from ..advice import advice
 
@@ -78,6 +80,9 @@ def pdf_filter(watermark: str | None = None) -> str:
         options |= {"Watermark": {"type": "string", "value": watermark}} | _MARK_OPTIONS
     return "pdf:writer_pdf_Export:" + json.dumps(options, separators=(",", ":"))
 
+# The stage a converter reports while its caller waits for the last PDFs (`PdfConverter.wait`).
+PDF_STAGE = "Lager PDF/A"
+
 NOT_PDFA = "LibreOffice laget en PDF som ikke er PDF/A-2b (LibreOffice 7.4 eller nyere trengs)"
 
 DEFAULT_TIMEOUT = 180.0
@@ -85,6 +90,9 @@ DEFAULT_TIMEOUT = 180.0
 # LibreOffice process is a small share of the batch, small enough that the last batches
 # spread over all workers.
 DEFAULT_BATCH_SIZE = 100
+# How often a running batch is looked at: whether LibreOffice is done, and (while `wait(progress)`
+# reports) how many PDFs its output folder holds.
+_PROGRESS_POLL = 0.25
 
 _WINDOWS_PATHS = [
     r"C:\Program Files\LibreOffice\program\soffice.exe",
@@ -351,7 +359,8 @@ class PdfSettings:
 class PdfConverter:
     """Converts .docx files to PDF/A-2b in batches with `jobber` LibreOffice processes.
 
-    Use as a context manager: `submit()` files while rendering, `wait()` for the results.
+    Use as a context manager: `submit()` files while rendering, `wait()` for the results;
+    `wait(progress)` reports the PDFs finished so far as a stage of its own (`PDF_STAGE`).
     """
 
     def __init__(
@@ -368,6 +377,7 @@ class PdfConverter:
         self.timeout = timeout
         self.batch_size = max(1, batch_size)
         self.on_done = on_done
+        self._progress: Progress | None = None  # set while `wait(progress)` reports
         self.filter = pdf_filter(watermark)
         self._base, shared = scratch.private_base()
         if shared:
@@ -387,6 +397,9 @@ class PdfConverter:
         self._procs: set[subprocess.Popen] = set()
         self._workers: list[threading.Thread] = []
         self._batch_counter = 0
+        # PDFs finished in the output folder of each batch still running (by its folder): LibreOffice
+        # writes them one by one, but hands them over only when the whole batch ends. Progress only.
+        self._running: dict[Path, int] = {}
         self._callback_error: BaseException | None = None
         self._old_sigterm = None
         with _live_lock:
@@ -414,15 +427,41 @@ class PdfConverter:
             self._start_workers()
             self._cond.notify_all()
 
-    def wait(self) -> list[Conversion]:
-        """Convert what is still queued and return every result, in submission order."""
+    def wait(self, progress: Progress | None = None) -> list[Conversion]:
+        """Convert what is still queued and return every result, in submission order.
+
+        With `progress`, the PDFs finished so far are reported as they come (PDF_STAGE, done, all
+        submitted), counted file by file in the running batches' output folders (`_wait_for`). The PDFs
+        are most of a run's time; without the stage a page sits at its last .docx. The reports are made
+        here, in the caller's thread, not by the workers: the caller's own stages (the .docx files) have
+        ended by now, so a terminal never draws two bars over each other, and this stage comes last.
+        """
         with self._cond:
             self._flushing = True
+            self._progress = progress
             self._cond.notify_all()
-            # Short waits keep Ctrl-C responsive on every platform.
-            while len(self._results) < self._submitted and not self._closed:
-                self._cond.wait(0.2)
-            self._flushing = False
+        reported, shown = -1, 0
+        try:
+            while True:
+                with self._cond:
+                    # Short waits keep Ctrl-C responsive on every platform.
+                    if shown == reported and len(self._results) < self._submitted and not self._closed:
+                        self._cond.wait(0.2)
+                    finished, total, closed = len(self._results), self._submitted, self._closed
+                    made = sum(self._running.values())
+                # Never backwards: a batch's count leaves `_running` a moment before its results arrive.
+                shown = max(shown, min(total, finished + made))
+                # Outside the lock: a slow front end must not hold up the workers finishing their PDFs.
+                if progress is not None and total and shown != reported:
+                    progress(PDF_STAGE, shown, total)
+                reported = shown
+                if finished >= total or closed:
+                    break
+        finally:
+            with self._cond:
+                self._flushing = False
+                self._progress = None
+        with self._cond:
             if self._callback_error is not None:
                 error, self._callback_error = self._callback_error, None
                 raise error
@@ -593,10 +632,12 @@ class PdfConverter:
         with open(log_path, "wb") as log:
             proc = self._spawn(args, log)
             try:
-                attempt.returncode = proc.wait(timeout=self.timeout)
+                attempt.returncode = self._wait_for(proc, ut)
             except subprocess.TimeoutExpired:
                 attempt.timed_out = True
             finally:
+                with self._cond:
+                    self._running.pop(ut, None)
                 # Also after a normal end: nothing LibreOffice started may outlive the batch.
                 _kill_tree(proc)
                 # Before the wait: until then the group's number cannot go to a new process.
@@ -617,6 +658,31 @@ class PdfConverter:
             else:  # retrying cannot help: this LibreOffice ignores the filter options
                 attempt.unreadable[index] = NOT_PDFA
         return attempt
+
+    def _wait_for(self, proc: subprocess.Popen, ut: Path) -> int:
+        """The batch's exit code; TimeoutExpired after `timeout`. While `wait(progress)` reports, the
+        PDFs LibreOffice has finished in `ut` so far are counted, so that the stage rises file by file
+        and not only when a batch of a hundred ends (a batch may have begun before anyone waited)."""
+        deadline = time.monotonic() + self.timeout
+        finished: set[str] = set()
+        while True:
+            try:
+                return proc.wait(timeout=max(0.0, min(_PROGRESS_POLL, deadline - time.monotonic())))
+            except subprocess.TimeoutExpired:
+                if time.monotonic() >= deadline:
+                    raise
+            if self._progress is None:
+                continue
+            try:
+                # A PDF is counted once it is whole (%%EOF written); whether it is good is for `_collect`.
+                finished |= {made.name for made in ut.glob("*.pdf")
+                             if made.name not in finished and _looks_complete(made)}
+            except OSError:
+                continue
+            with self._cond:
+                if self._running.get(ut) != len(finished):
+                    self._running[ut] = len(finished)
+                    self._cond.notify_all()
 
     def _spawn(self, args: list[str], log) -> subprocess.Popen:
         kwargs: dict = {"stdin": subprocess.DEVNULL, "stdout": log, "stderr": subprocess.STDOUT}

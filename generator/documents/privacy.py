@@ -10,6 +10,10 @@ it, of at least `GUARD_MIN_LENGTH` characters, anywhere in a public text, whatev
 the spacing or the line breaks. What it cannot catch: a goal retold in other words, a part of
 a sentence, or text shorter than the limit, which would stop agreements for words that occur
 in them naturally ("Høst", "Samtale i juni").
+
+A run that reads many documents keeps what the guard finds (`PrivacyGuard.leaks`) and says it once
+per leader whose goal shows (`findings`): a goal quoted in an assignment every leader gets is in every
+agreement, and one near-identical line per agreement would bury which goal and which cell it is.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from dataclasses import dataclass
 
 from ..exceptions import PrivacyViolation
 from ..model import Arbeidsbok, Leder, Utviklingsmal
+from ..plural import antall
 
 GUARD_MIN_LENGTH = 20
 
@@ -47,6 +52,30 @@ class _Needle:
     goal: Utviklingsmal
 
 
+@dataclass(frozen=True)
+class Leak:
+    """One public document that holds one goal's text: whose goal, which document, where else the
+    text stands. Never the text itself."""
+
+    goal: Utviklingsmal
+    dokument: tuple[str, str]  # the document, mid-sentence and at a sentence's start: («lederavtalen», «Avtalen»)
+    leder: Leder | None  # whose document it is; None for one about many (the status report)
+    kilder: tuple[str, ...] = ()  # cells holding the same text: «Tiltak rad 5»
+
+    def message(self) -> str:
+        """The document's own line, as `PrivacyGuard.check` raises it and a leader's report row shows it."""
+        leder, goal = self.leder, self.goal
+        if leder is None:
+            whose = f" (Ansattnr {goal.ansattnr})"
+        elif goal.ansattnr != leder.ansattnr:
+            whose = f" (en annen leders utviklingsmål, Ansattnr {goal.ansattnr})"
+        else:
+            whose = ""
+        where = f" (samme tekst står i {', '.join(self.kilder)})" if self.kilder else ""
+        return (f"Personvernsperre: {self.dokument[0]} inneholder tekst fra utviklingsmålet i Utviklingsmål rad "
+                f"{goal.rad}{whose}{where}. {self.dokument[1]} er ikke skrevet; rett arbeidsboken og kjør på nytt.")
+
+
 class PrivacyGuard:
     """Every goal text of the workbook, indexed once, so a public text is read once whatever
     the number of leaders: each word start is looked up by the first `GUARD_MIN_LENGTH`
@@ -73,30 +102,26 @@ class PrivacyGuard:
                     hits[id(needle.goal)] = (needle.goal, needle.text)
         return sorted(hits.values(), key=lambda hit: hit[0].rad)
 
+    def leaks(self, public_text: str, leder: Leder | None = None,
+              dokument: tuple[str, str] = ("lederavtalen", "Avtalen"), kilde: str = "") -> list[Leak]:
+        """Each goal whose text `public_text` holds, as a `Leak`; workbook order, [] when none.
+
+        `dokument` names the public document, mid-sentence and at its start; `leder` is the leader
+        it is about, whose measures and assignments are searched for the text so that HR learns
+        which cell to correct; `kilde` names that cell when the caller knows it.
+        """
+        return [Leak(goal, dokument, leder, tuple([kilde] if kilde else self._sources(leder, needle)))
+                for goal, needle in self.found(public_text)]
+
     def check(self, public_text: str, leder: Leder | None = None,
               dokument: tuple[str, str] = ("lederavtalen", "Avtalen"), kilde: str = "") -> None:
-        """PrivacyViolation when `public_text` holds a goal text of any leader.
+        """PrivacyViolation when `public_text` holds a goal text of any leader (`leaks` says the rest).
 
-        `dokument` names the public document in the message, mid-sentence and at its start;
-        `leder` is the leader it is about, whose measures and assignments are searched for the
-        text so that HR learns which cell to correct; `kilde` names that cell when the caller
-        knows it. The message names leaders and cells, never the goal's text.
+        The message names leaders and cells, never the goal's text.
         """
-        hits = self.found(public_text)
-        if not hits:
-            return
-        goal, needle = hits[0]
-        if leder is None:
-            whose = f" (Ansattnr {goal.ansattnr})"
-        elif goal.ansattnr != leder.ansattnr:
-            whose = f" (en annen leders utviklingsmål, Ansattnr {goal.ansattnr})"
-        else:
-            whose = ""
-        sources = [kilde] if kilde else self._sources(leder, needle)
-        where = f" (samme tekst står i {', '.join(sources)})" if sources else ""
-        raise PrivacyViolation(
-            f"Personvernsperre: {dokument[0]} inneholder tekst fra utviklingsmålet i Utviklingsmål rad "
-            f"{goal.rad}{whose}{where}. {dokument[1]} er ikke skrevet; rett arbeidsboken og kjør på nytt.")
+        leaks = self.leaks(public_text, leder, dokument, kilde)
+        if leaks:
+            raise PrivacyViolation(leaks[0].message())
 
     def _sources(self, leder: Leder | None, needle: str) -> list[str]:
         if leder is None:
@@ -109,3 +134,66 @@ class PrivacyGuard:
         if any(needle in normalise(text) for text in (leder.navn, leder.stilling, leder.enhet)):
             sources.append(f"Ledere rad {leder.rad}")
         return sources
+
+
+# A goal quoted in an assignment every leader gets is in every agreement: the line names a few of them
+# and counts the rest (each leader's report row names its own document).
+NAMED_DOCUMENTS = 5
+
+
+def findings(leaks: list[Leak], bok: Arbeidsbok) -> list[str]:
+    """What the guard found over a run, one line per leader whose goal shows: the leader (name and
+    Ansattnr), the goal's rows in Utviklingsmål, in how many public documents and which, and the cells
+    that hold the same text. Never the goal's text. In the order of the goals in Utviklingsmål."""
+    by_owner: dict[str, list[Leak]] = {}
+    for leak in sorted(leaks, key=lambda leak: leak.goal.rad):
+        by_owner.setdefault(leak.goal.ansattnr, []).append(leak)
+    return [_finding(nr, found, bok) for nr, found in by_owner.items()]
+
+
+def _finding(ansattnr: str, leaks: list[Leak], bok: Arbeidsbok) -> str:
+    # Begins «<Ansattnr> <Navn>: » as every line about one leader in a run's failures does; here the
+    # leader is the one whose goal shows, and the documents it shows in are named after it.
+    owner = next((leder for leder in bok.ledere if leder.ansattnr == ansattnr), None)
+    who = f"{ansattnr} {owner.navn}" if owner is not None else f"Ansattnr {ansattnr}"
+    rows = _joined([str(r) for r in sorted({leak.goal.rad for leak in leaks})])
+    # Each document once, whichever of the leader's goals it holds; grouped by kind, in the order met.
+    documents: dict[str, dict[str, str]] = {}  # kind -> leader's key -> «210 Øystein Sykehjem» ("" for none)
+    for leak in leaks:
+        key = leak.leder.ansattnr if leak.leder is not None else ""
+        documents.setdefault(leak.dokument[0], {})[key] = (
+            f"{leak.leder.ansattnr} {leak.leder.navn}" if leak.leder is not None else "")
+    count = sum(len(of) for of in documents.values())
+    parts = []
+    for kind, of in documents.items():
+        named = [name for name in of.values() if name]
+        if not named:
+            parts.append(kind)
+            continue
+        shown = named if len(named) <= NAMED_DOCUMENTS + 1 else named[:NAMED_DOCUMENTS]  # never «og 1 annen»
+        rest = len(named) - len(shown)
+        parts.append(f"{kind} til {_joined(shown + ([antall(rest, 'annen leder', 'andre ledere')] if rest else []))}")
+    sources = _cells(leak.kilder for leak in leaks)
+    where = f" Samme tekst står i {', '.join(sources)}." if sources else ""
+    written = "Dokumentet er" if count == 1 else "Dokumentene er"
+    return (f"{who}: Personvernsperre: tekst fra lederens utviklingsmål (Ansattnr {ansattnr}, Utviklingsmål rad "
+            f"{rows}) står i {antall(count, 'offentlig dokument', 'offentlige dokumenter')}: {'; '.join(parts)}."
+            f"{where} {written} ikke skrevet; rett arbeidsboken og kjør på nytt.")
+
+
+_ROW = re.compile(r"(.+) rad (\d+)")
+
+
+def _cells(found) -> list[str]:
+    """The cells holding the text, each once, a sheet's rows together: «Tiltak rad 5, 6 og 9»."""
+    rows: dict[str, list[str]] = {}
+    for source in dict.fromkeys(source for sources in found for source in sources):
+        match = _ROW.fullmatch(source)
+        sheet, row = (match.group(1), match.group(2)) if match else (source, "")
+        rows.setdefault(sheet, []).append(row)
+    return [f"{sheet} rad {_joined(numbers)}" if numbers[0] else sheet for sheet, numbers in rows.items()]
+
+
+def _joined(items: list[str]) -> str:
+    """«a», «a og b», «a, b og c»."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} og {items[-1]}"

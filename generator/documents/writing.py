@@ -40,6 +40,7 @@ from .identity import pdf_edit
 from .kinds import AGREEMENTS, FOLLOW_UPS, Kind, Run  # the runs, which the commands take from here
 from .naming import file_stem
 from .pdf import DRAFT_MARK, PdfSettings
+from .privacy import Leak, findings
 from ..advice import advice
 
 STATUS_NEW = "ny"
@@ -62,11 +63,16 @@ class LeaderResult:
     advarsler: list[str] = field(default_factory=list)
     endret: list[str] = field(default_factory=list)  # files a person changed, kept as they are, and why
     backups: list[str] = field(default_factory=list)
+    # The public documents the privacy guard refused, one line each, and what it found in them. Kept apart
+    # from `feil`: the run's failures say the findings once per leader whose goal shows, not per document.
+    sperret: list[str] = field(default_factory=list)
+    leaks: list[Leak] = field(default_factory=list)
 
     @property
     def merknader(self) -> list[str]:
         """Everything to say about the leader's documents, as the run report shows it."""
-        return self.advarsler + self.endret + self.feil + [f"Kopi av endret fil: {b}" for b in self.backups]
+        return (self.advarsler + self.endret + self.sperret + self.feil
+                + [f"Kopi av endret fil: {b}" for b in self.backups])
 
     def item(self) -> Item:
         return Item(self.leder.ansattnr, self.leder.navn, self.status, sorted(set(self.filer)), self.merknader,
@@ -79,10 +85,11 @@ class WriteResult:
     leaders: list[LeaderResult]
     warnings: list[Problem]
     removed: list[LeaderEntry]  # in the manifest, no longer in the workbook
+    privacy: list[str] = field(default_factory=list)  # the privacy guard's findings, one line per goal's owner
 
     @property
     def failures(self) -> list[str]:
-        return [f"{r.leder.ansattnr} {r.leder.navn}: {f}" for r in self.leaders for f in r.feil]
+        return self.privacy + [f"{r.leder.ansattnr} {r.leder.navn}: {f}" for r in self.leaders for f in r.feil]
 
     @property
     def edited(self) -> list[LeaderResult]:
@@ -359,7 +366,7 @@ def run(job, kind: Run, ledere=(), enhet: str | None = None, pdf: bool = True,
     holds a TemplateSet and PdfSettings), and documents/ only reads its fields."""
     libreoffice = job.pdf.checked() if pdf else None  # fail before any work when LibreOffice is missing
     bok, selected, templates = prepare(job.workbook, job.maler, ledere, enhet, job.today,
-                                       kinds=kind.kinds)
+                                       kinds=kind.kinds, bok=job.bok)
     batch = Batch(bok, templates, job.today, kind.kinds)
     verdicts = batch.check(selected, job.progress)
     return write_documents(job, kind, batch, verdicts, libreoffice, overskriv, finish)
@@ -375,8 +382,8 @@ def write_documents(job, kind: Run, batch: Batch, verdicts: list[Verdict],
     bok, today, progress = batch.bok, job.today, job.progress
     results = []
     for verdict in verdicts:
-        result = LeaderResult(verdict.leder, verdict.mappe, verdict.antall_oppdrag,
-                              feil=list(verdict.feil), advarsler=list(verdict.advarsler))
+        result = LeaderResult(verdict.leder, verdict.mappe, verdict.antall_oppdrag, advarsler=list(verdict.advarsler),
+                              sperret=list(verdict.feil), leaks=list(verdict.leaks))
         if verdict.feil:
             result.status = STATUS_FAILED
         results.append(result)
@@ -405,7 +412,8 @@ def write_documents(job, kind: Run, batch: Batch, verdicts: list[Verdict],
                     if progress:
                         progress("Skriver dokumenter", done, len(verdicts))
                 if converter is not None:
-                    converter.wait()
+                    # A stage of its own after the .docx files (PDF_STAGE): the PDFs take most of the time.
+                    converter.wait(progress)
             manifest.save()
             current = {leder.ansattnr for leder in bok.ledere}
             removed = [entry for nr, entry in manifest.ledere.items() if nr not in current]
@@ -423,4 +431,5 @@ def write_documents(job, kind: Run, batch: Batch, verdicts: list[Verdict],
                 f"Avbrutt. {done} av {len(verdicts)} ledere var ferdige med Word-dokumentene. "
                 f"{advice('igjen')} for å fullføre; ferdige dokumenter lages ikke på nytt."
             ) from None
-    return WriteResult(year, results, open_in_excel(job.workbook) + bok.warnings, removed)
+    return WriteResult(year, results, open_in_excel(job.workbook) + bok.warnings, removed,
+                       findings([leak for r in results for leak in r.leaks], bok))

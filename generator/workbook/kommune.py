@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import warnings
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from PIL import Image, UnidentifiedImageError
 
@@ -29,8 +29,11 @@ _YEAR = re.compile(r"\d{4}")
 MAX_LOGO_PIXELS = 150_000_000
 
 
-def read_kommune(c: Cells, sheet: Table | None, folder: Path) -> Kommune | None:
-    """The Kommune sheet; `folder` is the workbook's, which a Logo path is relative to."""
+def read_kommune(c: Cells, sheet: Table | None, folder: Path, uploaded: bool = False) -> Kommune | None:
+    """The Kommune sheet; `folder` is the workbook's, which a Logo path is relative to.
+
+    `uploaded`: the workbook came over the web page, and its Logo may only be a file uploaded with it
+    (`_uploaded_logo`)."""
     if sheet is None:
         return None
     fields: dict[str, tuple[object, str]] = {}  # key -> (raw value, place of Verdi)
@@ -61,7 +64,7 @@ def read_kommune(c: Cells, sheet: Table | None, folder: Path) -> Kommune | None:
     avsender = text("avsender")
     if avsender:
         c.email(fields["avsender"][1], avsender)
-    logo = _logo(c, fields["logo"][1], text("logo"), folder) if text("logo") else None
+    logo = _logo(c, fields["logo"][1], text("logo"), folder, uploaded) if text("logo") else None
     malform = _malform(c, fields)
     skjerm_navn = _no_unless_yes(c, fields, "skjerm_navn", "Skjerm navn")
     navn_i_statusrapport = _no_unless_yes(c, fields, "navn_i_statusrapport", "Navn i statusrapport")
@@ -145,19 +148,48 @@ def _date(c: Cells, fields: dict, key: str, label: str) -> date | None:
         c.error(place, f"ugyldig dato {quoted(clean_text(value))}; skriv datoen som dd.mm.åååå")
         return None
 
-def _logo(c: Cells, place: str, written: str, folder: Path) -> Path | None:
-    # Workbooks are often made on Windows; a backslash path must work here too.
-    relative = Path(written.replace("\\", "/"))
-    logo = relative if relative.is_absolute() else (folder / relative)
-    logo = logo.resolve()
-    if not logo.is_file():
-        c.error(place, f"finner ikke logofilen {quoted(written)} (stien er regnet fra arbeidsbokens mappe)")
-        return None
+def _logo(c: Cells, place: str, written: str, folder: Path, uploaded: bool = False) -> Path | None:
+    if uploaded:
+        logo = _uploaded_logo(written, folder)
+        if logo is None:
+            c.error(place, f"logoen {quoted(written)} må lastes opp sammen med arbeidsboken på siden Arbeidsbok")
+            return None
+    else:
+        # Workbooks are often made on Windows; a backslash path must work here too.
+        relative = Path(written.replace("\\", "/"))
+        logo = relative if relative.is_absolute() else (folder / relative)
+        logo = logo.resolve()
+        if not logo.is_file():
+            c.error(place, f"finner ikke logofilen {quoted(written)} (stien er regnet fra arbeidsbokens mappe)")
+            return None
     problem = _image_problem(logo)
     if problem:
         c.error(place, f"logoen {quoted(written)} {problem}")
         return None
     return logo
+
+def _uploaded_logo(written: str, folder: Path) -> Path | None:
+    """The logo of an uploaded workbook: a plain file name in the workbook's own folder, where the web
+    page stores the pictures uploaded with it; None for anything else.
+
+    An uploaded workbook is written by whoever uses the page, and its logo goes into documents the page
+    hands out: a path out of the folder (absolute, `..`, a subfolder, a link pointing out) would put any
+    picture on the server into them. The caller gives one message for every None, so that the answer
+    never tells whether such a file exists elsewhere.
+    """
+    name = written.strip()
+    if (not name or name in (".", "..") or any(mark in name for mark in ("/", "\\", ":", "\0"))
+            or PureWindowsPath(name).is_absolute() or PurePosixPath(name).is_absolute()):
+        return None
+    try:
+        inside = folder.resolve()
+        logo = (inside / name).resolve()  # a link is followed to where it points, and checked there
+        if logo.parent != inside or not logo.is_file():
+            return None
+    except (OSError, ValueError, RuntimeError):  # a loop of links, a name the system cannot take
+        return None
+    return logo
+
 
 def _image_problem(path: Path) -> str | None:
     """What is wrong with the logo file, in words for HR, or None; it is decoded in full once,

@@ -25,8 +25,10 @@ TILTAK, UTVIKLINGSMAL = columns.TILTAK.name, columns.UTVIKLINGSMAL.name
 LEDERPRINSIPPER = columns.LEDERPRINSIPPER.name
 
 
-def validate(path: Path, raw: RawSheets) -> Arbeidsbok:
-    """The workbook as model objects; WorkbookError with every error when there is any."""
+def validate(path: Path, raw: RawSheets, uploaded: bool = False) -> Arbeidsbok:
+    """The workbook as model objects; WorkbookError with every error when there is any.
+
+    `uploaded`: a workbook that came over the web page (`read_workbook`)."""
     c = Cells(raw)
     for name in raw.missing:
         c.error(name, f"arket {quoted(name)} mangler i arbeidsboken")
@@ -34,7 +36,7 @@ def validate(path: Path, raw: RawSheets) -> Arbeidsbok:
         c.error(name, f"arbeidsboken har mer enn ett ark som heter {quoted(name)}")
     sheets = {name: c.table(name, rows) for name, rows in raw.rows.items()}
 
-    kommune = read_kommune(c, sheets.get(KOMMUNE), path.parent)
+    kommune = read_kommune(c, sheets.get(KOMMUNE), path.parent, uploaded)
     ledere = read_ledere(c, sheets.get(LEDERE))
     ledere_ok = sheets.get(LEDERE) is not None
     if ledere_ok:
