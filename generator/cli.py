@@ -291,8 +291,11 @@ def arkiv_command(arbeidsbok, ut, alle, godta_usignert, kvitteringer, arkiver_ig
 @click.option("--oppfolging", is_flag=True,
               help="Send dokumentet til oppfølgingssamtalen (fra lederavtale oppfolging) i stedet for avtalene, "
                    "med teksten i epost_oppfolging.txt.")
+@click.option("--paminnelse", is_flag=True,
+              help="Send en påminnelse til lederne som ikke har signert avtalen, med avtalen (uten vedlegget) og "
+                   "teksten i epost_paminnelse.txt; kan sendes igjen en senere dag.")
 def epost_command(arbeidsbok, maler, ut, send_now, ledere, send_igjen, ja, smtp_vert, smtp_port, ingen_tls,
-                  uten_vedlegg, oppfolging):
+                  uten_vedlegg, oppfolging, paminnelse):
     """Lag e-postutkast (.eml) til hver leder med avtalen og vedlegget, eller send dem med --send.
 
     Kjøres etter generer. Utkastene havner i UT/<år>/epost/ og åpnes i Outlook som
@@ -305,11 +308,18 @@ def epost_command(arbeidsbok, maler, ut, send_now, ledere, send_igjen, ja, smtp_
 
     Med --oppfolging får lederen dokumentet til oppfølgingssamtalen (offentlig) i stedet;
     utkastene og sendt.json for den utsendingen ligger i UT/<år>/epost/oppfolging/.
+
+    Med --paminnelse får lederne som har fått avtalen laget, men ikke har signert den (ingen signert
+    kopi i signert.json og ingen dato i kolonnen Signert), en påminnelse med avtalen (aldri vedlegget) og
+    overordnet på kopi; med --leder bare de valgte av dem. Utkastene og sendt.json ligger i
+    UT/<år>/epost/paminnelse/. Hver påminnelse føres med tid; en ny kjøring samme dag sender bare dem som
+    mangler, en kjøring en senere dag sender til alle som fortsatt ikke har signert.
     """
     from .commands.email import EpostOptions, epost
 
     options = EpostOptions(send=send_now, ledere=ledere, send_igjen=send_igjen, ja=ja, smtp_vert=smtp_vert,
-                           smtp_port=smtp_port, ingen_tls=ingen_tls, uten_vedlegg=uten_vedlegg, oppfolging=oppfolging)
+                           smtp_port=smtp_port, ingen_tls=ingen_tls, uten_vedlegg=uten_vedlegg, oppfolging=oppfolging,
+                           paminnelse=paminnelse)
     job = Job(arbeidsbok, ut, templates_default(maler), progress=progress_bar())
     sys.exit(show(epost(job, options, interactive=sys.stdin.isatty(), confirm=confirm_sending)))
 

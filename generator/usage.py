@@ -31,7 +31,7 @@ COMMANDS = (
             "Lager lederavtalen og vedlegget med utviklingsmål for hver leder, som Word og PDF/A, i output/<år>/."),
     Command("epost", "ARBEIDSBOK",
             "Lager e-postutkast (.eml) til hver leder med kopi til overordnet, eller sender dem over SMTP "
-            "med --send."),
+            "med --send; med --paminnelse en påminnelse til dem som ikke har signert avtalen."),
     Command("innlevert", "ARBEIDSBOK FILER",
             "Tar inn Word-filene som er redigert etter ledersamtalen (.docx eller .zip), kobler hver til sin "
             "leder og tar vare på filen den erstatter."),

@@ -5,6 +5,14 @@ A message is marked in usikker.json before the server sees it and moved to sendt
 server has accepted it (`records.py`); what stops the run in between leaves it as uncertain.
 Both return what they found or did; only Ctrl-C raises (`Interrupted`), naming a message that
 may have been delivered.
+
+A mailing that repeats (the reminder) is sent in rounds, and a round is one day: a send record or an
+uncertain mark from today holds a leader back exactly as it does for the agreement, one from an earlier
+day does not. So a second reminder a week later goes to every chosen leader again, while a run that
+stopped halfway (a crash, Ctrl-C, a refusing server) is finished by running it again the same day,
+without sending twice to anyone who already has today's reminder or may have it. No round has to be
+opened or closed, and the records stay those of every other mailing (each accepted send is kept, see
+`records.py`). `send_igjen` sends to the chosen leaders even so.
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ from __future__ import annotations
 import smtplib
 import hashlib
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 
 from ..exceptions import Interrupted
@@ -65,11 +74,17 @@ def plan(
     send_igjen: bool,
     mailing: Mailing = AGREEMENT_MAIL,
     sender: str | None = None,
+    today: date | None = None,
 ) -> SendPlan:
     """The messages still to send from the mailing's folder `mappe` (read while holding the RunLock);
-    `sender` replaces the sheet Kommune's Avsender."""
+    `sender` replaces the sheet Kommune's Avsender. For a mailing that repeats, only records from `today`
+    (None: the clock's) hold a leader back (see the module's docstring)."""
     sent = read_records(mappe / SENT_FILE)
     uncertain = read_records(mappe / UNCERTAIN_FILE)
+    if mailing.repeats:
+        day = today or date.today()
+        sent = {nr: r for nr, r in sent.items() if _this_round(r, day)}
+        uncertain = {nr: r for nr, r in uncertain.items() if _this_round(r, day)}
     earlier, unknown, pending, warnings = [], [], [], []
     for leder in chosen:
         if not send_igjen and leder.ansattnr in sent:
@@ -78,7 +93,7 @@ def plan(
             unknown.append(leder)
             warnings.append(
                 f"{label(leder)}: usikkert om forrige e-post kom fram; den sendes ikke på nytt. "
-                f"Kontroller med mottakeren, og {advice('send_igjen', leder.ansattnr)} om den mangler."
+                f"Kontroller med mottakeren, og {advice(mailing.resend_advice, leder.ansattnr)} om den mangler."
             )
         else:
             pending.append(leder)
@@ -87,9 +102,19 @@ def plan(
     return SendPlan(messages, earlier, unknown, warnings, failures)
 
 
-def deliver(messages: list[Epost], settings: SmtpSettings, mappe: Path, progress: Progress | None) -> Delivered:
+def _this_round(record: dict, day: date) -> bool:
+    """Whether a repeating mailing's record is from `day`'s round (or later). A time that cannot be read
+    counts as today's: holding one leader back is better than sending twice."""
+    try:
+        return datetime.fromisoformat(str(record.get("tid"))).date() >= day
+    except ValueError:
+        return True
+
+
+def deliver(messages: list[Epost], settings: SmtpSettings, mappe: Path, progress: Progress | None,
+            mailing: Mailing = AGREEMENT_MAIL) -> Delivered:
     """Send the messages over one connection, recording each one's every step in `mappe`."""
-    records = Records(mappe)
+    records = Records(mappe, history=mailing.repeats)
     delivery = Delivered()
     stopped = ""  # why the remaining messages are not sent
     connection = Connection(settings)
@@ -102,7 +127,7 @@ def deliver(messages: list[Epost], settings: SmtpSettings, mappe: Path, progress
                 delivery.failures.append(f"{who}: ikke sendt ({stopped})")
             else:
                 try:
-                    _deliver_one(connection, epost, records, delivery)
+                    _deliver_one(connection, epost, records, delivery, mailing)
                 except RecordsUnwritable as exc:
                     # Without records, a rerun could not know what went out.
                     delivery.failures.append(f"{who}: {exc}")
@@ -114,7 +139,7 @@ def deliver(messages: list[Epost], settings: SmtpSettings, mappe: Path, progress
         lines = [f"Avbrutt. {antall(len(delivery.sendt), 'e-post', 'e-poster')} er sendt i denne kjøringen og "
                  f"registrert i «{records.sent_path}»."]
         if epost is not None and epost.leder.ansattnr in records.uncertain_records:
-            lines.append(_uncertain(epost, f"avbrutt mens den ble sendt; se «{records.uncertain_path}»"))
+            lines.append(_uncertain(epost, f"avbrutt mens den ble sendt; se «{records.uncertain_path}»", mailing))
         lines.append(f"{advice('igjen')} for å sende resten.")
         raise Interrupted("\n".join(lines)) from None
     finally:
@@ -122,7 +147,8 @@ def deliver(messages: list[Epost], settings: SmtpSettings, mappe: Path, progress
     return delivery
 
 
-def _deliver_one(connection: Connection, epost: Epost, records: Records, delivery: Delivered) -> None:
+def _deliver_one(connection: Connection, epost: Epost, records: Records, delivery: Delivered,
+                 mailing: Mailing) -> None:
     who, nr = label(epost.leder), epost.leder.ansattnr
     # Marked as maybe delivered before the server sees it: if the run dies before the
     # server's answer is recorded, a rerun does not send it again.
@@ -136,7 +162,7 @@ def _deliver_one(connection: Connection, epost: Epost, records: Records, deliver
     except ConnectionLost as lost:
         connection.reopen(str(lost))
         if lost.uncertain:
-            delivery.failures.append(_uncertain(epost, str(lost)))
+            delivery.failures.append(_uncertain(epost, str(lost), mailing))
             return
         records.not_sent(nr)
         delivery.failures.append(f"{who}: ikke sendt ({lost})")
@@ -147,7 +173,7 @@ def _deliver_one(connection: Connection, epost: Epost, records: Records, deliver
                           for a, reason in refused.items()]
 
 
-def _uncertain(epost: Epost, why: str) -> str:
+def _uncertain(epost: Epost, why: str, mailing: Mailing) -> str:
     nr = epost.leder.ansattnr
     return (f"{label(epost.leder)}: usikkert om e-posten kom fram ({why}). Den sendes ikke på nytt automatisk; "
-            f"kontroller, og {advice('send_igjen', nr)} om den mangler.")
+            f"kontroller, og {advice(mailing.resend_advice, nr)} om den mangler.")

@@ -1,5 +1,5 @@
-"""One leader's e-mail: the text from `epost.txt` (or `epost_oppfolging.txt`), the leader in To,
-the superior in Cc, the documents attached.
+"""One leader's e-mail: the text from `epost.txt` (or `epost_oppfolging.txt`, `epost_paminnelse.txt`), the
+leader in To, the superior in Cc, the documents attached.
 
 The message is built with the email package's compat32 classes on purpose: with
 `email.policy.default`, Python (seen with 3.11) folds a Content-Type that carries a non-ASCII
@@ -11,7 +11,7 @@ in Content-Type for Outlook.
 Privacy: the body comes from the agreement's context, which never holds development
 goals, and passes the same guard as the agreement. A leader's appendix goes to the leader
 and the superior only, in a message marked `Sensitivity: Private`, or not at all
-(`--uten-vedlegg`).
+(`--uten-vedlegg`, and never with a reminder).
 """
 
 from __future__ import annotations
@@ -46,17 +46,24 @@ DOCX_SUBTYPE = "vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 @dataclass(frozen=True)
 class Mailing:
-    """One kind of e-mail: the documents it attaches, whose first kind gives its text, and where its
-    drafts and send records go (below `<år>/epost/`), so that sending one kind never counts as
-    having sent the other."""
+    """One kind of e-mail: the documents it attaches, its text (its own template, else its first kind's),
+    and where its drafts and send records go (below `<år>/epost/`), so that sending one kind never counts
+    as having sent the other."""
 
     kinds: tuple[Kind, ...]  # the attached .docx files, in order
     subfolder: str = ""
+    # The e-mail template's file when it is not the first kind's `email`: the reminder attaches the
+    # agreement, but is not the agreement's mail.
+    email_template: str = ""
+    # Sent again in a later round (the reminder): a send record from an earlier day does not hold a
+    # leader back, and sendt.json keeps every time the server took one (delivery.plan).
+    repeats: bool = False
+    resend_advice: str = "send_igjen"  # the advice (advice.py) for sending one leader's message again
 
     @property
     def template(self) -> str:
         """The e-mail template's file in the template folder."""
-        return self.kinds[0].email
+        return self.email_template or self.kinds[0].email
 
     @property
     def roles(self) -> tuple[str, ...]:
@@ -76,6 +83,10 @@ class Mailing:
 AGREEMENT_MAIL = Mailing((AGREEMENT, APPENDIX))  # the agreement first, then the appendix
 AGREEMENT_ONLY_MAIL = Mailing((AGREEMENT,))  # --uten-vedlegg
 FOLLOW_UP_MAIL = Mailing((FOLLOW_UP,), "oppfolging")  # --oppfolging: public
+# --paminnelse: to leaders who have not signed. The public agreement alone, never the exempt appendix: a
+# reminder goes again, to inboxes a secretary may read, and the leader has the appendix already.
+REMINDER_MAIL = Mailing((AGREEMENT,), "paminnelse", email_template="epost_paminnelse.txt", repeats=True,
+                        resend_advice="send_igjen_paminnelse")
 # Whitespace and control characters: in a header, a line break from a workbook cell would
 # start a new header (`Bcc: …`), and the email package refuses to write it.
 _BREAKS = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
@@ -148,12 +159,28 @@ class MailTemplate:
 STORED_TEXT_NAMES = {
     "epost.txt": "e-postteksten på siden Innstillinger",
     "epost_oppfolging.txt": "e-postteksten for oppfølgingen på siden Innstillinger",
+    "epost_paminnelse.txt": "e-postteksten for påminnelsen på siden Innstillinger",
 }
+
+# E-mail texts that came after `init` had copied template folders: a folder made before has none, and
+# the tool's own text is used (`template_file`), where a missing older text is an error.
+LATER_TEMPLATES = ("epost_paminnelse.txt",)
+
+
+def template_file(bok: Arbeidsbok, maler: Path | None = None, mailing: Mailing = AGREEMENT_MAIL) -> Path:
+    """The mailing's template file: the template folder's, in the workbook's målform; for a text the folder
+    may predate (LATER_TEMPLATES), the tool's own when the folder has none."""
+    path = TemplateSet(bok, maler).base / mailing.template
+    if not path.is_file() and mailing.template in LATER_TEMPLATES:
+        own = TemplateSet(bok).base / mailing.template
+        if own.is_file():
+            return own
+    return path
 
 
 def template_source(bok: Arbeidsbok, maler: Path | None = None, mailing: Mailing = AGREEMENT_MAIL) -> str:
     """The text of the mailing's e-mail template (`epost.txt`) in the template folder."""
-    path = TemplateSet(bok, maler).base / mailing.template
+    path = template_file(bok, maler, mailing)
     if not path.is_file():
         raise TemplateError([Problem(str(path.parent), f"e-postmalen «{path.name}» mangler i malmappen")])
     try:

@@ -5,6 +5,9 @@ the server has accepted it. Whatever stops the run in between (a crash, Ctrl-C, 
 leaves it in usikker.json, which a rerun never sends again by itself: every message goes out
 at most once. Each write is atomic and synced to disk before the next step. Nothing of a
 message's text is kept, since it could quote the agreement.
+
+A mailing that is sent again in later rounds (the reminder) keeps every time the server took one: the
+latest in `tid`, as for the others, the ones before it in `tidligere` (`send_times`).
 """
 
 from __future__ import annotations
@@ -40,8 +43,9 @@ class RecordsUnwritable(MailError):
 class Records:
     """sendt.json and usikker.json, rewritten atomically and durably at every step of a message."""
 
-    def __init__(self, mappe: Path):
+    def __init__(self, mappe: Path, history: bool = False):
         self.sent_path, self.uncertain_path = mappe / SENT_FILE, mappe / UNCERTAIN_FILE
+        self.history = history  # keep the earlier send times of a leader sent again (the reminder)
         self.sent_records = read_records(self.sent_path)
         self.uncertain_records = read_records(self.uncertain_path)
         # A mark's earlier value: an older run's doubt about a resent message is kept if
@@ -66,6 +70,9 @@ class Records:
     def sent(self, nr: str, record: dict) -> None:
         """The server accepted the message: into sendt.json, then out of usikker.json."""
         self._before_mark.pop(nr, None)
+        earlier = self.sent_records.get(nr)
+        if self.history and earlier:
+            record = {**record, "tidligere": send_times(earlier)}
         self.sent_records = _save(self.sent_path, {**self.sent_records, nr: record},
                                   f"serveren tok imot e-posten, men den står som usikker i «{self.uncertain_path}» "
                                   "og sendes ikke på nytt automatisk")
@@ -90,6 +97,13 @@ def _save(path: Path, records: dict[str, dict], outcome: str) -> dict[str, dict]
     except OSError as exc:
         raise RecordsUnwritable(f"«{path}» kan ikke skrives ({exc.strerror or exc}); {outcome}", path) from None
     return records
+
+
+def send_times(record: dict) -> list[str]:
+    """Every time (ISO, as written) a leader's message of this mailing was taken by the server, oldest first."""
+    earlier = record.get("tidligere")
+    times = [t for t in earlier if isinstance(t, str)] if isinstance(earlier, list) else []
+    return times + [record["tid"]] if isinstance(record.get("tid"), str) else times
 
 
 def record(epost: Epost, accepted: list[str]) -> dict:

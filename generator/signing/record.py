@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..documents.kinds import SIGNED_KINDS
 from ..exceptions import LederavtaleError
+from ..model import Arbeidsbok, Leder
 from ..store.files import atomic_write_bytes, read_json_object, sha256_file
 from ..store.manifest import AS_MADE, MISSING, Manifest, document_state
 from ..store.year import YearFolder
@@ -105,6 +106,26 @@ def load_signed(path: Path) -> dict[str, LeaderSigned]:
 def save_signed(path: Path, record: dict[str, LeaderSigned]) -> None:
     data = {nr: record[nr].to_dict() for nr in sorted(record) if record[nr].to_dict()}
     atomic_write_bytes(Path(path), json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"), durable=True)
+
+
+def agreement_signed(leder: Leder, leader_signed: LeaderSigned | None) -> bool:
+    """Whether the leader's agreement counts as signed: a signed copy of it recorded in signert.json, with no
+    recorded copy only partly signed; or, with no copy of the agreement recorded, a date in the workbook's
+    column Signert. A recorded copy decides over the workbook's date: a partly signed one is not signed."""
+    if leader_signed is not None and leader_signed.avtale is not None:
+        return not any(doc.status == PARTLY_SIGNED for _, doc in leader_signed.documents())
+    return leder.signert is not None
+
+
+def unsigned(bok: Arbeidsbok, year: YearFolder) -> list[Leder]:
+    """The leaders with Avtale=ja whose agreement is not signed (`agreement_signed`), in the workbook's order.
+
+    The overview's «Signert» cell uses the same rule, so that «Signert: nei» there lists exactly these
+    leaders; a reminder (`epost --paminnelse`) goes to those of them whose agreement is made. A signert.json
+    that cannot be read raises LederavtaleError: guessing would remind leaders who have signed.
+    """
+    signed = load_signed(year.signert)
+    return [leder for leder in bok.avtaleledere() if not agreement_signed(leder, signed.get(leder.ansattnr))]
 
 
 def report_column(record: dict[str, LeaderSigned]) -> dict[str, str]:

@@ -1,9 +1,9 @@
 """`<ut>/innstillinger.json`: the output folder's settings, made on the web page's Innstillinger.
 
 The SMTP server (with its password), the sender that replaces the workbook's Avsender, the e-mail
-texts that replace the template folder's `epost.txt` and `epost_oppfolging.txt`, and whether the
-exempt appendix is attached. The command line's `epost` reads the same file, so both front ends send
-the same way. For the SMTP fields, an option on the command line wins over an environment variable,
+texts that replace the template folder's `epost.txt`, `epost_oppfolging.txt` and `epost_paminnelse.txt`,
+and whether the exempt appendix is attached. The command line's `epost` reads the same file, so both
+front ends send the same way. For the SMTP fields, an option on the command line wins over an environment variable,
 which wins over this file (`mail/smtp.py`).
 
 The file holds the password in plain text, so it is written readable by its owner only (0600), the
@@ -21,7 +21,7 @@ from .files import atomic_write_bytes
 
 SETTINGS_FILE = "innstillinger.json"
 SETTINGS_MODE = 0o600
-MAX_SETTINGS_BYTES = 1024 * 1024  # two e-mail texts and a few fields; anything larger is not ours
+MAX_SETTINGS_BYTES = 1024 * 1024  # three e-mail texts and a few fields; anything larger is not ours
 
 
 @dataclass
@@ -36,6 +36,7 @@ class Innstillinger:
     avsender: str = ""  # replaces the sheet Kommune's Avsender when set
     epost_tekst: str = ""  # replaces epost.txt when set
     epost_oppfolging_tekst: str = ""  # replaces epost_oppfolging.txt when set
+    epost_paminnelse_tekst: str = ""  # replaces epost_paminnelse.txt (the reminder) when set
     med_vedlegg: bool = True  # False: the agreement alone, as --uten-vedlegg
 
 
