@@ -4,12 +4,14 @@
 # `make test-fast` – the suite without the tests marked slow (LibreOffice, kill tests, the wheel)
 # `make oppgrader` – renew requirements.txt to the newest versions setup.cfg allows, then `make test`
 # They install what they need first: a virtualenv with exactly the Python packages in
-# requirements.txt (versions and hashes), and LibreOffice (for PDF/A) via apt-get when it is missing.
+# requirements.txt (versions and hashes), and LibreOffice (for PDF/A) via apt-get when it is missing;
+# the tests also axe-core (the accessibility check of the web page) from package-lock.json.
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
+NODE_STAMP = node_modules/.installed
 SUDO    = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run web test test-fast bench systempakker maler eksempel oppgrader clean
@@ -35,17 +37,24 @@ oppgrader: $(STAMP)
 	$(LOCK_COMPILE) --upgrade
 	$(MAKE) test
 
+# axe-core for tests/test_web_axe.py: exactly the version and integrity hash in package-lock.json
+# (`npm ci` installs nothing else and runs no package's scripts). Only the tests use it.
+$(NODE_STAMP): package-lock.json package.json | systempakker
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $(NODE_STAMP)
+
 # LibreOffice converts to PDF/A (hyphen-no: Norwegian hyphenation in narrow table columns);
 # the tests also use pdftotext (poppler) and openssl, and drive Debian's chromium for the web page
-# (Playwright's own browser download does not work on these machines).
+# (Playwright's own browser download does not work on these machines), with axe-core from npm.
 systempakker:
 	@if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1 \
 	    || ! command -v openssl >/dev/null 2>&1 || [ ! -e /usr/share/hyphen/hyph_nb_NO.dic ] \
-	    || [ ! -e /usr/bin/chromium ]; then \
-	  echo "Installerer LibreOffice, skrifter og Chromium (apt-get) ..."; \
+	    || [ ! -e /usr/bin/chromium ] || ! command -v npm >/dev/null 2>&1; then \
+	  echo "Installerer LibreOffice, skrifter, Chromium og npm (apt-get) ..."; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
-	    libreoffice-writer-nogui fonts-liberation2 fonts-dejavu-core poppler-utils openssl hyphen-no chromium >/dev/null; \
+	    libreoffice-writer-nogui fonts-liberation2 fonts-dejavu-core poppler-utils openssl hyphen-no chromium \
+	    nodejs npm >/dev/null; \
 	fi
 
 run: $(STAMP) systempakker
@@ -54,10 +63,10 @@ run: $(STAMP) systempakker
 web: $(STAMP) systempakker
 	$(BIN)/lederavtale web input/eksempel.xlsx --ut output
 
-test: $(STAMP) systempakker
+test: $(STAMP) systempakker $(NODE_STAMP)
 	$(BIN)/python -m pytest -q
 
-test-fast: $(STAMP) systempakker
+test-fast: $(STAMP) systempakker $(NODE_STAMP)
 	$(BIN)/python -m pytest -q -m "not slow"
 
 bench: $(STAMP) systempakker
@@ -66,6 +75,7 @@ bench: $(STAMP) systempakker
 	$(BIN)/python benchmarks/bench_status.py
 	$(BIN)/python benchmarks/bench_privacy.py
 	$(BIN)/python benchmarks/bench_web.py
+	$(BIN)/python benchmarks/bench_tables.py
 	$(BIN)/python benchmarks/bench_signed.py
 
 # Rebuild the default templates and the example workbook from their sources.
@@ -77,4 +87,4 @@ eksempel: $(STAMP)
 	$(BIN)/python tools/example_nynorsk.py
 
 clean:
-	rm -rf $(VENV) output/*/ build *.egg-info
+	rm -rf $(VENV) node_modules output/*/ build *.egg-info

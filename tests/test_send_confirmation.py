@@ -12,7 +12,8 @@ from starlette.requests import Request
 
 from generator.mail.delivery import SendPlan
 from generator.mail.message import Epost, recipients
-from generator.web.app import _environment
+from generator.web.site import environment as _environment
+from generator.web.pages.epost import SENDINGS, Chosen
 from generator.web.security import MAX_FIELDS, _replay
 from generator.workbook import read_workbook
 from conftest import ROOT
@@ -31,12 +32,12 @@ def test_five_thousand_leaders_are_confirmed_in_one_field(tmp_path):
     assert len(leaders) >= 4999
     todo = plan_of(bok, leaders)
     html = _environment().get_template("epost_bekreft.html").render(
-        todo=todo, csrf="t", csrf_field="csrf", path="/epost", page="/epost", job=None, workbook=None,
+        todo=todo, chosen=Chosen(SENDINGS["avtale"]), csrf="t", csrf_field="csrf", path="/epost", page="/epost", job=None, workbook=None,
         message=None, in_excel=[], say=str)
     form = html[html.index('<form method="post" action="/epost/send"'):]
     form = form[:form.index("</form>")]
     fields = re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form)
-    assert [name for name, _ in fields] == ["csrf", "liste"]
+    assert [name for name, _ in fields] == ["csrf", "liste", "hva"]
     assert html.count("<li>") >= len(leaders)  # HR sees every recipient
     body = "&".join(f"{name}={value}" for name, value in fields).encode()
 

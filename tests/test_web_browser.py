@@ -11,6 +11,7 @@ import email
 import email.policy
 import json
 import os
+import re
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -103,6 +104,21 @@ class Mailbox:
     async def handle_DATA(self, server, session, envelope):
         self.received.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
         return "250 OK"
+
+
+MENU = ["/", "/arbeidsbok", "/avtaler", "/epost", "/signering", "/arkiv", "/oppfolging", "/nytt-ar", "/innstillinger"]
+COMMANDS = ("init", "sjekk", "generer", "epost", "innlevert", "signering", "signert", "arkiv", "oppfolging", "status",
+            "nytt-ar", "web", "maler")
+_OPTION = re.compile(r"(?<![\w-])--[a-zæøå]")
+_COMMAND = re.compile(r"lederavtale\s+(?:" + "|".join(COMMANDS) + r")\b")
+
+
+def assert_words_for_people(text: str, path: str, folders: list[Path]) -> None:
+    """The page's text as HR reads it names no command-line option, no command and no folder on the server."""
+    assert not _OPTION.search(text), f"{path}: {_OPTION.search(text).group(0)!r} in {text[:300]!r}"
+    assert not _COMMAND.search(text), f"{path}: {_COMMAND.search(text).group(0)!r}"
+    for folder in folders:
+        assert str(folder.resolve()) not in text and str(folder) not in text, f"{path}: names {folder}"
 
 
 @pytest.mark.slow
@@ -228,6 +244,10 @@ def test_january_and_the_follow_up_through_the_page(browser, tmp_path):
         watched.wait_for_job()
         assert "Last ned" in page.content()
         watched.shot("nytt-ar")
+        # After a whole year every page speaks to HR: no option, no command, no path on the server.
+        for path in MENU + [f"/leder/{LEADER}"]:
+            watched.go(path)
+            assert_words_for_people(page.inner_text("body"), path, [server.out, tmp_path])
         assert watched.errors == []
         watched.context.close()
     finally:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from ..exceptions import LederavtaleError
@@ -30,7 +30,7 @@ from ..plural import antall
 from ..status.counts import KOLONNER, Telling, count
 from ..status.workbook import FULLFORT, UTGAR, read_status
 from ..store import xlsx
-from ..store.files import atomic_write_bytes
+from ..store.files import atomic_write_bytes, safe_filename
 from ..workbook.cells import Cells
 from ..workbook.columns import KOMMUNE, KOMMUNE_FIELDS, LEDERE, LEDERPRINSIPPER, OPPDRAG, SHEETS
 from ..workbook.file import RawSheets, read_sheets
@@ -51,6 +51,8 @@ class _Sheet:
     rows: dict[int, dict[str, object]]  # by row number
 
 
+NEXT_YEAR_DIR = "neste år"  # under the output folder: the workbooks a front end without a file name made
+
 # How far ahead a next year's workbook may be: a typo (20288) is not a year anybody plans for.
 MAX_YEARS_AHEAD = 10
 
@@ -65,6 +67,12 @@ def next_year_problem(ar: int, til: int) -> str:
     return ""
 
 
+def next_year_file(ut: Path, til: int, now: datetime) -> Path:
+    """Where next year's workbook goes when no file is named (the web page): a new name each time, since
+    `next_year` never overwrites, under `<ut>/neste år/`."""
+    return Path(ut) / NEXT_YEAR_DIR / safe_filename(f"arbeidsbok {til} {now:%Y%m%d-%H%M%S}.xlsx")
+
+
 def next_year(job: Job, til: int, ut: Path, statusbok: Path | None = None) -> Result:
     """Next year's workbook at `ut` (a file, NY.xlsx, never overwritten), and what it carried over."""
     workbook, ut = Path(job.workbook), Path(ut)
@@ -73,7 +81,7 @@ def next_year(job: Job, til: int, ut: Path, statusbok: Path | None = None) -> Re
                                "slutter på .xlsx, f.eks. «arbeidsbok 2028.xlsx». Ingenting er skrevet.")
     _refuse_existing(ut)
     raw = read_sheets(workbook)
-    bok = validate(workbook, raw)
+    bok = validate(workbook, raw, uploaded=job.uploaded)
     ar = bok.kommune.periode.ar
     problem = next_year_problem(ar, til)
     if problem:
@@ -101,7 +109,7 @@ def next_year(job: Job, til: int, ut: Path, statusbok: Path | None = None) -> Re
         oppdrag_rows = [{**{k: v for k, v in row.items() if fold_key(k) != fold_key(FRA)}, FRA: carried[o.nr]}
                         for o, row in zip(oppdrag, oppdrag_rows)]
     wb = build_workbook(
-        kommune=_kommune(bok.kommune, til, ut.parent),
+        kommune=_kommune(bok.kommune, til, ut.parent, job.uploaded),
         ledere=ledere,
         oppdrag=oppdrag_rows,
         lederprinsipper=rows(LEDERPRINSIPPER.name, bok.lederprinsipper),
@@ -191,12 +199,15 @@ def _summary(t: Telling) -> str:
     return ", ".join(f"{s} {t.antall[s]}" for s in present)
 
 
-def _kommune(kommune: Kommune, til: int, folder: Path) -> dict:
+def _kommune(kommune: Kommune, til: int, folder: Path, uploaded: bool = False) -> dict:
     values = {f.name: getattr(kommune, f.key, None) or None for f in KOMMUNE_FIELDS}
+    # An uploaded workbook's logo came with it, and next year's is uploaded with it again: its plain name,
+    # which is all an uploaded workbook may name (workbook.kommune), not a path on the server.
+    logo = (kommune.logo.name if uploaded else _relative(kommune.logo, folder)) if kommune.logo else None
     values.update({
         "Periode": til, "Fra": None, "Til": None, "Arkivsak": None,
         "Skjerm navn": "ja" if kommune.skjerm_navn else "nei",
-        "Logo": _relative(kommune.logo, folder) if kommune.logo else None,
+        "Logo": logo,
     })
     return values
 

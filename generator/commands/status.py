@@ -13,7 +13,7 @@ from ..status.counts import Status, count
 from ..status.document import write_status_document
 from ..status.report import write_status_report
 from ..status.workbook import read_status
-from ..store.files import remove_stale_temp_files
+from ..store.files import atomic_write_bytes, remove_stale_temp_files
 from ..store.lock import RunLock
 
 PDF_FAILED = "Statusrapporten er skrevet, men PDF-en kunne ikke lages:"
@@ -50,12 +50,17 @@ def make_status_report(job: Job, statusbok: Path, pdf: bool = True) -> Result:
         # The document first: it renders HR's letterhead, which a template error stops before
         # anything is written.
         write_status_document(bok, status, report_docx, job.today, job.templates)
-        write_status_report(status, report_xlsx, names=bok.kommune.navn_i_statusrapport, kommune=bok.kommune.navn)
+        write_status_report(bok, status, report_xlsx, job.today)
         result.files += [report_xlsx, report_docx]
+        # The book the report counts is the year's status from now on (the overview, next year's workbook),
+        # whether the report was made here or on the web page.
+        if Path(statusbok).resolve() != year.statusbok.resolve():
+            atomic_write_bytes(year.statusbok, Path(statusbok).read_bytes())
         if libreoffice is not None:
             with libreoffice.converter() as converter:
                 converter.submit(report_docx, report_pdf)
-                conversion = converter.wait()[0]
+                # One document, but LibreOffice takes long over its tables: the page shows it as a stage.
+                conversion = converter.wait(job.progress)[0]
             if conversion.ok:
                 result.files.append(report_pdf)
             else:

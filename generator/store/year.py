@@ -23,6 +23,7 @@ REPORT_NAME = "rapport.xlsx"
 LOCK_NAME = ".lederavtale.lock"
 HOLDER_NAME = ".lederavtale.lock.json"
 STATUS_NAME = "status.xlsx"
+STATUS_BOOK_NAME = "status (innlevert).xlsx"  # the filled-in book the last status report was made from
 STATUS_REPORT_XLSX = "statusrapport.xlsx"
 STATUS_REPORT_DOCX = "statusrapport.docx"
 STATUS_REPORT_PDF = "statusrapport.pdf"
@@ -79,6 +80,12 @@ class YearFolder:
     @property
     def status(self) -> Path:
         return self.path / STATUS_NAME
+
+    @property
+    def statusbok(self) -> Path:
+        """A copy of the filled-in status book the last status report was made from (`status` keeps it): the
+        overview's Status column and next year's workbook read it, whichever front end made the report."""
+        return self.path / STATUS_BOOK_NAME
 
     @property
     def status_report(self) -> tuple[Path, Path, Path]:

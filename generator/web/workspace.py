@@ -3,6 +3,11 @@
 The workbook is read once per change of its file (size and modification time), not once per page:
 5,000 leaders take openpyxl seconds to read, and the overview must open in about one. A workbook
 with errors is kept as its WorkbookError, which the pages show.
+
+A workbook uploaded on the page is read as uploaded (`read_workbook(..., uploaded=True)`, `Job.uploaded`):
+its logo can only be a picture in its own folder, the one the page stores with it, never another file on
+the server. The workbook named when the server starts is the starter's own, read as the command line reads
+it (its logo may be anywhere the starter can read, as with `generer`).
 """
 
 from __future__ import annotations
@@ -71,7 +76,7 @@ class Workspace:
                 cached = self._cache[1]
             else:
                 try:
-                    cached = read_workbook(path)
+                    cached = read_workbook(path, uploaded=self.is_upload(path))
                 except LederavtaleError as exc:
                     cached = exc
                 self._cache = (key, cached)
@@ -82,12 +87,24 @@ class Workspace:
     def year(self) -> YearFolder:
         return YearFolder.of(self.book(), self.ut)
 
+    def is_upload(self, path: Path) -> bool:
+        """Whether the workbook came through the page (it lies under the uploads folder)."""
+        try:
+            Path(path).resolve().relative_to(self.uploads.resolve())
+            return True
+        except ValueError:
+            return False
+
     def job(self, progress: Progress | None = None, workbook: Path | None = None) -> Job:
-        """A Job as the command line makes it; the validated workbook handed over, so it is not read twice."""
-        job = Job(Path(workbook or self.workbook), self.ut, self.settings.maler, progress=progress)
+        """A Job as the command line makes it, reading an uploaded workbook as uploaded; the workbook in use is
+        handed over already validated, so it is not read twice. `workbook`: another one (an upload being
+        checked), which the job reads itself."""
+        read = None
         if workbook is None:
             try:
-                job._bok = self.book()
+                read = self.book()
             except LederavtaleError:
                 pass  # the job reads it and raises the same error itself
-        return job
+        path = Path(workbook or self.workbook)
+        return Job(path, self.ut, self.settings.maler, progress=progress, uploaded=self.is_upload(path),
+                   read_book=read)

@@ -38,8 +38,10 @@ from ...store.settings import Innstillinger, load, save
 from ...store.year import TRUST_DIR
 from .. import log
 from ..security import MAX_FIELDS, MAX_FILES
+from ..site import Refused, read_upload
 
 PAGE = "/innstillinger"
+TITLE = "Innstillinger"
 SECTION_SMTP = "smtp"
 SECTION_EPOST = "epost"
 MAX_TEXT = 20_000  # characters in one e-mail text: a long letter is a few thousand
@@ -51,10 +53,6 @@ ENVIRONMENT = {"smtp_vert": ENV_HOST, "smtp_port": ENV_PORT, "smtp_bruker": ENV_
 # The two e-mail texts: the form field, the mailing it replaces the template of, its heading on the page.
 TEXTS = (("epost_tekst", AGREEMENT_MAIL, "E-posten med avtalen"),
          ("epost_oppfolging_tekst", FOLLOW_UP_MAIL, "E-posten med oppfølgingsdokumentet"))
-
-
-class Refused(LederavtaleError):
-    """A form the page cannot save; shown on the page, nothing changed."""
 
 
 @dataclass
@@ -78,6 +76,7 @@ class Environment:
 
 def routes(web) -> list[Route]:
     page = SettingsPage(web)
+    web.shows[PAGE] = page.show
     return [
         Route(PAGE, page.get, methods=["GET"]),
         Route(PAGE, page.save, methods=["POST"]),
@@ -111,7 +110,7 @@ class SettingsPage:
             stored = load(self.ut)
         except LederavtaleError as exc:
             stored, errors = Innstillinger(), errors + exc.lines()
-        bok, _, _ = self.web._book()
+        bok, _, _ = self.web.book()
         values = asdict(stored)
         values["smtp_port"] = "" if stored.smtp_port is None else str(stored.smtp_port)
         standard = {}
@@ -161,7 +160,7 @@ class SettingsPage:
             current = load(self.ut)
         except LederavtaleError:
             current = Innstillinger()  # a file that cannot be read is replaced by what HR saves now
-        bok, _, _ = self.web._book()
+        bok, _, _ = self.web.book()
         try:
             updated = current
             if SECTION_SMTP in sections:
@@ -254,7 +253,7 @@ class SettingsPage:
         shown = {k: fields.get(k, "").replace("\r\n", "\n") for k in ("avsender", "epost_tekst", "epost_oppfolging_tekst")}
         shown["med_vedlegg"] = fields.get("med_vedlegg") == "ja"
         which = next((t for t in TEXTS if t[0] == fields.get("vis")), TEXTS[0])
-        bok, _, errors = self.web._book()
+        bok, _, errors = self.web.book()
         if bok is None:
             return self.show(request, 400, message=" ".join(errors), submitted=shown)
         leder = _first_leader(bok)
@@ -363,13 +362,9 @@ class SettingsPage:
             raise Refused(f"Last opp høyst {MAX_CERT_UPLOADS} sertifikater om gangen. Ingenting er lagret.")
         parsed = []
         for upload in uploads:
-            name = Path(upload.filename.replace("\\", "/")).name
-            if not name.lower().endswith(CERT_SUFFIXES):
-                raise Refused(f"«{name}» er ikke en sertifikatfil (bare .cer, .crt, .pem og .der). Ingenting er lagret.")
-            data = await upload.read(CERT_LIMIT + 1)
-            if len(data) > CERT_LIMIT:
-                raise Refused(f"«{name}» er større enn {CERT_LIMIT // 1024} kB, for stor til å være et sertifikat. "
-                              "Ingenting er lagret.")
+            name, data = await read_upload(upload, CERT_SUFFIXES, CERT_LIMIT,
+                                           "er ikke en sertifikatfil (bare .cer, .crt, .pem og .der)",
+                                           "Ingenting er lagret.")
             try:
                 parsed += read_certificates(data, name)
             except TrustError:
@@ -410,9 +405,9 @@ class SettingsPage:
 
     def _log(self, request: Request, action: str, **details) -> None:
         # The log is the year folder's (logg.jsonl); before a workbook names the year there is none.
-        _, year, _ = self.web._book()
+        _, year, _ = self.web.book()
         if year is not None:
-            log.append(year.log, action, self.web._user(request), **details)
+            log.append(year.log, action, self.web.user(request), **details)
 
 
 def _said(exc: LederavtaleError) -> dict:

@@ -1,10 +1,11 @@
-"""The overview: where each leader is in the year, read from the year folder's own records.
+"""Where each leader is in the year, read from the year folder's own records: the overview.
 
 utkast (manifest.json) → e-post sendt (epost/sendt.json) → signert (signert.json) → arkivert
 (arkiv/arkivert.json) → oppfølging (the follow-up document in manifest.json) → status (the filled-in
-status book last uploaded). Each record is read with the reader its command uses; a damaged record is
-a message on the page, and the others are still shown. Nothing here reads a development goal: the
-appendix is only ever a link to the leader's own file.
+status book the last status report was made from, `YearFolder.statusbok`). Each record is read with the
+reader its command uses, so a run on the command line shows here as a run on the web page does; a
+damaged record is a problem in the overview, and the others are still shown. Nothing here reads a
+development goal: the appendix is only ever a link to the leader's own file.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from pathlib import Path
 
 from ..archive.arkivert import Arkivert
 from ..exceptions import LederavtaleError
+from ..mail.message import FOLLOW_UP_MAIL, REMINDER_MAIL
 from ..mail.records import read_records
 from ..model import Arbeidsbok
-from ..signing.record import PARTLY_SIGNED, load_signed
-from ..store.manifest import SIGNING, Manifest
-from ..store.year import SENT_FILE, YearFolder
+from ..signing.record import agreement_signed, load_signed
+from ..status.workbook import read_status
+from .manifest import SIGNING, Manifest
+from .year import JOURNAL_NAME, SENT_FILE, YearFolder
 
-FOLLOW_UP_MAIL = "oppfolging"  # the follow-up mailing's subfolder of epost/ (mail.message.FOLLOW_UP_MAIL)
 
 # The lifecycle, in order: (key, heading).
 STAGES = (
@@ -120,18 +122,37 @@ def _manifest(year: YearFolder, problems: list[str]) -> Manifest | None:
     return _read(problems, Manifest.load, year.path, default=Manifest(year.path))
 
 
-def overview(bok: Arbeidsbok, year: YearFolder, status_rows=None) -> Overview:
-    """Every leader with Avtale=ja, in the workbook's order. `status_rows`: the last uploaded status book's
-    rows (status.workbook.StatusRow), or None when none has been read."""
+def records(year: YearFolder) -> tuple[Path, ...]:
+    """The files the overview reads: when none of them (nor the workbook) changed, neither did it."""
+    return (year.manifest, year.path / JOURNAL_NAME, year.epost() / SENT_FILE,
+            year.epost(FOLLOW_UP_MAIL.subfolder) / SENT_FILE, year.epost(REMINDER_MAIL.subfolder) / SENT_FILE,
+            year.signert, year.arkivert, year.statusbok)
+
+
+def status_rows(bok: Arbeidsbok, year: YearFolder):
+    """The rows (status.workbook.StatusRow) of the status book the last report was made from; None without one,
+    or when it no longer fits the workbook (a leader gone since)."""
+    if not year.statusbok.is_file():
+        return None
+    try:
+        return read_status(bok, year.statusbok).rows
+    except LederavtaleError:
+        return None
+
+
+def overview(bok: Arbeidsbok, year: YearFolder, status=None) -> Overview:
+    """Every leader with Avtale=ja, in the workbook's order. `status`: the rows `status_rows` reads (passed in,
+    so that a caller that keeps them need not read the book again); None: no status yet."""
     problems: list[str] = []
     manifest = _manifest(year, problems)
     entries = manifest.ledere if manifest is not None else {}
     sent = _read(problems, read_records, year.epost() / SENT_FILE)
-    sent_follow_up = _read(problems, read_records, year.epost(FOLLOW_UP_MAIL) / SENT_FILE)
+    sent_follow_up = _read(problems, read_records, year.epost(FOLLOW_UP_MAIL.subfolder) / SENT_FILE)
+    reminded = _read(problems, read_records, year.epost(REMINDER_MAIL.subfolder) / SENT_FILE)
     signed = _read(problems, load_signed, year.signert)
     archived = _read(problems, lambda p: Arkivert(p).ledere, year.arkivert) if year.arkivert.exists() else {}
     reported: dict[str, list[int]] = {}
-    for row in status_rows or ():
+    for row in status or ():
         counts = reported.setdefault(row.ansattnr, [0, 0])
         counts[1] += 1
         counts[0] += bool(row.status)
@@ -158,14 +179,18 @@ def overview(bok: Arbeidsbok, year: YearFolder, status_rows=None) -> Overview:
             cells["epost"] = Cell(True, _day(record.get("tid")))
         if sent_follow_up.get(nr) and cells["oppfolging"].done:
             cells["oppfolging"].text = "sendt " + _day(sent_follow_up[nr].get("tid"))
+        # Signed or not by the one rule the reminder follows too (signing.record.agreement_signed).
         leader_signed = signed.get(nr)
+        done = agreement_signed(leder, leader_signed)
         if leader_signed is not None and leader_signed.avtale is not None:
-            partly = any(d.status == PARTLY_SIGNED for _, d in leader_signed.documents())
-            cells["signert"] = Cell(not partly, "delvis" if partly else _day(leader_signed.avtale.dato), partly)
+            cells["signert"] = Cell(done, _day(leader_signed.avtale.dato) if done else "delvis", not done)
             for rolle, doc in leader_signed.documents():
                 links.append(Link(f"Signert: {_ROLES[rolle]} (PDF)", doc.fil))
-        elif leder.signert is not None:
+        elif done:
             cells["signert"] = Cell(True, f"{leder.signert:%d.%m.%Y} (arbeidsboken)")
+        if not done and reminded.get(nr):
+            cells["signert"].text = " ".join(filter(None, (cells["signert"].text,
+                                                           "påminnet " + _day(reminded[nr].get("tid")))))
         if nr in archived:
             cells["arkivert"] = Cell(True, _day(archived[nr].get("opprettetDato") or archived[nr].get("lest")))
         if nr in reported:
