@@ -169,7 +169,7 @@ def test_january_and_the_follow_up_through_the_page(browser, tmp_path):
         page.wait_for_selector("text=Innstillingene er lagret.")
         watched.go(f"/epost?leder={LEADER}")
         page.click("button:has-text('Gå videre til sending')")
-        assert "Klar til å sende" in page.content()
+        page.wait_for_selector("text=Klar til å sende")
         watched.shot("epost-bekreft")
         page.click("button:has-text('Send nå')")
         watched.wait_for_job()
