@@ -42,7 +42,7 @@ ADVICE = {
                      "legg inn utstedernes sertifikater under «Klarerte utstedere» på siden Innstillinger"),
     "dato": Advice("oppgi --dato", "fyll inn signeringsdatoen i feltet for skannede kopier på siden Signering"),
     "send_igjen": Advice("send med --leder {arg} --send-igjen",
-                         "lag et e-postutkast til lederen på siden E-post og send det fra Outlook"),
+                         "velg lederen under «Send på nytt til én leder» på siden E-post"),
     "send_igjen_paminnelse": Advice("send med --paminnelse --leder {arg} --send-igjen",
                                     "lag et utkast til påminnelsen på siden E-post og send det fra Outlook"),
     "kvitteringer": Advice("les kvitteringene fra arkivet inn på nytt med --kvitteringer",
@@ -81,6 +81,20 @@ STEPS = {
     "sjekk": "last opp arbeidsboken på siden Arbeidsbok",
     "epost": "gå til siden E-post",
     "innlevert": "lever inn Word-filene på siden Avtaler",
+    "nytt-ar": "lag neste års arbeidsbok på siden Neste år",
+}
+
+# The step of the year that follows each command when it went well: said after the run as «Neste steg».
+NEXT = {
+    "sjekk": "generer",
+    "generer": "epost",
+    "epost": "innlevert",  # after the avtalesamtale, the edited Word files come back
+    "innlevert": "signering",
+    "signering": "signert",
+    "signert": "arkiv",
+    "arkiv": "oppfolging",
+    "oppfolging": "status",
+    "status": "nytt-ar",
 }
 
 _TOKEN = re.compile(r"⟦([a-z_]+)(?:\|([^⟦⟧]*))?⟧")
@@ -97,6 +111,11 @@ def run(command: str) -> str:
     """«kjør «lederavtale <command>»» on the terminal, the page and the button on the web."""
     STEPS[command]
     return f"⟦kjor|{command}⟧"
+
+
+def next_step(command: str) -> str:
+    """«Neste steg: …» after `command`, in each front end's words (a KeyError for a command without one)."""
+    return f"Neste steg: {run(NEXT[command])}."
 
 
 def _clean(arg: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .advice import next_step
 from .exceptions import EXIT_INVALID, EXIT_PARTIAL
 
 
@@ -19,7 +20,7 @@ class Item:
     navn: str
     status: str = ""
     filer: list[str] = field(default_factory=list)
-    merknader: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
     oppdrag: int | None = None  # the assignments the leader's documents carry, where it applies
 
 
@@ -33,6 +34,7 @@ class Result:
     - `summary`: what was done, the job's last lines;
     - `failures`: what could not be done; the rest is complete. Any failure gives EXIT_PARTIAL.
     - `cancelled`: the user said no when asked; nothing was done.
+    - `next_step`: the step of the year that follows, said last (`after`).
     """
 
     items: list[Item] = field(default_factory=list)
@@ -46,6 +48,13 @@ class Result:
     # The items are what the user asked about, one each (the Word files handed in): the terminal lists
     # them with their notes too, not only the web page. A run over every leader leaves that to its report.
     per_item: bool = False
+    next_step: str = ""
+
+    def after(self, command: str) -> "Result":
+        """This result of `command`, saying the year's next step when the run went well (advice.NEXT)."""
+        if not self.failures and not self.cancelled:
+            self.next_step = next_step(command)
+        return self
 
     @property
     def exit_code(self) -> int:
@@ -67,4 +76,5 @@ class Result:
             failures = self.failures + other.failures
         return Result(self.items + other.items, self.warnings + other.warnings, self.notices + other.notices,
                       self.summary + other.summary, failures, heading,
-                      self.cancelled or other.cancelled, self.files + other.files, self.per_item or other.per_item)
+                      self.cancelled or other.cancelled, self.files + other.files, self.per_item or other.per_item,
+                      "" if failures else other.next_step or self.next_step)

@@ -37,7 +37,7 @@ def echo(text: str = "", err: bool = False) -> None:
 
 
 def lines(result: Result) -> list[tuple[str, bool]]:
-    """(line, to stderr) in the order they are shown: warnings, notices, summary, failures."""
+    """(line, to stderr) in the order they are shown: warnings, notices, summary, failures, the next step."""
     out: list[tuple[str, bool]] = []
     if result.warnings:
         out.append((f"{antall(len(result.warnings), 'advarsel', 'advarsler')}:", True))
@@ -46,11 +46,13 @@ def lines(result: Result) -> list[tuple[str, bool]]:
     if result.per_item:
         for item in result.items:
             out.append((f"{item.ansattnr} {item.navn}: {item.status}", False))
-            out += [(f"  {note}", False) for note in item.merknader]
+            out += [(f"  {note}", False) for note in item.notices]
     out += [(line, False) for line in result.summary]
     if result.failures:
         out.append((result.failure_heading, True))
         out += [(f"  {failure}", True) for failure in result.failures]
+    if result.next_step:
+        out.append((result.next_step, False))
     return out
 
 

@@ -768,14 +768,14 @@ def test_drafts_are_marked_utkast_and_the_archive_is_clean_with_language(tmp_pat
     heading = "Advarsel – avtaler som fortsatt har felt som skal fylles ut i ledersamtalen:"
     advarsler = archived.summary[archived.summary.index(heading) + 1:]  # the run's last lines
     assert [line for line in advarsler if line.startswith("  210 ")] == [f"  {warning}"]
-    assert warning in next(item for item in archived.items if item.ansattnr == "210").merknader
+    assert warning in next(item for item in archived.items if item.ansattnr == "210").notices
     for pdf in (out / "2027" / "arkiv").rglob("*.pdf"):
         assert "UTKAST" not in _pdf_text(pdf), pdf
 
     fill_placeholders(agreement)
     again = build_archive(Job(workbook, out), alle=True)
     assert heading not in again.summary and not any("«[Fylles ut …]»" in line for line in again.summary)
-    assert not any("«[Fylles ut …]»" in note for item in again.items for note in item.merknader)
+    assert not any("«[Fylles ut …]»" in note for item in again.items for note in item.notices)
 
 
 def _pdf_text(pdf: Path) -> str:

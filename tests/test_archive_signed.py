@@ -301,7 +301,7 @@ def test_a_signed_plain_pdf_is_recorded_as_plain_pdf_with_a_notice(state, defaul
     assert len(notices) == 2
     assert "lederavtalen er ikke PDF/A-2b, men PDF 1.7, fmt/276" in notices[0] and "uendret" in notices[0]
     assert "vedlegget er ikke PDF/A-2b, men PDF 1.3, fmt/17" in notices[1]
-    assert {line.removeprefix(f"{PLAIN} Liv Skole: ") for line in notices} <= set(default_run.item(PLAIN).merknader)
+    assert {line.removeprefix(f"{PLAIN} Liv Skole: ") for line in notices} <= set(default_run.item(PLAIN).notices)
     # Still final: it is what was signed.
     assert default_run.fiks_status(PLAIN) == ("F", {"F"}) and default_run.noark_status(PLAIN) == FINAL_NOARK
 
@@ -377,9 +377,9 @@ def test_signert_only_is_left_out_with_the_message(default_run):
     for nr in WORKBOOK_ONLY:
         assert nr not in default_run.meldinger() and nr not in default_run.journalposter()
         item = default_run.item(nr)
-        assert item.status == IKKE_FERDIG and item.merknader[0] == UTEN_KOPI
+        assert item.status == IKKE_FERDIG and item.notices[0] == UTEN_KOPI
         # What would stop --godta-usignert too is said now.
-        assert all("«[Fylles ut …]» igjen" in note for note in item.merknader[1:]) and len(item.merknader) > 1
+        assert all("«[Fylles ut …]» igjen" in note for note in item.notices[1:]) and len(item.notices) > 1
     assert words(UTEN_KOPI, TERMINAL) == ("signert etter arbeidsboken, men ingen signert kopi er lest inn (kjør "
                                           "«lederavtale signert»), eller bruk --godta-usignert")
     summary = default_run.result.summary
@@ -393,10 +393,10 @@ def test_a_partly_signed_copy_is_not_final_and_says_why(default_run):
     assert PARTLY not in default_run.meldinger()
     item = default_run.item(PARTLY)
     assert item.status == IKKE_FERDIG
-    assert item.merknader[0] == ("lederavtalen er bare delvis signert (signert av Åse Oppvekst), og er derfor ikke "
+    assert item.notices[0] == ("lederavtalen er bare delvis signert (signert av Åse Oppvekst), og er derfor ikke "
                                  "ferdig: begge parter må signere")
     # The appendix has no copy and the workbook does not say it is signed: that is said too.
-    assert item.merknader[1].startswith("vedlegget har ingen signert kopi")
+    assert item.notices[1].startswith("vedlegget har ingen signert kopi")
 
 
 @pytest.mark.slow

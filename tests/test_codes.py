@@ -243,7 +243,7 @@ def test_without_kodelister_the_run_says_once_that_the_codes_are_unchecked_and_h
             if "ikke kontrollert mot arkivets egne kodelister" in line]
     assert said == [f"Advarsel: {codecheck.UNCHECKED}"]  # one line for the run, not one per leader
     assert len(result.items) > 1
-    assert not any("kodelister" in note for item in result.items for note in item.merknader)
+    assert not any("kodelister" in note for item in result.items for note in item.notices)
     terminal, web = words(said[0], TERMINAL), words(said[0], WEB)
     assert "no.ks.fiks.arkiv.v1.innsyn.kodeliste.hent" in terminal and "dokumenttype.xml" in terminal
     assert terminal.endswith("og bruk --kodelister MAPPE")

@@ -112,7 +112,7 @@ def test_finality(signert, copies, left, plan, choices, arkivert, state, reasons
     assert len(found.hvorfor) == len(reasons), found.hvorfor
     for said, start in zip(found.hvorfor, reasons):
         assert said.startswith(start), (said, start)
-    shown = [words(note, TERMINAL) for note in found.merknader]
+    shown = [words(note, TERMINAL) for note in found.notices]
     assert len(shown) == len(notes) and all(part in note for note, part in zip(shown, notes)), shown
     assert found.dato == dato
     assert found.packaged == (state in (finality.FERDIG, finality.UTKAST))

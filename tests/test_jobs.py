@@ -40,7 +40,7 @@ def test_a_refused_agreement_is_in_the_result_and_the_terminal_shows_that_result
     assert result.exit_code == 3 and result.failure_heading == HEADING
     assert [failure.split(": ")[0] for failure in result.failures] == ["210 Øystein Sykehjem"]
     (item,) = [item for item in result.items if item.ansattnr == "210"]
-    assert item.status == "feilet" and any("Personvernsperre" in note for note in item.merknader)
+    assert item.status == "feilet" and any("Personvernsperre" in note for note in item.notices)
     assert [file.split("/")[1].split(" ")[0] for file in item.filer] == ["Utviklingsmål"]
     assert result.summary == [f"Skrevet: 7 ledere, 13 filer i {job.year.path}. Oversikt: {job.year.report}"]
     assert result.files == [job.year.report] and job.year.report.exists()
@@ -64,7 +64,7 @@ def test_a_leaders_warning_belongs_to_the_leader_by_ansattnr(tmp_path):
     result = generate(job, pdf=False)
     assert result.exit_code == 0 and result.warnings == [str(w) for w in warnings]
     for item in result.items:
-        assert item.merknader == [w.message for w in warnings if w.ansattnr == item.ansattnr]
+        assert item.notices == [w.message for w in warnings if w.ansattnr == item.ansattnr]
     assert len({w.ansattnr for w in warnings}) > 1
     report = {row[0]: row for row in openpyxl.load_workbook(job.year.report).active.iter_rows(values_only=True)}
     assert no_email.message in report["320"][6].splitlines()

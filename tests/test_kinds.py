@@ -162,13 +162,13 @@ def test_the_public_flag_decides_the_privacy_guard(tmp_path):
     berit = bok.leder("211")
     public = replace(_made_up_kind()[0], template="oppfolging.docx")
     verdict, documents = Batch(bok, TemplateSet(bok, MALER), TODAY, (public,)).render(berit)
-    assert documents == [] and "Personvernsperre: notatet inneholder tekst" in verdict.feil[0]
-    assert "Notatet er ikke skrevet" in verdict.feil[0] and GOAL_TEXT not in verdict.feil[0]
-    assert Run((public,)).written(bool(verdict.feil)) == []
+    assert documents == [] and "Personvernsperre: notatet inneholder tekst" in verdict.failures[0]
+    assert "Notatet er ikke skrevet" in verdict.failures[0] and GOAL_TEXT not in verdict.failures[0]
+    assert Run((public,)).written(bool(verdict.failures)) == []
 
     private = replace(public, public=False)
     verdict, documents = Batch(bok, TemplateSet(bok, MALER), TODAY, (private,)).render(berit)
-    assert verdict.feil == [] and [d.rolle for d in documents] == ["notat"]
+    assert verdict.failures == [] and [d.rolle for d in documents] == ["notat"]
 
 
 def test_a_run_writes_its_non_public_kinds_when_the_guard_refuses_a_public_one(tmp_path):
@@ -176,7 +176,7 @@ def test_a_run_writes_its_non_public_kinds_when_the_guard_refuses_a_public_one(t
     sheets["Tiltak"].append([211, "2", GOAL_TEXT])
     bok = read_workbook(workbook(tmp_path, sheets=sheets))
     verdict, documents = Batch(bok, TemplateSet(bok, MALER), TODAY).render(bok.leder("211"))
-    assert verdict.feil and [d.kind for d in documents] == [APPENDIX]
+    assert verdict.failures and [d.kind for d in documents] == [APPENDIX]
     assert Run((AGREEMENT, APPENDIX)).written(True) == [APPENDIX]
 
 

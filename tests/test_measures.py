@@ -162,8 +162,8 @@ def test_the_leaders_item_notes_it(edited):
     _, workbook, _, year, _, _ = edited
     result = follow_up(Job(workbook, year.parent, ROOT / "maler"), ledere=[LEADER, "1001"], pdf=False)
     items = {item.ansattnr: item for item in result.items}
-    assert any("er hentet fra lederavtalen" in m for m in items[LEADER].merknader)
-    assert not any("lederavtalen" in m for m in items["1001"].merknader)
+    assert any("er hentet fra lederavtalen" in m for m in items[LEADER].notices)
+    assert not any("lederavtalen" in m for m in items["1001"].notices)
 
 
 @pytest.mark.slow

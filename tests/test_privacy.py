@@ -200,7 +200,7 @@ def test_generer_says_the_findings_once_per_leader_and_each_leader_keeps_its_not
     result = generate(Job(workbook, tmp_path / "ut"), pdf=False)
     assert_one_line_per_leader(result.failures)  # the web page shows these lines, as the terminal does
     # Each leader's own row still says what happened to that leader's agreement (rapport.xlsx, the web page).
-    refused = {item.ansattnr for item in result.items if any("Personvernsperre" in m for m in item.merknader)}
+    refused = {item.ansattnr for item in result.items if any("Personvernsperre" in m for m in item.notices)}
     assert refused == {"210", "211", "310", "320"}
     shown = run("generer", workbook, "--ut", tmp_path / "ut2", "--ingen-pdf")
     assert shown.exit_code == 3 and shown.output.count("Personvernsperre") == 2

@@ -500,7 +500,7 @@ def test_the_mappe_kvittering_is_kept_in_arkivert_json_and_shown(tmp_path, kv_sc
     assert entry["journalpostnummer"] == 5 and entry["systemID"] == "0b0c6f4e-58a4-4a4e-9b89-2f1f5d0e3c11"
     [item] = result.items
     assert (item.ansattnr, item.status) == ("210", REGISTRERT)
-    assert item.merknader == ["2027/4567, nr. 5 i saken (Opprettet 03.02.2027); mappen 2026/12 (Eksisterende)"]
+    assert item.notices == ["2027/4567, nr. 5 i saken (Opprettet 03.02.2027); mappen 2026/12 (Eksisterende)"]
     # A receipt without a mappe keeps the entry as before: no «mappe» at all.
     (svar / "kvittering.xml").unlink()
     (svar / "211.xml").write_bytes(receipt_xml(record.ekstern_noekkel(kommune, "211"),

@@ -415,7 +415,9 @@ def test_the_e_post_page_points_to_innstillinger_when_no_server_is_set(page):
     assert 'name="ingen_tls"' not in html and 'href="/innstillinger"' in html
     answer = page.client.post("/epost/bekreft", data={"csrf": csrf_of(html)})
     assert answer.status_code == 400
-    assert "Fyll inn SMTP-serveren på siden Innstillinger." in answer.text and "--smtp-vert" not in answer.text
+    # The page it names is a link to it.
+    assert 'Fyll inn SMTP-serveren på siden <a href="/innstillinger">Innstillinger</a>.' in answer.text
+    assert "--smtp-vert" not in answer.text
 
 
 # --- the whole way, with `lederavtale web` and a real SMTP server ---------------------------------------

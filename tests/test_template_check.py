@@ -720,5 +720,5 @@ def test_the_privacy_guard_still_finds_a_goal_with_a_percent_sign(tmp_path):
     s["Tiltak"][1][2] = goal  # copied into the public measures by mistake
     bok = read_workbook(write_xlsx(tmp_path / "bok.xlsx", s))
     verdict, documents = Batch(bok, TemplateSet(bok, MALER), TODAY).render(bok.leder("210"))
-    assert verdict.feil and "Personvernsperre" in verdict.feil[0]
+    assert verdict.failures and "Personvernsperre" in verdict.failures[0]
     assert [d.rolle for d in documents] == ["vedlegg"]  # the agreement is not written

@@ -153,6 +153,8 @@ def test_january_and_the_follow_up_through_the_page(browser, tmp_path):
         page.click("button:has-text('Lag avtaler')")
         watched.wait_for_job()
         assert "Ferdig: 16 ledere" in page.content()
+        # The next step of the year, as a link to its page.
+        assert page.locator("p.neste a", has_text="E-post").get_attribute("href") == "/epost"
         watched.shot("avtaler")
         pdf_link = page.locator("a", has_text="Åpne PDF").first.get_attribute("href")
         response = watched.context.request.get(server.base + pdf_link)

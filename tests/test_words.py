@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.advice import ADVICE, STEPS, TERMINAL, WEB, advice, run, words
+from generator.advice import ADVICE, NEXT, STEPS, TERMINAL, WEB, advice, next_step, run, words
 from generator.terminal import lines
 from generator.result import Result
+from generator.web.app import PAGES as MENU
 from generator.web.words import for_web
 
 COMMAND_WORDS = re.compile(r"--[a-z]|lederavtale [a-z]")
@@ -76,3 +77,20 @@ def test_a_path_under_the_output_folder_becomes_a_link_and_any_other_path_a_name
 def test_a_windows_path_is_a_name_too():
     html = str(for_web(r"Kan ikke skrive «C:\Users\hr\lederavtale\output\2027\rapport.xlsx».", lambda p: None))
     assert html == "Kan ikke skrive «rapport.xlsx»."
+
+
+def test_a_run_that_went_well_says_the_next_step_in_each_front_ends_words():
+    done = Result(summary=["Ferdig: 16 ledere."]).after("generer")
+    text, to_stderr = lines(done)[-1]  # the terminal says it last, on standard output
+    assert words(text, TERMINAL) == "Neste steg: kjør «lederavtale epost»." and not to_stderr
+    page = for_web(done.next_step, lambda path: None, (), (("/epost", "E-post"), ("/avtaler", "Avtaler")))
+    assert page == 'Neste steg: gå til siden <a href="/epost">E-post</a>.'
+    # Every step of the year leads on, and the page says each as a link to a page of the menu.
+    for command in NEXT:
+        said = str(for_web(next_step(command), lambda path: None, (), MENU))
+        assert re.search(r'siden <a href="/[a-z-]*">', said), (command, said)
+        assert not COMMAND_WORDS.search(said), said
+    # Something failed, or the user said no: no next step.
+    failed = Result(failures=["1010 Bjørn Kvamme: PDF feilet"]).after("generer")
+    assert failed.next_step == "" and all("Neste steg" not in text for text, _ in lines(failed))
+    assert Result(cancelled=True).after("epost").next_step == ""

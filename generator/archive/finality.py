@@ -58,7 +58,7 @@ class Finality:
 
     state: str
     hvorfor: tuple[str, ...] = ()  # why it is not final, or why it cannot be archived
-    merknader: tuple[str, ...] = ()  # about the files archived (the run's notices)
+    notices: tuple[str, ...] = ()  # about the files archived (the run's notices)
     placeholders: tuple[str, ...] = ()  # «Ansattnr Navn: X.docx har n «[Fylles ut …]» igjen», to warn of
     dato: date | None = None  # the day it was signed, when final
     claimed: bool = False  # signed by some account: a copy, or the workbook's Signert
@@ -109,14 +109,14 @@ def decide(leder: Leder, signed: LeaderSigned, plan: Plan | str | None, choices:
     left = plan.placeholders
     placeholders = tuple(f"{leder.ansattnr} {leder.navn}: {plan.kilder[rolle].name} har {n} «[Fylles ut …]» igjen"
                          for rolle, n in left.items())
-    hvorfor, godtatt, uten_kopi, ikke_utfylt, merknader = [], [], [], [], []
+    hvorfor, godtatt, uten_kopi, ikke_utfylt, notices = [], [], [], [], []
     for rolle in ROLES:
         navn = rolle_navn(rolle)
         copy = plan.signerte.get(rolle)
         doc = signed.document(rolle)
         if copy is not None:
             if not copy.format.pdfa:
-                merknader.append(f"den signerte kopien av {navn} er ikke PDF/A-2b, men {copy.format.beskrivelse} (slik "
+                notices.append(f"den signerte kopien av {navn} er ikke PDF/A-2b, men {copy.format.beskrivelse} (slik "
                                  "filen selv oppgir); den arkiveres uendret i det formatet (variantformat "
                                  "Produksjonsformat)")
         elif doc is not None and doc.status == PARTLY_SIGNED:
@@ -140,11 +140,11 @@ def decide(leder: Leder, signed: LeaderSigned, plan: Plan | str | None, choices:
         hvorfor.append("ikke signert ennå")
     if not hvorfor:
         if godtatt:
-            merknader.append(f"arkiverer en usignert gjengivelse av Word-filen ({' og '.join(godtatt)}) som ferdig, "
+            notices.append(f"arkiverer en usignert gjengivelse av Word-filen ({' og '.join(godtatt)}) som ferdig, "
                              f"fordi arbeidsboken sier signert {advice('godta_usignert_brukt')}")
         # The record is complete on the day its last document was signed.
         dates = [d for rolle in plan.signerte if (d := _iso_date(signed.document(rolle).dato))]
-        return Finality(FERDIG, (), tuple(merknader), placeholders, max(dates, default=leder.signert), is_claimed,
+        return Finality(FERDIG, (), tuple(notices), placeholders, max(dates, default=leder.signert), is_claimed,
                         igjen)
     if choices.alle:
         state = UTKAST
@@ -152,7 +152,7 @@ def decide(leder: Leder, signed: LeaderSigned, plan: Plan | str | None, choices:
         state = NEKTET
     else:
         state = IKKE_FERDIG
-    return Finality(state, tuple(hvorfor), tuple(merknader), placeholders, None, is_claimed, igjen)
+    return Finality(state, tuple(hvorfor), tuple(notices), placeholders, None, is_claimed, igjen)
 
 
 def _signers(doc: SignedDocument) -> str:

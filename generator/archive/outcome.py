@@ -54,15 +54,15 @@ class Outcome:
     plan: Plan | None = None  # the documents to put in the package, when it is to be packaged
     journalpost: Journalpost | None = None  # its PDFs, in place in arkiv/
     melding: Path | None = None  # its message folder under fiks/, when written
-    feil: list[str] = field(default_factory=list)  # what could not be done (the Result's failures)
+    failures: list[str] = field(default_factory=list)  # what could not be done (the Result's failures)
     status: str = ""  # a reply's outcome (REGISTRERT, …)
-    merknader: list[str] = field(default_factory=list)  # a reply's notes
+    notices: list[str] = field(default_factory=list)  # a reply's notes
 
     @classmethod
     def decided(cls, leder: Leder, decision: Finality, plan: Plan | str | None) -> "Outcome":
         refused = decision.state in (finality.FEILET, finality.NEKTET)
         return cls(leder, decision, plan if isinstance(plan, Plan) and decision.packaged else None,
-                   feil=["; ".join(decision.hvorfor)] if refused else [])
+                   failures=["; ".join(decision.hvorfor)] if refused else [])
 
     @property
     def navn(self) -> str:
@@ -72,23 +72,23 @@ class Outcome:
         """The Result's line for this leader: the one place an Item is made from an outcome."""
         nr, navn, decision = self.leder.ansattnr, self.leder.navn, self.finality
         if decision is None:
-            return Item(nr, navn, self.status, merknader=list(self.merknader))
+            return Item(nr, navn, self.status, notices=list(self.notices))
         if decision.state in _LEFT:
             notes = [*decision.hvorfor, *decision.placeholders] if decision.state == finality.IKKE_FERDIG else []
-            return Item(nr, navn, _LEFT[decision.state], merknader=notes)
+            return Item(nr, navn, _LEFT[decision.state], notices=notes)
         # Set out to package (or refused on the way): its files, what failed, what to know.
         jp = self.journalpost
         filer = [year.relative(year.arkiv / fil.sti) for fil in jp.dokumenter] if jp else []
         if self.melding is not None:
             filer.append(year.relative(self.melding))
-        notes = list(self.feil)
+        notes = list(self.failures)
         status = FEILET if notes else PAKKET
         if decision.igjen:
             notes.append(AGAIN)
         if jp is not None:
             if not decision.ferdig:
                 notes.append(f"{'; '.join(decision.hvorfor)}: arkiveres som under redigering")
-            notes += decision.merknader
+            notes += decision.notices
         notes += decision.placeholders
         return Item(nr, navn, status, filer, notes)
 
@@ -102,10 +102,10 @@ def package_result(outcomes: list[Outcome], year: YearFolder, alle: bool, meldin
     journalposter = [o.journalpost for o in outcomes if o.journalpost is not None]
     return Result(
         items=[o.item(year) for o in outcomes],
-        notices=[f"{o.navn}: {line}" for o in outcomes if o.journalpost is not None for line in o.finality.merknader],
+        notices=[f"{o.navn}: {line}" for o in outcomes if o.journalpost is not None for line in o.finality.notices],
         summary=_package_lines(year.arkiv, alle, journalposter, meldinger, outcomes)
         + [f"Advarsel: {line}" for line in advarsler],
-        failures=[f"{o.navn}: {why}" for o in outcomes for why in o.feil],
+        failures=[f"{o.navn}: {why}" for o in outcomes for why in o.failures],
         failure_heading=PACKAGE_FAILED,
         files=[year.arkivstruktur, year.import_csv, *meldinger],
     )
@@ -166,19 +166,19 @@ def _names(outcomes: list[Outcome]) -> list[str]:
 
 def reply_outcomes(noted: Noted, feilsvar_advice: list[str]) -> list[Outcome]:
     """One outcome per reply noted; `feilsvar_advice`: what each of noted.feilsvar means now, in order."""
-    outcomes = [Outcome(leder, status=status, merknader=[description(entry)])
+    outcomes = [Outcome(leder, status=status, notices=[description(entry)])
                 for status, found in ((REGISTRERT, noted.nye), (UENDRET, noted.uendret), (ENDRET, noted.endret))
                 for leder, entry in found]
-    outcomes += [Outcome(leder, status=MOTTATT, merknader=[f"{svar.fil}: arkivet har mottatt meldingen"])
+    outcomes += [Outcome(leder, status=MOTTATT, notices=[f"{svar.fil}: arkivet har mottatt meldingen"])
                  for leder, svar in noted.mottatt]
-    outcomes += [Outcome(leder, status=FEILSVAR, merknader=[said], feil=[f"{svar.fil}: {leder.ansattnr} {leder.navn}: {said}"])
+    outcomes += [Outcome(leder, status=FEILSVAR, notices=[said], failures=[f"{svar.fil}: {leder.ansattnr} {leder.navn}: {said}"])
                  for (leder, svar), said in zip(noted.feilsvar, feilsvar_advice, strict=True)]
     return outcomes
 
 
 def reply_result(outcomes: list[Outcome], noted: Noted, arkivert: Arkivert, year: YearFolder, fjernet: list[str],
                  advarsler: list[str], files: list[Path]) -> Result:
-    failures = [str(avvist) for avvist in noted.avvist] + [why for o in outcomes for why in o.feil]
+    failures = [str(avvist) for avvist in noted.avvist] + [why for o in outcomes for why in o.failures]
     return Result(items=[o.item(year) for o in outcomes], summary=_reply_lines(noted, arkivert, fjernet, advarsler),
                   failures=sorted(failures), failure_heading=RECEIPTS_FAILED, files=files)
 

@@ -157,11 +157,11 @@ def _build(job: Job, choices: Choices, libreoffice: PdfSettings, lister: Kodelis
     for path in sent.meldinger:
         by_folder[path.name].melding = path
     for leder, why in converted.feil + sent.feil:
-        by_nr[leder.ansattnr].feil.append(why)
+        by_nr[leder.ansattnr].failures.append(why)
 
     # Report.
     advarsler = [w for w in [saksbehandler_warning(bok.kommune)] if w] + ([UNCHECKED] if lister is None else [])
-    return package_result(outcomes, year, choices.alle, sent.meldinger, advarsler)
+    return package_result(outcomes, year, choices.alle, sent.meldinger, advarsler).after("arkiv")
 
 
 # --- the replies -------------------------------------------------------------------------------

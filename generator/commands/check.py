@@ -35,4 +35,5 @@ def check(job: Job) -> Result:
     warnings = [str(w) for w in open_in_excel(job.workbook) + bok.warnings] + archive + measures
     return Result(warnings=warnings, summary=[
         f"Arbeidsboken er i orden: {antall(len(verdicts), 'leder', 'ledere')} får avtale, "
-        f"{antall(len(bok.oppdrag), 'oppdrag', 'oppdrag')}, {antall(len(warnings), 'advarsel', 'advarsler')}."])
+        f"{antall(len(bok.oppdrag), 'oppdrag', 'oppdrag')}, {antall(len(warnings), 'advarsel', 'advarsler')}."]
+        ).after("sjekk")

@@ -281,7 +281,7 @@ def write_drafts(job: Job, ledere: Iterable[str] = (), *, uten_vedlegg: bool = F
     else:
         result.summary = [f"Ferdig: {antall(len(result.files), 'e-postutkast', 'e-postutkast')} i {mappe}. "
                           "Åpne dem i Outlook, se over og send."]
-    return result
+    return _next(result, mailing)
 
 
 # --- Sending ------------------------------------------------------------------------------
@@ -361,8 +361,14 @@ def send(
                               "hoppet over; neste påminnelse kan sendes fra i morgen.")
     elif todo.tidligere:
         result.summary.append(f"{antall(len(todo.tidligere), 'leder', 'ledere')} har fått e-posten før og er "
-                              "hoppet over (se sendt.json; bruk --leder ANSATTNR --send-igjen for å sende på nytt).")
-    return result
+                              f"hoppet over ({advice(mailing.resend_advice, 'ANSATTNR')} for å sende på nytt).")
+    return _next(result, mailing)
+
+
+def _next(result: Result, mailing) -> Result:
+    # After the agreement's mailing the year goes on (the avtalesamtale, then the files back); a reminder or the
+    # follow-up document is a step of its own.
+    return result.after("epost") if not mailing.subfolder else result
 
 
 def _plan(job: Job, setup: MailSetup, ledere: tuple[str, ...], send_igjen: bool,

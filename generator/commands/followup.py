@@ -65,8 +65,8 @@ def follow_up(job: Job, ledere=(), enhet: str | None = None, pdf: bool = True, o
     for leader in written.leaders:
         found = by_nr.pop(leader.leder.ansattnr, None)
         if found is not None:
-            leader.advarsler += ([found.notice] if found.differ else []) + found.warnings
-            leader.feil += found.refused  # in the run's failures, under the leader's name
+            leader.warnings += ([found.notice] if found.differ else []) + found.warnings
+            leader.failures += found.refused  # in the run's failures, under the leader's name
     status = outcome[0]
     notices = [line for m in agreements
                for line in ([m.notice] if m.differ else []) + [f"Advarsel: {w}" for w in m.warnings]]
@@ -75,7 +75,7 @@ def follow_up(job: Job, ledere=(), enhet: str | None = None, pdf: bool = True, o
     result.failures += [line for m in by_nr.values() for line in m.refused]
     if status.written:
         result.files.append(written.year.status)
-    return result
+    return result.after("oppfolging")
 
 
 def _write_status(year: YearFolder, bok: Arbeidsbok, overskriv: bool, today: date) -> _StatusOutcome:

@@ -28,7 +28,7 @@ def generate(job: Job, ledere=(), enhet: str | None = None, pdf: bool = True, ov
     written = run(job, AGREEMENTS, ledere, enhet, pdf, overskriv, finish=_write_run_report)
     result = written.result(f"Oversikt: {written.year.report}")
     result.files.append(written.year.report)
-    return result
+    return result.after("generer")
 
 
 def _write_run_report(year: YearFolder, bok: Arbeidsbok, results: list[LeaderResult],
@@ -36,7 +36,7 @@ def _write_run_report(year: YearFolder, bok: Arbeidsbok, results: list[LeaderRes
     # What an agreement edited in Word says about its measures, beside the workbook's (documents.measures).
     items = {r.leder.ansattnr: r.item() for r in results}
     for found in edited_agreements(bok, year.path, [r.leder for r in results]):
-        items[found.leder.ansattnr].merknader += found.difference_warnings(bok) + found.warnings
+        items[found.leder.ansattnr].notices += found.difference_warnings(bok) + found.warnings
     # The signed copies as `signert` recorded them, the archive's receipts as `arkiv --kvitteringer` did.
     write_run_report(year.report, bok, list(items.values()), removed,
                      {SIGNED_COLUMN: signed_column(_signed(year)), REPORT_COLUMN: report_column(year.path)})

@@ -84,7 +84,7 @@ def innlevert(job: Job, sources: list[Path], pdf: bool = True) -> Result:
     done = "Skrevet" if result.failures else "Ferdig"
     result.summary.append(f"{done}: {antall(taken, 'Word-fil', 'Word-filer')} levert inn. Kopiene til signering "
                           "lages fra dem.")
-    return result
+    return result.after("innlevert")
 
 
 def _take(m: Match, year: YearFolder, manifest: Manifest, signed: dict, guard: PrivacyGuard, job: Job,
@@ -101,7 +101,7 @@ def _take(m: Match, year: YearFolder, manifest: Manifest, signed: dict, guard: P
         item.status = REFUSED
         why = (f"{kind.navn[1]} er allerede signert, så den signerte kopien gjelder. Word-filen på serveren er ikke "
                "byttet.")
-        item.merknader.append(why)
+        item.notices.append(why)
         result.failures.append(f"{leder.ansattnr} {leder.navn}: «{m.returned.name}»: {why}")
         return item, None
     current = path.read_bytes() if path.is_file() else b""
@@ -110,19 +110,19 @@ def _take(m: Match, year: YearFolder, manifest: Manifest, signed: dict, guard: P
         return item, None
     found = changes(current, data)
     # The appendix is exempt from public access: what changed in it is counted, never quoted.
-    item.merknader.append(f"Endringer mot filen på serveren: {found.summary()}.")
+    item.notices.append(f"Endringer mot filen på serveren: {found.summary()}.")
     if kind.public:
-        item.merknader += found.lines
+        item.notices += found.lines
         hits = guard.found("\n".join(found.lines))
         if hits:
-            item.merknader.append(f"Personvernsperre: {kind.navn[0]} har tekst fra utviklingsmålet i Utviklingsmål "
+            item.notices.append(f"Personvernsperre: {kind.navn[0]} har tekst fra utviklingsmålet i Utviklingsmål "
                                   f"rad {hits[0][0].rad}. Fjern den i Word og lever inn på nytt før avtalen signeres.")
     left = placeholders_left(data)
     if left:
-        item.merknader.append(f"Har fortsatt {antall(left, 'felt', 'felt')} som skal fylles ut; den kan ikke signeres "
+        item.notices.append(f"Har fortsatt {antall(left, 'felt', 'felt')} som skal fylles ut; den kan ikke signeres "
                               "før de er fylt ut.")
     if path.is_file():
-        item.merknader.append(f"Filen som lå på serveren, er tatt vare på som «{keep_copy(path, job.today).name}».")
+        item.notices.append(f"Filen som lå på serveren, er tatt vare på som «{keep_copy(path, job.today).name}».")
     _drop_pdf(year, manifest, entry.ansattnr, entry.file(kind.rolle, "pdf"), job, item)
     atomic_write_bytes(path, data)
     manifest.update(leder.ansattnr, replace(docx, innlevert=sha256_bytes(data)))
@@ -136,7 +136,7 @@ def _drop_pdf(year: YearFolder, manifest: Manifest, ansattnr: str, pdf: FileEntr
     path = year.path / pdf.sti
     if path.is_file():
         if not manifest.owns(pdf, pdf.sti, sha256_file(path)):
-            item.merknader.append(f"PDF-en som var endret, er tatt vare på som «{keep_copy(path, job.today).name}».")
+            item.notices.append(f"PDF-en som var endret, er tatt vare på som «{keep_copy(path, job.today).name}».")
         path.unlink()
     manifest.forget(ansattnr, pdf.sti)
 

@@ -92,7 +92,7 @@ def _signert(job: Job, mappe: Path, files: list[Path], pdfs: list[Path], readers
                 changed = True
                 item.status = document.status
             item.filer.append(document.fil)
-            item.merknader += [f"{KINDS[rolle].navn[1]}: {w}" for w in document.advarsler]
+            item.notices += [f"{KINDS[rolle].navn[1]}: {w}" for w in document.advarsler]
         changed = _confirm_all(bok, record, bekreft, job.today, result) or changed
         if changed:
             save_signed(year.signert, record)
@@ -106,7 +106,7 @@ def _signert(job: Job, mappe: Path, files: list[Path], pdfs: list[Path], readers
     result.summary.append(f"{'Ferdig' if not result.failures else 'Lest'}: {antall(len(pdfs), 'fil', 'filer')} lest, "
                           f"{antall(len(items), 'leder', 'ledere')} med signerte kopier. Oversikt: {year.signert}")
     result.files.append(year.signert)
-    return result
+    return result.after("signert")
 
 
 def bekreft(job: Job, ansattnr: tuple[str, ...]) -> Result:

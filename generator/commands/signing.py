@@ -84,7 +84,7 @@ def signering(job: Job, ledere: tuple[str, ...] | list[str] = ()) -> Result:
     result.summary.append(
         f"{'Ferdig' if not result.failures else 'Skrevet'}: {antall(ready, 'leder', 'ledere')} klar for signering "
         f"i {year.signering}. Signatarer: {year.signatarer}")
-    return result
+    return result.after("signering")
 
 
 def _plan(bok: Arbeidsbok, year: YearFolder, manifest: Manifest, selected: list[Leder], staging: Path,
@@ -97,7 +97,7 @@ def _plan(bok: Arbeidsbok, year: YearFolder, manifest: Manifest, selected: list[
         problems = _not_ready(year, entry)
         if problems:
             item.status = REFUSED
-            item.merknader += problems
+            item.notices += problems
             result.failures += [f"{leder.ansattnr} {leder.navn}: {p}" for p in problems]
             continue
         for kind in SIGNED_KINDS:
@@ -112,7 +112,7 @@ def _plan(bok: Arbeidsbok, year: YearFolder, manifest: Manifest, selected: list[
             if on_disk is not None and not manifest.owns(recorded, rel, on_disk):
                 item.status = KEPT
                 item.filer.append(rel)
-                item.merknader.append(f"{rel} er endret etter at den ble laget, og er ikke overskrevet. Flytt den "
+                item.notices.append(f"{rel} er endret etter at den ble laget, og er ikke overskrevet. Flytt den "
                                       f"bort og {run('signering')} igjen for å lage en ny.")
                 continue
             if on_disk is not None and recorded.dokument_id == format_id(document_id) and recorded.kilde == sha256_bytes(data):
@@ -160,7 +160,7 @@ def _convert(copies: list[_Copy], libreoffice, year: YearFolder, manifest: Manif
         if problem:
             item.status = FAILED
             message = f"PDF av {copy.kind.navn[0]} feilet: {problem}"
-            item.merknader.append(message)
+            item.notices.append(message)
             result.failures.append(f"{copy.leder.ansattnr} {copy.leder.navn}: {message}")
             return
         data = conversion.pdf.read_bytes()

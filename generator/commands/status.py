@@ -66,7 +66,7 @@ def make_status_report(job: Job, statusbok: Path, pdf: bool = True) -> Result:
             else:
                 result.failures.append(f"{report_pdf.name}: {conversion.feil}")
     result.summary.append(_summary(status, result))
-    return result
+    return result.after("status")
 
 
 def _summary(status: Status, result: Result) -> str:

@@ -57,8 +57,8 @@ class Verdict:
     mappe: str  # the leader's folder in the year folder
     antall_oppdrag: int
     basis: str  # fingerprint of everything the documents are made from
-    feil: list[str] = field(default_factory=list)  # a public document was refused (privacy guard), one line each
-    advarsler: list[str] = field(default_factory=list)  # the workbook's warnings about this leader
+    failures: list[str] = field(default_factory=list)  # a public document was refused (privacy guard), one line each
+    warnings: list[str] = field(default_factory=list)  # the workbook's warnings about this leader
     # What the privacy guard found in the refused documents: a run says it per leader whose goal it is
     # (privacy.findings), not once per document.
     leaks: list[Leak] = field(default_factory=list)
@@ -91,7 +91,7 @@ def prepare(workbook: Path, maler: Path | None = None, ledere=(), enhet: str | N
 
 class Batch:
     """Renders the kinds' documents. Each kind is filled from its own context; a public one is
-    read by the privacy guard, and one the guard refuses is not written (named in `feil`)."""
+    read by the privacy guard, and one the guard refuses is not written (named in `failures`)."""
 
     def __init__(self, bok: Arbeidsbok, templates: TemplateSet, today: date,
                  kinds: tuple[Kind, ...] = AGREEMENTS.kinds):
@@ -119,7 +119,7 @@ class Batch:
 
     def render(self, leder: Leder, keep: bool = True) -> tuple[Verdict, list[Document]]:
         """The leader's documents, in the kinds' order; a public one the privacy guard refuses is
-        left out (with every other public one) and named in `feil`.
+        left out (with every other public one) and named in `failures`.
 
         Without `keep`, the documents are filled in but not packed, and none are returned.
         """
@@ -135,7 +135,7 @@ class Batch:
             everything.update(context)  # the appendix's context holds all of the agreement's, plus the goals
         verdict = Verdict(leder, leader_folder(leder), len(everything["oppdrag"]),
                           _basis(everything, [self._file_hash(p) for p in inputs]),
-                          advarsler=list(self._warnings.get(leder.ansattnr, [])))
+                          warnings=list(self._warnings.get(leder.ansattnr, [])))
         filled = []
         for kind, template in zip(self.kinds, templates):
             renderer = self._renderer(template, kind.carries_id)
@@ -146,13 +146,13 @@ class Batch:
             if kind.public:
                 leaks = self.guard.leaks("\n".join(texts.values()), leder, kind.navn)
                 if leaks:
-                    verdict.feil.append(leaks[0].message())
+                    verdict.failures.append(leaks[0].message())
                     verdict.leaks += leaks
         if not keep:
             return verdict, []
         documents = []
         for kind, renderer, document, texts in filled:
-            if kind.public and verdict.feil:
+            if kind.public and verdict.failures:
                 continue
             document_id = (document_id_of(bok, leder, kind, renderer.version(kind.rolle, document, texts))
                            if kind.carries_id else None)

@@ -59,23 +59,23 @@ class LeaderResult:
     antall_oppdrag: int
     status: str = STATUS_UNCHANGED
     filer: list[str] = field(default_factory=list)
-    feil: list[str] = field(default_factory=list)
-    advarsler: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     endret: list[str] = field(default_factory=list)  # files a person changed, kept as they are, and why
     backups: list[str] = field(default_factory=list)
     # The public documents the privacy guard refused, one line each, and what it found in them. Kept apart
-    # from `feil`: the run's failures say the findings once per leader whose goal shows, not per document.
+    # from `failures`: the run's failures say the findings once per leader whose goal shows, not per document.
     sperret: list[str] = field(default_factory=list)
     leaks: list[Leak] = field(default_factory=list)
 
     @property
-    def merknader(self) -> list[str]:
+    def notices(self) -> list[str]:
         """Everything to say about the leader's documents, as the run report shows it."""
-        return (self.advarsler + self.endret + self.sperret + self.feil
+        return (self.warnings + self.endret + self.sperret + self.failures
                 + [f"Kopi av endret fil: {b}" for b in self.backups])
 
     def item(self) -> Item:
-        return Item(self.leder.ansattnr, self.leder.navn, self.status, sorted(set(self.filer)), self.merknader,
+        return Item(self.leder.ansattnr, self.leder.navn, self.status, sorted(set(self.filer)), self.notices,
                     self.antall_oppdrag)
 
 
@@ -89,7 +89,7 @@ class WriteResult:
 
     @property
     def failures(self) -> list[str]:
-        return self.privacy + [f"{r.leder.ansattnr} {r.leder.navn}: {f}" for r in self.leaders for f in r.feil]
+        return self.privacy + [f"{r.leder.ansattnr} {r.leder.navn}: {f}" for r in self.leaders for f in r.failures]
 
     @property
     def edited(self) -> list[LeaderResult]:
@@ -195,7 +195,7 @@ def _write_leader(run: Run, verdict: Verdict, result: LeaderResult, batch: Batch
         return rendered[kind.rolle]
 
     wrote_any = False
-    for kind in run.written(bool(verdict.feil)):
+    for kind in run.written(bool(verdict.failures)):
         rolle = kind.rolle
         filename = file_stem(kind, batch.bok, leder)
         rel, pdf_rel = f"{result.mappe}/{filename}.docx", f"{result.mappe}/{filename}.pdf"
@@ -349,7 +349,7 @@ def _record_pdf(manifest: Manifest, year_dir: Path, written: dict[Path, _Written
                                   doc.dokument_id))
         result.filer.append(rel)
     else:
-        result.feil.append(f"PDF av «{conversion.docx.name}» feilet: {conversion.feil}")
+        result.failures.append(f"PDF av «{conversion.docx.name}» feilet: {conversion.feil}")
         result.status = STATUS_FAILED
 
 
@@ -382,9 +382,9 @@ def write_documents(job, kind: Run, batch: Batch, verdicts: list[Verdict],
     bok, today, progress = batch.bok, job.today, job.progress
     results = []
     for verdict in verdicts:
-        result = LeaderResult(verdict.leder, verdict.mappe, verdict.antall_oppdrag, advarsler=list(verdict.advarsler),
-                              sperret=list(verdict.feil), leaks=list(verdict.leaks))
-        if verdict.feil:
+        result = LeaderResult(verdict.leder, verdict.mappe, verdict.antall_oppdrag, warnings=list(verdict.warnings),
+                              sperret=list(verdict.failures), leaks=list(verdict.leaks))
+        if verdict.failures:
             result.status = STATUS_FAILED
         results.append(result)
 

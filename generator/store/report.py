@@ -58,7 +58,7 @@ def write_run_report(path: Path, bok: Arbeidsbok, items: list[Item], removed: li
                          STATUS_NOT_SELECTED, "", ""])
             continue
         rows.append([leder.ansattnr, leder.navn, leder.enhet, r.oppdrag, r.status, "\n".join(r.filer),
-                     "\n".join(r.merknader)])
+                     "\n".join(r.notices)])
     for entry in removed:
         rows.append([entry.ansattnr, entry.navn, "", "", STATUS_REMOVED, "\n".join(f.sti for f in entry.filer), ""])
     write_report(path, HEADERS + list(columns),

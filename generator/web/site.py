@@ -106,6 +106,7 @@ class Web:
         self.workspace = Workspace(settings)
         self.runner = Runner()
         self.env = environment(menu)
+        self.menu = menu
         self.shows: dict[str, Show] = {}  # page path -> its view, where a refused job comes back to
         self._overview_cache: tuple | None = None
         self._status_cache: tuple | None = None
@@ -139,7 +140,7 @@ class Web:
                 names.append(files.known(bok, year))
             return f"/fil/{quote(rel)}" if files.resolve(bok, year, rel, names[0]) is not None else None
 
-        return lambda text: for_web(text, link, (self.workspace.ut,))
+        return lambda text: for_web(text, link, (self.workspace.ut,), self.menu)
 
     def show(self, request: Request, page: str, **extra) -> Response:
         """`page`'s own view (the overview for a path no page has), with `extra` (a message, a status)."""

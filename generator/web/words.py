@@ -29,20 +29,29 @@ def _name(path: str) -> str:
     return PurePosixPath(path).name or path
 
 
-def for_web(text: str, link: Link, roots: tuple[Path, ...] = ()) -> Markup:
-    """`text` as the page shows it: advice in the page's words, each path a link or a name (HTML, escaped)."""
+def for_web(text: str, link: Link, roots: tuple[Path, ...] = (), pages: tuple[tuple[str, str], ...] = ()) -> Markup:
+    """`text` as the page shows it: advice in the page's words, each path a link or a name, and each «siden
+    X» of the menu's `pages` ((path, title)) a link to that page (HTML, escaped)."""
     text = words(str(text), WEB)
     parts: list[str] = []
     last = 0
     for match in _paths(text, roots):
         start, end, path = match
-        parts.append(str(escape(text[last:start])))
+        parts.append(_page_links(str(escape(text[last:start])), pages))
         address = link(Path(path))
         name = escape(_name(path.rstrip("/\\.")))
         parts.append(f'«<a href="{escape(address)}">{name}</a>»' if address else f"«{name}»")
         last = end
-    parts.append(str(escape(text[last:])))
+    parts.append(_page_links(str(escape(text[last:])), pages))
     return Markup("".join(parts))
+
+
+def _page_links(html: str, pages: tuple[tuple[str, str], ...]) -> str:
+    """«siden Avtaler» in escaped text as a link to the page: advice names the page HR is to go to."""
+    for path, title in pages:
+        html = re.sub(rf"\bsiden {re.escape(str(escape(title)))}\b",
+                      f'siden <a href="{escape(path)}">{escape(title)}</a>', html)
+    return html
 
 
 def _paths(text: str, roots: tuple[Path, ...]):
