@@ -65,6 +65,7 @@ class Row:
     overordnet: str
     cells: dict[str, Cell]
     links: list[Link] = field(default_factory=list)
+    overordnet_nr: str = ""  # the superior's Ansattnr when the superior has a row here too (an agreement)
 
     @property
     def marks(self) -> list[tuple[str, str, str]]:
@@ -196,7 +197,8 @@ def overview(bok: Arbeidsbok, year: YearFolder, status=None) -> Overview:
         if nr in reported:
             done, total = reported[nr]
             cells["status"] = Cell(done == total, f"{done} av {total} rapportert", 0 < done < total)
-        rows.append(Row(nr, leder.navn, leder.enhet, over.navn if over else "", cells, links))
+        rows.append(Row(nr, leder.navn, leder.enhet, over.navn if over else "", cells, links,
+                        over.ansattnr if over is not None and over.avtale else ""))
     counts = {key: sum(row.cells[key].done for row in rows) for key, _ in STAGES}
     units = sorted({row.enhet for row in rows if row.enhet})
     return Overview(rows, counts, units, problems)

@@ -35,7 +35,7 @@ class OverviewPage:
         tilstand = request.query_params.get("tilstand", "")
         rows = lifecycle.filtered(view, enhet, tilstand)
         # Plain tuples: the sandboxed template pays for every attribute it looks up (5,000 rows).
-        table = [(r.ansattnr, r.navn, r.enhet, r.overordnet, r.marks, len(r.links)) for r in rows]
+        table = [(r.ansattnr, r.navn, r.enhet, r.overordnet, r.overordnet_nr, r.marks, len(r.links)) for r in rows]
         return self.web.render(request, "oversikt.html", page=PAGE, errors=[], view=view, rows=rows, table=table,
                                enhet=enhet, tilstand=tilstand, kommune=bok.kommune.navn, ar=bok.kommune.periode.ar,
                                **extra)
