@@ -765,7 +765,7 @@ def test_drafts_are_marked_utkast_and_the_archive_is_clean_with_language(tmp_pat
     assert left >= 1  # an assignment without the leader's own measures yet
     archived = build_archive(Job(workbook, out), alle=True)
     warning = f"210 {NAMES['210']}: {agreement.name} har {left} «[Fylles ut …]» igjen"
-    heading = "Advarsel – avtaler som fortsatt har felt som skal fylles ut i ledersamtalen:"
+    heading = "Advarsel – avtaler som fortsatt har felt som skal fylles ut i avtalesamtalen:"
     advarsler = archived.summary[archived.summary.index(heading) + 1:]  # the run's last lines
     assert [line for line in advarsler if line.startswith("  210 ")] == [f"  {warning}"]
     assert warning in next(item for item in archived.items if item.ansattnr == "210").notices

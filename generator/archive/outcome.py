@@ -152,7 +152,7 @@ def _package_lines(arkiv_dir: Path, alle: bool, journalposter: list[Journalpost]
             lines.append(f"Ikke signert ennå ({len(ikke_signert)}), og derfor ikke med ({advice('alle')}):")
         lines += _names(ikke_signert)
     if placeholders:
-        lines.append("Advarsel – avtaler som fortsatt har felt som skal fylles ut i ledersamtalen:")
+        lines.append("Advarsel – avtaler som fortsatt har felt som skal fylles ut i avtalesamtalen:")
         lines += [f"  {line}" for line in placeholders]
     return lines
 
