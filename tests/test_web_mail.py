@@ -89,6 +89,10 @@ def test_reminder_resend_and_follow_up_from_the_pages(tmp_path):
         assert not any(SIGNED_LEADER in str(m) for m in reminders)
         assert "påminnet" in hr.get("/epost").text
         assert "påminnet" in hr.get("/").text  # the overview's Signert cell
+        # A leader's own page offers both for that leader; a leader who has signed gets no reminder button.
+        assert 'value="paminnelse"><input type="hidden" name="leder" value="%s">' % AGAIN in hr.get(f"/leder/{AGAIN}").text
+        signed_page = hr.get(f"/leder/{SIGNED_LEADER}").text
+        assert "Send avtalen på nytt" in signed_page and 'value="paminnelse"' not in signed_page
         # The agreement again to one leader, although it was never sent before or was: only that leader.
         box.received.clear()
         shown = confirm_and_send(hr, {"hva": "avtale", "leder": AGAIN})
