@@ -67,6 +67,12 @@ class Periode:
         return self.fra.year
 
 
+def default_frist(periode: Periode) -> date:
+    """The signing deadline when Kommune's Frist is empty: 31 March of the period's year, by when
+    the January conversations are long done and the agreements should be signed."""
+    return date(periode.ar, 3, 31)
+
+
 @dataclass
 class Kommune:
     navn: str
@@ -102,8 +108,23 @@ class Kommune:
     # The klassifikasjon of each leader's personalmappe; klasse KLASSE_ANSATTNR means each leader's own.
     klassifikasjonssystem: str = ""
     klasse: str = ""
+    # The date the agreements are to be signed by; None here becomes default_frist, so it is always set.
+    frist: date | None = None
+    kontaktperson: str = ""  # HR's named contact for the agreements, as the documents print it
+    # Where the kommunedirektør's follow-up e-mail goes instead of HR (an e-mail address).
+    politisk_sekretariat: str = ""
+    # True: the kommunedirektør's exempt appendix is e-mailed to the ordfører's mailbox too; by default
+    # not, since a secretary often reads that mailbox.
+    vedlegg_til_ordforer: bool = False
+    sak_system_id: str = ""  # the sak's systemID in the archive (a UUID), when HR knows it
+    # Fields declared in workbook.columns that this class has no attribute for, by key (as Leder.felt).
+    felt: dict[str, object] = field(default_factory=dict)
     # Field key -> its Verdi cell (`Kommune!B12`), so that later checks can name the cell.
     celler: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.frist is None:
+            self.frist = default_frist(self.periode)
 
     def celle(self, key: str, name: str) -> str:
         return self.celler.get(key, f"Kommune (feltet {name})")
@@ -123,6 +144,11 @@ class Leder:
     mal: str = ""  # agreement template file name overriding the default
     signert: date | None = None
     oppfolging: str = ""  # the follow-up conversations agreed (dates or text)
+    avdeling: str = ""  # the department inside the unit («skjermet enhet» at Fjordvik sykehjem)
+    avtalesamtale: date | None = None  # the January conversation the agreement is made in
+    # Secret like the development goals: checked when read, never in a template, a message, a log or a
+    # report. repr=False keeps it out of any printed Leder (a traceback, a debug line).
+    fodselsnummer: str = field(default="", repr=False)
     ekstra: Ekstra = field(default_factory=Ekstra)  # unknown columns, by header as written
     # The template columns without an attribute here (columns.Column.template), by key.
     felt: dict[str, object] = field(default_factory=dict)
@@ -151,6 +177,18 @@ class Tiltak:
     tekst: str
     ekstra: Ekstra = field(default_factory=Ekstra)  # unknown columns, by header as written
     felt: dict[str, object] = field(default_factory=dict)  # as Leder.felt
+    rad: int = 0
+
+
+@dataclass
+class Maltall:
+    """A leader's own target and baseline for an assignment (optional sheet Måltall): each service its
+    own figures. An empty Mål or Utgangspunkt leaves the assignment's own."""
+
+    ansattnr: str
+    nr: str
+    mal: str = ""
+    utgangspunkt: str = ""
     rad: int = 0
 
 
@@ -186,6 +224,7 @@ class Arbeidsbok:
     tildeling: dict[str, list[str]] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     lederprinsipper: list[Lederprinsipp] = field(default_factory=list)  # workbook order; [] without the sheet
+    maltall: list[Maltall] = field(default_factory=list)  # workbook order; [] without the sheet
 
     def __post_init__(self) -> None:
         # Indexed once: the model is not changed after validation, and looking a leader's
@@ -195,6 +234,7 @@ class Arbeidsbok:
         self._tiltak: dict[tuple[str, str], list[Tiltak]] = {}
         for item in self.tiltak:
             self._tiltak.setdefault((item.ansattnr, item.nr), []).append(item)
+        self._maltall = {(m.ansattnr, m.nr): m for m in self.maltall}
         self._goals: dict[str, list[Utviklingsmal]] = {}
         for goal in self.utviklingsmal:
             self._goals.setdefault(goal.ansattnr, []).append(goal)
@@ -218,7 +258,20 @@ class Arbeidsbok:
         return [leder for leder in self.ledere if leder.avtale]
 
     def oppdrag_for(self, leder: Leder) -> list[Oppdrag]:
-        return [self._oppdrag_by_nr[nr] for nr in self.tildeling.get(leder.ansattnr, [])]
+        """The leader's assignments as they apply to that leader: with the leader's own Mål and
+        Utgangspunkt from sheet Måltall. Everything made per leader (the agreement, the follow-up, the
+        status workbook, the privacy check) reads them here, so none can show the common figure
+        where the leader has an own one."""
+        return [self._own(leder, self._oppdrag_by_nr[nr]) for nr in self.tildeling.get(leder.ansattnr, [])]
+
+    def maltall_for(self, leder: Leder, nr: str) -> Maltall | None:
+        return self._maltall.get((leder.ansattnr, nr))
+
+    def _own(self, leder: Leder, oppdrag: Oppdrag) -> Oppdrag:
+        own = self._maltall.get((leder.ansattnr, oppdrag.nr))
+        if own is None:
+            return oppdrag
+        return replace(oppdrag, mal=own.mal or oppdrag.mal, utgangspunkt=own.utgangspunkt or oppdrag.utgangspunkt)
 
     def tiltak_for(self, leder: Leder, nr: str) -> list[Tiltak]:
         """The leader's own measures for one assignment, in workbook order."""

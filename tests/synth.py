@@ -293,12 +293,14 @@ def _select(selector: str, leaders: list[dict], everyone: list[dict], children: 
         return {p["ansattnr"] for p in leaders if p["niva"].casefold() == value}
     if kind == "enhet":
         return {p["ansattnr"] for p in leaders if p["enhet"].casefold() == value}
-    if kind == "under":
+    if kind in ("under", "selv-og-under"):
         below, todo = set(), list(children.get(value, []))
         while todo:
             nr = todo.pop()
             below.add(nr)
             todo.extend(children.get(nr, []))
+        if kind == "selv-og-under":
+            below.add(value)
         return below & {p["ansattnr"] for p in leaders}
     return {kind} & {p["ansattnr"] for p in leaders}
 

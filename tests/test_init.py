@@ -27,17 +27,19 @@ EXAMPLE = ROOT / "input" / "eksempel.xlsx"
 CONTRACT_HEADERS = {
     "Kommune": ["Felt", "Verdi"],
     "Ledere": ["Ansattnr", "Navn", "Stilling", "Enhet", "Nivå", "E-post", "Overordnet", "Avtale", "Mal", "Signert",
-               "Oppfølging"],
+               "Oppfølging", "Avdeling", "Avtalesamtale", "Fødselsnummer"],
     "Oppdrag": ["Nr", "Område", "Oppdrag", "Mål", "Målemetode", "Utgangspunkt", "Frist", "Gjelder"],
     "Tiltak": ["Ansattnr", "Nr", "Tiltak"],
+    "Måltall": ["Ansattnr", "Nr", "Mål", "Utgangspunkt"],
     "Utviklingsmål": ["Ansattnr", "Mål", "Tiltak", "Oppfølging"],
     "Lederprinsipper": ["Prinsipp", "Beskrivelse"],
 }
-CONTRACT_FIELDS = ["Kommunenavn", "Periode", "Fra", "Til", "Adresse", "Telefon", "E-post", "Nettside", "Logo",
-               "Sted", "Avsender", "Arkivsak", "Skjermingshjemmel", "Målform", "Tilgangskode", "Skjerm navn",
-               "Arkivdel", "Organisasjonsnummer", "Saksbehandler", "Administrativ enhet", "Plassering",
-               "Klassifikasjonssystem", "Klasse", "Dokumenttype avtale", "Dokumenttype vedlegg", "Formatkode",
-               "Navn i statusrapport", "Opposisjonsleder"]
+CONTRACT_FIELDS = ["Kommunenavn", "Periode", "Fra", "Til", "Frist", "Adresse", "Telefon", "E-post", "Nettside",
+               "Logo", "Sted", "Avsender", "Kontaktperson", "Arkivsak", "Sak systemID", "Skjermingshjemmel", "Målform",
+               "Tilgangskode", "Skjerm navn", "Arkivdel", "Organisasjonsnummer", "Saksbehandler",
+               "Administrativ enhet", "Plassering", "Klassifikasjonssystem", "Klasse", "Dokumenttype avtale",
+               "Dokumenttype vedlegg", "Formatkode", "Navn i statusrapport", "Opposisjonsleder",
+               "Politisk sekretariat", "Vedlegg til ordfører"]
 
 
 def read_workbook(path: Path):
@@ -126,8 +128,10 @@ def test_new_workbook_has_placeholders_and_drop_downs(tmp_path, fake_templates):
     skjerm_row = 2 + CONTRACT_FIELDS.index("Skjerm navn")
     plassering_row = 2 + CONTRACT_FIELDS.index("Plassering")
     navn_row = 2 + CONTRACT_FIELDS.index("Navn i statusrapport")
+    vedlegg_row = 2 + CONTRACT_FIELDS.index("Vedlegg til ordfører")
     assert validations(wb["Kommune"]) == {f"B{malform_row}": '"bokmål,nynorsk"', f"B{skjerm_row}": '"ja,nei"',
-                                          f"B{plassering_row}": '"sak,personalmappe"', f"B{navn_row}": '"ja,nei"'}
+                                          f"B{plassering_row}": '"sak,personalmappe"', f"B{navn_row}": '"ja,nei"',
+                                          f"B{vedlegg_row}": '"ja,nei"'}
 
 
 def test_new_workbook_drop_downs_and_date_checks(tmp_path, fake_templates):
@@ -148,18 +152,19 @@ def test_new_workbook_drop_downs_and_date_checks(tmp_path, fake_templates):
     overordnet = validation_of(wb["Ledere"], column_letter("Ledere", "Overordnet"))
     assert (overordnet.type, overordnet.formula1) == ("list", ledere_ansattnr)
     assert "arket Ledere" in overordnet.error
-    for sheet in ("Tiltak", "Utviklingsmål"):
+    for sheet in ("Tiltak", "Måltall", "Utviklingsmål"):
         ansattnr = validation_of(wb[sheet], "A")
         assert (ansattnr.type, ansattnr.formula1) == ("list", ledere_ansattnr), sheet
-    tiltak_nr = validation_of(wb["Tiltak"], column_letter("Tiltak", "Nr"))
-    assert (tiltak_nr.type, tiltak_nr.formula1) == ("list", "'Oppdrag'!$A$2:$A$500")
-    assert "arket Oppdrag" in tiltak_nr.error
+    for sheet in ("Tiltak", "Måltall"):
+        tiltak_nr = validation_of(wb[sheet], column_letter(sheet, "Nr"))
+        assert (tiltak_nr.type, tiltak_nr.formula1) == ("list", "'Oppdrag'!$A$2:$A$500"), sheet
+        assert "arket Oppdrag" in tiltak_nr.error
     # Oppdrag's Nr is the key the others refer to: typed, not chosen.
     assert not [dv for dv in wb["Oppdrag"].data_validations.dataValidation if str(dv.sqref).startswith("A2:")]
     # The list sources really are those columns.
     assert wb["Ledere"]["A1"].value == "Ansattnr" and wb["Oppdrag"]["A1"].value == "Nr"
 
-    for sheet, header in (("Ledere", "Signert"), ("Oppdrag", "Frist")):
+    for sheet, header in (("Ledere", "Signert"), ("Ledere", "Avtalesamtale"), ("Oppdrag", "Frist")):
         dv = validation_of(wb[sheet], column_letter(sheet, header))
         assert (dv.type, dv.operator) == ("date", "between"), (sheet, header)
         assert dv.showErrorMessage and dv.error == "Skriv en dato som dd.mm.åååå, f.eks. 31.12.2027."
@@ -168,7 +173,7 @@ def test_new_workbook_drop_downs_and_date_checks(tmp_path, fake_templates):
             assert len(dv.errorTitle or "") <= 32 and len(dv.error or "") <= 225, (ws.title, dv.sqref)
     kommune_dates = [dv for dv in wb["Kommune"].data_validations.dataValidation if dv.type == "date"]
     rows = sorted(str(dv.sqref) for dv in kommune_dates)
-    assert rows == [f"B{2 + CONTRACT_FIELDS.index('Fra')}", f"B{2 + CONTRACT_FIELDS.index('Til')}"]
+    assert rows == sorted(f"B{2 + CONTRACT_FIELDS.index(name)}" for name in ("Fra", "Til", "Frist"))
 
 
 def test_drop_downs_reach_as_far_as_the_sheet_they_list(tmp_path):
@@ -196,7 +201,8 @@ def test_veiledning_explains_sheets_columns_selectors_and_commands(tmp_path, fak
         if name != "Kommune":
             assert set(headers) <= labels, name
     assert set(CONTRACT_FIELDS) <= labels
-    for selector in ("alle", "nivå:<Nivå>", "enhet:<Enhet>", "under:<Ansattnr>", "<Ansattnr>"):
+    for selector in ("alle", "nivå:<Nivå>", "enhet:<Enhet>", "under:<Ansattnr>", "selv-og-under:<Ansattnr>",
+                     "<Ansattnr>"):
         assert selector in labels
     for command in ("init", "sjekk", "generer", "epost", "arkiv"):
         assert f"lederavtale {command} " in text
@@ -299,8 +305,9 @@ def test_example_covers_what_hr_may_use():
     assert 10 <= len(bok.oppdrag) <= 14
     assert any("\n" in o.tekst for o in bok.oppdrag)
     gjelder = [o.gjelder for o in bok.oppdrag]
-    for kind in ("alle", "nivå:", "enhet:", "under:"):
+    for kind in ("alle", "nivå:", "enhet:", "under:", "selv-og-under:"):
         assert any(kind in g for g in gjelder), kind
+    assert any(g.startswith("under:") for g in gjelder)
     assert any(g.strip().isdigit() for g in gjelder)
     assert any(";" in g for g in gjelder)
     assert all(bok.tildeling[l.ansattnr] for l in bok.avtaleledere())
@@ -311,6 +318,17 @@ def test_example_covers_what_hr_may_use():
     with_follow_up = [l for l in bok.avtaleledere() if l.oppfolging]
     assert 0 < len(with_follow_up) < len(bok.avtaleledere())
     assert len(bok.lederprinsipper) >= 3 and all(p.prinsipp and p.beskrivelse for p in bok.lederprinsipper)
+    # The new fields and columns, with the values a municipality writes; no Fødselsnummer yet.
+    assert k.frist == date(2027, 3, 31) and k.kontaktperson and k.politisk_sekretariat.endswith("@fjordvik.kommune.no")
+    assert k.vedlegg_til_ordforer is False and k.sak_system_id == ""
+    assert bok.leder("1040").avdeling == "skjermet enhet" and bok.leder("1040").enhet == "Fjordvik sykehjem"
+    assert all(l.avtalesamtale and l.avtalesamtale.month == 1 for l in bok.avtaleledere())
+    assert all(l.signert is None or l.signert >= l.avtalesamtale for l in bok.avtaleledere())
+    assert not any(l.fodselsnummer for l in bok.ledere)
+    # A few services' own figures (sheet Måltall), each for an assignment that reaches that leader.
+    assert 2 <= len({m.ansattnr for m in bok.maltall}) <= 3
+    (own,) = [o for o in bok.oppdrag_for(bok.leder("1020")) if o.nr == "3"]
+    assert (own.mal, own.utgangspunkt) == ("Sykefravær under 5,5 %", "6,3 % i 2026")
 
 
 def test_example_tildeling_matches_the_selectors():
@@ -323,6 +341,11 @@ def test_example_tildeling_matches_the_selectors():
     assert bok.tildeling["1001"] == ["1", "2", "3", "12"]
     assert bok.tildeling["1030"] == ["1", "3", "4", "5", "11"]
     assert bok.tildeling["1041"] == ["1", "3", "4", "5", "6", "8"]
+    # The kommunalsjefer carry their sector's assignment with it (selv-og-under:), velferdsteknologi (6) for
+    # helse og omsorg and the oppvekstportal (7) for oppvekst; the third sector has none of its own.
+    assert bok.tildeling["1002"] == ["1", "2", "4", "5", "6", "10"]
+    assert bok.tildeling["1003"] == ["1", "2", "4", "5", "7", "10"]
+    assert bok.tildeling["1004"] == ["1", "2", "4", "5", "10"]
 
 
 def test_example_logo_is_a_transparent_png():

@@ -672,8 +672,8 @@ def test_selector_matching_nobody_is_a_warning(tmp_path):
 @pytest.mark.parametrize(
     "gjelder, message",
     [
-        ("avdeling:Testvik skole", "ukjent utvalg «avdeling:Testvik skole»; bruk alle, nivå:…, enhet:…, under:<Ansattnr> eller et Ansattnr"),
-        ("virksomhetsledere", "ukjent utvalg «virksomhetsledere»; bruk alle, nivå:…, enhet:…, under:<Ansattnr> eller et Ansattnr"),
+        ("avdeling:Testvik skole", "ukjent utvalg «avdeling:Testvik skole»; bruk alle, nivå:…, enhet:…, under:<Ansattnr>, selv-og-under:<Ansattnr> eller et Ansattnr"),
+        ("virksomhetsledere", "ukjent utvalg «virksomhetsledere»; bruk alle, nivå:…, enhet:…, under:<Ansattnr>, selv-og-under:<Ansattnr> eller et Ansattnr"),
         ("310, 999", "Ansattnr «999» finnes ikke i arket Ledere"),
         ("under:999", "Ansattnr «999» i «under:999» finnes ikke i arket Ledere"),
         ("enhet:", "utvalget «enhet:» mangler en verdi etter kolon"),
@@ -920,7 +920,7 @@ def test_every_problem_is_reported_at_once(tmp_path):
         "Kommune!B3: Periode må være et årstall, for eksempel 2027, ikke «i år»",
         "Ledere!F7: ugyldig e-postadresse «liv@»",
         "Ledere!G9: overordnet «1234» finnes ikke i arket Ledere",
-        "Oppdrag!H6: ukjent utvalg «gruppe:ledere»; bruk alle, nivå:…, enhet:…, under:<Ansattnr> eller et Ansattnr",
+        "Oppdrag!H6: ukjent utvalg «gruppe:ledere»; bruk alle, nivå:…, enhet:…, under:<Ansattnr>, selv-og-under:<Ansattnr> eller et Ansattnr",
         "Tiltak!A5: Ansattnr «555» finnes ikke i arket Ledere",
     ]
     assert info.value.lines()[0] == "Arbeidsboken har feil. Ingenting er skrevet."

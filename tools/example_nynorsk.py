@@ -39,6 +39,8 @@ KOMMUNE = {
     "Målform": "nynorsk",
     "Saksbehandler": f"hr@{DOMAIN}",
     "Administrativ enhet": "HR-avdelinga",
+    "Kontaktperson": "Ingvild Sæle, HR-rådgivar, 70 00 45 12",
+    "Politisk sekretariat": f"politisk.sekretariat@{DOMAIN}",
 }
 
 # (Ansattnr, Navn, Stilling, Enhet, Nivå, e-mail local part or None, Overordnet, Avtale, Signert)
@@ -64,7 +66,7 @@ LEDERE = [
     (1030, "Gaute Nes", "Verksemdsleiar", "Teknisk drift", "verksemdsleiar", "gaute.nes", 1004, "ja", None),
     (1031, "Brit Sunde", "Verksemdsleiar", "Plan og byggjesak", "verksemdsleiar", "brit.sunde",
      1004, "ja", None),
-    (1040, "Ragnhild Eide", "Avdelingsleiar skjerma eining", "Nordvik sjukeheim", "avdelingsleiar",
+    (1040, "Ragnhild Eide", "Avdelingsleiar", "Nordvik sjukeheim", "avdelingsleiar",
      "ragnhild.eide", 1010, "ja", None),
     (1041, "Jon Inge Rønneberg", "Avdelingsleiar heimetenesta sone nord", "Heimetenesta", "avdelingsleiar",
      "jon.inge.ronneberg", 1011, "ja", None),
@@ -96,9 +98,9 @@ OPPDRAG = [
      "under:1001"),
     (6, "Digitalisering", "Ta i bruk velferdsteknologi (digitalt tilsyn og medisineringsstøtte) "
      "for heimebuande og bebuarar.", "150 brukarar med velferdsteknologi", "Tal frå fagsystemet",
-     "64 brukarar", date(YEAR, 11, 30), "under:1002"),
+     "64 brukarar", date(YEAR, 11, 30), "selv-og-under:1002"),
     (7, "Digitalisering", "Innføre felles digital oppvekstportal for skule og barnehage.",
-     "Portalen i bruk i alle einingar", "Bruksstatistikk", "Ikkje innført", date(YEAR, 8, 15), "under:1003"),
+     "Portalen i bruk i alle einingar", "Bruksstatistikk", "Ikkje innført", date(YEAR, 8, 15), "selv-og-under:1003"),
     (8, "Kvalitet", "Styrkje internkontrollen etter forskrift om leiing og kvalitetsforbetring "
      "i helse- og omsorgstenesta.", "Årleg gjennomgang i leiinga", "Rapport til kommunalsjefen",
      "Ikkje gjennomført i 2026", date(YEAR, 11, 1), "enhet:Nordvik sjukeheim, enhet:Heimetenesta"),
@@ -142,6 +144,14 @@ TILTAK = [
     (1042, 5, "Går gjennom alle opne avvik på vatn og avløp kvar fjortande dag."),
 ]
 
+# (Ansattnr, Nr, Mål, Utgangspunkt): the services' own figures, as in the bokmål example.
+MALTALL = [
+    (1011, 3, "Sjukefråvær under 8 %", "9,2 % i 2026"),
+    (1011, 6, "90 brukarar med velferdsteknologi", "38 brukarar"),
+    (1020, 3, "Sjukefråvær under 5,5 %", "6,3 % i 2026"),
+    (1022, 3, "Sjukefråvær under 7,5 %", "8,9 % i 2026"),
+]
+
 # (Ansattnr, Mål, Tiltak, Oppfølging). Personal, exempt from public access: appendix only.
 UTVIKLINGSMAL = [
     (1001, "Utvikle ei meir tillitsbasert styring av kommunalsjefane",
@@ -169,6 +179,9 @@ UTVIKLINGSMAL = [
 ]
 
 MAL = make_example.MAL
+
+AVDELING = {1040: "skjerma eining"}
+AVTALESAMTALE = make_example.AVTALESAMTALE
 
 OPPFOLGING = {
     1001: "Leiarsamtale med ordføraren i mai, evalueringssamtale i november",

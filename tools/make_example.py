@@ -1,10 +1,11 @@
 """Write the example workbook `input/eksempel.xlsx` and its logo `input/logo.png`.
 
-Fjordvik kommune is fictional. The workbook shows every feature HR may use: all Kommune
-fields, a hierarchy from the ordfører down to avdelingsledere, every selector kind in
-Gjelder, measures and development goals, agreed follow-up conversations, the leadership
-principles, and the two intended warnings (one leader without e-mail, one without
-development goals).
+Fjordvik kommune is fictional. The workbook shows every feature HR may use: the Kommune
+fields a municipality fills in, a hierarchy from the ordfører down to avdelingsledere, every
+selector kind in Gjelder (the kommunalsjefer carry their sector's assignments with
+selv-og-under:), measures and development goals, a few services' own targets (sheet Måltall),
+the January conversations and agreed follow-up conversations, the leadership principles, and
+the two intended warnings (one leader without e-mail, one without development goals).
 
 Run from the repository root: `python tools/make_example.py` (or `make eksempel`).
 """
@@ -45,6 +46,11 @@ KOMMUNE = {
     "Administrativ enhet": "HR-avdelingen",
     "Plassering": "sak",
     "Navn i statusrapport": "nei",  # the public status report names units, not leaders
+    "Frist": date(YEAR, 3, 31),
+    "Kontaktperson": "Mona Lunde, HR-rådgiver, 57 00 12 40",
+    "Politisk sekretariat": f"politisk.sekretariat@{DOMAIN}",
+    "Vedlegg til ordfører": "nei",  # the ordfører's mailbox is read by the secretary
+    # Sak systemID is left empty, as it mostly is: the archive finds the sak by Arkivsak.
 }
 
 # (Ansattnr, Navn, Stilling, Enhet, Nivå, e-mail local part or None, Overordnet, Avtale, Signert)
@@ -71,7 +77,7 @@ LEDERE = [
      1004, "ja", None),
     (1031, "Anne-Grete Berg", "Virksomhetsleder", "Plan og byggesak", "virksomhetsleder", "anne-grete.berg",
      1004, "ja", None),
-    (1040, "Tone Fjeld", "Avdelingsleder skjermet enhet", "Fjordvik sykehjem", "avdelingsleder", "tone.fjeld",
+    (1040, "Tone Fjeld", "Avdelingsleder", "Fjordvik sykehjem", "avdelingsleder", "tone.fjeld",
      1010, "ja", None),
     (1041, "Per Ove Sørli", "Avdelingsleder hjemmetjenesten sone nord", "Hjemmetjenesten", "avdelingsleder",
      "per.ove.sorli", 1011, "ja", None),
@@ -101,11 +107,12 @@ OPPDRAG = [
     (5, "HMS", "Behandle avvik i avvikssystemet innen fristen og bruke dem til forbedring.",
      "90 % av avvikene lukket innen fristen", "Rapport fra avvikssystemet", "72 %", END,
      "under:1001"),
+    # The kommunalsjef carries the sector's assignment together with the sector: selv-og-under:.
     (6, "Digitalisering", "Ta i bruk velferdsteknologi (digitalt tilsyn og medisineringsstøtte) "
      "for hjemmeboende og beboere.", "150 brukere med velferdsteknologi", "Tall fra fagsystemet",
-     "64 brukere", date(YEAR, 11, 30), "under:1002"),
+     "64 brukere", date(YEAR, 11, 30), "selv-og-under:1002"),
     (7, "Digitalisering", "Innføre felles digital oppvekstportal for skole og barnehage.",
-     "Portalen i bruk i alle enheter", "Bruksstatistikk", "Ikke innført", date(YEAR, 8, 15), "under:1003"),
+     "Portalen i bruk i alle enheter", "Bruksstatistikk", "Ikke innført", date(YEAR, 8, 15), "selv-og-under:1003"),
     (8, "Kvalitet", "Styrke internkontrollen etter forskrift om ledelse og kvalitetsforbedring "
      "i helse- og omsorgstjenesten.", "Årlig ledelsens gjennomgang", "Rapport til kommunalsjef",
      "Ikke gjennomført i 2026", date(YEAR, 11, 1), "enhet:Fjordvik sykehjem, enhet:Hjemmetjenesten"),
@@ -149,6 +156,15 @@ TILTAK = [
     (1042, 5, "Gjennomgår alle åpne avvik på vann og avløp hver fjortende dag."),
 ]
 
+# (Ansattnr, Nr, Mål, Utgangspunkt): a service's own target and baseline for an assignment, printed in that
+# leader's documents instead of the assignment's (sheet Måltall). Each service its own sickness figures.
+MALTALL = [
+    (1011, 3, "Sykefravær under 8 %", "9,2 % i 2026"),
+    (1011, 6, "90 brukere med velferdsteknologi", "38 brukere"),
+    (1020, 3, "Sykefravær under 5,5 %", "6,3 % i 2026"),
+    (1022, 3, "Sykefravær under 7,5 %", "8,9 % i 2026"),
+]
+
 # (Ansattnr, Mål, Tiltak, Oppfølging). Personal, exempt from public access: appendix only.
 UTVIKLINGSMAL = [
     (1001, "Utvikle en mer tillitsbasert styring av kommunalsjefene",
@@ -178,6 +194,17 @@ UTVIKLINGSMAL = [
 
 # The kommunedirektør's agreement is with the kommunestyre, so it has its own template.
 MAL = {1001: "lederavtale_kommunedirektor.docx"}
+
+# Column Avdeling: the department inside the unit, for the avdelingsleder at the sykehjem.
+AVDELING = {1040: "skjermet enhet"}
+
+# Column Avtalesamtale: the January conversation each agreement is made in (before any Signert).
+AVTALESAMTALE = {
+    1001: date(YEAR, 1, 11), 1002: date(YEAR, 1, 12), 1003: date(YEAR, 1, 13), 1004: date(YEAR, 1, 14),
+    1010: date(YEAR, 1, 18), 1011: date(YEAR, 1, 19), 1012: date(YEAR, 1, 20), 1020: date(YEAR, 1, 19),
+    1021: date(YEAR, 1, 20), 1022: date(YEAR, 1, 21), 1023: date(YEAR, 1, 22), 1030: date(YEAR, 1, 21),
+    1031: date(YEAR, 1, 22), 1040: date(YEAR, 1, 25), 1041: date(YEAR, 1, 26), 1042: date(YEAR, 1, 27),
+}
 
 # Column Oppfølging: the follow-up conversations agreed. Left empty for a few leaders, as HR
 # often does, to show that the templates' own text stands then.
@@ -209,7 +236,8 @@ def ledere_rows(d) -> list[dict]:
     for nr, navn, stilling, enhet, niva, local, over, avtale, signert in d["LEDERE"]:
         rows.append({"Ansattnr": nr, "Navn": navn, "Stilling": stilling, "Enhet": enhet, "Nivå": niva,
                      "E-post": f"{local}@{d['DOMAIN']}" if local else None, "Overordnet": over, "Avtale": avtale,
-                     "Mal": d["MAL"].get(nr), "Signert": signert, "Oppfølging": d["OPPFOLGING"].get(nr)})
+                     "Mal": d["MAL"].get(nr), "Signert": signert, "Oppfølging": d["OPPFOLGING"].get(nr),
+                     "Avdeling": d["AVDELING"].get(nr), "Avtalesamtale": d["AVTALESAMTALE"].get(nr)})
     return rows
 
 
@@ -226,6 +254,7 @@ def write_example_workbook(path: Path, d=None) -> Path:
         ledere=ledere_rows(d),
         oppdrag=oppdrag_rows(d),
         tiltak=[{"Ansattnr": a, "Nr": n, "Tiltak": t} for a, n, t in d["TILTAK"]],
+        maltall=[{"Ansattnr": a, "Nr": n, "Mål": m, "Utgangspunkt": u} for a, n, m, u in d["MALTALL"]],
         utviklingsmal=[{"Ansattnr": a, "Mål": m, "Tiltak": t, "Oppfølging": o} for a, m, t, o in d["UTVIKLINGSMAL"]],
         lederprinsipper=[{"Prinsipp": p, "Beskrivelse": b} for p, b in d["LEDERPRINSIPPER"]],
     )

@@ -99,7 +99,7 @@ def _prepare(job: Job, alle: bool, arkiver_igjen, godta_usignert: bool,
              kodelister: Path | None) -> tuple[Choices, PdfSettings, Kodelister | None]:
     """Everything that can stop the package does so here, before any work."""
     bok = job.bok
-    check_placement(bok.kommune)
+    check_placement(bok.kommune, bok.kommune.sak_system_id)
     check_titles(bok)
     igjen = frozenset(leder.ansattnr for leder in select_leaders(bok, arkiver_igjen)) if arkiver_igjen else frozenset()
     check_folder_names(bok)
@@ -145,7 +145,8 @@ def _build(job: Job, choices: Choices, libreoffice: PdfSettings, lister: Kodelis
             leder=plan.leder, overordnet=bok.overordnet(plan.leder),
             avtale=pdfs.dokumentfil(year, plan, AGREEMENT.rolle), vedlegg=pdfs.dokumentfil(year, plan, APPENDIX.rolle),
             ferdig=outcome.finality.ferdig, dato=outcome.finality.dato)
-    pakke = Arkivpakke(bok.kommune, [o.journalpost for o in outcomes if o.journalpost is not None], norsk_tid(now))
+    pakke = Arkivpakke(bok.kommune, [o.journalpost for o in outcomes if o.journalpost is not None], norsk_tid(now),
+                       sak_system_id=bok.kommune.sak_system_id)
 
     # Write.
     atomic_write_bytes(year.arkivstruktur, build_xml(pakke))

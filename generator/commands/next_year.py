@@ -1,11 +1,11 @@
 """`nytt-ar`: next year's workbook from this year's, in the layout `init` writes (drop-downs, Veiledning).
 
-Kept: Kommune (with the new period; Arkivsak, Fra and Til cleared, since they belong to one
-year), the leaders (Signert cleared: nobody has signed next year's agreement), the assignments
-and Lederprinsipper. Their cells are carried as read, column by column of the column table
-(Fornavn and Etternavn too) and every extra column, so nothing is rebuilt from the model and
-lost on the way. Emptied: Tiltak and Utviklingsmål, which the leaders write anew each year; they
-keep their columns. Moved: each Frist by as many years as the period moves, and the leaders'
+Kept: Kommune (with the new period; the fields that belong to one year cleared: Arkivsak, Fra, Til,
+Frist and Sak systemID), the leaders (Signert and Avtalesamtale cleared: nobody has signed, or had the
+conversation for, next year's agreement), the assignments and Lederprinsipper. Their cells are
+carried as read, column by column of the column table (Fornavn and Etternavn too) and every extra
+column, so nothing is rebuilt from the model and lost on the way. Emptied: Tiltak, Måltall and
+Utviklingsmål, which are written anew each year; they keep their columns. Moved: each Frist by as many years as the period moves, and the leaders'
 Oppfølging (this year's conversation dates) emptied; every such change is listed, since a date
 carried over unchanged would be wrong without anyone noticing.
 
@@ -32,8 +32,9 @@ from ..status.workbook import FULLFORT, UTGAR, read_status
 from ..store import xlsx
 from ..store.files import atomic_write_bytes, safe_filename
 from ..workbook.cells import Cells
-from ..workbook.columns import KOMMUNE, KOMMUNE_FIELDS, LEDERE, LEDERPRINSIPPER, OPPDRAG, SHEETS
+from ..workbook.columns import KOMMUNE, LEDERE, LEDERPRINSIPPER, OPPDRAG, SHEETS
 from ..workbook.file import RawSheets, read_sheets
+from ..workbook.kommune import new_workbook_values
 from ..workbook.validate import validate
 from ..workbook.write import build_workbook
 from ..advice import advice
@@ -99,7 +100,9 @@ def next_year(job: Job, til: int, ut: Path, statusbok: Path | None = None) -> Re
     def rows(name: str, items) -> list[dict]:
         return [dict(sheets[name].rows[item.rad]) for item in items] if name in sheets else []
 
-    ledere = [{**row, LEDERE.column("signert").header: None} for row in rows(LEDERE.name, bok.ledere)]
+    # Signert and Avtalesamtale are this year's: nobody has signed, or had the conversation for, next year's.
+    ledere = [{**row, LEDERE.column("signert").header: None, LEDERE.column("avtalesamtale").header: None}
+              for row in rows(LEDERE.name, bok.ledere)]
     oppdrag_rows = rows(OPPDRAG.name, oppdrag)
     notices = _move_frister(oppdrag, oppdrag_rows, til - ar) + _empty_oppfolging(bok, ledere)
     headers = {name: sheet.headers for name, sheet in sheets.items()}
@@ -200,15 +203,12 @@ def _summary(t: Telling) -> str:
 
 
 def _kommune(kommune: Kommune, til: int, folder: Path, uploaded: bool = False) -> dict:
-    values = {f.name: getattr(kommune, f.key, None) or None for f in KOMMUNE_FIELDS}
+    # Every field as read, except those that belong to one period (Arkivsak, Frist, Sak systemID …).
+    values = new_workbook_values(kommune)
     # An uploaded workbook's logo came with it, and next year's is uploaded with it again: its plain name,
     # which is all an uploaded workbook may name (workbook.kommune), not a path on the server.
     logo = (kommune.logo.name if uploaded else _relative(kommune.logo, folder)) if kommune.logo else None
-    values.update({
-        "Periode": til, "Fra": None, "Til": None, "Arkivsak": None,
-        "Skjerm navn": "ja" if kommune.skjerm_navn else "nei",
-        "Logo": logo,
-    })
+    values.update({"Periode": til, "Logo": logo})
     return values
 
 

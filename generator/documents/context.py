@@ -16,7 +16,8 @@ from pathlib import Path
 from PIL import Image, ImageOps
 
 from ..model import Arbeidsbok, Ekstra, Kommune, Leder, Oppdrag, Tiltak
-from ..workbook.columns import LEDERE, OPPDRAG, TILTAK, Sheet
+from ..workbook.columns import KOMMUNE, LEDERE, OPPDRAG, TILTAK, Sheet
+from ..workbook.kommune import field_value
 from .jinja import keep_together, long_date
 
 
@@ -45,19 +46,10 @@ class Measure:
 
 
 def kommune_fields(kommune: Kommune) -> dict:
-    return {
-        "navn": kommune.navn,
-        "adresse": kommune.adresse,
-        "telefon": kommune.telefon,
-        "epost": kommune.epost,
-        "nettside": kommune.nettside,
-        "sted": kommune.sted,
-        # The renderer replaces this with the image; templates test it with `{% if kommune.logo %}`.
-        "logo": "",
-        "skjermingshjemmel": kommune.skjermingshjemmel,
-        "arkivsak": kommune.arkivsak,
-        "opposisjonsleder": kommune.opposisjonsleder,
-    }
+    """`kommune.<key>` for every Kommune field with a template line (workbook.columns.KOMMUNE_FIELDS), as
+    its type shows it to templates: the logo as "" here, which the renderer replaces with the image
+    (templates test it with `{% if kommune.logo %}`)."""
+    return {f.key: f.type.template_value(field_value(kommune, f)) for f in KOMMUNE.fields if f.template}
 
 
 # The logo is printed 20 mm high: a thousand pixels is well above print resolution, and a larger
@@ -70,7 +62,7 @@ def logo_image(logo: Path) -> str | io.BytesIO:
     takes for a file), or, when it is larger than
     LOGO_MAX_SIDE pixels, a PNG copy scaled down to that on its long side. HR's file is not touched.
 
-    The workbook check has already decoded the file and limited its size (workbook.kommune).
+    The workbook check has already decoded the file and limited its size (workbook.fieldtypes.Picture).
     """
     stat = logo.stat()
     scaled = _scaled_logo(logo, stat.st_mtime_ns, stat.st_size)

@@ -1,7 +1,8 @@
 """The template field catalogue: every name a template may use, with its meaning for HR.
 
 One table drives the template check (known names, suggestions for typos) and the
-`lederavtale maler` listing.
+`lederavtale maler` listing. The workbook's own fields come from the workbook's table
+(workbook/columns.py): sheet Kommune's fields, and the template columns of Ledere, Oppdrag and Tiltak.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from string import Template
 
-from ..workbook.columns import LEDERE, OPPDRAG, TILTAK, Sheet
+from ..workbook.columns import KOMMUNE, LEDERE, OPPDRAG, TILTAK, Sheet
 
 
 @dataclass(frozen=True)
@@ -37,17 +38,8 @@ def _row_fields(prefix: str, sheet: Sheet) -> list[Field]:
 # Every name a template may use, in the order HR reads them. Loop variables (`omrade`, `o`,
 # `t`, `u`, `p`) are the names the default templates give them; a template may choose others.
 FIELDS: list[Field] = [
-    Field("kommune.navn", "kommunens navn (arket Kommune, Kommunenavn)"),
-    Field("kommune.adresse", "postadresse til brevhodet/bunnteksten"),
-    Field("kommune.telefon", "sentralbordets telefonnummer"),
-    Field("kommune.epost", "kommunens e-postadresse (postmottak)"),
-    Field("kommune.nettside", "kommunens nettside"),
-    Field("kommune.sted", "stedet som skrives over underskriftene («Sted og dato»)"),
-    Field("kommune.logo", "logoen som bilde (tom hvis ingen logo): {% if kommune.logo %}{{ kommune.logo }}{% endif %}"),
-    Field("kommune.skjermingshjemmel", "hjemmel for unntak fra offentlighet, f.eks. «Offl. § 13 …»"),
-    Field("kommune.arkivsak", "saksnummeret i sak/arkiv, f.eks. 2027/123"),
-    Field("kommune.opposisjonsleder", "opposisjonslederen som deltar i evalueringen av kommunedirektøren (tom hvis "
-          "ingen)"),
+    # Sheet Kommune's fields with a template line, in the sheet's order.
+    *(Field(f"kommune.{f.key}", f.template) for f in KOMMUNE.fields if f.template),
     Field("periode.tekst", "avtaleperioden som tekst: «1. januar 2027 – 31. desember 2027»"),
     Field("periode.fra", "periodens første dag (dato; skriv {{ periode.fra|dato }})"),
     Field("periode.til", "periodens siste dag (dato; skriv {{ periode.til|dato(\"lang\") }} for «31. desember 2027»)"),

@@ -68,6 +68,7 @@ FREE_TEXT: dict[str, tuple[str, ...]] = {
     columns.LEDERE.name: ("stilling", "oppfolging"),
     columns.OPPDRAG.name: ("omrade", "tekst", "mal", "malemetode", "utgangspunkt"),
     columns.TILTAK.name: ("tekst",),
+    columns.MALTALL.name: ("mal", "utgangspunkt"),
     columns.UTVIKLINGSMAL.name: ("mal", "tiltak", "oppfolging"),
     columns.LEDERPRINSIPPER.name: ("prinsipp", "beskrivelse"),
 }

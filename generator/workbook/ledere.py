@@ -8,7 +8,7 @@ from ..model import Leder, Periode
 from ..store.year import ANSATTNR_BYTES, folder_key, leader_folder
 from .cells import REPORTED, Cells, Row, Table
 from .columns import LEDERE
-from .values import clean_text, parse_yes_no, quoted
+from .values import clean_text, fodselsnummer_ok, id_text, parse_yes_no, quoted
 
 SHEET = LEDERE.name
 
@@ -74,6 +74,11 @@ def _leder(c: Cells, sheet: Table, row: Row) -> Leder:
         c.email(sheet.place(row, "epost"), epost)
     elif avtale:
         c.warn(sheet.place(row, "epost"), "mangler e-postadresse; e-postutkast kan ikke lages", ansattnr)
+    signert = c.date(sheet, row, "signert")
+    avtalesamtale = c.date(sheet, row, "avtalesamtale")
+    if signert is not None and avtalesamtale is not None and signert < avtalesamtale:
+        c.warn(sheet.place(row, "signert"), f"Signert {signert:%d.%m.%Y} er før avtalesamtalen "
+               f"({avtalesamtale:%d.%m.%Y}); avtalen inngås i samtalen og signeres etter den", ansattnr)
     return Leder(
         ansattnr=ansattnr,
         navn=navn,
@@ -85,12 +90,42 @@ def _leder(c: Cells, sheet: Table, row: Row) -> Leder:
         overordnet=c.text(sheet, row, "overordnet", as_id=True),
         avtale=avtale,
         mal=c.text(sheet, row, "mal"),
-        signert=c.date(sheet, row, "signert"),
+        signert=signert,
         oppfolging=c.text(sheet, row, "oppfolging"),
+        avdeling=c.text(sheet, row, "avdeling"),
+        avtalesamtale=avtalesamtale,
+        fodselsnummer=_fodselsnummer(c, sheet, row),
         ekstra=c.ekstra(sheet, row),
         felt=c.fields(sheet, row),
         rad=row.number,
     )
+
+def _fodselsnummer(c: Cells, sheet: Table, row: Row) -> str:
+    """Eleven digits with both mod-11 control digits right, or "" after an error. Secret like the goals:
+    a message names the cell and what is wrong, never the number, since messages go to the terminal,
+    the web page and logg.jsonl."""
+    value = c.value(sheet, row, "fodselsnummer")
+    if value is REPORTED or value is None:
+        return ""
+    place = sheet.place(row, "fodselsnummer")
+    if isinstance(value, bool):
+        c.error(place, "Fødselsnummer må være 11 siffer")
+        return ""
+    digits = "".join(id_text(value).split())
+    # Typed as a number, a fødselsnummer of someone born on the 1st to the 9th loses its leading zero.
+    if isinstance(value, (int, float)) and len(digits) == 10 and digits.isdigit():
+        digits = "0" + digits
+    if not digits:
+        return ""
+    if len(digits) != 11 or not digits.isdigit():
+        c.error(place, "Fødselsnummer må være 11 siffer; sjekk nummeret i cellen")
+        return ""
+    if not fodselsnummer_ok(digits):
+        c.error(place, "Fødselsnummer er ikke gyldig: kontrollsifrene stemmer ikke med de ni første sifrene; "
+                "sjekk nummeret")
+        return ""
+    return digits
+
 
 def _navn(c: Cells, sheet: Table, row: Row, fornavn: str) -> str:
     navn = c.text(sheet, row, "navn") if "navn" in sheet.columns else ""

@@ -66,7 +66,7 @@ def _resolve(c: Cells, place: str, gjelder: str, selector: "Selector") -> set[st
             ok = False
             continue
         if not hits:
-            c.warn(place, f"utvalget {quoted(token)} treffer ingen ledere med avtale")
+            c.warn(place, selector.nobody(token))
         matched |= hits
     return matched if ok else None
 

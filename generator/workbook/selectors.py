@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from ..model import Leder
+from ..typos import closest
 from .values import norm, quoted
+
+LEVEL_KINDS = ("nivå", "niva", "nivaa")
+SELF_AND_BELOW_KINDS = ("selv-og-under", "selv og under", "sjølv-og-under", "sjølv og under")
+UNKNOWN = "bruk alle, nivå:…, enhet:…, under:<Ansattnr>, selv-og-under:<Ansattnr> eller et Ansattnr"
 
 
 class SelectorError(Exception):
@@ -29,17 +34,37 @@ class Selector:
             return self.with_agreement([self.person(token, token)])
         kind, _, argument = token.partition(":")
         kind, argument = norm(kind), argument.strip()
-        if kind not in ("nivå", "niva", "nivaa", "enhet", "under"):
-            raise SelectorError(
-                f"ukjent utvalg {quoted(token)}; bruk alle, nivå:…, enhet:…, under:<Ansattnr> eller et Ansattnr"
-            )
+        if kind not in (*LEVEL_KINDS, "enhet", "under", *SELF_AND_BELOW_KINDS):
+            raise SelectorError(f"ukjent utvalg {quoted(token)}; {UNKNOWN}")
         if not argument:
             raise SelectorError(f"utvalget {quoted(token)} mangler en verdi etter kolon")
         if kind == "enhet":
             return self.with_agreement([x for x in self.ledere if norm(x.enhet) == norm(argument)])
         if kind == "under":
             return self.with_agreement(self.below(self.person(argument, token)))
+        if kind in SELF_AND_BELOW_KINDS:
+            # The kommunalsjef and the sector: under: leaves the person out, which is right for an
+            # assignment the kommunalsjef gives, and wrong for one the sector carries together.
+            top = self.person(argument, token)
+            return self.with_agreement([top, *self.below(top)])
         return self.with_agreement([x for x in self.ledere if norm(x.niva) == norm(argument)])
+
+    def nobody(self, token: str) -> str:
+        """The warning for a selector that reaches no leader with an agreement. A level nobody in sheet
+        Ledere has is most likely misspelt, or a level of the other målform (verksemdsleiar for
+        virksomhetsleder): the warning names the levels there are."""
+        kind, _, argument = token.partition(":")
+        if ":" in token and norm(kind) in LEVEL_KINDS:
+            levels = {norm(x.niva): x.niva for x in self.ledere if x.niva}
+            if norm(argument) not in levels:
+                named = ", ".join(quoted(levels[k]) for k in sorted(levels))
+                message = (f"utvalget {quoted(token)} treffer ingen: ingen i arket Ledere har nivået "
+                           f"{quoted(argument.strip())}")
+                if not levels:
+                    return message + " (kolonnen Nivå er tom)"
+                close = closest(norm(argument), levels, cutoff=0.7)
+                return message + (f"; mente du {quoted(levels[close])}?" if close else ".") + f" Nivåene er {named}."
+        return f"utvalget {quoted(token)} treffer ingen ledere med avtale"
 
     def writes_styringsbrev(self, leder: Leder) -> bool:
         """The kommunedirektør: the leader right under the top of the hierarchy when the top is a
@@ -57,9 +82,7 @@ class Selector:
             if ansattnr == token:
                 raise SelectorError(f"Ansattnr {quoted(ansattnr)} finnes ikke i arket Ledere")
             raise SelectorError(f"Ansattnr {quoted(ansattnr)} i {quoted(token)} finnes ikke i arket Ledere")
-        raise SelectorError(
-            f"ukjent utvalg {quoted(token)}; bruk alle, nivå:…, enhet:…, under:<Ansattnr> eller et Ansattnr"
-        )
+        raise SelectorError(f"ukjent utvalg {quoted(token)}; {UNKNOWN}")
 
     def below(self, top: Leder) -> list[Leder]:
         found: list[Leder] = []

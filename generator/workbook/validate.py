@@ -16,13 +16,14 @@ from .kommune import read_kommune
 from .language import check_malform
 from .ledere import check_hierarchy, check_signert, read_ledere
 from .lederprinsipper import read_lederprinsipper
+from .maltall import read_maltall
 from .oppdrag import read_oppdrag, read_tiltak
 from .utviklingsmal import read_utviklingsmal
 from .values import quoted
 
 KOMMUNE, LEDERE, OPPDRAG = columns.KOMMUNE.name, columns.LEDERE.name, columns.OPPDRAG.name
 TILTAK, UTVIKLINGSMAL = columns.TILTAK.name, columns.UTVIKLINGSMAL.name
-LEDERPRINSIPPER = columns.LEDERPRINSIPPER.name
+LEDERPRINSIPPER, MALTALL = columns.LEDERPRINSIPPER.name, columns.MALTALL.name
 
 
 def validate(path: Path, raw: RawSheets, uploaded: bool = False) -> Arbeidsbok:
@@ -46,6 +47,8 @@ def validate(path: Path, raw: RawSheets, uploaded: bool = False) -> Arbeidsbok:
     oppdrag, tildeling, bad_gjelder = read_oppdrag(c, sheets.get(OPPDRAG), ledere, ledere_ok)
     tiltak = read_tiltak(c, sheets.get(TILTAK), ledere, oppdrag, tildeling, bad_gjelder, ledere_ok,
                          sheets.get(OPPDRAG) is not None)
+    maltall = read_maltall(c, sheets.get(MALTALL), ledere, oppdrag, tildeling, bad_gjelder, ledere_ok,
+                           sheets.get(OPPDRAG) is not None)
     goals = read_utviklingsmal(c, sheets.get(UTVIKLINGSMAL), ledere, ledere_ok)
     lederprinsipper = read_lederprinsipper(c, sheets.get(LEDERPRINSIPPER))
     check_malform(c, sheets, kommune)
@@ -72,4 +75,5 @@ def validate(path: Path, raw: RawSheets, uploaded: bool = False) -> Arbeidsbok:
         tildeling=tildeling,
         warnings=c.warnings,
         lederprinsipper=lederprinsipper,
+        maltall=maltall,
     )

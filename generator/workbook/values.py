@@ -100,5 +100,23 @@ def parse_yes_no(value) -> bool | None:
     return None
 
 
+# The weights of a fødselsnummer's two control digits (Skatteetaten): the first over the nine digits
+# before it, the second over the ten.
+_FNR_WEIGHTS = ((3, 7, 6, 1, 8, 9, 4, 5, 2), (5, 4, 3, 2, 7, 6, 5, 4, 3, 2))
+
+
+def fodselsnummer_ok(digits: str) -> bool:
+    """Whether eleven digits make a fødselsnummer (or D-nummer) whose two mod-11 control digits match.
+    The date in the first six is not checked: D- and H-numbers and test numbers move it."""
+    if len(digits) != 11 or not digits.isdigit():
+        return False
+    for position, weights in zip((9, 10), _FNR_WEIGHTS):
+        control = 11 - sum(int(d) * w for d, w in zip(digits, weights)) % 11
+        control = 0 if control == 11 else control
+        if control == 10 or control != int(digits[position]):
+            return False
+    return True
+
+
 def quoted(value) -> str:
     return f"«{value}»"

@@ -22,9 +22,9 @@ from ..store.xlsx import DATE_FORMAT, TOP, TOP_WRAP
 from ..usage import COMMANDS
 from .columns import (
     KOMMUNE,
-    KOMMUNE_FIELDS,
     LEDERE,
     LEDERPRINSIPPER,
+    MALTALL,
     OPPDRAG,
     SHEETS,
     TILTAK,
@@ -38,6 +38,7 @@ PREPARED_ROWS = 500
 EXTRA_WIDTH = 30  # a column of HR's own
 
 SECTION_FONT = Font(bold=True, size=12, color="1F4E79")
+TEXT_FORMAT = "@"  # Excel's Text
 TITLE_FONT = Font(bold=True, size=16, color="1F4E79")
 
 
@@ -52,6 +53,8 @@ SELECTORS = (
     ("enhet:<Enhet>", "Alle med denne enheten i kolonnen Enhet, f.eks. enhet:Fjordvik sykehjem."),
     ("under:<Ansattnr>", "Alle under denne personen i organisasjonen, på alle nivåer, men ikke personen selv. "
      "F.eks. gir under:1002 alle som har 1002 som overordnet, og alle under dem igjen."),
+    ("selv-og-under:<Ansattnr>", "Personen selv og alle under, på alle nivåer. F.eks. gir selv-og-under:1002 "
+     "kommunalsjefen med Ansattnr 1002 og hele sektoren hennes oppdraget."),
     ("<Ansattnr>", "Én bestemt leder, f.eks. 1001."),
 )
 
@@ -67,7 +70,7 @@ RULES = (
     "Velgere i Gjelder skilles med komma eller semikolon, f.eks. «nivå:virksomhetsleder; 1001». "
     "Store og små bokstaver og mellomrom før og etter betyr ingenting.",
     "En ukjent velger er en feil. En velger som ikke treffer noen, gir en advarsel.",
-    "Et tiltak må høre til et oppdrag som gjelder lederen.",
+    "Et tiltak må høre til et oppdrag som gjelder lederen. Det samme gjelder lederens egne måltall (arket Måltall).",
     "Feil stopper kjøringen før noe blir skrevet. Advarsler (mangler e-post, ingen oppdrag, "
     "ingen utviklingsmål) skrives ut, og kjøringen fortsetter.",
     "Utviklingsmål er unntatt offentlighet og kommer bare i vedlegget.",
@@ -128,7 +131,7 @@ def starter_content(today: date | None = None) -> dict:
 
 def build_workbook(kommune: dict, ledere: list[dict], oppdrag: list[dict], tiltak: list[dict] = (),
                    utviklingsmal: list[dict] = (), lederprinsipper: list[dict] = (),
-                   headers: dict[str, Sequence[str]] | None = None) -> Workbook:
+                   headers: dict[str, Sequence[str]] | None = None, maltall: list[dict] = ()) -> Workbook:
     """A formatted workbook: Veiledning first, then the data sheets.
 
     Rows are dicts keyed by column header; a missing key leaves the cell empty. A sheet has the
@@ -140,7 +143,7 @@ def build_workbook(kommune: dict, ledere: list[dict], oppdrag: list[dict], tilta
     wb = xlsx.new_workbook()
     _write_veiledning(wb.create_sheet(VEILEDNING))
     _write_kommune(wb.create_sheet(KOMMUNE.name), kommune)
-    tables = {LEDERE: ledere, OPPDRAG: oppdrag, TILTAK: tiltak, UTVIKLINGSMAL: utviklingsmal,
+    tables = {LEDERE: ledere, OPPDRAG: oppdrag, TILTAK: tiltak, MALTALL: maltall, UTVIKLINGSMAL: utviklingsmal,
               LEDERPRINSIPPER: lederprinsipper}
     headers = headers or {}
     layouts = {sheet.name: layout(sheet, [*headers.get(sheet.name, ()), *(k for row in rows for k in row)])
@@ -171,11 +174,11 @@ def layout(sheet: Sheet, present: Sequence[str]) -> list[tuple[str, Column | Non
 
 
 def _write_kommune(ws: Worksheet, values: dict) -> None:
-    unknown = set(values) - {f.name for f in KOMMUNE_FIELDS}
+    unknown = set(values) - {f.name for f in KOMMUNE.fields}
     if unknown:
         raise ValueError(f"unknown Kommune fields: {sorted(unknown)}")
     _write_header(ws, [(c.header, c) for c in KOMMUNE.written_columns()])
-    for row, f in enumerate(KOMMUNE_FIELDS, start=2):
+    for row, f in enumerate(KOMMUNE.fields, start=2):
         xlsx.put(ws, row, 1, f.name).font = Font(bold=f.required)
         value_cell = xlsx.put(ws, row, 2, values.get(f.name), Alignment(horizontal="left", vertical="top"))
         if f.date:
@@ -196,6 +199,8 @@ def _write_table(ws: Worksheet, sheet: Sheet, rows: list[dict], layouts: dict[st
             cell = xlsx.put(ws, r, c, row.get(header), TOP_WRAP if column is None or column.wrap else TOP)
             if column is not None and column.date:
                 cell.number_format = DATE_FORMAT
+            elif column is not None and column.as_text:
+                cell.number_format = TEXT_FORMAT
     last = prepared[sheet.name]
     for c, (_, column) in enumerate(columns, start=1):
         if column is None:
@@ -213,6 +218,9 @@ def _write_table(ws: Worksheet, sheet: Sheet, rows: list[dict], layouts: dict[st
             # A column style, not styled empty cells: rows typed in later show dates the
             # Norwegian way, and the sheet does not grow hundreds of blank rows.
             ws.column_dimensions[letter].number_format = DATE_FORMAT
+        elif column.as_text:
+            # Typed in later, 01019012345 stays eleven digits instead of a number without its zero.
+            ws.column_dimensions[letter].number_format = TEXT_FORMAT
     xlsx.auto_filter(ws, len(columns), len(rows))
 
 
@@ -287,7 +295,7 @@ def _write_veiledning(ws: Worksheet) -> None:
     lines: list[tuple[str, str, Font | None]] = [
         ("Lederavtaler – veiledning", "", TITLE_FONT),
         ("", "Denne arbeidsboken er grunnlaget for lederavtalene. Fyll ut arkene Kommune, Ledere, Oppdrag, "
-             "Tiltak og Utviklingsmål (og om du vil, Lederprinsipper), kontroller med «lederavtale sjekk» og "
+             "Tiltak og Utviklingsmål (og om du vil, Måltall og Lederprinsipper), kontroller med «lederavtale sjekk» og "
              "lag dokumentene med "
              "«lederavtale generer». Hver leder med Avtale = ja får en lederavtale (offentlig) og et vedlegg "
              "med personlige utviklingsmål (unntatt offentlighet), som Word og PDF.", None),
@@ -298,7 +306,7 @@ def _write_veiledning(ws: Worksheet) -> None:
     for sheet in SHEETS:
         lines.append((f"Arket {sheet.name}", sheet.help, SECTION_FONT))
         if sheet is KOMMUNE:
-            lines.extend((f.name + (" *" if f.required else ""), f.help, None) for f in KOMMUNE_FIELDS)
+            lines.extend((f.name + (" *" if f.required else ""), f.help, None) for f in KOMMUNE.fields)
         else:
             lines.extend((c.header + (" *" if c.required else ""), c.help, None) for c in sheet.written_columns())
         lines.append(("", "", None))
