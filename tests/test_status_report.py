@@ -87,14 +87,20 @@ def test_report_has_goals_results_reasons_and_who_has_not_reported(tmp_path):
 
     doc = Document(ut / "2027" / "statusrapport.docx")
     text = docx_text(ut / "2027" / "statusrapport.docx")
-    for expected in ("Mål og resultater", first.mal, "Fjordvik sykehjem: Budsjett i balanse per 2. tertial",
-                     "Oppdrag som utgår", "Erstattet av regionalt prosjekt", "Ikke rapportert", "Ingunn Aas"):
+    for expected in ("Resultater i enhetene", "Utgangspunkt → resultat → mål", first.mal,
+                     "Oppdrag som utgår", "Erstattet av regionalt prosjekt", "Ikke rapportert"):
         assert expected in text, expected
-    # The reason sits in the Utgår table, on the row of its unit and assignment.
     rows = [[c.text for c in row.cells] for table in doc.tables for row in table.rows]
-    assert ["Fjordvik sykehjem", "6", next(o.tekst for o in bok.oppdrag if o.nr == "6"),
+    # The result on one line from the assignment's baseline to its goal, by the unit it is the result of.
+    assert ["1", "Fjordvik sykehjem", "Fullført",
+            f"{first.utgangspunkt} → Budsjett i balanse per 2. tertial → {first.mal}"] in rows
+    # The reason sits in the Utgår table, on the row of its unit's department (Tone Fjeld's, Avdeling
+    # «skjermet enhet»: Fjordvik sykehjem has two leaders) and assignment.
+    assert ["Fjordvik sykehjem, skjermet enhet", "6", next(o.tekst for o in bok.oppdrag if o.nr == "6"),
             "Erstattet av regionalt prosjekt"] in rows
-    assert ["Teknisk drift", "Ingunn Aas", ", ".join(aas)] in rows
+    # Who has not reported, by unit and title: the example names no one (Navn i statusrapport = nei).
+    assert ["Teknisk drift, avdelingsleder vei, vann og avløp", ", ".join(aas)] in rows
+    assert "Ingunn Aas" not in text
 
 
 def test_a_result_quoting_a_development_goal_stops_the_report(tmp_path):
@@ -160,10 +166,14 @@ def test_deviations_are_by_unit_and_name_no_leader_unless_the_municipality_says_
     ut = named_dir / "ut"
     result = run("status", named, filled_example(named_dir, named), "--ut", ut, "--ingen-pdf")
     assert result.exit_code == 0, result.output
-    text = docx_text(ut / "2027" / "statusrapport.docx")
-    assert f"Fjordvik sykehjem ({kvamme}): Budsjett i balanse per 2. tertial" in text
     rows = [[c.text for c in row.cells] for table in Document(ut / "2027" / "statusrapport.docx").tables
             for row in table.rows]
+    first = bok.oppdrag[0]
+    assert ["1", "Fjordvik sykehjem", kvamme, "Fullført",
+            f"{first.utgangspunkt} → Budsjett i balanse per 2. tertial → {first.mal}"] in rows
+    # Who has not reported, by name too.
+    aas = [o.nr for o in bok.oppdrag_for(bok.leder("1042"))]
+    assert ["Teknisk drift, avdelingsleder vei, vann og avløp", "Ingunn Aas", ", ".join(aas)] in rows
     assert ["Fjordvik sykehjem", kvamme, "3", next(o.tekst for o in bok.oppdrag if o.nr == "3"),
             "Venter på rekruttering"] in rows
     avvik = openpyxl.load_workbook(ut / "2027" / "statusrapport.xlsx")["Avvik"]

@@ -31,6 +31,8 @@ def _check_privacy(bok: Arbeidsbok, status: Status, statusbok: str) -> None:
             guard.check(words, bok.leder(rad.ansattnr), what, kilde=f"Status rad {rad.rad} i {statusbok}")
     printed = [text for o, telling in status.oppdrag for text in (o.omrade, o.tekst, o.mal, telling.navn)]
     printed += [t.navn for t in status.enheter] + [f"{r.navn} {r.enhet}" for r in status.rader]
+    # A leader's own figures (sheet Måltall) and what tells the leaders of a unit apart (Avdeling or title).
+    printed += [f"{r.hvem.del_}\n{r.utgangspunkt}\n{r.mal}" for r in status.rader]
     guard.check("\n".join(printed), None, what)
 
 
