@@ -385,9 +385,11 @@ def _text(x: float, y: float, size: float, text: str, bold: bool = False) -> byt
 
 
 def our_pdf(text: str = "Lederavtale 2027", pages: int = 1, document_id=None) -> bytes:
-    """A stand-in for one of our generated PDFs: A4 pages with `text`, and, given a DocumentId,
-    "Dokument-ID …" in each page's footer, the ID's QR code (identity.qr_matrix, 2 pt a module
-    with the quiet zone, as an image) on the last page, and the ID in the XMP (identity.set_pdf_id)."""
+    """A stand-in for one of our generated PDFs: A4 pages with `text`, and, given a DocumentId, the ID it
+    carries (identity.carried_text: its short ID, or for one made without a key its full ID, as documents
+    made before short IDs carry it) as "Dokument-ID …" in each page's footer, as the QR code
+    (identity.qr_matrix, 2 pt a module with the quiet zone, as an image) on the last page, and in the XMP
+    (identity.set_pdf_id)."""
     import zlib
 
     pdf = pikepdf.new()
@@ -400,7 +402,7 @@ def our_pdf(text: str = "Lederavtale 2027", pages: int = 1, document_id=None) ->
         if footer:
             content += _text(72, 30, 8, footer)
         if document_id is not None and number == pages:
-            dark = identity.qr_matrix(identity.format_id(document_id))
+            dark = identity.qr_matrix(identity.carried_text(document_id))
             size = dark.shape[0] + 2 * identity.QR_BORDER
             pixels = bytearray(b"\xff" * size * size)
             for row, col in zip(*dark.nonzero()):

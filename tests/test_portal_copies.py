@@ -178,12 +178,16 @@ def test_with_trust_roots_a_signer_from_another_issuer_is_never_final(made, tmp_
                "ikke blant de klarerte" in line for line in record["avtale"]["advarsler"])
 
 
-def test_an_appendix_relabelled_as_the_agreement_after_signing_is_refused(made, tmp_path):
+def copy_for_signing(made, rolle: str = "avtale") -> dict:
+    """Leader 210's copy for signing as the manifest records it (its full ID and the short ID it carries)."""
+    return files_of(made["out"], "210", "signering")[(rolle, "pdf")]
+
+
+@pytest.mark.parametrize("form", ["kort_id", "dokument_id"])
+def test_an_appendix_relabelled_as_the_agreement_after_signing_is_refused(made, tmp_path, form):
     people = made["people"]
     appendix = pades(pades(made["copies"]["vedlegg"], people[LEADER], "Leder"), people[SUPERIOR], "Overordnet")
-    agreement_id = json.loads((made["out"] / YEAR / "manifest.json").read_text(encoding="utf-8"))
-    agreement_id = next(f["dokument_id"] for f in agreement_id["ledere"]["210"]["filer"]
-                        if f["rolle"] == "avtale" and f["fase"] == "signering")
+    agreement_id = copy_for_signing(made)[form]  # the agreement's ID as the copy carries it, or in full
     done, record, _ = read(made, tmp_path, {"avtale.pdf": relabelled(appendix, agreement_id)})
     assert done.exit_code == 3
     assert "dokument-ID-en er endret etter signeringen" in done.output and agreement_id in done.output
@@ -264,16 +268,21 @@ def test_many_copies_are_read_in_worker_processes_with_the_same_outcome(made, tm
     assert "d.pdf: " in done.output and "Traceback" not in done.output
 
 
-def test_a_copy_whose_qr_code_and_metadata_disagree_is_refused(made, tmp_path):
-    """The copy for signing with another leader's ID put in its metadata before it was signed: the QR
-    code on the signature page still names leader 210's agreement."""
+@pytest.mark.parametrize("other", ["full", "kort"])
+def test_a_copy_whose_qr_code_and_metadata_disagree_is_refused(made, tmp_path, other):
+    """The copy for signing with another document's ID put in its metadata before it was signed (another
+    leader's full ID, or the short ID of 210's own appendix): the QR code on the signature page still names
+    leader 210's agreement."""
     import io
 
     import pikepdf
 
     from generator.documents.identity import make_id, set_pdf_id
 
-    other = make_id("Testvik kommune", "", 2027, "211", "avtale", "0" * 12)
+    if other == "full":
+        other = str(make_id("Testvik kommune", "", 2027, "211", "avtale", "0" * 12))
+    else:
+        other = copy_for_signing(made, "vedlegg")["kort_id"]
     with pikepdf.open(io.BytesIO(made["copies"]["avtale"])) as pdf:
         set_pdf_id(pdf, other)
         relabelled_before = io.BytesIO()
@@ -282,7 +291,7 @@ def test_a_copy_whose_qr_code_and_metadata_disagree_is_refused(made, tmp_path):
     signed = pades(pades(relabelled_before.getvalue(), people[LEADER], "Leder"), people[SUPERIOR], "Overordnet")
     done, record, _ = read(made, tmp_path, {"avtale.pdf": signed})
     assert done.exit_code == 3 and record == {}
-    assert "QR-koden på sidene («LA1:Testvik+kommune:2027:210:avtale:" in done.output
+    assert f"QR-koden på sidene («{copy_for_signing(made)['kort_id']}») og metadataene («{other}»)" in done.output
     assert "har forskjellige dokument-ID-er" in done.output
 
 
@@ -318,3 +327,48 @@ def test_a_scan_uploaded_on_the_page_takes_the_date_given_there(made, tmp_path):
         server.stop()
     record = json.loads((tmp_path / "ut" / YEAR / "signert.json").read_text(encoding="utf-8"))["210"]["avtale"]
     assert (record["type"], record["dato"], record["status"]) == ("skann", "2027-03-03", "signert")
+
+
+# --- copies carrying a document ID the short ID's way, or the way documents made before it carried it ---
+
+def test_a_copy_made_before_short_ids_is_matched_by_its_full_id(made, tmp_path):
+    """A copy for signing made before this version carries the full ID (LA1:…) in its footer, QR code and XMP:
+    signed, and scanned on paper, it still finds its document."""
+    from portals import our_pdf
+    from test_signing import scanned_pages
+
+    from generator.documents.identity import parse_id
+
+    full = copy_for_signing(made)["dokument_id"]
+    old = our_pdf("Lederavtale 2027", pages=2, document_id=parse_id(full))
+    signed = pades(pades(old, made["people"][LEADER], "Leder"), made["people"][SUPERIOR], "Overordnet")
+    done, record, _ = read(made, tmp_path / "e", {"gammel.pdf": signed}, "--tillit", made["tillit"])
+    assert done.exit_code == 0, done.output
+    assert (record["avtale"]["status"], record["avtale"]["dokument_id"]) == ("signert", full)
+    appendix_full = copy_for_signing(made, "vedlegg")["dokument_id"]
+    done, record, _ = read(made, tmp_path / "s", {"skann.pdf": scanned_pages([appendix_full])}, "--dato", "03.03.2027")
+    assert done.exit_code == 0, done.output
+    assert (record["vedlegg"]["type"], record["vedlegg"]["dokument_id"]) == ("skann", appendix_full)
+
+
+def test_a_copy_with_a_short_id_this_year_folder_never_gave_is_refused(made, tmp_path):
+    """Signed, or scanned: a short ID made in another output folder (another key) names no document here."""
+    from portals import our_pdf
+    from test_signing import scanned_pages
+
+    from dataclasses import replace
+
+    from generator.documents.identity import parse_id, short_id
+
+    full = parse_id(copy_for_signing(made)["dokument_id"])
+    elsewhere = replace(full, short=short_id(full, bytes(32)))
+    signed = pades(pades(our_pdf(document_id=elsewhere), made["people"][LEADER], "Leder"),
+                   made["people"][SUPERIOR], "Overordnet")
+    done, record, _ = read(made, tmp_path / "e", {"annen.pdf": signed, "skann.pdf": scanned_pages([elsewhere.short])},
+                           "--dato", "03.03.2027")
+    assert done.exit_code == 3 and record == {}
+    output = " ".join(done.output.split())
+    assert (f"annen.pdf: hører ikke til denne arbeidsboken: dokument-ID-en {elsewhere.short} er ikke laget i denne "
+            "årsmappen") in output
+    assert (f"skann.pdf: hører ikke til denne arbeidsboken: QR-koden på side 1: dokument-ID-en {elsewhere.short} er "
+            "ikke laget i denne årsmappen") in output

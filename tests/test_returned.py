@@ -12,6 +12,7 @@ import io
 import json
 import shutil
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -90,6 +91,21 @@ def test_a_file_renamed_in_downloads_is_matched_by_its_document_id(made):
         "[Fylles ut" in "\n".join(paragraphs((on_server.parent / kept[0]).read_bytes()))
 
 
+def test_a_file_made_before_short_ids_is_matched_by_its_full_id(made):
+    """A Word file downloaded before this version carries the full ID (LA1:…) in its properties: still matched."""
+    from generator.documents.identity import docx_id_text, parse_id
+
+    recorded = entry_file(made, "1011", "vedlegg")
+    upload = _carrying(edited_copy(made, "1011", "vedlegg", made / "gammel" / "Mitt vedlegg.docx"),
+                       parse_id(recorded["dokument_id"]))
+    assert docx_id_text(Document(upload)) == recorded["dokument_id"]
+    result = hand_in(made, upload)
+    assert result.exit_code == 0, result.output
+    assert "1011 Line Dahl: levert inn" in result.output and "koblet på filnavnet" not in result.output
+    on_server = made / "ut" / YEAR / entry_file(made, "1011", "vedlegg")["sti"]
+    assert NEW_TEXT in "\n".join(paragraphs(on_server.read_bytes()))
+
+
 def test_a_file_without_an_id_is_matched_only_by_its_exact_name(made):
     upload = edited_copy(made, "1011", "avtale", made / "inn" / Path(entry_file(made, "1011", "avtale")["sti"]).name)
     with zipfile.ZipFile(upload) as zf:  # Word's «Inspect Document» removes custom properties
@@ -108,19 +124,40 @@ def test_a_file_without_an_id_is_matched_only_by_its_exact_name(made):
     assert "«avtale Line.docx»: har ingen dokument-ID, og filnavnet er ikke navnet på noe dokument" in result.output
 
 
+def _carrying(path: Path, document_id) -> Path:
+    """The Word file with `document_id` in its properties, as a document made with that ID carries it."""
+    from generator.documents.identity import set_docx_id
+
+    document = Document(path)
+    set_docx_id(document, document_id)
+    document.save(path)
+    return path
+
+
 def test_anything_unmatched_is_listed_and_nothing_is_guessed(made):
-    other_year = edited_copy(made, "1010", "avtale", made / "inn" / "a.docx")
-    document = Document(other_year)
-    from generator.documents.identity import docx_id_text, parse_id, set_docx_id
-    from dataclasses import replace
-    set_docx_id(document, replace(parse_id(docx_id_text(document)), ar=2026))
-    document.save(other_year)
+    from generator.documents.identity import parse_id, short_id
+
+    full = parse_id(entry_file(made, "1010", "avtale")["dokument_id"])
+    last_year = replace(full, ar=2026)
+    key = Manifest.load(made / "ut" / YEAR).id_key()
+    # Last year's document, as it carries its ID now (short) and as it did before short IDs (full).
+    short = _carrying(edited_copy(made, "1010", "avtale", made / "inn" / "a.docx"),
+                      replace(last_year, short=short_id(last_year, key)))
+    _carrying(edited_copy(made, "1010", "avtale", made / "inn" / "b.docx"), last_year)
+    # This year's, from another output folder (another key): a short ID this year folder never gave.
+    elsewhere = _carrying(edited_copy(made, "1010", "avtale", made / "inn" / "c.docx"),
+                          replace(full, short=short_id(full, bytes(32))))
     (made / "inn" / "notat.txt").write_text("ikke Word", encoding="utf-8")
     (made / "inn" / "ødelagt.docx").write_bytes(b"PK\x03\x04 not really")
     before = entry_file(made, "1010", "avtale")
-    result = hand_in(made, made / "inn" / "a.docx", made / "inn" / "notat.txt", made / "inn" / "ødelagt.docx")
+    names = ("a.docx", "b.docx", "c.docx", "notat.txt", "ødelagt.docx")
+    result = hand_in(made, *(made / "inn" / name for name in names))
     assert result.exit_code == 3
-    assert "«a.docx»: dokumentet gjelder 2026, ikke 2027" in result.output
+    assert f"«a.docx»: dokument-ID-en {short_id(last_year, key)} gjelder 2026, ikke 2027" in result.output
+    assert "«b.docx»: dokumentet gjelder 2026, ikke 2027" in result.output
+    assert (f"«c.docx»: dokument-ID-en {short_id(full, bytes(32))} er ikke laget i denne årsmappen"
+            in " ".join(result.output.split()))
+    assert "Skrevet: 0 Word-filer levert inn" in result.output
     assert "«notat.txt»: ikke en Word-fil (.docx) eller en .zip med Word-filer" in result.output
     assert "«ødelagt.docx»: ikke en Word-fil som kan åpnes" in result.output
     assert entry_file(made, "1010", "avtale") == before

@@ -160,8 +160,12 @@ def test_an_older_version_is_accepted_with_both_versions_named(round_trip):
     document = docx.Document(str(draft))
     document.add_paragraph("Endret etter signeringen.")
     document.save(str(draft))
+    signed_short = files_of(rt["out"], "210", "signering")[("avtale", "pdf")]["kort_id"]
     assert cli("signering", rt["book"], "--ut", rt["out"], "--leder", "210").exit_code == 0
     current = files_of(rt["out"], "210", "signering")[("avtale", "pdf")]["dokument_id"].split(":")[5]
+    # The signed copy carries the earlier short ID: no file has it now, and the manifest still knows it.
+    manifest = json.loads((rt["out"] / YEAR / "manifest.json").read_text(encoding="utf-8"))["ledere"]["210"]
+    assert signed_short not in {f["kort_id"] for f in manifest["filer"]} and signed_short in manifest["ider"]
     cli("signert", rt["book"], rt["inbox"], "--ut", rt["out"], "--dato", "03.03.2027")
     agreement = record(rt)["210"]["avtale"]
     assert agreement["versjon"] != current

@@ -4,6 +4,7 @@ PDFs signed with pyHanko by certificates from a CA made here; scans rendered and
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 import unicodedata
@@ -29,8 +30,8 @@ from PIL import Image, ImageDraw, ImageFilter
 from conftest import basic_sheets, write_xlsx
 from generator.documents import identity
 from generator.documents.identity import (
-    InvalidDocumentId, fingerprint, format_id, make_id, parse_id, qr_png, qr_png_of, read_docx_id, read_pdf_id, same_owner,
-    set_docx_id, set_pdf_id,
+    IdRegister, InvalidDocumentId, UnknownDocumentId, fingerprint, format_id, make_id, parse_id, qr_png, qr_png_of,
+    read_docx_id, read_pdf_id, same_owner, set_docx_id, set_pdf_id,
 )
 from generator.signing import scan, verify
 from generator.signing.scan import ansattnr_from_filename, read_scan
@@ -138,6 +139,163 @@ def test_an_id_that_would_be_too_long_is_refused_when_made():
         an_id("ø" * 40)
 
 
+# --- the short ID, which documents carry --------------------------------------------------------
+
+KEY = bytes(range(32))  # a year folder's key (store.manifest.Manifest.id_key), fixed so the IDs are too
+SHORT = re.compile(r"LA2-2027-[0-9A-HJKMNP-TV-Z]{12}-[0-9A-HJKMNP-TV-Z]{2}")
+
+
+def a_short(ansattnr="210", kind="avtale", content="innhold", ar=2027, key=KEY):
+    return make_id("Testvik kommune", "", ar, ansattnr, kind, fingerprint(content), key)
+
+
+@pytest.mark.parametrize("ansattnr", AWKWARD + ["4711", "0042"])
+def test_the_short_id_says_nothing_about_the_leader(ansattnr):
+    document_id = a_short(ansattnr)
+    short = document_id.short
+    assert SHORT.fullmatch(short), short
+    assert identity.carried_text(document_id) == short
+    assert identity.footer_text(document_id) == f"Dokument-ID {short}"
+    assert unicodedata.normalize("NFC", ansattnr).strip() not in short and "+" not in short and "Testvik" not in short
+    # The full ID stays the record, and the short one is the same for the same document and key.
+    assert parse_id(format_id(document_id)) == document_id and parse_id(format_id(document_id)).ansattnr == \
+        unicodedata.normalize("NFC", ansattnr).strip()
+    assert a_short(ansattnr).short == short
+
+
+def test_the_short_id_follows_the_document_and_the_key():
+    short = a_short().short
+    others = {a_short(content="endret").short, a_short(kind="vedlegg").short, a_short("211").short,
+              a_short(key=bytes(32)).short}
+    assert short not in others and len(others) == 4
+    assert a_short() == an_id()  # the same document, whichever form it carries
+    with pytest.raises(ValueError):
+        a_short(key=b"kort")
+
+
+def _short_text(year: str, code: str) -> str:
+    return f"LA2-{year}-{code}-{identity._short_check(year + code)}"
+
+
+def test_every_wrong_or_swapped_character_is_caught():
+    """One character wrong anywhere, or any two characters of the year and code swapped: refused, every time."""
+    for n in range(20):
+        short = a_short(str(n)).short
+        places = [i for i, char in enumerate(short) if i >= 4 and char != "-"]
+        for at in places:
+            for char in identity.CROCKFORD:
+                if char != short[at]:
+                    with pytest.raises(InvalidDocumentId):
+                        identity.parse_short(short[:at] + char + short[at + 1:])
+        swappable = places[:-2] + [places[-2]]  # year and code; the check's two characters among themselves below
+        for i, a in enumerate(swappable):
+            for b in swappable[i + 1:]:
+                if short[a] != short[b]:
+                    swapped = list(short)
+                    swapped[a], swapped[b] = swapped[b], swapped[a]
+                    with pytest.raises(InvalidDocumentId, match="Kontrolltegnene|har ikke formen"):
+                        identity.parse_short("".join(swapped))
+        if short[-1] != short[-2]:
+            with pytest.raises(InvalidDocumentId):
+                identity.parse_short(short[:-2] + short[-1] + short[-2])
+
+
+def test_a_short_id_is_read_as_a_person_types_it():
+    short = _short_text("2027", "0123456789AB")
+    assert identity.parse_short(short) == short
+    assert identity.parse_short(f"  Dokument-ID {short.lower()} ") == short
+    assert identity.parse_short("la2-2o27-oI23456789ab" + short[-3:].lower()) == short  # O for 0, I for 1
+    assert identity.parse_short("LA2-2027-0L23456789AB" + short[-3:]) == short  # L for 1
+    for bad, reason in ((short.replace("AB-", "AU-"), "har ikke formen"), (short[:-1], "har ikke formen"),
+                        (short.replace("-", ""), "begynner ikke med LA2-"), ("LA1-2027", "begynner ikke med LA2-")):
+        with pytest.raises(InvalidDocumentId, match=reason):
+            identity.parse_short(bad)
+    assert identity.canonical_text(short.lower()) == short
+    assert identity.canonical_text(format_id(an_id())) == format_id(an_id())
+
+
+def test_the_register_finds_the_document_a_short_id_stands_for():
+    agreement, appendix = a_short("210"), a_short("210", kind="vedlegg")
+    register = IdRegister({agreement.short: [format_id(agreement)], appendix.short: {format_id(appendix)}}, 2027)
+    found = register.read(f"Dokument-ID {agreement.short}")
+    assert found == agreement and found.short == agreement.short and (found.ansattnr, found.kind) == ("210", "avtale")
+    assert register.read(appendix.short.lower()) == appendix
+    # A full ID, as documents made before short IDs carry it, is read as it is.
+    old = an_id("999")
+    assert register.read(format_id(old)) == old and register.read(format_id(old)).short == ""
+    with pytest.raises(UnknownDocumentId, match="ikke laget i denne årsmappen"):
+        register.read(a_short("211").short)
+    with pytest.raises(UnknownDocumentId, match="gjelder 2026, ikke 2027"):
+        register.read(a_short(ar=2026).short)
+    with pytest.raises(InvalidDocumentId, match="Kontrolltegnene"):
+        register.read(agreement.short[:-1] + ("0" if agreement.short[-1] != "0" else "1"))
+    twice = IdRegister({agreement.short: [format_id(agreement), format_id(appendix)]}, 2027)
+    with pytest.raises(UnknownDocumentId, match="står for 2 dokumenter"):
+        twice.read(agreement.short)
+
+
+def test_a_damaged_short_id_never_finds_another_leader():
+    import random
+
+    rng = random.Random(31)
+    documents = [a_short(str(1000 + n), kind=kind) for n in range(300) for kind in ("avtale", "vedlegg")]
+    register = IdRegister({d.short: [format_id(d)] for d in documents}, 2027)
+    refused = 0
+    for document in documents:
+        for _ in range(10):
+            text = list(document.short)
+            for _ in range(rng.randint(1, 3)):
+                at = rng.choice([i for i in range(4, len(text)) if text[i] != "-"])
+                text[at] = rng.choice(identity.CROCKFORD)
+            try:
+                found = register.read("".join(text))
+            except InvalidDocumentId:
+                refused += 1
+                continue
+            assert found == document  # only when the damage changed nothing
+    assert refused > 5000
+
+
+def test_the_manifest_keeps_every_short_id_it_gave(tmp_path):
+    from generator.store.manifest import FileEntry, LeaderEntry, Manifest, issued_ids
+
+    first, second = a_short("210", content="1"), a_short("210", content="2")
+    manifest = Manifest(tmp_path)
+    entry = manifest.ledere["210"] = LeaderEntry("210", "Øystein Sykehjem", "210 Øystein Sykehjem")
+    for document_id in (first, second):  # the document made again: the new file replaces the old one's entry
+        manifest.update("210", FileEntry("210 Øystein Sykehjem/avtale.docx", "avtale", "docx", True, "sha",
+                                         dokument_id=format_id(document_id), kort_id=document_id.short))
+    assert [f.kort_id for f in entry.filer] == [second.short] and entry.filer[0].carried_id == second.short
+    # Read back from the journal alone (a run that stopped), then from manifest.json.
+    for _ in range(2):
+        again = Manifest.load(tmp_path)
+        issued = issued_ids(again.ledere)
+        assert issued == {first.short: {format_id(first)}, second.short: {format_id(second)}}
+        assert IdRegister(issued, 2027).read(first.short).version == first.version  # the earlier version too
+        manifest.save()
+    old = FileEntry("a.docx", "avtale", "docx", True, "sha", dokument_id=format_id(an_id()))
+    assert old.carried_id == format_id(an_id())  # made before short IDs: it carries the full ID
+
+
+def test_the_year_folder_keeps_its_key(tmp_path):
+    from generator.store.manifest import Manifest
+    from generator.store.year import ID_KEY_NAME
+
+    key = Manifest(tmp_path).id_key()
+    assert len(key) == 32 and (tmp_path / ID_KEY_NAME).is_file()
+    assert Manifest.load(tmp_path).id_key() == key  # the next run's
+    (tmp_path / ID_KEY_NAME).write_text("skadet")
+    assert len(Manifest(tmp_path).id_key()) == 32  # a damaged file is replaced; the manifest still reads old IDs
+
+
+def test_the_qr_code_of_a_short_id_is_small():
+    document_id = a_short()
+    assert identity.qr_matrix(document_id.short).shape == (29, 29)  # the full ID's was 41 × 41
+    assert identity.qr_matrix(format_id(an_id())).shape[0] > 29
+    found = zxingcpp.read_barcodes(Image.open(io.BytesIO(qr_png(document_id))), formats=zxingcpp.BarcodeFormat.QRCode)
+    assert [(code.text, code.ec_level) for code in found] == [(document_id.short, "H")]
+
+
 def _scanned(png: bytes, dpi: int, seed: int = 1) -> Image.Image:
     """The QR code printed at its size on an A4 page and scanned: resampled, blurred, rotated, noisy, JPEG."""
     import random
@@ -158,13 +316,16 @@ def _scanned(png: bytes, dpi: int, seed: int = 1) -> Image.Image:
     return Image.open(io.BytesIO(out.getvalue()))
 
 
+@pytest.mark.parametrize("key", [KEY, None], ids=["kort", "full"])
 @pytest.mark.parametrize("dpi", [300, 200])
-def test_qr_is_read_from_a_poor_scan_of_the_printed_page(dpi):
-    document_id = an_id("Ansatt nr. 0042-ÅØÆ", kommune="Nord-Fron kommune")
+def test_qr_is_read_from_a_poor_scan_of_the_printed_page(dpi, key):
+    document_id = make_id("Nord-Fron kommune", "", 2027, "Ansatt nr. 0042-ÅØÆ", "avtale", fingerprint("x"), key)
     width_mm = identity.qr_width_mm(document_id)
     assert 25 < width_mm < 45  # fits beside the signature block
     found = zxingcpp.read_barcodes(_scanned(qr_png(document_id), dpi), formats=zxingcpp.BarcodeFormat.QRCode)
-    assert [parse_id(code.text) for code in found] == [document_id]
+    register = IdRegister({document_id.short: [format_id(document_id)]} if key else {}, 2027)
+    assert [code.text for code in found] == [identity.carried_text(document_id)]
+    assert [register.read(code.text) for code in found] == [document_id]
 
 
 def test_qr_uses_high_error_correction():
@@ -265,6 +426,32 @@ def test_xmp_round_trip_once_however_often_it_is_set():
     assert xmp.count("<pdfaSchema:namespaceURI>" + identity.XMP_NS) == 1
     # Written as plain text (PDF/A readers and documents/pdf.py read it without filters).
     assert format_id(an_id(content="2")).encode() in out.getvalue()
+
+
+def test_a_document_with_a_short_id_carries_only_that_in_its_properties(tmp_path):
+    document_id = a_short("A-12 b")
+    register = IdRegister({document_id.short: [format_id(document_id)]}, 2027)
+    pdf = pikepdf.open(io.BytesIO(small_pdf()))
+    set_pdf_id(pdf, document_id)
+    out = io.BytesIO()
+    pdf.save(out)
+    assert read_pdf_id(pikepdf.open(io.BytesIO(out.getvalue()))) == document_id.short
+    assert b"A-12" not in out.getvalue() and format_id(document_id).encode() not in out.getvalue()
+    path = tmp_path / "avtale.docx"
+    document = docx.Document()
+    set_docx_id(document, document_id)
+    document.save(path)
+    assert identity.docx_id_text(docx.Document(str(path))) == document_id.short
+    assert read_docx_id(path, register) == document_id
+    with pytest.raises(UnknownDocumentId):
+        read_docx_id(path)  # without the year folder's register, a short ID names nothing
+    # What the converter stamps into a PDF: the text the .docx carries, as it is, or refused.
+    stamped = pikepdf.open(io.BytesIO(small_pdf()))
+    identity.pdf_edit(document_id.short.lower())(stamped)
+    assert read_pdf_id(stamped) == document_id.short
+    assert identity.pdf_edit("") is None
+    with pytest.raises(InvalidDocumentId):
+        identity.pdf_edit("LA2-2027-ikke-gyldig")
 
 
 # --- signatures -----------------------------------------------------------------------------
@@ -625,6 +812,28 @@ def test_a_scan_of_two_documents_names_both_and_a_damaged_code_says_why():
     assert found.andre_koder and "LA1:" in found.andre_koder[0]
 
 
+@pytest.mark.slow
+def test_a_scan_of_short_ids_is_read_through_the_register():
+    agreement, appendix, old = a_short("210"), a_short("210", kind="vedlegg"), an_id("100")
+    register = IdRegister({d.short: [format_id(d)] for d in (agreement, appendix)}, 2027)
+    found = read_scan(scanned_pages([agreement.short]), name="skann.pdf", register=register)
+    assert found.dokument_id == agreement and found.dokument_id.short == agreement.short
+    # One document, its short ID on one page and its full ID (printed before short IDs) on the other.
+    assert read_scan(scanned_pages([agreement.short, format_id(agreement)]), register=register,
+                     all_pages=True).blandet == ""
+    mixed = read_scan(scanned_pages([agreement.short, format_id(old)]), register=register, all_pages=True)
+    assert mixed.blandet == (f"sidene har QR-koder fra mer enn ett dokument: «{agreement.short}» (side 1) og "
+                             f"«{format_id(old)}» (side 2); skann hvert dokument for seg")
+    # Another year folder's short ID is unknown here; a damaged one fails its check.
+    other = a_short("211")
+    damaged = appendix.short[:-1] + ("0" if appendix.short[-1] != "0" else "1")
+    result = read_scan(scanned_pages([other.short, damaged]), register=register, all_pages=True)
+    assert result.dokument_id is None
+    assert result.ukjent == [f"side 1: dokument-ID-en {other.short} er ikke laget i denne årsmappen (manifest.json "
+                             "kjenner den ikke); den kan være fra en annen kommune eller en annen utmappe"]
+    assert len(result.skadet) == 1 and "Kontrolltegnene" in result.skadet[0]
+
+
 def test_a_scan_without_a_code_falls_back_to_the_file_name():
     pdf = img2pdf.convert([_blank_jpeg()], layout_fun=img2pdf.get_fixed_dpi_layout_fun((72, 72)))
     result = read_scan(pdf, name="A-12 b Ola Nordmann.pdf", known_ansattnr=["A-12", "A-12 b", "210"])
@@ -641,7 +850,8 @@ def test_a_foreign_qr_code_is_listed_not_taken(tmp_path):
     pdf = img2pdf.convert([out.getvalue()], layout_fun=img2pdf.get_fixed_dpi_layout_fun((72, 72)))
     result = read_scan(pdf, name="skann.pdf")
     assert result.dokument_id is None
-    assert result.andre_koder == ["side 1: Teksten er ikke en dokument-ID fra lederavtale (den begynner ikke med LA1:)"]
+    assert result.andre_koder == ["side 1: Teksten er ikke en dokument-ID fra lederavtale (den begynner ikke med LA1: "
+                                  "eller LA2-)"]
 
 
 def _png(code) -> bytes:

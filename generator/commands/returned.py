@@ -156,7 +156,7 @@ def _convert(converting: list[tuple[Match, Item, Path]], libreoffice, year: Year
                 docx = manifest.ledere[m.leder.ansattnr].file(m.kind.rolle, "docx")
                 # As `generer` does: a PDF a stopped run left is known as the tool's own.
                 manifest.intend(year.relative(path.with_suffix(".pdf")), None)
-                converter.submit(path, path.with_suffix(".pdf"), pdf_edit(docx.dokument_id))
+                converter.submit(path, path.with_suffix(".pdf"), pdf_edit(docx.carried_id))
             for (m, item, path), done in zip(batch, converter.wait(counted)):
                 if not done.ok:
                     item.status = FAILED
@@ -166,5 +166,5 @@ def _convert(converting: list[tuple[Match, Item, Path]], libreoffice, year: Year
                 rel = year.relative(done.pdf)
                 manifest.update(m.leder.ansattnr, FileEntry(rel, m.kind.rolle, "pdf", m.kind.public,
                                                             sha256_file(done.pdf), docx.innlevert,
-                                                            docx.dokument_id))
+                                                            docx.dokument_id, kort_id=docx.kort_id))
                 item.filer.append(rel)

@@ -20,7 +20,7 @@ from ..job import Job
 from ..model import Arbeidsbok
 from ..plural import antall
 from ..result import Item, Result
-from ..signing.received import KINDS, UNREAD, Readers, Received, valid_count
+from ..signing.received import KINDS, UNREAD, Readers, Received, id_register, valid_count
 from ..signing.record import (
     SIGNED,
     REPORT_COLUMN,
@@ -73,7 +73,8 @@ def _signert(job: Job, mappe: Path, files: list[Path], pdfs: list[Path], readers
         # A task may cross to a worker process: the manifest's entries (not the Manifest and its lock), and the
         # trust roots as DER (asn1crypto's certificates lose what they parsed lazily when pickled).
         der = [root.dump() for root in roots] if roots is not None else None
-        tasks = [(path, path.relative_to(mappe).as_posix(), bok, year, manifest.ledere, der, dato, job.today)
+        register = id_register(manifest.ledere, bok)
+        tasks = [(path, path.relative_to(mappe).as_posix(), bok, year, manifest.ledere, register, der, dato, job.today)
                  for path in pdfs]
         for kilde, outcome in readers.read(tasks, job.progress):
             if isinstance(outcome, str):

@@ -1,13 +1,14 @@
 """`signering`: the final copies to be signed, made from the Word files as the conversation left them.
 
 Per leader, the agreement and the appendix become PDF/A-2b without the draft mark in
-`signering/<Ansattnr> <Navn>/`, each carrying the document ID of its content now (the footer line,
-the QR code, the XMP; documents.stamp): an unchanged .docx keeps the draft's ID, an edited one gets a
-new version, and `signert` later knows which version came back. A document still holding a
-placeholder, or an appendix whose goals table is empty, holds the leader back; the others go on.
-`signatarer.csv` lists every copy with its two signers, for an e-signing portal's bulk upload.
+`signering/<Ansattnr> <Navn>/`, each carrying the document ID of its content now (the short ID in the
+footer line, the QR code and the XMP; documents.stamp): an unchanged .docx keeps the draft's ID, an
+edited one gets a new version, and `signert` later knows which version came back. A document still
+holding a placeholder, or an appendix whose goals table is empty, holds the leader back; the others go
+on. `signatarer.csv` lists every copy with its two signers, for an e-signing portal's bulk upload.
 
-A copy is made again only when its .docx changed; a copy a person changed is never overwritten.
+A copy is made again only when its .docx changed, or when it was made before short IDs (it shows the
+Ansattnr); a copy a person changed is never overwritten.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..documents.batch import document_id_of
-from ..documents.identity import format_id, parse_id, pdf_edit
+from ..documents.identity import format_id, pdf_edit
 from ..documents.kinds import APPENDIX, SIGNED_KINDS, Kind
 from ..documents.pdf import pdfa_2b_problem
 from ..documents.placeholders import empty_tables, placeholders_left
@@ -54,7 +55,8 @@ class _Copy:
     stamped: Path  # the .docx with the ID of its content, in the staging folder
     target: Path  # the PDF in signering/
     kilde: str  # the .docx's sha256
-    dokument_id: str
+    dokument_id: str  # the full ID, the record
+    kort_id: str  # the short ID the copy carries
 
 
 def signering(job: Job, ledere: tuple[str, ...] | list[str] = ()) -> Result:
@@ -91,6 +93,7 @@ def _plan(bok: Arbeidsbok, year: YearFolder, manifest: Manifest, selected: list[
           result: Result) -> tuple[list[_Copy], dict[str, Item]]:
     """What each leader needs converted; leaders not ready or with nothing to do are settled here."""
     copies, items = [], {}
+    key = manifest.id_key()
     for leder in selected:
         item = items[leder.ansattnr] = Item(leder.ansattnr, leder.navn, UNCHANGED, [], [])
         entry = manifest.ledere.get(leder.ansattnr)
@@ -104,7 +107,7 @@ def _plan(bok: Arbeidsbok, year: YearFolder, manifest: Manifest, selected: list[
             docx = year.path / entry.file(kind.rolle, "docx").sti
             data = docx.read_bytes()
             stamped, document_id = restamp_docx(data, kind.rolle,
-                                                lambda version, k=kind: document_id_of(bok, leder, k, version))
+                                                lambda version, k=kind: document_id_of(bok, leder, k, version, key))
             target = year.signering_leader(leder) / f"{docx.stem}.pdf"
             rel = year.relative(target)
             recorded = entry.file(kind.rolle, "pdf", SIGNING)
@@ -115,12 +118,17 @@ def _plan(bok: Arbeidsbok, year: YearFolder, manifest: Manifest, selected: list[
                 item.notices.append(f"{rel} er endret etter at den ble laget, og er ikke overskrevet. Flytt den "
                                       f"bort og {run('signering')} igjen for å lage en ny.")
                 continue
-            if on_disk is not None and recorded.dokument_id == format_id(document_id) and recorded.kilde == sha256_bytes(data):
-                item.filer.append(rel)  # made from this very .docx: nothing to do
+            # Made from this very .docx: nothing to do. Unless it was made before short IDs: its pages show the
+            # full ID with the Ansattnr, so it is made again. (A short ID under an earlier key is still the
+            # manifest's: the copy stays.)
+            if (on_disk is not None and recorded.dokument_id == format_id(document_id) and recorded.kort_id
+                    and recorded.kilde == sha256_bytes(data)):
+                item.filer.append(rel)
                 continue
             path = staging / f"{leader_folder(leder)}-{kind.rolle}.docx"
             path.write_bytes(stamped)
-            copies.append(_Copy(leder, kind, docx, path, target, sha256_bytes(data), format_id(document_id)))
+            copies.append(_Copy(leder, kind, docx, path, target, sha256_bytes(data), format_id(document_id),
+                                document_id.short))
             item.status = UPDATED if recorded is not None else NEW
     return copies, items
 
@@ -168,14 +176,15 @@ def _convert(copies: list[_Copy], libreoffice, year: YearFolder, manifest: Manif
         manifest.intend(rel, sha256_bytes(data))
         atomic_write_bytes(copy.target, data)
         manifest.update(copy.leder.ansattnr, FileEntry(rel, copy.kind.rolle, "pdf", copy.kind.public,
-                                                       sha256_bytes(data), copy.kilde, copy.dokument_id, SIGNING))
+                                                       sha256_bytes(data), copy.kilde, copy.dokument_id, SIGNING,
+                                                       kort_id=copy.kort_id))
         item.filer.append(rel)
 
     if not copies:
         return
     with libreoffice.converter(finished) as converter:
         for copy in copies:
-            converter.submit(copy.stamped, copy.stamped.with_suffix(".pdf"), pdf_edit(copy.dokument_id))
+            converter.submit(copy.stamped, copy.stamped.with_suffix(".pdf"), pdf_edit(copy.kort_id))
         converter.wait(progress)
 
 
@@ -189,7 +198,8 @@ def _write_signatories(bok: Arbeidsbok, year: YearFolder, manifest: Manifest) ->
             copy = entry.file(kind.rolle, "pdf", SIGNING) if entry else None
             if copy is None or not (year.path / copy.sti).is_file():
                 continue
-            rows.append([copy.sti, leder.ansattnr, kind.rolle, copy.dokument_id, leder.navn, leder.epost,
+            # The ID the copy shows, as the portal and HR see it on the page.
+            rows.append([copy.sti, leder.ansattnr, kind.rolle, copy.carried_id, leder.navn, leder.epost,
                          superior.navn if superior else "", superior.epost if superior else "", ORDER])
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")

@@ -27,7 +27,7 @@ from ..workbook import read_workbook
 from ..workbook.selection import select_leaders
 from .check import check_templates
 from .context import babel_locale
-from .identity import DocumentId, InvalidDocumentId, format_id, make_id
+from .identity import DocumentId, InvalidDocumentId, format_id, make_id, new_key
 from .jinja import make_jinja_env
 from .kinds import AGREEMENTS, Kind
 from .naming import document_properties, file_stem
@@ -42,7 +42,8 @@ class Document:
     kind: Kind
     filename: str  # without extension
     docx: bytes
-    dokument_id: str = ""  # documents.identity: what the document carries
+    dokument_id: str = ""  # documents.identity: the full ID, the manifest's record of which document it is
+    kort_id: str = ""  # the short ID the document carries (footer, QR code, properties)
 
     @property
     def rolle(self) -> str:
@@ -101,6 +102,11 @@ class Batch:
         self.kinds = kinds
         self.env = make_jinja_env(autoescape=True, locale=babel_locale(bok.kommune))
         self.guard = PrivacyGuard(bok)
+        # The year folder's secret for the short document IDs (store.manifest.Manifest.id_key), which the
+        # writer sets before it renders the documents it keeps. Until then a key of this batch's own: a
+        # document rendered outside a year folder still carries a short ID (never the full one with the
+        # Ansattnr), one that no manifest knows.
+        self.id_key: bytes = new_key()
         self._renderers: dict[tuple[Path, bool], DocxRenderer] = {}
         self._hashes: dict[Path, str] = {}
         self._warnings: dict[str, list[str]] = {}
@@ -154,11 +160,12 @@ class Batch:
         for kind, renderer, document, texts in filled:
             if kind.public and verdict.failures:
                 continue
-            document_id = (document_id_of(bok, leder, kind, renderer.version(kind.rolle, document, texts))
-                           if kind.carries_id else None)
+            document_id = (document_id_of(bok, leder, kind, renderer.version(kind.rolle, document, texts),
+                                          self.id_key) if kind.carries_id else None)
             data = renderer.pack(document, contexts[kind.context], document_properties(kind, bok, leder), document_id)
             documents.append(Document(kind, file_stem(kind, bok, leder), data,
-                                      format_id(document_id) if document_id else ""))
+                                      format_id(document_id) if document_id else "",
+                                      document_id.short if document_id else ""))
         return verdict, documents
 
     def _renderer(self, path: Path, identity: bool) -> DocxRenderer:
@@ -173,11 +180,12 @@ class Batch:
         return self._hashes[path]
 
 
-def document_id_of(bok: Arbeidsbok, leder: Leder, kind: Kind, version: str) -> DocumentId:
-    """The ID of a leader's document of `kind` in the workbook's municipality and year."""
+def document_id_of(bok: Arbeidsbok, leder: Leder, kind: Kind, version: str, key: bytes) -> DocumentId:
+    """The ID of a leader's document of `kind` in the workbook's municipality and year, with the short ID
+    it carries under the year folder's `key`."""
     try:
         return make_id(bok.kommune.navn, bok.kommune.organisasjonsnummer, bok.kommune.periode.ar, leder.ansattnr,
-                       kind.rolle, version)
+                       kind.rolle, version, key)
     except InvalidDocumentId as exc:
         raise LederavtaleError(f"Ledere rad {leder.rad} ({leder.ansattnr}): {exc}. Ingenting er skrevet.") from None
 

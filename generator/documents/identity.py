@@ -1,38 +1,61 @@
-"""The document ID: which municipality, year, leader, kind and version a document is, in one string.
+"""The document ID: which municipality, year, leader, kind and version a document is.
 
 A signed copy comes back as a PDF from an e-signing portal or as a scan, and must be matched to the
-document it was made from without trusting its file name. So every document carries its ID in the
+document it was made from without trusting its file name. So every document carries an ID in the
 footer ("Dokument-ID …"), in a QR code on the signature page, in the .docx custom properties and in
-the PDF's XMP metadata. The string looks like
+the PDF's XMP metadata. An ID has two forms.
+
+The full ID is the record: what the year folder's manifest keeps for each document (FileEntry.dokument_id)
+and what the tool reasons with. It looks like
 
     LA1:Testvik+kommune:2027:210:avtale:3f9a2c1b7d4e:5c0e
 
-* `LA1` marks the format (lederavtale, version 1), so a foreign QR code or string is told apart.
-* The municipality is its organisation number when the workbook has one, else its name: both are
-  what the workbook knows (Kommune: Kommunenavn, Organisasjonsnummer), so a copy can be compared
-  with nothing more than the workbook.
-* The Ansattnr may hold anything HR typed (letters, hyphens, spaces, æøå, even a colon): every text
-  part is percent-encoded UTF-8 (space as `+`), so the whole ID is printable ASCII without spaces.
-  That survives a QR code in any reader's byte mode, a PDF's text layer, XMP and a custom property.
-* The version is the first 12 hex digits of a sha256 of what the document was made from: 48 bits,
-  enough that two versions of one leader's document never share it by chance.
-* The last four hex digits check the rest, so a damaged or retyped ID (`210` read as `219`) is
-  refused instead of matching another leader.
+* `LA1` marks the format, so a foreign QR code or string is told apart.
+* The municipality is its organisation number when the workbook has one, else its name.
+* The Ansattnr may hold anything HR typed: every text part is percent-encoded UTF-8 (space as `+`).
+* The version is the first 12 hex digits of a sha256 of what the document was made from.
+* The last four hex digits check the rest.
 
-Parsing is strict: exactly one string stands for one ID, and anything else is refused with a
-Norwegian reason (`InvalidDocumentId`).
+The short ID is what a document carries, since the agreement is a public document and its footer,
+QR code and metadata must not publish the Ansattnr. It looks like
+
+    LA2-2027-K7QH3M9XPA2B-4F
+
+* `LA2` marks the format, then the year.
+* Twelve characters of Crockford's base32 (0-9 and A-Z without I, L, O and U: read aloud and typed
+  without mix-ups) hold 60 bits of an HMAC-SHA256 of the full ID under the year folder's own secret
+  key (`new_key`, kept beside the manifest: store.manifest.Manifest.id_key). Without the key, nothing about the document, not the
+  Ansattnr, can be found from the short ID, not even by trying every Ansattnr against a re-made
+  document. With 60 bits, two of one year's documents sharing a short ID is impossible in practice:
+  for 100 000 IDs in one year folder (5 000 leaders, three kinds, several versions each) the chance
+  is n²/2⁶¹ ≈ 4·10⁻⁹; and should it ever happen, the short ID is refused as ambiguous, never
+  matched to the wrong one.
+* The two last characters check the year and the code: a weighted sum (weights 1 to 16) of their
+  values modulo the prime 1021, so one wrong character anywhere, and any two swapped characters of
+  the year and code (or of the check), are always caught, other damage in all but 1 of 1021 cases; a short ID that passes the check but was
+  never issued is refused as unknown.
+
+A short ID is resolved to its document through the year folder's manifest (`IdRegister`): every
+short ID the year's documents were given is recorded with the full ID it stands for, also after a
+document is made again. Documents made before short IDs carry their full ID, and are read as before.
+
+Parsing is strict: anything that is not one of our IDs is refused with a Norwegian reason
+(`InvalidDocumentId`); a well-formed short ID the year folder never issued with `UnknownDocumentId`. A
+short ID is read as Crockford's base32 is (case aside; I and L as 1, O as 0), as a person may type it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
+import secrets
 import struct
 import zlib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable, Mapping
 from urllib.parse import quote_plus, unquote_plus
 
 import pikepdf
@@ -46,7 +69,8 @@ from lxml import etree
 
 from .kinds import KINDS as ALL_KINDS
 
-PREFIX = "LA1"
+PREFIX = "LA1"  # the full ID
+SHORT_PREFIX = "LA2"  # the short ID, which documents carry
 # The roles (documents.kinds) of the documents that carry an ID.
 KINDS = tuple(kind.rolle for kind in ALL_KINDS.values() if kind.carries_id)
 FOOTER_LABEL = "Dokument-ID"
@@ -61,12 +85,26 @@ _KIND = re.compile(r"[a-z][a-z0-9_]{0,30}")
 # What quote_plus leaves as it is, plus its escapes: the alphabet of an encoded part.
 _ENCODED = re.compile(r"(?:[A-Za-z0-9_.~+-]|%[0-9A-F]{2})+")
 
+# The short ID: Crockford's base32, its code's length (5 bits a character) and the check's modulus.
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 12  # 60 bits
+CHECK_PRIME = 1021  # the largest prime two base32 characters hold
+_SYMBOL = "[0-9A-HJKMNP-TV-Z]"
+_SHORT = re.compile(rf"{SHORT_PREFIX}-([0-9]{{4}})-({_SYMBOL}{{{CODE_LENGTH}}})-({_SYMBOL}{{2}})")
+# What a person may type for a character Crockford's alphabet leaves out.
+_ALIASES = str.maketrans("ILO", "110")
+KEY_BYTES = 32
+
 # The longest ID the QR code and the footer have to hold; longer names are refused at make().
 MAX_LENGTH = 200
 
 
 class InvalidDocumentId(ValueError):
     """A string that is not one of our document IDs; str() is the Norwegian reason."""
+
+
+class UnknownDocumentId(InvalidDocumentId):
+    """A well-formed short ID that the year folder's manifest does not know; str() says so."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +114,9 @@ class DocumentId:
     ansattnr: str
     kind: str  # a role in KINDS
     version: str  # 12 lowercase hex digits
+    # The short ID the document carries ("" for one that carries its full ID: made before short IDs, or
+    # without a key). Not part of what the document is: equal IDs are the same document however read.
+    short: str = field(default="", compare=False)
 
     @property
     def by_orgnr(self) -> bool:
@@ -95,43 +136,120 @@ def fingerprint(*parts: bytes | str) -> str:
     return digest.hexdigest()[:12]
 
 
-def make_id(kommunenavn: str, organisasjonsnummer: str, ar: int, ansattnr: str, kind: str, version: str) -> DocumentId:
-    """The ID of one document; the organisation number wins over the name when the workbook has one."""
+def new_key() -> bytes:
+    """A year folder's secret for its short IDs."""
+    return secrets.token_bytes(KEY_BYTES)
+
+
+def make_id(kommunenavn: str, organisasjonsnummer: str, ar: int, ansattnr: str, kind: str, version: str,
+            key: bytes | None = None) -> DocumentId:
+    """The ID of one document; the organisation number wins over the name when the workbook has one.
+
+    With the year folder's `key`, the ID has its short form, which the document then carries; without,
+    it carries the full ID, as documents made before short IDs do (what the tests of those make)."""
     orgnr = re.sub(r"\s", "", organisasjonsnummer or "")
     kommune = orgnr if _ORGNR.fullmatch(orgnr) else _nfc(kommunenavn).strip()
     document_id = DocumentId(kommune, int(ar), _nfc(str(ansattnr)).strip(), kind, version)
     _check_fields(document_id, known_kind=False)
     if len(format_id(document_id)) > MAX_LENGTH:
         raise InvalidDocumentId(f"Dokument-ID-en blir lengre enn {MAX_LENGTH} tegn (kommunenavn eller Ansattnr er for langt)")
-    return document_id
+    return replace(document_id, short=short_id(document_id, key)) if key is not None else document_id
 
 
 def format_id(document_id: DocumentId) -> str:
+    """The full ID (LA1), the record the manifest keeps."""
     body = _SEP.join((PREFIX, _encode(document_id.kommune), str(document_id.ar), _encode(document_id.ansattnr),
                       document_id.kind, document_id.version))
     return body + _SEP + _check(body)
 
 
+def short_id(document_id: DocumentId, key: bytes) -> str:
+    """The short ID (LA2) of a document under the year folder's `key`."""
+    if len(key) < 16:
+        raise ValueError("the key of the short document IDs is too short")
+    digest = hmac.new(key, format_id(document_id).encode("ascii"), hashlib.sha256).digest()
+    number = int.from_bytes(digest[:8], "big") >> (64 - 5 * CODE_LENGTH)
+    code = "".join(CROCKFORD[(number >> (5 * i)) & 31] for i in reversed(range(CODE_LENGTH)))
+    year = f"{document_id.ar:04d}"
+    return f"{SHORT_PREFIX}-{year}-{code}-{_short_check(year + code)}"
+
+
+def carried_text(document_id: DocumentId) -> str:
+    """What the document carries in its footer, QR code, custom property and XMP: its short ID, or its
+    full ID when it has none (a document made before short IDs)."""
+    return document_id.short or format_id(document_id)
+
+
 def footer_text(document_id: DocumentId) -> str:
     """What the footer of every page prints."""
-    return f"{FOOTER_LABEL} {format_id(document_id)}"
+    return f"{FOOTER_LABEL} {carried_text(document_id)}"
 
 
-def parse_id(text: str) -> DocumentId:
-    """The ID a string holds, or InvalidDocumentId saying why it is not one of ours.
-
-    Surrounding whitespace and a leading "Dokument-ID" (as copied from a footer) are allowed.
-    """
-    if not isinstance(text, str):
-        raise InvalidDocumentId("Dokument-ID-en er ikke tekst")
+def _without_label(text: str) -> str:
     text = text.strip()
     if text.startswith(FOOTER_LABEL):
         text = text[len(FOOTER_LABEL):].lstrip(" :")
+    return text
+
+
+def is_short(text: str) -> bool:
+    """Whether a text is meant as a short ID (it may still be damaged)."""
+    return isinstance(text, str) and _without_label(text)[:4].upper() == SHORT_PREFIX + "-"
+
+
+def looks_ours(text: str) -> bool:
+    """Whether a text (a QR code's) is meant as one of our IDs, of either form, damaged or not."""
+    return isinstance(text, str) and (is_short(text) or _without_label(text).startswith(PREFIX + _SEP))
+
+
+def parse_short(text: str) -> str:
+    """A short ID as the tool writes it, from a text holding one, or InvalidDocumentId saying why not.
+
+    Read as Crockford's base32 is: case aside, and I and L read as 1, O as 0 (as a person may type it).
+    Surrounding whitespace and a leading "Dokument-ID" are allowed.
+    """
+    if not isinstance(text, str):
+        raise InvalidDocumentId("Dokument-ID-en er ikke tekst")
+    text = _without_label(text)
+    if len(text) > MAX_LENGTH:
+        raise InvalidDocumentId(f"Teksten er for lang til å være en dokument-ID ({len(text)} tegn)")
+    if not is_short(text):
+        raise InvalidDocumentId("Teksten er ikke en kort dokument-ID fra lederavtale (den begynner ikke med "
+                                f"{SHORT_PREFIX}-)")
+    canonical = text[:4].upper() + text[4:].upper().translate(_ALIASES)
+    found = _SHORT.fullmatch(canonical)
+    if found is None:
+        raise InvalidDocumentId(f"Dokument-ID-en «{text}» har ikke formen {SHORT_PREFIX}-ÅÅÅÅ-"
+                                f"{'X' * CODE_LENGTH}-XX (den er skadet eller ufullstendig)")
+    year, code, check = found.groups()
+    if check != _short_check(year + code):
+        raise InvalidDocumentId("Kontrolltegnene i dokument-ID-en stemmer ikke (ID-en er skadet eller skrevet av feil)")
+    return canonical
+
+
+def canonical_text(text: str) -> str:
+    """An ID text of either form as the tool writes it (a full ID checked whole, a short one by its
+    check characters), or InvalidDocumentId; what a document may be stamped with."""
+    if is_short(text):
+        return parse_short(text)
+    return format_id(parse_id(text))
+
+
+def parse_id(text: str) -> DocumentId:
+    """The full ID a string holds, or InvalidDocumentId saying why it is not one of ours.
+
+    Surrounding whitespace and a leading "Dokument-ID" (as copied from a footer) are allowed. A short
+    ID says nothing without the year folder's manifest: read it with `IdRegister.read`.
+    """
+    if not isinstance(text, str):
+        raise InvalidDocumentId("Dokument-ID-en er ikke tekst")
+    text = _without_label(text)
     if len(text) > MAX_LENGTH:
         raise InvalidDocumentId(f"Teksten er for lang til å være en dokument-ID ({len(text)} tegn)")
     parts = text.split(_SEP)
     if parts[0] != PREFIX:
-        raise InvalidDocumentId("Teksten er ikke en dokument-ID fra lederavtale (den begynner ikke med LA1:)")
+        raise InvalidDocumentId("Teksten er ikke en dokument-ID fra lederavtale (den begynner ikke med "
+                                f"{PREFIX}{_SEP} eller {SHORT_PREFIX}-)")
     if len(parts) != 7:
         raise InvalidDocumentId(f"Dokument-ID-en har {len(parts)} deler, ikke 7 (den er skadet eller ufullstendig)")
     _, kommune, ar, ansattnr, kind, version, check = parts
@@ -144,6 +262,44 @@ def parse_id(text: str) -> DocumentId:
     if format_id(document_id) != text:
         raise InvalidDocumentId("Dokument-ID-en er ikke skrevet slik lederavtale skriver den")
     return document_id
+
+
+class IdRegister:
+    """The IDs one year folder's documents were given, to read what a copy carries.
+
+    `issued` maps each short ID to the full IDs it was given for (store.manifest.issued_ids reads them
+    from the manifest); `ar` is the year folder's year, for a clearer reason when a short ID is another
+    year's. A full ID is read as it is, whether the register knows it or not (`same_owner` says whose
+    it is), so documents made before short IDs match as they always did.
+    """
+
+    def __init__(self, issued: Mapping[str, Iterable[str]] | None = None, ar: int | None = None):
+        self.issued = {short: tuple(sorted(set(fulls))) for short, fulls in (issued or {}).items()}
+        self.ar = int(ar) if ar is not None else None
+
+    def read(self, text: str) -> DocumentId:
+        """The document an ID text names (its `short` set when it was a short ID); InvalidDocumentId when
+        the text is no ID of ours or is damaged, UnknownDocumentId when the year folder never issued it."""
+        if not is_short(text):
+            return parse_id(text)
+        short = parse_short(text)
+        fulls = self.issued.get(short, ())
+        if not fulls:
+            year = int(short[4:8])
+            if self.ar is not None and year != self.ar:
+                raise UnknownDocumentId(f"dokument-ID-en {short} gjelder {year}, ikke {self.ar}")
+            raise UnknownDocumentId(f"dokument-ID-en {short} er ikke laget i denne årsmappen (manifest.json kjenner "
+                                    "den ikke); den kan være fra en annen kommune eller en annen utmappe")
+        documents = set()
+        for full in fulls:
+            try:
+                documents.add(parse_id(full))
+            except InvalidDocumentId:
+                continue  # a damaged record is no document; the others still are
+        if len(documents) != 1:
+            raise UnknownDocumentId(f"dokument-ID-en {short} står for {len(documents)} dokumenter i manifest.json "
+                                    "og kan ikke brukes til å finne dokumentet")
+        return replace(documents.pop(), short=short)
 
 
 def same_owner(document_id: DocumentId, kommunenavn: str, organisasjonsnummer: str, ar: int, ansattnr: str) -> str:
@@ -208,13 +364,13 @@ def qr_png_of(text: str) -> bytes:
 
 
 def qr_png(document_id: DocumentId) -> bytes:
-    """The ID as a QR code (PNG, 300 dpi), so Word places it at its printed size."""
-    return qr_png_of(format_id(document_id))
+    """The ID the document carries as a QR code (PNG, 300 dpi), so Word places it at its printed size."""
+    return qr_png_of(carried_text(document_id))
 
 
 def qr_width_mm(document_id: DocumentId) -> float:
     """How wide qr_png prints, quiet zone included, for a template that sets the picture's width."""
-    modules = qr_matrix(format_id(document_id)).shape[0] + 2 * QR_BORDER
+    modules = qr_matrix(carried_text(document_id)).shape[0] + 2 * QR_BORDER
     return modules * QR_SCALE / QR_DPI * 25.4
 
 
@@ -253,7 +409,8 @@ def custom_xml(existing: bytes | None, value: str) -> bytes:
 
 
 def set_docx_id(document, document_id: DocumentId) -> None:
-    """Store the ID as custom property "Dokument-ID" of a python-docx Document (before it is saved).
+    """Store the ID the document carries as custom property "Dokument-ID" of a python-docx Document
+    (before it is saved).
 
     python-docx has no API for custom properties, so the part is written with its OPC layer, and
     the package's relationship points to the new part.
@@ -264,7 +421,7 @@ def set_docx_id(document, document_id: DocumentId) -> None:
         if rel.reltype == RT.CUSTOM_PROPERTIES and not rel.is_external:
             existing = rel.target_part.blob
             del package.rels[rId]
-    blob = custom_xml(existing, format_id(document_id))
+    blob = custom_xml(existing, carried_text(document_id))
     part = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES, blob, package)
     package.relate_to(part, RT.CUSTOM_PROPERTIES)
 
@@ -283,12 +440,13 @@ def docx_id_text(document) -> str | None:
     return None
 
 
-def read_docx_id(path: Path | str) -> DocumentId | None:
-    """The ID stored in a .docx file, None when it has none; InvalidDocumentId when it is damaged."""
+def read_docx_id(path: Path | str, register: IdRegister | None = None) -> DocumentId | None:
+    """The ID stored in a .docx file, None when it has none; InvalidDocumentId when it is damaged (a
+    short ID is read through the year folder's `register`)."""
     from docx import Document
 
     text = docx_id_text(Document(str(path)))
-    return None if text is None else parse_id(text)
+    return None if text is None else (register or IdRegister()).read(text)
 
 
 # --- PDF XMP metadata ---------------------------------------------------------------------------
@@ -303,8 +461,9 @@ _PDFA_SCHEMA = "http://www.aiim.org/pdfa/ns/schema#"
 _PDFA_PROPERTY = "http://www.aiim.org/pdfa/ns/property#"
 
 
-def set_pdf_id(pdf: pikepdf.Pdf, document_id: DocumentId) -> None:
-    """Store the ID in the PDF's XMP metadata (in memory; the caller saves), keeping PDF/A-2b.
+def set_pdf_id(pdf: pikepdf.Pdf, document_id: DocumentId | str) -> None:
+    """Store the ID the document carries (an ID, or its text) in the PDF's XMP metadata (in memory; the
+    caller saves), keeping PDF/A-2b.
 
     PDF/A allows a property outside the standard schemas only when the XMP itself describes it
     in a PDF/A extension schema, so both are written. pikepdf's metadata API can write the
@@ -322,7 +481,8 @@ def set_pdf_id(pdf: pikepdf.Pdf, document_id: DocumentId) -> None:
             del description.attrib[f"{{{XMP_NS}}}{XMP_PROPERTY}"]
     ours = etree.SubElement(rdf, f"{{{_RDF}}}Description", {f"{{{_RDF}}}about": ""},
                             nsmap={XMP_PREFIX: XMP_NS})
-    etree.SubElement(ours, f"{{{XMP_NS}}}{XMP_PROPERTY}").text = format_id(document_id)
+    etree.SubElement(ours, f"{{{XMP_NS}}}{XMP_PROPERTY}").text = (
+        carried_text(document_id) if isinstance(document_id, DocumentId) else canonical_text(document_id))
     _describe_schema(rdf)
     packet = (b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
               + etree.tostring(root, encoding="UTF-8") + b'\n<?xpacket end="w"?>')
@@ -334,7 +494,7 @@ def set_pdf_id(pdf: pikepdf.Pdf, document_id: DocumentId) -> None:
 
 
 def read_pdf_id(pdf: pikepdf.Pdf) -> str | None:
-    """The ID text in the PDF's XMP metadata as written (parse_id it), or None."""
+    """The ID text in the PDF's XMP metadata as written (read it with IdRegister.read), or None."""
     stream = pdf.Root.get("/Metadata")
     if not isinstance(stream, pikepdf.Stream):
         return None
@@ -352,13 +512,14 @@ def read_pdf_id(pdf: pikepdf.Pdf) -> str | None:
     return None
 
 
-def pdf_edit(dokument_id: str) -> Callable[[pikepdf.Pdf], None] | None:
-    """`set_pdf_id` for the converter to apply as it finishes the PDF (`PdfConverter.submit`);
+def pdf_edit(carried: str) -> Callable[[pikepdf.Pdf], None] | None:
+    """`set_pdf_id` for the converter to apply as it finishes the PDF (`PdfConverter.submit`): `carried`
+    is the ID text the .docx carries (FileEntry.carried_id), short or, for an older document, full;
     None for a document without an ID."""
-    if not dokument_id:
+    if not carried:
         return None
-    document_id = parse_id(dokument_id)
-    return lambda pdf: set_pdf_id(pdf, document_id)
+    text = canonical_text(carried)
+    return lambda pdf: set_pdf_id(pdf, text)
 
 
 def _xmp_root(xmp: bytes):
@@ -405,7 +566,8 @@ def _describe_schema(rdf) -> None:
     etree.SubElement(prop, f"{{{_PDFA_PROPERTY}}}valueType").text = "Text"
     etree.SubElement(prop, f"{{{_PDFA_PROPERTY}}}category").text = "external"
     etree.SubElement(prop, f"{{{_PDFA_PROPERTY}}}description").text = (
-        "Dokument-ID: kommune, år, Ansattnr, dokumenttype og versjon")
+        "Dokument-ID (LA2-…: slås opp i årsmappens manifest.json; LA1:…: kommune, år, Ansattnr, dokumenttype "
+        "og versjon)")
 
 
 # --- encoding -----------------------------------------------------------------------------------
@@ -431,6 +593,14 @@ def _decode(part: str, what: str) -> str:
 
 def _check(body: str) -> str:
     return hashlib.sha256(body.encode("ascii")).hexdigest()[:4]
+
+
+def _short_check(chars: str) -> str:
+    """Two base32 characters checking a short ID's year and code: the sum of each character's value
+    times its place (1, 2, …) modulo CHECK_PRIME. As the prime exceeds 16 × 31, a changed character
+    or two swapped ones always change the sum."""
+    total = sum(place * CROCKFORD.index(char) for place, char in enumerate(chars, 1)) % CHECK_PRIME
+    return CROCKFORD[total >> 5] + CROCKFORD[total & 31]
 
 
 def _check_fields(document_id: DocumentId, known_kind: bool = True) -> None:

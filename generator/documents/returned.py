@@ -2,7 +2,8 @@
 
 HR downloads a leader's .docx, the conversation edits it in Word, and the file comes back, one by one
 or many in a .zip. Each file is matched to its leader and kind by the document ID Word keeps in its
-custom properties (documents.identity); a file without one by its exact file name, as `generer` wrote
+custom properties (documents.identity: a short ID, looked up in the year folder's manifest, or the full ID
+of a file made before short IDs); a file without one by its exact file name, as `generer` wrote
 it. Nothing is guessed: a file that matches nothing, or more than one document, is listed with the
 reason and left alone.
 
@@ -21,8 +22,8 @@ from dataclasses import dataclass
 from lxml import etree
 
 from ..model import Arbeidsbok, Leder
-from ..store.manifest import LeaderEntry
-from .identity import InvalidDocumentId, docx_id_text, parse_id, same_owner
+from ..store.manifest import LeaderEntry, issued_ids
+from .identity import IdRegister, InvalidDocumentId, UnknownDocumentId, docx_id_text, same_owner
 from .kinds import Kind, by_role
 
 MAX_DOCX = 30 * 1024 * 1024  # one Word file, as uploaded or unpacked
@@ -131,9 +132,11 @@ def match(bok: Arbeidsbok, entries: dict[str, LeaderEntry], returned: list[Retur
             if f.format == "docx" and not f.fase:
                 by_name.setdefault(_key(f.sti), []).append((nr, f.rolle))
     leaders = {l.ansattnr: l for l in bok.avtaleledere()}
+    # A file carries its short ID: the manifest says which document that is.
+    register = IdRegister(issued_ids(entries), bok.kommune.periode.ar)
     matches, refused = [], []
     for item in returned:
-        found = _match_one(bok, entries, leaders, by_name, item)
+        found = _match_one(bok, entries, leaders, by_name, register, item)
         (refused if isinstance(found, Unmatched) else matches).append(found)
     twice: dict[tuple[str, str], list[Match]] = {}
     for m in matches:
@@ -150,7 +153,7 @@ def match(bok: Arbeidsbok, entries: dict[str, LeaderEntry], returned: list[Retur
     return kept, refused
 
 
-def _match_one(bok, entries, leaders, by_name, item: Returned) -> Match | Unmatched:
+def _match_one(bok, entries, leaders, by_name, register: IdRegister, item: Returned) -> Match | Unmatched:
     try:
         from docx import Document
 
@@ -159,7 +162,9 @@ def _match_one(bok, entries, leaders, by_name, item: Returned) -> Match | Unmatc
         return Unmatched(item.name, "ikke en Word-fil som kan åpnes (er den lagret som .docx?)")
     if text is not None:
         try:
-            document_id = parse_id(text)
+            document_id = register.read(text)
+        except UnknownDocumentId as exc:
+            return Unmatched(item.name, str(exc))
         except InvalidDocumentId as exc:
             return Unmatched(item.name, f"dokument-ID-en i filens egenskaper er skadet ({exc})")
         k = bok.kommune

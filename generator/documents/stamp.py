@@ -6,6 +6,9 @@ Three places in the .docx, each found by a name that survives editing in Word:
 - the QR code, a picture whose name (`wp:docPr/@name`) is `QR_NAME`, on the signature page;
 - the custom property «Dokument-ID» (`docProps/custom.xml`).
 
+What each place holds is the short ID (documents.identity: «LA2-2027-K7QH3M9XPA2B-4F»), never the full
+one with the Ansattnr: the agreement is a public document, its properties included.
+
 The default templates hold the first two where they belong (tools/build_templates.py). A template
 from elsewhere that lacks them gets them added: the line at the foot of every footer, the QR code
 after the last paragraph. The version in the ID is a fingerprint of the body's text, so the copy for
@@ -25,12 +28,12 @@ from typing import Callable
 
 from lxml import etree
 
-from .identity import FOOTER_LABEL, DocumentId, custom_xml, fingerprint, format_id, qr_png
+from .identity import CODE_LENGTH, FOOTER_LABEL, SHORT_PREFIX, DocumentId, carried_text, custom_xml, fingerprint, qr_png
 from .text import document_text
 
 QR_NAME = "lederavtale-qr"
 QR_DESCRIPTION = "QR-kode med dokumentets dokument-ID"
-QR_WIDTH_MM = 20  # about 0.45 mm a module for a typical ID: 5 scan pixels at 300 dpi
+QR_WIDTH_MM = 20  # a short ID is 29 modules and the quiet zone 8: 0.54 mm a module, 6 scan pixels at 300 dpi
 # What a template holds where the ID goes, until a document's own ID replaces it.
 SENTINEL = "LA1:DOKUMENT-ID"
 
@@ -50,8 +53,10 @@ CUSTOM_XML = "docProps/custom.xml"
 QR_MEMBER = "word/media/lederavtale-qr.png"  # where a QR code added to a template lives
 QR_RID = "rIdLederavtaleQr"
 _SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-# An ID as identity.format_id writes it: seven parts of the encoded alphabet.
-_ID_PATTERN = re.compile(r"LA1:(?:[A-Za-z0-9_.~+%-]+:){5}[0-9a-f]{4}|" + re.escape(SENTINEL))
+# An ID as documents.identity writes it: a full one (seven parts of the encoded alphabet), a short one, or
+# the template's sentinel.
+_ID_PATTERN = re.compile(r"LA1:(?:[A-Za-z0-9_.~+%-]+:){5}[0-9a-f]{4}|"
+                         rf"{SHORT_PREFIX}-[0-9]{{4}}-[0-9A-Z]{{{CODE_LENGTH}}}-[0-9A-Z]{{2}}|" + re.escape(SENTINEL))
 _DOCPR = re.compile(r'<wp:docPr\b[^>]*\bname="' + QR_NAME + r'"')
 _EMBED = re.compile(r'r:embed="([^"]+)"')
 
@@ -115,10 +120,11 @@ def has_id_line(xml: str) -> bool:
 
 
 def fill_ids(xml: str, document_id: DocumentId | None) -> str:
-    """Every sentinel in a part replaced by the ID, or, without an ID, the ID line removed."""
+    """Every sentinel in a part replaced by the ID the document carries (its short ID), or, without an
+    ID, the ID line removed."""
     if document_id is None:
         return drop_id_lines(xml)
-    return xml.replace(SENTINEL, format_id(document_id))
+    return xml.replace(SENTINEL, carried_text(document_id))
 
 
 def drop_id_lines(xml: str) -> str:
@@ -219,7 +225,7 @@ def restamp_docx(data: bytes, rolle: str, make_id: Callable[[str], DocumentId]) 
         members = {info.filename: zf.read(info.filename) for info in infos}
     body = members[BODY].decode("utf-8")
     document_id = make_id(content_version(rolle, document_text(body)))
-    text = format_id(document_id)
+    text = carried_text(document_id)
     if qr_rid(body) is None:
         members, rid, qr_member = prepare_package(members, None)
         body = with_qr(body, rid)
@@ -245,8 +251,9 @@ def restamp_docx(data: bytes, rolle: str, make_id: Callable[[str], DocumentId]) 
     return out.getvalue(), document_id
 
 
-# The ID line as a person may have left it: the label, then an ID or the sentinel (Word may split the text).
-_ID_LINE = re.compile(rf"\s*{re.escape(FOOTER_LABEL)}\s+(?:LA1:\S*|{re.escape(SENTINEL)})\s*")
+# The ID line as a person may have left it: the label, then an ID of either form or the sentinel (Word may
+# split the text).
+_ID_LINE = re.compile(rf"\s*{re.escape(FOOTER_LABEL)}\s+(?:LA1:\S*|{SHORT_PREFIX}-\S*|{re.escape(SENTINEL)})\s*")
 
 
 def _id_lines(root) -> list:

@@ -155,7 +155,8 @@ class _Written:
     result: LeaderResult
     kind: Kind
     kilde: str  # the .docx's sha256, which the PDF is made from
-    dokument_id: str  # the .docx's document ID, which the PDF carries in its XMP too
+    dokument_id: str  # the .docx's full document ID, the record
+    kort_id: str  # the short ID the .docx carries, which the PDF carries in its XMP too
 
 
 def _edited(year_dir: Path, manifest: Manifest, recorded: FileEntry | None, rel: str) -> bool:
@@ -214,18 +215,18 @@ def _write_leader(run: Run, verdict: Verdict, result: LeaderResult, batch: Batch
             _back_up(year_dir / p, today, result)
         pdf_theirs = pdf_edited and pdf_rel not in edited  # a person's PDF, and no copy of it taken
         if path.exists() and rel not in edited and unchanged_basis and recorded is not None and recorded.sti == rel:
-            source, dokument_id = sha256_file(path), recorded.dokument_id
+            source, dokument_id, kort_id = sha256_file(path), recorded.dokument_id, recorded.kort_id
             result.filer.append(rel)  # same data, same template: nothing to do
         else:
             document = docx(kind)
-            data, dokument_id = document.docx, document.dokument_id
+            data, dokument_id, kort_id = document.docx, document.dokument_id, document.kort_id
             source = sha256_bytes(data)
             # The old PDF shows the old text: it goes before the new .docx exists, so that no
             # crash in between leaves it beside a .docx it does not match, vouched for.
             _drop_pdf(year_dir, manifest, entry, rolle, pdf_rel, pdf_theirs, result)
             manifest.intend(rel, source)
             atomic_write_bytes(path, data)
-            entry.set_file(FileEntry(rel, rolle, "docx", kind.public, source, dokument_id=dokument_id))
+            entry.set_file(FileEntry(rel, rolle, "docx", kind.public, source, dokument_id=dokument_id, kort_id=kort_id))
             wrote_any = True
             result.filer.append(rel)
         if _pdf_current(entry, rolle, pdf_rel, pdf_path, source, path):
@@ -236,9 +237,9 @@ def _write_leader(run: Run, verdict: Verdict, result: LeaderResult, batch: Batch
             # so it is made again (or, without PDFs, removed rather than left as if current).
             _drop_pdf(year_dir, manifest, entry, rolle, pdf_rel, False, result)
             if converter is not None:
-                written[path] = _Written(result, kind, source, dokument_id)
+                written[path] = _Written(result, kind, source, dokument_id, kort_id)
                 manifest.intend(pdf_rel, None)
-                converter.submit(path, pdf_path, pdf_edit(dokument_id))
+                converter.submit(path, pdf_path, pdf_edit(kort_id or dokument_id))
     if wrote_any and result.status == STATUS_UNCHANGED:
         result.status = STATUS_UPDATED if previous else STATUS_NEW
     if result.status != STATUS_EDITED:
@@ -346,7 +347,7 @@ def _record_pdf(manifest: Manifest, year_dir: Path, written: dict[Path, _Written
         rel = conversion.pdf.relative_to(year_dir).as_posix()
         manifest.update(result.leder.ansattnr,
                         FileEntry(rel, doc.kind.rolle, "pdf", doc.kind.public, sha256_file(conversion.pdf), doc.kilde,
-                                  doc.dokument_id))
+                                  doc.dokument_id, kort_id=doc.kort_id))
         result.filer.append(rel)
     else:
         result.failures.append(f"PDF av «{conversion.docx.name}» feilet: {conversion.feil}")
@@ -394,6 +395,7 @@ def write_documents(job, kind: Run, batch: Batch, verdicts: list[Verdict],
         remove_stale_temp_files(year_dir)
         manifest = Manifest.load(year_dir)
         manifest.ar, manifest.kommune, manifest.arbeidsbok = bok.kommune.periode.ar, bok.kommune.navn, Path(job.workbook).name
+        batch.id_key = manifest.id_key()
         _check_space(kind, year_dir, manifest, verdicts, libreoffice is not None)
         written: dict[Path, _Written] = {}
         done = 0

@@ -3,7 +3,9 @@
 An e-signed PDF is validated with pyHanko (verify.py); a portal's seal is read with the signers' own
 signatures embedded in the file (evidence.py); a scan is matched by the QR code on its signature page,
 else by the Ansattnr its file name begins with (scan.py). The document ID is the one the signatures
-cover. A copy of another municipality, year or leader, a broken signature, a change after the last
+cover. A copy carries its short ID (documents.identity), which the year folder's manifest resolves to its
+document (`IdRegister`); one made before short IDs carries the full ID, read as it is. A copy of another
+municipality, year or leader (a short ID the year folder never issued), a broken signature, a change after the last
 signature or an ID changed after signing is refused with the reason (`Refused`). `Readers` reads many
 copies in worker processes. What becomes of a copy (kept, recorded) is `commands/signed.py`'s.
 """
@@ -22,11 +24,22 @@ from pathlib import Path
 import pikepdf
 from asn1crypto import x509
 
-from ..documents.identity import DocumentId, InvalidDocumentId, format_id, parse_id, read_pdf_id, same_owner
+from ..documents.identity import (
+    DocumentId,
+    IdRegister,
+    InvalidDocumentId,
+    UnknownDocumentId,
+    canonical_text,
+    carried_text,
+    format_id,
+    parse_id,
+    read_pdf_id,
+    same_owner,
+)
 from ..documents.kinds import AGREEMENT, APPENDIX, SIGNED_KINDS
 from ..exceptions import LederavtaleError
 from ..model import Arbeidsbok, Leder
-from ..store.manifest import SIGNING, LeaderEntry
+from ..store.manifest import SIGNING, LeaderEntry, issued_ids
 from ..store.year import YearFolder
 from .evidence import Bevis, Known, content_digests, portal_name, read_evidence
 from .record import E_SIGNATURE, SCAN, SIGNED, Signature
@@ -52,7 +65,7 @@ class Received:
     rolle: str
     type: str
     dato: date
-    dokument_id: DocumentId | None
+    dokument_id: DocumentId | None  # the document, however the copy carried its ID
     status: str
     signaturer: list[Signature] = field(default_factory=list)
     advarsler: list[str] = field(default_factory=list)
@@ -72,6 +85,11 @@ def valid_count(signaturer: list[Signature]) -> int:
 
 class Refused(LederavtaleError):
     """A copy that is not recorded; str() says why."""
+
+
+def id_register(entries: dict[str, LeaderEntry], bok: Arbeidsbok) -> IdRegister:
+    """The IDs the year folder's documents were given (its manifest's entries), to read the copies with."""
+    return IdRegister(issued_ids(entries), bok.kommune.periode.ar)
 
 
 # From this many files on, the copies are also read in worker processes: checking signatures is pure
@@ -143,42 +161,48 @@ def _same_warnings(filters: list) -> None:
 
 
 def _read_one(task: tuple) -> tuple[str, "Received | str"]:
-    path, kilde, bok, year, entries, der, dato, today = task
+    path, kilde, bok, year, entries, register, der, dato, today = task
     roots = [x509.Certificate.load(cert) for cert in der] if der is not None else None
     try:
-        return kilde, read_copy(path, kilde, bok, year, entries, roots, dato, today)
+        return kilde, read_copy(path, kilde, bok, year, entries, roots, dato, today, register)
     except (UnreadablePdf, UnreadableScan, Refused) as exc:
         return kilde, str(exc)
 
 
 def read_copy(path: Path, kilde: str, bok: Arbeidsbok, year: YearFolder, entries: dict[str, LeaderEntry], roots,
-          dato: date | None, today: date) -> Received:
+          dato: date | None, today: date, register: IdRegister | None = None) -> Received:
+    """One copy read and matched. It carries a short ID (or, made before short IDs, the full one), and
+    `register` (the year folder's IDs, `id_register`; read from `entries` when not given) says which
+    document that is."""
     data, _ = read_bounded(path, kilde, UnreadablePdf)
     signatures = read_signatures(data, roots, kilde)
     known = [leder.ansattnr for leder in bok.ledere]
+    register = register or id_register(entries, bok)
     if signatures.signert:
         if signatures.feil:
             raise Refused("; ".join(signatures.feil))
         seal = _seal(signatures.signaturer)
-        evidence = read_evidence(data, _known(data, seal, year, entries), roots) if seal else []
-        document_id = _signed_id(data, signatures.signaturer)
+        evidence = read_evidence(data, _known(data, seal, year, entries, register), roots) if seal else []
+        document_id = _signed_id(data, signatures.signaturer, register)
         if document_id is not None:
-            _same_as_qr(data, document_id)
-        document_id = document_id or _evidence_id(evidence) or read_scan(data, kilde, known).dokument_id
+            _same_as_qr(data, document_id, register)
+        document_id = document_id or _evidence_id(evidence, register) or _scanned_id(data, kilde, known, register)
         if document_id is None:
             raise Refused("den digitalt signerte filen har ingen dokument-ID (ikke laget med «lederavtale "
                            f"signering»); den er signert av {_who(signatures.signaturer, evidence)}")
         copy_type = E_SIGNATURE
     else:
-        if _xmp_id(data) is not None:
+        if _xmp_is_ours(data):
             # Our own PDF, untouched since the tool wrote it: a scan or a portal's copy loses our XMP.
             raise Refused("PDF-en er ikke signert: det er kopien laget for signering (eller et utkast) slik "
                            "verktøyet skrev den. Legg inn den signerte kopien fra signeringstjenesten, eller skannet.")
         # Every page: the pages of two documents in one scan must not pass as one of them.
-        scan = read_scan(data, kilde, known, all_pages=True)
+        scan = read_scan(data, kilde, known, all_pages=True, register=register)
         if scan.blandet:
             raise Refused(scan.blandet)
         document_id = scan.dokument_id
+        if document_id is None and scan.ukjent:
+            raise Refused(f"hører ikke til denne arbeidsboken: QR-koden på {scan.ukjent[0]}")
         if document_id is None and scan.skadet:
             raise Refused(f"QR-koden kan ikke leses som dokument-ID ({scan.skadet[0]})")
         if document_id is None and scan.ansattnr_fra_filnavn is None:
@@ -243,12 +267,25 @@ def _seal(signaturer: list[Signatur]) -> Signatur | None:
     return next((s for s in signaturer if s.sertifiserer and s.organisasjon), None)
 
 
-def _known(data: bytes, seal: Signatur, year: YearFolder, entries: dict[str, LeaderEntry]) -> Known:
+def _full_text(text: str | None, register: IdRegister) -> str:
+    """An ID text as the full ID of its document, so IDs carried in either form compare; the text itself
+    when it names no document the year folder knows."""
+    if not text:
+        return ""
+    try:
+        return format_id(register.read(text))
+    except InvalidDocumentId:
+        return text
+
+
+def _known(data: bytes, seal: Signatur, year: YearFolder, entries: dict[str, LeaderEntry],
+           register: IdRegister) -> Known:
     """What a signer's evidence may sign: the file as it was before the seal (the portal sealed our own
-    PDF), or a copy `signering` made (the portal made a new PDF of it, as Posten signering does)."""
+    PDF), or a copy `signering` made (the portal made a new PDF of it, as Posten signering does). Each
+    is named by its document's full ID."""
     known: Known = {}
     for digest, original in content_digests(data, seal.lomme):
-        known[digest] = (lambda original=original: original, _xmp_text(original) or "")
+        known[digest] = (lambda original=original: original, _full_text(_xmp_text(original), register))
     for entry in entries.values():
         for fil in entry.filer:
             if fil.fase == SIGNING and fil.format == "pdf" and fil.sha256:
@@ -256,15 +293,23 @@ def _known(data: bytes, seal: Signatur, year: YearFolder, entries: dict[str, Lea
     return known
 
 
-def _evidence_id(evidence: list[Bevis]) -> DocumentId | None:
+def _evidence_id(evidence: list[Bevis], register: IdRegister) -> DocumentId | None:
     """The document the signers' evidence signs, when the file itself carries no ID (a portal's new PDF)."""
     ids = {b.dokument_id for b in evidence if b.dokument_id and b.signatur.intakt}
     if len(ids) > 1:
         raise Refused("signaturene i filen gjelder forskjellige dokumenter: " + " og ".join(f"«{i}»" for i in sorted(ids)))
     try:
-        return parse_id(ids.pop()) if ids else None
+        return register.read(ids.pop()) if ids else None
     except InvalidDocumentId:
         return None
+
+
+def _scanned_id(data: bytes, kilde: str, known: list[str], register: IdRegister) -> DocumentId | None:
+    """The document a signed file's QR code names, read from its pages, when nothing else names one."""
+    scan = read_scan(data, kilde, known, register=register)
+    if scan.dokument_id is None and scan.ukjent:
+        raise Refused(f"hører ikke til denne arbeidsboken: QR-koden på {scan.ukjent[0]}")
+    return scan.dokument_id
 
 
 def _own(evidence: list[Bevis], document_id: DocumentId | None) -> list[Signatur]:
@@ -290,12 +335,25 @@ def _sealed(seal: Signatur, signers: list[Signatur], status: str, lines: list[st
     return status, lines
 
 
-def _xmp_id(data: bytes) -> DocumentId | None:
+def _xmp_id(data: bytes, register: IdRegister) -> DocumentId | None:
+    """The document the XMP names; None without one (or with a damaged one); Refused for a short ID the
+    year folder never issued."""
+    text = _xmp_text(data)
     try:
-        text = _xmp_text(data)
-        return parse_id(text) if text else None
+        return register.read(text) if text else None
+    except UnknownDocumentId as exc:
+        raise Refused(f"hører ikke til denne arbeidsboken: {exc}") from None
     except InvalidDocumentId:
         return None
+
+
+def _xmp_is_ours(data: bytes) -> bool:
+    """Whether the XMP holds an ID of ours, of either form (known to this year folder or not)."""
+    text = _xmp_text(data)
+    try:
+        return bool(text) and bool(canonical_text(text))
+    except InvalidDocumentId:
+        return False
 
 
 def _xmp_text(data: bytes) -> str | None:
@@ -306,7 +364,7 @@ def _xmp_text(data: bytes) -> str | None:
         return None
 
 
-def _signed_id(data: bytes, signaturer: list[Signatur]) -> DocumentId | None:
+def _signed_id(data: bytes, signaturer: list[Signatur], register: IdRegister) -> DocumentId | None:
     """The document ID as the signatures cover it: from the XMP of the first revision that was signed.
 
     A PDF reader may let the XMP change after the last signature, so an ID read from the file as it
@@ -314,7 +372,7 @@ def _signed_id(data: bytes, signaturer: list[Signatur]) -> DocumentId | None:
     agreement). Each later revision, and the file as it ends, must carry the signed ID or none."""
     ends = sorted({s.slutt for s in signaturer if 0 < s.slutt <= len(data)})
     if not ends:
-        return _xmp_id(data)
+        return _xmp_id(data, register)
     signed = _xmp_text(data[:ends[0]])
     for end in ends[1:] + [len(data)]:
         later = _xmp_text(data[:end])
@@ -324,15 +382,20 @@ def _signed_id(data: bytes, signaturer: list[Signatur]) -> DocumentId | None:
                                "ingen, så filen godtas ikke")
             raise Refused(f"dokument-ID-en er endret etter signeringen (signert som «{signed}», nå «{later}»); "
                            "filen godtas ikke")
-    return _xmp_id(data[:ends[0]])
+    return _xmp_id(data[:ends[0]], register)
 
 
-def _same_as_qr(data: bytes, document_id: DocumentId) -> None:
-    """Refused when the QR code on the pages names another document than the metadata does."""
-    mine = format_id(document_id)
-    other = next((text for text in qr_in_images(data) if text != mine), None)
-    if other is not None:
-        raise Refused(f"QR-koden på sidene («{other}») og metadataene («{mine}») har forskjellige dokument-ID-er")
+def _same_as_qr(data: bytes, document_id: DocumentId, register: IdRegister) -> None:
+    """Refused when the QR code on the pages names another document than the metadata does (each read as
+    the document it names: a short ID and a full ID of one document agree)."""
+    for text in qr_in_images(data):
+        try:
+            same = register.read(text) == document_id
+        except InvalidDocumentId:
+            same = False
+        if not same:
+            raise Refused(f"QR-koden på sidene («{text}») og metadataene («{carried_text(document_id)}») har "
+                          "forskjellige dokument-ID-er")
 
 
 def _who(signaturer: list[Signatur], evidence: list[Bevis]) -> str:

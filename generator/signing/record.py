@@ -41,7 +41,9 @@ class SignedDocument:
     sha256: str
     type: str  # E_SIGNATURE or SCAN
     dato: str  # ISO date it was signed
-    dokument_id: str  # as the copy carries it; "" for a scan matched by its file name only
+    # The full ID (LA1) of the document the copy is, however the copy carried it (a short ID is looked up in
+    # the manifest); "" for a scan matched by its file name only.
+    dokument_id: str
     status: str  # SIGNED or PARTLY_SIGNED
     signaturer: list[Signature] = field(default_factory=list)
     kilde: str = ""  # where it was read from (the path under MAPPE, as given)

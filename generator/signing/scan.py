@@ -28,7 +28,15 @@ from typing import Iterable
 import pikepdf
 from PIL import Image
 
-from ..documents.identity import PREFIX, DocumentId, InvalidDocumentId, format_id, parse_id
+from ..documents.identity import (
+    DocumentId,
+    IdRegister,
+    InvalidDocumentId,
+    UnknownDocumentId,
+    carried_text,
+    format_id,
+    looks_ours,
+)
 from ..exceptions import EXIT_PARTIAL, LederavtaleError
 from .verify import read_bounded
 
@@ -55,6 +63,8 @@ class Skann:
     funnet: list[QrFunn] = field(default_factory=list)  # our IDs, in the order found
     andre_koder: list[str] = field(default_factory=list)  # QR codes that are not our IDs: why, per code
     skadet: list[str] = field(default_factory=list)  # codes that begin as our IDs but are not whole: why
+    # Whole short IDs that the year folder never issued (another municipality's, another year's): why
+    ukjent: list[str] = field(default_factory=list)
     ansattnr_fra_filnavn: str | None = None  # only looked for when no ID was found
     sider: int = 0  # pages in the file
     sider_lest: int = 0
@@ -67,21 +77,25 @@ class Skann:
     def blandet(self) -> str:
         """Why the pages cannot be one document: QR codes of two documents (or two versions of one);
         "" when they are one."""
-        ids = list(dict.fromkeys(format_id(f.dokument_id) for f in self.funnet))
-        if len(ids) < 2:
+        first = {}  # one document (its full ID) → where its code was first seen, as the page shows it
+        for found in self.funnet:
+            first.setdefault(format_id(found.dokument_id), (carried_text(found.dokument_id), found.side))
+        if len(first) < 2:
             return ""
-        pages = {format_id(f.dokument_id): f.side for f in self.funnet}
         return ("sidene har QR-koder fra mer enn ett dokument: " +
-                " og ".join(f"«{i}» (side {pages[i]})" for i in ids[:2]) + "; skann hvert dokument for seg")
+                " og ".join(f"«{text}» (side {side})" for text, side in list(first.values())[:2]) +
+                "; skann hvert dokument for seg")
 
 
 def read_scan(source: Path | bytes, name: str = "", known_ansattnr: Iterable[str] | None = None,
-              all_pages: bool = False) -> Skann:
+              all_pages: bool = False, register: IdRegister | None = None) -> Skann:
     """The document IDs in a scanned PDF's QR codes, else the Ansattnr its file name begins with.
 
     `name` is the file name for messages and for the fallback (the path's name by default);
-    `known_ansattnr` are the workbook's, see ansattnr_from_filename.
+    `known_ansattnr` are the workbook's, see ansattnr_from_filename. A short ID is looked up in the year
+    folder's `register` (without one, only full IDs, of documents made before short IDs, are read).
     """
+    register = register or IdRegister()
     pdftoppm = shutil.which("pdftoppm")
     if pdftoppm is None:
         raise UnreadableScan("pdftoppm (fra poppler-utils) er ikke installert, så skannede kopier kan ikke leses")
@@ -100,10 +114,12 @@ def read_scan(source: Path | bytes, name: str = "", known_ansattnr: Iterable[str
             result.sider_lest += 1
             for text in _qr_texts(image):
                 try:
-                    found = parse_id(text)
+                    found = register.read(text)
+                except UnknownDocumentId as exc:
+                    result.ukjent.append(f"side {page}: {exc}")
+                    continue
                 except InvalidDocumentId as exc:
-                    ours = text.strip().removeprefix("Dokument-ID").lstrip(" :").startswith(PREFIX + ":")
-                    (result.skadet if ours else result.andre_koder).append(f"side {page}: {exc}")
+                    (result.skadet if looks_ours(text) else result.andre_koder).append(f"side {page}: {exc}")
                     continue
                 if all(f.dokument_id != found for f in result.funnet):
                     result.funnet.append(QrFunn(page, found))
@@ -129,7 +145,7 @@ def qr_in_images(data: bytes, last_pages: int = 3) -> list[str]:
                     if picture.width * picture.height > MAX_PIXELS // 10:
                         continue  # a photograph, not a code
                     for code in zxingcpp.read_barcodes(picture.as_pil_image(), formats=zxingcpp.BarcodeFormat.QRCode):
-                        if code.valid and code.text.startswith(PREFIX + ":") and code.text not in found:
+                        if code.valid and looks_ours(code.text) and code.text not in found:
                             found.append(code.text)
     except Exception:  # an image pikepdf cannot decode: the metadata's ID stands alone
         return found

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import threading
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from ..exceptions import LederavtaleError, NothingGenerated
 from .files import atomic_write_bytes, read_json_object, sha256_bytes, sha256_file
-from .year import JOURNAL_NAME, MANIFEST_NAME
+from .year import ID_KEY_NAME, JOURNAL_NAME, MANIFEST_NAME
 from ..advice import run
 
 # The fingerprint keys every leader entry has (a run's key, documents.kinds.Run.basis_key, starts
@@ -31,7 +32,8 @@ class FileEntry:
     # A PDF: the sha256 of the .docx it was made from, so a PDF that no longer shows its .docx
     # is known. Empty for a .docx, and for PDFs in manifests from before it was recorded.
     kilde: str = ""
-    # The document ID (documents.identity) the file carries; empty in manifests from before IDs.
+    # The full document ID (documents.identity, LA1:…) of the file: the record of which document it is;
+    # empty in manifests from before IDs.
     dokument_id: str = ""
     # "" for what `generer`/`oppfolging` wrote (the drafts); SIGNING for the copy `signering` made.
     fase: str = ""
@@ -39,6 +41,14 @@ class FileEntry:
     # stays that of the tool's own version, so the file counts as a person's edit everywhere and is never
     # overwritten without --overskriv; this says that the file on disk is the one handed in.
     innlevert: str = ""
+    # The short document ID (LA2-…) the file carries in its footer, QR code and properties; empty for a
+    # file made before short IDs, which carries `dokument_id` itself.
+    kort_id: str = ""
+
+    @property
+    def carried_id(self) -> str:
+        """The ID text the file carries (short, or for an older file its full ID); "" for none."""
+        return self.kort_id or self.dokument_id
 
 
 SIGNING = "signering"  # FileEntry.fase of a copy made for signing
@@ -54,6 +64,9 @@ class LeaderEntry:
     # follow-up document): each command must see only whether its own documents' sources changed.
     grunnlag: dict[str, str] = field(default_factory=lambda: dict.fromkeys(BASIS_KEYS, ""))
     filer: list[FileEntry] = field(default_factory=list)
+    # Every short document ID the leader's documents were given, with the full ID it stands for: kept
+    # when a document is made again, so a copy of an earlier version still finds its document.
+    ider: dict[str, str] = field(default_factory=dict)
 
     def basis(self, key: str) -> str:
         return self.grunnlag.get(key, "")
@@ -65,6 +78,8 @@ class LeaderEntry:
         return next((f for f in self.filer if f.rolle == rolle and f.format == fmt and f.fase == fase), None)
 
     def set_file(self, entry: FileEntry) -> None:
+        if entry.kort_id and entry.dokument_id:
+            self.ider.setdefault(entry.kort_id, entry.dokument_id)
         key = (entry.rolle, entry.format, entry.fase)
         self.filer = [f for f in self.filer if (f.rolle, f.format, f.fase) != key]
         self.filer.append(entry)
@@ -72,15 +87,31 @@ class LeaderEntry:
 
     def to_dict(self) -> dict:
         """As manifest.json holds it: each fingerprint a key of its own beside the files."""
-        return {"ansattnr": self.ansattnr, "navn": self.navn, "mappe": self.mappe, **self.grunnlag,
+        data = {"ansattnr": self.ansattnr, "navn": self.navn, "mappe": self.mappe, **self.grunnlag,
                 "filer": [asdict(f) for f in self.filer]}
+        if self.ider:  # a leader whose documents never carried a short ID is written as before them
+            data["ider"] = dict(sorted(self.ider.items()))
+        return data
 
 
 def _leader_entry(data: dict) -> LeaderEntry:
     files = [FileEntry(**f) for f in data.get("filer", [])]
     bases = dict.fromkeys(BASIS_KEYS, "")
     bases.update({key: value for key, value in data.items() if key.startswith(BASIS_PREFIX)})
-    return LeaderEntry(data["ansattnr"], data["navn"], data["mappe"], bases, files)
+    ider = {str(short): str(full) for short, full in (data.get("ider") or {}).items()}
+    return LeaderEntry(data["ansattnr"], data["navn"], data["mappe"], bases, files, ider)
+
+
+def issued_ids(entries: dict[str, LeaderEntry]) -> dict[str, set[str]]:
+    """Every short document ID a year folder's documents were given, and the full IDs it stands for
+    (one, unless two documents ever shared a short ID): what documents.identity.IdRegister reads."""
+    issued: dict[str, set[str]] = {}
+    for entry in entries.values():
+        pairs = list(entry.ider.items()) + [(f.kort_id, f.dokument_id) for f in entry.filer]
+        for short, full in pairs:
+            if short and full:
+                issued.setdefault(short, set()).add(full)
+    return issued
 
 
 class Manifest:
@@ -108,6 +139,7 @@ class Manifest:
         # bytes LibreOffice decides).
         self.intended: dict[str, str | None] = {}
         self._lock = threading.Lock()
+        self._id_key: bytes | None = None
 
     @classmethod
     def load(cls, year_dir: Path) -> "Manifest":
@@ -141,6 +173,28 @@ class Manifest:
 
     def exists(self) -> bool:
         return self.path.exists()
+
+    def id_key(self) -> bytes:
+        """The year folder's secret for its short document IDs (documents.identity.short_id): made the first
+        time a document needs it and kept in ID_KEY_NAME beside the manifest (call under the run lock).
+
+        Losing the file loses nothing recorded: the manifest keeps every short ID given with its full ID
+        (LeaderEntry.ider), and documents made afterwards get their short IDs under a new key.
+        """
+        if self._id_key is None:
+            path = self.year_dir / ID_KEY_NAME
+            try:
+                key = bytes.fromhex(path.read_text(encoding="ascii").strip())
+            except (FileNotFoundError, ValueError):
+                key = b""
+            except OSError as exc:
+                raise LederavtaleError(f"{path}: nøkkelen til dokument-ID-ene kan ikke leses "
+                                       f"({exc.strerror or exc})") from exc
+            if len(key) < 16:
+                key = secrets.token_bytes(32)
+                atomic_write_bytes(path, key.hex().encode("ascii") + b"\n", durable=True)
+            self._id_key = key
+        return self._id_key
 
     def to_dict(self) -> dict:
         return {

@@ -19,6 +19,8 @@ ANSATTNR_BYTES = 40
 # The layout of one year folder.
 MANIFEST_NAME = "manifest.json"
 JOURNAL_NAME = ".manifest-journal.jsonl"
+# The secret the year's short document IDs are made with (documents.identity.short_id; store.manifest.Manifest.id_key).
+ID_KEY_NAME = ".dokument-id-nokkel"
 REPORT_NAME = "rapport.xlsx"
 LOCK_NAME = ".lederavtale.lock"
 HOLDER_NAME = ".lederavtale.lock.json"
