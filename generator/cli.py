@@ -135,10 +135,11 @@ def generer_command(arbeidsbok, maler, ut, ledere, enhet, pdf, overskriv, jobber
 @click.argument("arbeidsbok", type=PathArg)
 @document_options
 def oppfolging_command(arbeidsbok, maler, ut, ledere, enhet, pdf, overskriv, jobber, soffice):
-    """Lag dokument til oppfølgingssamtalen (Word og PDF/A) for hver leder, og status.xlsx.
+    """Lag dokumentene til oppfølgingssamtalen (Word og PDF/A) for hver leder, og status.xlsx.
 
-    Dokumentet har lederens oppdrag og tiltak fra lederavtalen med plass til status, resultat
-    og kommentar, og spørsmålene til samtalen. Det er offentlig og har ikke utviklingsmålene.
+    Det offentlige dokumentet har lederens oppdrag og tiltak fra lederavtalen med plass til status,
+    resultat og kommentar, og spørsmålene til samtalen; vedlegget (unntatt offentlighet) har lederens
+    egen utvikling og utviklingsmålene.
     status.xlsx (én rad per leder og oppdrag) lages på nytt bare så lenge ingen har endret den.
     """
     from .commands.followup import follow_up
@@ -216,7 +217,7 @@ def signert_command(arbeidsbok, mappe, ut, tillit, dato, bekreft):
               help="Mappen dokumentene ble generert i.")
 @click.option("--pdf/--ingen-pdf", default=True, show_default=True, help="Lag PDF/A av de innleverte Word-filene.")
 def innlevert_command(arbeidsbok, filer, ut, pdf):
-    """Ta inn Word-filer som er redigert etter ledersamtalen (FILER: .docx, .zip eller mapper).
+    """Ta inn Word-filer som er redigert etter avtalesamtalen (FILER: .docx, .zip eller mapper).
 
     Hver fil kobles til sin leder og sitt dokument med dokument-ID-en i filens egenskaper, ellers med
     filnavnet; en fil som ikke passer, listes og tas ikke inn. Filen på serveren tas vare på som kopi, og

@@ -33,7 +33,7 @@ COMMANDS = (
             "Lager e-postutkast (.eml) til hver leder med kopi til overordnet, eller sender dem over SMTP "
             "med --send; med --paminnelse en påminnelse til dem som ikke har signert avtalen."),
     Command("innlevert", "ARBEIDSBOK FILER",
-            "Tar inn Word-filene som er redigert etter ledersamtalen (.docx eller .zip), kobler hver til sin "
+            "Tar inn Word-filene som er redigert etter avtalesamtalen (.docx eller .zip), kobler hver til sin "
             "leder og tar vare på filen den erstatter."),
     Command("signering", "ARBEIDSBOK",
             "Lager kopiene som skal signeres (PDF/A uten UTKAST) fra avtalene slik de er etter samtalen, og "
@@ -45,8 +45,8 @@ COMMANDS = (
             "Lager arkivpakken for de signerte avtalene: de signerte kopiene uendret (med --alle: alle, som "
             "utkast), Noark 5-metadata og én Fiks Arkiv-melding per leder."),
     Command("oppfolging", "ARBEIDSBOK",
-            "Lager dokumentet til høstens oppfølgingssamtale for hver leder, og status.xlsx der status for "
-            "oppdragene føres."),
+            "Lager dokumentene til høstens oppfølgingssamtale for hver leder (det offentlige og vedlegget "
+            "unntatt offentlighet), og status.xlsx der status for oppdragene føres."),
     Command("status", "ARBEIDSBOK STATUSBOK",
             "Kontrollerer en utfylt status.xlsx og lager statusrapporten (statusrapport.xlsx, .docx og PDF/A)."),
     Command("nytt-ar", "ARBEIDSBOK --til ÅR --ut NY.xlsx",

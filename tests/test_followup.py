@@ -28,10 +28,10 @@ def manifest(year_dir: Path) -> dict:
     return json.loads((year_dir / "manifest.json").read_text(encoding="utf-8"))
 
 
-def followup_files(year_dir: Path, fmt: str = "docx") -> dict[str, Path]:
-    """Ansattnr -> the follow-up document the manifest records."""
+def followup_files(year_dir: Path, fmt: str = "docx", rolle: str = "oppfolging") -> dict[str, Path]:
+    """Ansattnr -> the follow-up document (or, with `rolle`, its exempt appendix) the manifest records."""
     return {nr: year_dir / f["sti"] for nr, entry in manifest(year_dir)["ledere"].items()
-            for f in entry["filer"] if f["rolle"] == "oppfolging" and f["format"] == fmt}
+            for f in entry["filer"] if f["rolle"] == rolle and f["format"] == fmt}
 
 
 def flat(text: str) -> str:
@@ -85,7 +85,9 @@ def test_every_leader_gets_assignments_and_measures_and_no_goals(synthetic):
         assert GOAL_MARKER not in text
         assert "Status" in text and "Resultat" in text and "Kommentar" in text
         if nr in directors:
-            assert "Kommunedirektørens egenevaluering" in text and "For kommunestyret" in text
+            # The agreement both ways, in public; the evaluation of the person is the exempt appendix's.
+            assert "Gjensidige forventninger" in text and "For kommunestyret" in text
+            assert "Ordførerens evaluering" not in [line.strip() for line in text.splitlines()]
         else:
             assert "Hvilken støtte trenger lederen" in text
         assert "Underskrifter" in text
@@ -98,11 +100,37 @@ def test_every_leader_gets_assignments_and_measures_and_no_goals(synthetic):
     assert not list(year_dir.rglob("Lederavtale *")) and not list(year_dir.rglob("Utviklingsmål *"))
 
 
+@pytest.mark.slow
+def test_every_leader_gets_the_exempt_appendix_and_the_kommunedirektor_his_evaluation(synthetic):
+    _, sheets, workbook, year_dir = synthetic
+    bok = read_workbook(workbook)
+    files = followup_files(year_dir, rolle="oppfolging_vedlegg")
+    assert set(files) == set(followup_files(year_dir))
+    for nr, path in files.items():
+        leder = bok.leder(nr)
+        assert path.name == f"Oppfølgingssamtale 2027 - {leder.navn} - vedlegg (unntatt offentlighet).docx"
+        text = flat(docx_text(path))
+        assert "Unntatt offentlighet" in text and "Underskrifter" in text
+        # The goals are followed up here, exempt: this leader's, and no one else's.
+        for goal in bok.utviklingsmal_for(leder):
+            assert flat(goal.mal) in text
+        assert all(f"{GOAL_MARKER}{other.ansattnr}" not in text for other in bok.ledere if other.ansattnr != nr)
+        superior = bok.overordnet(leder)
+        if superior is not None and superior.niva.casefold() == "ordfører":
+            assert "Ordførerens evaluering" in text and "Kommunedirektørens egenevaluering" in text
+            assert "For kommunestyret" in text
+        else:
+            assert "Egen ledelse" in text and "Tilbakemelding fra overordnet leder" in text
+
+
 def test_manifest_role_is_oppfolging_and_public(synthetic):
     _, _, _, year_dir = synthetic
     for entry in manifest(year_dir)["ledere"].values():
-        (f,) = entry["filer"]
-        assert f["rolle"] == "oppfolging" and f["format"] == "docx" and f["offentlig"] is True
+        public, exempt = entry["filer"]
+        assert public["rolle"] == "oppfolging" and public["format"] == "docx" and public["offentlig"] is True
+        # Its appendix beside it, exempt like the agreement's.
+        assert exempt["rolle"] == "oppfolging_vedlegg" and exempt["format"] == "docx" and exempt["offentlig"] is False
+        assert public["dokument_id"] and exempt["dokument_id"] and public["dokument_id"] != exempt["dokument_id"]
 
 
 def test_status_workbook_is_written(synthetic):
@@ -153,7 +181,7 @@ def test_agreements_and_follow_up_share_the_folder_without_disturbing_each_other
     changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
     assert changed <= {"manifest.json", "rapport.xlsx", "status.xlsx"}, changed
     roles = {f["rolle"] for e in manifest(year_dir)["ledere"].values() for f in e["filer"]}
-    assert roles == {"avtale", "vedlegg", "oppfolging"}
+    assert roles == {"avtale", "vedlegg", "oppfolging", "oppfolging_vedlegg"}
 
 
 @pytest.mark.slow
@@ -166,10 +194,15 @@ def test_nynorsk(tmp_path):
     assert result.exit_code == 0, result.output
     for path in followup_files(tmp_path / "ut" / "2027").values():
         text = docx_text(path)
-        # The kommunedirektør's evaluation in nynorsk, the ordinary form for the others.
-        assert ("Eigenevalueringa til kommunedirektøren" in text if "Evaluering av kommunedirektøren" in text
+        # The kommunedirektør's follow-up in nynorsk, the ordinary form for the others.
+        assert ("Gjensidige forventingar" in text if "For kommunestyret" in text
                 else "Kva støtte treng leiaren" in text) and "unnateke offentlegheit" in text
-        assert "Hvilken støtte" not in text and "Kommunedirektørens egenevaluering" not in text and GOAL_MARKER not in text
+        assert "Hvilken støtte" not in text and "Gjensidige forventninger" not in text and GOAL_MARKER not in text
+    for path in followup_files(tmp_path / "ut" / "2027", rolle="oppfolging_vedlegg").values():
+        assert path.name.endswith(" - vedlegg (unnateke offentlegheit).docx")
+        text = docx_text(path)
+        assert ("Evalueringa frå ordføraren" in text or "Tilbakemelding frå overordna leiar" in text)
+        assert "Unnateke offentlegheit" in text and "Unntatt offentlighet" not in text
 
 
 def test_one_leader_selected(synthetic, tmp_path):
@@ -215,6 +248,23 @@ def test_missing_follow_up_template_is_named(synthetic, tmp_path):
     (maler / "oppfolging.docx").unlink()
     result = run("oppfolging", workbook, "--maler", maler, "--ut", tmp_path / "ut", "--ingen-pdf")
     assert result.exit_code == 1 and "oppfolging.docx" in result.output and "mangler" in result.output
+
+
+@pytest.mark.slow
+def test_a_template_folder_from_before_the_follow_up_appendix_borrows_the_tools_own(synthetic, tmp_path):
+    """A municipality's templates made by an older `init` have no oppfolging_vedlegg*.docx: the autumn's
+    documents are still made, the appendix from the tool's own template, and the run says so."""
+    from generator.documents.templates import default_template_dir
+
+    _, _, workbook, _ = synthetic
+    maler = tmp_path / "maler"
+    shutil.copytree(default_template_dir(), maler)
+    for old in maler.rglob("oppfolging_vedlegg*.docx"):
+        old.unlink()
+    result = run("oppfolging", workbook, "--maler", maler, "--ut", tmp_path / "ut", "--ingen-pdf")
+    assert result.exit_code == 0, result.output
+    assert "har ikke «oppfolging_vedlegg.docx», som er nyere enn malene der" in result.output
+    assert len(followup_files(tmp_path / "ut" / "2027", rolle="oppfolging_vedlegg")) == N_LEADERS
 
 
 def test_maler_lists_the_follow_up_template():
@@ -268,7 +318,7 @@ def test_pdf_is_a_form_without_the_draft_mark(synthetic, tmp_path):
     assert result.exit_code == 0, result.output
     year_dir = tmp_path / "ut" / "2027"
     (pdf,) = followup_files(year_dir, "pdf").values()
-    (entry,) = [f for f in manifest(year_dir)["ledere"][nr]["filer"] if f["format"] == "pdf"]
+    (entry,) = [f for f in manifest(year_dir)["ledere"][nr]["filer"] if f["format"] == "pdf" and f["rolle"] == "oppfolging"]
     assert entry["rolle"] == "oppfolging" and entry["offentlig"] is True
     text = "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
     assert "Oppfølgingssamtale 2027" in text and "UTKAST" not in text.replace(" ", "").replace("\n", "")

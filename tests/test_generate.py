@@ -104,7 +104,7 @@ def test_measures_are_printed_under_their_assignment(generated):
     assert any("Tilrettelegging i samarbeid med NAV" in c for c in sick_leave)
     (budget,) = [t for t in tables if any("Drive innenfor vedtatt budsjett" in c for c in t)]
     assert not any("NAV" in c for c in budget)
-    assert any("[Fylles ut i ledersamtalen]" in c for c in budget)  # no measures yet: a visible placeholder
+    assert any("[Fylles ut i avtalesamtalen]" in c for c in budget)  # no measures yet: a visible placeholder
     # a line break in the workbook cell stays a line break
     assert any("Redusere sykefraværet\nmed systematisk oppfølging" in c for c in sick_leave)
 

@@ -22,7 +22,8 @@ from generator.archive import fiks, record
 from generator.commands.followup import follow_up
 from generator.commands.generate import generate
 from generator.documents.batch import Batch
-from generator.documents.kinds import AGREEMENT, APPENDIX, FOLLOW_UP, KINDS, STATUS_REPORT, Run, Words
+from generator.documents.kinds import (AGREEMENT, APPENDIX, FOLLOW_UP, FOLLOW_UP_APPENDIX, FOLLOW_UPS, KINDS,
+                                       STATUS_REPORT, Run, Words)
 from generator.documents.naming import archive_stem, document_properties, file_stem
 from generator.documents.templates import TemplateSet
 from generator.documents.writing import run
@@ -51,18 +52,25 @@ def workbook(tmp_path: Path, malform: str = "bokmål", sheets: dict | None = Non
 TABLE = [
     (AGREEMENT, "bokmål", "Lederavtale 2027 - Øystein Sykehjem", "Lederavtale 2027 – Øystein Sykehjem",
      "Lederavtale 2027, Testvik sykehjem", "lederavtale", "nb-NO"),
-    (AGREEMENT, "nynorsk", "Leiaravtale 2027 - Øystein Sykehjem", "Lederavtale 2027 – Øystein Sykehjem",
-     "Lederavtale 2027, Testvik sykehjem", "lederavtale", "nn-NO"),
+    # Nynorsk in the names, and in the titles and subjects Word and the PDF show.
+    (AGREEMENT, "nynorsk", "Leiaravtale 2027 - Øystein Sykehjem", "Leiaravtale 2027 – Øystein Sykehjem",
+     "Leiaravtale 2027, Testvik sykehjem", "leiaravtale", "nn-NO"),
     (APPENDIX, "bokmål", "Utviklingsmål 2027 - Øystein Sykehjem (unntatt offentlighet)",
      "Personlige utviklingsmål 2027 – Øystein Sykehjem", f"Unntatt offentlighet, {HJEMMEL}",
      "unntatt offentlighet", "nb-NO"),
     (APPENDIX, "nynorsk", "Utviklingsmål 2027 - Øystein Sykehjem (unnateke offentlegheit)",
-     "Personlige utviklingsmål 2027 – Øystein Sykehjem", f"Unntatt offentlighet, {HJEMMEL}",
-     "unntatt offentlighet", "nn-NO"),
+     "Personlege utviklingsmål 2027 – Øystein Sykehjem", f"Unnateke offentlegheit, {HJEMMEL}",
+     "unnateke offentlegheit", "nn-NO"),
     (FOLLOW_UP, "bokmål", "Oppfølgingssamtale 2027 - Øystein Sykehjem", "Oppfølgingssamtale 2027 – Øystein Sykehjem",
      "Oppfølging av lederavtale 2027, Testvik sykehjem", "lederavtale, oppfølgingssamtale", "nb-NO"),
     (FOLLOW_UP, "nynorsk", "Oppfølgingssamtale 2027 - Øystein Sykehjem", "Oppfølgingssamtale 2027 – Øystein Sykehjem",
-     "Oppfølging av lederavtale 2027, Testvik sykehjem", "lederavtale, oppfølgingssamtale", "nn-NO"),
+     "Oppfølging av leiaravtale 2027, Testvik sykehjem", "leiaravtale, oppfølgingssamtale", "nn-NO"),
+    (FOLLOW_UP_APPENDIX, "bokmål", "Oppfølgingssamtale 2027 - Øystein Sykehjem - vedlegg (unntatt offentlighet)",
+     "Vedlegg til oppfølgingssamtale 2027 – Øystein Sykehjem", f"Unntatt offentlighet, {HJEMMEL}",
+     "unntatt offentlighet", "nb-NO"),
+    (FOLLOW_UP_APPENDIX, "nynorsk", "Oppfølgingssamtale 2027 - Øystein Sykehjem - vedlegg (unnateke offentlegheit)",
+     "Vedlegg til oppfølgingssamtale 2027 – Øystein Sykehjem", f"Unnateke offentlegheit, {HJEMMEL}",
+     "unnateke offentlegheit", "nn-NO"),
 ]
 
 
@@ -104,7 +112,7 @@ def test_generer_and_oppfolging_write_what_the_table_says(tmp_path, malform):
     follow_up(Job(book, tmp_path / "ut", maler=MALER, today=TODAY), pdf=False)
     year_dir = tmp_path / "ut" / "2027"
     entry = Manifest.load(year_dir).ledere["210"]
-    for kind in (AGREEMENT, APPENDIX, FOLLOW_UP):
+    for kind in (AGREEMENT, APPENDIX, FOLLOW_UP, FOLLOW_UP_APPENDIX):
         recorded = entry.file(kind.rolle, "docx")
         assert recorded.sti == f"{entry.mappe}/{file_stem(kind, bok, leder)}.docx"
         assert recorded.offentlig is kind.public
@@ -196,6 +204,19 @@ def test_an_old_manifest_loads_and_the_keys_written_stay_the_same(tmp_path):
                        "grunnlag": "abc", "grunnlag_oppfolging": "def", "filer": []}
     # The manifest's keys are the kinds' keys, no more and no fewer.
     assert set(BASIS_KEYS) == {k.basis_key for k in KINDS.values() if k.basis_key}
+
+
+def test_the_follow_up_has_an_exempt_appendix_like_the_agreement():
+    """`oppfolging` writes the public follow-up document and an exempt appendix beside it: the kommunedirektør's
+    is the ordfører's evaluation (its own template), everyone else's the leader's own development. Exempt as
+    the appendix is, so its template may use the goals; not (yet) signed through `signering` nor archived."""
+    assert FOLLOW_UPS.kinds == (FOLLOW_UP, FOLLOW_UP_APPENDIX) and not FOLLOW_UPS.draft
+    kind = FOLLOW_UP_APPENDIX
+    assert (kind.public, kind.carries_id, kind.signed, kind.arkiv) == (False, True, False, None)
+    assert (kind.context, kind.basis_key, kind.command) == (APPENDIX.context, FOLLOW_UP.basis_key, "oppfolging")
+    assert (kind.template, kind.top_leader_template) == ("oppfolging_vedlegg.docx",
+                                                         "oppfolging_vedlegg_kommunedirektor.docx")
+    assert [k.rolle for k in record.ARCHIVED] == ["avtale", "vedlegg"]
 
 
 def test_a_mailing_is_its_kinds():

@@ -136,6 +136,42 @@ def test_file_names_are_nynorsk(generated):
     assert "unntatt" not in appendix.name and "offentlighet" not in appendix.name
 
 
+def test_titles_and_subjects_are_nynorsk(generated):
+    """What Word's File > Info and a PDF reader show: the title, subject and keywords of a nynorsk document."""
+    from docx import Document
+
+    agreement = Document(str(document(generated, "1010", "avtale"))).core_properties
+    assert (agreement.title, agreement.subject, agreement.keywords, agreement.language) == (
+        "Leiaravtale 2027 – Knut Aarseth", "Leiaravtale 2027, Nordvik sjukeheim", "leiaravtale", "nn-NO")
+    appendix = Document(str(document(generated, "1010", "vedlegg"))).core_properties
+    assert appendix.title == "Personlege utviklingsmål 2027 – Knut Aarseth"
+    assert appendix.subject.startswith("Unnateke offentlegheit, ") and appendix.keywords == "unnateke offentlegheit"
+
+
+@pytest.mark.slow
+def test_follow_up_documents_are_nynorsk(tmp_path):
+    """`oppfolging` on the nynorsk example: the public form and its exempt appendix, the kommunedirektør's too,
+    without a bokmål word, and named and titled in nynorsk."""
+    from docx import Document
+
+    book = copy_example(tmp_path)
+    result = run("oppfolging", book, "--ut", tmp_path / "ut", "--ingen-pdf")
+    assert result.exit_code == 0, result.output
+    year = tmp_path / "ut" / "2027"
+    manifest = json.loads((year / "manifest.json").read_text(encoding="utf-8"))
+    for ansattnr in ("1001", "1010", "1042"):
+        files = {f["rolle"]: year / f["sti"] for f in manifest["ledere"][ansattnr]["filer"] if f["format"] == "docx"}
+        assert set(files) == {"oppfolging", "oppfolging_vedlegg"}
+        for rolle, path in files.items():
+            text = docx_text(path)
+            assert bokmal_words(text) == [], (ansattnr, rolle, bokmal_words(text))
+            assert "utetter" not in text and "er førte inn" not in text and "Fell bort" not in text
+        assert files["oppfolging_vedlegg"].name.endswith(" - vedlegg (unnateke offentlegheit).docx")
+        properties = Document(str(files["oppfolging"])).core_properties
+        assert properties.subject.startswith("Oppfølging av leiaravtale 2027, ")
+        assert "Går ut" in docx_text(files["oppfolging"])
+
+
 # --------------------------------------------------------------------------- the warning
 
 

@@ -1,6 +1,6 @@
 """Documents for every role, on the bundled examples (bokmål and nynorsk) rendered by the real
-commands and opened with python-docx: the kommunedirektør's evaluation, role-aware agreement text,
-the follow-up form without self-assessment, the appendix with it."""
+commands and opened with python-docx: the kommunedirektør's follow-up and his evaluation (exempt), role-aware
+agreement text, the follow-up form without self-assessment, and its exempt appendix with it."""
 
 from __future__ import annotations
 
@@ -31,24 +31,32 @@ def year(request, tmp_path_factory):
     return request.param, ut / "2027"
 
 
-def text_of(year_dir: Path, ansattnr: str, prefix: str) -> str:
-    (path,) = [p for p in year_dir.glob(f"{ansattnr} */*.docx") if p.name.startswith(prefix)]
+EXEMPT_FOLLOW_UP = " - vedlegg ("  # in the name of the follow-up's exempt appendix
+
+
+def text_of(year_dir: Path, ansattnr: str, prefix: str, exempt_follow_up: bool = False) -> str:
+    """The text of the leader's document whose name begins with `prefix`; the follow-up document's exempt
+    appendix (its name begins the same) only with `exempt_follow_up`."""
+    (path,) = [p for p in year_dir.glob(f"{ansattnr} */*.docx")
+               if p.name.startswith(prefix) and (EXEMPT_FOLLOW_UP in p.name) == exempt_follow_up]
     return docx_text(path)
 
 
 WORDS = {
     "bokmål": dict(follow_up="Oppfølgingssamtale", agreement="Lederavtale", appendix="Utviklingsmål",
                    superior="Overordnet leder", styringsbrev="Oppdrag fra styringsbrevet",
-                   self_eval="Kommunedirektørens egenevaluering", evidence="Grunnlaget for evalueringen",
-                   written="Skriftlig evaluering", own="Egen ledelse", tick="\u2610 Ikke startet",
+                   self_eval="Kommunedirektørens egenevaluering", evidence="Grunnlaget for oppfølgingen",
+                   written="Ordførerens evaluering", own="Egen ledelse", tick="Ikke startet",
+                   mutual="Gjensidige forventninger", strengths="Styrker og utfordringer",
                    responsible="ansvar for å inngå lederavtaler med lederne under seg",
                    known="gjøres kjent for de ansatte", department="lederens avdeling",
                    pay_other="lønnspolitikk", principles="Lederprinsipper", opposition="Opposisjonsleder",
                    special="Særskilte mål og oppdrag"),
     "nynorsk": dict(follow_up="Oppfølgingssamtale", agreement="Leiaravtale", appendix="Utviklingsmål",
                     superior="Overordna leiar", styringsbrev="Oppdrag frå styringsbrevet",
-                    self_eval="Eigenevalueringa til kommunedirektøren", evidence="Grunnlaget for evalueringa",
-                    written="Skriftleg evaluering", own="Eiga leiing", tick="\u2610 Ikkje starta",
+                    self_eval="Eigenevalueringa til kommunedirektøren", evidence="Grunnlaget for oppfølginga",
+                    written="Evalueringa frå ordføraren", own="Eiga leiing", tick="Ikkje starta",
+                    mutual="Gjensidige forventingar", strengths="Styrkar og utfordringar",
                     responsible="ansvar for å inngå leiaravtalar med leiarane under seg",
                     known="gjord kjend for dei tilsette", department="avdelinga til leiaren",
                     pay_other="lønspolitikken", principles="Leiarprinsipp", opposition="Opposisjonsleiar",
@@ -61,15 +69,24 @@ def test_the_kommunedirektor_gets_an_evaluation_not_the_ordinary_follow_up(year)
     malform, year_dir = year
     w = WORDS[malform]
     text = text_of(year_dir, "1001", w["follow_up"])
-    for expected in ("Evaluering av kommunedirektøren 2027", "For kommunestyret", w["special"],
-                     w["self_eval"], w["evidence"], w["written"], "Kommunedirektør"):
+    # In public: his goals and assignments, and the agreement's expectations both ways.
+    for expected in ("Oppfølgingssamtale 2027", "For kommunestyret", w["special"], w["mutual"], w["evidence"],
+                     "Kommunedirektør"):
         assert expected in text, expected
-    for wrong in (w["superior"], w["styringsbrev"], "for enheten", "for eininga"):
+    for wrong in (w["superior"], w["styringsbrev"], "for enheten", "for eininga", "Evaluering av kommunedirektøren"):
         assert wrong not in text, wrong
+    # Named where the text says where they are, never a section of their own here.
+    lines = [line.strip() for line in text.splitlines()]
+    assert w["self_eval"] not in lines and w["written"] not in lines
     # His municipality-wide targets, named in Gjelder: the budget (1) and sickness absence (3).
     assert "budsjettramme" in text.lower() or "budsjettramma" in text.lower()
+    # The evaluation of him as a person: the ordfører's and his own, exempt, signed by both.
+    evaluation = text_of(year_dir, "1001", w["follow_up"], exempt_follow_up=True)
+    for expected in ("Evaluering av kommunedirektøren 2027", "For kommunestyret", w["self_eval"], w["written"],
+                     "Kommunedirektør", "Unntatt offentlighet" if malform == "bokmål" else "Unnateke offentlegheit"):
+        assert expected in evaluation, expected
     # Without the Kommune field nobody else takes part.
-    assert w["opposition"] not in text
+    assert w["opposition"] not in text and w["opposition"] not in evaluation
 
 
 def test_the_opposisjonsleder_takes_part_when_the_kommune_field_says_so(tmp_path):
@@ -82,18 +99,31 @@ def test_the_opposisjonsleder_takes_part_when_the_kommune_field_says_so(tmp_path
         shutil.copy(logo, tmp_path)
     assert run("oppfolging", book, "--ut", tmp_path / "ut", "--ingen-pdf", "--leder", "1001").exit_code == 0
     text = text_of(tmp_path / "ut" / "2027", "1001", "Oppfølgingssamtale")
-    assert "Opposisjonsleder Kari Motstrøm deltar i evalueringssamtalen" in text
+    assert "Opposisjonsleder Kari Motstrøm deltar i oppfølgingssamtalen" in text
+    evaluation = text_of(tmp_path / "ut" / "2027", "1001", "Oppfølgingssamtale", exempt_follow_up=True)
+    assert "Opposisjonsleder Kari Motstrøm deltar i evalueringen" in evaluation
 
 
 @pytest.mark.slow
 def test_the_follow_up_form_has_tick_boxes_and_no_self_assessment(year):
+    import zipfile
+
     malform, year_dir = year
     w = WORDS[malform]
     text = text_of(year_dir, "1010", w["follow_up"])
     assert w["tick"] in text and "status.xlsx" not in text
-    # The public form says the self-assessment is in the appendix, and does not ask it.
+    # Word check boxes (content controls), five for each assignment, which python-docx's text does not show.
+    (form,) = [p for p in year_dir.glob("1010 */*.docx") if p.name.startswith(w["follow_up"])
+               and EXEMPT_FOLLOW_UP not in p.name]
+    with zipfile.ZipFile(form) as package:
+        xml = package.read("word/document.xml").decode("utf-8")
+    assert xml.count("<w14:checkbox>") == 5 * text.count(w["tick"]) > 0
+    # The public form says the self-assessment is in its appendix, and does not ask it.
     assert f"{w['own']}:" not in text
-    assert w["own"] in text_of(year_dir, "1010", w["appendix"])
+    assert f"{w['own']}:" in text_of(year_dir, "1010", w["follow_up"], exempt_follow_up=True)
+    # Not in January's appendix either, which has the strengths instead.
+    appendix = text_of(year_dir, "1010", w["appendix"])
+    assert w["own"] not in appendix and w["strengths"] in appendix
 
 
 @pytest.mark.slow

@@ -239,7 +239,7 @@ def test_development_goals_in_the_agreement_are_refused(tmp_path, avtale_context
 
     template = damaged(tmp_path, change)
     message = only(check_template(template, avtale_contexts, "avtale"))
-    assert "(«{%p for u in utviklingsmal %}»): «utviklingsmal» finnes bare i vedlegg.docx" in message
+    assert "(«{%p for u in utviklingsmal %}»): «utviklingsmal» finnes bare i vedleggene (vedlegg.docx og oppfolging_vedlegg.docx)" in message
     assert "unntatt offentlighet" in message
     # The same paragraphs are fine in the appendix.
     appendix = damaged(tmp_path, change, "vedlegg.docx", "vedlegg.docx")
@@ -292,7 +292,7 @@ def test_email_template(tmp_path, avtale_contexts):
     problems = messages(check_email_template(bad, avtale_contexts))
     assert "feil.txt, linje 1: første linje må være «Emne: …» (e-postens emne)" in problems
     assert "feil.txt, linje 3: ukjent felt «leder.navnet». Mente du «leder.navn»?" in problems
-    assert any(m.startswith("feil.txt, linje 4: «utviklingsmal» finnes bare i vedlegg.docx") for m in problems)
+    assert any(m.startswith("feil.txt, linje 4: «utviklingsmal» finnes bare i vedleggene (vedlegg.docx og oppfolging_vedlegg.docx)") for m in problems)
 
 
 # --- Hooks: generer/sjekk and the CLI --------------------------------------------------------------

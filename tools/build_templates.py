@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import io
 import re
+from html import escape
 import sys
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import docx.text.paragraph
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
@@ -37,6 +39,7 @@ from docx.shared import Cm, Mm, Pt, RGBColor
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from generator.documents import stamp  # noqa: E402  (where the document ID goes: one definition)
+from generator.documents.fields import KNOWN  # noqa: E402  (the names a template may use)
 from generator.documents.identity import qr_png_of  # noqa: E402
 
 # Arial is on every Windows PC; LibreOffice maps it to the metric-compatible Liberation Sans,
@@ -138,10 +141,13 @@ class Assignments:
     empty: str
     measures: str  # label over the leader's own measures
     placeholder: str  # printed where no measures are registered yet
+    # The agreements: labels of a row left blank for the conversation's notes on the assignment (the
+    # leader's most important contribution, the ambition agreed); None in the follow-up documents.
+    notes: tuple[str, str] | None = None
     # The follow-up document: labels of a last row left blank for the conversation (status,
     # result, comment); None in the agreements.
     follow_up: tuple[str, str, str] | None = None
-    # The follow-up document: the statuses to tick under the status label.
+    # The follow-up document: the statuses to tick under the status label, each a Word check box.
     statuses: tuple[str, ...] = ()
 
 
@@ -156,6 +162,23 @@ class WriteIn:
 
 
 @dataclass
+class WriteInRow:
+    """Boxes to write in side by side, each headed by its label: one table row that cannot split. One row,
+    so never taken for a table whose rows were left empty (documents/placeholders.empty_tables)."""
+
+    items: list[str]
+    height_cm: float = 2.0
+
+
+@dataclass
+class Keep:
+    """Blocks that stay with what follows them: every paragraph in them, in their tables too, keeps with the
+    next. The last section before the signatures, so that the signatures never open a page alone."""
+
+    blocks: list
+
+
+@dataclass
 class Closing:
     """The last section before the signatures; it never leaves them alone on a page."""
 
@@ -165,10 +188,12 @@ class Closing:
 
 @dataclass
 class Goals:
-    """The development goals table (appendix only)."""
+    """The development goals table (the appendices only: their context has the goals)."""
 
     headers: list[str]  # Mål, Tiltak, Oppfølging
-    placeholder: str  # in the first of the blank rows when no goals are registered
+    placeholder: str  # in the first of the blank rows when no goals are registered ("" for none)
+    # What each goal's row holds: the goal's fields, or "" for a cell left blank to write in.
+    values: tuple[str, str, str] = ("{{ u.mal }}", "{{ u.tiltak }}", "{{ u.oppfolging }}")
 
 
 @dataclass
@@ -701,7 +726,7 @@ def add_assignments(doc, block: Assignments):
     # side under it, then the leader's measures. The text and the targets are the table's
     # heading rows: they cannot split, they are never left alone at the foot of a page, and
     # when many measures run onto the next page, the assignment is repeated above them.
-    table = new_table(doc, 3 if block.follow_up is None else 4, TARGET_WIDTHS)
+    table = new_table(doc, 3 + (block.notes is not None) + (block.follow_up is not None), TARGET_WIDTHS)
     table_borders(table, sz=4, color=LIGHT_GREY)
     table_cell_margins(table, left_cm=0.2, right_cm=0.2, top_cm=0.08, bottom_cm=0.06)
     task_row, targets, measures_row = table.rows[:3]
@@ -725,16 +750,24 @@ def add_assignments(doc, block: Assignments):
     cell_paragraph(measures, block.placeholder, "Tabelltekst")
     cell_paragraph(measures, "{%p endif %}", "Malkode")
     mark_measures(table)
+    if block.notes is not None:
+        # Lørenskog's dialogue: what the leader contributes most and the ambition the two agree on,
+        # written in the conversation. Below the measures, which stay the first row after the heading
+        # rows (documents/measures.py reads them there); the contribution takes the wider half.
+        row = table.rows[3]
+        row_props(row, min_height_cm=1.4)
+        for cell, label in zip((row.cells[0].merge(row.cells[1]), row.cells[2].merge(row.cells[3])), block.notes):
+            cell_paragraph(cell, label, "Feltnavn", first=True)
     if block.follow_up is not None:
         # Status, result and comment, written in the follow-up conversation; the comment
         # takes the two narrow columns so that it has room for a sentence or two.
-        row = table.rows[3]
+        row = table.rows[-1]
         row_props(row, min_height_cm=1.8)
         comment = row.cells[2].merge(row.cells[3])
         for cell, label in zip((row.cells[0], row.cells[1], comment), block.follow_up):
             cell_paragraph(cell, label, "Feltnavn", first=True)
         for status in block.statuses:
-            cell_paragraph(row.cells[0], f"\u2610 {status}", "Tabelltekst")
+            add_checkbox(cell_paragraph(row.cells[0], "", "Tabelltekst"), status)
         # A form is read and filled in one assignment at a time: the whole block stays on one page
         # (every row unsplittable, each kept with the next), never its status row alone overleaf.
         for kept in table.rows[:3]:
@@ -751,6 +784,28 @@ def add_assignments(doc, block: Assignments):
     code_line(doc, "{%p endif %}")
 
 
+# A Word check box (a content control, as Word's Developer tab inserts it): a click in Word ticks it.
+# The box itself is the character ☐ (☒ when ticked) in the control, so LibreOffice, which does not
+# know the control in 7.4, still prints a box, and so does any reader of the text.
+BOX_FONT = "MS Gothic"  # Word's own choice for the symbols; LibreOffice falls back to a font that has them
+UNCHECKED, CHECKED = "\u2610", "\u2612"
+
+
+def add_checkbox(paragraph, label: str):
+    """A check box content control, then `label`, in `paragraph`; the control's title is the label,
+    which a screen reader says with the box."""
+    fonts = f'<w:rFonts w:ascii="{BOX_FONT}" w:eastAsia="{BOX_FONT}" w:hAnsi="{BOX_FONT}" w:hint="eastAsia"/>'
+    sdt = parse_xml(
+        f'<w:sdt {nsdecls("w", "w14")}><w:sdtPr><w:rPr>{fonts}</w:rPr><w:alias w:val="{escape(label, quote=True)}"/>'
+        f'<w14:checkbox><w14:checked w14:val="0"/>'
+        f'<w14:checkedState w14:val="{ord(CHECKED):04X}" w14:font="{BOX_FONT}"/>'
+        f'<w14:uncheckedState w14:val="{ord(UNCHECKED):04X}" w14:font="{BOX_FONT}"/></w14:checkbox></w:sdtPr>'
+        f'<w:sdtContent><w:r><w:rPr>{fonts}</w:rPr><w:t>{UNCHECKED}</w:t></w:r></w:sdtContent></w:sdt>')
+    paragraph._p.append(sdt)
+    paragraph.add_run(f" {label}")
+    return paragraph
+
+
 GOAL_WIDTHS = [6.2, 6.0, 4.8]
 
 
@@ -763,7 +818,7 @@ def add_goals(doc, block: Goals):
     control_row(table, 1, "{%tr for u in utviklingsmal %}")
     row = table.rows[2]
     row_props(row)
-    for cell, value in zip(row.cells, ["{{ u.mal }}", "{{ u.tiltak }}", "{{ u.oppfolging }}"]):
+    for cell, value in zip(row.cells, block.values):
         cell_paragraph(cell, value, "Tabelltekst", first=True)
     control_row(table, 3, "{%tr endfor %}")
     # No goals registered: empty rows to fill in during the conversation, the first one
@@ -796,6 +851,17 @@ def add_write_in(doc, block: WriteIn):
                 para.paragraph_format.keep_with_next = True
 
 
+def add_write_in_row(doc, block: WriteInRow):
+    width = TEXT_WIDTH_CM / len(block.items)
+    table = new_table(doc, 1, [width] * len(block.items))
+    table_borders(table, sz=4, color=LIGHT_GREY)
+    table_cell_margins(table, left_cm=0.2, right_cm=0.2, top_cm=0.08, bottom_cm=0.06)
+    row_props(table.rows[0], min_height_cm=block.height_cm)
+    for cell, item in zip(table.rows[0].cells, block.items):
+        cell_paragraph(cell, item, "Tabelltekst", first=True)
+    spacer(doc, 2)
+
+
 def add_stamp(doc, block: Stamp):
     table = doc.add_table(rows=1, cols=1)
     table.alignment = WD_TABLE_ALIGNMENT.RIGHT
@@ -815,6 +881,16 @@ def add_stamp(doc, block: Stamp):
     run = basis.add_run("{{ kommune.skjermingshjemmel }}")
     run.font.color.rgb = RGBColor.from_string(RED)
     spacer(doc, 2)
+
+
+def add_kept(doc, block: Keep, spec: DocSpec):
+    body = doc.element.body
+    before = set(body)  # the proxies are kept alive by the set, so each stays the same object
+    for inner in block.blocks:
+        add_block(doc, inner, spec)
+    for element in [e for e in body if e not in before]:
+        for p in [element] if element.tag == qn("w:p") else element.iter(qn("w:p")):
+            docx.text.paragraph.Paragraph(p, doc).paragraph_format.keep_with_next = True
 
 
 def add_closing(doc, block: Closing):
@@ -898,12 +974,16 @@ def add_block(doc, block, spec: DocSpec):
         code_line(doc, block.tag)
     elif isinstance(block, Assignments):
         add_assignments(doc, block)
+    elif isinstance(block, Keep):
+        add_kept(doc, block, spec)
     elif isinstance(block, Closing):
         add_closing(doc, block)
     elif isinstance(block, Goals):
         add_goals(doc, block)
     elif isinstance(block, WriteIn):
         add_write_in(doc, block)
+    elif isinstance(block, WriteInRow):
+        add_write_in_row(doc, block)
     elif isinstance(block, Stamp):
         add_stamp(doc, block)
     elif isinstance(block, Signatures):
@@ -1099,6 +1179,19 @@ def closing(t) -> Closing:
     return Closing(t("closing"), [t("closing.supplement"), t("closing.public"), t("archive")])
 
 
+def removable(t, key: str, box: bool = False) -> list:
+    """A short section of its own that HR may delete whole in Word (maler/LESMEG.md): its heading, one
+    paragraph, and with `box` a box to write in during the conversation."""
+    return [H1(t(key)), P(t(f"{key}.1"))] + ([WriteIn([t(f"{key}.box")], height_cm=1.6)] if box else [])
+
+
+def conversation_date(t, label: str) -> tuple[str, str]:
+    """A follow-up document's row for the conversation's date: the conversations the workbook has for
+    the leader (column Oppfølging), else `label` and room to write the date."""
+    return (f"{{% if leder.oppfolging %}}{t('follow_up.agreed_label')}{{% else %}}{t(label)}{{% endif %}}",
+            "{{ leder.oppfolging }}")
+
+
 def agreement(malform: Malform) -> DocSpec:
     t = malform.phrase
     return DocSpec(
@@ -1125,19 +1218,27 @@ def agreement(malform: Malform) -> DocSpec:
             P(t("agreement.authority.1")),
             Bullets(t("agreement.authority.bullets")),
             *responsibility(t),
+            # Kongsberg: the room the leader has to decide within the frame.
+            *removable(t, "agreement.room"),
             *principles_or_demands(t),
+            # Røros: the agreement as a part of the employer strategy.
+            *removable(t, "agreement.strategy"),
             H1(t("agreement.assignments")),
             Assignments(
                 intro=t("agreement.assignments.intro"),
                 empty=t("agreement.assignments.empty"),
                 measures=t("agreement.measures"),
                 placeholder=t("placeholder"),
+                notes=(t("agreement.contribution"), t("notes.ambition")),
             ),
+            # Lunner: what could keep the assignments from being reached.
+            *removable(t, "agreement.risk", box=True),
             H1(t("agreement.support")),
             P(t("agreement.support.1")),
             Bullets(t("agreement.support.bullets")),
             P(t("agreement.support.2")),
             H1("Oppfølging"),
+            P(t("agreement.follow_up.call")),
             P(t("agreement.follow_up.1")),
             Bullets(t("agreement.follow_up.bullets")),
             *agreed_conversations(t),
@@ -1157,7 +1258,6 @@ def appendix(malform: Malform) -> DocSpec:
     # The kommunedirektør's other party is the ordfører, who signs for the kommunestyre.
     other_party = f"{{% if {IS_ORDFORER} %}}For kommunestyret{{% else %}}{t('superior')}{{% endif %}}"
     leader = f"{{% if {IS_ORDFORER} %}}Kommunedirektør{{% else %}}{t('leader')}{{% endif %}}"
-    the_leader = f"{{% if {IS_ORDFORER} %}}kommunedirektøren{{% else %}}{t('appendix.the_leader')}{{% endif %}}"
     return DocSpec(
         filename="vedlegg.docx",
         malform=malform,
@@ -1177,19 +1277,24 @@ def appendix(malform: Malform) -> DocSpec:
             # The kommunedirektør's goals are agreed with the ordfører, and HR reports to him: who may
             # read them is said as the Øyer agreement says it.
             Code(f"{{%p if {IS_ORDFORER} %}}"),
-            P(t("appendix.intro.1.director")),
-            P(t("appendix.intro.2.director")),
+            P(t("appendix.intro.1.director") + " " + t("appendix.intro.2.director")),
             Code("{%p else %}"),
-            P(t("appendix.intro.1")),
-            P(t("appendix.intro.2")),
+            P(t("appendix.intro.1") + " " + t("appendix.intro.2")),
             Code("{%p endif %}"),
             H1("Utviklingsmål"),
             Goals(["Mål", "Tiltak", "Oppfølging"], t("placeholder")),
-            H1("Oppfølging"),
-            # The leader's view of their own leadership is a self-assessment: exempt, so here and
-            # not in the public follow-up document.
-            WriteIn([t("appendix.own_leadership").replace("LEDEREN", the_leader)], height_cm=1.0,
-                    keep_with_signatures=True),
+            # Lørenskog: strengths, tied to two or three of the municipality's leadership principles.
+            # The leader's view of their own leadership so far in the year is the autumn's, in the
+            # follow-up's exempt appendix (oppfolging_vedlegg.docx), not a box signed empty in January.
+            H1(t("appendix.strengths")),
+            Keep([
+                Code("{%p if lederprinsipper %}"),
+                P(t("appendix.strengths.principles")),
+                Code("{%p else %}"),
+                P(t("appendix.strengths.general")),
+                Code("{%p endif %}"),
+                WriteInRow(t("appendix.strengths.items"), height_cm=1.6),
+            ]),
             Signatures(Party(leader, "{{ leder.navn }}", "{{ leder.stilling }}"),
                        Party(other_party, "{{ overordnet.navn }}", "{{ overordnet.stilling }}")),
         ],
@@ -1233,8 +1338,10 @@ def director_agreement(malform: Malform) -> DocSpec:
                 empty=t("director.goals.empty"),
                 measures=t("director.measures"),
                 placeholder=t("placeholder"),
+                notes=(t("director.contribution"), t("notes.ambition")),
             ),
             H1("Oppfølging og evaluering"),
+            P(t("director.follow_up.call")),
             P(t("director.follow_up.1")),
             Bullets(t("director.follow_up.bullets")),
             *agreed_conversations(t),
@@ -1273,7 +1380,8 @@ def follow_up_assignments(t, key: str, measures: str) -> Assignments:
 def follow_up(malform: Malform) -> DocSpec:
     """The autumn follow-up conversation: the agreement's assignments with room for status,
     result and comment, and the questions the conversation goes through. A public document,
-    rendered from the agreement's fields only: the development goals stay in the appendix."""
+    rendered from the agreement's fields only: the development goals, and whatever appraises the
+    leader as a person, are in the follow-up's exempt appendix (follow_up_appendix)."""
     t = malform.phrase
     return DocSpec(
         filename="oppfolging.docx",
@@ -1288,7 +1396,7 @@ def follow_up(malform: Malform) -> DocSpec:
                 ("Stilling", "{{ leder.stilling }}"),
                 (t("leader"), "{{ leder.navn }}"),
                 (t("superior"), "{{ overordnet.navn }}, {{ overordnet.stilling|liten }}"),
-                (t("follow_up.date"), ""),
+                conversation_date(t, "follow_up.date"),
             ]),
             H1(t("purpose")),
             P(t("follow_up.purpose.1")),
@@ -1307,10 +1415,11 @@ def follow_up(malform: Malform) -> DocSpec:
 
 
 def director_follow_up(malform: Malform) -> DocSpec:
-    """The kommunedirektør's evaluation (after Øyer): the ordfører for the kommunestyre, the goals and
-    assignments given to the kommunedirektør, the self-evaluation under its headings, what the
-    evaluation rests on, and the written evaluation signed by both. Public like the ordinary
-    follow-up document: the assessment of the person, and pay, go to a closed meeting, not here."""
+    """The kommunedirektør's follow-up conversation, public like the ordinary one (after Øyer): the
+    goals and assignments given to the kommunedirektør, and the agreement's expectations both ways
+    (did the kommunestyre and the ordfører keep their side?), what the follow-up rests on, and the next
+    agreement. The ordfører's evaluation and the kommunedirektør's self-evaluation appraise a named
+    employee: they are in the exempt appendix (director_follow_up_appendix), never here."""
     t = malform.phrase
     return DocSpec(
         filename="oppfolging_kommunedirektor.docx",
@@ -1324,7 +1433,7 @@ def director_follow_up(malform: Malform) -> DocSpec:
                 ("Kommunedirektør", "{{ leder.navn }}"),
                 ("For kommunestyret", "{{ overordnet.navn }}, {{ overordnet.stilling|liten }}"),
                 ("Avtaleperiode", "{{ periode.tekst }}"),
-                (t("director_follow_up.date"), ""),
+                conversation_date(t, "follow_up.date"),
             ]),
             H1(t("purpose")),
             P(t("director_follow_up.purpose.1")),
@@ -1334,15 +1443,16 @@ def director_follow_up(malform: Malform) -> DocSpec:
             P(t("director_follow_up.purpose.2")),
             H1(t("director.goals")),
             follow_up_assignments(t, "director_follow_up.goals", "director.measures"),
-            H1(t("director.self")),
-            P(t("director_follow_up.self.intro")),
-            WriteIn(t("director_follow_up.self.items"), height_cm=3.0),
-            H1(t("director.evidence")),
+            H1(t("director.mutual")),
+            P(t("director_follow_up.mutual.intro")),
+            H2(t("director.expects")),
+            WriteIn(t("director_follow_up.politicians.items"), height_cm=1.6),
+            H2(t("director.expectations")),
+            WriteIn(t("director_follow_up.administration.items"), height_cm=1.6),
+            H1(t("director_follow_up.evidence")),
             P(t("director_follow_up.evidence.intro")),
             WriteIn(t("director_follow_up.evidence.items"), height_cm=1.6),
-            H1(t("director_follow_up.evaluation")),
-            P(t("director_follow_up.evaluation.intro")),
-            WriteIn(t("director_follow_up.evaluation.items"), height_cm=3.5),
+            H1(t("director_follow_up.next.heading")),
             WriteIn([t("director_follow_up.next")], height_cm=3.0, keep_with_signatures=True),
             Signatures(Party("Kommunedirektør", "{{ leder.navn }}", "{{ leder.stilling }}"),
                        Party("For kommunestyret", "{{ overordnet.navn }}", "{{ overordnet.stilling }}")),
@@ -1350,9 +1460,121 @@ def director_follow_up(malform: Malform) -> DocSpec:
     )
 
 
+def exempt_frame(t, filename: str, malform: Malform, title: str, heading: str, subtitle: str, parties: list,
+                 blocks: list, left: Party, right: Party) -> DocSpec:
+    """An exempt document of the follow-up conversation: the appendix's stamp and page header with the
+    Skjermingshjemmel, its title, the parties, `blocks`, and the signatures of both."""
+    return DocSpec(
+        filename=filename,
+        malform=malform,
+        title=title,
+        footer_left=title,
+        header_mark=t("appendix.header_mark"),
+        blocks=[Stamp(t("appendix.stamp")), Title(heading), Subtitle(subtitle), Parties(parties), *blocks,
+                Signatures(left, right)],
+    )
+
+
+# The goals as the January appendix has them, with the last column left to write how each went.
+def goals_review(t) -> Goals:
+    return Goals(["Mål", "Tiltak", t("follow_up_appendix.goals.how")], "",
+                 values=("{{ u.mal }}", "{{ u.tiltak }}", ""))
+
+
+def follow_up_appendix(malform: Malform) -> DocSpec:
+    """The follow-up conversation's exempt appendix, for every leader (Lørenskog): the development goals
+    followed up, and the leader's view of their own leadership so far in the year, with the superior's
+    feedback. Exempt from public access: it is filled from the appendix's context (the goals)."""
+    t = malform.phrase
+    return exempt_frame(
+        t, "oppfolging_vedlegg.docx", malform, t("follow_up_appendix.title"), t("follow_up_appendix.heading"),
+        t("follow_up_appendix.subtitle"),
+        [
+            (t("leader"), "{{ leder.navn }}, {{ leder.stilling|liten }}"),
+            (t("unit"), "{{ leder.enhet }}"),
+            (t("superior"), "{{ overordnet.navn }}, {{ overordnet.stilling|liten }}"),
+            conversation_date(t, "follow_up.date"),
+        ],
+        [
+            P(t("follow_up_appendix.intro.1")),
+            P(t("follow_up_appendix.intro.2")),
+            H1("Utviklingsmål"),
+            P(t("follow_up_appendix.goals.intro")),
+            goals_review(t),
+            H1(t("follow_up_appendix.own")),
+            P(t("follow_up_appendix.own.intro")),
+            WriteIn(t("follow_up_appendix.own.items"), height_cm=2.2),
+            H1(t("follow_up_appendix.next.heading")),
+            WriteIn([t("follow_up_appendix.next")], height_cm=2.2, keep_with_signatures=True),
+        ],
+        Party(t("leader"), "{{ leder.navn }}", "{{ leder.stilling }}"),
+        Party(t("superior"), "{{ overordnet.navn }}", "{{ overordnet.stilling }}"),
+    )
+
+
+def director_follow_up_appendix(malform: Malform) -> DocSpec:
+    """The kommunedirektør's evaluation (after Øyer), exempt: the kommunedirektør's self-evaluation, the
+    personal development goals, and the ordfører's written evaluation for the kommunestyre, signed by
+    both. The kommunedirektør's own template of the follow-up's exempt appendix."""
+    t = malform.phrase
+    return exempt_frame(
+        t, "oppfolging_vedlegg_kommunedirektor.docx", malform, t("director_evaluation.title"),
+        t("director_evaluation.heading"), t("director_evaluation.subtitle"),
+        [
+            ("Kommunedirektør", "{{ leder.navn }}"),
+            ("For kommunestyret", "{{ overordnet.navn }}, {{ overordnet.stilling|liten }}"),
+            ("Avtaleperiode", "{{ periode.tekst }}"),
+            conversation_date(t, "follow_up.date"),
+        ],
+        [
+            P(t("director_evaluation.intro.1")),
+            Code("{%p if kommune.opposisjonsleder %}"),
+            P(t("director_evaluation.opposition")),
+            Code("{%p endif %}"),
+            P(t("director_evaluation.intro.2")),
+            H1(t("director.self")),
+            P(t("director_evaluation.self.intro")),
+            WriteIn(t("director_evaluation.self.items"), height_cm=3.0),
+            H1("Utviklingsmål"),
+            P(t("director_evaluation.goals.intro")),
+            goals_review(t),
+            H1(t("director_evaluation.evaluation")),
+            P(t("director_evaluation.evaluation.intro")),
+            WriteIn(t("director_evaluation.evaluation.items"), height_cm=3.5),
+            H1(t("director_evaluation.next.heading")),
+            WriteIn([t("director_evaluation.next")], height_cm=2.5, keep_with_signatures=True),
+        ],
+        Party("Kommunedirektør", "{{ leder.navn }}", "{{ leder.stilling }}"),
+        Party("For kommunestyret", "{{ overordnet.navn }}", "{{ overordnet.stilling }}"),
+    )
+
+
 # --------------------------------------------------------------------------- phrases
 # key -> (bokmål, nynorsk). Kept side by side so a change in one målform is not forgotten
 # in the other.
+
+# Fields that sheet Kommune and sheet Ledere are getting (Frist, Kontaktperson, Avtalesamtale). A text
+# uses one only once the template fields know it (documents/fields.py): until then the text says what
+# holds without it, and `make maler` writes the field in when it comes (the committed templates then
+# differ from the builder's, and tests/test_maler.py says so).
+
+
+def known(name: str) -> bool:
+    return name in KNOWN
+
+
+# The agreement is made in the avtalesamtale and signed by the end of the first quarter, unless sheet
+# Kommune says otherwise (field Frist).
+DEADLINE = ('{% if kommune.frist %}{{ kommune.frist|dato("lang") }}{% else %}31. mars {{ periode.ar }}{% endif %}'
+            if known("kommune.frist") else "31. mars {{ periode.ar }}")
+# The avtalesamtale's date, when sheet Ledere has it (column Avtalesamtale); bokmål, nynorsk.
+MEETING = (('{% if leder.avtalesamtale %}, som er satt til {{ leder.avtalesamtale|dato("lang") }}{% endif %}',
+            '{% if leder.avtalesamtale %}, som er sett til {{ leder.avtalesamtale|dato("lang") }}{% endif %}')
+           if known("leder.avtalesamtale") else ("", ""))
+# Whom the leader asks: the named contact in sheet Kommune (field Kontaktperson), else HR, who sent it.
+CONTACT = (("{% if kommune.kontaktperson %}{{ kommune.kontaktperson }}{% else %}HR (svar på denne e-posten){% endif %}",
+            "{% if kommune.kontaktperson %}{{ kommune.kontaktperson }}{% else %}HR (svar på denne e-posten){% endif %}")
+           if known("kommune.kontaktperson") else ("HR (svar på denne e-posten)", "HR (svar på denne e-posten)"))
 
 PHRASES = {
     # Shared by several documents and by the engine
@@ -1363,7 +1585,7 @@ PHRASES = {
     "purpose": ("Formål", "Føremål"),
     # The placeholder convention (see PLACEHOLDER): exactly this text wherever the leader
     # conversation must still fill something in.
-    "placeholder": ("[Fylles ut i ledersamtalen]", "[Fyllast ut i leiarsamtalen]"),
+    "placeholder": ("[Fylles ut i avtalesamtalen]", "[Fyllast ut i avtalesamtalen]"),
     "changes": ("Endringer i forutsetninger", "Endringar i føresetnadene"),
     "archive": (
         "Den signerte avtalen arkiveres i kommunens sak- og arkivsystem"
@@ -1374,6 +1596,12 @@ PHRASES = {
     "qr_placeholder": ("Her kommer dokumentets dokument-ID", "Her kjem dokument-ID-en til dokumentet"),
     "follow_up.agreed": ("**Avtalte samtaler:** {{ leder.oppfolging }}", "**Avtalte samtalar:** {{ leder.oppfolging }}"),
     "follow_up.when": ("**Tidspunkt for samtalene:**", "**Tidspunkt for samtalane:**"),
+    # A follow-up document's row for the conversation: the conversations the workbook has agreed.
+    "follow_up.agreed_label": ("Avtalte samtaler", "Avtalte samtalar"),
+    # Under each assignment in the agreements, written in the avtalesamtale (Lørenskog).
+    "notes.ambition": ("Avtalt ambisjon", "Avtalt ambisjon"),
+    "agreement.contribution": ("Lederens viktigste bidrag", "Det viktigaste leiaren bidreg med"),
+    "director.contribution": ("Kommunedirektørens viktigste bidrag", "Det viktigaste kommunedirektøren bidreg med"),
     "closing": ("Om avtalen", "Om avtalen"),
     "closing.supplement": (
         "Lederavtalen er et tillegg til arbeidsavtalen og inngås for ett år om gangen. Avtalen gjelder til ny "
@@ -1450,8 +1678,8 @@ PHRASES = {
         "**Personal:** å rekruttere, leie, utvikle og følgje opp medarbeidarane, mellom anna gjennom "
         "arbeidsplanar, oppfølging av sjukefråvær og medarbeidarsamtalar, i samsvar med lov, avtaleverk og retningslinjene i "
         "kommunen.",
-        "**Helse, miljø og tryggleik (HMT):** å sørgje for eit fullt forsvarleg arbeidsmiljø, systematisk "
-        "HMT-arbeid, risikovurderingar og oppfølging av avvik i samarbeid med verneombod og tillitsvalde.",
+        "**Helse, miljø og sikkerheit (HMS):** å sørgje for eit fullt forsvarleg arbeidsmiljø, systematisk "
+        "HMS-arbeid, risikovurderingar og oppfølging av avvik i samarbeid med verneombod og tillitsvalde.",
         "**Internkontroll:** å sikre at eininga har internkontroll som er tilpassa storleiken, eigenarten, "
         "aktivitetane og risikotilhøva i verksemda, jf. kommunelova §\u00a025-1, og at avvik blir melde, følgde opp "
         "og brukte til læring.",
@@ -1460,6 +1688,39 @@ PHRASES = {
         "**Informasjonstryggleik og personvern:** å sørgje for at personopplysningar og annan informasjon blir "
         "handsama forsvarleg og etter rutinane i kommunen.",
     ]),
+    # Short sections HR may delete whole (maler/LESMEG.md): Kongsberg's room to decide, Røros' employer
+    # strategy, Lunner's risk.
+    "agreement.room": ("Handlingsrom", "Handlingsrom"),
+    "agreement.room.1": (
+        "Lederen har handlingsrom til selv å velge hvordan oppdragene løses, innenfor budsjettet, delegeringen, "
+        "lov og avtaleverk og kommunens felles føringer. Lederen skal bruke handlingsrommet, ta beslutninger i "
+        "tide og si fra til overordnet leder når rammene ikke strekker til. I avtalesamtalen går partene gjennom "
+        "om handlingsrommet er tydelig nok.",
+        "Leiaren har handlingsrom til sjølv å velje korleis oppdraga blir løyste, innanfor budsjettet, "
+        "delegeringa, lov og avtaleverk og dei felles føringane i kommunen. Leiaren skal bruke handlingsrommet, "
+        "ta avgjerder i tide og seie frå til overordna leiar når rammene ikkje strekk til. I avtalesamtalen går "
+        "partane gjennom om handlingsrommet er tydeleg nok."),
+    "agreement.strategy": ("Arbeidsgiverstrategien", "Arbeidsgivarstrategien"),
+    "agreement.strategy.1": (
+        "Lederavtalen er en del av hvordan {{ kommune.navn }} følger opp arbeidsgiverstrategien. Lederen bidrar "
+        "til målene i den gjennom oppdragene og sitt eget lederskap: å rekruttere og beholde medarbeidere, "
+        "utvikle kompetanse, bygge en heltidskultur, fremme nærvær og et godt arbeidsmiljø og legge til rette for "
+        "medvirkning.",
+        "Leiaravtalen er ein del av korleis {{ kommune.navn }} følgjer opp arbeidsgivarstrategien. Leiaren "
+        "medverkar til måla i han gjennom oppdraga og sitt eige leiarskap: å rekruttere og halde på "
+        "medarbeidarar, utvikle kompetanse, byggje ein heiltidskultur, fremje nærvær og eit godt arbeidsmiljø og "
+        "leggje til rette for medverknad."),
+    "agreement.risk": ("Risiko", "Risiko"),
+    "agreement.risk.1": (
+        "I avtalesamtalen går partene gjennom hva som kan hindre at oppdragene nås, for eksempel bemanning, "
+        "økonomi, endrede rammer eller at enheten er avhengig av andre, og hvordan risikoen følges opp i "
+        "enhetens internkontroll.",
+        "I avtalesamtalen går partane gjennom kva som kan hindre at oppdraga blir nådde, til dømes bemanning, "
+        "økonomi, endra rammer eller at eininga er avhengig av andre, og korleis risikoen blir følgd opp i "
+        "internkontrollen til eininga."),
+    "agreement.risk.box": (
+        "**De viktigste risikoene:** hva som kan hindre at oppdragene nås, og hvordan de følges opp",
+        "**Dei viktigaste risikoane:** kva som kan hindre at oppdraga blir nådde, og korleis dei blir følgde opp"),
     "agreement.demands": ("Krav til lederen", "Krav til leiaren"),
     "agreement.responsibility": (
         "Lederen har ansvar for å inngå lederavtaler med lederne under seg "
@@ -1505,9 +1766,9 @@ PHRASES = {
     "principles": ("Lederprinsipper", "Leiarprinsipp"),
     "principles.intro": (
         "Lederprinsippene i {{ kommune.navn }} beskriver hva som forventes av alle ledere i kommunen. Lederen skal "
-        "utøve lederskapet i tråd med dem, og de er en del av grunnlaget for ledersamtalene:",
+        "utøve lederskapet i tråd med dem, og de er en del av grunnlaget for samtalene om avtalen:",
         "Leiarprinsippa i {{ kommune.navn }} skildrar kva som er venta av alle leiarar i kommunen. Leiaren skal "
-        "utøve leiarskapet i tråd med dei, og dei er ein del av grunnlaget for leiarsamtalane:"),
+        "utøve leiarskapet i tråd med dei, og dei er ein del av grunnlaget for samtalane om avtalen:"),
     "agreement.demands.level.kommunalsjef": (
         "Som kommunalsjef er lederen en del av kommunedirektørens ledergruppe og har ansvar for at "
         "tjenesteområdet henger sammen og utvikles som en helhet. Kommunalsjefen gir virksomhetslederne tydelige "
@@ -1559,15 +1820,19 @@ PHRASES = {
     "agreement.assignments.intro": (
         "Oppdragene nedenfor er hentet fra kommunedirektørens styringsbrev for {{ periode.ar }} og gjelder for "
         f"{{% if {level_test('avdelingsleder')} %}}lederens avdeling ({{{{ leder.stilling|liten }}}}) i "
-        "{{ leder.enhet }}{% else %}{{ leder.enhet }}{% endif %}. Under hvert oppdrag står tiltakene lederen selv setter i gang for å nå målene.",
+        "{{ leder.enhet }}{% else %}{{ leder.enhet }}{% endif %}. Under hvert oppdrag står tiltakene lederen selv "
+        "setter i gang for å nå målene, og der skriver partene i avtalesamtalen lederens viktigste bidrag og "
+        "ambisjonen de blir enige om.",
         "Oppdraga nedanfor er henta frå styringsbrevet til kommunedirektøren for {{ periode.ar }} og gjeld for "
         f"{{% if {level_test('avdelingsleder')} %}}avdelinga til leiaren ({{{{ leder.stilling|liten }}}}) i "
-        "{{ leder.enhet }}{% else %}{{ leder.enhet }}{% endif %}. Under kvart oppdrag står dei tiltaka leiaren sjølv set i verk for å nå måla."),
+        "{{ leder.enhet }}{% else %}{{ leder.enhet }}{% endif %}. Under kvart oppdrag står dei tiltaka leiaren "
+        "sjølv set i verk for å nå måla, og der skriv partane i avtalesamtalen det viktigaste leiaren bidreg med "
+        "og ambisjonen dei blir samde om."),
     "agreement.assignments.empty": (
         "Enheten har ikke fått egne oppdrag i styringsbrevet for {{ periode.ar }}. Lederen og overordnet leder "
-        "kan avtale oppdrag i ledersamtalen og føre dem inn her.",
+        "kan avtale oppdrag i avtalesamtalen og føre dem inn her.",
         "Eininga har ikkje fått eigne oppdrag i styringsbrevet for {{ periode.ar }}. Leiaren og overordna leiar "
-        "kan avtale oppdrag i leiarsamtalen og føre dei inn her."),
+        "kan avtale oppdrag i avtalesamtalen og føre dei inn her."),
     "agreement.measures": ("Lederens tiltak", "Tiltak frå leiaren"),
     "agreement.support": ("Lederstøtte", "Leiarstøtte"),
     "agreement.support.1": (
@@ -1590,27 +1855,37 @@ PHRASES = {
         "saker lederen ikke kan løse på eget nivå.",
         "Overordna leiar skal vere tilgjengeleg for leiaren, gi tydelege rammer og tilbakemeldingar og ta tak i "
         "saker leiaren ikkje kan løyse på eige nivå."),
+    # Who calls the avtalesamtale, and by when the agreement is signed (the end of the first quarter).
+    "agreement.follow_up.call": (
+        "Avtalen inngås i **avtalesamtalen** mellom lederen og overordnet leder i januar. Overordnet leder kaller "
+        f"inn til samtalen, og avtalen skal være signert innen {DEADLINE}.",
+        "Avtalen blir inngått i **avtalesamtalen** mellom leiaren og overordna leiar i januar. Overordna leiar "
+        f"kallar inn til samtalen, og avtalen skal vere underskriven innan {DEADLINE}."),
     "agreement.follow_up.1": (
-        "Lederavtalen følges opp i to faste samtaler mellom lederen og overordnet leder i avtaleperioden:",
-        "Leiaravtalen blir følgd opp i to faste samtalar mellom leiaren og overordna leiar i avtaleperioden:"),
+        "Deretter følges lederavtalen opp i to faste samtaler mellom lederen og overordnet leder, som overordnet "
+        "leder også kaller inn til:",
+        "Deretter blir leiaravtalen følgd opp i to faste samtalar mellom leiaren og overordna leiar, som overordna "
+        "leiar òg kallar inn til:"),
     "agreement.follow_up.bullets": ([
         "**Våren:** ledersamtale (medarbeidersamtale for ledere) der partene går gjennom status for oppdragene "
         "og tiltakene, arbeidsmiljøet og lederens egen utvikling.",
         "**Høsten:** oppfølgingssamtale der partene vurderer måloppnåelsen, justerer tiltakene ved behov og "
-        "forbereder neste års lederavtale.",
+        "forbereder neste års lederavtale. Lederens personlige utviklingsmål og vurdering av egen ledelse følges "
+        "opp i et eget vedlegg til samtalen, som er unntatt offentlighet.",
     ], [
         "**Våren:** leiarsamtale (medarbeidarsamtale for leiarar) der partane går gjennom status for oppdraga og "
         "tiltaka, arbeidsmiljøet og den personlege utviklinga til leiaren.",
         "**Hausten:** oppfølgingssamtale der partane vurderer måloppnåinga, justerer tiltaka ved behov og "
-        "førebur leiaravtalen for neste år.",
+        "førebur leiaravtalen for neste år. Dei personlege utviklingsmåla og vurderinga leiaren gjer av eiga "
+        "leiing blir følgde opp i eit eige vedlegg til samtalen, som er unnateke offentlegheit.",
     ]),
     "agreement.follow_up.2": (
         "I tillegg følges oppdragene opp gjennom den ordinære virksomhetsrapporteringen (tertialrapporter og "
-        "årsrapport) og faste oppfølgingsmøter. Lederens personlige utviklingsmål avtales i ledersamtalen og "
+        "årsrapport) og faste oppfølgingsmøter. Lederens personlige utviklingsmål avtales i avtalesamtalen og "
         "føres i vedlegget.",
         "I tillegg blir oppdraga følgde opp gjennom den ordinære verksemdsrapporteringa (tertialrapportar og "
         "årsrapport) og faste oppfølgingsmøte. Dei personlege utviklingsmåla til leiaren blir avtalte i "
-        "leiarsamtalen og førte i vedlegget."),
+        "avtalesamtalen og førte i vedlegget."),
     "agreement.changes.1": (
         "Dersom forutsetningene for avtalen endrer seg vesentlig i løpet av perioden, for eksempel ved nye "
         "politiske vedtak, budsjettendringer, omorganisering eller endret delegering, skal avtalen revideres. "
@@ -1636,11 +1911,10 @@ PHRASES = {
         "Vedlegg til lederavtale {{ periode.ar }} for {{ leder.navn }}",
         "Vedlegg til leiaravtale {{ periode.ar }} for {{ leder.navn }}"),
     "appendix.intro.1": (
-        "Dette vedlegget inneholder lederens personlige utviklingsmål for avtaleperioden. Målene avtales i "
-        "ledersamtalen, følges opp i de faste samtalene vår og høst og skal styrke lederen i lederrollen.",
-        "Dette vedlegget inneheld dei personlege utviklingsmåla til leiaren for avtaleperioden. Måla blir "
-        "avtalte i leiarsamtalen, følgde opp i dei faste samtalane om våren og hausten og skal styrkje leiaren "
-        "i leiarrolla."),
+        "Dette vedlegget inneholder lederens personlige utviklingsmål for avtaleperioden. De avtales i "
+        "avtalesamtalen og følges opp i ledersamtalen og oppfølgingssamtalen.",
+        "Dette vedlegget inneheld dei personlege utviklingsmåla til leiaren for avtaleperioden. Dei blir avtalte "
+        "i avtalesamtalen og følgde opp i leiarsamtalen og oppfølgingssamtalen."),
     # The stamp and the page header say that it is exempt and why; the text says who may read it.
     "appendix.intro.2": (
         "Vedlegget oppbevares atskilt fra lederavtalen, som er offentlig. Bare lederen, overordnet leder og HR "
@@ -1648,24 +1922,26 @@ PHRASES = {
         "Vedlegget blir oppbevart åtskilt frå leiaravtalen, som er offentleg. Berre leiaren, overordna leiar og "
         "HR skal ha tilgang til det."),
     "appendix.intro.1.director": (
-        "Dette vedlegget inneholder kommunedirektørens personlige utviklingsmål for avtaleperioden. Målene "
-        "avtales med ordføreren i ledersamtalen, følges opp i de faste samtalene vår og høst og skal styrke "
-        "kommunedirektøren i rollen.",
-        "Dette vedlegget inneheld dei personlege utviklingsmåla til kommunedirektøren for avtaleperioden. Måla "
-        "blir avtalte med ordføraren i leiarsamtalen, følgde opp i dei faste samtalane om våren og hausten og "
-        "skal styrkje kommunedirektøren i rolla."),
+        "Dette vedlegget inneholder kommunedirektørens personlige utviklingsmål for avtaleperioden. De avtales "
+        "med ordføreren i avtalesamtalen og følges opp i ledersamtalen og oppfølgingssamtalen.",
+        "Dette vedlegget inneheld dei personlege utviklingsmåla til kommunedirektøren for avtaleperioden. Dei blir "
+        "avtalte med ordføraren i avtalesamtalen og følgde opp i leiarsamtalen og oppfølgingssamtalen."),
     "appendix.intro.2.director": (
         "Vedlegget oppbevares atskilt fra lederavtalen, som er offentlig, i kommunedirektørens personalmappe. "
         "Bare kommunedirektøren og ordføreren, og den kommunestyret har gitt fullmakt, skal ha tilgang til det.",
         "Vedlegget blir oppbevart åtskilt frå leiaravtalen, som er offentleg, i personalmappa til "
         "kommunedirektøren. Berre kommunedirektøren og ordføraren, og den kommunestyret har gitt fullmakt, skal "
         "ha tilgang til det."),
-    "appendix.own_leadership": (
-        "**Egen ledelse:** Hvordan vurderer LEDEREN sin egen ledelse så langt i år, og hva vil LEDEREN utvikle "
-        "videre?",
-        "**Eiga leiing:** Korleis vurderer LEDEREN si eiga leiing så langt i år, og kva vil LEDEREN utvikle "
-        "vidare?"),
-    "appendix.the_leader": ("lederen", "leiaren"),
+    # Lørenskog: what the leader is good at and finds hard, tied to two or three leadership principles.
+    "appendix.strengths": ("Styrker og utfordringer", "Styrkar og utfordringar"),
+    "appendix.strengths.principles": (
+        "Velg to eller tre av lederprinsippene: hva er du god til, og hva er utfordrende for deg?",
+        "Vel to eller tre av leiarprinsippa: kva er du god til, og kva er utfordrande for deg?"),
+    "appendix.strengths.general": (
+        "Velg to eller tre av forventningene i avtalen: hva er du god til, og hva er utfordrende for deg?",
+        "Vel to eller tre av forventingane i avtalen: kva er du god til, og kva er utfordrande for deg?"),
+    "appendix.strengths.items": (["**Dette er jeg god til:**", "**Dette er utfordrende for meg:**"],
+                                 ["**Dette er eg god til:**", "**Dette er utfordrande for meg:**"]),
     # lederavtale_kommunedirektor.docx
     "director.title": (
         "Lederavtale {{ periode.ar }} – kommunedirektør {{ leder.navn }}",
@@ -1763,7 +2039,7 @@ PHRASES = {
         "gir jamlege og ærlege tilbakemeldingar, både på det som går bra og det som bør bli betre",
         "held kommunedirektøren orientert om politiske prosessar og signal som har noko å seie for "
         "administrasjonen, mellom anna i faste møte mellom ordføraren og kommunedirektøren",
-        "står bak kommunedirektøren utetter når kommunedirektøren har handla i tråd med vedtak og fullmakter",
+        "står bak kommunedirektøren utad når kommunedirektøren har handla i tråd med vedtak og fullmakter",
     ]),
     # The workbook gives the kommunedirektør only the items named for that role, so this is
     # what is asked of the kommunedirektør in particular, not the kommunestyre's goals.
@@ -1773,39 +2049,58 @@ PHRASES = {
     "director.goals.intro": (
         "Målene og oppdragene nedenfor er gitt kommunedirektøren særskilt for {{ periode.ar }}. De kommer i "
         "tillegg til kommunestyrets vedtak i kommuneplanen, handlingsprogrammet med økonomiplan og årsbudsjettet, "
-        "som kommunedirektøren følger opp i hele organisasjonen gjennom styringsbrevet og lederavtalene.",
+        "som kommunedirektøren følger opp i hele organisasjonen gjennom styringsbrevet og lederavtalene. Under "
+        "hvert av dem skriver partene i avtalesamtalen kommunedirektørens viktigste bidrag og ambisjonen de blir "
+        "enige om.",
         "Måla og oppdraga nedanfor er gitt kommunedirektøren særskilt for {{ periode.ar }}. Dei kjem i tillegg "
         "til vedtaka i kommunestyret om kommuneplanen, handlingsprogrammet med økonomiplanen og årsbudsjettet, "
-        "som kommunedirektøren følgjer opp i heile organisasjonen gjennom styringsbrevet og leiaravtalane."),
+        "som kommunedirektøren følgjer opp i heile organisasjonen gjennom styringsbrevet og leiaravtalane. Under "
+        "kvart av dei skriv partane i avtalesamtalen det viktigaste kommunedirektøren bidreg med og ambisjonen "
+        "dei blir samde om."),
     "director.goals.empty": (
         "Kommunedirektøren har ikke fått særskilte mål eller oppdrag for {{ periode.ar }} utover kommunestyrets "
         "vedtak i kommuneplanen, handlingsprogrammet med økonomiplan og årsbudsjettet. Ordføreren og "
-        "kommunedirektøren kan avtale særskilte mål i ledersamtalen og føre dem inn her.",
+        "kommunedirektøren kan avtale særskilte mål i avtalesamtalen og føre dem inn her.",
         "Kommunedirektøren har ikkje fått særskilde mål eller oppdrag for {{ periode.ar }} utover vedtaka i "
         "kommunestyret om kommuneplanen, handlingsprogrammet med økonomiplanen og årsbudsjettet. Ordføraren og "
-        "kommunedirektøren kan avtale særskilde mål i leiarsamtalen og føre dei inn her."),
+        "kommunedirektøren kan avtale særskilde mål i avtalesamtalen og føre dei inn her."),
     "director.measures": ("Kommunedirektørens tiltak", "Tiltak frå kommunedirektøren"),
+    "director.follow_up.call": (
+        "Avtalen inngås i **avtalesamtalen** mellom ordføreren og kommunedirektøren i januar. Ordføreren kaller "
+        f"inn til samtalen, og avtalen skal være signert innen {DEADLINE}.",
+        "Avtalen blir inngått i **avtalesamtalen** mellom ordføraren og kommunedirektøren i januar. Ordføraren "
+        f"kallar inn til samtalen, og avtalen skal vere underskriven innan {DEADLINE}."),
     "director.follow_up.1": (
-        "Ordføreren og kommunedirektøren har to faste samtaler i avtaleperioden:",
-        "Ordføraren og kommunedirektøren har to faste samtalar i avtaleperioden:"),
+        "Deretter har ordføreren og kommunedirektøren to faste samtaler i avtaleperioden, som ordføreren også "
+        "kaller inn til:",
+        "Deretter har ordføraren og kommunedirektøren to faste samtalar i avtaleperioden, som ordføraren òg "
+        "kallar inn til:"),
     "director.follow_up.bullets": ([
         "**Våren:** ledersamtale (medarbeidersamtale) der de går gjennom status for målene og oppdragene, "
         "samarbeidet mellom folkevalgte og administrasjon og kommunedirektørens arbeidssituasjon og utvikling.",
-        "**Høsten:** evalueringssamtale der de vurderer måloppnåelsen og lederskapet i perioden. Ordføreren kan "
-        "ta med varaordføreren i samtalen.",
+        "**Høsten:** oppfølgingssamtale der de går gjennom status for målene og oppdragene og de gjensidige "
+        "forventningene, og der ordføreren evaluerer kommunedirektøren. Ordføreren kan ta med varaordføreren i "
+        "samtalen.",
     ], [
         "**Våren:** leiarsamtale (medarbeidarsamtale) der dei går gjennom status for måla og oppdraga, "
         "samarbeidet mellom folkevalde og administrasjonen og arbeidssituasjonen og utviklinga til "
         "kommunedirektøren.",
-        "**Hausten:** evalueringssamtale der dei vurderer måloppnåinga og leiarskapet i perioden. Ordføraren kan "
-        "ta med varaordføraren i samtalen.",
+        "**Hausten:** oppfølgingssamtale der dei går gjennom status for måla og oppdraga og dei gjensidige "
+        "forventingane, og der ordføraren evaluerer kommunedirektøren. Ordføraren kan ta med varaordføraren i "
+        "samtalen.",
     ]),
     "director.self": ("Kommunedirektørens egenevaluering", "Eigenevalueringa til kommunedirektøren"),
+    # The self-evaluation and the ordfører's evaluation appraise a named employee: exempt, in the
+    # follow-up's appendix (oppfolging_vedlegg_kommunedirektor.docx), never in a public document.
     "director.self.1": (
-        "Før evalueringssamtalen skriver kommunedirektøren en kort egenevaluering og sender den til ordføreren "
-        "senest én uke før samtalen. Egenevalueringen tar for seg",
-        "Før evalueringssamtalen skriv kommunedirektøren ei kort eigenevaluering og sender henne til ordføraren "
-        "seinast ei veke før samtalen. Eigenevalueringa tek for seg"),
+        "Før oppfølgingssamtalen skriver kommunedirektøren en kort egenevaluering og sender den til ordføreren "
+        "senest én uke før samtalen. Den føres, sammen med ordførerens evaluering, i et eget vedlegg til "
+        "oppfølgingssamtalen, som er unntatt offentlighet fordi det er en vurdering av en arbeidstaker. "
+        "Egenevalueringen tar for seg",
+        "Før oppfølgingssamtalen skriv kommunedirektøren ei kort eigenevaluering og sender henne til ordføraren "
+        "seinast ei veke før samtalen. Ho blir ført, saman med evalueringa frå ordføraren, i eit eige vedlegg "
+        "til oppfølgingssamtalen, som er unnateke offentlegheit fordi det er ei vurdering av ein arbeidstakar. "
+        "Eigenevalueringa tek for seg"),
     "director.self.bullets": ([
         "måloppnåelsen for målene og oppdragene i denne avtalen og for kommunestyrets viktigste vedtak",
         "hvordan kommunedirektøren har fylt rollen og møtt forventningene i avtalen",
@@ -1833,7 +2128,7 @@ PHRASES = {
     ], [
         "årsrekneskapen og årsrapporten, tertialrapportane og den andre økonomirapporteringa",
         "nøkkeltal for tenestene (mellom anna KOSTRA) og resultat frå brukar- og innbyggjarundersøkingar",
-        "medarbeidarundersøkinga, sjukefråværet og HMT-arbeidet",
+        "medarbeidarundersøkinga, sjukefråværet og HMS-arbeidet",
         "rapportar frå kontrollutvalet, forvaltningsrevisjon og statlege tilsyn",
         "eigenevalueringa til kommunedirektøren",
         "røynslene ordføraren og formannskapet har med samarbeidet mellom folkevalde og administrasjonen",
@@ -1847,12 +2142,14 @@ PHRASES = {
         "ordføraren inngår avtalen på vegner av kommunestyret, og kommunestyret blir orientert om avtalen som er "
         "inngått."),
     "director.political.2": (
-        "Etter evalueringssamtalen orienterer ordføreren formannskapet om at evalueringen er gjennomført, og om "
-        "hovedinnholdet i den. Saker som gjelder kommunedirektørens tjenstlige forhold, som vurderingen av "
-        "lederskapet og lønn, behandles i lukket møte, jf. kommuneloven §\u00a011-5.",
-        "Etter evalueringssamtalen orienterer ordføraren formannskapet om at evalueringa er gjennomført, og om "
-        "hovudinnhaldet i henne. Saker som gjeld dei tenestlege forholda til kommunedirektøren, som vurderinga "
-        "av leiarskapet og løn, blir handsama i lukka møte, jf. kommunelova §\u00a011-5."),
+        "Etter oppfølgingssamtalen orienterer ordføreren formannskapet om at evalueringen er gjennomført. Skal "
+        "formannskapet eller kommunestyret drøfte innholdet i evalueringen eller kommunedirektørens lønn, gjelder "
+        "saken kommunedirektørens tjenstlige forhold, og den behandles i lukket møte, jf. kommuneloven "
+        "§\u00a011-5.",
+        "Etter oppfølgingssamtalen orienterer ordføraren formannskapet om at evalueringa er gjennomført. Skal "
+        "formannskapet eller kommunestyret drøfte innhaldet i evalueringa eller løna til kommunedirektøren, "
+        "gjeld saka dei tenestlege forholda til kommunedirektøren, og ho blir handsama i lukka møte, jf. "
+        "kommunelova §\u00a011-5."),
     "director.salary": ("Lønnsforhandling", "Lønsforhandling"),
     "director.salary.1": (
         "Evalueringen er en del av grunnlaget for den årlige lønnsforhandlingen med kommunedirektøren etter "
@@ -1872,33 +2169,38 @@ PHRASES = {
         "be om at avtalen blir teken opp til ny vurdering. Endringar blir avtalte skriftleg og underskrivne av "
         "begge partar."),
     # oppfolging_kommunedirektor.docx: the evaluation of the kommunedirektør (after Øyer)
-    "director_follow_up.title": ("Evaluering av kommunedirektøren {{ periode.ar }} – {{ leder.navn }}",
-                                 "Evaluering av kommunedirektøren {{ periode.ar }} – {{ leder.navn }}"),
-    "director_follow_up.heading": ("Evaluering av kommunedirektøren {{ periode.ar }}",
-                                   "Evaluering av kommunedirektøren {{ periode.ar }}"),
+    "director_follow_up.title": ("Oppfølgingssamtale med kommunedirektøren {{ periode.ar }} – {{ leder.navn }}",
+                                 "Oppfølgingssamtale med kommunedirektøren {{ periode.ar }} – {{ leder.navn }}"),
+    "director_follow_up.heading": ("Oppfølgingssamtale {{ periode.ar }}", "Oppfølgingssamtale {{ periode.ar }}"),
     "director_follow_up.subtitle": ("Oppfølging av lederavtalen mellom kommunestyret og kommunedirektøren",
                                     "Oppfølging av leiaravtalen mellom kommunestyret og kommunedirektøren"),
-    "director_follow_up.date": ("Dato for evalueringssamtalen", "Dato for evalueringssamtalen"),
     "director_follow_up.purpose.1": (
-        "Lederavtalen sier at ordføreren og kommunedirektøren har to faste samtaler i året: ledersamtalen om "
-        "våren og denne evalueringssamtalen om høsten. Ordføreren evaluerer på vegne av kommunestyret hvordan "
-        "kommunedirektøren har nådd målene og oppdragene i avtalen og fylt rollen.",
-        "Leiaravtalen seier at ordføraren og kommunedirektøren har to faste samtalar i året: leiarsamtalen om "
-        "våren og denne evalueringssamtalen om hausten. Ordføraren evaluerer på vegner av kommunestyret korleis "
-        "kommunedirektøren har nådd måla og oppdraga i avtalen og fylt rolla."),
+        "Lederavtalen sier at ordføreren og kommunedirektøren har to faste samtaler i året etter "
+        "avtalesamtalen: ledersamtalen om våren og denne oppfølgingssamtalen om høsten, som ordføreren kaller inn "
+        "til. Her går de gjennom status for målene og oppdragene i avtalen, og om begge parter har innfridd de "
+        "gjensidige forventningene: det kommunestyret forventer av kommunedirektøren, og det kommunedirektøren "
+        "kan forvente av ordføreren og kommunestyret.",
+        "Leiaravtalen seier at ordføraren og kommunedirektøren har to faste samtalar i året etter "
+        "avtalesamtalen: leiarsamtalen om våren og denne oppfølgingssamtalen om hausten, som ordføraren kallar inn "
+        "til. Her går dei gjennom status for måla og oppdraga i avtalen, og om begge partar har innfridd dei "
+        "gjensidige forventingane: det kommunestyret ventar av kommunedirektøren, og det kommunedirektøren kan "
+        "vente av ordføraren og kommunestyret."),
     "director_follow_up.opposition": (
-        "Opposisjonsleder {{ kommune.opposisjonsleder }} deltar i evalueringssamtalen sammen med ordføreren, "
-        "slik kommunestyret har bestemt, og får egenevalueringen og grunnlaget på samme tid som ordføreren.",
-        "Opposisjonsleiar {{ kommune.opposisjonsleder }} deltek i evalueringssamtalen saman med ordføraren, "
-        "slik kommunestyret har bestemt, og får eigenevalueringa og grunnlaget på same tid som ordføraren."),
+        "Opposisjonsleder {{ kommune.opposisjonsleder }} deltar i oppfølgingssamtalen sammen med ordføreren, "
+        "slik kommunestyret har bestemt.",
+        "Opposisjonsleiar {{ kommune.opposisjonsleder }} deltek i oppfølgingssamtalen saman med ordføraren, "
+        "slik kommunestyret har bestemt."),
     "director_follow_up.purpose.2": (
-        "Dokumentet er offentlig, på samme måte som lederavtalen. Vurderinger av kommunedirektørens "
-        "tjenstlige forhold og lønn behandles i lukket møte, jf. kommuneloven §\u00a011-5, og føres ikke her; "
-        "kommunedirektørens personlige utviklingsmål følges opp i vedlegget, som er unntatt offentlighet.",
-        "Dokumentet er offentleg, på same måten som leiaravtalen. Vurderingar av dei tenestlege forholda og "
-        "løna til kommunedirektøren blir handsama i lukka møte, jf. kommunelova §\u00a011-5, og blir ikkje "
-        "førte her; dei personlege utviklingsmåla til kommunedirektøren blir følgde opp i vedlegget, som er "
-        "unnateke offentlegheit."),
+        "Dokumentet er offentlig, på samme måte som lederavtalen. Ordførerens evaluering av kommunedirektøren og "
+        "kommunedirektørens egenevaluering er vurderinger av en arbeidstaker. De står ikke her, men i vedlegget "
+        "til oppfølgingssamtalen, som er unntatt offentlighet ({{ kommune.skjermingshjemmel|liten }}). Drøfter "
+        "formannskapet eller kommunestyret evalueringen eller lønnen, skjer det i lukket møte, jf. kommuneloven "
+        "§\u00a011-5.",
+        "Dokumentet er offentleg, på same måten som leiaravtalen. Evalueringa ordføraren gjer av "
+        "kommunedirektøren og eigenevalueringa til kommunedirektøren er vurderingar av ein arbeidstakar. Dei står "
+        "ikkje her, men i vedlegget til oppfølgingssamtalen, som er unnateke offentlegheit "
+        "({{ kommune.skjermingshjemmel|liten }}). Drøftar formannskapet eller kommunestyret evalueringa eller "
+        "løna, skjer det i lukka møte, jf. kommunelova §\u00a011-5."),
     "director_follow_up.goals.intro": (
         "Målene og oppdragene nedenfor er gitt kommunedirektøren særskilt i lederavtalen for {{ periode.ar }}. "
         "Kryss av for status, og skriv resultatet og en kommentar for hvert av dem.",
@@ -1907,26 +2209,44 @@ PHRASES = {
     "director_follow_up.goals.empty": (
         "Lederavtalen har ingen særskilte mål eller oppdrag for kommunedirektøren for {{ periode.ar }}.",
         "Leiaravtalen har ingen særskilde mål eller oppdrag for kommunedirektøren for {{ periode.ar }}."),
-    "director_follow_up.self.intro": (
-        "Kommunedirektøren skriver egenevalueringen under disse overskriftene og sender den til ordføreren "
-        "senest én uke før evalueringssamtalen.",
-        "Kommunedirektøren skriv eigenevalueringa under desse overskriftene og sender henne til ordføraren "
-        "seinast ei veke før evalueringssamtalen."),
-    "director_follow_up.self.items": ([
-        "**Måloppnåelse:** målene og oppdragene i avtalen og kommunestyrets viktigste vedtak",
-        "**Rollen:** hvordan kommunedirektøren har fylt rollen og møtt forventningene i avtalen",
-        "**Samarbeidet med de folkevalgte:** hva som har gått godt, og hva som kunne vært gjort annerledes",
-        "**Fremover:** prioriteringer og risiko for neste periode",
+    # The agreement's expectations both ways, as the conversation goes through them (Øyer): about the
+    # collaboration and the roles, never an appraisal of the kommunedirektør as a person.
+    "director_follow_up.mutual.intro": (
+        "Partene går gjennom forventningene i lederavtalen, begge veier. Skriv hva som har fungert, og hva som "
+        "bør endres, om samarbeidet og rollene, ikke som en vurdering av kommunedirektøren personlig.",
+        "Partane går gjennom forventingane i leiaravtalen, begge vegar. Skriv kva som har fungert, og kva som "
+        "bør endrast, om samarbeidet og rollene, ikkje som ei vurdering av kommunedirektøren personleg."),
+    "director_follow_up.politicians.items": ([
+        "**Mål og rammer:** Har ordføreren og kommunestyret gitt tydelige mål, prioriteringer og rammer gjennom "
+        "planer, budsjett og vedtak?",
+        "**Rollene:** Er oppdrag til administrasjonen gitt gjennom vedtak i folkevalgte organer, og har "
+        "henvendelser om administrasjonens arbeid gått til kommunedirektøren?",
+        "**Dialog:** Har kommunedirektøren fått jevnlige tilbakemeldinger og blitt holdt orientert om politiske "
+        "prosesser og signaler?",
     ], [
-        "**Måloppnåing:** måla og oppdraga i avtalen og dei viktigaste vedtaka i kommunestyret",
-        "**Rolla:** korleis kommunedirektøren har fylt rolla og møtt forventingane i avtalen",
-        "**Samarbeidet med dei folkevalde:** kva som har gått godt, og kva som kunne vore gjort annleis",
-        "**Framover:** prioriteringar og risiko for neste periode",
+        "**Mål og rammer:** Har ordføraren og kommunestyret gitt tydelege mål, prioriteringar og rammer gjennom "
+        "planar, budsjett og vedtak?",
+        "**Rollene:** Er oppdrag til administrasjonen gitt gjennom vedtak i folkevalde organ, og har "
+        "førespurnader om arbeidet i administrasjonen gått til kommunedirektøren?",
+        "**Dialog:** Har kommunedirektøren fått jamlege tilbakemeldingar og blitt halden orientert om politiske "
+        "prosessar og signal?",
     ]),
+    "director_follow_up.administration.items": ([
+        "**Saksframlegg og vedtak:** Har sakene til de folkevalgte vært forsvarlig utredet, og er vedtakene satt i "
+        "verk uten ugrunnet opphold?",
+        "**Rapportering og orientering:** Har kommunestyret fått god og rettidig rapportering om økonomi og "
+        "måloppnåelse, og ordføreren orientering om viktige saker?",
+    ], [
+        "**Saksframlegg og vedtak:** Har sakene til dei folkevalde vore forsvarleg utgreidde, og er vedtaka sette i "
+        "verk utan ugrunna opphald?",
+        "**Rapportering og orientering:** Har kommunestyret fått god rapportering til rett tid om økonomi og "
+        "måloppnåing, og ordføraren orientering om viktige saker?",
+    ]),
+    "director_follow_up.evidence": ("Grunnlaget for oppfølgingen", "Grunnlaget for oppfølginga"),
     "director_follow_up.evidence.intro": (
-        "Evalueringen bygger på dokumentert kunnskap om resultatene. Før samtalen fører partene inn hva de har "
+        "Oppfølgingen bygger på dokumentert kunnskap om resultatene. Før samtalen fører partene inn hva de har "
         "lagt til grunn:",
-        "Evalueringa byggjer på dokumentert kunnskap om resultata. Før samtalen fører partane inn kva dei har "
+        "Oppfølginga byggjer på dokumentert kunnskap om resultata. Før samtalen fører partane inn kva dei har "
         "lagt til grunn:"),
     "director_follow_up.evidence.items": ([
         "**Økonomi:** årsregnskapet, årsrapporten og tertialrapportene",
@@ -1936,25 +2256,91 @@ PHRASES = {
     ], [
         "**Økonomi:** årsrekneskapen, årsrapporten og tertialrapportane",
         "**Tenestene:** nøkkeltal (mellom anna KOSTRA) og brukar- og innbyggjarundersøkingar",
-        "**Organisasjonen:** medarbeidarundersøkinga, sjukefråværet og HMT-arbeidet",
+        "**Organisasjonen:** medarbeidarundersøkinga, sjukefråværet og HMS-arbeidet",
         "**Kontroll:** rapportar frå kontrollutvalet, forvaltningsrevisjon og statlege tilsyn",
     ]),
-    "director_follow_up.evaluation": ("Skriftlig evaluering", "Skriftleg evaluering"),
-    "director_follow_up.evaluation.intro": (
-        "Ordføreren skriver evalueringen for kommunestyret etter samtalen. Begge parter signerer den, og "
-        "ordføreren orienterer formannskapet om at evalueringen er gjennomført.",
-        "Ordføraren skriv evalueringa for kommunestyret etter samtalen. Begge partar skriv under på henne, og "
-        "ordføraren orienterer formannskapet om at evalueringa er gjennomført."),
-    "director_follow_up.evaluation.items": ([
-        "**Måloppnåelse:** ordførerens vurdering av målene og oppdragene i avtalen",
-        "**Samarbeid og rolle:** ordførerens vurdering av samarbeidet mellom folkevalgte og administrasjon",
-    ], [
-        "**Måloppnåing:** vurderinga ordføraren gjer av måla og oppdraga i avtalen",
-        "**Samarbeid og rolle:** vurderinga ordføraren gjer av samarbeidet mellom folkevalde og administrasjonen",
-    ]),
+    "director_follow_up.next.heading": ("Neste lederavtale", "Neste leiaravtale"),
     "director_follow_up.next": (
-        "**Neste lederavtale:** hva partene er enige om å videreføre, endre eller legge til",
-        "**Neste leiaravtale:** kva partane er samde om å føre vidare, endre eller leggje til"),
+        "Hva partene er enige om å videreføre, endre eller legge til i neste lederavtale, også i forventningene "
+        "begge veier:",
+        "Kva partane er samde om å føre vidare, endre eller leggje til i neste leiaravtale, også i forventingane "
+        "begge vegar:"),
+    # oppfolging_vedlegg_kommunedirektor.docx: the evaluation of the kommunedirektør (after Øyer), exempt
+    "director_evaluation.title": ("Evaluering av kommunedirektøren {{ periode.ar }} – {{ leder.navn }}",
+                                  "Evaluering av kommunedirektøren {{ periode.ar }} – {{ leder.navn }}"),
+    "director_evaluation.heading": ("Evaluering av kommunedirektøren {{ periode.ar }}",
+                                    "Evaluering av kommunedirektøren {{ periode.ar }}"),
+    "director_evaluation.subtitle": ("Vedlegg til oppfølgingssamtalen mellom kommunestyret og kommunedirektøren",
+                                     "Vedlegg til oppfølgingssamtalen mellom kommunestyret og kommunedirektøren"),
+    "director_evaluation.intro.1": (
+        "Ordføreren evaluerer på vegne av kommunestyret hvordan kommunedirektøren har nådd målene og oppdragene i "
+        "lederavtalen og fylt rollen, og kommunedirektøren evaluerer seg selv. Det offentlige dokumentet til "
+        "oppfølgingssamtalen har status for målene og oppdragene og de gjensidige forventningene; vurderingene av "
+        "kommunedirektøren står bare her.",
+        "Ordføraren evaluerer på vegner av kommunestyret korleis kommunedirektøren har nådd måla og oppdraga i "
+        "leiaravtalen og fylt rolla, og kommunedirektøren evaluerer seg sjølv. Det offentlege dokumentet til "
+        "oppfølgingssamtalen har status for måla og oppdraga og dei gjensidige forventingane; vurderingane av "
+        "kommunedirektøren står berre her."),
+    "director_evaluation.opposition": (
+        "Opposisjonsleder {{ kommune.opposisjonsleder }} deltar i evalueringen sammen med ordføreren, slik "
+        "kommunestyret har bestemt, og får egenevalueringen på samme tid som ordføreren.",
+        "Opposisjonsleiar {{ kommune.opposisjonsleder }} deltek i evalueringa saman med ordføraren, slik "
+        "kommunestyret har bestemt, og får eigenevalueringa på same tid som ordføraren."),
+    "director_evaluation.intro.2": (
+        "Vedlegget er unntatt offentlighet fordi det er en vurdering av en arbeidstaker. Det oppbevares i "
+        "kommunedirektørens personalmappe, og bare kommunedirektøren og ordføreren, og den kommunestyret har gitt "
+        "fullmakt, skal ha tilgang til det.",
+        "Vedlegget er unnateke offentlegheit fordi det er ei vurdering av ein arbeidstakar. Det blir oppbevart i "
+        "personalmappa til kommunedirektøren, og berre kommunedirektøren og ordføraren, og den kommunestyret har "
+        "gitt fullmakt, skal ha tilgang til det."),
+    "director_evaluation.self.intro": (
+        "Kommunedirektøren skriver egenevalueringen under disse overskriftene og sender den til ordføreren "
+        "senest én uke før oppfølgingssamtalen.",
+        "Kommunedirektøren skriv eigenevalueringa under desse overskriftene og sender henne til ordføraren "
+        "seinast ei veke før oppfølgingssamtalen."),
+    "director_evaluation.self.items": ([
+        "**Måloppnåelse:** målene og oppdragene i avtalen og kommunestyrets viktigste vedtak",
+        "**Rollen:** hvordan kommunedirektøren har fylt rollen og møtt forventningene i avtalen",
+        "**Samarbeidet med de folkevalgte:** hva som har gått godt, og hva som kunne vært gjort annerledes",
+        "**Fremover:** prioriteringer, risiko og eget utviklingsbehov for neste periode",
+    ], [
+        "**Måloppnåing:** måla og oppdraga i avtalen og dei viktigaste vedtaka i kommunestyret",
+        "**Rolla:** korleis kommunedirektøren har fylt rolla og møtt forventingane i avtalen",
+        "**Samarbeidet med dei folkevalde:** kva som har gått godt, og kva som kunne vore gjort annleis",
+        "**Framover:** prioriteringar, risiko og eige utviklingsbehov for neste periode",
+    ]),
+    "director_evaluation.goals.intro": (
+        "Kommunedirektørens personlige utviklingsmål fra vedlegget til lederavtalen. Skriv hvordan det har gått "
+        "med hvert av dem.",
+        "Dei personlege utviklingsmåla til kommunedirektøren frå vedlegget til leiaravtalen. Skriv korleis det "
+        "har gått med kvart av dei."),
+    "director_evaluation.evaluation": ("Ordførerens evaluering", "Evalueringa frå ordføraren"),
+    "director_evaluation.evaluation.intro": (
+        "Ordføreren skriver evalueringen for kommunestyret etter samtalen, og begge parter signerer den. "
+        "Evalueringen er en del av grunnlaget for den årlige lønnsforhandlingen. Ordføreren orienterer "
+        "formannskapet om at evalueringen er gjennomført; drøfter formannskapet eller kommunestyret innholdet, "
+        "skjer det i lukket møte, jf. kommuneloven §\u00a011-5.",
+        "Ordføraren skriv evalueringa for kommunestyret etter samtalen, og begge partar skriv under på henne. "
+        "Evalueringa er ein del av grunnlaget for den årlege lønsforhandlinga. Ordføraren orienterer "
+        "formannskapet om at evalueringa er gjennomført; drøftar formannskapet eller kommunestyret innhaldet, "
+        "skjer det i lukka møte, jf. kommunelova §\u00a011-5."),
+    "director_evaluation.evaluation.items": ([
+        "**Måloppnåelse:** ordførerens vurdering av hvordan kommunedirektøren har nådd målene og oppdragene i "
+        "avtalen",
+        "**Rolle og samarbeid:** ordførerens vurdering av hvordan kommunedirektøren har fylt rollen og samarbeidet "
+        "med de folkevalgte",
+        "**Tilbakemelding:** hva kommunedirektøren gjør godt, og hva kommunedirektøren bør utvikle videre",
+    ], [
+        "**Måloppnåing:** vurderinga ordføraren gjer av korleis kommunedirektøren har nådd måla og oppdraga i "
+        "avtalen",
+        "**Rolle og samarbeid:** vurderinga ordføraren gjer av korleis kommunedirektøren har fylt rolla og "
+        "samarbeidd med dei folkevalde",
+        "**Tilbakemelding:** kva kommunedirektøren gjer godt, og kva kommunedirektøren bør utvikle vidare",
+    ]),
+    "director_evaluation.next.heading": ("Neste periode", "Neste periode"),
+    "director_evaluation.next": (
+        "**Utvikling:** utviklingsmål og forventninger partene tar med til avtalesamtalen for neste år",
+        "**Utvikling:** utviklingsmål og forventingar partane tek med til avtalesamtalen for neste år"),
     # oppfolging.docx
     "follow_up.title": ("Oppfølgingssamtale {{ periode.ar }} – {{ leder.navn }}",
                         "Oppfølgingssamtale {{ periode.ar }} – {{ leder.navn }}"),
@@ -1963,32 +2349,39 @@ PHRASES = {
                            "Oppfølging av leiaravtalen for {{ periode.tekst }}"),
     "follow_up.date": ("Dato for samtalen", "Dato for samtalen"),
     "follow_up.purpose.1": (
-        "Lederavtalen sier at partene har to faste samtaler i året: ledersamtalen om våren og denne "
-        "oppfølgingssamtalen om høsten. I samtalen går lederen og overordnet leder gjennom status for oppdragene fra styringsbrevet og lederens egne tiltak, ser på hva "
+        "Lederavtalen sier at partene har to faste samtaler i året etter avtalesamtalen: ledersamtalen om våren "
+        "og denne oppfølgingssamtalen om høsten, som overordnet leder kaller inn til. I samtalen går lederen og "
+        "overordnet leder gjennom status for oppdragene fra styringsbrevet og lederens egne tiltak, ser på hva "
         "som har endret seg, og avtaler hva som skal til for resten av perioden.",
-        "Leiaravtalen seier at partane har to faste samtalar i året: leiarsamtalen om våren og denne "
-        "oppfølgingssamtalen om hausten. I samtalen går leiaren og overordna leiar gjennom status for oppdraga frå styringsbrevet og tiltaka til leiaren, ser på kva som "
+        "Leiaravtalen seier at partane har to faste samtalar i året etter avtalesamtalen: leiarsamtalen om våren "
+        "og denne oppfølgingssamtalen om hausten, som overordna leiar kallar inn til. I samtalen går leiaren og "
+        "overordna leiar gjennom status for oppdraga frå styringsbrevet og tiltaka til leiaren, ser på kva som "
         "har endra seg, og avtaler kva som skal til for resten av perioden."),
+    # Public: about the assignments and the unit. Whatever appraises the leader as a person is in the
+    # follow-up's exempt appendix (oppfolging_vedlegg.docx).
     "follow_up.purpose.2": (
-        "Dette dokumentet er offentlig, på samme måte som lederavtalen. Lederens personlige utviklingsmål og "
-        "lederens vurdering av egen ledelse er ikke med her: de følges opp i vedlegget «Personlige "
-        "utviklingsmål», som er unntatt offentlighet.",
-        "Dette dokumentet er offentleg, på same måten som leiaravtalen. Dei personlege utviklingsmåla til "
-        "leiaren og vurderinga leiaren gjer av eiga leiing er ikkje med her: dei blir følgde opp i vedlegget "
-        "«Personlege utviklingsmål», som er unnateke offentlegheit."),
+        "Dette dokumentet er offentlig, på samme måte som lederavtalen. Det handler om oppdragene og enheten, "
+        "ikke om lederen som person: lederens personlige utviklingsmål, lederens vurdering av egen ledelse og "
+        "overordnet leders tilbakemelding på den står i vedlegget til oppfølgingssamtalen, som er unntatt "
+        "offentlighet.",
+        "Dette dokumentet er offentleg, på same måten som leiaravtalen. Det handlar om oppdraga og eininga, "
+        "ikkje om leiaren som person: dei personlege utviklingsmåla til leiaren, vurderinga leiaren gjer av eiga "
+        "leiing og tilbakemeldinga frå overordna leiar står i vedlegget til oppfølgingssamtalen, som er "
+        "unnateke offentlegheit."),
     "follow_up.assignments.intro": (
         "Oppdragene og tiltakene nedenfor er hentet fra lederavtalen. Kryss av for status, og skriv resultatet "
         "så langt og en kommentar for hvert oppdrag.",
         "Oppdraga og tiltaka nedanfor er henta frå leiaravtalen. Kryss av for status, og skriv resultatet så "
         "langt og ein kommentar for kvart oppdrag."),
     # The statuses HR reports on (status.xlsx), as boxes to tick on paper.
+    # The statuses HR reports on, as status.xlsx names them, each a Word check box.
     "follow_up.statuses": (("Ikke startet", "I rute", "Forsinket", "Fullført", "Utgår"),
-                           ("Ikkje starta", "I rute", "Forseinka", "Fullført", "Fell bort")),
+                           ("Ikkje starta", "I rute", "Forseinka", "Fullført", "Går ut")),
     "follow_up.assignments.empty": (
         "Lederavtalen har ingen oppdrag fra styringsbrevet for {{ periode.ar }}.",
         "Leiaravtalen har ingen oppdrag frå styringsbrevet for {{ periode.ar }}."),
     "follow_up.no_measures": ("Ingen egne tiltak er ført inn i lederavtalen.",
-                              "Ingen eigne tiltak er førte inn i leiaravtalen."),
+                              "Ingen eigne tiltak er ført inn i leiaravtalen."),
     "follow_up.status": ("Status", "Status"),
     "follow_up.result": ("Resultat", "Resultat"),
     "follow_up.comment": ("Kommentar", "Kommentar"),
@@ -2003,7 +2396,7 @@ PHRASES = {
         "**Det som hjelper:** Hva bidrar til at arbeidet går framover, og hva står i veien?",
         "**Støtte:** Hvilken støtte trenger lederen fra overordnet leder og fra stab og støttefunksjoner?",
         "**Ansvar for personal, økonomi og fag:** Hvordan står det til med personalet, økonomien og det "
-        "faglige ansvaret i enheten?",
+        "faglige ansvaret i enheten (for enheten som helhet, ikke om enkeltpersoner)?",
     ], [
         "**Styringsbrevet:** Kva er status for prioriteringane i styringsbrevet for eininga?",
         "**Endra føresetnader:** Kva har endra seg sidan avtalen blei inngått (vedtak, budsjett, organisering, "
@@ -2011,11 +2404,60 @@ PHRASES = {
         "**Det som hjelper:** Kva bidreg til at arbeidet går framover, og kva står i vegen?",
         "**Støtte:** Kva støtte treng leiaren frå overordna leiar og frå stab og støttefunksjonar?",
         "**Ansvar for personal, økonomi og fag:** Korleis står det til med personalet, økonomien og det faglege "
-        "ansvaret i eininga?",
+        "ansvaret i eininga (for eininga som heilskap, ikkje om enkeltpersonar)?",
     ]),
     "follow_up.notes": ("Notater og avtaler", "Notat og avtalar"),
-    "follow_up.notes.1": ("Hva partene er enige om etter samtalen, og hva som følges opp til neste gang:",
-                          "Kva partane er samde om etter samtalen, og kva som blir følgt opp til neste gong:"),
+    "follow_up.notes.1": (
+        "Hva partene er enige om etter samtalen, og hva som følges opp til neste gang (vurderinger av lederen som "
+        "person skrives i vedlegget, ikke her):",
+        "Kva partane er samde om etter samtalen, og kva som blir følgt opp til neste gong (vurderingar av leiaren "
+        "som person skriv de i vedlegget, ikkje her):"),
+    # oppfolging_vedlegg.docx: the follow-up's exempt appendix, for every leader (Lørenskog)
+    "follow_up_appendix.title": ("Egen ledelse og utvikling {{ periode.ar }} – {{ leder.navn }}",
+                                 "Eiga leiing og utvikling {{ periode.ar }} – {{ leder.navn }}"),
+    "follow_up_appendix.heading": ("Egen ledelse og utvikling {{ periode.ar }}",
+                                   "Eiga leiing og utvikling {{ periode.ar }}"),
+    "follow_up_appendix.subtitle": ("Vedlegg til oppfølgingssamtalen med {{ leder.navn }}",
+                                    "Vedlegg til oppfølgingssamtalen med {{ leder.navn }}"),
+    "follow_up_appendix.intro.1": (
+        "Dette vedlegget hører til oppfølgingssamtalen om høsten. Her følger lederen og overordnet leder opp de "
+        "personlige utviklingsmålene og lederens egen ledelse så langt i år. Oppdragene følges opp i "
+        "oppfølgingsdokumentet, som er offentlig.",
+        "Dette vedlegget høyrer til oppfølgingssamtalen om hausten. Her følgjer leiaren og overordna leiar opp "
+        "dei personlege utviklingsmåla og eiga leiing så langt i år. Oppdraga blir følgde opp i "
+        "oppfølgingsdokumentet, som er offentleg."),
+    "follow_up_appendix.intro.2": (
+        "Vedlegget oppbevares atskilt fra oppfølgingsdokumentet. Bare lederen, overordnet leder og HR skal ha "
+        "tilgang til det.",
+        "Vedlegget blir oppbevart åtskilt frå oppfølgingsdokumentet. Berre leiaren, overordna leiar og HR skal "
+        "ha tilgang til det."),
+    "follow_up_appendix.goals.intro": (
+        "Utviklingsmålene fra vedlegget til lederavtalen. Skriv hvordan det har gått med hvert av dem, og hva som "
+        "gjenstår.",
+        "Utviklingsmåla frå vedlegget til leiaravtalen. Skriv korleis det har gått med kvart av dei, og kva som "
+        "står att."),
+    "follow_up_appendix.goals.how": ("Hvordan har det gått?", "Korleis har det gått?"),
+    "follow_up_appendix.own": ("Egen ledelse", "Eiga leiing"),
+    "follow_up_appendix.own.intro": (
+        "Lederen skriver sin vurdering før samtalen, og overordnet leder gir sin tilbakemelding i samtalen.",
+        "Leiaren skriv vurderinga si før samtalen, og overordna leiar gir tilbakemeldinga si i samtalen."),
+    "follow_up_appendix.own.items": ([
+        "**Egen ledelse:** Hvordan vurderer lederen sin egen ledelse så langt i år, og hva vil lederen utvikle "
+        "videre?",
+        "**Styrker og utfordringer:** Hvordan har lederen brukt styrkene sine, og hvordan har det gått med det som "
+        "var utfordrende (se vedlegget til lederavtalen)?",
+        "**Tilbakemelding fra overordnet leder:** Hva gjør lederen godt, og hva bør lederen utvikle videre?",
+    ], [
+        "**Eiga leiing:** Korleis vurderer leiaren si eiga leiing så langt i år, og kva vil leiaren utvikle "
+        "vidare?",
+        "**Styrkar og utfordringar:** Korleis har leiaren brukt styrkane sine, og korleis har det gått med det som "
+        "var utfordrande (sjå vedlegget til leiaravtalen)?",
+        "**Tilbakemelding frå overordna leiar:** Kva gjer leiaren godt, og kva bør leiaren utvikle vidare?",
+    ]),
+    "follow_up_appendix.next.heading": ("Til neste år", "Til neste år"),
+    "follow_up_appendix.next": (
+        "**Utvikling:** utviklingsmål og annet partene tar med til avtalesamtalen neste år",
+        "**Utvikling:** utviklingsmål og anna partane tek med til avtalesamtalen neste år"),
     # epost.txt
     "email": ("""\
 Emne: Utkast til lederavtale {{ periode.ar }} – {{ leder.navn }}
@@ -2025,16 +2467,16 @@ Vedlagt er utkastet til lederavtalen din for {{ periode.ar }} ({{ periode.tekst 
 
 Til avtalen hører vedlegget «Personlige utviklingsmål {{ periode.ar }}». Det er unntatt offentlighet: ikke videresend det, og ikke legg det i delte mapper.
 
-Gå gjerne gjennom utkastet før ledersamtalen med {{ overordnet.navn }}, og tenk gjennom hvilke tiltak du vil sette i gang for å nå målene. Endringer dere blir enige om i samtalen, fører dere inn i Word-filene før avtalen signeres.
+{{ overordnet.navn }} kaller inn til avtalesamtalen⟨MØTE⟩. Gå gjerne gjennom utkastet før samtalen med {{ overordnet.navn }}, og tenk gjennom hvilke tiltak du vil sette i gang for å nå målene. Det dere blir enige om i samtalen, fører dere inn i Word-filene.
 
-Den signerte avtalen og vedlegget leverer dere til HR slik det er avtalt, for eksempel på papir etter ledersamtalen eller i arkivsystemet – ikke på e-post. Vi sørger for arkiveringen.
+De utfylte Word-filene leverer dere til HR så snart samtalen er holdt, slik det er avtalt, for eksempel i arkivsystemet – ikke på e-post, fordi vedlegget er unntatt offentlighet. HR legger dem inn i verktøyet for lederavtaler og lager kopiene dere skal signere, elektronisk eller på papir. Avtalen skal være signert innen ⟨FRIST⟩. Vi sørger for arkiveringen.
 
-Ta kontakt hvis du har spørsmål.
+Har du spørsmål, ta kontakt med ⟨KONTAKT⟩.
 
 Vennlig hilsen
 HR
 {{ kommune.navn }}
-""", """\
+""".replace("⟨MØTE⟩", MEETING[0]).replace("⟨FRIST⟩", DEADLINE).replace("⟨KONTAKT⟩", CONTACT[0]), """\
 Emne: Utkast til leiaravtale {{ periode.ar }} – {{ leder.navn }}
 Hei {{ leder.fornavn }},
 
@@ -2042,55 +2484,60 @@ Vedlagt er utkastet til leiaravtalen din for {{ periode.ar }} ({{ periode.tekst 
 
 Til avtalen høyrer vedlegget «Personlege utviklingsmål {{ periode.ar }}». Det er unnateke offentlegheit: ikkje send det vidare, og ikkje legg det i delte mapper.
 
-Gå gjerne gjennom utkastet før leiarsamtalen med {{ overordnet.navn }}, og tenk gjennom kva tiltak du vil setje i verk for å nå måla. Endringar de blir samde om i samtalen, fører de inn i Word-filene før avtalen blir underskriven.
+{{ overordnet.navn }} kallar inn til avtalesamtalen⟨MØTE⟩. Gå gjerne gjennom utkastet før samtalen med {{ overordnet.navn }}, og tenk gjennom kva tiltak du vil setje i verk for å nå måla. Det de blir samde om i samtalen, fører de inn i Word-filene.
 
-Den underskrivne avtalen og vedlegget leverer de til HR slik det er avtalt, til dømes på papir etter leiarsamtalen eller i arkivsystemet – ikkje på e-post. Vi syter for arkiveringa.
+Dei utfylte Word-filene leverer de til HR så snart samtalen er halden, slik det er avtalt, til dømes i arkivsystemet – ikkje på e-post, fordi vedlegget er unnateke offentlegheit. HR legg dei inn i verktøyet for leiaravtalar og lagar kopiane de skal skrive under på, elektronisk eller på papir. Avtalen skal vere underskriven innan ⟨FRIST⟩. Vi syter for arkiveringa.
 
-Ta kontakt om du har spørsmål.
+Har du spørsmål, ta kontakt med ⟨KONTAKT⟩.
 
 Venleg helsing
 HR
 {{ kommune.navn }}
-"""),
+""".replace("⟨MØTE⟩", MEETING[1]).replace("⟨FRIST⟩", DEADLINE).replace("⟨KONTAKT⟩", CONTACT[1])),
     # epost_oppfolging.txt: only the follow-up document goes with it; it is public.
     "email.follow_up": ("""\
 Emne: Oppfølgingssamtale {{ periode.ar }} – {{ leder.navn }}
 Hei {{ leder.fornavn }},
 
-Vedlagt er dokumentet til oppfølgingssamtalen om lederavtalen din for {{ periode.ar }}. Samtalen har du med {{ overordnet.navn }} ({{ overordnet.stilling|liten }}), som får kopi av denne e-posten.
+Vedlagt er dokumentet til oppfølgingssamtalen om lederavtalen din for {{ periode.ar }}. {{ overordnet.navn }} ({{ overordnet.stilling|liten }}) kaller inn til samtalen og får kopi av denne e-posten.
 
-Dokumentet viser oppdragene og tiltakene fra lederavtalen. Fyll gjerne inn status, resultat og en kommentar for hvert oppdrag før samtalen, og tenk gjennom spørsmålene i dokumentet. Dine personlige utviklingsmål følger dere opp i vedlegget til avtalen, som er unntatt offentlighet; de er ikke med her.
+Dokumentet viser oppdragene og tiltakene fra lederavtalen, og det er offentlig. Kryss gjerne av for status og skriv resultatet og en kommentar for hvert oppdrag før samtalen, og tenk gjennom spørsmålene i dokumentet.
 
-Det utfylte dokumentet leverer dere til HR etter samtalen.
+Dine personlige utviklingsmål og din vurdering av egen ledelse følger dere opp i et eget vedlegg til oppfølgingssamtalen, som er unntatt offentlighet; de er ikke med i dokumentet. Får du vedlegget på e-post, skal du ikke videresende det eller legge det i delte mapper.
 
-Ta kontakt hvis du har spørsmål.
+Det utfylte dokumentet og vedlegget leverer dere til HR etter samtalen, slik det er avtalt – ikke på e-post.
+
+Har du spørsmål, ta kontakt med ⟨KONTAKT⟩.
 
 Vennlig hilsen
 HR
 {{ kommune.navn }}
-""", """\
+""".replace("⟨KONTAKT⟩", CONTACT[0]), """\
 Emne: Oppfølgingssamtale {{ periode.ar }} – {{ leder.navn }}
 Hei {{ leder.fornavn }},
 
-Vedlagt er dokumentet til oppfølgingssamtalen om leiaravtalen din for {{ periode.ar }}. Samtalen har du med {{ overordnet.navn }} ({{ overordnet.stilling|liten }}), som får kopi av denne e-posten.
+Vedlagt er dokumentet til oppfølgingssamtalen om leiaravtalen din for {{ periode.ar }}. {{ overordnet.navn }} ({{ overordnet.stilling|liten }}) kallar inn til samtalen og får kopi av denne e-posten.
 
-Dokumentet viser oppdraga og tiltaka frå leiaravtalen. Fyll gjerne inn status, resultat og ein kommentar for kvart oppdrag før samtalen, og tenk gjennom spørsmåla i dokumentet. Dei personlege utviklingsmåla dine følgjer de opp i vedlegget til avtalen, som er unnateke offentlegheit; dei er ikkje med her.
+Dokumentet viser oppdraga og tiltaka frå leiaravtalen, og det er offentleg. Kryss gjerne av for status og skriv resultatet og ein kommentar for kvart oppdrag før samtalen, og tenk gjennom spørsmåla i dokumentet.
 
-Det utfylte dokumentet leverer de til HR etter samtalen.
+Dei personlege utviklingsmåla dine og vurderinga di av eiga leiing følgjer de opp i eit eige vedlegg til oppfølgingssamtalen, som er unnateke offentlegheit; dei er ikkje med i dokumentet. Får du vedlegget på e-post, skal du ikkje sende det vidare eller leggje det i delte mapper.
 
-Ta kontakt om du har spørsmål.
+Det utfylte dokumentet og vedlegget leverer de til HR etter samtalen, slik det er avtalt – ikkje på e-post.
+
+Har du spørsmål, ta kontakt med ⟨KONTAKT⟩.
 
 Venleg helsing
 HR
 {{ kommune.navn }}
-"""),
+""".replace("⟨KONTAKT⟩", CONTACT[1])),
 }
 
 
 # --------------------------------------------------------------------------- build
 
 MALFORMER = [BOKMAL, NYNORSK]
-DOCUMENTS = [agreement, appendix, director_agreement, follow_up, director_follow_up]
+DOCUMENTS = [agreement, appendix, director_agreement, follow_up, director_follow_up, follow_up_appendix,
+             director_follow_up_appendix]
 # The e-mail texts: file name and phrase key.
 EMAILS = [("epost.txt", "email"), ("epost_oppfolging.txt", "email.follow_up")]
 

@@ -7,7 +7,7 @@ the command that makes it, and how the archive files it. Naming, the manifest, t
 template check, the mail and the archive read the entry; none of them asks which kind it is.
 
 A `Run` is the kinds one command writes for each leader (`generer`: the agreement and the
-appendix; `oppfolging`: the follow-up document).
+appendix; `oppfolging`: the follow-up document and its exempt appendix).
 """
 
 from __future__ import annotations
@@ -85,6 +85,9 @@ class Kind:
     # Both parties sign it: `signering` makes a copy of it for signing, `signert` reads the signed copy
     # back (signert.json keys it by the role), and `arkiv` files the signed copy as final.
     signed: bool = False
+    # Newer than the template folders HR already has (made by an older `init`): a folder without its
+    # template takes the tool's own, and the run says so, rather than stopping the autumn's documents.
+    added_later: bool = False
 
     @property
     def per_leader(self) -> bool:
@@ -101,7 +104,7 @@ AGREEMENT = Kind(
     "avtale", True, ("lederavtalen", "Avtalen"),
     Words("Lederavtale {ar} - {navn}", "Lederavtale {ar} – {navn}", "Lederavtale {ar}, {enhet}", "lederavtale",
           "nb-NO"),
-    Words("Leiaravtale {ar} - {navn}", "Lederavtale {ar} – {navn}", "Lederavtale {ar}, {enhet}", "lederavtale",
+    Words("Leiaravtale {ar} - {navn}", "Leiaravtale {ar} – {navn}", "Leiaravtale {ar}, {enhet}", "leiaravtale",
           "nn-NO"),
     "generer", "lederavtale.docx", agreement_context, leader_template=True,
     top_leader_template="lederavtale_kommunedirektor.docx", basis_key="grunnlag",
@@ -111,8 +114,9 @@ AGREEMENT = Kind(
 
 def _appendix_words(nynorsk: bool, language: str) -> Words:
     exempt = _EXEMPT[nynorsk]
-    return Words(f"Utviklingsmål {{ar}} - {{navn}} ({exempt})", "Personlige utviklingsmål {ar} – {navn}",
-                 "Unntatt offentlighet, {skjermingshjemmel}", "unntatt offentlighet", language,
+    goals = "Personlege utviklingsmål" if nynorsk else "Personlige utviklingsmål"
+    return Words(f"Utviklingsmål {{ar}} - {{navn}} ({exempt})", f"{goals} {{ar}} – {{navn}}",
+                 f"{exempt[0].upper()}{exempt[1:]}, {{skjermingshjemmel}}", exempt, language,
                  # The archive folder is internal, but the appendix's name need not tell whose it is.
                  archive_stem=f"{{ansattnr}} Vedlegg {exempt}")
 
@@ -128,12 +132,41 @@ _FOLLOW_UP_WORDS = Words("Oppfølgingssamtale {ar} - {navn}", "Oppfølgingssamta
 # Public, from the agreement's context: no development goal can reach it.
 FOLLOW_UP = Kind(
     "oppfolging", True, ("oppfølgingsdokumentet", "Dokumentet"), _FOLLOW_UP_WORDS,
-    replace(_FOLLOW_UP_WORDS, language="nn-NO"), "oppfolging", "oppfolging.docx", agreement_context,
+    replace(_FOLLOW_UP_WORDS, subject="Oppfølging av leiaravtale {ar}, {enhet}",
+            keywords="leiaravtale, oppfølgingssamtale", language="nn-NO"),
+    "oppfolging", "oppfolging.docx", agreement_context,
     # The kommunedirektør's evaluation, with the ordfører for the kommunestyre.
     top_leader_template="oppfolging_kommunedirektor.docx",
     # A template folder from before the follow-up document existed lacks it.
     missing_hint=f"kopier den fra standardmalene ({advice('init_mal')})",
     basis_key="grunnlag_oppfolging", email="epost_oppfolging.txt", space=(100_000, 300_000), carries_id=True)
+
+
+
+def _follow_up_appendix_words(nynorsk: bool, language: str) -> Words:
+    exempt = _EXEMPT[nynorsk]
+    return Words(f"Oppfølgingssamtale {{ar}} - {{navn}} - vedlegg ({exempt})",
+                 "Vedlegg til oppfølgingssamtale {ar} – {navn}",
+                 f"{exempt[0].upper()}{exempt[1:]}, {{skjermingshjemmel}}", exempt, language,
+                 archive_stem=f"{{ansattnr}} Vedlegg oppfølgingssamtale {exempt}")
+
+
+# The follow-up conversation's exempt appendix, written beside the follow-up document by `oppfolging`:
+# for every leader the development goals followed up and the leader's own leadership so far in the year;
+# for the kommunedirektør the ordfører's written evaluation and the self-evaluation, signed by both. An
+# appraisal of a named employee: exempt like the appendix (Skjermingshjemmel), from the appendix's context,
+# so it may show the goals. Named, kept in the manifest and given a document ID like the appendix. Not yet
+# signed through `signering` or archived by `arkiv` (no `signed`, no `arkiv`): both take one record per
+# leader of exactly the agreement and the appendix, made in the spring, and would ask every leader for an
+# autumn document that does not exist yet; nor yet attached by `epost --oppfolging` (mail.message).
+FOLLOW_UP_APPENDIX = Kind(
+    "oppfolging_vedlegg", False, ("vedlegget til oppfølgingssamtalen", "Vedlegget til oppfølgingssamtalen"),
+    _follow_up_appendix_words(False, "nb-NO"), _follow_up_appendix_words(True, "nn-NO"),
+    "oppfolging", "oppfolging_vedlegg.docx", appendix_context,
+    top_leader_template="oppfolging_vedlegg_kommunedirektor.docx", samples=Arbeidsbok.utviklingsmal_for,
+    missing_hint=f"kopier den fra standardmalene ({advice('init_mal')})",
+    basis_key="grunnlag_oppfolging", email="epost_oppfolging.txt", space=(100_000, 300_000), carries_id=True,
+    added_later=True)
 
 # The year folder names its own files (store.year); the report is one of them.
 _STATUS_REPORT_WORDS = Words(PurePath(STATUS_REPORT_DOCX).stem, "Statusrapport {ar} – {kommune}", "", "", "nb-NO")
@@ -145,11 +178,11 @@ STATUS_REPORT = Kind(
 # A document the tool receives instead of rendering (the signed agreement, when that comes) is
 # one more entry: a role, public, its words and command, and no template, context or basis_key.
 
-KINDS: dict[str, Kind] = {k.rolle: k for k in (AGREEMENT, APPENDIX, FOLLOW_UP, STATUS_REPORT)}
+KINDS: dict[str, Kind] = {k.rolle: k for k in (AGREEMENT, APPENDIX, FOLLOW_UP, FOLLOW_UP_APPENDIX, STATUS_REPORT)}
 # What both parties sign, in the order the copies are made and listed (the agreement first).
 SIGNED_KINDS: tuple[Kind, ...] = tuple(k for k in KINDS.values() if k.signed)
 # The kinds a template folder's file is checked as; any other .docx there is an agreement template.
-BY_TEMPLATE: dict[str, Kind] = {name: k for k in (AGREEMENT, APPENDIX, FOLLOW_UP)
+BY_TEMPLATE: dict[str, Kind] = {name: k for k in (AGREEMENT, APPENDIX, FOLLOW_UP, FOLLOW_UP_APPENDIX)
                                  for name in (k.template, k.top_leader_template) if name}
 
 
@@ -185,4 +218,4 @@ class Run:
 
 
 AGREEMENTS = Run((AGREEMENT, APPENDIX))  # `generer`
-FOLLOW_UPS = Run((FOLLOW_UP,))  # `oppfolging`
+FOLLOW_UPS = Run((FOLLOW_UP, FOLLOW_UP_APPENDIX))  # `oppfolging`

@@ -1,6 +1,6 @@
-"""The placeholder convention: what a template prints where the leader conversation must fill in.
+"""The placeholder convention: what a template prints where the avtalesamtale must fill in.
 
-The default templates write `[Fylles ut i ledersamtalen]` (nynorsk `[Fyllast ut i leiarsamtalen]`),
+The default templates write `[Fylles ut i avtalesamtalen]` (nynorsk `[Fyllast ut i avtalesamtalen]`),
 highlighted; a person replaces it in Word. `signering` and `arkiv` look for what is left: a
 document still holding one is not ready to be signed or archived as final.
 """

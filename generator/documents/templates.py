@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..advice import advice
 from ..model import Arbeidsbok, Leder, Problem
 from .kinds import AGREEMENT, Kind
 from .template import PreparedTemplate
@@ -29,10 +30,26 @@ class TemplateSet:
         nynorsk = self.dir / NYNORSK_DIR
         self.base = nynorsk if bok.kommune.malform == "nynorsk" and nynorsk.is_dir() else self.dir
         self._prepared: dict[Path, PreparedTemplate] = {}
+        self._tool: TemplateSet | None = None
+        self.borrowed: set[str] = set()  # templates of kinds added later, taken from the tool's own
+
+    def _borrow(self, kind: Kind) -> "TemplateSet | None":
+        """The tool's own templates, for a kind added later whose template this folder lacks."""
+        if not kind.added_later or (self.base / kind.template).is_file():
+            return None
+        if self.dir.resolve() == default_template_dir().resolve():
+            return None  # the tool's own folder lacks it: a broken installation, said as missing
+        if self._tool is None:
+            self._tool = TemplateSet(self.bok, default_template_dir())
+        return self._tool
 
     def path(self, kind: Kind, leder: Leder | None = None) -> Path:
         """The template file a kind's document comes from: this leader's own (column Mal, the
         agreement alone), the kommunedirektør's, or the kind's."""
+        tool = self._borrow(kind)
+        if tool is not None:
+            self.borrowed.add(kind.template)
+            return tool.path(kind, leder)
         if leder is not None and kind.leader_template and leder.mal:
             # The workbook's målform first: a nynorsk municipality's own template sits in nynorsk/.
             own = self.base / leder.mal
@@ -57,7 +74,7 @@ class TemplateSet:
         found = []
         for kind in kinds:
             path = self.base / kind.template
-            if not kind.leader_template and not path.is_file():
+            if not kind.leader_template and not path.is_file() and self._borrow(kind) is None:
                 hint = f"; {kind.missing_hint}" if kind.missing_hint else ""
                 found.append(Problem(str(self.base), f"malen «{path.name}» mangler i malmappen{hint}"))
         for leder in ledere if any(kind.leader_template for kind in kinds) else ():
@@ -67,6 +84,12 @@ class TemplateSet:
             if not path.is_file() and problem not in found:  # one line per missing default, not per leader
                 found.append(problem)
         return found
+
+    def notices(self) -> list[str]:
+        """What the run should say about templates taken from the tool's own (kinds added later)."""
+        return [f"Malmappen «{self.dir}» har ikke «{name}», som er nyere enn malene der; verktøyets egen mal er "
+                f"brukt (kopier den fra standardmalene for å endre den: {advice('init_mal')})."
+                for name in sorted(self.borrowed)]
 
     def prepared(self, path: Path) -> PreparedTemplate:
         """The template read once, for the check and the renderer alike (TemplateError if unreadable)."""

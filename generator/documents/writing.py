@@ -86,6 +86,7 @@ class WriteResult:
     warnings: list[Problem]
     removed: list[LeaderEntry]  # in the manifest, no longer in the workbook
     privacy: list[str] = field(default_factory=list)  # the privacy guard's findings, one line per goal's owner
+    templates: list[str] = field(default_factory=list)  # templates taken from the tool's own (TemplateSet.notices)
 
     @property
     def failures(self) -> list[str]:
@@ -99,7 +100,7 @@ class WriteResult:
         """The run as a job's `Result`: the leaders, what a person should know about their files
         (then the command's own `notices`), and one last line ending with `where`, the command's
         own file («Oversikt: …/rapport.xlsx»)."""
-        found = list(self._notices()) + list(notices or [])
+        found = list(self._notices()) + self.templates + list(notices or [])
         files = sum(len(set(r.filer)) for r in self.leaders)
         # «Ferdig» only when nothing failed, since the list of failures that follows begins «Ferdig, men …».
         done = "Skrevet" if self.failures else "Ferdig"
@@ -434,4 +435,4 @@ def write_documents(job, kind: Run, batch: Batch, verdicts: list[Verdict],
                 f"{advice('igjen')} for å fullføre; ferdige dokumenter lages ikke på nytt."
             ) from None
     return WriteResult(year, results, open_in_excel(job.workbook) + bok.warnings, removed,
-                       findings([leak for r in results for leak in r.leaks], bok))
+                       findings([leak for r in results for leak in r.leaks], bok), batch.templates.notices())

@@ -40,7 +40,8 @@ NOT = "uten-"  # a filter's prefix: the stage not reached
 FILTERS = {NONE: "Ikke startet", **{key: f"{title}: ja" for key, title in STAGES},
            **{NOT + key: f"{title}: nei" for key, title in STAGES}}
 
-_ROLES = {"avtale": "Avtale", "vedlegg": "Vedlegg (unntatt offentlighet)", "oppfolging": "Oppfølging"}
+_ROLES = {"avtale": "Avtale", "vedlegg": "Vedlegg (unntatt offentlighet)", "oppfolging": "Oppfølging",
+          "oppfolging_vedlegg": "Oppfølging, vedlegg (unntatt offentlighet)"}
 _FORMATS = {"pdf": "PDF", "docx": "Word"}
 
 

@@ -212,7 +212,8 @@ class NameChecker:
     def _unknown(self, dotted: str, lineno: int, scope: dict[str, str], record: str | None = None) -> None:
         head = dotted.split(".")[0]
         if head == "utviklingsmal" and not self.goals:
-            message = (f"«{dotted}» finnes bare i vedlegg.docx: personlige utviklingsmål er unntatt "
+            message = (f"«{dotted}» finnes bare i vedleggene (vedlegg.docx og oppfolging_vedlegg.docx): personlige "
+                       "utviklingsmål er unntatt "
                        f"offentlighet og kan ikke stå i {self.where}")
         elif record is None and head in LOOP_PREFIXES and dotted in KNOWN | {head}:
             lists = [name for name, prefix in LISTS.items() if prefix == head]
