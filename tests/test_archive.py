@@ -188,7 +188,7 @@ def fill_placeholders(docx_path: Path) -> None:
     doc = Document(str(docx_path))
     for paragraph in doc.paragraphs + [p for t in doc.tables for row in t.rows for c in row.cells for p in c.paragraphs]:
         for run in paragraph.runs:
-            run.text = run.text.replace("[Fylles ut i ledersamtalen]", "Avtalt 3. februar")
+            run.text = run.text.replace("[Fylles ut i avtalesamtalen]", "Avtalt 3. februar")
     doc.save(str(docx_path))
 
 
@@ -761,7 +761,7 @@ def test_drafts_are_marked_utkast_and_the_archive_is_clean_with_language(tmp_pat
     # Placeholders left in the agreement are reported when it is archived; filled in, they are not.
     agreement = next(year_dir.glob("210 */Lederavtale*.docx"))
     with zipfile.ZipFile(agreement) as docx:
-        left = docx.read("word/document.xml").decode("utf-8").count("[Fylles ut i ledersamtalen]")
+        left = docx.read("word/document.xml").decode("utf-8").count("[Fylles ut i avtalesamtalen]")
     assert left >= 1  # an assignment without the leader's own measures yet
     archived = build_archive(Job(workbook, out), alle=True)
     warning = f"210 {NAMES['210']}: {agreement.name} har {left} «[Fylles ut …]» igjen"

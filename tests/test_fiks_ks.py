@@ -10,11 +10,18 @@ lxml check.
 from __future__ import annotations
 
 import csv
+import email
+import email.policy
+import html
 import io
+import re
+import zipfile
 from datetime import date, datetime, timezone
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
+import openpyxl
+import pypdf
 import pytest
 import xmlschema
 from click.testing import CliRunner
@@ -467,3 +474,233 @@ def test_arkiv_with_personalmappe_end_to_end_finds_the_same_mappe_on_a_rerun(tmp
     assert set(first) == {"100", "200", "300", "210", "310", "320", "211"}
     assert run() == first
     assert len({mappe for mappe, _ in first.values()}) == 7
+
+
+# --- Klasse = Fødselsnummer: the leader's existing personnel folder (issue 32) ------------------------------
+#
+# KS classifies a personnel folder by the person's fødselsnummer in its own example messages: fiks-protokoll-
+# validator (ks-no/fiks-protokoll-validator), api/KS.FiksProtokollValidator.WebAPI/TestCases/no.ks.fiks.arkiv.v1/
+# NyMappeMedJournalpostN1/arkivmelding.xml (and NySaksmappeN1), a saksmappe with
+#     <klassifikasjon><klassifikasjonssystemID>Personnummer</klassifikasjonssystemID>
+#                     <klasseID>19085830948</klasseID></klassifikasjon>
+# KS' specification itself (ks-no/fiks-arkiv-specification) has no example message; its kodeliste
+# klassifikasjonstype (Schema/V1/kodelister/…klassifikasjonstype.json) has the type PNR, «Fødselsnummer».
+
+# Made-up numbers with both control digits right (month + 80, as Skatteetaten's synthetic numbers).
+FNR_210, FNR_211 = "15866110015", "12907601879"
+FODSELSNUMMER = {**PERSONALMAPPE, "klassifikasjonssystem": "Personnummer", "klasse": "Fødselsnummer"}
+
+
+def _journalpost_fnr(fnr: str = FNR_210, ansattnr: str = "210") -> record.Journalpost:
+    jp = _journalpost(ansattnr)
+    jp.leder.fodselsnummer = fnr
+    return jp
+
+
+@pytest.mark.parametrize("klasse", ["Fødselsnummer", "fødselsnummer", " Fodselsnummer ", "Personnummer", "FNR"])
+def test_klasse_fodselsnummer_classifies_the_mappe_by_the_leaders_number_as_ks_example(tmp_path, fiks_schema, klasse):
+    root = _root(tmp_path, fiks_schema, _journalpost_fnr(), **{**FODSELSNUMMER, "klasse": klasse})
+    klassifikasjon = root.find("f:mappe/f:klassifikasjon", F)
+    # As NyMappeMedJournalpostN1 has it: the system as HR's archive names it, the eleven digits as klasseID.
+    assert [(child.tag.split("}")[1], child.text) for child in klassifikasjon] == [
+        ("klassifikasjonssystemID", "Personnummer"), ("klasseID", FNR_210)]
+    # The number is in the klassifikasjon and nowhere else in the message.
+    text = ET.tostring(root, encoding="unicode")
+    assert text.count(FNR_210) == 1
+    # The mappe is still found by its own key, the same as with Klasse = Ansattnr.
+    by_ansattnr = _root(tmp_path, fiks_schema, _journalpost_fnr(), **PERSONALMAPPE)
+    key = "f:mappe/f:referanseEksternNoekkel/m:noekkel"
+    assert root.findtext(key, namespaces=F) == by_ansattnr.findtext(key, namespaces=F)
+    assert FNR_210 not in ET.tostring(by_ansattnr, encoding="unicode")
+
+
+def test_the_number_is_used_only_in_personalmappe_mode_and_never_in_the_noark5_export(tmp_path, fiks_schema):
+    # Plassering sak: no mappe, no klassifikasjon, no number, whatever Klasse says.
+    root = _root(tmp_path, fiks_schema, _journalpost_fnr(), klasse="Fødselsnummer", klassifikasjonssystem="Personnummer")
+    assert root.find("f:mappe", F) is None and FNR_210 not in ET.tostring(root, encoding="unicode")
+    pakke = _pakke(_journalpost_fnr(), **FODSELSNUMMER)
+    assert FNR_210.encode() not in noark5.build_xml(pakke)
+    assert FNR_210.encode() not in noark5.build_csv(pakke)
+
+
+def test_a_leader_without_a_number_is_refused_naming_the_cell_never_a_number():
+    kommune = Kommune(**{**KOMMUNE, **FODSELSNUMMER})
+    leder = Leder("211", "Berit Avdeling", "Avdelingsleder", "Testvik sykehjem", rad=9)
+    why = record.missing_fodselsnummer(kommune, leder, "Ledere!K9")
+    assert why.startswith("Ledere!K9: Fødselsnummer mangler. Klasse i arket Kommune er «Fødselsnummer»")
+    assert "sett Klasse til Ansattnr" in why
+    leder.fodselsnummer = FNR_211
+    assert record.missing_fodselsnummer(kommune, leder, "Ledere!K9") is None
+    # Another Klasse, or Plassering sak, needs no number.
+    for other in ({**PERSONALMAPPE}, {"klasse": "Fødselsnummer"}):
+        leder.fodselsnummer = ""
+        assert record.missing_fodselsnummer(Kommune(**{**KOMMUNE, **other}), leder, "Ledere!K9") is None
+
+
+def test_a_fodselsnummer_klasse_in_an_ansattnummer_system_is_warned_of():
+    kommune = Kommune(**{**KOMMUNE, **FODSELSNUMMER, "klassifikasjonssystem": "Ansattnummer"})
+    warning = record.klassifikasjon_warning(kommune)
+    assert warning.startswith("Kommune (feltet Klassifikasjonssystem): Klassifikasjonssystem er «Ansattnummer», men "
+                              "Klasse er «Fødselsnummer»")
+    assert record.klassifikasjon_warning(Kommune(**{**KOMMUNE, **FODSELSNUMMER})) is None  # Personnummer
+    assert record.klassifikasjon_warning(Kommune(**{**KOMMUNE, **PERSONALMAPPE})) is None  # Ansattnr in Ansattnummer
+
+
+def test_the_message_id_does_not_hang_on_the_number(tmp_path):
+    """klientMeldingId is kept in melding.json, fiks-meldinger.json and arkivert.json: a checksum over a message
+    that holds the number would let anyone with the year folder try the possible numbers until one fits."""
+    from generator.archive import outbox
+
+    pakke = _pakke(_journalpost_fnr(), **FODSELSNUMMER)
+    other = _pakke(_journalpost_fnr(FNR_211), **FODSELSNUMMER)
+    assert fiks.build_arkivmelding(pakke, pakke.journalposter[0]) != fiks.build_arkivmelding(other, other.journalposter[0])
+    first = outbox.fingerprint(pakke, pakke.journalposter[0], {})
+    assert first == outbox.fingerprint(other, other.journalposter[0], {})
+    assert FNR_210.encode() not in first
+    assert pakke.journalposter[0].leder.fodselsnummer == FNR_210  # the leader is not changed on the way
+
+
+def _fnr_workbook(tmp_path: Path, numbers: dict[int, str]) -> Path:
+    """BASIC in personalmappe mode by fødselsnummer, with a column Fødselsnummer (K) holding `numbers`."""
+    sheets = basic_sheets()
+    sheets["Kommune"] = [row for row in sheets["Kommune"] if row[0] != "Arkivsak"] + [
+        ["Plassering", "personalmappe"], ["Klassifikasjonssystem", "Personnummer"], ["Klasse", "Fødselsnummer"],
+        ["Saksbehandler", "KNO"]]
+    sheets["Ledere"][0].append("Fødselsnummer")
+    for row in sheets["Ledere"][1:]:
+        row.append(numbers.get(row[0]))
+    return write_xlsx(tmp_path / "a.xlsx", sheets)
+
+
+@pytest.mark.slow
+def test_arkiv_refuses_the_leader_without_a_number_and_says_which_cell(tmp_path):
+    # Per Helse (200, row 4) is signed by the workbook and has no number; nobody else is to be archived.
+    sheets_numbers = {100: "25857836270", 210: FNR_210, 211: FNR_211}
+    workbook, ut = _fnr_workbook(tmp_path, sheets_numbers), tmp_path / "ut"
+    assert CliRunner().invoke(main, ["generer", str(workbook), "--ut", str(ut), "--ingen-pdf"]).exit_code == 0
+    wb = openpyxl.load_workbook(workbook)
+    wb["Ledere"]["J3"] = None  # Kari Direktør (100) not signed: only 200 is to be archived
+    wb.save(workbook)
+    outcome = CliRunner().invoke(main, ["arkiv", str(workbook), "--ut", str(ut), "--godta-usignert"])
+    assert outcome.exit_code == 3, outcome.output
+    # Said beside the other reason it is refused (its Word files still have fields to fill in).
+    assert "Ledere!K4: Fødselsnummer mangler. Klasse i arket Kommune er «Fødselsnummer»" in outcome.output
+    assert "200 Per Helse: Lederavtale 2027 - Per Helse.docx har" in outcome.output
+    assert not (ut / "2027" / "arkiv" / "fiks" / "200").exists()
+    for number in sheets_numbers.values():
+        assert number not in outcome.output
+
+
+def _digits_joined(text: str) -> str:
+    """`text` with XML's character references read (&#229;), and any space, dot or hyphen between two digits
+    taken out, as a number may be written."""
+    return re.sub(r"(?<=[0-9])[ .\-\u00a0\u2010\u2011](?=[0-9])", "", html.unescape(text))
+
+
+def _readable(name: str, data: bytes) -> list[str]:
+    """Every text a file holds, as far as a person or a program could read it: the bytes themselves, each part
+    of a zip (.docx, .xlsx), the text and metadata of a PDF, the parts of an e-mail (and their attachments)."""
+    texts = [data.decode("latin-1"), data.decode("utf-8", "replace")]
+    if data[:4] == b"PK\x03\x04":
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            for member in zf.namelist():
+                texts += _readable(member, zf.read(member))
+    elif data[:5] == b"%PDF-":
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        texts += [page.extract_text() or "" for page in reader.pages]
+        texts.append(str(reader.metadata or ""))
+    elif name.endswith(".eml"):
+        message = email.message_from_bytes(data, policy=email.policy.default)
+        for part in message.walk():
+            if not part.is_multipart():
+                texts += _readable(part.get_filename() or "", part.get_payload(decode=True) or b"")
+        texts.append(str(message))
+    return texts
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="LibreOffice er ikke installert")
+def test_the_example_by_fodselsnummer_has_each_number_in_its_message_and_nowhere_else(tmp_path, fiks_schema):
+    """The example workbook, with its made-up numbers, archived in personalmappe mode by fødselsnummer: each
+    leader's arkivmelding.xml classifies the mappe by the number (as KS' NyMappeMedJournalpostN1), and no other
+    file the year's commands write, and no line they print, holds any of the numbers."""
+    from conftest import example_folder
+    from generator.archive.receipts import NS as KV_NS
+
+    root = example_folder(tmp_path / "prosjekt")
+    workbook, ut = root / "eksempel.xlsx", root / "ut"
+    wb = openpyxl.load_workbook(workbook)
+    kommune_sheet = wb["Kommune"]
+    for row in kommune_sheet.iter_rows(min_row=2):
+        row[1].value = {"Plassering": "personalmappe", "Klassifikasjonssystem": "Personnummer",
+                        "Klasse": "Fødselsnummer", "Arkivdel": "PERSONAL", "Arkivsak": None}.get(row[0].value, row[1].value)
+    wb.save(workbook)
+    bok = read_workbook(workbook)
+    numbers = {leder.ansattnr: leder.fodselsnummer for leder in bok.avtaleledere()}
+    assert len(numbers) == 16 and all(len(n) == 11 for n in numbers.values())
+
+    said = []
+
+    def run(*args) -> None:
+        outcome = CliRunner().invoke(main, [str(a) for a in args])
+        said.append(outcome.output)
+        assert outcome.exit_code == 0, outcome.output
+
+    run("sjekk", workbook)
+    run("generer", workbook, "--ut", ut, "--ingen-pdf")
+    run("epost", workbook, "--ut", ut)
+    run("oppfolging", workbook, "--ut", ut, "--ingen-pdf")
+    run("arkiv", workbook, "--ut", ut, "--alle")
+
+    year = ut / "2027"
+    messages = sorted((year / "arkiv" / "fiks").glob(f"*/{fiks.MELDING_NAME}"))
+    assert len(messages) == 16
+    for path in messages:
+        fiks_schema.validate(str(path))
+        mappe = ET.parse(path).getroot().find("f:mappe", F)
+        nr = path.parent.name
+        assert mappe.findtext("f:klassifikasjon/f:klassifikasjonssystemID", namespaces=F) == "Personnummer"
+        assert mappe.findtext("f:klassifikasjon/f:klasseID", namespaces=F) == numbers[nr]
+        assert path.read_text(encoding="utf-8").count(numbers[nr]) == 1
+
+    # The archive's receipt for the kommunedirektør's mappe and journalpost: arkivert.json and rapport.xlsx.
+    kommune = bok.kommune
+    svar = root / "svar"
+    svar.mkdir()
+    (svar / "kvittering.xml").write_text(f"""<?xml version="1.0" encoding="UTF-8"?>
+<arkivmeldingKvittering xmlns="{KV_NS}" xmlns:mdk="{fiks.MDK}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+  <mappeKvittering xsi:type="saksmappeKvittering">
+    <systemID>4f1c2e3d-5a6b-4c7d-8e9f-0a1b2c3d4e5f</systemID>
+    <opprettetDato>2026-02-03T10:14:00+01:00</opprettetDato>
+    <referanseEksternNoekkel><mdk:fagsystem>lederavtale</mdk:fagsystem>
+      <mdk:noekkel>{record.mappe_noekkel(kommune, "1001")}</mdk:noekkel></referanseEksternNoekkel>
+    <opprettetEllerEksisterende>Eksisterende</opprettetEllerEksisterende>
+    <saksaar>2026</saksaar>
+    <sakssekvensnummer>12</sakssekvensnummer>
+  </mappeKvittering>
+  <registreringKvittering xsi:type="journalpostKvittering">
+    <systemID>0b0c6f4e-58a4-4a4e-9b89-2f1f5d0e3c11</systemID>
+    <opprettetDato>2027-02-03T10:15:00+01:00</opprettetDato>
+    <referanseEksternNoekkel><mdk:fagsystem>lederavtale</mdk:fagsystem>
+      <mdk:noekkel>{record.ekstern_noekkel(kommune, "1001")}</mdk:noekkel></referanseEksternNoekkel>
+    <opprettetEllerEksisterende>Opprettet</opprettetEllerEksisterende>
+    <journalaar>2027</journalaar>
+    <journalsekvensnummer>4567</journalsekvensnummer>
+    <journalpostnummer>5</journalpostnummer>
+  </registreringKvittering>
+</arkivmeldingKvittering>
+""", encoding="utf-8")
+    run("arkiv", workbook, "--ut", ut, "--kvitteringer", svar)
+    assert '"mappe"' in (year / "arkiv" / "arkivert.json").read_text(encoding="utf-8")
+    assert not (year / "arkiv" / "fiks" / "1001").exists()
+
+    files = [p for p in ut.rglob("*") if p.is_file() and p.name != fiks.MELDING_NAME]
+    names = {p.name for p in files}
+    assert {"rapport.xlsx", "arkivert.json", "import.csv", "arkivstruktur.xml", "manifest.json", "status.xlsx",
+            "melding.json", "fiks-meldinger.json"} <= names
+    assert any(name.endswith(".eml") for name in names) and any(name.endswith(".pdf") for name in names)
+    readable = {str(p.relative_to(ut)): [_digits_joined(t) for t in _readable(p.name, p.read_bytes())] for p in files}
+    readable["terminal"] = [_digits_joined(text) for text in said]
+    for nr, number in numbers.items():
+        holding = sorted(where for where, texts in readable.items() if any(number in text for text in texts))
+        assert holding == [], f"{nr}: {holding}"

@@ -318,13 +318,20 @@ def test_example_covers_what_hr_may_use():
     with_follow_up = [l for l in bok.avtaleledere() if l.oppfolging]
     assert 0 < len(with_follow_up) < len(bok.avtaleledere())
     assert len(bok.lederprinsipper) >= 3 and all(p.prinsipp and p.beskrivelse for p in bok.lederprinsipper)
-    # The new fields and columns, with the values a municipality writes; no Fødselsnummer yet.
+    # The new fields and columns, with the values a municipality writes.
     assert k.frist == date(2027, 3, 31) and k.kontaktperson and k.politisk_sekretariat.endswith("@fjordvik.kommune.no")
     assert k.vedlegg_til_ordforer is False and k.sak_system_id == ""
     assert bok.leder("1040").avdeling == "skjermet enhet" and bok.leder("1040").enhet == "Fjordvik sykehjem"
     assert all(l.avtalesamtale and l.avtalesamtale.month == 1 for l in bok.avtaleledere())
     assert all(l.signert is None or l.signert >= l.avtalesamtale for l in bok.avtaleledere())
-    assert not any(l.fodselsnummer for l in bok.ledere)
+    # Made-up fødselsnumre for every leader with an agreement, clearly synthetic (month + 80, as Skatteetaten's
+    # test numbers) with both control digits right (the reader checks them), born in the 1960s to the 80s;
+    # unused while the example archives in the sak.
+    numbers = [l.fodselsnummer for l in bok.avtaleledere()]
+    assert len(set(numbers)) == len(numbers) == len(bok.avtaleledere())
+    assert all(81 <= int(n[2:4]) <= 92 and 60 <= int(n[4:6]) <= 89 and int(n[6:9]) < 500 for n in numbers)
+    assert not any(l.fodselsnummer for l in bok.ledere if not l.avtale)
+    assert k.plassering == "sak"
     # A few services' own figures (sheet Måltall), each for an assignment that reaches that leader.
     assert 2 <= len({m.ansattnr for m in bok.maltall}) <= 3
     (own,) = [o for o in bok.oppdrag_for(bok.leder("1020")) if o.nr == "3"]

@@ -25,11 +25,12 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import openpyxl
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from click.testing import CliRunner
-from conftest import GOAL_TEXT, basic_sheets, write_xlsx
+from conftest import GOAL_TEXT, basic_sheets, example_folder, write_xlsx
 from docx import Document
 
 from generator.documents.templates import default_template_dir
@@ -292,10 +293,13 @@ def test_drafts_one_per_leader_with_headers_body_and_attachments(setup):
 
         attachments = list(message.iter_attachments())
         on_disk = setup.docx_on_disk(nr)
+        # The kommunedirektør (100) has the ordfører in Cc, and Vedlegg til ordfører is nei by default: the
+        # exempt appendix stays out of that message (see the tests of Vedlegg til ordfører below).
         assert [a.get_filename() for a in attachments] == [
             f"Lederavtale 2027 - {NAMES[nr]}.docx",
             f"Utviklingsmål 2027 - {NAMES[nr]} (unntatt offentlighet).docx",
-        ]
+        ][:1 if nr == "100" else 2]
+        assert message["Sensitivity"] == (None if nr == "100" else "Private")
         for part in attachments:
             assert part.get_content_type() == DOCX_TYPE
             assert part.get_content_disposition() == "attachment"
@@ -342,9 +346,12 @@ def test_development_goals_only_in_the_appendix_of_the_leader(setup):
         message = parse(path)
         assert GOAL_TEXT not in visible_text(message)
         appendices = [a for a in message.iter_attachments() if a.get_filename().startswith("Utviklingsmål")]
+        to_name = message["To"].addresses[0].display_name
+        if to_name == "Kari Direktør":  # the ordfører is in Cc, and Vedlegg til ordfører is nei
+            assert appendices == []
+            continue
         assert len(appendices) == 1
         # Each message carries its own leader's appendix, never anyone else's.
-        to_name = message["To"].addresses[0].display_name
         assert appendices[0].get_filename() == f"Utviklingsmål 2027 - {to_name} (unntatt offentlighet).docx"
         has_goal = GOAL_TEXT in docx_text(appendices[0].get_content())
         assert has_goal == (to_name == "Øystein Sykehjem")
@@ -525,6 +532,8 @@ def test_send_delivers_every_message_to_leader_and_superior_only(setup, smtp_ser
         assert sorted(records[nr]["mottakere"]) == sorted(EXPECTED[nr])
         assert records[nr]["tid"][:4] == time.strftime("%Y")
         on_disk = setup.docx_on_disk(nr)
+        if nr == "100":  # the kommunedirektør's appendix is not sent to the ordfører's mailbox
+            on_disk = {name: data for name, data in on_disk.items() if name.startswith("Lederavtale")}
         assert {a.get_filename(): a.get_content() for a in message.iter_attachments()} == on_disk
         assert GOAL_TEXT not in visible_text(message)
     assert GOAL_TEXT not in (setup.epost / SENT_FILE).read_text(encoding="utf-8")
@@ -923,3 +932,211 @@ def test_refused_resend_keeps_the_earlier_doubt(setup, smtp_server):
     assert refusing.refused == 1
     assert setup.uncertain_records() == {"210": earlier}
     assert not (setup.epost / SENT_FILE).exists()
+
+
+# --- The kommunedirektør: the ordfører's mailbox and the political secretariat (the example) -----------------
+
+# The example's kommunedirektør, his superior the ordfører, and a leader below him, as input/eksempel.xlsx has
+# them; its sheet Kommune has Politisk sekretariat and Vedlegg til ordfører = nei.
+KD, ORDFORER, KOMMUNALSJEF = "1001", "ingrid.saether@fjordvik.kommune.no", "1002"
+KD_NAME, KD_ADDRESS = "Håkon Lie", "hakon.lie@fjordvik.kommune.no"
+SEKRETARIAT = "politisk.sekretariat@fjordvik.kommune.no"
+# E-mail texts that say what the two mail fields say (maler/ has the municipality's own wording).
+EXAMPLE_EMAIL = (
+    "Emne: Lederavtale {{ periode.ar }} – {{ leder.navn }}\n"
+    "Hei {{ leder.fornavn }},\n"
+    "{% if vedlegg_utelatt %}Vedlegget er ikke lagt ved denne e-posten; du får det av HR i avtalesamtalen.\n"
+    "{% else %}Vedlegget er lagt ved.\n{% endif %}"
+)
+EXAMPLE_FOLLOW_UP_EMAIL = (
+    "Emne: Oppfølgingssamtale {{ periode.ar }} – {{ leder.navn }}\n"
+    "Hei {{ leder.fornavn }},\n"
+    "Send de utfylte Word-filene til {% if politisk_sekretariat %}det politiske sekretariatet "
+    "({{ politisk_sekretariat }}){% else %}HR{% endif %}: svar på denne e-posten.\n"
+)
+
+
+def example_templates(folder: Path) -> Path:
+    """test_mail's small templates, with the files the example needs: the kommunedirektør's own agreement
+    (column Mal) and the follow-up documents."""
+    write_templates(folder, EXAMPLE_EMAIL)
+    shutil.copy(folder / "lederavtale.docx", folder / "lederavtale_kommunedirektor.docx")
+    shutil.copy(folder / "lederavtale.docx", folder / "oppfolging.docx")
+    shutil.copy(folder / "vedlegg.docx", folder / "oppfolging_vedlegg.docx")
+    (folder / "epost_oppfolging.txt").write_text(EXAMPLE_FOLLOW_UP_EMAIL, encoding="utf-8")
+    return folder
+
+
+def set_kommune(workbook: Path, **values) -> None:
+    """Write Verdi of the sheet Kommune's fields named (Felt) in `values`; None empties it."""
+    wb = openpyxl.load_workbook(workbook)
+    ws = wb["Kommune"]
+    felt = {str(row[0].value).strip(): row[1] for row in ws.iter_rows(min_row=2) if row[0].value}
+    for name, value in values.items():
+        felt[name.replace("_", " ")].value = value
+    wb.save(workbook)
+
+
+@pytest.fixture(scope="module")
+def example_made(tmp_path_factory) -> Path:
+    """The example workbook with its agreements and follow-up documents made once (small templates, no PDF)."""
+    from generator.commands.followup import follow_up
+
+    root = example_folder(tmp_path_factory.mktemp("eksempel") / "prosjekt")
+    example_templates(root / "maler")
+    job = Job(root / "eksempel.xlsx", root / "ut", root / "maler")
+    assert generate(job, pdf=False).exit_code == 0
+    assert follow_up(Job(root / "eksempel.xlsx", root / "ut", root / "maler"), pdf=False).exit_code == 0
+    return root
+
+
+@pytest.fixture
+def example(example_made, tmp_path, monkeypatch) -> Path:
+    for name in ("VERT", "PORT", "BRUKER", "PASSORD"):
+        monkeypatch.delenv(f"LEDERAVTALE_SMTP_{name}", raising=False)
+    root = tmp_path / "prosjekt"
+    shutil.copytree(example_made, root)
+    return root
+
+
+def example_job(root: Path) -> Job:
+    return Job(root / "eksempel.xlsx", root / "ut", root / "maler")
+
+
+def example_draft(root: Path, nr: str, subfolder: str = "") -> email.message.EmailMessage:
+    folder = root / "ut" / "2027" / "epost" / subfolder
+    return parse(next(folder.glob(f"{nr} *.eml")))
+
+
+@pytest.mark.slow
+def test_the_kommunedirektors_appendix_is_not_mailed_to_the_ordforer_by_default(example):
+    result = write_drafts(example_job(example))
+    assert result.exit_code == 0, result.failures
+
+    kd = example_draft(example, KD)
+    assert [a.addr_spec for a in kd["To"].addresses] == [KD_ADDRESS]
+    assert [a.addr_spec for a in kd["Cc"].addresses] == [ORDFORER]
+    assert [a.get_filename() for a in kd.iter_attachments()] == [f"Lederavtale 2027 - {KD_NAME}.docx"]
+    assert kd["Sensitivity"] is None  # nothing exempt in it
+    body = kd.get_body(("plain",)).get_content()
+    assert "Vedlegget er ikke lagt ved denne e-posten; du får det av HR i avtalesamtalen." in body
+    # The run says it, and how the appendix is handed over instead.
+    (line,) = [n for n in result.notices if n.startswith(f"{KD} {KD_NAME}: ")]
+    assert "vedlegget (unntatt offentlighet) legges ikke ved e-posten, fordi ordføreren (Ingrid Sæther) får kopi" in line
+    assert "Vedlegg til ordfører er nei (Kommune!B" in line and "på annen måte" in line
+    assert f"{KD} {KD_NAME}: " in shown(result)
+    # Every other leader's superior is a party's own mailbox: the appendix goes, and the text says so.
+    other = example_draft(example, KOMMUNALSJEF)
+    assert len(list(other.iter_attachments())) == 2 and other["Sensitivity"] == "Private"
+    assert "Vedlegget er lagt ved." in other.get_body(("plain",)).get_content()
+    assert [n for n in result.notices if "legges ikke ved" in n] == [line]
+
+
+@pytest.mark.slow
+def test_vedlegg_til_ordforer_ja_mails_the_appendix_as_before(example):
+    set_kommune(example / "eksempel.xlsx", Vedlegg_til_ordfører="ja")
+    result = write_drafts(example_job(example), [KD])
+    assert result.exit_code == 0 and not [n for n in result.notices if "legges ikke ved" in n]
+    kd = example_draft(example, KD)
+    assert [a.addr_spec for a in kd["Cc"].addresses] == [ORDFORER]
+    assert [a.get_filename() for a in kd.iter_attachments()] == [
+        f"Lederavtale 2027 - {KD_NAME}.docx", f"Utviklingsmål 2027 - {KD_NAME} (unntatt offentlighet).docx"]
+    assert kd["Sensitivity"] == "Private"
+    assert "Vedlegget er lagt ved." in kd.get_body(("plain",)).get_content()
+
+
+@pytest.mark.slow
+def test_the_appendix_left_out_by_the_run_says_so_in_the_text_too(example):
+    result = write_drafts(example_job(example), [KOMMUNALSJEF], uten_vedlegg=True)
+    assert result.exit_code == 0
+    draft = example_draft(example, KOMMUNALSJEF)
+    assert len(list(draft.iter_attachments())) == 1
+    assert "Vedlegget er ikke lagt ved denne e-posten" in draft.get_body(("plain",)).get_content()
+
+
+@pytest.mark.slow
+def test_sending_the_kommunedirektors_agreement_leaves_the_appendix_out_and_the_list_says_so(example, smtp_server):
+    from generator.commands.email import send_plan
+
+    todo = send_plan(example_job(example), [KD, KOMMUNALSJEF])
+    assert todo.lines() == [
+        f"{KD} {KD_NAME}: {KD_ADDRESS}, {ORDFORER} (uten vedlegget)",
+        f"{KOMMUNALSJEF} Marit Bjørnstad: marit.bjornstad@fjordvik.kommune.no, {KD_ADDRESS}"]
+    assert len(todo.merknader) == 1 and "legges ikke ved" in todo.merknader[0]
+    box = Mailbox()
+    result = send(example_job(example), [KD], host="127.0.0.1", port=smtp_server(box), tls=False)
+    assert result.exit_code == 0, result.failures
+    ((_f, rcpt_tos, message, _t),) = box.received
+    assert sorted(rcpt_tos) == sorted([KD_ADDRESS, ORDFORER])
+    assert [a.get_filename() for a in message.iter_attachments()] == [f"Lederavtale 2027 - {KD_NAME}.docx"]
+    assert any(n.startswith(f"{KD} {KD_NAME}: vedlegget") for n in result.notices)
+
+
+@pytest.mark.slow
+def test_the_kommunedirektors_follow_up_goes_to_the_political_secretariat_not_the_ordforer(example, smtp_server):
+    result = write_drafts(example_job(example), oppfolging=True)
+    assert result.exit_code == 0, result.failures
+    kd = example_draft(example, KD, "oppfolging")
+    assert [a.addr_spec for a in kd["To"].addresses] == [KD_ADDRESS]
+    assert [(a.display_name, a.addr_spec) for a in kd["Cc"].addresses] == [("Politisk sekretariat", SEKRETARIAT)]
+    assert [a.addr_spec for a in kd["Reply-To"].addresses] == [SEKRETARIAT]  # replies go there, not to HR
+    assert ORDFORER not in visible_text(kd)
+    assert f"Send de utfylte Word-filene til det politiske sekretariatet ({SEKRETARIAT})" in visible_text(kd)
+    assert any(n.startswith(f"{KD} {KD_NAME}: kopien går til det politiske sekretariatet ({SEKRETARIAT})")
+               for n in result.notices)
+    # Everyone else: the superior in Cc, replies to HR.
+    other = example_draft(example, KOMMUNALSJEF, "oppfolging")
+    assert [a.addr_spec for a in other["Cc"].addresses] == [KD_ADDRESS] and other["Reply-To"] is None
+    assert "Send de utfylte Word-filene til HR" in visible_text(other)
+
+    box = Mailbox()
+    sent_now = send(example_job(example), [KD], oppfolging=True, host="127.0.0.1", port=smtp_server(box), tls=False)
+    assert sent_now.exit_code == 0, sent_now.failures
+    ((_f, rcpt_tos, message, _t),) = box.received
+    assert sorted(rcpt_tos) == sorted([KD_ADDRESS, SEKRETARIAT])
+
+    # Without a political secretariat, the ordfører is in copy as before, and replies go to HR.
+    set_kommune(example / "eksempel.xlsx", Politisk_sekretariat=None)
+    write_drafts(example_job(example), [KD], oppfolging=True)
+    kd = example_draft(example, KD, "oppfolging")
+    assert [a.addr_spec for a in kd["Cc"].addresses] == [ORDFORER] and kd["Reply-To"] is None
+    assert "Send de utfylte Word-filene til HR" in visible_text(kd)
+
+
+def test_an_exempt_document_goes_only_to_the_parties_own_mailboxes(tmp_path):
+    """`addressing`, the rule behind both mailings: the kommunedirektør's (100) exempt document never goes to the
+    political secretariat, and to the ordfører only with Vedlegg til ordfører = ja; everyone else's superior
+    is a party's own mailbox."""
+    from generator.documents.kinds import AGREEMENT, APPENDIX, FOLLOW_UP
+    from generator.mail.message import AGREEMENT_MAIL, FOLLOW_UP_MAIL, Mailing, addressing, mail_context
+    from generator.workbook import read_workbook
+
+    def bok(*fields):
+        sheets = basic_sheets()
+        sheets["Kommune"] += [list(f) for f in fields]
+        return read_workbook(write_xlsx(tmp_path / "a.xlsx", sheets))
+
+    sekretariat = "politikk@testvik.kommune.no"
+    # A follow-up mailing that would carry an exempt document too (as the kinds may come to have it).
+    exempt_follow_up = Mailing((FOLLOW_UP, APPENDIX), "oppfolging", political=True)
+    with_secretariat = bok(["Politisk sekretariat", sekretariat])
+    for mailing in (exempt_follow_up, FOLLOW_UP_MAIL):
+        where = addressing(with_secretariat, with_secretariat.leder("100"), mailing)
+        assert (where.cc, where.reply_to, where.kinds) == (sekretariat, sekretariat, (FOLLOW_UP,))
+        assert where.withheld == tuple(kind for kind in mailing.kinds if not kind.public)
+        assert mail_context(with_secretariat, with_secretariat.leder("100"), mailing)["politisk_sekretariat"] == sekretariat
+    # Vedlegg til ordfører = ja makes the ordfører's mailbox a party's own, never the secretariat's.
+    ja = bok(["Politisk sekretariat", sekretariat], ["Vedlegg til ordfører", "ja"])
+    assert addressing(ja, ja.leder("100"), exempt_follow_up).withheld == (APPENDIX,)
+    assert addressing(ja, ja.leder("100"), AGREEMENT_MAIL).kinds == (AGREEMENT, APPENDIX)
+    nei = bok()
+    where = addressing(nei, nei.leder("100"), AGREEMENT_MAIL)
+    assert (where.cc, where.kinds, where.withheld) == ("ordforer@testvik.kommune.no", (AGREEMENT,), (APPENDIX,))
+    assert mail_context(nei, nei.leder("100"))["vedlegg_utelatt"] is True
+    # The agreement's mail does not go to the secretariat, and nobody else's is touched.
+    assert addressing(with_secretariat, with_secretariat.leder("100"), AGREEMENT_MAIL).cc == "ordforer@testvik.kommune.no"
+    for nr in ("200", "210", "211"):
+        for mailing in (AGREEMENT_MAIL, exempt_follow_up):
+            where = addressing(with_secretariat, with_secretariat.leder(nr), mailing)
+            assert where.kinds == mailing.kinds and where.withheld == () and where.reply_to == ""
+        assert mail_context(nei, nei.leder(nr))["vedlegg_utelatt"] is False

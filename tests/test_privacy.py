@@ -15,7 +15,10 @@ from click.testing import CliRunner
 from conftest import GOAL_TEXT, basic_sheets, docx_text, write_xlsx
 
 from generator.cli import main
+from generator.commands.generate import generate
 from generator.documents.privacy import GUARD_MIN_LENGTH, PrivacyGuard
+from generator.job import Job
+from generator.terminal import lines
 from generator.workbook import read_workbook
 
 # Øystein (210) owns GOAL_TEXT; Liv (310) and Berit (211) are other leaders.
@@ -77,7 +80,9 @@ def test_follow_up_document_and_mail_are_guarded_too(tmp_path):
     result = run("oppfolging", workbook, "--ut", ut, "--ingen-pdf")
     assert result.exit_code == 3 and "211 Berit Avdeling" in result.output
     assert "oppfølgingsdokumentet" in result.output and GOAL_TEXT not in result.output
-    assert not list((ut / "2027").glob("211 */Oppfølgingssamtale*"))
+    # The public document is refused; its exempt appendix is written, as the agreement's appendix is.
+    assert [p.name for p in (ut / "2027").glob("211 */Oppfølgingssamtale*")] == [
+        "Oppfølgingssamtale 2027 - Berit Avdeling - vedlegg (unntatt offentlighet).docx"]
 
     # An e-mail text that prints the measures: stopped before any draft is written.
     maler = tmp_path / "maler"
@@ -224,3 +229,97 @@ def test_findings_group_the_guards_leaks_by_the_goals_owner(tmp_path):
     assert lines[1].startswith("310 Liv Skole: ") and "7 offentlige dokumenter" in lines[1]
     assert not any(GOAL_TEXT.casefold() in line.casefold() or LIV_GOAL.casefold() in line.casefold()
                    for line in lines)
+
+
+# --- Fødselsnumre: secret like the goals --------------------------------------------------------------------
+
+# Made-up numbers with both control digits right (month + 80, as Skatteetaten's synthetic numbers).
+FNR = {210: "15866110015", 310: "12907601879", 100: "25857836270"}
+
+
+def with_numbers(sheets: dict | None = None) -> dict:
+    """BASIC (or `sheets`) with a column Fødselsnummer in Ledere (column K) holding FNR."""
+    sheets = sheets or basic_sheets()
+    sheets["Ledere"][0].append("Fødselsnummer")
+    for row in sheets["Ledere"][1:]:
+        row.append(FNR.get(row[0]))
+    return sheets
+
+
+@pytest.mark.slow
+def test_a_measure_holding_a_leaders_fodselsnummer_stops_that_agreement_without_saying_the_number(tmp_path):
+    sheets = with_numbers()
+    # Liv (310) writes Øystein's number into her own public measure, spaced as it is often written.
+    sheets["Tiltak"].append([310, "3", f"Kontaktperson: Øystein, fnr. {FNR[210][:6]} {FNR[210][6:]}"])
+    workbook = write_xlsx(tmp_path / "a.xlsx", sheets)
+    result = generate(Job(workbook, tmp_path / "ut"), pdf=False)
+    output = "\n".join(line for line, _err in lines(result))  # what the terminal shows
+    assert result.exit_code == 3, output
+    # The run's finding: one line for the leader whose number it is, with the cell to correct.
+    assert ("210 Øystein Sykehjem: Personvernsperre: lederens fødselsnummer (Ansattnr 210, kolonnen Fødselsnummer i "
+            "Ledere rad 6) står i 1 offentlig dokument: lederavtalen til 310 Liv Skole. Samme nummer står i Tiltak "
+            "rad 5.") in output
+    # Liv's own row (rapport.xlsx, the web page) says what happened to her agreement.
+    (liv,) = [item for item in result.items if item.ansattnr == "310"]
+    assert ("Personvernsperre: lederavtalen inneholder en annen leders fødselsnummer (Ansattnr 210, kolonnen "
+            "Fødselsnummer i Ledere rad 6) (samme nummer står i Tiltak rad 5)") in liv.notices[0]
+    report = "\n".join(str(cell.value) for row in openpyxl.load_workbook(tmp_path / "ut" / "2027" / "rapport.xlsx")
+                       .active.iter_rows() for cell in row)
+    assert "Personvernsperre" in report
+    for number in FNR.values():
+        for text in (output, report, *liv.notices):
+            assert number not in text.replace(" ", "")
+    year_dir = tmp_path / "ut" / "2027"
+    assert not list(next(year_dir.glob("310 *")).glob("Lederavtale*"))
+    texts = public_texts(year_dir)
+    assert len(texts) == 6  # the other six agreements are written, and hold no number
+    assert not any(number in text.replace(" ", "") for text in texts.values() for number in FNR.values())
+    assert run("sjekk", workbook).exit_code == 1
+
+
+@pytest.mark.parametrize("written", ["{n}", "{a} {b}", "{a}-{b}", "{a}.{b}", "Nr. 44{n}7", "{a}\u00a0{b}",
+                                     "{a}\n{b}", "{a}\u00ad{b}"])
+def test_the_guard_finds_a_fodselsnummer_however_it_is_written(tmp_path, written):
+    bok = read_workbook(write_xlsx(tmp_path / "a.xlsx", with_numbers()))
+    guard = PrivacyGuard(bok)
+    number = FNR[310]
+    text = "Innledning. " + written.format(n=number, a=number[:6], b=number[6:]) + " Slutt."
+    [(secret, found)] = guard.found(text)
+    assert (secret.ansattnr, secret.rad, found) == ("310", 7, "")
+    leak = guard.leaks(text, bok.leder("310"))[0]
+    assert number not in leak.message() and "lederens fødselsnummer (Ansattnr 310" in leak.message()
+
+
+def test_the_guard_does_not_stop_other_numbers(tmp_path):
+    guard = PrivacyGuard(read_workbook(write_xlsx(tmp_path / "a.xlsx", with_numbers())))
+    number = FNR[210]
+    for text in (number[:-1], number[1:], f"{number[:6]} / {number[6:]}", f"{number[:6]}, {number[6:]}",
+                 "Org.nr. 974 760 673, telefon 12 34 56 78", "Dokument-ID LA2-2027-M4E1B5YJ6BZC-SX", "12345678901"):
+        assert guard.found(text) == [], text
+    # Without the column, or with it empty, the guard has no numbers to look for.
+    assert PrivacyGuard(read_workbook(write_xlsx(tmp_path / "b.xlsx", basic_sheets()))).found(number) == []
+
+
+def test_archive_titles_are_guarded_for_numbers_too(tmp_path):
+    sheets = with_numbers()
+    sheets["Ledere"][6][2] = f"Rektor ({FNR[100]})"  # Liv's title holds Kari's number
+    workbook = write_xlsx(tmp_path / "a.xlsx", sheets)
+    result = run("arkiv", workbook, "--ut", tmp_path / "ut", "--alle")
+    assert result.exit_code == 1 and "Personvernsperre" in result.output and "arkivtittelen" in result.output
+    assert "fødselsnummer (Ansattnr 100" in result.output and "Ledere rad 7" in result.output
+    assert FNR[100] not in result.output
+    assert not (tmp_path / "ut").exists()
+
+
+def test_findings_keep_goals_and_numbers_apart(tmp_path):
+    from generator.documents.privacy import findings
+
+    bok = read_workbook(write_xlsx(tmp_path / "a.xlsx", with_numbers()))
+    guard = PrivacyGuard(bok)
+    leaks = guard.leaks(f"{GOAL_TEXT}\n{FNR[210]}", bok.leder("310"))
+    assert [leak.fodselsnummer for leak in leaks] == [False, True]
+    lines = findings(leaks, bok)
+    assert len(lines) == 2 and all(line.startswith("210 Øystein Sykehjem: Personvernsperre: ") for line in lines)
+    assert "utviklingsmål (Ansattnr 210, Utviklingsmål rad 2)" in lines[0]
+    assert "fødselsnummer (Ansattnr 210, kolonnen Fødselsnummer i Ledere rad 6)" in lines[1]
+    assert not any(FNR[210] in line or GOAL_TEXT in line for line in lines)

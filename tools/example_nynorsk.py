@@ -182,6 +182,8 @@ MAL = make_example.MAL
 
 AVDELING = {1040: "skjerma eining"}
 AVTALESAMTALE = make_example.AVTALESAMTALE
+# Made-up fødselsnumre of its own (another seed than the bokmål example's), unused while Plassering is sak.
+FODSELSNUMMER = make_example.synthetic_fodselsnumre(LEDERE, seed=4243)
 
 OPPFOLGING = {
     1001: "Leiarsamtale med ordføraren i mai, evalueringssamtale i november",

@@ -4,8 +4,9 @@ Fjordvik kommune is fictional. The workbook shows every feature HR may use: the 
 fields a municipality fills in, a hierarchy from the ordfører down to avdelingsledere, every
 selector kind in Gjelder (the kommunalsjefer carry their sector's assignments with
 selv-og-under:), measures and development goals, a few services' own targets (sheet Måltall),
-the January conversations and agreed follow-up conversations, the leadership principles, and
-the two intended warnings (one leader without e-mail, one without development goals).
+the January conversations and agreed follow-up conversations, the leadership principles, made-up
+fødselsnumre for a personalmappe classified by fødselsnummer, and the two intended warnings (one
+leader without e-mail, one without development goals).
 
 Run from the repository root: `python tools/make_example.py` (or `make eksempel`).
 """
@@ -220,6 +221,39 @@ OPPFOLGING = {
     1040: "Ledersamtale i juni, oppfølgingssamtale i november",
 }
 
+def synthetic_fodselsnummer(born: date, individ: int) -> str:
+    """A made-up fødselsnummer with both mod-11 control digits right: the birth date with 80 added to the
+    month, as Skatteetaten's synthetic test numbers (Tenor) have it, so no real person can have it, and an
+    individnummer (000–499 for someone born in the 1900s), moved on until both control digits exist."""
+    for individ in range(individ, 500):
+        digits = f"{born:%d}{born.month + 80:02d}{born:%y}{individ:03d}"
+        for weights in ((3, 7, 6, 1, 8, 9, 4, 5, 2), (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)):
+            control = (11 - sum(int(d) * w for d, w in zip(digits, weights)) % 11) % 11
+            if control == 10:
+                break
+            digits += str(control)
+        else:
+            return digits
+    raise ValueError(f"ingen gyldig individnummer fra {individ} for {born}")
+
+
+def synthetic_fodselsnumre(ledere, seed: int) -> dict[int, str]:
+    """One made-up fødselsnummer per leader with an agreement, the same on every run: born in 1960–1985 on a
+    date taken from the Ansattnr and `seed`, so the two examples get numbers of their own."""
+    numbers = {}
+    for nr, *_, avtale, _signert in ledere:
+        if avtale != "ja":
+            continue  # the ordfører is a party only, and is never archived
+        n = nr * 7919 + seed
+        born = date(1960 + n % 26, 1 + n // 26 % 12, 1 + n // 312 % 28)
+        numbers[nr] = synthetic_fodselsnummer(born, n % 400)
+    return numbers
+
+
+# Column Fødselsnummer: made-up numbers (see synthetic_fodselsnummer). Used only when HR sets Plassering to
+# personalmappe and Klasse to Fødselsnummer; the example archives in the sak (Plassering sak).
+FODSELSNUMMER = synthetic_fodselsnumre(LEDERE, seed=0)
+
 # (Prinsipp, Beskrivelse): the optional sheet Lederprinsipper, printed in every agreement.
 LEDERPRINSIPPER = [
     ("Vi er tydelige", "Vi setter klare mål og forventninger, gir tilbakemeldinger og tar beslutninger i tide."),
@@ -237,7 +271,8 @@ def ledere_rows(d) -> list[dict]:
         rows.append({"Ansattnr": nr, "Navn": navn, "Stilling": stilling, "Enhet": enhet, "Nivå": niva,
                      "E-post": f"{local}@{d['DOMAIN']}" if local else None, "Overordnet": over, "Avtale": avtale,
                      "Mal": d["MAL"].get(nr), "Signert": signert, "Oppfølging": d["OPPFOLGING"].get(nr),
-                     "Avdeling": d["AVDELING"].get(nr), "Avtalesamtale": d["AVTALESAMTALE"].get(nr)})
+                     "Avdeling": d["AVDELING"].get(nr), "Avtalesamtale": d["AVTALESAMTALE"].get(nr),
+                     "Fødselsnummer": d["FODSELSNUMMER"].get(nr)})
     return rows
 
 

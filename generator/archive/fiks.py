@@ -137,8 +137,10 @@ def _plassering(reg, kommune: Kommune, leder: Leder, sak_system_id: str = "") ->
 
 
 def _personalmappe(root, kommune: Kommune, leder: Leder) -> None:
-    """The leader's saksmappe, classified by Klassifikasjonssystem and Klasse. Its key is the same on
-    every run and every year, so the archive finds the mappe it already has instead of making another."""
+    """The leader's saksmappe, classified by Klassifikasjonssystem and Klasse (the leader's Ansattnr, the
+    leader's fødselsnummer as KS' NyMappeMedJournalpostN1 classifies a personnel folder, or Klasse as
+    written). Its key is the same on every run and every year, so the archive finds the mappe it already
+    has instead of making another. The klasseID is the only place a fødselsnummer is ever written."""
     mappe = _el(root, "mappe")
     mappe.set(f"{{{XSI}}}type", "saksmappe")
     _el(mappe, "tittel", record.mappe_tittel(leder))

@@ -52,7 +52,13 @@ def fingerprint(pakke: Arkivpakke, jp: Journalpost, kilder: dict[str, str]) -> b
     """The message as its content, for its id: LibreOffice stamps every PDF it makes with the time,
     so a PDF made afresh from an unchanged .docx has new bytes and a new checksum on every run. Such
     a PDF is named here by its source instead (`kilder`: rolle → sha256 of the .docx); a signed
-    copy, archived byte for byte, by its own checksum."""
+    copy, archived byte for byte, by its own checksum.
+
+    The leader's fødselsnummer (the personalmappe's klasseID with Klasse = Fødselsnummer) is left out:
+    the id is kept in melding.json, fiks-meldinger.json and arkivert.json, and a checksum of a message
+    whose every other part can be rebuilt from the year folder would give the number away to anyone who
+    tries the few million that are possible. So a corrected number alone gives no new klientMeldingId."""
+    jp = replace(jp, leder=replace(jp.leder, fodselsnummer=""))
     stand_in = {fil.rolle: replace(fil, sha256=f"kilde:{kilder[fil.rolle]}", storrelse=0)
                 for fil in jp.dokumenter if fil.konvertert and fil.rolle in kilder}
     if not stand_in:

@@ -236,9 +236,53 @@ def mappe_noekkel(kommune: Kommune, ansattnr: str) -> str:
     return str(uuid.uuid5(SYSTEM_ID_NAMESPACE, key))
 
 
+# Klasse = Fødselsnummer: each leader's personalmappe is classified by the leader's fødselsnummer (column
+# Fødselsnummer in Ledere), as KS classifies a personnel folder in its own example message: fiks-protokoll-
+# validator, TestCases/no.ks.fiks.arkiv.v1/NyMappeMedJournalpostN1/arkivmelding.xml, a saksmappe with
+# <klassifikasjonssystemID>Personnummer</klassifikasjonssystemID> and the eleven digits as <klasseID>. So the
+# archive finds the folder it already has for the employee. The words HR may write for it, folded:
+KLASSE_FODSELSNUMMER = ("fødselsnummer", "fodselsnummer", "foedselsnummer", "personnummer", "fnr")
+
+
+def klasse_fodselsnummer(kommune: Kommune) -> bool:
+    """Whether each leader's personalmappe is classified by the leader's fødselsnummer (Klasse = Fødselsnummer)."""
+    return personalmappe(kommune) and kommune.klasse.strip().casefold() in KLASSE_FODSELSNUMMER
+
+
 def klasse_id(kommune: Kommune, leder: Leder) -> str:
+    """The personalmappe's klasseID: the leader's Ansattnr (Klasse = Ansattnr), the leader's fødselsnummer
+    (Klasse = Fødselsnummer), or Klasse as written. The fødselsnummer is secret like the goals: this is the
+    one place it leaves the workbook, into the Fiks message's klassifikasjon (fiks._personalmappe), and
+    `arkiv` refuses a leader without one before (`missing_fodselsnummer`)."""
     klasse = kommune.klasse.strip()
-    return leder.ansattnr if klasse.casefold() == KLASSE_ANSATTNR else klasse
+    if klasse.casefold() == KLASSE_ANSATTNR:
+        return leder.ansattnr
+    if klasse_fodselsnummer(kommune):
+        return leder.fodselsnummer
+    return klasse
+
+
+def klassifikasjon_warning(kommune: Kommune) -> str | None:
+    """A warning when the mappe is classified by fødselsnummer in a system named for employee numbers: the
+    archive would look for the number among its Ansattnummer classes and not find the folder it has."""
+    system = kommune.klassifikasjonssystem.strip()
+    if not klasse_fodselsnummer(kommune) or system.casefold() not in ("ansattnummer", "ansattnr", "ansattnr."):
+        return None
+    return (f"{kommune.celle('klassifikasjonssystem', 'Klassifikasjonssystem')}: Klassifikasjonssystem er «{system}», "
+            f"men Klasse er «{kommune.klasse.strip()}»: personalmappene klassifiseres med fødselsnummeret i et system "
+            "for ansattnumre. Skriv arkivets navn på klassifikasjonssystemet for fødselsnummer (i KS' eksempel "
+            "Personnummer), eller sett Klasse til Ansattnr")
+
+
+def missing_fodselsnummer(kommune: Kommune, leder: Leder, cell: str) -> str | None:
+    """Why the leader cannot be archived when the personalmappe is classified by fødselsnummer and the
+    leader has none (`cell`: the leader's Fødselsnummer cell, `Ledere!Q5`); None when nothing is missing.
+    Names the cell, never a number."""
+    if not klasse_fodselsnummer(kommune) or leder.fodselsnummer:
+        return None
+    return (f"{cell}: Fødselsnummer mangler. Klasse i arket Kommune er «{kommune.klasse.strip()}», så lederens "
+            "personalmappe klassifiseres med fødselsnummeret, og lederen arkiveres ikke uten det. Fyll ut "
+            "fødselsnummeret (11 siffer) i cellen, eller sett Klasse til Ansattnr")
 
 
 def mappe_tittel(leder: Leder) -> str:

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Callable
+
+from openpyxl.utils import get_column_letter
 
 from ..archive import finality, pdfs
 from ..archive.arkivert import Arkivert, update_report
 from ..archive.codecheck import UNCHECKED, check_codes, package_codes, signed_copy_codes
 from ..archive.fiks import folder_name
-from ..archive.finality import UTEN_KOPI, Choices
+from ..archive.finality import UTEN_KOPI, Choices, Finality
 from ..archive.kodelister import Kodelister, read_kodelister
 from ..archive.noark5 import build_csv, build_xml
 from ..archive.outbox import check_folder_names, read_log, remove_confirmed, write_outbox
@@ -24,17 +27,22 @@ from ..archive.outcome import (  # the statuses and headings, as the command's o
     REGISTRERT, UENDRET, Outcome, package_result, reply_outcomes, reply_result,
 )
 from ..archive.receipts import note_receipts
-from ..archive.record import Arkivpakke, Journalpost, check_placement, check_titles, norsk_tid, saksbehandler_warning
+from ..archive.record import (Arkivpakke, Journalpost, check_placement, check_titles, klassifikasjon_warning,
+                              missing_fodselsnummer, norsk_tid, saksbehandler_warning)
 from ..archive.replies import advice_now
 from ..documents.kinds import AGREEMENT, APPENDIX
 from ..documents.pdf import PdfSettings
 from ..exceptions import LederavtaleError, OptionError
 from ..job import Job
+from ..model import Leder
 from ..result import Result
 from ..signing.record import LeaderSigned, load_signed
 from ..store.files import atomic_write_bytes, remove_stale_temp_files, sha256_file
 from ..store.lock import RunLock
 from ..store.manifest import Manifest, require_generated
+from ..workbook.cells import Cells
+from ..workbook.columns import LEDERE
+from ..workbook.file import read_sheets
 from ..workbook.selection import select_leaders
 
 __all__ = ["ARKIVERT", "ENDRET", "FEILET", "FEILSVAR", "IKKE_FERDIG", "IKKE_SIGNERT", "MOTTATT", "PACKAGE_FAILED",
@@ -122,12 +130,22 @@ def _build(job: Job, choices: Choices, libreoffice: PdfSettings, lister: Kodelis
 
     # Decide.
     outcomes = []
+    cell = _fodselsnummer_cells(job)
     for leder in bok.avtaleledere():
         record = signed.get(leder.ansattnr, LeaderSigned())
         confirmed = arkivert.has(leder.ansattnr)
         plan = (pdfs.plan(manifest, year, leder, nynorsk, finality.signed_copies(record))
                 if finality.needs_plan(leder, record, choices, confirmed) else None)
-        outcomes.append(Outcome.decided(leder, finality.decide(leder, record, plan, choices, confirmed), plan))
+        decision = finality.decide(leder, record, plan, choices, confirmed)
+        # A personalmappe classified by fødselsnummer cannot be found without the leader's number: that
+        # leader is refused, before any PDF is made, and the others are packaged. Said beside another
+        # refusal (placeholders left), so that one correction round is enough.
+        refused = decision.state == finality.NEKTET
+        missing = missing_fodselsnummer(bok.kommune, leder, cell(leder)) if decision.packaged or refused else None
+        if missing:
+            decision = Finality(finality.FEILET, (*(decision.hvorfor if refused else ()), missing),
+                                placeholders=decision.placeholders, claimed=decision.claimed, igjen=decision.igjen)
+        outcomes.append(Outcome.decided(leder, decision, plan))
     plans = [o.plan for o in outcomes if o.plan is not None]
     if lister is not None:  # a signed copy's format is known only now, and still before any work
         check_codes(lister, signed_copy_codes(bok.kommune, [
@@ -161,8 +179,34 @@ def _build(job: Job, choices: Choices, libreoffice: PdfSettings, lister: Kodelis
         by_nr[leder.ansattnr].failures.append(why)
 
     # Report.
-    advarsler = [w for w in [saksbehandler_warning(bok.kommune)] if w] + ([UNCHECKED] if lister is None else [])
+    advarsler = ([w for w in [saksbehandler_warning(bok.kommune), klassifikasjon_warning(bok.kommune)] if w]
+                 + ([UNCHECKED] if lister is None else []))
     return package_result(outcomes, year, choices.alle, sent.meldinger, advarsler).after("arkiv")
+
+
+def _fodselsnummer_cells(job: Job) -> Callable[[Leder], str]:
+    """Each leader's Fødselsnummer cell, as `Ledere!Q5`, for the message that it is empty. The model keeps a
+    leader's row, not the column, so the sheet's header is read again, once, and only when a cell is asked
+    for; a workbook that cannot be read now (or has no such column) gives the row and the column's name."""
+    letters: list[str | None] = []
+
+    def cell(leder: Leder) -> str:
+        if not letters:
+            letters.append(_fodselsnummer_column(job.workbook))
+        letter = letters[0]
+        return f"{LEDERE.name}!{letter}{leder.rad}" if letter else (
+            f"{LEDERE.name} rad {leder.rad} (kolonnen {LEDERE.column('fodselsnummer').header})")
+    return cell
+
+
+def _fodselsnummer_column(workbook: Path) -> str | None:
+    try:
+        raw = read_sheets(Path(workbook))
+        table = Cells(raw).table(LEDERE.name, raw.rows.get(LEDERE.name, []))
+    except (LederavtaleError, OSError, ValueError):
+        return None
+    column = table.columns.get("fodselsnummer") if table is not None else None
+    return get_column_letter(column) if column else None
 
 
 # --- the replies -------------------------------------------------------------------------------

@@ -274,7 +274,8 @@ def write_drafts(job: Job, ledere: Iterable[str] = (), *, uten_vedlegg: bool = F
             atomic_write_bytes(path, message.as_bytes())
             result.files.append(path)
             result.items.append(_item(message.leder, STATUS_DRAFT, [year.relative(path)]))
-    result.notices = _appendix_notice(setup) + passed_over + _notices(warnings)
+    result.notices = (_appendix_notice(setup) + [n for m in messages for n in m.notices] + passed_over
+                      + _notices(warnings))
     if failures:
         result.failures = failures + [f"{len(result.files)} e-postutkast er skrevet til «{mappe}»."]
         result.failure_heading = "Noen e-postutkast ble ikke laget:"
@@ -339,7 +340,7 @@ def send(
         before = STATUS_REMINDED_TODAY if mailing.repeats else STATUS_SENT_BEFORE
         skipped = ([_item(leder, before) for leder in todo.tidligere]
                    + [_item(leder, STATUS_UNCERTAIN) for leder in todo.usikre])
-        notices = _appendix_notice(setup) + passed_over + _notices(todo.advarsler)
+        notices = _appendix_notice(setup) + todo.merknader + passed_over + _notices(todo.advarsler)
         if todo.utkast and confirm is not None and not confirm(todo):
             return Result(skipped, notices=notices + ["Avbrutt. Ingenting er sendt."], cancelled=True)
         failures, sent = list(todo.failures), []

@@ -46,7 +46,16 @@ class SendPlan:
     failures: list[str] = field(default_factory=list)  # leaders whose documents are missing
 
     def lines(self) -> list[str]:
-        return [f"{label(e.leder)}: {', '.join(e.recipients)}" for e in self.utkast]
+        """One line per message: the leader and the addresses, and an exempt document it leaves out."""
+        return [f"{label(e.leder)}: {', '.join(e.recipients)}"
+                + (f" (uten {' og '.join(kind.navn[0] for kind in e.withheld)})" if e.withheld else "")
+                for e in self.utkast]
+
+    @property
+    def merknader(self) -> list[str]:
+        """What HR must know of the messages before they go: an exempt document left out and how it is
+        handed over instead, a copy to the political secretariat (`Epost.notices`)."""
+        return [notice for e in self.utkast for notice in e.notices]
 
     @property
     def digest(self) -> str:

@@ -12,12 +12,19 @@ Privacy: the body comes from the agreement's context, which never holds developm
 goals, and passes the same guard as the agreement. A leader's appendix goes to the leader
 and the superior only, in a message marked `Sensitivity: Private`, or not at all
 (`--uten-vedlegg`, and never with a reminder).
+
+An exempt document is e-mailed only to the parties' own mailboxes (`addressing`). The ordfører's counts
+as one only when Vedlegg til ordfører is ja: by default the kommunedirektør's agreement mail, which has the
+ordfører on Cc, leaves the appendix out, and the e-mail templates get `vedlegg_utelatt` to say how it is
+handed over instead. The kommunedirektør's follow-up mail goes in copy to the political secretariat
+(Politisk sekretariat) instead of the ordfører's own mailbox, and replies go there, not to HR; the
+templates get its address as `politisk_sekretariat`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from email.charset import QP, Charset
 from email.header import Header
@@ -59,6 +66,12 @@ class Mailing:
     # leader back, and sendt.json keeps every time the server took one (delivery.plan).
     repeats: bool = False
     resend_advice: str = "send_igjen"  # the advice (advice.py) for sending one leader's message again
+    # The exempt documents of the agreement's mail that this run leaves out (--uten-vedlegg): the e-mail
+    # templates' `vedlegg_utelatt` is true.
+    left_out: tuple[Kind, ...] = ()
+    # The kommunedirektør's copy goes to the political secretariat, when the sheet Kommune has one, instead
+    # of the ordfører's own mailbox, and replies go there rather than to HR (`addressing`).
+    political: bool = False
 
     @property
     def template(self) -> str:
@@ -81,8 +94,10 @@ class Mailing:
 
 
 AGREEMENT_MAIL = Mailing((AGREEMENT, APPENDIX))  # the agreement first, then the appendix
-AGREEMENT_ONLY_MAIL = Mailing((AGREEMENT,))  # --uten-vedlegg
-FOLLOW_UP_MAIL = Mailing((FOLLOW_UP,), "oppfolging")  # --oppfolging: public
+AGREEMENT_ONLY_MAIL = Mailing((AGREEMENT,), left_out=(APPENDIX,))  # --uten-vedlegg
+# --oppfolging: public. The kommunedirektør's evaluation is the kommunestyre's business: its copy goes to the
+# political secretariat, which prepares it for the ordfører (and the opposisjonsleder, who has no address here).
+FOLLOW_UP_MAIL = Mailing((FOLLOW_UP,), "oppfolging", political=True)
 # --paminnelse: to leaders who have not signed. The public agreement alone, never the exempt appendix: a
 # reminder goes again, to inboxes a secretary may read, and the leader has the appendix already.
 REMINDER_MAIL = Mailing((AGREEMENT,), "paminnelse", email_template="epost_paminnelse.txt", repeats=True,
@@ -104,7 +119,11 @@ class Epost:
     leder: Leder
     message: Message
     sender: str  # envelope sender ("" in a draft without Avsender)
-    recipients: list[str]  # envelope recipients: the leader, then the superior
+    recipients: list[str]  # envelope recipients: the leader, then the superior (or the political secretariat)
+    # What HR must know of this leader's message: an exempt document left out and how it is handed over
+    # instead, the copy to the political secretariat. For the run's notices and the confirmation list.
+    notices: list[str] = field(default_factory=list)
+    withheld: tuple[Kind, ...] = ()  # exempt documents this leader's message leaves out by `addressing`'s rule
 
     def as_bytes(self) -> bytes:
         return self.message.as_bytes(policy=_WIRE)
@@ -119,8 +138,10 @@ def flatten(text: str) -> str:
     return _BREAKS.sub(" ", text).strip()
 
 
-def attachment_paths(folder: Path, leder: Leder, entry: LeaderEntry, mailing: Mailing = AGREEMENT_MAIL) -> list[Path]:
-    """The leader's documents (.docx) the mailing attaches, as listed in the manifest.
+def attachment_paths(folder: Path, leder: Leder, entry: LeaderEntry, mailing: Mailing = AGREEMENT_MAIL,
+                     kinds: tuple[Kind, ...] | None = None) -> list[Path]:
+    """The leader's documents (.docx) the mailing attaches (`kinds`: those of them that go to this leader,
+    `Addressing.kinds`), as listed in the manifest.
 
     Raises MailError when a file is missing, so that this leader is reported and skipped.
     """
@@ -128,7 +149,7 @@ def attachment_paths(folder: Path, leder: Leder, entry: LeaderEntry, mailing: Ma
         raise MailError(f"{label(leder)}: manifest.json hører til en annen leder")
     own_folder = (folder / entry.mappe).resolve()
     paths = []
-    for kind in mailing.kinds:
+    for kind in mailing.kinds if kinds is None else kinds:
         file = entry.file(kind.rolle, "docx")
         if file is None:
             raise MailError(f"{label(leder)}: manifest.json har ingen Word-fil med rolle «{kind.rolle}»; "
@@ -235,12 +256,103 @@ def _address(navn: str, epost: str) -> str:
     return formataddr((navn, epost), charset="utf-8") if navn else epost
 
 
-def recipients(bok: Arbeidsbok, leder: Leder) -> tuple[str, str]:
-    """(to, cc) addresses: the leader and the superior; cc is "" without an address."""
-    overordnet = bok.overordnet(leder)
-    cc = overordnet.epost.strip() if overordnet else ""
+# The name the political secretariat's address is shown with in Cc (the same word in both målformer).
+POLITISK_SEKRETARIAT = "Politisk sekretariat"
+
+
+@dataclass(frozen=True)
+class Addressing:
+    """Who one leader's message goes to, and which of the mailing's documents it carries.
+
+    An exempt document (the appendix) goes only to the parties' own mailboxes: the leader's, and the
+    superior's in Cc. The ordfører's counts as the kommunedirektør's superior's own only with Vedlegg til
+    ordfører = ja (a secretary often reads it); the political secretariat's never does. So the
+    kommunedirektør's message leaves an exempt document out (`withheld`) when either is in Cc, and says so.
+    """
+
+    to: str
+    cc: str  # "" when nobody is in copy
+    cc_navn: str
+    reply_to: str  # "" : replies go to the sender (HR)
+    kinds: tuple[Kind, ...]  # the documents attached, in the mailing's order
+    withheld: tuple[Kind, ...] = ()  # exempt documents of the mailing left out for this leader
+    politisk_sekretariat: bool = False  # the copy (and replies) go to the political secretariat
+
+
+def is_kommunedirektor(bok: Arbeidsbok, leder: Leder) -> bool:
+    """The kommunedirektør: the leader whose agreement is with the ordfører, as the templates know it."""
+    return TemplateSet(bok).is_top_leader(leder)
+
+
+def addressing(bok: Arbeidsbok, leder: Leder, mailing: Mailing = AGREEMENT_MAIL) -> Addressing:
+    """The leader in To, the superior in Cc (the kommunedirektør's follow-up: the political secretariat,
+    when the sheet Kommune has one), and the mailing's documents that may go to them."""
+    kommune = bok.kommune
     to = leder.epost.strip()
-    return to, "" if cc.lower() == to.lower() else cc
+    overordnet = bok.overordnet(leder)
+    cc, cc_navn = (overordnet.epost.strip(), overordnet.navn) if overordnet else ("", "")
+    top = is_kommunedirektor(bok, leder)
+    sekretariat = kommune.politisk_sekretariat.strip()
+    political = mailing.political and top and bool(sekretariat)
+    if political:
+        cc, cc_navn = sekretariat, POLITISK_SEKRETARIAT
+    if cc.lower() == to.lower():
+        cc = ""
+    # Whether the copy goes to a mailbox that is not a party's own, as far as exempt documents go.
+    foreign = bool(cc) and (political or (top and not kommune.vedlegg_til_ordforer))
+    withheld = tuple(kind for kind in mailing.kinds if not kind.public) if foreign else ()
+    return Addressing(to, cc, cc_navn if cc else "", sekretariat if political else "",
+                      tuple(kind for kind in mailing.kinds if kind not in withheld), withheld, political)
+
+
+def recipients(bok: Arbeidsbok, leder: Leder, mailing: Mailing = AGREEMENT_MAIL) -> tuple[str, str]:
+    """(to, cc) addresses: the leader and the superior (see `addressing`); cc is "" without an address."""
+    where = addressing(bok, leder, mailing)
+    return where.to, where.cc
+
+
+def mail_context(bok: Arbeidsbok, leder: Leder, mailing: Mailing = AGREEMENT_MAIL, today: date | None = None) -> dict:
+    """What an e-mail template is filled from: the agreement's context (never a development goal), and
+
+    - `vedlegg_utelatt`: true when an exempt document of this mail (the appendix) is not attached: left
+      out by the run (--uten-vedlegg, or the settings), or for the kommunedirektør because the ordfører is
+      in copy and Vedlegg til ordfører is nei; the text can then say how it is handed over instead;
+    - `politisk_sekretariat`: the political secretariat's address when this message goes in copy to it
+      (the kommunedirektør's follow-up) and replies go there, else "".
+    """
+    where = addressing(bok, leder, mailing)
+    return {**agreement_context(bok, leder, today), "vedlegg_utelatt": bool(where.withheld or mailing.left_out),
+            "politisk_sekretariat": where.reply_to}
+
+
+# The names `mail_context` adds to the agreement's, for the field catalogue and the template check.
+MAIL_FIELDS = {
+    "vedlegg_utelatt": "sann når vedlegget (unntatt offentlighet) ikke er lagt ved e-posten: utelatt for alle, "
+                       "eller for kommunedirektøren fordi ordføreren får kopi og Vedlegg til ordfører er nei; "
+                       "{% if vedlegg_utelatt %} … si hvordan vedlegget leveres … {% endif %}",
+    "politisk_sekretariat": "adressen til det politiske sekretariatet når e-posten går i kopi dit og svar skal dit "
+                            "(kommunedirektørens oppfølging), ellers tom",
+}
+
+
+def _notices(bok: Arbeidsbok, leder: Leder, where: Addressing) -> list[str]:
+    notices = []
+    if where.politisk_sekretariat:
+        notices.append(f"{label(leder)}: kopien går til det politiske sekretariatet ({where.cc}) i stedet for til "
+                       "ordføreren, og svar på e-posten går dit, ikke til HR")
+    if where.withheld:
+        what = " og ".join(kind.navn[0] for kind in where.withheld)
+        if where.politisk_sekretariat:
+            why = "e-posten går i kopi til det politiske sekretariatet"
+        else:
+            overordnet = bok.overordnet(leder)
+            why = (f"ordføreren ({overordnet.navn if overordnet else ''}) får kopi, og Vedlegg til ordfører er nei "
+                   f"({bok.kommune.celle('vedlegg_til_ordforer', 'Vedlegg til ordfører')}): en sekretær leser ofte "
+                   "ordførerens e-post")
+        notices.append(f"{label(leder)}: {what} (unntatt offentlighet) legges ikke ved e-posten, fordi {why}. "
+                       f"Gi kommunedirektøren og ordføreren {what} på annen måte, for eksempel på papir i samtalen "
+                       "eller i sak/arkiv-systemet")
+    return notices
 
 
 def _attachment(path: Path) -> MIMEApplication:
@@ -273,25 +385,27 @@ def build_message(
     `X-Unsent: 1` (Outlook opens it for editing); a message to send carries a Message-ID.
     `sender` replaces the sheet Kommune's Avsender (the one stored on the page Innstillinger).
     """
-    to, cc = recipients(bok, leder)
+    where = addressing(bok, leder, mailing)
+    to, cc = where.to, where.cc
     if not to:
         raise MailError(f"{label(leder)}: har ingen e-postadresse i arket Ledere")
-    subject, body = render_text(template, agreement_context(bok, leder, today))
+    subject, body = render_text(template, mail_context(bok, leder, mailing, today))
     # The e-mail text is as public as the agreement: same guard against leaked goals.
     guard.check(f"{subject}\n{body}", leder, ("e-posten", "E-posten"))
-    paths = attachment_paths(folder, leder, entry, mailing)
+    paths = attachment_paths(folder, leder, entry, mailing, where.kinds)
     sender = (bok.kommune.avsender if sender is None else sender).strip()
-    overordnet = bok.overordnet(leder)
 
     message = MIMEMultipart()
     if sender:
         message["From"] = _address(bok.kommune.navn, sender)
     message["To"] = _address(leder.navn, to)
     if cc:
-        message["Cc"] = _address(overordnet.navn, cc)
+        message["Cc"] = _address(where.cc_navn, cc)
+    if where.reply_to:
+        message["Reply-To"] = _address(POLITISK_SEKRETARIAT, where.reply_to)
     message["Subject"] = Header(subject, "utf-8")
     message["Date"] = formatdate(localtime=True)
-    if mailing.private:
+    if not all(kind.public for kind in where.kinds):
         # The appendix is exempt from public access: Outlook shows the message as private,
         # a reminder to the leader and the superior not to pass it on.
         message["Sensitivity"] = "Private"
@@ -305,7 +419,7 @@ def build_message(
     message.attach(MIMEText(body, "plain", charset))
     for path in paths:
         message.attach(_attachment(path))
-    return Epost(leder, message, sender, [a for a in (to, cc) if a])
+    return Epost(leder, message, sender, [a for a in (to, cc) if a], _notices(bok, leder, where), where.withheld)
 
 
 def prepare_messages(
@@ -328,12 +442,12 @@ def prepare_messages(
         if not leder.epost.strip():
             warn(f"{label(leder)} har ingen e-postadresse (arket Ledere rad {leder.rad}); ingen e-post")
             continue
-        subject, body = render_text(template, agreement_context(bok, leder))
+        subject, body = render_text(template, mail_context(bok, leder, mailing))
         guard.check(f"{subject}\n{body}", leder, ("e-posten", "E-posten"))
         with_address.append(leder)
     messages, failures = [], []
     for leder in with_address:
-        if not recipients(bok, leder)[1]:
+        if not recipients(bok, leder, mailing)[1]:
             warn(f"{label(leder)}: overordnet har ingen e-postadresse; e-posten får ingen kopimottaker")
         entry = entries.get(leder.ansattnr)
         if entry is None:

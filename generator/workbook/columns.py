@@ -208,7 +208,9 @@ KOMMUNE_FIELDS: tuple[Field, ...] = (
     Field("klassifikasjonssystem", "Klassifikasjonssystem", "For personalmappe: klassifikasjonssystemet "
           "personalmappene ordnes etter i arkivet, f.eks. Ansattnummer."),
     Field("klasse", "Klasse", "For personalmappe: klassen (klasseID) for lederens mappe. Skriv Ansattnr for "
-          "hver leders eget ansattnummer.", aliases=("klasseid",)),
+          "hver leders eget ansattnummer, eller Fødselsnummer for hver leders fødselsnummer (kolonnen Fødselsnummer "
+          "i arket Ledere), så arkivet finner personalmappen det allerede har; Klassifikasjonssystem er da arkivets "
+          "navn på det, f.eks. Personnummer.", aliases=("klasseid",)),
     # The archive's own codes (archive/kodelister.py): KS' example lists are only examples, and
     # `arkiv --kodelister` checks these against the lists the archive itself answers with.
     Field("dokumenttype_avtale", "Dokumenttype avtale", "Arkivets kode for dokumenttypen til lederavtalen "
