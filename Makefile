@@ -63,11 +63,15 @@ run: $(STAMP) systempakker
 web: $(STAMP) systempakker
 	$(BIN)/lederavtale web input/eksempel.xlsx --ut output
 
+# Two workers (pytest-xdist), each test file whole on one of them so that a file's shared fixtures are made
+# once: most tests wait on LibreOffice, a browser or a server of their own, so both cores stay busy.
+PYTEST = $(BIN)/python -m pytest -q -n 2 --dist loadfile
+
 test: $(STAMP) systempakker $(NODE_STAMP)
-	$(BIN)/python -m pytest -q
+	$(PYTEST)
 
 test-fast: $(STAMP) systempakker $(NODE_STAMP)
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(PYTEST) -m "not slow"
 
 bench: $(STAMP) systempakker
 	$(BIN)/python benchmarks/bench_docx.py

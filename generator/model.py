@@ -249,6 +249,13 @@ class Arbeidsbok:
     def overordnet(self, leder: Leder) -> Leder | None:
         return self._by_nr.get(leder.overordnet) if leder.overordnet else None
 
+    def er_kommunedirektor(self, leder: Leder) -> bool:
+        """The kommunedirektør: the leader whose agreement is with the ordfører (a party with no agreement of
+        their own, Nivå ordfører/ordførar). The one rule the templates, the e-mail and the status report follow."""
+        superior = self.overordnet(leder)
+        return superior is not None and not superior.avtale and \
+            superior.niva.strip().casefold() in ("ordfører", "ordførar")
+
     def underordnede(self, leder: Leder) -> list[Leder]:
         """The leaders who sign their agreement with this leader, in workbook order."""
         return self._under.get(leder.ansattnr, [])

@@ -76,7 +76,8 @@ def test_follow_up_says_what_it_did_with_the_status_workbook(tmp_path):
     job = Job(workbook, tmp_path / "ut")
     first = follow_up(job, pdf=False)
     assert first.files == [job.year.status] and first.notices == []
-    assert first.summary == [f"Ferdig: 7 ledere, 7 filer i {job.year.path}. Statusbok: {job.year.status}"]
+    # Two documents each: the public follow-up and its exempt appendix.
+    assert first.summary == [f"Ferdig: 7 ledere, 14 filer i {job.year.path}. Statusbok: {job.year.status}"]
 
     wb = openpyxl.load_workbook(job.year.status)
     wb["Status"]["K2"] = "Godt i gang"

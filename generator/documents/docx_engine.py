@@ -45,6 +45,7 @@ What each function relies on:
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from xml.sax.saxutils import quoteattr
@@ -94,6 +95,21 @@ def inline_image_xml(part, image, height, description: str = "") -> str:
         for pattern in _PICTURE_NAMES:
             xml = pattern.sub(lambda match: match.group(1) + described + match.group(2), xml, count=1)
     return xml
+
+
+class DescribedImage:
+    """A picture with its description (alt text) for a template's `{{ … }}`, in whichever part docxtpl is
+    rendering (body, header or footer): docxtpl's own InlineImage has no description."""
+
+    def __init__(self, tpl: DocxTemplate, image, height, description: str):
+        self.tpl, self.image, self.height, self.description = tpl, image, height, description
+
+    def __html__(self) -> str:
+        # A buffer is read once per rendering; each part gets a fresh one.
+        image = io.BytesIO(self.image.getvalue()) if isinstance(self.image, io.BytesIO) else self.image
+        return inline_image_xml(self.tpl.current_rendering_part, image, self.height, self.description)
+
+    __str__ = __html__
 
 
 # python-docx's new_pic_inline writes both without a descr: the drawing's and the picture's name.

@@ -61,10 +61,8 @@ class TemplateSet:
         return self.base / kind.template
 
     def is_top_leader(self, leder: Leder) -> bool:
-        """The kommunedirektør: the leader whose agreement is with the ordfører (who has none)."""
-        superior = self.bok.overordnet(leder)
-        return superior is not None and not superior.avtale and \
-            superior.niva.strip().casefold() in ("ordfører", "ordførar")
+        """The kommunedirektør (Arbeidsbok.er_kommunedirektor), whose documents have templates of their own."""
+        return self.bok.er_kommunedirektor(leder)
 
     def problems(self, ledere: list[Leder], kinds: tuple[Kind, ...]) -> list[Problem]:
         """Template files of the kinds that are named or needed but missing: each kind's own

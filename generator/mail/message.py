@@ -281,7 +281,7 @@ class Addressing:
 
 def is_kommunedirektor(bok: Arbeidsbok, leder: Leder) -> bool:
     """The kommunedirektør: the leader whose agreement is with the ordfører, as the templates know it."""
-    return TemplateSet(bok).is_top_leader(leder)
+    return bok.er_kommunedirektor(leder)
 
 
 def addressing(bok: Arbeidsbok, leder: Leder, mailing: Mailing = AGREEMENT_MAIL) -> Addressing:

@@ -49,13 +49,12 @@ def own_figures(bok: Arbeidsbok, leder: Leder, oppdrag: Oppdrag) -> tuple[str, s
 def whose(bok: Arbeidsbok) -> dict[str, Hvem]:
     """Ansattnr -> whose results each leader with an agreement holds.
 
-    The kommunedirektør is the one leader whose superior has no agreement (the ordfører), or, failing
-    that, the one without a superior. The sectors are the kommunedirektør's leaders who lead leaders
+    The kommunedirektør is the leader whose agreement is with the ordfører (Arbeidsbok.er_kommunedirektor,
+    the rule the templates follow too). The sectors are the kommunedirektør's leaders who lead leaders
     themselves (or are called kommunalsjef); every other leader leads a unit.
     """
     ledere = bok.avtaleledere()
-    under_ordforer = [l for l in ledere if (s := bok.overordnet(l)) is not None and not s.avtale]
-    top = under_ordforer if len(under_ordforer) == 1 else [l for l in ledere if bok.overordnet(l) is None]
+    top = [l for l in ledere if bok.er_kommunedirektor(l)]
     top_leader = top[0] if len(top) == 1 else None
     result: dict[str, Hvem] = {}
     if top_leader is not None:

@@ -145,20 +145,6 @@ def chart_text(nynorsk: bool) -> ChartText:
     return ChartText(t["statuser"], t["x_akse"], t["y_akse"], t["n_ledere"])
 
 
-class _Logo:
-    """The letterhead's logo with its description (alt text), in whichever header or footer docxtpl is
-    rendering: docxtpl's InlineImage has no description."""
-
-    def __init__(self, tpl: DocxTemplate, image, description: str):
-        self.tpl, self.image, self.description = tpl, image, description
-
-    def __html__(self) -> str:
-        image = io.BytesIO(self.image.getvalue()) if isinstance(self.image, io.BytesIO) else self.image
-        return docx_engine.inline_image_xml(self.tpl.current_rendering_part, image, LOGO_HEIGHT, self.description)
-
-    __str__ = __html__
-
-
 class _Report:
     """The report's words and the names rule, for the parts that write it."""
 
@@ -207,7 +193,8 @@ def status_document(bok: Arbeidsbok, status: Status, today: date, templates: Tem
             body.remove(child)
     kommune = kommune_fields(bok.kommune)
     if bok.kommune.logo is not None:
-        kommune["logo"] = _Logo(tpl, logo_image(bok.kommune.logo), t["logo"].format(kommune=bok.kommune.navn))
+        kommune["logo"] = docx_engine.DescribedImage(tpl, logo_image(bok.kommune.logo), LOGO_HEIGHT,
+                                                     t["logo"].format(kommune=bok.kommune.navn))
     # HR's own template, so in the sandbox like every other render (documents.jinja).
     env = make_jinja_env(locale=babel_locale(bok.kommune), strict=False)
     try:
