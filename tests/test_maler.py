@@ -32,6 +32,8 @@ from PIL import Image
 
 from generator.documents.jinja import make_jinja_env
 
+from generator.documents.fields import MAIL_SAMPLES  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 MALER = ROOT / "maler"
 NYNORSK = MALER / "nynorsk"
@@ -686,7 +688,7 @@ def test_nynorsk_templates_are_nynorsk(name, words):
 def test_email_template(folder, subject, greeting):
     source = (folder / "epost.txt").read_text(encoding="utf-8")
     env = make_jinja_env(autoescape=False)
-    text = env.from_string(source).render(agreement_context())
+    text = env.from_string(source).render({**agreement_context(), **MAIL_SAMPLES[0]})
     lines = text.splitlines()
     assert lines[0] == subject
     assert lines[1] == greeting
@@ -700,12 +702,16 @@ def test_email_template(folder, subject, greeting):
     assert ("ikke på e-post" if folder == MALER else "ikkje på e-post") in body
     assert "utviklingsmal" not in source  # never the goals themselves
     # Renders with the empty context too (no assignments).
-    env.from_string(source).render(agreement_context(rich=False))
+    for sample in MAIL_SAMPLES:
+        env.from_string(source).render({**agreement_context(rich=False), **sample})
 
 
 def render_email(folder: Path, name: str, ctx: dict) -> str:
+    """The e-mail text rendered as a leader gets it: with the appendix attached and no political secretariat,
+    unless `ctx` says otherwise (mail.message.mail_context)."""
     source = (folder / name).read_text(encoding="utf-8")
-    return make_jinja_env(autoescape=False, locale="nn" if folder == NYNORSK else "nb").from_string(source).render(ctx)
+    env = make_jinja_env(autoescape=False, locale="nn" if folder == NYNORSK else "nb")
+    return env.from_string(source).render({**MAIL_SAMPLES[0], **ctx})
 
 
 @pytest.mark.parametrize("folder", FOLDERS, ids=FOLDER_IDS)
@@ -1144,3 +1150,38 @@ def test_long_measures_continue_under_their_assignment(laid_out):
     assert last == first + 1, "tiltakene skal begynne der det er plass og fortsette på neste side"
     for page in (first, last):
         assert "Redusere sykefraværet gjennom systematisk" in doc.text(page)
+
+
+@pytest.mark.slow
+def test_the_default_e_mail_texts_say_when_the_appendix_is_left_out_and_where_the_follow_up_goes(tmp_path):
+    """The kommunedirektør's agreement e-mail (the ordfører in copy, Vedlegg til ordfører = nei) says the appendix
+    is handed over another way; his follow-up e-mail names the political secretariat, in both målformer."""
+    import email as email_lib
+    import email.policy
+
+    from generator.commands.email import write_drafts
+    from generator.commands.followup import follow_up
+    from generator.commands.generate import generate
+    from generator.job import Job
+    from generator.workbook import read_workbook
+
+    for book, said, follow in (("eksempel.xlsx", "ikke lagt ved denne e-posten", "til det politiske sekretariatet"),
+                               ("eksempel-nynorsk.xlsx", "ikkje lagt ved denne e-posten",
+                                "til det politiske sekretariatet")):
+        workbook = ROOT / "input" / book
+        bok = read_workbook(workbook)
+        (kd,) = [l.ansattnr for l in bok.avtaleledere() if bok.er_kommunedirektor(l)]
+        other = next(l.ansattnr for l in bok.avtaleledere() if not bok.er_kommunedirektor(l) and l.epost)
+        ut = tmp_path / book
+        assert generate(Job(workbook, ut), ledere=[kd, other], pdf=False).exit_code == 0
+        assert follow_up(Job(workbook, ut), ledere=[kd], pdf=False).exit_code == 0
+        assert write_drafts(Job(workbook, ut), [kd, other]).exit_code == 0
+        assert write_drafts(Job(workbook, ut), [kd], oppfolging=True).exit_code == 0
+
+        def body(nr: str, subfolder: str = "") -> str:
+            path = next((ut / "2027" / "epost" / subfolder).glob(f"{nr} *.eml"))
+            message = email_lib.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            return " ".join(message.get_body(("plain",)).get_content().split())
+
+        assert said in body(kd) and said not in body(other)
+        assert follow in body(kd, "oppfolging") and bok.kommune.politisk_sekretariat in body(kd, "oppfolging")

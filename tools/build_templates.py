@@ -2465,7 +2465,7 @@ Hei {{ leder.fornavn }},
 
 Vedlagt er utkastet til lederavtalen din for {{ periode.ar }} ({{ periode.tekst }}). Avtalen inngås mellom deg og {{ overordnet.navn }} ({{ overordnet.stilling|liten }}), som får kopi av denne e-posten. Lederavtalen er et offentlig dokument.
 
-Til avtalen hører vedlegget «Personlige utviklingsmål {{ periode.ar }}». Det er unntatt offentlighet: ikke videresend det, og ikke legg det i delte mapper.
+{% if vedlegg_utelatt %}Til avtalen hører vedlegget «Personlige utviklingsmål {{ periode.ar }}». Det er unntatt offentlighet og er derfor ikke lagt ved denne e-posten; du får det av HR på annen måte, for eksempel på papir til avtalesamtalen.{% else %}Til avtalen hører vedlegget «Personlige utviklingsmål {{ periode.ar }}». Det er unntatt offentlighet: ikke videresend det, og ikke legg det i delte mapper.{% endif %}
 
 {{ overordnet.navn }} kaller inn til avtalesamtalen⟨MØTE⟩. Gå gjerne gjennom utkastet før samtalen med {{ overordnet.navn }}, og tenk gjennom hvilke tiltak du vil sette i gang for å nå målene. Det dere blir enige om i samtalen, fører dere inn i Word-filene.
 
@@ -2482,7 +2482,7 @@ Hei {{ leder.fornavn }},
 
 Vedlagt er utkastet til leiaravtalen din for {{ periode.ar }} ({{ periode.tekst }}). Avtalen blir inngått mellom deg og {{ overordnet.navn }} ({{ overordnet.stilling|liten }}), som får kopi av denne e-posten. Leiaravtalen er eit offentleg dokument.
 
-Til avtalen høyrer vedlegget «Personlege utviklingsmål {{ periode.ar }}». Det er unnateke offentlegheit: ikkje send det vidare, og ikkje legg det i delte mapper.
+{% if vedlegg_utelatt %}Til avtalen høyrer vedlegget «Personlege utviklingsmål {{ periode.ar }}». Det er unnateke offentlegheit og er difor ikkje lagt ved denne e-posten; du får det frå HR på annan måte, til dømes på papir til avtalesamtalen.{% else %}Til avtalen høyrer vedlegget «Personlege utviklingsmål {{ periode.ar }}». Det er unnateke offentlegheit: ikkje send det vidare, og ikkje legg det i delte mapper.{% endif %}
 
 {{ overordnet.navn }} kallar inn til avtalesamtalen⟨MØTE⟩. Gå gjerne gjennom utkastet før samtalen med {{ overordnet.navn }}, og tenk gjennom kva tiltak du vil setje i verk for å nå måla. Det de blir samde om i samtalen, fører de inn i Word-filene.
 
@@ -2505,7 +2505,7 @@ Dokumentet viser oppdragene og tiltakene fra lederavtalen, og det er offentlig. 
 
 Dine personlige utviklingsmål og din vurdering av egen ledelse følger dere opp i et eget vedlegg til oppfølgingssamtalen, som er unntatt offentlighet; de er ikke med i dokumentet. Får du vedlegget på e-post, skal du ikke videresende det eller legge det i delte mapper.
 
-Det utfylte dokumentet og vedlegget leverer dere til HR etter samtalen, slik det er avtalt – ikke på e-post.
+{% if politisk_sekretariat %}Det utfylte dokumentet leverer dere til det politiske sekretariatet ({{ politisk_sekretariat }}), som forbereder saken for kommunestyret; vedlegget leveres slik det er avtalt – ikke på e-post.{% else %}Det utfylte dokumentet og vedlegget leverer dere til HR etter samtalen, slik det er avtalt – ikke på e-post.{% endif %}
 
 Har du spørsmål, ta kontakt med ⟨KONTAKT⟩.
 
@@ -2522,7 +2522,7 @@ Dokumentet viser oppdraga og tiltaka frå leiaravtalen, og det er offentleg. Kry
 
 Dei personlege utviklingsmåla dine og vurderinga di av eiga leiing følgjer de opp i eit eige vedlegg til oppfølgingssamtalen, som er unnateke offentlegheit; dei er ikkje med i dokumentet. Får du vedlegget på e-post, skal du ikkje sende det vidare eller leggje det i delte mapper.
 
-Det utfylte dokumentet og vedlegget leverer de til HR etter samtalen, slik det er avtalt – ikkje på e-post.
+{% if politisk_sekretariat %}Det utfylte dokumentet leverer de til det politiske sekretariatet ({{ politisk_sekretariat }}), som førebur saka for kommunestyret; vedlegget blir levert slik det er avtalt – ikkje på e-post.{% else %}Det utfylte dokumentet og vedlegget leverer de til HR etter samtalen, slik det er avtalt – ikkje på e-post.{% endif %}
 
 Har du spørsmål, ta kontakt med ⟨KONTAKT⟩.
 

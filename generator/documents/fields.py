@@ -69,6 +69,18 @@ FIELDS: list[Field] = [
     Field("u.oppfolging", "hvordan og når målet følges opp", True),
 ]
 
+# The names an e-mail text has besides the agreement's (mail.message.mail_context fills them in), and the
+# values the template check renders each e-mail text with, so that both branches of an {% if %} are tried.
+MAIL_FIELDS = {
+    "vedlegg_utelatt": "sann når vedlegget (unntatt offentlighet) ikke er lagt ved e-posten: utelatt for alle, "
+                       "eller for kommunedirektøren fordi ordføreren får kopi og Vedlegg til ordfører er nei; "
+                       "{% if vedlegg_utelatt %} … si hvordan vedlegget leveres … {% endif %}",
+    "politisk_sekretariat": "adressen til det politiske sekretariatet når e-posten går i kopi dit og svar skal dit "
+                            "(kommunedirektørens oppfølging), ellers tom",
+}
+MAIL_SAMPLES = ({"vedlegg_utelatt": False, "politisk_sekretariat": ""},
+                {"vedlegg_utelatt": True, "politisk_sekretariat": "politisk.sekretariat@kommune.no"})
+
 # A list field and the loop-variable prefix that describes one of its elements.
 LISTS = {"omrader": "omrade", "oppdrag": "o", "omrade.oppdrag": "o", "o.tiltak": "t", "utviklingsmal": "u",
          "lederprinsipper": "p"}
@@ -148,5 +160,7 @@ def field_lines() -> list[str]:
     lines += ["", "Styrekoder: {%p … %} styrer et helt avsnitt, {%tr … %} en hel tabellrad; de må stå alene der.",
               "oppfolging.docx (dokumentet til oppfølgingssamtalen, offentlig) har de samme feltene som "
               "lederavtalen, men ikke utviklingsmålene.",
-              "epost.txt og epost_oppfolging.txt har de samme feltene som lederavtalen, men ikke utviklingsmålene."]
+              "epost.txt, epost_oppfolging.txt og epost_paminnelse.txt har de samme feltene som lederavtalen, men "
+              "ikke utviklingsmålene, og i tillegg:"]
+    lines += [row(f"{{{{ {name} }}}}", text) for name, text in MAIL_FIELDS.items()]
     return lines

@@ -98,6 +98,10 @@ class Kind:
         return self.nynorsk if nynorsk else self.bokmal
 
 
+# The reminder's e-mail text (mail.message.REMINDER_MAIL): a mailing of the agreement, not a kind of its own,
+# named here so that the template check finds it beside the kinds' own texts.
+REMINDER_TEXT = "epost_paminnelse.txt"
+
 # Space: measured on the default templates with a logo at about 70 kB per .docx and 145 kB per
 # PDF/A, with room to spare.
 AGREEMENT = Kind(

@@ -41,7 +41,7 @@ import jinja2
 
 from ..documents.context import agreement_context, babel_locale
 from ..documents.jinja import explain, make_jinja_env
-from ..documents.kinds import AGREEMENT, APPENDIX, FOLLOW_UP, Kind
+from ..documents.kinds import AGREEMENT, APPENDIX, FOLLOW_UP, REMINDER_TEXT, Kind
 from ..documents.privacy import PrivacyGuard
 from ..documents.templates import TemplateSet
 from ..exceptions import MailError, TemplateError
@@ -100,7 +100,7 @@ AGREEMENT_ONLY_MAIL = Mailing((AGREEMENT,), left_out=(APPENDIX,))  # --uten-vedl
 FOLLOW_UP_MAIL = Mailing((FOLLOW_UP,), "oppfolging", political=True)
 # --paminnelse: to leaders who have not signed. The public agreement alone, never the exempt appendix: a
 # reminder goes again, to inboxes a secretary may read, and the leader has the appendix already.
-REMINDER_MAIL = Mailing((AGREEMENT,), "paminnelse", email_template="epost_paminnelse.txt", repeats=True,
+REMINDER_MAIL = Mailing((AGREEMENT,), "paminnelse", email_template=REMINDER_TEXT, repeats=True,
                         resend_advice="send_igjen_paminnelse")
 # Whitespace and control characters: in a header, a line break from a workbook cell would
 # start a new header (`Bcc: …`), and the email package refuses to write it.
@@ -180,12 +180,12 @@ class MailTemplate:
 STORED_TEXT_NAMES = {
     "epost.txt": "e-postteksten på siden Innstillinger",
     "epost_oppfolging.txt": "e-postteksten for oppfølgingen på siden Innstillinger",
-    "epost_paminnelse.txt": "e-postteksten for påminnelsen på siden Innstillinger",
+    REMINDER_TEXT: "e-postteksten for påminnelsen på siden Innstillinger",
 }
 
 # E-mail texts that came after `init` had copied template folders: a folder made before has none, and
 # the tool's own text is used (`template_file`), where a missing older text is an error.
-LATER_TEMPLATES = ("epost_paminnelse.txt",)
+LATER_TEMPLATES = (REMINDER_TEXT,)
 
 
 def template_file(bok: Arbeidsbok, maler: Path | None = None, mailing: Mailing = AGREEMENT_MAIL) -> Path:
@@ -325,14 +325,6 @@ def mail_context(bok: Arbeidsbok, leder: Leder, mailing: Mailing = AGREEMENT_MAI
             "politisk_sekretariat": where.reply_to}
 
 
-# The names `mail_context` adds to the agreement's, for the field catalogue and the template check.
-MAIL_FIELDS = {
-    "vedlegg_utelatt": "sann når vedlegget (unntatt offentlighet) ikke er lagt ved e-posten: utelatt for alle, "
-                       "eller for kommunedirektøren fordi ordføreren får kopi og Vedlegg til ordfører er nei; "
-                       "{% if vedlegg_utelatt %} … si hvordan vedlegget leveres … {% endif %}",
-    "politisk_sekretariat": "adressen til det politiske sekretariatet når e-posten går i kopi dit og svar skal dit "
-                            "(kommunedirektørens oppfølging), ellers tom",
-}
 
 
 def _notices(bok: Arbeidsbok, leder: Leder, where: Addressing) -> list[str]:

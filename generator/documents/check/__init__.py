@@ -21,7 +21,8 @@ from ...exceptions import TemplateError
 from ...model import Problem
 from ..context import agreement_context, babel_locale
 from ..jinja import jinja_message, make_jinja_env, render_message
-from ..kinds import AGREEMENT, AGREEMENTS, BY_TEMPLATE, KINDS, Kind, by_role
+from ..fields import MAIL_FIELDS, MAIL_SAMPLES
+from ..kinds import AGREEMENT, AGREEMENTS, BY_TEMPLATE, KINDS, REMINDER_TEXT, Kind, by_role
 from ..template import PreparedTemplate
 from .names import NameChecker
 from .paragraphs import Paragraph, Report, Tag, find_tags, paragraphs_of, straighten
@@ -93,10 +94,11 @@ def _check_word(template: Path | PreparedTemplate, contexts: list[dict], goals: 
 
 
 def _check_source(source: str, paras: list[Paragraph] | None, contexts: list[dict], goals: bool, where: str,
-                  env: jinja2.Environment, report: Report, area: str = "") -> None:
+                  env: jinja2.Environment, report: Report, area: str = "", own: frozenset[str] = frozenset()) -> None:
     """Compile, check names, and render with each context; `paras` None means a text template.
 
-    `goals` and `where` as for `NameChecker`."""
+    `goals` and `where` as for `NameChecker`; `own`: the names this kind of template has besides the
+    agreement's (an e-mail text's, fields.MAIL_FIELDS)."""
 
     def place_of(lineno, hint=""):
         if paras is None:
@@ -111,7 +113,7 @@ def _check_source(source: str, paras: list[Paragraph] | None, contexts: list[dic
         para, place = place_of(exc.lineno)
         report.add(para, jinja_message(exc), place=place)
         return
-    unknown = NameChecker(goals, where, set(env.globals)).run(tree)
+    unknown = NameChecker(goals, where, set(env.globals) | own).run(tree)
     for item in unknown:
         found = _locate_name(paras, item.dotted) if paras is not None else []
         line = _line_text(source, item.lineno)
@@ -158,7 +160,9 @@ def check_email_template(path: Path, contexts: list[dict], name: str | None = No
         for message, at in para.delimiter_problems:
             report.add(para, message, at)
     env = make_jinja_env(autoescape=False, locale=locale)
-    _check_source(source, None, contexts, False, "e-posten", env, report)
+    # The e-mail's own fields (fields.MAIL_FIELDS) beside each context, each way round.
+    contexts = [{**context, **sample} for context in contexts for sample in MAIL_SAMPLES]
+    _check_source(source, None, contexts, False, "e-posten", env, report, own=frozenset(MAIL_FIELDS))
     return report.problems
 
 
@@ -227,8 +231,9 @@ def check_templates(bok, templates, selected: list, today: date | None = None, e
             # oppfolging.docx, like every agreement template, has the agreement's fields: it
             # must never use the development goals.
             check(path, BY_TEMPLATE.get(path.name, AGREEMENT), everyone)
-    agreement_contexts = [agreement_context(bok, leder, today) for leder in _samples(everyone, bok.oppdrag_for)]
-    for email in dict.fromkeys(templates.base / kind.email for kind in KINDS.values() if kind.email):
+    mail_contexts = [agreement_context(bok, leder, today) for leder in _samples(everyone, bok.oppdrag_for)]
+    emails = [templates.base / kind.email for kind in KINDS.values() if kind.email] + [templates.base / REMINDER_TEXT]
+    for email in dict.fromkeys(emails):
         if email.is_file():
-            problems += check_email_template(email, agreement_contexts, _label(email, templates), locale)
+            problems += check_email_template(email, mail_contexts, _label(email, templates), locale)
     return problems

@@ -24,12 +24,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from ...documents.context import agreement_context, babel_locale
+from ...documents.context import babel_locale
 from ...documents.privacy import PrivacyGuard
 from ...documents.templates import default_template_dir
 from ...exceptions import LederavtaleError, TemplateError
 from ...mail.message import (AGREEMENT_MAIL, AGREEMENT_ONLY_MAIL, FOLLOW_UP_MAIL, Mailing, compile_template,
-                             recipients, render_text, template_source)
+                             mail_context, recipients, render_text, template_source)
 from ...mail.smtp import (ENV_HOST, ENV_PASSWORD, ENV_PORT, ENV_USER, SmtpError, connect, environment_value,
                           smtp_settings)
 from ...signing.verify import CERT_SUFFIXES, MAX_CERT_BYTES, TrustError, read_certificates
@@ -224,11 +224,11 @@ class SettingsPage:
             if text.strip() == self._folder_text(bok, mailing).strip():
                 text = ""
             if text:
-                self._check_text(text, label, bok)
+                self._check_text(text, label, bok, mailing)
             texts[name] = text
         return replace(current, avsender=sender, med_vedlegg=fields.get("med_vedlegg") == "ja", **texts)
 
-    def _check_text(self, text: str, label: str, bok) -> None:
+    def _check_text(self, text: str, label: str, bok, mailing: Mailing) -> None:
         """TemplateError when the text cannot be used: the «Emne:» line, Jinja, the first leader's message."""
         if len(text) > MAX_TEXT:
             raise Refused(f"Teksten i «{label}» er lengre enn {MAX_TEXT} tegn. Ingenting er lagret.")
@@ -240,7 +240,7 @@ class SettingsPage:
         if leder is not None:
             # Filled in once, so that a misspelt field is found now, not when the mail goes out.
             try:
-                subject, body = render_text(template, agreement_context(bok, leder))
+                subject, body = render_text(template, mail_context(bok, leder, mailing))
             except TemplateError as exc:
                 raise TemplateError(exc.problems, heading) from None
             PrivacyGuard(bok).check(f"{subject}\n{body}", leder, ("e-posten", "E-posten"))
@@ -269,7 +269,7 @@ class SettingsPage:
         try:
             template = compile_template(text, where, babel_locale(bok.kommune), "E-postteksten har feil.")
             try:
-                subject, body = render_text(template, agreement_context(bok, leder))
+                subject, body = render_text(template, mail_context(bok, leder, mailing))
             except TemplateError as exc:
                 raise TemplateError(exc.problems, "E-postteksten har feil.") from None
             PrivacyGuard(bok).check(f"{subject}\n{body}", leder, ("e-posten", "E-posten"))
