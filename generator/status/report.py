@@ -64,9 +64,9 @@ def _words(nynorsk: bool) -> dict[str, str]:
 def write_status_report(bok: Arbeidsbok, status: Status, path: Path, today: date) -> None:
     """In the workbook's målform, with the statuses named as in the status book and the Word report.
 
-    The Kommune field Navn i statusrapport decides whether the deviations, results and reasons name the
-    leader (Ansattnr and name) or the unit only, as in the public report; who has not reported is named
-    regardless, so HR can remind them."""
+    The Kommune field Navn i statusrapport decides whether the deviations, results, reasons and who has not
+    reported name the leader (Ansattnr and name) or the unit only, as in the public Word report: the book is
+    as public as the report (HR finds who to remind in the overview and status.xlsx)."""
     names = bok.kommune.navn_i_statusrapport
     nynorsk = bok.kommune.malform == NYNORSK
     w = _words(nynorsk)
@@ -97,7 +97,7 @@ def write_status_report(bok: Arbeidsbok, status: Status, path: Path, today: date
     xlsx.table(wb.create_sheet(w["resultater_ark"]),
                [(w["nr"], 7), (w["oppdrag"], 40), (w["mal"], 30), (w["enhet"], 28), *who, (w["status"], 14),
                 (w["resultat"], 50)],
-               [[nr(r.nr), r.oppdrag, o.mal, r.enhet, *person(r), statuses[r.status], r.resultat]
+               [[nr(r.nr), r.oppdrag, r.mal or o.mal, r.enhet, *person(r), statuses[r.status], r.resultat]
                 for o, _ in status.oppdrag for r in status.resultater(o.nr)], wrap)
     xlsx.table(wb.create_sheet(w["utgar_ark"]),
                [(w["enhet"], 28), *who, (w["nr"], 7), (w["oppdrag"], 40), (w["begrunnelse"], 60)],
@@ -105,9 +105,17 @@ def write_status_report(bok: Arbeidsbok, status: Status, path: Path, today: date
     xlsx.table(wb.create_sheet(w["avvik_ark"]),
                [(w["enhet"], 30), *who, (w["nr"], 7), (w["oppdrag"], 50), (w["kommentar"], 60)],
                [[a.enhet, *person(a), nr(a.nr), a.oppdrag, a.kommentar] for a in status.avvik_per_enhet()], wrap)
-    xlsx.table(wb.create_sheet(w["ikke_rapportert_ark"]),
-               [(w["enhet"], 30), (w["leder"], 26), (w["oppdrag_nr"], 24)],
-               [[enhet, navn, ", ".join(nrs)] for enhet, navn, nrs in status.ikke_rapportert()], wrap)
+    missing = status.ikke_rapportert()
+    if names:
+        xlsx.table(wb.create_sheet(w["ikke_rapportert_ark"]),
+                   [(w["enhet"], 30), (w["leder"], 26), (w["oppdrag_nr"], 24)],
+                   [[enhet, navn, ", ".join(nrs)] for enhet, navn, nrs in missing], wrap)
+    else:
+        by_unit: dict[str, list[str]] = {}
+        for enhet, _, nrs in missing:
+            by_unit.setdefault(enhet, []).extend(n for n in nrs if n not in by_unit.get(enhet, []))
+        xlsx.table(wb.create_sheet(w["ikke_rapportert_ark"]), [(w["enhet"], 30), (w["oppdrag_nr"], 24)],
+                   [[enhet, ", ".join(nrs)] for enhet, nrs in by_unit.items()], wrap)
     xlsx.table(wb.create_sheet(w["enheter_ark"]),
                [(w["enhet"], 32), (w["ledere"], 9)] + [(statuses[k], max(11, len(statuses[k]) + 3)) for k in KOLONNER],
                [[t.navn, t.ledere, *t.row()] for t in status.enheter], {1: TOP_WRAP, **counts(2)})
