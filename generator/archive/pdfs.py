@@ -29,8 +29,6 @@ from .formats import PdfFormat, UnknownFormat, pdf_format
 from .record import ARCHIVED, PRODUKSJONSFORMAT, Dokumentfil
 from ..advice import run
 
-PROGRESS_LABEL = "Lager PDF/A for arkivet"
-
 
 @dataclass
 class SignedCopy:
@@ -150,22 +148,16 @@ def _convert(plans: list[Plan], libreoffice: PdfSettings, progress: Progress | N
 
     The converter hands back only PDF/A-2b (`pdf.pdfa_2b_problem`), what the records system takes.
     """
-    total, finished = sum(len(p.kilder) for p in plans), []
-    if not total:
+    if not any(p.kilder for p in plans):
         return {}
     owner = {}
-
-    def on_done(conversion) -> None:
-        finished.append(conversion)
-        if progress:
-            progress(PROGRESS_LABEL, len(finished), total)
-
-    with libreoffice.converter(on_done) as converter:
+    with libreoffice.converter() as converter:
         for p in plans:
             for rolle, docx in p.kilder.items():
                 converter.submit(docx, p.staging[rolle])
                 owner[p.staging[rolle]] = (p.leder.ansattnr, rolle)
-        conversions = converter.wait()
+        # The PDF stage as every job shows it: file by file, not batch by batch.
+        conversions = converter.wait(progress)
     failed: dict[str, dict[str, str]] = {}
     for conversion in conversions:
         if not conversion.ok:
