@@ -370,7 +370,7 @@ def add_text(paragraph, text: str):
                 continue
             run = paragraph.add_run(piece)
             if i % 2 == 1:
-                run.bold = True
+                run.style = "Strong"  # «Sterk» in Word: a label, in a style HR can change in one place
             if PLACEHOLDER.fullmatch(piece):
                 # Yellow, as a highlighter on paper: this is still to be filled in.
                 run.font.highlight_color = WD_COLOR_INDEX.YELLOW
@@ -421,6 +421,37 @@ def paragraph_style(doc, name: str, base: str = "Normal"):
         style.base_style = styles[base]
         style.quick_style = True
         return style
+
+
+# The only styles kept from python-docx's default template (174 of them, with linked «Char» styles
+# in theme fonts): the ones the templates use, and the defaults Word expects in every document.
+# The builder adds its own (Punktliste, Tabelltekst, Feltnavn …) afterwards.
+KEPT_STYLES = {"Normal", "Title", "Subtitle", "Heading1", "Heading2", "Header", "Footer", "Strong",
+               "DefaultParagraphFont", "TableNormal", "NoList"}
+
+
+def clean_base(doc):
+    """Strip the default template to a clean base: no unused styles, no latent styles, no linked
+    character styles, and no numbering but the templates' own (setup_numbering)."""
+    root = doc.styles.element
+    latent = root.find(qn("w:latentStyles"))
+    if latent is not None:
+        root.remove(latent)
+    for style in root.findall(qn("w:style")):
+        if style.get(qn("w:styleId")) not in KEPT_STYLES:
+            root.remove(style)
+            continue
+        for tag in ("w:link", "w:rsid"):
+            for el in style.findall(qn(tag)):
+                style.remove(el)
+    numbering = doc.part.numbering_part.element
+    for el in numbering.findall(qn("w:abstractNum")) + numbering.findall(qn("w:num")):
+        numbering.remove(el)
+    # Word 2010's copy of all the styles again (stylesWithEffects.xml); later Word and LibreOffice
+    # read styles.xml only.
+    for r_id, rel in list(doc.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            del doc.part.rels[r_id]
 
 
 def setup_styles(doc, malform: Malform):
@@ -510,8 +541,7 @@ def _style_numbering(style, num_id: int):
 def setup_numbering(doc):
     """Two bullet lists: one for body text, one with a small indent for narrow table cells."""
     numbering = doc.part.numbering_part.element
-    first_num = numbering.find(qn("w:num"))
-    last_num = numbering.findall(qn("w:num"))[-1]
+    nums = []
     for num_id, left_cm, hanging_cm in ((BULLET_NUM_ID, 0.9, 0.45), (CELL_BULLET_NUM_ID, 0.35, 0.3)):
         abstract = OxmlElement("w:abstractNum")
         set_attrs(abstract, abstractNumId=num_id)
@@ -535,14 +565,15 @@ def setup_numbering(doc):
         rPr.append(fonts)
         lvl.append(rPr)
         abstract.append(lvl)
-        first_num.addprevious(abstract)
+        numbering.append(abstract)  # every abstractNum before the first num, as the schema wants
         num = OxmlElement("w:num")
         set_attrs(num, numId=num_id)
         ref = OxmlElement("w:abstractNumId")
         set_attrs(ref, val=num_id)
         num.append(ref)
-        last_num.addnext(num)
-        last_num = num
+        nums.append(num)
+    for num in nums:
+        numbering.append(num)
 
 
 # --------------------------------------------------------------------------- page frame
@@ -924,7 +955,7 @@ def add_signatures(doc, block: Signatures, malform: Malform):
     for cell, party in ((row.cells[0], block.left), (row.cells[2], block.right)):
         role = cell.paragraphs[0]
         role.style = style_of(cell, "Underskrift")
-        role.add_run(party.role).bold = True
+        role.add_run(party.role, style="Strong")
         place = cell.add_paragraph(style=style_of(cell, "Underskrift"))
         place.paragraph_format.space_before = Pt(22)
         place.add_run("{% if kommune.sted %}{{ kommune.sted }}, {% endif %}")
@@ -935,7 +966,7 @@ def add_signatures(doc, block: Signatures, malform: Malform):
         paragraph_border(line, "bottom", sz=6, color="404040", space=1)
         name = cell.add_paragraph(style=style_of(cell, "Underskrift"))
         name.paragraph_format.space_before = Pt(3)
-        name.add_run(party.navn).bold = True
+        name.add_run(party.navn, style="Strong")
         cell.add_paragraph(party.stilling, style=style_of(cell, "Liten tekst"))
     row.cells[1].paragraphs[0].style = style_of(row.cells[1], "Liten tekst")
     add_qr(table, malform)
@@ -951,6 +982,9 @@ def add_qr(table, malform: Malform):
     # The template's own picture is a QR code that says what goes there.
     png = io.BytesIO(qr_png_of(malform.phrase("qr_placeholder")))
     shape = picture.add_run().add_picture(png, width=Mm(stamp.QR_WIDTH_MM))
+    # An id of its own: the logo the tool puts in the header is picture 1 there, and Word wants
+    # every drawing's id unique in the whole document.
+    shape._inline.docPr.set("id", "1001")
     shape._inline.docPr.set("name", stamp.QR_NAME)
     shape._inline.docPr.set("descr", stamp.QR_DESCRIPTION)
 
@@ -997,6 +1031,7 @@ def add_block(doc, block, spec: DocSpec):
 
 def build_docx(spec: DocSpec) -> bytes:
     doc = Document()
+    clean_base(doc)
     setup_page(doc)
     setup_styles(doc, spec.malform)
     setup_numbering(doc)
