@@ -14,7 +14,7 @@ STAMP   = $(VENV)/.installed
 NODE_STAMP = node_modules/.installed
 SUDO    = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run web test test-fast bench systempakker maler eksempel oppgrader clean
+.PHONY: run web test test-fast bench systempakker eksempel oppgrader clean
 
 LOCK    = requirements.txt
 # One lock for every platform HR and IT use (Windows included) and every Python setup.cfg allows;
@@ -82,10 +82,8 @@ bench: $(STAMP) systempakker
 	$(BIN)/python benchmarks/bench_tables.py
 	$(BIN)/python benchmarks/bench_signed.py
 
-# Rebuild the default templates and the example workbook from their sources.
-maler: $(STAMP)
-	$(BIN)/python tools/build_templates.py
-
+# Rebuild the example workbooks from their sources. (The default templates in maler/ are their own
+# source: edit the .docx in Word or LibreOffice.)
 eksempel: $(STAMP)
 	$(BIN)/python tools/make_example.py
 	$(BIN)/python tools/example_nynorsk.py

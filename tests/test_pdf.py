@@ -19,7 +19,6 @@ import docx
 import pikepdf
 import pytest
 from docx.enum.style import WD_STYLE_TYPE
-from lxml import etree
 
 from generator.documents.pdf import NOT_PDFA, Conversion, PdfConverter, _prepare_copy, find_soffice
 from generator.documents.scratch import user_tag as _user_tag
@@ -30,7 +29,6 @@ pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOf
 
 PDFAID = "{http://www.aiim.org/pdfa/ns/id/}"
 DC = "{http://purl.org/dc/elements/1.1/}"
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def make_docx(path: Path, text: str, title: str = "", author: str = "", subject: str = "") -> Path:
@@ -424,23 +422,12 @@ def styled_docx(path: Path) -> Path:
     return path
 
 
-def style_ids(path: Path) -> set[str]:
-    with zipfile.ZipFile(path) as archive:
-        root = etree.fromstring(archive.read("word/styles.xml"))
-    return {s.get(f"{W}styleId") for s in root.iter(f"{W}style")}
-
-
-def test_private_copy_drops_only_unused_styles(tmp_path):
+def test_private_copy_is_the_document_as_it_is(tmp_path):
     original = styled_docx(tmp_path / "stiler.docx")
     before = original.read_bytes()
     copy = tmp_path / "kopi.docx"
     _prepare_copy(original, copy)
-    kept = style_ids(copy)
-    assert {"Heading1", "Oppdragstittel", "Heading2", "ListBullet", "Strong", "LightGrid-Accent1", "Normal"} <= kept
-    assert "Heading2Char" in kept or "Heading2Char" not in style_ids(original)  # linked styles follow
-    assert "Title" not in kept and "Quote" not in kept
-    assert len(kept) < len(style_ids(original)) / 2
-    assert original.read_bytes() == before
+    assert copy.read_bytes() == before == original.read_bytes()
     assert docx.Document(copy).paragraphs[1].style.name == "Oppdragstittel"
 
 
@@ -699,35 +686,3 @@ def test_leftovers_of_dead_runs_and_older_versions_are_removed(private_tmp):
         assert left == sorted([converter.tempdir.name, converter.tempdir.name + ".lock",
                                young_orphan_lock.name, foreign.name])
     assert not old_version.exists() and recent_old_version.is_dir()
-
-
-def test_slim_copy_keeps_every_style_a_document_refers_to_also_from_the_cache(tmp_path):
-    """The styles part is cut up once per run; which styles stay is still decided per document."""
-    import re
-    import zipfile
-
-    from generator.documents import pdf as pdf_module
-
-    template = Path(__file__).resolve().parent.parent / "maler" / "lederavtale.docx"
-    with zipfile.ZipFile(template) as archive:
-        parts = {name: archive.read(name) for name in archive.namelist()}
-    style_ids = set(re.findall(rb'w:styleId="([^"]+)"', parts["word/styles.xml"]))
-    def styles_after_copy(document_xml: bytes, name: str) -> set[bytes]:
-        source, target = tmp_path / f"{name}.docx", tmp_path / f"{name}-slim.docx"
-        with zipfile.ZipFile(source, "w") as archive:
-            for part, data in parts.items():
-                archive.writestr(part, document_xml if part == "word/document.xml" else data)
-        pdf_module._prepare_copy(source, target)
-        with zipfile.ZipFile(target) as archive:
-            return set(re.findall(rb'w:styleId="([^"]+)"', archive.read("word/styles.xml")))
-
-    plain = styles_after_copy(parts["word/document.xml"], "plain")
-    dropped = sorted(style_ids - plain)
-    assert len(dropped) > 20 and plain
-    extra = dropped[0]
-    # The same styles part again, now with a paragraph in the unused style: it is kept this time.
-    body = parts["word/document.xml"].replace(
-        b"<w:body>", b'<w:body><w:p><w:pPr><w:pStyle w:val="' + extra + b'"/></w:pPr></w:p>', 1)
-    assert body != parts["word/document.xml"]
-    assert extra in styles_after_copy(body, "with-extra")
-    assert styles_after_copy(parts["word/document.xml"], "plain-again") == plain

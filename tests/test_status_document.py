@@ -218,7 +218,7 @@ def test_results_are_labelled_by_whose_they_are_between_baseline_and_goal(report
 @pytest.mark.slow
 def test_only_the_templates_styles_a_described_logo_and_the_properties(report):
     doc = Document(report)
-    # Headings the agreement template defines in its own look (tools/build_templates.py): no Heading 3.
+    # Headings the agreement template defines in its own look (maler/lederavtale.docx): no Heading 3.
     used = {p.style.name for p in doc.paragraphs}
     assert used <= {"Title", "Heading 1", "Heading 2", "Normal", "Punktliste"}, used
     template = {s.name for s in Document(INPUT.parent / "maler" / "lederavtale.docx").styles}

@@ -1,7 +1,7 @@
 """The leader's own measures (tiltak) as they stand in the agreement on disk.
 
 The default templates give each assignment's table the alternative text (`w:tblCaption`)
-`lederavtale-tiltak:<Nr>` (tools/build_templates.py, `mark_measures`). The draft invites the
+`lederavtale-tiltak:<Nr>` (maler/lederavtale.docx and the others). The draft invites the
 leader to write measures in Word during the conversation, so the signed agreement may hold
 measures the workbook does not. `oppfolging` uses those (through `with_measures`, an Arbeidsbok
 whose measures are the agreement's), and `sjekk` warns where the two differ.

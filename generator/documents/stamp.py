@@ -9,7 +9,7 @@ Three places in the .docx, each found by a name that survives editing in Word:
 What each place holds is the short ID (documents.identity: «LA2-2027-K7QH3M9XPA2B-4F»), never the full
 one with the Ansattnr: the agreement is a public document, its properties included.
 
-The default templates hold the first two where they belong (tools/build_templates.py). A template
+The default templates hold the first two where they belong (maler/). A template
 from elsewhere that lacks them gets them added: the line at the foot of every footer, the QR code
 after the last paragraph. The version in the ID is a fingerprint of the body's text, so the copy for
 signing made from an unchanged .docx has the ID of the draft, and any edit gives a new one.

@@ -41,7 +41,7 @@ from .workbook import status_names
 TEXT_WIDTH = Cm(17)
 # Where the template's footer names the leader, the report names itself (see _retitle_footer).
 _FOOTER_MARK = "\u2063STATUSRAPPORT\u2063"
-# The report's tables, in the agreement template's look (tools/build_templates.py): light grey lines and
+# The report's tables, in the agreement template's look (maler/lederavtale.docx): light grey lines and
 # a pale blue header row, set on each table rather than through a table style, so that the report
 # needs no table style from the template (HR's own may lack one).
 _BORDER = "BFBFBF"

@@ -42,7 +42,7 @@ from .files import atomic_write_bytes
 
 DATE_FORMAT = "dd.mm.yyyy"
 
-# The agreements' font (tools/build_templates.py): on every Windows PC, and LibreOffice prints it with
+# The agreements' font (Arial, the templates in maler/): on every Windows PC, and LibreOffice prints it with
 # the metric-compatible Liberation Sans, so the widths below hold in both.
 FONT_NAME = "Arial"
 FONT_SIZE = 10.0
