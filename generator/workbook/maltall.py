@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..model import Leder, Maltall, Oppdrag
 from .cells import Cells, Table
+from .oppdrag import check_leader_row
 from .values import quoted
 
 
@@ -36,16 +37,9 @@ def read_maltall(
         )
         if not (item.ansattnr and item.nr):
             continue
-        leder = by_nr.get(item.ansattnr)
-        if ledere_ok and leder is None:
-            c.error(sheet.place(row, "ansattnr"), f"Ansattnr {quoted(item.ansattnr)} finnes ikke i arket Ledere")
-            continue
-        if oppdrag_ok and item.nr not in known_oppdrag:
-            c.error(sheet.place(row, "nr"), f"oppdrag {quoted(item.nr)} finnes ikke i arket Oppdrag")
-            continue
-        if leder is not None and oppdrag_ok and item.nr not in bad_gjelder \
-                and item.nr not in tildeling.get(leder.ansattnr, []):
-            c.error(sheet.place(row, "nr"), f"oppdrag {item.nr} gjelder ikke {c.who(leder)}")
+        leder, holds = check_leader_row(c, sheet, row, item.ansattnr, item.nr, by_nr, known_oppdrag, tildeling,
+                                        bad_gjelder, ledere_ok, oppdrag_ok)
+        if not holds:
             continue
         key = (item.ansattnr, item.nr)
         if key in first:

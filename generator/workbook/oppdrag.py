@@ -70,6 +70,26 @@ def _resolve(c: Cells, place: str, gjelder: str, selector: "Selector") -> set[st
         matched |= hits
     return matched if ok else None
 
+
+def check_leader_row(c: Cells, sheet: Table, row, ansattnr: str, nr: str, by_nr: dict[str, Leder],
+                     known_oppdrag: set[str], tildeling: dict[str, list[str]], bad_gjelder: set[str],
+                     ledere_ok: bool, oppdrag_ok: bool) -> tuple[Leder | None, bool]:
+    """A row about one leader's assignment (Tiltak, Måltall): the leader, and whether the row holds, each
+    problem said at its cell: the Ansattnr and the Nr must exist, and the assignment must reach the leader.
+    Nothing is said of what an earlier error (a broken sheet Ledere or Oppdrag) already stands for."""
+    leder = by_nr.get(ansattnr)
+    if ledere_ok and leder is None:
+        c.error(sheet.place(row, "ansattnr"), f"Ansattnr {quoted(ansattnr)} finnes ikke i arket Ledere")
+        return leder, False
+    if oppdrag_ok and nr not in known_oppdrag:
+        c.error(sheet.place(row, "nr"), f"oppdrag {quoted(nr)} finnes ikke i arket Oppdrag")
+        return leder, False
+    if leder is not None and oppdrag_ok and nr not in bad_gjelder and nr not in tildeling.get(leder.ansattnr, []):
+        c.error(sheet.place(row, "nr"), f"oppdrag {nr} gjelder ikke {c.who(leder)}")
+        return leder, False
+    return leder, True
+
+
 def read_tiltak(
     c: Cells,
     sheet: Table | None,
@@ -96,13 +116,7 @@ def read_tiltak(
         )
         if not (item.ansattnr and item.nr):
             continue
-        leder = by_nr.get(item.ansattnr)
-        if ledere_ok and leder is None:
-            c.error(sheet.place(row, "ansattnr"), f"Ansattnr {quoted(item.ansattnr)} finnes ikke i arket Ledere")
-        elif oppdrag_ok and item.nr not in known_oppdrag:
-            c.error(sheet.place(row, "nr"), f"oppdrag {quoted(item.nr)} finnes ikke i arket Oppdrag")
-        elif leder is not None and oppdrag_ok and item.nr not in bad_gjelder:
-            if item.nr not in tildeling.get(leder.ansattnr, []):
-                c.error(sheet.place(row, "nr"), f"oppdrag {item.nr} gjelder ikke {c.who(leder)}")
+        check_leader_row(c, sheet, row, item.ansattnr, item.nr, by_nr, known_oppdrag, tildeling, bad_gjelder,
+                         ledere_ok, oppdrag_ok)
         result.append(item)
     return result
