@@ -2,9 +2,9 @@
 # `make web`  – the web page for HR, on the example workbook, into output/
 # `make test` – run the test suite
 # `make test-fast` – the suite without the tests marked slow (LibreOffice, kill tests, the wheel)
-# `make oppgrader` – renew requirements.txt to the newest versions setup.cfg allows, then `make test`
+# `make oppgrader` – renew pylock.toml to the newest versions setup.cfg allows, then `make test`
 # They install what they need first: a virtualenv with exactly the Python packages in
-# requirements.txt (versions and hashes), and LibreOffice (for PDF/A) via apt-get when it is missing;
+# pylock.toml (versions and hashes), and LibreOffice (for PDF/A) via apt-get when it is missing;
 # the tests also axe-core (the accessibility check of the web page) from package-lock.json.
 
 PYTHON ?= python3
@@ -16,7 +16,7 @@ SUDO    = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run web test test-fast bench systempakker eksempel oppgrader clean
 
-LOCK    = requirements.txt
+LOCK    = pylock.toml
 # One lock for every platform HR and IT use (Windows included) and every Python setup.cfg allows;
 # tools/lock.in adds the build backend and uv itself.
 LOCK_COMPILE = $(BIN)/uv pip compile setup.cfg tools/lock.in --extra test --universal \
@@ -27,12 +27,14 @@ LOCK_COMPILE = $(BIN)/uv pip compile setup.cfg tools/lock.in --extra test --univ
 # (and without setuptools' note to developers about editable installs on a new user's screen).
 $(STAMP): $(LOCK) setup.cfg pyproject.toml
 	$(PYTHON) -m venv --clear $(VENV)
-	$(BIN)/python -m pip install -q --require-hashes -r $(LOCK)
+	$(BIN)/python tools/pip_from_lock.py $(LOCK) > $(VENV)/pip.txt
+	$(BIN)/python -m pip install -q --require-hashes -r $(VENV)/pip.txt
+	$(BIN)/python -m pip install -q -r $(LOCK)
 	PYTHONWARNINGS=ignore $(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 # The newest versions the ranges in setup.cfg allow, then the whole suite on them. Commit
-# requirements.txt only when the tests pass; `git checkout requirements.txt` goes back.
+# pylock.toml only when the tests pass; `git checkout pylock.toml` goes back.
 oppgrader: $(STAMP)
 	$(LOCK_COMPILE) --upgrade
 	$(MAKE) test
