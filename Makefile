@@ -48,6 +48,7 @@ $(NODE_STAMP): package-lock.json package.json | systempakker
 # LibreOffice converts to PDF/A (hyphen-no: Norwegian hyphenation in narrow table columns);
 # the tests also use pdftotext (poppler) and openssl, and drive Debian's chromium for the web page
 # (Playwright's own browser download does not work on these machines), with axe-core from npm.
+# npm is asked for only when missing: a Node.js from NodeSource brings its own, and conflicts with Debian's.
 systempakker:
 	@if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1 \
 	    || ! command -v openssl >/dev/null 2>&1 || [ ! -e /usr/share/hyphen/hyph_nb_NO.dic ] \
@@ -56,7 +57,7 @@ systempakker:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
 	    libreoffice-writer-nogui fonts-liberation2 fonts-dejavu-core poppler-utils openssl hyphen-no chromium \
-	    nodejs npm >/dev/null; \
+	    $$(command -v npm >/dev/null 2>&1 || echo nodejs npm) >/dev/null; \
 	fi
 
 run: $(STAMP) systempakker
