@@ -288,10 +288,11 @@ def arkiv_command(arbeidsbok, ut, alle, godta_usignert, kvitteringer, arkiver_ig
               help="SMTP-port (ellers LEDERAVTALE_SMTP_PORT, så innstillinger.json; standard 587).")
 @click.option("--ingen-tls", is_flag=True, help="Send uten STARTTLS-kryptering (bare for en relay-server på egen maskin).")
 @click.option("--uten-vedlegg", is_flag=True,
-              help="Legg bare ved selve avtalen; vedlegget (unntatt offentlighet) leverer HR på annen måte.")
+              help="Legg bare ved selve avtalen (med --oppfolging: oppfølgingsdokumentet); vedlegget (unntatt "
+                   "offentlighet) leverer HR på annen måte.")
 @click.option("--oppfolging", is_flag=True,
-              help="Send dokumentet til oppfølgingssamtalen (fra lederavtale oppfolging) i stedet for avtalene, "
-                   "med teksten i epost_oppfolging.txt.")
+              help="Send dokumentet til oppfølgingssamtalen og vedlegget til den (fra lederavtale oppfolging) i "
+                   "stedet for avtalene, med teksten i epost_oppfolging.txt.")
 @click.option("--paminnelse", is_flag=True,
               help="Send en påminnelse til lederne som ikke har signert avtalen, med avtalen (uten vedlegget) og "
                    "teksten i epost_paminnelse.txt; kan sendes igjen en senere dag.")
@@ -307,8 +308,9 @@ def epost_command(arbeidsbok, maler, ut, send_now, ledere, send_igjen, ja, smtp_
     sendt.json og sendes ikke to ganger. E-post med vedlegget merkes som privat; med
     --uten-vedlegg får lederen bare avtalen, og HR leverer vedlegget på annen måte.
 
-    Med --oppfolging får lederen dokumentet til oppfølgingssamtalen (offentlig) i stedet;
-    utkastene og sendt.json for den utsendingen ligger i UT/<år>/epost/oppfolging/.
+    Med --oppfolging får lederen dokumentet til oppfølgingssamtalen (offentlig) og vedlegget til den
+    (unntatt offentlighet) i stedet; utkastene og sendt.json for den utsendingen ligger i
+    UT/<år>/epost/oppfolging/.
 
     Med --paminnelse får lederne som har fått avtalen laget, men ikke har signert den (ingen signert
     kopi i signert.json og ingen dato i kolonnen Signert), en påminnelse med avtalen (aldri vedlegget) og

@@ -273,29 +273,40 @@ def test_maler_lists_the_follow_up_template():
 
 
 @pytest.mark.slow
-def test_epost_oppfolging_attaches_the_follow_up_document_only(synthetic, tmp_path):
+@pytest.mark.parametrize("uten_vedlegg", [False, True])
+def test_epost_oppfolging_attaches_the_follow_up_document_and_its_exempt_appendix(synthetic, tmp_path, uten_vedlegg):
+    """As the agreement's mail carries the appendix: the public document, then the exempt appendix, to the
+    leader and the superior, marked private; with --uten-vedlegg the public document alone."""
     tmp, sheets, workbook, _ = synthetic
     out = tmp_path / "ut"
     shutil.copytree(tmp / "ut", out)
     year_dir = out / "2027"
     assert run("generer", workbook, "--ut", out, "--ingen-pdf").exit_code == 0
-    result = run("epost", workbook, "--ut", out, "--oppfolging")
+    result = run("epost", workbook, "--ut", out, "--oppfolging", *(["--uten-vedlegg"] if uten_vedlegg else []))
     assert result.exit_code == 0, result.output
     drafts = sorted((year_dir / "epost" / "oppfolging").glob("*.eml"))
-    files = followup_files(year_dir)
-    assert len(drafts) == len(files)
+    files, appendices = followup_files(year_dir), followup_files(year_dir, rolle="oppfolging_vedlegg")
+    assert len(drafts) == len(files) == len(appendices)
+    # The kommunedirektør's evaluation does not go to the ordfører's mailbox (Vedlegg til ordfører is nei).
+    bok = read_workbook(workbook)
+    (kd,) = [leder.ansattnr for leder in bok.avtaleledere() if bok.er_kommunedirektor(leder)]
     assert not list((year_dir / "epost").glob("*.eml"))  # the agreements' mailing is untouched
     for draft in drafts:
         message = email.message_from_bytes(draft.read_bytes(), policy=email.policy.default)
         nr = draft.name.split()[0]
         assert message["Subject"].startswith("Oppfølgingssamtale 2027 – ")
-        assert message["Sensitivity"] is None
-        (attachment,) = list(message.iter_attachments())
-        assert attachment.get_filename() == files[nr].name
-        assert attachment.get_content() == files[nr].read_bytes()
+        attachments = list(message.iter_attachments())
+        assert attachments[0].get_filename() == files[nr].name
+        assert attachments[0].get_content() == files[nr].read_bytes()
+        assert GOAL_MARKER.encode() not in attachments[0].get_content()
         body = message.get_body(("plain",)).get_content()
         assert "oppfølgingssamtalen" in body and GOAL_MARKER not in body
-        assert GOAL_MARKER.encode() not in attachment.get_content()
+        if uten_vedlegg or nr == kd:
+            assert len(attachments) == 1 and message["Sensitivity"] is None
+        else:
+            assert [a.get_filename() for a in attachments[1:]] == [appendices[nr].name]
+            assert attachments[1].get_content() == appendices[nr].read_bytes()
+            assert message["Sensitivity"] == "Private"
 
 
 def test_epost_oppfolging_before_the_follow_up_is_written(tmp_path):

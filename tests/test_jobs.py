@@ -102,7 +102,7 @@ def test_next_year_returns_its_lines(tmp_path):
     (["--send-igjen", "--smtp-port", "25"], "--send-igjen, --smtp-port brukes bare sammen med --send."),
     (["--send", "--send-igjen", "--ja"], "--send-igjen krever at du velger ledere med --leder ANSATTNR."),
     (["--send"], "Bekreft utsendingen med --ja når kommandoen ikke kjøres i en terminal."),
-    (["--oppfolging", "--uten-vedlegg"], "--oppfolging og --uten-vedlegg kan ikke brukes sammen"),
+    (["--oppfolging", "--paminnelse"], "--paminnelse og --oppfolging kan ikke brukes sammen"),
 ])
 def test_epost_option_rules_are_the_jobs_said_once_with_exit_code_2(tmp_path, args, message):
     workbook = write_xlsx(tmp_path / "a.xlsx", basic_sheets())

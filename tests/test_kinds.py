@@ -29,7 +29,8 @@ from generator.documents.templates import TemplateSet
 from generator.documents.writing import run
 from generator.exceptions import TemplateError
 from generator.job import Job
-from generator.mail.message import AGREEMENT_MAIL, AGREEMENT_ONLY_MAIL, FOLLOW_UP_MAIL
+from generator.mail.message import (AGREEMENT_MAIL, AGREEMENT_ONLY_MAIL, FOLLOW_UP_MAIL, FOLLOW_UP_ONLY_MAIL,
+                                    WITHOUT_EXEMPT)
 from generator.store.manifest import BASIS_KEYS, MANIFEST_NAME, Manifest
 from generator.workbook import read_workbook
 
@@ -223,5 +224,10 @@ def test_a_mailing_is_its_kinds():
     assert (AGREEMENT_MAIL.template, AGREEMENT_MAIL.roles, AGREEMENT_MAIL.private) == (
         "epost.txt", ("avtale", "vedlegg"), True)
     assert (AGREEMENT_ONLY_MAIL.roles, AGREEMENT_ONLY_MAIL.private) == (("avtale",), False)
-    assert (FOLLOW_UP_MAIL.template, FOLLOW_UP_MAIL.private, FOLLOW_UP_MAIL.command) == (
-        "epost_oppfolging.txt", False, "oppfolging")
+    assert (FOLLOW_UP_MAIL.template, FOLLOW_UP_MAIL.roles, FOLLOW_UP_MAIL.private, FOLLOW_UP_MAIL.command) == (
+        "epost_oppfolging.txt", ("oppfolging", "oppfolging_vedlegg"), True, "oppfolging")
+    assert (FOLLOW_UP_ONLY_MAIL.roles, FOLLOW_UP_ONLY_MAIL.private) == (("oppfolging",), False)
+    # --uten-vedlegg and the settings pick the same mailing without its exempt document.
+    for full, public in ((AGREEMENT_MAIL, AGREEMENT_ONLY_MAIL), (FOLLOW_UP_MAIL, FOLLOW_UP_ONLY_MAIL)):
+        assert WITHOUT_EXEMPT[full.template] is public
+        assert public.left_out == tuple(kind for kind in full.kinds if not kind.public)

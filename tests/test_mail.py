@@ -744,8 +744,6 @@ def test_confirmation_can_say_no(setup, smtp_server):
 
 
 @pytest.mark.parametrize("args, options, message", [
-    (["--oppfolging", "--uten-vedlegg"], EpostOptions(oppfolging=True, uten_vedlegg=True),
-     "--oppfolging og --uten-vedlegg kan ikke brukes sammen (oppfølgingen har ikke vedlegg)."),
     (["--ja", "--ingen-tls"], EpostOptions(ja=True, ingen_tls=True),
      "--ja, --ingen-tls brukes bare sammen med --send."),
     (["--send", "--ja", "--send-igjen"], EpostOptions(send=True, ja=True, send_igjen=True),
@@ -1084,10 +1082,19 @@ def test_the_kommunedirektors_follow_up_goes_to_the_political_secretariat_not_th
     assert f"Send de utfylte Word-filene til det politiske sekretariatet ({SEKRETARIAT})" in visible_text(kd)
     assert any(n.startswith(f"{KD} {KD_NAME}: kopien går til det politiske sekretariatet ({SEKRETARIAT})")
                for n in result.notices)
-    # Everyone else: the superior in Cc, replies to HR.
+    # His evaluation (the exempt appendix) does not go to the secretariat: the follow-up document alone.
+    assert [a.get_filename() for a in kd.iter_attachments()] == [f"Oppfølgingssamtale 2027 - {KD_NAME}.docx"]
+    assert kd["Sensitivity"] is None
+    assert any(n.startswith(f"{KD} {KD_NAME}: vedlegget til oppfølgingssamtalen (unntatt offentlighet) legges ikke")
+               for n in result.notices)
+    # Everyone else: the superior in Cc, replies to HR, and the exempt appendix to the two of them, marked private.
     other = example_draft(example, KOMMUNALSJEF, "oppfolging")
     assert [a.addr_spec for a in other["Cc"].addresses] == [KD_ADDRESS] and other["Reply-To"] is None
     assert "Send de utfylte Word-filene til HR" in visible_text(other)
+    assert [a.get_filename() for a in other.iter_attachments()] == [
+        "Oppfølgingssamtale 2027 - Marit Bjørnstad.docx",
+        "Oppfølgingssamtale 2027 - Marit Bjørnstad - vedlegg (unntatt offentlighet).docx"]
+    assert other["Sensitivity"] == "Private"
 
     box = Mailbox()
     sent_now = send(example_job(example), [KD], oppfolging=True, host="127.0.0.1", port=smtp_server(box), tls=False)
@@ -1107,8 +1114,8 @@ def test_an_exempt_document_goes_only_to_the_parties_own_mailboxes(tmp_path):
     """`addressing`, the rule behind both mailings: the kommunedirektør's (100) exempt document never goes to the
     political secretariat, and to the ordfører only with Vedlegg til ordfører = ja; everyone else's superior
     is a party's own mailbox."""
-    from generator.documents.kinds import AGREEMENT, APPENDIX, FOLLOW_UP
-    from generator.mail.message import AGREEMENT_MAIL, FOLLOW_UP_MAIL, Mailing, addressing, mail_context
+    from generator.documents.kinds import AGREEMENT, APPENDIX, FOLLOW_UP, FOLLOW_UP_APPENDIX
+    from generator.mail.message import AGREEMENT_MAIL, FOLLOW_UP_MAIL, FOLLOW_UP_ONLY_MAIL, addressing, mail_context
     from generator.workbook import read_workbook
 
     def bok(*fields):
@@ -1117,17 +1124,18 @@ def test_an_exempt_document_goes_only_to_the_parties_own_mailboxes(tmp_path):
         return read_workbook(write_xlsx(tmp_path / "a.xlsx", sheets))
 
     sekretariat = "politikk@testvik.kommune.no"
-    # A follow-up mailing that would carry an exempt document too (as the kinds may come to have it).
-    exempt_follow_up = Mailing((FOLLOW_UP, APPENDIX), "oppfolging", political=True)
+    # The follow-up mailing carries the follow-up conversation's exempt appendix (the evaluation).
+    exempt_follow_up = FOLLOW_UP_MAIL
+    assert FOLLOW_UP_MAIL.kinds == (FOLLOW_UP, FOLLOW_UP_APPENDIX) and FOLLOW_UP_MAIL.private
     with_secretariat = bok(["Politisk sekretariat", sekretariat])
-    for mailing in (exempt_follow_up, FOLLOW_UP_MAIL):
+    for mailing in (FOLLOW_UP_MAIL, FOLLOW_UP_ONLY_MAIL):
         where = addressing(with_secretariat, with_secretariat.leder("100"), mailing)
         assert (where.cc, where.reply_to, where.kinds) == (sekretariat, sekretariat, (FOLLOW_UP,))
         assert where.withheld == tuple(kind for kind in mailing.kinds if not kind.public)
         assert mail_context(with_secretariat, with_secretariat.leder("100"), mailing)["politisk_sekretariat"] == sekretariat
     # Vedlegg til ordfører = ja makes the ordfører's mailbox a party's own, never the secretariat's.
     ja = bok(["Politisk sekretariat", sekretariat], ["Vedlegg til ordfører", "ja"])
-    assert addressing(ja, ja.leder("100"), exempt_follow_up).withheld == (APPENDIX,)
+    assert addressing(ja, ja.leder("100"), exempt_follow_up).withheld == (FOLLOW_UP_APPENDIX,)
     assert addressing(ja, ja.leder("100"), AGREEMENT_MAIL).kinds == (AGREEMENT, APPENDIX)
     nei = bok()
     where = addressing(nei, nei.leder("100"), AGREEMENT_MAIL)

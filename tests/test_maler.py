@@ -109,12 +109,15 @@ def long_oppdrag():
                                       "Kvalitet", "Kvalitet", "Klima"], start=1)]
 
 
+MEASURES = 26  # more than fit on a whole page under the running header and footer
+
+
 def many_measures():
     """An assignment early on a page with more measures than fit on the rest of it."""
     oppdrag = long_oppdrag()
     oppdrag[1]["tekst"] = "Redusere sykefraværet gjennom systematisk oppfølging av sykmeldte"
     oppdrag[1]["tiltak"] = [f"Oppfølgingstiltak {k}: samtale med sykmeldte innen fire uker og tilrettelegging "
-                            "i samarbeid med NAV arbeidslivssenter og bedriftshelsetjenesten" for k in range(1, 19)]
+                            "i samarbeid med NAV arbeidslivssenter og bedriftshelsetjenesten" for k in range(1, MEASURES + 1)]
     return oppdrag
 
 
@@ -191,12 +194,23 @@ def body_text(document) -> str:
     return "\n".join(paragraphs(document.element.body, document))
 
 
+def headers(document) -> list:
+    """The first page's header (the letterhead), then every other page's."""
+    section = document.sections[0]
+    return [section.first_page_header._element, section.header._element]
+
+
+def footers(document) -> list:
+    section = document.sections[0]
+    return [section.first_page_footer._element, section.footer._element]
+
+
 def header_text(document) -> str:
-    return "\n".join(paragraphs(document.sections[0].header._element, document))
+    return "\n".join(line for part in headers(document) for line in paragraphs(part, document))
 
 
 def footer_text(document) -> str:
-    return "\n".join(paragraphs(document.sections[0].footer._element, document))
+    return "\n".join(line for part in footers(document) for line in paragraphs(part, document))
 
 
 def all_text(document) -> str:
@@ -279,8 +293,7 @@ def test_docx_text_shows_a_template_for_git_diff():
 def test_jinja_tags_each_in_one_run(folder, name):
     """HR edits these in Word; a tag split over runs would only work by luck of docxtpl's cleanup."""
     document = docx.Document(folder / name)
-    parts = [document.element.body, document.sections[0].header._element,
-             document.sections[0].footer._element]
+    parts = [document.element.body, *headers(document), *footers(document)]
     for part in parts:
         for run in part.iter(qn("w:r")):
             text = "".join(t.text or "" for t in run.iter(qn("w:t")))
@@ -306,6 +319,37 @@ def test_word_metadata(folder, name):
     assert "Microsoft" not in app and "Macintosh" not in app and "AppVersion" not in app
     core = template_xml(folder / name, "docProps/core.xml")
     assert "<cp:revision>1</cp:revision>" in core
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=FOLDER_IDS)
+@pytest.mark.parametrize("name", EVERY_DOCX)
+def test_norwegian_separators(folder, name):
+    """Word's decimal sign and list separator (fields, formulas in tables) as in Norway: «,» and «;»."""
+    settings = etree.fromstring(template_xml(folder / name, "word/settings.xml").encode())
+    assert settings.find(qn("w:decimalSymbol")).get(qn("w:val")) == ","
+    assert settings.find(qn("w:listSeparator")).get(qn("w:val")) == ";"
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=FOLDER_IDS)
+@pytest.mark.parametrize("name", EVERY_DOCX)
+def test_letterhead_on_the_first_page_only(folder, name):
+    """A letter's convention: the logo, address and contact details on the first page; the other pages
+    name the municipality and carry the title, page number and document ID (and an exempt document's
+    mark on every page)."""
+    document = docx.Document(folder / name)
+    section = document.sections[0]
+    assert section.different_first_page_header_footer
+    (first_header, header), (first_footer, footer) = headers(document), footers(document)
+    head = ["\n".join(paragraphs(part, document)) for part in (first_header, header)]
+    foot = ["\n".join(paragraphs(part, document)) for part in (first_footer, footer)]
+    assert "kommune.logo" in head[0] and "kommune.logo" not in head[1]
+    assert all("{{ kommune.navn }}" in text for text in head)
+    exempt = "offentl" in head[0]
+    assert ("offentl" in head[1]) == exempt
+    assert "kommune.adresse" in foot[0] and "kommune.telefon" in foot[0]
+    assert "kommune.adresse" not in foot[1] and "kommune.telefon" not in foot[1]
+    for text in foot:
+        assert "{{ periode.ar }}" in text and "Side" in text and "Dokument-ID" in text
 
 
 def test_tables_have_one_layout_element():
@@ -336,7 +380,8 @@ def test_templates_carry_only_the_styles_they_need():
 @pytest.mark.parametrize("name", EVERY_DOCX)
 def test_own_text_keeps_numbers_together(folder, name):
     """The templates' own «§ 13», «kap. 3» and «%» never break over two lines."""
-    xml = template_xml(folder / name) + template_xml(folder / name, "word/footer1.xml")
+    xml = "".join(template_xml(folder / name, part) for part in ("word/document.xml", "word/footer1.xml",
+                                                                   "word/footer2.xml"))
     text = re.sub(r"\{%.*?%\}|\{\{.*?\}\}", "", "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml)))
     assert not re.search(r"§ | %|kap\. \d|pkt\. \d", text)
     assert "Hovedtariffavtalen kapittel" not in text and "hovudtariffavtalen kapittel" not in text
@@ -377,10 +422,12 @@ def test_agreement_renders_rich_context(folder, logo):
     assert "49" not in text
     assert "{%" not in all_text(document)
     assert "{{" not in all_text(document).replace(INJECTION, "")
-    # The logo lands in the page header, with the municipality's name and contact details.
-    header = document.sections[0].header._element
-    assert header.findall(".//" + qn("w:drawing")), "logoen mangler i toppteksten"
-    assert "Fjordvik kommune" in header_text(document)
+    # The logo lands in the first page's header, with the municipality's name and contact details; the
+    # other pages carry the name alone (the letterhead is the first page's).
+    first, running = headers(document)
+    assert first.findall(".//" + qn("w:drawing")), "logoen mangler i toppteksten"
+    assert not running.findall(".//" + qn("w:drawing")), "logoen skal bare stå på første side"
+    assert "Fjordvik kommune" in paragraphs(running, document)[0]
     footer = footer_text(document)
     for value in ["Rådhusplassen 1, 6900 Fjordvik", "57 00 00 00", "postmottak@fjordvik.kommune.no",
                   "www.fjordvik.kommune.no", "Side"]:
@@ -455,7 +502,7 @@ def test_agreement_without_assignments(folder, sentence):
     text = body_text(document)
     assert sentence in text
     assert not assignment_tables(document)
-    assert not document.sections[0].header._element.findall(".//" + qn("w:drawing"))
+    assert not any(part.findall(".//" + qn("w:drawing")) for part in headers(document))
     footer = footer_text(document)
     assert "Telefon" not in footer and "·" not in footer
     assert "Fjordvik kommune\npostmottak@fjordvik.kommune.no" in footer
@@ -526,9 +573,9 @@ def test_agreements_never_reference_development_goals(folder, name, rich):
 def test_page_numbers_are_real_fields():
     for folder in FOLDERS:
         for name in EVERY_DOCX:
-            footer = docx.Document(folder / name).sections[0].footer._element
-            instructions = " ".join(t.text for t in footer.iter(qn("w:instrText")))
-            assert "PAGE" in instructions.split() and "NUMPAGES" in instructions.split(), name
+            for footer in footers(docx.Document(folder / name)):
+                instructions = " ".join(t.text for t in footer.iter(qn("w:instrText")))
+                assert "PAGE" in instructions.split() and "NUMPAGES" in instructions.split(), name
 
 
 def test_page_is_a4():
@@ -554,7 +601,7 @@ def test_placeholder_text_is_the_convention_and_highlighted():
             for run in marked:
                 assert run.text == PLACEHOLDER[folder], (name, run.text)
                 assert run.font.highlight_color == WD_COLOR_INDEX.YELLOW
-            assert all("[Fyll" not in (t.text or "") for t in document.sections[0].header._element.iter(qn("w:t")))
+            assert all("[Fyll" not in (t.text or "") for part in headers(document) for t in part.iter(qn("w:t")))
 
 
 @pytest.mark.parametrize("folder", FOLDERS, ids=FOLDER_IDS)
@@ -776,8 +823,16 @@ def test_follow_up_email_names_the_exempt_appendix(folder):
     assert "oppfølgingssamtalen" in body
     assert ("leverer dere til HR etter samtalen, slik det er avtalt – ikke på e-post" if folder == MALER
             else "leverer de til HR etter samtalen, slik det er avtalt – ikkje på e-post") in body
-    assert ("eget vedlegg til oppfølgingssamtalen, som er unntatt offentlighet" if folder == MALER
-            else "eige vedlegg til oppfølgingssamtalen, som er unnateke offentlegheit") in body
+    # Attached: named, and not to be passed on; left out (the kommunedirektør's, or --uten-vedlegg): how it comes.
+    assert ("Det andre vedlegget, «Vedlegg til oppfølgingssamtale 2027», følger opp dine personlige utviklingsmål"
+            if folder == MALER else
+            "Det andre vedlegget, «Vedlegg til oppfølgingssamtale 2027», følgjer opp dei personlege utviklingsmåla") in body
+    assert ("Vedlegget er unntatt offentlighet: ikke videresend det" if folder == MALER
+            else "Vedlegget er unnateke offentlegheit: ikkje send det vidare") in body
+    left_out = render_email(folder, "epost_oppfolging.txt", {**agreement_context(), "vedlegg_utelatt": True})
+    assert "Det andre vedlegget" not in left_out
+    assert ("er derfor ikke lagt ved denne e-posten; du får det av HR på annen måte" if folder == MALER
+            else "er difor ikkje lagt ved denne e-posten; du får det frå HR på annan måte") in left_out
     assert "utviklingsmal" not in (folder / "epost_oppfolging.txt").read_text(encoding="utf-8")
 
 
@@ -1045,6 +1100,7 @@ class Laid:
     """A document laid out by LibreOffice: each page's text lines with their vertical position."""
 
     def __init__(self, pdf: Path, source: str):
+        self.path = pdf
         self.source = source  # the document's own text, to tell a hyphen in the text from a broken word
         out = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], check=True, capture_output=True,
                              text=True).stdout
@@ -1108,6 +1164,13 @@ def test_rendered_templates_lay_out_in_libreoffice(laid_out):
     for number, page in enumerate(pages, start=1):
         assert re.search(rf"Side {number} av {len(pages)}\b", page), page[-300:]
         assert "Fjordvik kommune" in page
+        # The letterhead's address and contact details on the first page only.
+        assert ("Rådhusplassen 1" in page) == (number == 1), number
+    # The logo (the test's 80 × 100 picture) on the first page only.
+    listed = subprocess.run(["pdfimages", "-list", str(avtale.path)], capture_output=True, text=True,
+                            check=True).stdout.splitlines()[2:]
+    logo_pages = [int(line.split()[0]) for line in listed if line.split()[3:5] == ["80", "100"]]
+    assert logo_pages == [1], listed
     joined = "\n".join(pages)
     for value in ["Økonomi & drift", "Sykefravær", "31.12.2027", "Ukentlige samtaler", "Avvik < 1"]:
         assert value in joined, value
@@ -1177,7 +1240,7 @@ def test_long_measures_continue_under_their_assignment(laid_out):
     their assignment repeated above them."""
     doc = laid_out["mange"]
     first, last = (next(n for n in range(len(doc.pages)) if f"Oppfølgingstiltak {k}:" in doc.text(n))
-                   for k in (1, 18))
+                   for k in (1, MEASURES))
     assert last == first + 1, "tiltakene skal begynne der det er plass og fortsette på neste side"
     for page in (first, last):
         assert "Redusere sykefraværet gjennom systematisk" in doc.text(page)
@@ -1216,3 +1279,5 @@ def test_the_default_e_mail_texts_say_when_the_appendix_is_left_out_and_where_th
 
         assert said in body(kd) and said not in body(other)
         assert follow in body(kd, "oppfolging") and bok.kommune.politisk_sekretariat in body(kd, "oppfolging")
+        # His follow-up's exempt appendix (the evaluation) does not go to the secretariat either, and says so.
+        assert said in body(kd, "oppfolging")

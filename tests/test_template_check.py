@@ -257,13 +257,17 @@ def test_missing_extra_column_found_when_rendering(tmp_path, avtale_contexts):
     assert "(«Telefon: {{ leder.ekstra.Telefon }}»): ukjent felt «Telefon»" in message
 
 
-def test_mistake_in_the_footer(tmp_path, avtale_contexts):
+@pytest.mark.parametrize("first_page, area", [(True, "bunntekst på første side"), (False, "bunntekst")])
+def test_mistake_in_the_footer(tmp_path, avtale_contexts, first_page, area):
+    """Named as Word names the footers: the default templates' first page has its own (the letterhead)."""
     def change(doc):
-        doc.sections[0].footer.paragraphs[0].add_run(" {{ kommune.telefonnr }}")
+        section = doc.sections[0]
+        footer = section.first_page_footer if first_page else section.footer
+        footer.paragraphs[0].add_run(" {{ kommune.telefonnr }}")
 
     template = damaged(tmp_path, change)
     message = only(check_template(template, avtale_contexts))
-    assert message.startswith("lederavtale.docx, bunntekst, avsnitt 1 (")
+    assert message.startswith(f"lederavtale.docx, {area}, avsnitt 1 (")
     assert message.endswith("ukjent felt «kommune.telefonnr». Mente du «kommune.telefon»?")
 
 

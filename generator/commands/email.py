@@ -20,7 +20,7 @@ from ..documents.templates import TemplateSet
 from ..exceptions import MailError, OptionError
 from ..job import Job
 from ..mail.delivery import SendPlan, deliver, plan
-from ..mail.message import (AGREEMENT_MAIL, AGREEMENT_ONLY_MAIL, FOLLOW_UP_MAIL, REMINDER_MAIL, Mailing,
+from ..mail.message import (AGREEMENT_MAIL, FOLLOW_UP_MAIL, REMINDER_MAIL, WITHOUT_EXEMPT, Mailing,
                             MailTemplate, label, load_template, prepare_messages, template_file)
 from ..mail.records import read_records, send_times
 from ..mail.smtp import DEFAULT_TIMEOUT, smtp_settings
@@ -82,8 +82,6 @@ def epost(job: Job, options: EpostOptions, interactive: bool = False, confirm: C
 
 def check_options(options: EpostOptions, interactive: bool) -> None:
     """OptionError (exit 2) for options that do not go together, in the order the user meets them."""
-    if options.oppfolging and options.uten_vedlegg:
-        raise OptionError("--oppfolging og --uten-vedlegg kan ikke brukes sammen (oppfølgingen har ikke vedlegg).")
     if options.paminnelse and options.oppfolging:
         raise OptionError("--paminnelse og --oppfolging kan ikke brukes sammen (påminnelsen gjelder avtalen som "
                           "ikke er signert, ikke oppfølgingen).")
@@ -113,9 +111,8 @@ def mailing_for(uten_vedlegg: bool = False, oppfolging: bool = False, paminnelse
     """The mailing the options choose; the reminder never attaches the appendix, whatever `uten_vedlegg` says."""
     if paminnelse:
         return REMINDER_MAIL
-    if oppfolging:
-        return FOLLOW_UP_MAIL
-    return AGREEMENT_ONLY_MAIL if uten_vedlegg else AGREEMENT_MAIL
+    mailing = FOLLOW_UP_MAIL if oppfolging else AGREEMENT_MAIL
+    return WITHOUT_EXEMPT[mailing.template] if uten_vedlegg else mailing
 
 
 # The field of innstillinger.json that replaces each e-mail template.
@@ -143,8 +140,8 @@ class MailSetup:
 
     @property
     def appendix_left_out(self) -> bool:
-        """The settings (not an option) leave the appendix out of the agreement's mail."""
-        return self.mailing is AGREEMENT_ONLY_MAIL and not self.stored.med_vedlegg
+        """The settings (not an option) leave the exempt appendix out of the mail."""
+        return bool(self.mailing.left_out) and not self.stored.med_vedlegg
 
 
 def mail_setup(bok: Arbeidsbok, maler: Path | None, stored: Innstillinger, uten_vedlegg: bool = False,
@@ -163,8 +160,9 @@ def mail_setup(bok: Arbeidsbok, maler: Path | None, stored: Innstillinger, uten_
 def _appendix_notice(setup: MailSetup) -> list[str]:
     notices = []
     if setup.appendix_left_out:
-        notices.append("Vedlegget legges ikke ved: innstillingene (innstillinger.json, siden Innstillinger) sier at "
-                       "e-posten bare skal ha avtalen.")
+        left_out, sent = setup.mailing.left_out[0], setup.mailing.kinds[0]
+        notices.append(f"{left_out.navn[1]} legges ikke ved: innstillingene (innstillinger.json, siden Innstillinger) "
+                       f"sier at e-posten bare skal ha {sent.navn[0]}.")
     if setup.tool_text:
         notices.append(f"Malmappen har ingen {setup.mailing.template}; e-posten har verktøyets egen tekst.")
     return notices

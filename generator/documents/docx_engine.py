@@ -52,6 +52,7 @@ from xml.sax.saxutils import quoteattr
 
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import parse_xml
+from docx.oxml.ns import qn
 from docxtpl import DocxTemplate, InlineImage
 from lxml import etree
 
@@ -124,6 +125,9 @@ class DocxPart:
     zip_name: str  # "word/document.xml", "word/header1.xml", …
     xml: str  # the part's XML as one line, as docxtpl hands it to patch_xml
     part: object  # python-docx's part: where an image's relationship goes
+    # Which pages a header or footer is for, as the section says: "first" (the first page, when it has its
+    # own), "even" (even pages, when they have their own), else "default".
+    pages: str = "default"
 
 
 _KINDS = ((RELATIONSHIP_TYPE.HEADER, "header"), (RELATIONSHIP_TYPE.FOOTER, "footer"))
@@ -134,11 +138,14 @@ def template_parts(document) -> list[DocxPart]:
     renders them (a header or footer without content is skipped, as docxtpl skips it)."""
     body = document.part
     parts = [DocxPart("body", _zip_name(body), _xml(document.element.body), body)]
+    pages = {ref.get(qn("r:id")): ref.get(qn("w:type"), "default")
+             for ref in document.element.body.iter(qn("w:headerReference"), qn("w:footerReference"))}
     for reltype, kind in _KINDS:
-        for rel in body.rels.values():
+        for rid, rel in body.rels.items():
             if rel.reltype == reltype and rel.target_part.blob:
                 target = rel.target_part
-                parts.append(DocxPart(kind, _zip_name(target), _xml(parse_xml(target.blob)), target))
+                parts.append(DocxPart(kind, _zip_name(target), _xml(parse_xml(target.blob)), target,
+                                      pages.get(rid, "default")))
     return parts
 
 

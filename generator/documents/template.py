@@ -23,7 +23,7 @@ from . import docx_engine
 class Part:
     """One XML part that holds template code: the body, a header or a footer."""
 
-    area: str  # "" for the body, else "topptekst", "bunntekst 2", … as HR finds it in Word
+    area: str  # "" for the body, else "topptekst", "bunntekst på første side", … as HR finds it in Word
     zip_name: str  # where the part is in the .docx: "word/document.xml", "word/header1.xml", …
     xml: str  # as Word saved it: the check reads the visible paragraphs from this
     source: str  # mended by docxtpl, one paragraph per line: what Jinja compiles
@@ -42,8 +42,14 @@ class PreparedTemplate:
         self.parts = []
         for kind, label in (("body", ""), ("header", "topptekst"), ("footer", "bunntekst")):
             of_kind = [p for p in found if p.kind == kind]
-            for n, found_part in enumerate(of_kind, 1):
-                self.parts.append(_part(label if len(of_kind) == 1 else f"{label} {n}", found_part))
+            # Named as Word's dialog names them: the first page's, the even pages', the others'; numbered
+            # only when several sections have their own.
+            areas = [label + _PAGES[p.pages] for p in of_kind]
+            for n, (area, found_part) in enumerate(zip(areas, of_kind), 1):
+                self.parts.append(_part(area if areas.count(area) == 1 else f"{area} {n}", found_part))
+
+
+_PAGES = {"first": " på første side", "even": " på partallssider", "default": ""}
 
 
 def _part(area: str, found: docx_engine.DocxPart) -> Part:

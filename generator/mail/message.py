@@ -9,9 +9,9 @@ which breaks the attachment in every client. compat32 gives what Thunderbird sen
 in Content-Type for Outlook.
 
 Privacy: the body comes from the agreement's context, which never holds development
-goals, and passes the same guard as the agreement. A leader's appendix goes to the leader
-and the superior only, in a message marked `Sensitivity: Private`, or not at all
-(`--uten-vedlegg`, and never with a reminder).
+goals, and passes the same guard as the agreement. A leader's exempt document (the appendix in January,
+the follow-up conversation's appendix in the autumn) goes to the leader and the superior only, in a
+message marked `Sensitivity: Private`, or not at all (`--uten-vedlegg`, and never with a reminder).
 
 An exempt document is e-mailed only to the parties' own mailboxes (`addressing`). The ordfører's counts
 as one only when Vedlegg til ordfører is ja: by default the kommunedirektør's agreement mail, which has the
@@ -41,7 +41,7 @@ import jinja2
 
 from ..documents.context import agreement_context, babel_locale
 from ..documents.jinja import explain, make_jinja_env
-from ..documents.kinds import AGREEMENT, APPENDIX, FOLLOW_UP, REMINDER_TEXT, Kind
+from ..documents.kinds import AGREEMENT, APPENDIX, FOLLOW_UP, FOLLOW_UP_APPENDIX, REMINDER_TEXT, Kind
 from ..documents.privacy import PrivacyGuard
 from ..documents.templates import TemplateSet
 from ..exceptions import MailError, TemplateError
@@ -66,7 +66,7 @@ class Mailing:
     # leader back, and sendt.json keeps every time the server took one (delivery.plan).
     repeats: bool = False
     resend_advice: str = "send_igjen"  # the advice (advice.py) for sending one leader's message again
-    # The exempt documents of the agreement's mail that this run leaves out (--uten-vedlegg): the e-mail
+    # The exempt documents of the full mailing that this run leaves out (--uten-vedlegg): the e-mail
     # templates' `vedlegg_utelatt` is true.
     left_out: tuple[Kind, ...] = ()
     # The kommunedirektør's copy goes to the political secretariat, when the sheet Kommune has one, instead
@@ -95,9 +95,14 @@ class Mailing:
 
 AGREEMENT_MAIL = Mailing((AGREEMENT, APPENDIX))  # the agreement first, then the appendix
 AGREEMENT_ONLY_MAIL = Mailing((AGREEMENT,), left_out=(APPENDIX,))  # --uten-vedlegg
-# --oppfolging: public. The kommunedirektør's evaluation is the kommunestyre's business: its copy goes to the
-# political secretariat, which prepares it for the ordfører (and the opposisjonsleder, who has no address here).
-FOLLOW_UP_MAIL = Mailing((FOLLOW_UP,), "oppfolging", political=True)
+# --oppfolging: the public follow-up document, then its exempt appendix (the development goals followed up; the
+# kommunedirektør's: the ordfører's evaluation and his own), as the agreement's mail carries the appendix. The
+# kommunedirektør's evaluation is the kommunestyre's business: its copy goes to the political secretariat, which
+# prepares it for the ordfører (and the opposisjonsleder, who has no address here), and so without the appendix.
+FOLLOW_UP_MAIL = Mailing((FOLLOW_UP, FOLLOW_UP_APPENDIX), "oppfolging", political=True)
+FOLLOW_UP_ONLY_MAIL = Mailing((FOLLOW_UP,), "oppfolging", left_out=(FOLLOW_UP_APPENDIX,), political=True)
+# Each mailing with an exempt document, and the same mailing without it (--uten-vedlegg, the settings).
+WITHOUT_EXEMPT = {AGREEMENT_MAIL.template: AGREEMENT_ONLY_MAIL, FOLLOW_UP_MAIL.template: FOLLOW_UP_ONLY_MAIL}
 # --paminnelse: to leaders who have not signed. The public agreement alone, never the exempt appendix: a
 # reminder goes again, to inboxes a secretary may read, and the leader has the appendix already.
 REMINDER_MAIL = Mailing((AGREEMENT,), "paminnelse", email_template=REMINDER_TEXT, repeats=True,

@@ -409,11 +409,14 @@ def write_status_document(bok: Arbeidsbok, status: Status, path: Path, today: da
 def _retitle_footer(doc, title: str) -> None:
     """The template's footer reads «Lederavtale <år> – <leder>»; here it is the report's title. The
     report is the year's, not a leader's document, and carries no document ID: its line goes."""
-    for section in doc.sections:
-        for paragraph in section.footer.paragraphs:
+    # The default templates' first page has its own footer (the letterhead's address), the others theirs.
+    footers = [footer for section in doc.sections for footer in (section.first_page_footer, section.footer)
+               if not footer.is_linked_to_previous]
+    for footer in footers:
+        for paragraph in footer.paragraphs:
             if paragraph.text.startswith(f"{FOOTER_LABEL} {stamp.SENTINEL}"):
                 docx_engine.remove_paragraph(paragraph)
-        for paragraph in section.footer.paragraphs:
+        for paragraph in footer.paragraphs:
             for run in paragraph.runs:
                 if _FOOTER_MARK in run.text:
                     run.text = title

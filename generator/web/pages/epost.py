@@ -53,7 +53,7 @@ class Sending:
 SENDINGS = {s.key: s for s in (
     Sending("avtale", "avtalen", PAGE),
     Sending("paminnelse", "påminnelsen", PAGE, paminnelse=True),
-    Sending("oppfolging", "oppfølgingsdokumentet", "/oppfolging", oppfolging=True),
+    Sending("oppfolging", "oppfølgingsdokumentet og vedlegget", "/oppfolging", oppfolging=True),
 )}
 
 

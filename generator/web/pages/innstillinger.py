@@ -28,7 +28,7 @@ from ...documents.context import babel_locale
 from ...documents.privacy import PrivacyGuard
 from ...documents.templates import default_template_dir
 from ...exceptions import LederavtaleError, TemplateError
-from ...mail.message import (AGREEMENT_MAIL, AGREEMENT_ONLY_MAIL, FOLLOW_UP_MAIL, Mailing, compile_template,
+from ...mail.message import (AGREEMENT_MAIL, FOLLOW_UP_MAIL, WITHOUT_EXEMPT, Mailing, compile_template,
                              mail_context, recipients, render_text, template_source)
 from ...mail.smtp import (ENV_HOST, ENV_PASSWORD, ENV_PORT, ENV_USER, SmtpError, connect, environment_value,
                           smtp_settings)
@@ -261,8 +261,8 @@ class SettingsPage:
             return self.show(request, 400, message="Ingen leder i arbeidsboken har e-postadresse, så ingen e-post kan "
                                                    "vises.", submitted=shown)
         name, mailing, heading = which
-        if mailing is AGREEMENT_MAIL and not shown["med_vedlegg"]:
-            mailing = AGREEMENT_ONLY_MAIL
+        if not shown["med_vedlegg"]:
+            mailing = WITHOUT_EXEMPT[mailing.template]
         text, where = shown[name], f"Teksten i «{heading}»"
         if not text.strip():
             text, where = self._folder_text(bok, mailing), mailing.template
