@@ -20,6 +20,7 @@ import img2pdf
 import openpyxl
 import pikepdf
 import pytest
+from PIL import Image
 
 from conftest import BASIC, write_xlsx
 from generator.documents.identity import make_id, set_pdf_id
@@ -219,3 +220,30 @@ def test_no_library_warning_reaches_the_terminal(round_trip, tmp_path):
     assert "signert" in shown.stdout
     assert shown.stderr == ignored.stderr
     assert "Warning" not in shown.stderr + shown.stdout
+
+
+def test_a_scan_named_as_a_follow_up_document_is_not_taken_for_the_agreement(tmp_path):
+    """A scan without a readable QR code is matched by its file name. The follow-up documents' names
+    (documents/kinds.py) hold «vedlegg» or nothing the agreement's lacks: read as the appendix or the agreement,
+    a scanned follow-up form would stand as the signed agreement."""
+    book = write_xlsx(tmp_path / "bok.xlsx", BASIC)
+    out = tmp_path / "ut"
+    assert cli("generer", book, "--ut", out, "--ingen-pdf", "--leder", "210").exit_code == 0
+    page = io.BytesIO()
+    Image.new("L", (1240, 1754), 255).save(page, "PNG")  # a blank A4 page at 150 dpi: no QR code to read
+    inbox = tmp_path / "innboks"
+    inbox.mkdir()
+    follow_ups = ["210 Oppfølgingssamtale 2027 - Øystein Sykehjem.pdf",
+                  "210 Oppfølgingssamtale 2027 - Øystein Sykehjem - vedlegg (unntatt offentlighet).pdf"]
+    for name in follow_ups + ["210 Lederavtale 2027 - Øystein Sykehjem.pdf"]:
+        (inbox / name).write_bytes(img2pdf.convert(page.getvalue()))
+
+    result = cli("signert", book, inbox, "--ut", out, "--dato", "03.03.2027")
+
+    assert result.exit_code == 3, result.output
+    for name in follow_ups:
+        assert (f"{name}: ingen QR-kode med dokument-ID, og filnavnet sier at det er et dokument fra "
+                "oppfølgingssamtalen") in " ".join(result.output.split()), result.output
+    data = json.loads((out / YEAR / "signert.json").read_text(encoding="utf-8"))
+    assert list(data["210"]) == ["avtale"]
+    assert data["210"]["avtale"]["kilde"] == "210 Lederavtale 2027 - Øystein Sykehjem.pdf"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import multiprocessing
 import os
+import unicodedata
 import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -50,8 +51,11 @@ from ..advice import advice
 KINDS = {kind.rolle: kind for kind in SIGNED_KINDS}
 
 
-# In a scan's file name, when no QR code says which document it is.
+# In a scan's file name, when no QR code says which document it is. The follow-up documents' names
+# (documents.kinds: «Oppfølgingssamtale 2027 - Navn - vedlegg …») are neither the agreement nor its appendix:
+# read as one of them, a scanned follow-up form would stand in the record as the signed agreement.
 _APPENDIX_WORDS = ("vedlegg", "utviklingsm")
+_FOLLOW_UP_WORDS = ("oppfølging", "oppfolging", "oppfoelging")
 
 
 @dataclass
@@ -216,7 +220,11 @@ def read_copy(path: Path, kilde: str, bok: Arbeidsbok, year: YearFolder, entries
         ansattnr, rolle = document_id.ansattnr, document_id.kind
     else:
         ansattnr = scan.ansattnr_fra_filnavn
-        rolle = APPENDIX.rolle if any(w in path.name.casefold() for w in _APPENDIX_WORDS) else AGREEMENT.rolle
+        name = unicodedata.normalize("NFC", path.name).casefold()
+        if any(w in name for w in _FOLLOW_UP_WORDS):
+            raise Refused("ingen QR-kode med dokument-ID, og filnavnet sier at det er et dokument fra "
+                          "oppfølgingssamtalen, ikke avtalen eller vedlegget som signeres")
+        rolle = APPENDIX.rolle if any(w in name for w in _APPENDIX_WORDS) else AGREEMENT.rolle
     if rolle not in KINDS:
         raise Refused(f"er {document_id.kind}-dokumentet, ikke avtalen eller vedlegget som signeres")
     leder = next((leder for leder in bok.ledere if leder.ansattnr == ansattnr), None)
