@@ -159,10 +159,10 @@ def _follow_up_appendix_words(nynorsk: bool, language: str) -> Words:
 # for every leader the development goals followed up and the leader's own leadership so far in the year;
 # for the kommunedirektør the ordfører's written evaluation and the self-evaluation, signed by both. An
 # appraisal of a named employee: exempt like the appendix (Skjermingshjemmel), from the appendix's context,
-# so it may show the goals. Named, kept in the manifest and given a document ID like the appendix. Not yet
-# signed through `signering` or archived by `arkiv` (no `signed`, no `arkiv`): both take one record per
-# leader of exactly the agreement and the appendix, made in the spring, and would ask every leader for an
-# autumn document that does not exist yet; nor yet attached by `epost --oppfolging` (mail.message).
+# so it may show the goals. Named, kept in the manifest, given a document ID and e-mailed to the parties
+# (`epost --oppfolging`, mail.message.FOLLOW_UP_MAIL) like the appendix. Not yet signed through `signering` or
+# archived by `arkiv` (no `signed`, no `arkiv`): both take one record per leader of exactly the agreement and
+# the appendix, made in the spring, and would ask every leader for an autumn document that does not exist yet.
 FOLLOW_UP_APPENDIX = Kind(
     "oppfolging_vedlegg", False, ("vedlegget til oppfølgingssamtalen", "Vedlegget til oppfølgingssamtalen"),
     _follow_up_appendix_words(False, "nb-NO"), _follow_up_appendix_words(True, "nn-NO"),
