@@ -318,6 +318,11 @@ def test_the_preview_fills_the_unsaved_text_in_for_the_first_leader(page):
     assert not (page.settings.ut / SETTINGS_FILE).exists()
     follow_up = page.post("/innstillinger/forhandsvis", {"vis": "epost_oppfolging_tekst", "med_vedlegg": "ja"})
     assert "Oppfølgingssamtale 2027 – Kari Direktør" in follow_up.text
+    # As the message goes: the kommunedirektør's exempt documents not to the ordfører's mailbox (Vedlegg til
+    # ordfører is nei), though the box is ticked.
+    assert "<dt>Vedlegg</dt><dd>Dokumentet</dd>" in follow_up.text
+    agreement = page.post("/innstillinger/forhandsvis", {"vis": "epost_tekst", "med_vedlegg": "ja"})
+    assert "<dt>Vedlegg</dt><dd>Avtalen</dd>" in agreement.text
 
 
 def test_an_environment_variable_is_shown_as_deciding_without_the_passwords_value(page, monkeypatch):

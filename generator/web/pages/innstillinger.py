@@ -29,7 +29,7 @@ from ...documents.privacy import PrivacyGuard
 from ...documents.templates import default_template_dir
 from ...exceptions import LederavtaleError, TemplateError
 from ...mail.message import (AGREEMENT_MAIL, FOLLOW_UP_MAIL, WITHOUT_EXEMPT, Mailing, compile_template,
-                             mail_context, recipients, render_text, template_source)
+                             addressing, mail_context, render_text, template_source)
 from ...mail.smtp import (ENV_HOST, ENV_PASSWORD, ENV_PORT, ENV_USER, SmtpError, connect, environment_value,
                           smtp_settings)
 from ...signing.verify import CERT_SUFFIXES, MAX_CERT_BYTES, TrustError, read_certificates
@@ -275,14 +275,15 @@ class SettingsPage:
             PrivacyGuard(bok).check(f"{subject}\n{body}", leder, ("e-posten", "E-posten"))
         except LederavtaleError as exc:
             return self.show(request, 400, submitted=shown, **_said(exc))
-        to, cc = recipients(bok, leder)
-        overordnet = bok.overordnet(leder)
+        # As the message itself goes (mail.message.addressing): the kommunedirektør's follow-up in copy to the
+        # political secretariat, and an exempt document only to the parties' own mailboxes.
+        where = addressing(bok, leder, mailing)
         sender = shown["avsender"].strip() or bok.kommune.avsender.strip()
         preview = {
             "heading": heading, "leder": leder, "subject": subject, "body": body.lstrip("\r\n"),
             "from": f"{bok.kommune.navn} <{sender}>" if sender else "",
-            "to": f"{leder.navn} <{to}>", "cc": f"{overordnet.navn} <{cc}>" if cc else "",
-            "attachments": [kind.navn[1] for kind in mailing.kinds],
+            "to": f"{leder.navn} <{where.to}>", "cc": f"{where.cc_navn} <{where.cc}>" if where.cc else "",
+            "attachments": [kind.navn[1] for kind in where.kinds],
         }
         return self.show(request, submitted=shown, preview=preview)
 
