@@ -325,6 +325,13 @@ def test_the_preview_fills_the_unsaved_text_in_for_the_first_leader(page):
     assert "<dt>Vedlegg</dt><dd>Avtalen</dd>" in agreement.text
 
 
+def test_the_pages_say_whether_the_appendix_goes_with_the_mail(page):
+    """E-post says what each leader gets as the settings have it (the check box on Innstillinger)."""
+    assert "Hver leder får avtalen og vedlegget på e-post" in page.client.get("/epost").text
+    save(page.settings.ut, Innstillinger(med_vedlegg=False))
+    assert "Hver leder får avtalen på e-post" in page.client.get("/epost").text
+
+
 def test_an_environment_variable_is_shown_as_deciding_without_the_passwords_value(page, monkeypatch):
     monkeypatch.setenv("LEDERAVTALE_SMTP_VERT", "it.testvik.no")
     monkeypatch.setenv("LEDERAVTALE_SMTP_PASSORD", "IT-sitt-passord")

@@ -105,7 +105,9 @@ def test_reminder_resend_and_follow_up_from_the_pages(tmp_path):
         assert len(attachments(box.received[0])) == 2  # the agreement and the appendix, to the parties only
         # The follow-up document, offered on the page Oppfølging og status.
         box.received.clear()
-        assert "Send oppfølgingsdokumentet på e-post" in hr.get("/oppfolging").text
+        follow_up_page = hr.get("/oppfolging").text
+        assert "Send oppfølgingsdokumentet på e-post" in follow_up_page
+        assert "Hver leder får sitt oppfølgingsdokument og vedlegget til samtalen (unntatt offentlighet)" in follow_up_page
         shown = confirm_and_send(hr, {"hva": "oppfolging"})
         assert "Bekreft sending av oppfølgingsdokumentet" in shown
         assert len(box.received) == ready(shown) >= 10

@@ -114,7 +114,7 @@ class MailPage:
     def show(self, request: Request, **extra) -> Response:
         bok, year, errors = self.web.book()
         preview, chosen = None, request.query_params.get("leder", "")
-        sent, reminded, to_remind = {}, {}, []
+        sent, reminded, to_remind, with_appendix = {}, {}, [], True
         if bok is not None:
             chosen = chosen or next((l.ansattnr for l in bok.avtaleledere() if l.epost.strip()), "")
             try:
@@ -123,13 +123,15 @@ class MailPage:
             except (LederavtaleError, KeyError) as exc:
                 errors = exc.lines() if isinstance(exc, LederavtaleError) else [f"Finner ikke leder «{chosen}»."]
             try:
+                with_appendix = load_settings(self.web.workspace.ut).med_vedlegg
                 sent = read_records(year.epost() / SENT_FILE)
                 reminded = {nr: times[-1] for nr, times in reminders_sent(year).items() if times}
                 to_remind = reminder_leaders(self.web.workspace.job())
             except LederavtaleError as exc:
                 errors = errors + exc.lines()
         return self.web.render(request, "epost.html", page=PAGE, bok=bok, errors=errors, preview=preview,
-                               chosen=chosen, sent=sent, reminded=reminded, to_remind=to_remind, **extra)
+                               chosen=chosen, sent=sent, reminded=reminded, to_remind=to_remind,
+                               with_appendix=with_appendix, **extra)
 
     async def get(self, request: Request) -> Response:
         return self.show(request)

@@ -15,6 +15,7 @@ from ...mail.records import read_records
 from ...status.chart import area_charts
 from ...status.counts import count
 from ...status.document import chart_text
+from ...store.settings import load as load_settings
 from ...store.year import SENT_FILE, YearFolder
 from ..site import ZIP_SIGNATURE, Refused
 
@@ -41,10 +42,11 @@ class FollowUpPage:
 
     def show(self, request: Request, **extra) -> Response:
         bok, year, errors = self.web.book()
-        report, status_book, charts, follow_up_made, follow_up_sent = [], "", [], False, 0
+        report, status_book, charts, follow_up_made, follow_up_sent, with_appendix = [], "", [], False, 0, True
         if year is not None:
             follow_up_made = self.web.overview(bok, year).counts["oppfolging"] > 0
             try:
+                with_appendix = load_settings(self.web.workspace.ut).med_vedlegg
                 follow_up_sent = len(read_records(year.epost(FOLLOW_UP_MAIL.subfolder) / SENT_FILE))
             except LederavtaleError as exc:
                 errors = errors + exc.lines()
@@ -53,7 +55,7 @@ class FollowUpPage:
             status_book = year.relative(year.status) if year.status.is_file() else ""
         return self.web.render(request, "oppfolging.html", page=PAGE, bok=bok, errors=errors, report=report,
                                status_book=status_book, charts=charts, follow_up_made=follow_up_made,
-                               follow_up_sent=follow_up_sent, **extra)
+                               follow_up_sent=follow_up_sent, with_appendix=with_appendix, **extra)
 
     async def get(self, request: Request) -> Response:
         return self.show(request)
