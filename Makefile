@@ -2,9 +2,9 @@
 # `make web`  – the web page for HR, on the example workbook, into output/
 # `make test` – run the test suite
 # `make test-fast` – the suite without the tests marked slow (LibreOffice, kill tests, the wheel)
-# `make oppgrader` – renew pylock.toml to the newest versions setup.cfg allows, then `make test`
+# `make oppgrader` – renew requirements.txt to the newest versions setup.cfg allows, then `make test`
 # They install what they need first: a virtualenv with exactly the Python packages in
-# pylock.toml (versions and hashes), and LibreOffice (for PDF/A) via apt-get when it is missing;
+# requirements.txt (versions and hashes), and LibreOffice (for PDF/A) via apt-get when it is missing;
 # the tests also axe-core (the accessibility check of the web page) from package-lock.json.
 
 PYTHON ?= python3
@@ -16,25 +16,22 @@ SUDO    = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run web test test-fast bench systempakker eksempel oppgrader clean
 
-LOCK    = pylock.toml
 # One lock for every platform HR and IT use (Windows included) and every Python setup.cfg allows;
 # tools/lock.in adds the build backend and uv itself.
 LOCK_COMPILE = $(BIN)/uv pip compile setup.cfg tools/lock.in --extra test --universal \
-	--python-version 3.10 --generate-hashes --custom-compile-command "make oppgrader" -o $(LOCK)
+	--python-version 3.10 --generate-hashes --custom-compile-command "make oppgrader" -o requirements.txt
 
 # --clear: a virtualenv made from an older lock keeps nothing the new lock does not name.
 # The project itself goes in without build isolation, so its build backend is the locked one too
 # (and without setuptools' note to developers about editable installs on a new user's screen).
-$(STAMP): $(LOCK) setup.cfg pyproject.toml
+$(STAMP): requirements.txt setup.cfg pyproject.toml
 	$(PYTHON) -m venv --clear $(VENV)
-	$(BIN)/python tools/pip_from_lock.py $(LOCK) > $(VENV)/pip.txt
-	$(BIN)/python -m pip install -q --require-hashes -r $(VENV)/pip.txt
-	$(BIN)/python -m pip install -q -r $(LOCK)
+	$(BIN)/python -m pip install -q --require-hashes -r requirements.txt
 	PYTHONWARNINGS=ignore $(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 # The newest versions the ranges in setup.cfg allow, then the whole suite on them. Commit
-# pylock.toml only when the tests pass; `git checkout pylock.toml` goes back.
+# requirements.txt only when the tests pass; `git checkout requirements.txt` goes back.
 oppgrader: $(STAMP)
 	$(LOCK_COMPILE) --upgrade
 	$(MAKE) test
