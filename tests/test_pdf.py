@@ -20,7 +20,7 @@ import pikepdf
 import pytest
 from docx.enum.style import WD_STYLE_TYPE
 
-from generator.documents.pdf import NOT_PDFA, Conversion, PdfConverter, _prepare_copy, find_soffice
+from generator.documents.pdf import NOT_PDFA, Conversion, PdfConverter, _kill_tree, _prepare_copy, find_soffice
 from generator.documents.scratch import user_tag as _user_tag
 from generator.exceptions import LibreOfficeMissing
 from generator.advice import TERMINAL, words
@@ -253,6 +253,40 @@ def test_tiny_timeout_is_reported_and_kills_libreoffice(tmp_path):
     assert all(r.feil == "LibreOffice brukte mer enn 0,3 sekunder" for r in results)
     assert not any(s.with_suffix(".pdf").exists() for s in sources)
     assert soffice_processes(converter.tempdir) == []
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process states from /proc")
+def test_killed_group_is_dead_when_kill_returns(tmp_path):
+    # soffice starts soffice.bin as a child in its group; a SIGKILL is only sent when killpg returns,
+    # and on a busy machine (CI's) the child still ran with the private copies open when the test looked.
+    # The child holds a gigabyte, as soffice.bin holds its documents: giving that back takes the
+    # kernel a while after the signal, which is the moment the old code did not wait for.
+    ready = tmp_path / "klar"
+    child = f"import pathlib, time; b = b'x' * 2**30; pathlib.Path({str(ready)!r}).touch(); time.sleep(100)"
+    proc = subprocess.Popen(["sh", "-c", f'"{sys.executable}" -c "{child}" & wait'], start_new_session=True)
+    deadline = time.monotonic() + 30
+    while not ready.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(group_members(proc.pid)) == 2
+    _kill_tree(proc)
+    # Zombies are dead (no memory, no open files): reaping the orphans is PID 1's business.
+    assert [state for state in group_members(proc.pid).values() if state != "Z"] == []
+    proc.wait()
+
+
+def group_members(group: int) -> dict[int, str]:
+    """The processes of a process group, with their state letter."""
+    members = {}
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text(errors="replace")
+        except (OSError, NotADirectoryError):
+            continue
+        fields = stat[stat.rfind(")") + 2:].split()
+        if fields[2] == str(group):
+            members[int(entry.name)] = fields[0]
+    return members
 
 
 # A stand-in for LibreOffice that behaves like it, except that it hangs or crashes when it

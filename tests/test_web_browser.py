@@ -232,9 +232,11 @@ def test_january_and_the_follow_up_through_the_page(browser, tmp_path):
         figures = page.locator("figure.figur img")
         assert figures.count() >= 1 and figures.first.get_attribute("alt")
         # Each chart is drawn when asked for; on a loaded machine that takes a while, so the test waits for
-        # every picture to have arrived (and fails if one never does) rather than looking once.
-        page.wait_for_function("[...document.querySelectorAll('figure.figur img')]"
-                               ".every(i => i.complete && i.naturalWidth > 0)", timeout=60_000)
+        # every picture to have arrived (and fails if one never does) rather than looking once. Waited for
+        # as locators wait: the page's policy allows no evaluated strings, which wait_for_function polls with.
+        for figure in figures.all():
+            playwright.expect(figure).to_have_js_property("complete", True, timeout=60_000)
+            assert figure.evaluate("i => i.naturalWidth") > 0
         watched.shot("oppfolging")
         watched.go("/")
         html = page.content()

@@ -222,7 +222,44 @@ def _kill_tree(proc: subprocess.Popen) -> None:
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
-        pass
+        return
+    _wait_until_dead(proc.pid)
+
+
+def _wait_until_dead(group: int, within: float = 5.0) -> None:
+    """Return once no process of the killed group still runs. A SIGKILL is sent, not done: on a busy
+    machine soffice.bin goes on for a moment, holding the private copies open. A zombie is dead (its
+    memory and files are gone); reaping it is for whoever inherited it, which may take PID 1 seconds,
+    so zombies are not waited for."""
+    deadline = time.monotonic() + within
+    while _runs_in(group) and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def _runs_in(group: int) -> bool:
+    """Whether a process of this group is alive and not a zombie (a zombie is told apart only where
+    /proc says so; elsewhere the group counts until it is gone)."""
+    try:
+        os.killpg(group, 0)
+    except (ProcessLookupError, PermissionError):
+        return False
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return True
+    for name in entries:
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", encoding="ascii", errors="replace") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        # "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.
+        fields = stat[stat.rfind(")") + 2:].split()
+        if len(fields) > 2 and fields[2] == str(group) and fields[0] not in ("Z", "X"):
+            return True
+    return False
 
 
 _live_converters: set["PdfConverter"] = set()
