@@ -2,9 +2,9 @@
 # `make web`  – the web page for HR, on the example workbook, into output/
 # `make test` – run the test suite
 # `make test-fast` – the suite without the tests marked slow (LibreOffice, kill tests, the wheel)
-# `make oppgrader` – renew requirements.txt to the newest versions setup.cfg allows, then `make test`
+# `make oppgrader` – renew uv.lock to the newest versions pyproject.toml allows, then `make test`
 # They install what they need first: a virtualenv with exactly the Python packages in
-# requirements.txt (versions and hashes), and LibreOffice (for PDF/A) via apt-get when it is missing;
+# uv.lock (versions and hashes), and LibreOffice (for PDF/A) via apt-get when it is missing;
 # the tests also axe-core (the accessibility check of the web page) from package-lock.json.
 
 PYTHON ?= python3
@@ -16,24 +16,24 @@ SUDO    = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run web test test-fast bench systempakker eksempel oppgrader clean
 
-# One lock for every platform HR and IT use (Windows included) and every Python setup.cfg allows;
-# tools/lock.in adds the build backend and uv itself.
-LOCK_COMPILE = $(BIN)/uv pip compile setup.cfg tools/lock.in --extra test --universal \
-	--python-version 3.10 --generate-hashes --custom-compile-command "make oppgrader" -o requirements.txt
-
-# --clear: a virtualenv made from an older lock keeps nothing the new lock does not name.
-# The project itself goes in without build isolation, so its build backend is the locked one too
-# (and without setuptools' note to developers about editable installs on a new user's screen).
-$(STAMP): requirements.txt setup.cfg pyproject.toml
+# uv.lock is the one lock, for every platform HR and IT use (Windows included) and every Python
+# pyproject.toml allows. A new virtualenv has only pip: it takes uv itself from the lock, hash-checked
+# (tools/uv_from_lock.py), and uv installs the rest exactly as locked (--locked: it refuses a lock that
+# no longer matches pyproject.toml). --clear: a virtualenv made from an older lock keeps nothing the new
+# lock does not name. The project itself goes in without build isolation, so its build backend is the
+# locked one too (and without setuptools' note to developers about editable installs on a new user's screen).
+$(STAMP): uv.lock pyproject.toml
 	$(PYTHON) -m venv --clear $(VENV)
-	$(BIN)/python -m pip install -q --require-hashes -r requirements.txt
+	$(PYTHON) tools/uv_from_lock.py uv.lock > $(VENV)/uv-krav.txt
+	$(BIN)/python -m pip install -q --require-hashes -r $(VENV)/uv-krav.txt
+	VIRTUAL_ENV=$(VENV) UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync -q --locked --extra test --no-install-project
 	PYTHONWARNINGS=ignore $(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
-# The newest versions the ranges in setup.cfg allow, then the whole suite on them. Commit
-# requirements.txt only when the tests pass; `git checkout requirements.txt` goes back.
+# The newest versions the ranges in pyproject.toml allow, then the whole suite on them. Commit
+# uv.lock only when the tests pass; `git checkout uv.lock` goes back.
 oppgrader: $(STAMP)
-	$(LOCK_COMPILE) --upgrade
+	$(BIN)/uv lock --upgrade
 	$(MAKE) test
 
 # axe-core for tests/test_web_axe.py: exactly the version and integrity hash in package-lock.json

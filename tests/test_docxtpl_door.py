@@ -9,7 +9,6 @@ everything else in generator/ on the documented API of both.
 from __future__ import annotations
 
 import ast
-import configparser
 import inspect
 import io
 import zipfile
@@ -212,22 +211,20 @@ def test_table_element_is_the_tables_xml():
 
 
 def install_requires() -> dict[str, str]:
-    config = configparser.ConfigParser()
-    config.read(ROOT / "setup.cfg", encoding="utf-8")
+    tomllib = pytest.importorskip("tomllib")
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     pins = {}
-    for line in config["options"]["install_requires"].splitlines():
-        line = line.split("#")[0].strip()
-        if line:
-            name = line.split(">")[0].split("<")[0].split("=")[0].strip()
-            pins[name] = line[len(name):].replace(" ", "")
+    for line in project["dependencies"]:
+        name = line.split(">")[0].split("<")[0].split("=")[0].strip()
+        pins[name] = line[len(name):].replace(" ", "")
     return pins
 
 
 @pytest.mark.parametrize("package,tested", [("docxtpl", docx_engine.TESTED_DOCXTPL),
                                             ("python-docx", docx_engine.TESTED_PYTHON_DOCX)])
-def test_setup_cfg_pins_the_tested_range_and_that_is_what_is_installed(package, tested):
+def test_pyproject_pins_the_tested_range_and_that_is_what_is_installed(package, tested):
     assert install_requires()[package] == tested, (
-        f"setup.cfg pins {package}{install_requires()[package]}, but {DOOR} was tested with {package}{tested}")
+        f"pyproject.toml pins {package}{install_requires()[package]}, but {DOOR} was tested with {package}{tested}")
     assert SpecifierSet(tested).contains(version(package)), (
         f"{package} {version(package)} is installed, but {DOOR} was tested with {package}{tested}: "
         f"run tests/test_docxtpl_door.py against it before widening the pin")

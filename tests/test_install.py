@@ -29,7 +29,7 @@ def test_wheel_holds_every_package_the_templates_and_the_schemas(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     on_disk = {p.parent.relative_to(ROOT).as_posix() for p in (ROOT / "generator").rglob("__init__.py")}
     in_wheel = {Path(n).parent.as_posix() for n in names if n.endswith("/__init__.py")}
-    assert on_disk <= in_wheel, "a package folder is missing from setup.cfg's packages"
+    assert on_disk <= in_wheel, "a package folder is missing from pyproject.toml's packages"
     templates = {p.relative_to(ROOT / "maler").as_posix() for p in (ROOT / "maler").rglob("*") if p.is_file()}
     assert {f"generator/maler/{t}" for t in templates} <= names
     assert "generator/archive/schemas/noark5/arkivstruktur.xsd" in names
@@ -71,27 +71,44 @@ def test_installed_wheel_runs_init_and_generer_from_an_empty_folder(wheel, tmp_p
     assert len(agreements) == 1 and len(appendices) == 1
 
 
-def _names(lines) -> set[str]:
-    return {re.split(r"[<>=!~;\[ ]", line.strip(), maxsplit=1)[0].lower().replace("_", "-")
-            for line in lines if line.strip() and not line.strip().startswith("#")}
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~;\[ ]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
 
 
 def test_the_lock_pins_every_dependency_with_its_hash():
-    """A fresh clone installs exactly what requirements.txt names (README, «For IT»): every package the tool,
-    its tests and its build need, at one version, with the hashes pip checks (--require-hashes)."""
-    import configparser
-
-    config = configparser.ConfigParser()
-    config.read(ROOT / "setup.cfg", encoding="utf-8")
-    wanted = _names(config["options"]["install_requires"].splitlines())
-    wanted |= _names(config["options.extras_require"]["test"].splitlines())
-    wanted |= _names((ROOT / "tools" / "lock.in").read_text(encoding="utf-8").splitlines())
-    lock = (ROOT / "requirements.txt").read_text(encoding="utf-8")
-    pinned = re.findall(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)", lock, flags=re.M)
-    assert pinned and not re.search(r"^[A-Za-z0-9][^\n=]*(>=|<|~=)[^\n]*$", lock, flags=re.M)
-    assert wanted <= {name.lower().replace("_", "-") for name, _ in pinned}
-    entries = re.split(r"\n(?=[A-Za-z0-9])", lock[lock.index(pinned[0][0]):])
-    assert all("--hash=sha256:" in entry for entry in entries), "every pinned package carries its hash"
+    """A fresh clone installs exactly what uv.lock names (README, «For IT»): every package the tool, its tests
+    and its build need, at one version per Python and platform, with the hashes uv checks as it installs."""
+    tomllib = pytest.importorskip("tomllib")
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    wanted = {_name(r) for r in project["project"]["dependencies"]}
+    wanted |= {_name(r) for r in project["project"]["optional-dependencies"]["test"]}
+    wanted |= {_name(r) for r in project["dependency-groups"]["dev"]}
+    lock = tomllib.loads((ROOT / "uv.lock").read_text(encoding="utf-8"))
+    packages = [p for p in lock["package"] if p["name"] != "lederavtale"]
+    assert wanted <= {p["name"] for p in packages}
+    for package in packages:
+        files = ([package["sdist"]] if "sdist" in package else []) + package.get("wheels", [])
+        assert package["version"] and files, package["name"]
+        assert all(f["hash"].startswith("sha256:") for f in files), f"{package['name']} carries its hashes"
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    # Named as it is, so that anyone (or any tool) reading the Makefile sees what the virtualenv is made from.
-    assert "pip install -q --require-hashes -r requirements.txt" in makefile
+    # Named as it is, so that anyone (or any tool) reading the Makefile sees what the virtualenv is made from:
+    # uv from the lock with its hashes, then everything else with the lock checked against pyproject.toml.
+    assert "tools/uv_from_lock.py uv.lock" in makefile and "pip install -q --require-hashes" in makefile
+    assert "uv sync -q --locked --extra test" in makefile
+
+
+def test_uv_itself_comes_from_the_lock_with_every_hash(monkeypatch):
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import uv_from_lock
+    finally:
+        sys.path.remove(str(ROOT / "tools"))
+    text = (ROOT / "uv.lock").read_text(encoding="utf-8")
+    line = uv_from_lock.uv_requirement(text)
+    (block,) = [b for b in text.split("[[package]]") if b.startswith('\nname = "uv"\n')]
+    version = re.search(r'^version = "([^"]+)"', block, re.M).group(1)
+    assert line.startswith(f"uv=={version} ")
+    assert sorted(line.split()[1:]) == sorted(f"--hash={h}" for h in re.findall(r'hash = "([^"]+)"', block))
+    # Python 3.10 has no tomllib: the same line, read without it.
+    monkeypatch.setattr(uv_from_lock, "tomllib", None)
+    assert uv_from_lock.uv_requirement(text) == line

@@ -10,7 +10,7 @@ the documented API of either library (tests/test_docxtpl_door.py checks that, an
 a message naming the function here if an upgrade changes one of them).
 
 Tested with docxtpl 0.18.0, 0.19.1, 0.20.0 and 0.20.2, and python-docx 1.1.2 and 1.2.0: the
-ranges below, which setup.cfg pins. docxtpl's steps used here are the same code in all four
+ranges below, which pyproject.toml pins. docxtpl's steps used here are the same code in all four
 versions; a newer minor version is to be checked against tests/test_docxtpl_door.py before
 the pin is widened.
 
